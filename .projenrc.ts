@@ -1,0 +1,130 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// Versions the library is built and tested against. Peer ranges stay wide so
+// that users on any recent cdk8s 2.x / constructs 10.x can install it.
+const CDK8S_VERSION = '2.70.106';
+const CDK8S_PLUS_VERSION = '2.5.6';
+const CONSTRUCTS_VERSION = '10.3.0';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-model-serving',
+  packageName: 'cdk8s-model-serving',
+  description:
+    'Typed cdk8s constructs for serving machine-learning models on KServe, Knative and Kubernetes: ' +
+    'GPU scheduling, scale-to-zero and canary rollouts with automatic rollback.',
+  author: 'cdk8s-model-serving authors',
+  authorAddress: 'maintainers@cdk8s-model-serving.dev',
+  authorOrganization: true,
+  license: 'Apache-2.0',
+  repositoryUrl: 'https://github.com/cdk8s-model-serving/cdk8s-model-serving.git',
+  homepage: 'https://github.com/cdk8s-model-serving/cdk8s-model-serving',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.3',
+  cdk8sVersion: CDK8S_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  cdk8sVersionPinning: false,
+  constructsVersionPinning: false,
+
+  keywords: ['cdk8s', 'kserve', 'knative', 'mlops', 'model-serving', 'gpu', 'kubernetes', 'inference', 'canary', 'flagger', 'argo-rollouts'],
+
+  peerDeps: [`cdk8s-plus-28@^2.5.6`],
+  devDeps: [
+    `cdk8s-plus-28@${CDK8S_PLUS_VERSION}`,
+    '@types/node@^20',
+    'ajv@^8.17.1',
+    'yaml@^2.8.0',
+    'fast-check@^4.3.0',
+    'kubernetes-models@^4.5.1',
+  ],
+
+  // Neutral package names for the other jsii languages. They are configured so
+  // that `jsii-pacmak --code-only` can check them; publishing needs registries
+  // this project's CI cannot reach.
+  publishToPypi: {
+    distName: 'cdk8s-model-serving',
+    module: 'cdk8s_model_serving',
+  },
+  publishToMaven: {
+    javaPackage: 'dev.cdk8s_model_serving',
+    mavenGroupId: 'dev.cdk8s-model-serving',
+    mavenArtifactId: 'cdk8s-model-serving',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Cdk8sModelServing',
+    packageId: 'Cdk8sModelServing',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-model-serving/cdk8s-model-serving-go',
+  },
+
+  jestOptions: {
+    // Snapshots are only ever written by a human running `npm run test:update`.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      globalSetup: '<rootDir>/test/conformance/global-setup.ts',
+      coverageProvider: 'v8',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverageFrom: ['src/**/*.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/.conformance-cache/', '/test/'],
+    },
+  },
+
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist/', 'lib/', 'test-reports/'],
+  },
+
+  gitignore: ['/.conformance-cache/', '/bench-results/'],
+
+  githubOptions: { mergify: false },
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+});
+
+// `projen test` must fail on snapshot drift: force --ci so jest never writes
+// new snapshots either.
+const jestTask = project.tasks.tryFind('test')!;
+jestTask.reset();
+jestTask.exec('tsc --noEmit -p test/tsconfig.json', { name: 'type-check tests, examples and scripts' });
+jestTask.exec('jest --ci --passWithNoTests --json --outputFile=test-reports/jest-results.json', { receiveArgs: true });
+jestTask.spawn(project.tasks.tryFind('eslint')!);
+
+// UpdateSnapshot.NEVER also adds `test:update`, the only task that writes snapshots.
+
+project.addTask('synth', {
+  description: 'Synthesize every example app in examples/ into dist/examples/<name>/ as plain Kubernetes YAML',
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench', {
+  description: 'Fleet benchmark: library synthesis against the ApiObject and yaml floors',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench.ts',
+  receiveArgs: true,
+});
+
+project.addTask('pacmak:code-only', {
+  description: 'Generate Python, Java, .NET and Go sources offline (no registries needed)',
+  exec: 'jsii-pacmak --code-only --targets python --targets java --targets dotnet --targets go --outdir dist/code-only',
+});
+
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/bench-results/');
+
+project.synth();

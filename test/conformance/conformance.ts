@@ -1,0 +1,176 @@
+/**
+ * The conformance harness: every synthesized document must be accepted by the
+ * upstream schema of its kind, with unknown fields rejected.
+ *
+ * - Custom resources: the closed CRD schemas from the shared folder (ajv).
+ * - Core kinds: the `kubernetes-models` validators for types and required
+ *   fields, plus a closed-field check against cdk8s' typed k8s model (the
+ *   `kubernetes-models` validators accept unknown fields).
+ * - A kind with no schema is an error, never a pass.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { crdsDir, kindKey } from './crd-schemas';
+import { ensureValidatorCache } from './validator-cache';
+
+type CoreKind = { model: any; toJson: (obj: any) => any };
+
+function coreKinds(): Record<string, CoreKind> {
+  const v1 = require('kubernetes-models/v1');
+  const apps = require('kubernetes-models/apps/v1');
+  const autoscaling = require('kubernetes-models/autoscaling/v2');
+  const policy = require('kubernetes-models/policy/v1');
+  const networking = require('kubernetes-models/networking.k8s.io/v1');
+  const rbac = require('kubernetes-models/rbac.authorization.k8s.io/v1');
+  const node = require('kubernetes-models/node.k8s.io/v1');
+  return {
+    [kindKey('v1', 'ConfigMap')]: { model: v1.ConfigMap, toJson: k8s.toJson_KubeConfigMapProps },
+    [kindKey('v1', 'Secret')]: { model: v1.Secret, toJson: k8s.toJson_KubeSecretProps },
+    [kindKey('v1', 'Service')]: { model: v1.Service, toJson: k8s.toJson_KubeServiceProps },
+    [kindKey('v1', 'ServiceAccount')]: { model: v1.ServiceAccount, toJson: k8s.toJson_KubeServiceAccountProps },
+    [kindKey('v1', 'PersistentVolumeClaim')]: { model: v1.PersistentVolumeClaim, toJson: k8s.toJson_KubePersistentVolumeClaimProps },
+    [kindKey('apps/v1', 'Deployment')]: { model: apps.Deployment, toJson: k8s.toJson_KubeDeploymentProps },
+    [kindKey('autoscaling/v2', 'HorizontalPodAutoscaler')]: { model: autoscaling.HorizontalPodAutoscaler, toJson: k8s.toJson_KubeHorizontalPodAutoscalerV2Props },
+    [kindKey('policy/v1', 'PodDisruptionBudget')]: { model: policy.PodDisruptionBudget, toJson: k8s.toJson_KubePodDisruptionBudgetProps },
+    [kindKey('networking.k8s.io/v1', 'NetworkPolicy')]: { model: networking.NetworkPolicy, toJson: k8s.toJson_KubeNetworkPolicyProps },
+    [kindKey('rbac.authorization.k8s.io/v1', 'Role')]: { model: rbac.Role, toJson: k8s.toJson_KubeRoleProps },
+    [kindKey('rbac.authorization.k8s.io/v1', 'RoleBinding')]: { model: rbac.RoleBinding, toJson: k8s.toJson_KubeRoleBindingProps },
+    [kindKey('node.k8s.io/v1', 'RuntimeClass')]: { model: node.RuntimeClass, toJson: k8s.toJson_KubeRuntimeClassProps },
+  };
+}
+
+let cached: { core: Record<string, CoreKind>; crdIndex: Record<string, string>; crdCache: string } | undefined;
+const validators = new Map<string, any>();
+let warned = false;
+
+function state() {
+  if (!cached) {
+    const dir = crdsDir();
+    if (!fs.existsSync(dir)) {
+      if (process.env.CI) throw new Error(`conformance: CRD schema folder ${dir} not found; CI never skips the schema check`);
+      cached = { core: coreKinds(), crdIndex: {}, crdCache: '' };
+    } else {
+      const crdCache = ensureValidatorCache(dir);
+      cached = { core: coreKinds(), crdIndex: JSON.parse(fs.readFileSync(path.join(crdCache, 'index.json'), 'utf8')), crdCache };
+    }
+  }
+  return cached;
+}
+
+/** True when CRD schemas are available (always in CI). */
+export function crdSchemasAvailable(): boolean {
+  return state().crdCache !== '';
+}
+
+function crdValidator(key: string): any | undefined {
+  const s = state();
+  const file = s.crdIndex[key];
+  if (!file) return undefined;
+  let v = validators.get(key);
+  if (!v) {
+    v = require(path.join(s.crdCache, file));
+    v = v.default ?? v;
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** Copies a JSON value with every scalar boxed so that cdk8s' toJson keeps its key. */
+function boxScalars(v: any): any {
+  if (Array.isArray(v)) return v.map(boxScalars);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, boxScalars(x)]));
+  return { value: v };
+}
+
+/** Lists keys of `orig` that the closed typed model dropped. */
+function unknownFields(orig: any, typed: any, at: string, out: string[]): void {
+  if (Array.isArray(orig)) {
+    orig.forEach((x, i) => unknownFields(x, Array.isArray(typed) ? typed[i] : undefined, `${at}/${i}`, out));
+    return;
+  }
+  if (orig === null || typeof orig !== 'object') return;
+  for (const [k, x] of Object.entries(orig)) {
+    const present = typed !== null && typeof typed === 'object' && k in typed;
+    if (!present) out.push(`${at}/${k}: unknown field`);
+    else unknownFields(x, typed[k], `${at}/${k}`, out);
+  }
+}
+
+function closedFieldErrors(doc: any, toJson: (x: any) => any): string[] {
+  const { apiVersion: _a, kind: _k, ...rest } = doc;
+  const out: string[] = [];
+  unknownFields(rest, toJson(boxScalars(rest)), '', out);
+  return out;
+}
+
+function metadataErrors(doc: any): string[] {
+  const errors: string[] = [];
+  const meta = doc.metadata;
+  if (!meta || typeof meta !== 'object') return ['/metadata: missing'];
+  if (!meta.name && !meta.generateName) errors.push('/metadata/name: missing');
+  const { ObjectMeta } = require('@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta');
+  try {
+    new ObjectMeta(meta).validate();
+  } catch (e: any) {
+    errors.push(`/metadata: ${e.message}`);
+  }
+  const out: string[] = [];
+  unknownFields(meta, k8s.toJson_ObjectMeta(boxScalars(meta)), '/metadata', out);
+  return [...errors, ...out];
+}
+
+/** Every schema problem of one document, each as `<path>: <problem>`; empty when it conforms. */
+export function conformanceErrors(doc: any): string[] {
+  if (!doc || typeof doc !== 'object') return ['document is not an object'];
+  const { apiVersion, kind } = doc;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return ['apiVersion and kind are required'];
+  const key = kindKey(apiVersion, kind);
+  const s = state();
+  const core = s.core[key];
+  if (core) {
+    const errors: string[] = [];
+    try {
+      new core.model(doc).validate();
+    } catch (e: any) {
+      errors.push(e.message);
+    }
+    // The typed model covers metadata too.
+    return [...errors, ...closedFieldErrors(doc, core.toJson)];
+  }
+  if (!s.crdCache) {
+    if (!warned) console.warn('WARNING conformance: CRD schemas not found, custom resources are NOT checked (outside CI only)');
+    warned = true;
+    return [];
+  }
+  const validate = crdValidator(key);
+  if (!validate) return [`no schema for ${key}: add its CRD to the schema folder or a core model to the harness`];
+  const errors: string[] = [];
+  if (!validate(doc)) {
+    for (const e of validate.errors ?? []) {
+      const extra = e.keyword === 'additionalProperties' ? ` '${e.params.additionalProperty}'` : '';
+      errors.push(`${e.instancePath || '/'}: ${e.message}${extra}`);
+    }
+  }
+  return [...errors, ...metadataErrors(doc)];
+}
+
+/** Throws one error listing every non-conforming document and why. */
+export function expectConformant(docs: readonly any[]): void {
+  const problems: string[] = [];
+  for (const doc of docs) {
+    const errors = conformanceErrors(doc);
+    if (errors.length > 0) {
+      problems.push(`${doc?.kind ?? '?'} ${doc?.metadata?.name ?? '?'}:\n  ${errors.join('\n  ')}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`documents rejected by their schema:\n${problems.join('\n')}`);
+}
+
+/** Synthesizes a chart, checks every document against its schema and returns them. */
+export function synthValid(chart: Chart): any[] {
+  const docs = chart.toJson();
+  expectConformant(docs);
+  return docs;
+}

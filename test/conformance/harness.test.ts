@@ -1,0 +1,78 @@
+import { conformanceErrors, crdSchemasAvailable, expectConformant } from './conformance';
+import { translateGoRegex } from './crd-schemas';
+
+const isvc = (predictor: any) => ({
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: { name: 'm', labels: { a: 'b' } },
+  spec: { predictor },
+});
+
+const deployment = (container: any) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'd' },
+  spec: {
+    selector: { matchLabels: { a: 'b' } },
+    template: {
+      metadata: { labels: { a: 'b' } },
+      spec: { containers: [{ name: 'c', image: 'i', ...container }] },
+    },
+  },
+});
+
+describe('conformance harness', () => {
+  test('the CRD schemas are present (always in CI)', () => {
+    if (process.env.CI) expect(crdSchemasAvailable()).toBe(true);
+  });
+
+  test('accepts a valid InferenceService', () => {
+    expect(conformanceErrors(isvc({ model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://b/m' } }))).toEqual([]);
+  });
+
+  test('rejects an unknown (misspelled) field in a custom resource', () => {
+    if (!crdSchemasAvailable()) return;
+    const errors = conformanceErrors(isvc({ model: { modelFormat: { name: 'sklearn' }, storageURI: 's3://b/m' } }));
+    expect(errors.join('\n')).toMatch(/\/spec\/predictor\/model: must NOT have additional properties 'storageURI'/);
+  });
+
+  test('rejects a wrong type in a custom resource', () => {
+    if (!crdSchemasAvailable()) return;
+    const errors = conformanceErrors(isvc({ minReplicas: 'two', model: { modelFormat: { name: 'sklearn' } } }));
+    expect(errors.join('\n')).toMatch(/\/spec\/predictor\/minReplicas: must be integer/);
+  });
+
+  test('rejects a kind without a schema', () => {
+    expect(conformanceErrors({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))
+      .toEqual(['no schema for example.com/v1/Widget: add its CRD to the schema folder or a core model to the harness']);
+  });
+
+  test('accepts a valid core Deployment with quantities', () => {
+    expect(conformanceErrors(deployment({ resources: { limits: { 'cpu': '1', 'nvidia.com/gpu': 1 } }, ports: [{ containerPort: 8080 }] }))).toEqual([]);
+  });
+
+  test('rejects an unknown field in a core kind', () => {
+    expect(conformanceErrors(deployment({ imagePullPolicyy: 'Always' }))).toEqual([
+      '/spec/template/spec/containers/0/imagePullPolicyy: unknown field',
+    ]);
+  });
+
+  test('rejects a wrong type in a core kind', () => {
+    expect(conformanceErrors(deployment({ ports: [{ containerPort: 'http' }] })).join('\n')).toMatch(/containerPort must be integer/);
+  });
+
+  test('rejects unknown metadata fields', () => {
+    expect(conformanceErrors({ ...deployment({}), metadata: { name: 'd', label: { a: 'b' } } })).toEqual(['/metadata/label: unknown field']);
+  });
+
+  test('expectConformant names the document and every problem', () => {
+    expect(() => expectConformant([deployment({ bogus: 1 })])).toThrow(/Deployment d:\n {2}\/spec\/template\/spec\/containers\/0\/bogus: unknown field/);
+  });
+
+  test('translates RE2 case-insensitive patterns', () => {
+    const re = new RegExp(translateGoRegex('^(?i)(abort|warn)?$'));
+    expect(['abort', 'WARN', 'Abort', ''].every((s) => re.test(s))).toBe(true);
+    expect(re.test('stop')).toBe(false);
+    expect(translateGoRegex('^[a-z]+\\d$')).toBe('^[a-z]+\\d$');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Compiles every CRD schema once per test run into standalone ajv validator
+ * modules (the InferenceService schema alone takes seconds to compile), kept
+ * in `.conformance-cache/<hash of the schema folder and this harness>/`.
+ * Jest's global setup builds the cache; each test file only `require`s it.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { crdsDir, listCrdFiles, loadCrdSchemas } from './crd-schemas';
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+const CACHE_ROOT = path.join(REPO_ROOT, '.conformance-cache');
+
+export function newAjv(): Ajv {
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
+}
+
+/** The cache folder for the current schema folder. */
+export function cacheDirFor(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(require('ajv/package.json').version);
+  for (const f of [path.join(__dirname, 'crd-schemas.ts'), __filename]) hash.update(fs.readFileSync(f));
+  for (const f of listCrdFiles(dir)) {
+    hash.update(path.relative(dir, f));
+    hash.update(fs.readFileSync(f));
+  }
+  return path.join(CACHE_ROOT, hash.digest('hex').slice(0, 16));
+}
+
+function fileNameFor(key: string): string {
+  return key.replace(/[^A-Za-z0-9.-]/g, '_') + '.js';
+}
+
+/** Builds the validator modules unless they are already there; returns the folder. */
+export function ensureValidatorCache(dir: string = crdsDir()): string {
+  const cache = cacheDirFor(dir);
+  const index = path.join(cache, 'index.json');
+  if (fs.existsSync(index)) return cache;
+  const tmp = `${cache}.tmp-${process.pid}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  const entries: Record<string, string> = {};
+  for (const crd of loadCrdSchemas(dir)) {
+    const ajv = newAjv();
+    const validate = ajv.compile(crd.schema);
+    const file = fileNameFor(crd.key);
+    fs.writeFileSync(path.join(tmp, file), standaloneCode(ajv, validate));
+    entries[crd.key] = file;
+  }
+  fs.writeFileSync(path.join(tmp, 'index.json'), JSON.stringify(entries, undefined, 2));
+  fs.rmSync(cache, { recursive: true, force: true });
+  fs.renameSync(tmp, cache);
+  return cache;
+}
