@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // Versions the library is built and tested against. Peer ranges stay wide so
@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   keywords: ['cdk8s', 'kserve', 'knative', 'mlops', 'model-serving', 'gpu', 'kubernetes', 'inference', 'canary', 'flagger', 'argo-rollouts'],
 
-  peerDeps: [`cdk8s-plus-28@^2.5.6`],
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: [
     `cdk8s-plus-28@${CDK8S_PLUS_VERSION}`,
     '@types/node@^20',
@@ -41,6 +41,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     'fast-check@^4.3.0',
     'kubernetes-models@^4.5.1',
+    '@kubernetes-models/apimachinery@^2.2.0',
   ],
 
   // Neutral package names for the other jsii languages. They are configured so
@@ -122,6 +123,14 @@ project.addTask('pacmak:code-only', {
   description: 'Generate Python, Java, .NET and Go sources offline (no registries needed)',
   exec: 'jsii-pacmak --code-only --targets python --targets java --targets dotnet --targets go --outdir dist/code-only',
 });
+
+// eslint's project service and editors find these; both extend the library's settings.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../tsconfig.json', compilerOptions: { rootDir: '..', noEmit: true }, include: ['./**/*.ts', '../src/**/*.ts'] },
+    marker: false,
+  });
+}
 
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');

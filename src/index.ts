@@ -1,1 +1,13 @@
-export {};
+export * from './model/components';
+export * from './model/format';
+export * from './model/protocol';
+export { ModelStorage } from './model/storage';
+export * from './model/served-model';
+export { Scaling, ScalingMetric } from './scaling/scaling';
+export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions } from './scaling/scaling';
+export { Accelerator } from './scheduling/accelerator';
+export type { NvidiaGpuOptions, NvidiaMigOptions, CustomAcceleratorOptions } from './scheduling/accelerator';
+export * from './scheduling/gpu-product';
+export * from './scheduling/node-pool';
+export * from './platforms/platform';
+export { StandardAutoscaler } from './platforms/kserve';

@@ -10,34 +10,35 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { RuntimeClass } from 'kubernetes-models/node.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { crdsDir, kindKey } from './crd-schemas';
 import { ensureValidatorCache } from './validator-cache';
 
 type CoreKind = { model: any; toJson: (obj: any) => any };
 
 function coreKinds(): Record<string, CoreKind> {
-  const v1 = require('kubernetes-models/v1');
-  const apps = require('kubernetes-models/apps/v1');
-  const autoscaling = require('kubernetes-models/autoscaling/v2');
-  const policy = require('kubernetes-models/policy/v1');
-  const networking = require('kubernetes-models/networking.k8s.io/v1');
-  const rbac = require('kubernetes-models/rbac.authorization.k8s.io/v1');
-  const node = require('kubernetes-models/node.k8s.io/v1');
   return {
-    [kindKey('v1', 'ConfigMap')]: { model: v1.ConfigMap, toJson: k8s.toJson_KubeConfigMapProps },
-    [kindKey('v1', 'Secret')]: { model: v1.Secret, toJson: k8s.toJson_KubeSecretProps },
-    [kindKey('v1', 'Service')]: { model: v1.Service, toJson: k8s.toJson_KubeServiceProps },
-    [kindKey('v1', 'ServiceAccount')]: { model: v1.ServiceAccount, toJson: k8s.toJson_KubeServiceAccountProps },
-    [kindKey('v1', 'PersistentVolumeClaim')]: { model: v1.PersistentVolumeClaim, toJson: k8s.toJson_KubePersistentVolumeClaimProps },
-    [kindKey('apps/v1', 'Deployment')]: { model: apps.Deployment, toJson: k8s.toJson_KubeDeploymentProps },
-    [kindKey('autoscaling/v2', 'HorizontalPodAutoscaler')]: { model: autoscaling.HorizontalPodAutoscaler, toJson: k8s.toJson_KubeHorizontalPodAutoscalerV2Props },
-    [kindKey('policy/v1', 'PodDisruptionBudget')]: { model: policy.PodDisruptionBudget, toJson: k8s.toJson_KubePodDisruptionBudgetProps },
-    [kindKey('networking.k8s.io/v1', 'NetworkPolicy')]: { model: networking.NetworkPolicy, toJson: k8s.toJson_KubeNetworkPolicyProps },
-    [kindKey('rbac.authorization.k8s.io/v1', 'Role')]: { model: rbac.Role, toJson: k8s.toJson_KubeRoleProps },
-    [kindKey('rbac.authorization.k8s.io/v1', 'RoleBinding')]: { model: rbac.RoleBinding, toJson: k8s.toJson_KubeRoleBindingProps },
-    [kindKey('node.k8s.io/v1', 'RuntimeClass')]: { model: node.RuntimeClass, toJson: k8s.toJson_KubeRuntimeClassProps },
+    [kindKey('v1', 'ConfigMap')]: { model: ConfigMap, toJson: k8s.toJson_KubeConfigMapProps },
+    [kindKey('v1', 'Secret')]: { model: Secret, toJson: k8s.toJson_KubeSecretProps },
+    [kindKey('v1', 'Service')]: { model: Service, toJson: k8s.toJson_KubeServiceProps },
+    [kindKey('v1', 'ServiceAccount')]: { model: ServiceAccount, toJson: k8s.toJson_KubeServiceAccountProps },
+    [kindKey('v1', 'PersistentVolumeClaim')]: { model: PersistentVolumeClaim, toJson: k8s.toJson_KubePersistentVolumeClaimProps },
+    [kindKey('apps/v1', 'Deployment')]: { model: Deployment, toJson: k8s.toJson_KubeDeploymentProps },
+    [kindKey('autoscaling/v2', 'HorizontalPodAutoscaler')]: { model: HorizontalPodAutoscaler, toJson: k8s.toJson_KubeHorizontalPodAutoscalerV2Props },
+    [kindKey('policy/v1', 'PodDisruptionBudget')]: { model: PodDisruptionBudget, toJson: k8s.toJson_KubePodDisruptionBudgetProps },
+    [kindKey('networking.k8s.io/v1', 'NetworkPolicy')]: { model: NetworkPolicy, toJson: k8s.toJson_KubeNetworkPolicyProps },
+    [kindKey('rbac.authorization.k8s.io/v1', 'Role')]: { model: Role, toJson: k8s.toJson_KubeRoleProps },
+    [kindKey('rbac.authorization.k8s.io/v1', 'RoleBinding')]: { model: RoleBinding, toJson: k8s.toJson_KubeRoleBindingProps },
+    [kindKey('node.k8s.io/v1', 'RuntimeClass')]: { model: RuntimeClass, toJson: k8s.toJson_KubeRuntimeClassProps },
   };
 }
 
@@ -70,6 +71,7 @@ function crdValidator(key: string): any | undefined {
   if (!file) return undefined;
   let v = validators.get(key);
   if (!v) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     v = require(path.join(s.crdCache, file));
     v = v.default ?? v;
     validators.set(key, v);
@@ -110,7 +112,6 @@ function metadataErrors(doc: any): string[] {
   const meta = doc.metadata;
   if (!meta || typeof meta !== 'object') return ['/metadata: missing'];
   if (!meta.name && !meta.generateName) errors.push('/metadata/name: missing');
-  const { ObjectMeta } = require('@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta');
   try {
     new ObjectMeta(meta).validate();
   } catch (e: any) {

@@ -21,7 +21,7 @@ export function newAjv(): Ajv {
 /** The cache folder for the current schema folder. */
 export function cacheDirFor(dir: string): string {
   const hash = crypto.createHash('sha256');
-  hash.update(require('ajv/package.json').version);
+  hash.update(JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')).version);
   for (const f of [path.join(__dirname, 'crd-schemas.ts'), __filename]) hash.update(fs.readFileSync(f));
   for (const f of listCrdFiles(dir)) {
     hash.update(path.relative(dir, f));

@@ -1,0 +1,280 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Batcher, ModelContainer, ModelResources, PayloadLogger, PayloadLoggerMode, Visibility } from './components';
+import { ModelFormat } from './format';
+import { InferenceProtocol } from './protocol';
+import type { ServedModelProps } from './served-model';
+import { ModelStorage, ResolvedStorage } from './storage';
+import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { ResolvedScaling, Scaling } from '../scaling/scaling';
+import { ResolvedAccelerator, ResolvedPlacement, emptyPlacement } from '../scheduling/placement';
+
+/** The label every document carries to say who wrote it. */
+export const MANAGED_BY = 'cdk8s-model-serving';
+
+/** Resolved CPU/memory/accelerator resources of one container. */
+export interface ResolvedResources {
+  readonly requests: Record<string, string | number>;
+  readonly limits: Record<string, string | number>;
+}
+
+/** A resolved side container (transformer, explainer). */
+export interface ResolvedContainerSpec {
+  readonly image: string;
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: EnvVar[];
+  readonly port: number;
+  readonly resources: ResolvedResources;
+}
+
+/**
+ * One fully resolved, validated, engine-neutral description of a served
+ * model. Every platform compiler reads only this.
+ */
+export interface ModelSpec {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Labels for every document and pod (standard labels included). */
+  readonly labels: Record<string, string>;
+  /** User annotations for the top-level document. */
+  readonly annotations: Record<string, string>;
+  readonly format?: ModelFormat;
+  readonly runtime?: string;
+  readonly runtimeVersion?: string;
+  readonly protocol: InferenceProtocol;
+  /** Whether the user chose the protocol (else it is only our default). */
+  readonly protocolExplicit: boolean;
+  readonly storage?: ResolvedStorage;
+  /** A custom image for the model server. */
+  readonly image?: string;
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: EnvVar[];
+  readonly port: number;
+  readonly resources: ResolvedResources;
+  readonly accelerator?: ResolvedAccelerator;
+  readonly gpusPerNode?: number;
+  readonly placement: ResolvedPlacement;
+  readonly scaling: ResolvedScaling;
+  readonly containerConcurrency?: number;
+  readonly timeoutSeconds?: number;
+  readonly visibility: Visibility;
+  readonly serviceAccountName?: string;
+  readonly transformer?: ResolvedContainerSpec;
+  readonly explainer?: ResolvedContainerSpec;
+  readonly batcher?: { readonly maxBatchSize?: number; readonly maxLatencyMs?: number; readonly timeoutSeconds?: number };
+  readonly logger?: { readonly url: string; readonly mode: string };
+  readonly securityContext: ContainerSecurityContext;
+  readonly podSecurityContext: Record<string, unknown>;
+}
+
+/** The restricted Pod Security Standard, per container. */
+export const RESTRICTED_CONTAINER_SECURITY: ContainerSecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The restricted Pod Security Standard, per pod. */
+export const RESTRICTED_POD_SECURITY = {
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, string> | undefined): EnvVar[] {
+  return Object.keys(env ?? {}).sort().map((name) => {
+    if (!ENV_NAME.test(name)) fail(scope, `${prop} name`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    const value = env![name];
+    if (typeof value !== 'string') fail(scope, `${prop}["${name}"]`, value, 'is not a string', 'environment values are strings');
+    return { name, value };
+  });
+}
+
+/** A memory quantity in the largest whole binary unit (4Gi rather than 4096Mi). */
+export function memoryQuantity(size: { toMebibytes(): number }): string {
+  const mib = size.toMebibytes();
+  return Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : `${Math.ceil(mib)}Mi`;
+}
+
+export function resolveResources(
+  scope: IConstruct, prop: string, r: ModelResources | undefined, extra: Record<string, number> = {},
+): ResolvedResources {
+  const cpu = r?.cpu?.amount ?? '1';
+  const memory = r?.memory ?? undefined;
+  const memoryRequest = memory ? memoryQuantity(memory) : '2Gi';
+  if (memory && memory.toMebibytes() < 1) fail(scope, `${prop}.memory`, `${memory.toMebibytes()}Mi`, 'is too small', 'use at least 1 MiB');
+  if (r?.memoryLimit && memory && r.memoryLimit.toMebibytes() < memory.toMebibytes()) {
+    fail(scope, `${prop}.memoryLimit`, `${r.memoryLimit.toMebibytes()}Mi`, `is below the memory request (${memoryRequest})`, 'use a limit >= the request');
+  }
+  const requests: Record<string, string | number> = { cpu, memory: memoryRequest, ...extra };
+  const limits: Record<string, string | number> = { memory: r?.memoryLimit ? memoryQuantity(r.memoryLimit) : memoryRequest, ...extra };
+  if (r?.cpuLimit) limits.cpu = r.cpuLimit.amount;
+  return { requests, limits };
+}
+
+function resolveContainer(scope: IConstruct, prop: string, c: ModelContainer | undefined): ResolvedContainerSpec | undefined {
+  if (!c) return undefined;
+  checkImage(scope, `${prop}.image`, c.image);
+  checkInteger(scope, `${prop}.port`, c.port, 1, 65535);
+  return {
+    image: c.image,
+    command: c.command,
+    args: [...(c.args ?? [])],
+    env: resolveEnv(scope, `${prop}.env`, c.env),
+    port: c.port ?? 8080,
+    resources: resolveResources(scope, `${prop}.resources`, c.resources),
+  };
+}
+
+export function checkImage(scope: IConstruct, prop: string, image: string): void {
+  if (typeof image !== 'string' || !/^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/.test(image)) {
+    fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
+  }
+}
+
+function seconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
+  if (d === undefined) return undefined;
+  const s = d.toSeconds();
+  if (!Number.isInteger(s) || s < min || s > max) fail(scope, prop, `${s}s`, 'is out of range', `use whole seconds from ${min} to ${max}`);
+  return s;
+}
+
+/** The standard labels every document and pod carries. */
+export function standardLabels(name: string, component: string = 'model-server'): Record<string, string> {
+  return {
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': name,
+  };
+}
+
+/** Resolves and validates a ServedModel's props; `env` holds later `addEnv` calls. */
+export function resolveModelSpec(scope: IConstruct, name: string, props: ServedModelProps, extraEnv: Record<string, string>): ModelSpec {
+  if (props.namespace !== undefined) checkDns1123Label(scope, 'namespace', props.namespace);
+  checkLabels(scope, 'labels', props.labels);
+  checkAnnotations(scope, 'annotations', props.annotations);
+  if (!props.format && !props.container) {
+    fail(scope, 'format', undefined, 'is missing', 'give a ModelFormat (KServe picks the runtime) or a custom container');
+  }
+  if (props.runtime !== undefined) checkDns1123Subdomain(scope, 'runtime', props.runtime);
+  checkNonEmpty(scope, 'runtimeVersion', props.runtimeVersion);
+  if (props.runtimeVersion !== undefined && !props.format) {
+    fail(scope, 'runtimeVersion', props.runtimeVersion, 'needs a format', 'set format, or pin the version in container.image');
+  }
+  if (props.serviceAccountName !== undefined) checkDns1123Subdomain(scope, 'serviceAccountName', props.serviceAccountName);
+  checkInteger(scope, 'containerConcurrency', props.containerConcurrency, 0, 1000);
+
+  const format = props.format;
+  const protocol = props.protocol ?? (format && format.supports(InferenceProtocol.V2) && format.name !== 'huggingface' && format.name !== 'tensorflow'
+    ? InferenceProtocol.V2 : InferenceProtocol.V1);
+  // A named runtime may speak what the built-ins do not; only check built-ins.
+  if (format && props.runtime === undefined && !props.container) format._checkProtocol(scope, protocol);
+
+  const storage = props.storage?._resolve();
+  if (storage?.pvc && props.serviceAccountName !== undefined) {
+    fail(scope, 'serviceAccountName', props.serviceAccountName, 'gives storage credentials to pvc:// storage, which is mounted and needs none',
+      'drop serviceAccountName, or use object storage (s3://, gs://, ...)');
+  }
+  if (storage && props.container?.env && Object.keys(props.container.env).some((k) => k === 'STORAGE_URI')) {
+    fail(scope, 'container.env["STORAGE_URI"]', props.container.env.STORAGE_URI, 'conflicts with storage', 'set the model location once, with storage');
+  }
+
+  const accelerator = props.accelerator?._resolve();
+  const pool = props.nodePool;
+  if (accelerator && pool?.gpusPerNode !== undefined && accelerator.deviceCount > pool.gpusPerNode) {
+    fail(scope, 'accelerator.count', accelerator.deviceCount, `is more than the ${pool.gpusPerNode} GPUs a node of the pool holds`,
+      `use at most ${pool.gpusPerNode}, or a pool with larger nodes`);
+  }
+  const placement = mergePlacement(scope, accelerator?.placement, pool?._resolve());
+
+  const scaling = (props.scaling ?? Scaling.autoscale({ minReplicas: 1 }))._resolve();
+  const env = [...resolveEnv(scope, 'env', { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv })];
+  if (props.container) checkImage(scope, 'container.image', props.container.image);
+  checkInteger(scope, 'container.port', props.container?.port, 1, 65535);
+
+  const timeoutSeconds = seconds(scope, 'timeout', props.timeout, 1, 3600);
+  const batcher = props.batcher ? resolveBatcher(scope, props.batcher) : undefined;
+  const logger = props.logger ? resolveLogger(scope, props.logger) : undefined;
+
+  return {
+    name,
+    namespace: props.namespace,
+    labels: { ...(props.labels ?? {}), ...standardLabels(name) },
+    annotations: { ...(props.annotations ?? {}) },
+    format,
+    runtime: props.runtime,
+    runtimeVersion: props.runtimeVersion,
+    protocol,
+    protocolExplicit: props.protocol !== undefined,
+    storage,
+    image: props.container?.image,
+    command: props.container?.command,
+    args: [...(props.container?.args ?? []), ...(props.args ?? [])],
+    env,
+    port: props.container?.port ?? 8080,
+    resources: resolveResources(scope, 'resources', props.resources ?? props.container?.resources, accelerator?.resources),
+    accelerator,
+    gpusPerNode: pool?.gpusPerNode,
+    placement,
+    scaling,
+    containerConcurrency: props.containerConcurrency,
+    timeoutSeconds,
+    visibility: props.visibility ?? Visibility.CLUSTER_LOCAL,
+    serviceAccountName: props.serviceAccountName,
+    transformer: resolveContainer(scope, 'transformer', props.transformer),
+    explainer: resolveContainer(scope, 'explainer', props.explainer),
+    batcher,
+    logger,
+    securityContext: RESTRICTED_CONTAINER_SECURITY,
+    podSecurityContext: RESTRICTED_POD_SECURITY,
+  };
+}
+
+function resolveBatcher(scope: IConstruct, b: Batcher) {
+  checkInteger(scope, 'batcher.maxBatchSize', b.maxBatchSize, 1, 100000);
+  const maxLatencyMs = b.maxLatency?.toMilliseconds();
+  if (maxLatencyMs !== undefined && (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1)) {
+    fail(scope, 'batcher.maxLatency', `${maxLatencyMs}ms`, 'is not allowed', 'use at least 1 ms in whole milliseconds');
+  }
+  return { maxBatchSize: b.maxBatchSize, maxLatencyMs, timeoutSeconds: seconds(scope, 'batcher.timeout', b.timeout, 1, 3600) };
+}
+
+function resolveLogger(scope: IConstruct, l: PayloadLogger) {
+  if (!/^https?:\/\/[^\s]+$/.test(l.url ?? '')) fail(scope, 'logger.url', l.url, 'is not an http(s) URL', 'use the URL of the CloudEvents sink');
+  return { url: l.url, mode: l.mode ?? PayloadLoggerMode.ALL };
+}
+
+function mergePlacement(scope: IConstruct, a: ResolvedPlacement | undefined, b: ResolvedPlacement | undefined): ResolvedPlacement {
+  const out = emptyPlacement();
+  const nodeSelector: Record<string, string> = { ...(a?.nodeSelector ?? {}) };
+  for (const [k, v] of Object.entries(b?.nodeSelector ?? {})) {
+    if (nodeSelector[k] !== undefined && nodeSelector[k] !== v) {
+      fail(scope, 'nodePool', `${k}=${v}`, `conflicts with the accelerator's node selector ${k}=${nodeSelector[k]}`, 'select the same value in both, or drop one');
+    }
+    nodeSelector[k] = v;
+  }
+  const tolerations = [...(a?.tolerations ?? []), ...(b?.tolerations ?? [])];
+  const seen = new Set<string>();
+  const uniqueTolerations = tolerations.filter((t) => {
+    const key = JSON.stringify([t.key, t.operator, t.value, t.effect]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return {
+    ...out,
+    nodeSelector,
+    requiredNodeAffinity: [...(a?.requiredNodeAffinity ?? []), ...(b?.requiredNodeAffinity ?? [])],
+    tolerations: uniqueTolerations,
+    runtimeClassName: b?.runtimeClassName ?? a?.runtimeClassName,
+  };
+}
+
+export type { ModelStorage };

@@ -1,0 +1,321 @@
+import { ApiObject, ApiObjectProps, Chart, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
+import { ModelFormat } from './format';
+import { ModelSpec, resolveModelSpec } from './model-spec';
+import { InferenceProtocol } from './protocol';
+import { ModelStorage } from './storage';
+import { nameFromId } from '../internal/names';
+import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { ServingPlatform } from '../platforms/platform';
+import { Scaling } from '../scaling/scaling';
+import { Accelerator } from '../scheduling/accelerator';
+import { GpuNodePool } from '../scheduling/node-pool';
+
+/** Props of a {@link ServedModel}. */
+export interface ServedModelProps {
+  /**
+   * The model format; KServe picks a runtime that supports it.
+   *
+   * @default - none; required unless `container` runs a custom server
+   */
+  readonly format?: ModelFormat;
+
+  /**
+   * Where the model files are.
+   *
+   * @default - none (a custom container that bakes in its model)
+   */
+  readonly storage?: ModelStorage;
+
+  /**
+   * The inference protocol.
+   *
+   * @default - V2 where the format's built-in runtimes speak it, else V1
+   */
+  readonly protocol?: InferenceProtocol;
+
+  /**
+   * The ServingRuntime (or ClusterServingRuntime) name to use.
+   *
+   * @default - KServe selects a runtime for the format
+   */
+  readonly runtime?: string;
+
+  /**
+   * The runtime's image tag, to pin the exact server version.
+   *
+   * @default - the runtime's default version
+   */
+  readonly runtimeVersion?: string;
+
+  /**
+   * A custom model server container; with `format` it overrides the runtime's
+   * image, without it replaces the runtime.
+   *
+   * @default - the runtime's container
+   */
+  readonly container?: ModelContainer;
+
+  /**
+   * Extra arguments for the model server.
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables for the model server.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * CPU and memory per replica.
+   *
+   * @default - 1 CPU and 2 GiB requested, 2 GiB memory limit
+   */
+  readonly resources?: ModelResources;
+
+  /**
+   * GPUs or other accelerators per replica.
+   *
+   * @default - CPU only
+   */
+  readonly accelerator?: Accelerator;
+
+  /**
+   * The node pool to run on (labels and taints).
+   *
+   * @default - any node
+   */
+  readonly nodePool?: GpuNodePool;
+
+  /**
+   * How many replicas serve the model.
+   *
+   * @default Scaling.autoscale({ minReplicas: 1 })
+   */
+  readonly scaling?: Scaling;
+
+  /**
+   * The serving engine.
+   *
+   * @default ServingPlatform.kserve() (KServe, Knative mode)
+   */
+  readonly platform?: ServingPlatform;
+
+  /**
+   * The resource name.
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace.
+   *
+   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels for every document and pod.
+   *
+   * @default - only the standard app.kubernetes.io labels
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Extra annotations for the main document.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+
+  /**
+   * The service account the pods run as; on KServe it also carries the
+   * storage credentials (secrets annotated for S3/GCS).
+   *
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Knative: the most requests one replica handles at once (0 = unlimited).
+   *
+   * @default - unlimited (Knative's default)
+   */
+  readonly containerConcurrency?: number;
+
+  /**
+   * Request timeout.
+   *
+   * @default - the platform's default (Knative: 300 seconds)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Who can reach the model.
+   *
+   * @default Visibility.CLUSTER_LOCAL
+   */
+  readonly visibility?: Visibility;
+
+  /**
+   * A transformer for pre- and post-processing next to the model: the way
+   * training and serving share feature code.
+   *
+   * @default - none
+   */
+  readonly transformer?: ModelContainer;
+
+  /**
+   * An explainer container.
+   *
+   * @default - none
+   */
+  readonly explainer?: ModelContainer;
+
+  /**
+   * KServe's request batcher.
+   *
+   * @default - no batching
+   */
+  readonly batcher?: Batcher;
+
+  /**
+   * KServe's payload logger.
+   *
+   * @default - no payload logging
+   */
+  readonly logger?: PayloadLogger;
+}
+
+/** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
+class ModelDocument extends ApiObject {
+  private static props(plan: PlannedDocument, spec: () => ModelSpec): ApiObjectProps {
+    const body: Record<string, unknown> = {};
+    for (const key of Object.keys(plan.body(spec()))) {
+      body[key] = Lazy.any({ produce: () => plan.body(spec())[key] });
+    }
+    return { ...body, apiVersion: plan.apiVersion, kind: plan.kind, metadata: { name: plan.name, namespace: spec().namespace } };
+  }
+
+  constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly spec: () => ModelSpec, private readonly isMain: boolean) {
+    super(scope, plan.id, ModelDocument.props(plan, spec));
+  }
+
+  public toJson(): any {
+    const s = this.spec();
+    for (const [k, v] of Object.entries({ ...s.labels, ...(this.plan.labels?.(s) ?? {}) })) this.metadata.addLabel(k, v);
+    const annotations = { ...(this.isMain ? s.annotations : {}), ...(this.plan.annotations?.(s) ?? {}) };
+    for (const [k, v] of Object.entries(annotations)) this.metadata.addAnnotation(k, v);
+    return super.toJson();
+  }
+}
+
+/**
+ * A model served on KServe, Knative or Kubernetes, from one set of typed props.
+ *
+ * @example
+ * new ServedModel(chart, 'fraud-detector', {
+ *   format: ModelFormat.XGBOOST,
+ *   storage: ModelStorage.fromUri('s3://models/fraud/v7'),
+ *   scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
+ * });
+ */
+export class ServedModel extends Construct {
+  /** The name of the main resource (the InferenceService name on KServe). */
+  public readonly name: string;
+  /** The namespace, if set. */
+  public readonly namespace?: string;
+  /** The serving platform. */
+  public readonly platform: ServingPlatform;
+  /** The main document (escape hatch): the InferenceService, Knative Service or Deployment. */
+  public readonly apiObject: ApiObject;
+  /** The props the model was declared with. */
+  public readonly props: ServedModelProps;
+
+  private readonly extraEnv: Record<string, string> = {};
+  private cachedSpec?: ModelSpec;
+  private readonly documents: ApiObject[] = [];
+
+  constructor(scope: Construct, id: string, props: ServedModelProps) {
+    super(scope, id);
+    this.props = props;
+    this.platform = props.platform ?? ServingPlatform.kserve();
+    this.name = props.name ?? nameFromId(id);
+    this.namespace = props.namespace ?? chartNamespace(this);
+    const spec = this._spec();
+    for (const plan of this.platform._compiler.plan(spec)) {
+      this.documents.push(new ModelDocument(this, plan, () => this._spec(), plan.id === 'Resource'));
+    }
+    this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
+  }
+
+  /** Adds an environment variable to the model server. */
+  public addEnv(name: string, value: string): void {
+    this.extraEnv[name] = value;
+    this.cachedSpec = undefined;
+    this._spec();
+  }
+
+  /** All documents this model emits, main document first. */
+  public get apiObjects(): ApiObject[] {
+    return [...this.documents];
+  }
+
+  /** The in-cluster host name callers use. */
+  public get hostname(): string {
+    return this.endpoint().hostname;
+  }
+
+  /** The base URL callers use. */
+  public get url(): string {
+    return this.endpoint().url;
+  }
+
+  /** The inference protocol the model speaks. */
+  public get protocol(): InferenceProtocol {
+    return this._spec().protocol;
+  }
+
+  /** The path a client posts inference requests to. */
+  public get inferPath(): string {
+    return this.protocol.inferPath(this.name);
+  }
+
+  /** The server health path (V2: `/v2/health/ready`). */
+  public get healthPath(): string {
+    return this.protocol.healthPath;
+  }
+
+  /** The model readiness path (V2: `/v2/models/{name}/ready`). */
+  public get readyPath(): string {
+    return this.protocol.modelReadyPath(this.name);
+  }
+
+  private endpoint(): ModelEndpoint {
+    return this.platform._compiler.endpoint(this._spec());
+  }
+
+  /** @internal the resolved, validated spec (recomputed after mutations). */
+  public _spec(): ModelSpec {
+    if (!this.cachedSpec) {
+      const spec = resolveModelSpec(this, this.name, { ...this.props, namespace: this.namespace }, this.extraEnv);
+      this.platform._compiler.validate(this, spec);
+      this.cachedSpec = spec;
+    }
+    return this.cachedSpec;
+  }
+}
+
+function chartNamespace(c: Construct): string | undefined {
+  try {
+    return Chart.of(c).namespace;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,152 @@
+import { checkNonEmpty, fail } from '../internal/errors';
+import { checkDns1123Subdomain } from '../internal/names';
+
+/** Where the model files live; engine-neutral, resolved by every platform. */
+export interface ResolvedStorage {
+  /** The full URI (`s3://...`, `pvc://claim/path`, ...). */
+  readonly uri: string;
+  /** The scheme without `://`, e.g. `s3`. */
+  readonly scheme: string;
+  /** For `pvc://` storage: the claim and the path inside it. */
+  readonly pvc?: { readonly claimName: string; readonly path: string };
+  /** For `oci://` storage: the image that carries the model (KServe modelcar). */
+  readonly ociImage?: string;
+}
+
+/**
+ * URI schemes KServe's storage initializer understands. Azure Blob and
+ * generic HTTP(S) share the `https://` scheme.
+ */
+const SCHEMES = ['s3', 'gs', 'https', 'http', 'pvc', 'hf', 'oci', 'hdfs', 'webhdfs'];
+
+/**
+ * Where a model's files are stored. Use the typed factories where you can:
+ * they check the pieces of the URI as you write them.
+ *
+ * @example
+ * ModelStorage.fromUri('s3://models/fraud/v7')
+ * ModelStorage.s3('models', 'fraud/v7')
+ * ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct')
+ */
+export class ModelStorage {
+  /**
+   * Any URI KServe's storage initializer accepts: `s3://`, `gs://`,
+   * `https://` (also Azure Blob), `http://`, `pvc://`, `hf://`, `oci://`,
+   * `hdfs://`, `webhdfs://`.
+   */
+  public static fromUri(uri: string): ModelStorage {
+    return new ModelStorage(parseUri('ModelStorage.fromUri', uri));
+  }
+
+  /** An object or prefix in an S3 (or S3-compatible) bucket. */
+  public static s3(bucket: string, key: string): ModelStorage {
+    checkBucket('ModelStorage.s3', bucket);
+    return ModelStorage.fromUri(`s3://${bucket}/${trimSlashes('ModelStorage.s3', 'key', key)}`);
+  }
+
+  /** An object or prefix in a Google Cloud Storage bucket. */
+  public static gcs(bucket: string, path: string): ModelStorage {
+    checkBucket('ModelStorage.gcs', bucket);
+    return ModelStorage.fromUri(`gs://${bucket}/${trimSlashes('ModelStorage.gcs', 'path', path)}`);
+  }
+
+  /** A blob or prefix in Azure Blob Storage. */
+  public static azureBlob(account: string, container: string, path: string): ModelStorage {
+    if (!/^[a-z0-9]{3,24}$/.test(account ?? '')) {
+      fail('ModelStorage.azureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
+    }
+    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container ?? '')) {
+      fail('ModelStorage.azureBlob', 'container', container, 'is not a valid container name', 'use 3 to 63 lower-case letters, digits and single hyphens');
+    }
+    return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.azureBlob', 'path', path)}`);
+  }
+
+  /** A path inside a PersistentVolumeClaim in the model's namespace, mounted read-only. */
+  public static pvc(claimName: string, path: string): ModelStorage {
+    checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
+    return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
+  }
+
+  /**
+   * A Hugging Face Hub repository, e.g. `meta-llama/Llama-3.1-8B-Instruct`.
+   *
+   * @param repo `owner/name`
+   * @param revision a branch, tag or commit to pin (pin it in production)
+   */
+  public static huggingFace(repo: string, revision?: string): ModelStorage {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(repo ?? '')) {
+      fail('ModelStorage.huggingFace', 'repo', repo, 'is not a Hugging Face repository id', 'use "owner/name"');
+    }
+    checkNonEmpty('ModelStorage.huggingFace', 'revision', revision);
+    if (revision !== undefined && /[\s:]/.test(revision)) {
+      fail('ModelStorage.huggingFace', 'revision', revision, 'is not a valid revision', 'use a branch, tag or commit without spaces or ":"');
+    }
+    return ModelStorage.fromUri(`hf://${repo}${revision ? `:${revision}` : ''}`);
+  }
+
+  /** An OCI image that carries the model files (KServe "modelcar"). */
+  public static oci(image: string): ModelStorage {
+    return ModelStorage.fromUri(`oci://${image}`);
+  }
+
+  /** A file or archive over HTTPS (`.zip`, `.tar.gz` are unpacked). */
+  public static https(url: string): ModelStorage {
+    if (!/^https:\/\//.test(url ?? '')) {
+      fail('ModelStorage.https', 'url', url, 'is not an https:// URL', 'use an https:// URL');
+    }
+    return ModelStorage.fromUri(url);
+  }
+
+  private constructor(private readonly resolved: ResolvedStorage) {}
+
+  /** The storage URI as KServe's `storageUri` takes it. */
+  public get uri(): string {
+    return this.resolved.uri;
+  }
+
+  /** The URI scheme, e.g. `s3`, `gs`, `pvc`, `hf`. */
+  public get scheme(): string {
+    return this.resolved.scheme;
+  }
+
+  /** @internal */
+  public _resolve(): ResolvedStorage {
+    return this.resolved;
+  }
+}
+
+function checkBucket(scope: string, bucket: string): void {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket ?? '')) {
+    fail(scope, 'bucket', bucket, 'is not a valid bucket name', 'use 3 to 63 lower-case letters, digits, "." and "-"');
+  }
+}
+
+function trimSlashes(scope: string, prop: string, path: string): string {
+  const p = (path ?? '').replace(/^\/+|\/+$/g, '');
+  if (p === '' || /\s/.test(p) || p.split('/').some((s) => s === '..')) {
+    fail(scope, prop, path, 'is not a valid object path', 'use a non-empty path without spaces or ".." segments');
+  }
+  return p;
+}
+
+function parseUri(scope: string, uri: string): ResolvedStorage {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.+)$/.exec(uri ?? '');
+  if (!m) fail(scope, 'uri', uri, 'is not a storage URI', `use <scheme>://<location> with one of the schemes ${SCHEMES.join(', ')}`);
+  const [, scheme, rest] = m;
+  if (!SCHEMES.includes(scheme)) {
+    fail(scope, 'uri', uri, `has an unknown storage scheme "${scheme}"`, `use one of ${SCHEMES.map((s) => `${s}://`).join(', ')}`);
+  }
+  if (/\s/.test(rest)) fail(scope, 'uri', uri, 'contains whitespace', 'percent-encode spaces in storage URIs');
+  if (scheme === 'pvc') {
+    const pm = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(\/(.*))?$/.exec(rest);
+    if (!pm) fail(scope, 'uri', uri, 'does not name a valid PersistentVolumeClaim', 'use pvc://<claim-name>/<path>');
+    return { uri, scheme, pvc: { claimName: pm[1], path: (pm[4] ?? '').replace(/\/+$/, '') } };
+  }
+  if ((scheme === 's3' || scheme === 'gs') && !/^[a-z0-9][a-z0-9._-]*[a-z0-9](\/.*)?$/.test(rest)) {
+    fail(scope, 'uri', uri, 'does not start with a valid bucket name', `use ${scheme}://<bucket>/<path>`);
+  }
+  if (scheme === 'oci' && !/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/.test(rest)) {
+    fail(scope, 'uri', uri, 'is not a valid OCI image reference', 'use oci://<registry>/<repository>[:tag|@sha256:digest]');
+  }
+  return { uri, scheme, ociImage: scheme === 'oci' ? rest : undefined };
+}

@@ -1,0 +1,44 @@
+import { IConstruct } from 'constructs';
+import { ModelSpec } from '../model/model-spec';
+
+/** One document a platform emits for a model; its body is computed at synth from the final spec. */
+export interface PlannedDocument {
+  /** Construct id; the main document uses `Resource`. */
+  readonly id: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Top-level fields other than apiVersion, kind and metadata (e.g. `spec`). */
+  body(spec: ModelSpec): Record<string, unknown>;
+  /** Extra labels for this document's metadata. */
+  labels?(spec: ModelSpec): Record<string, string>;
+  /** Annotations for this document's metadata (user annotations are added on the main document). */
+  annotations?(spec: ModelSpec): Record<string, string>;
+}
+
+/** Where callers reach a served model. */
+export interface ModelEndpoint {
+  /** In-cluster host name. */
+  readonly hostname: string;
+  /** Base URL callers use. */
+  readonly url: string;
+}
+
+/**
+ * Turns a {@link ModelSpec} into the documents of one engine. Adding a
+ * platform is adding one implementation; nothing else switches on platforms.
+ */
+export interface IPlatformCompiler {
+  /** A stable id, e.g. `kserve`, `kserve-standard`. */
+  readonly id: string;
+  /** Human name used in messages. */
+  readonly displayName: string;
+  /** Whether the pods run under Knative (feature flags, KPA metrics apply). */
+  readonly knative: boolean;
+  /** Platform rules on top of the spec's own checks; throws ModelServingError. */
+  validate(scope: IConstruct, spec: ModelSpec): void;
+  /** The documents, fixed at construction; bodies resolve at synth. */
+  plan(spec: ModelSpec): PlannedDocument[];
+  /** The model's in-cluster endpoint. */
+  endpoint(spec: ModelSpec): ModelEndpoint;
+}

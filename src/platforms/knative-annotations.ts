@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../internal/errors';
+import { ModelSpec } from '../model/model-spec';
+
+/** The Knative autoscaler knobs users tune, as revision annotations. */
+export function knativeAutoscalingAnnotations(spec: ModelSpec): Record<string, string> {
+  const o = spec.scaling.options;
+  const out: Record<string, string> = {};
+  if (o.initialScale !== undefined) out['autoscaling.knative.dev/initial-scale'] = String(o.initialScale);
+  if (o.scaleDownDelay !== undefined) out['autoscaling.knative.dev/scale-down-delay'] = `${o.scaleDownDelay.toSeconds()}s`;
+  if (o.window !== undefined) out['autoscaling.knative.dev/window'] = `${o.window.toSeconds()}s`;
+  if (o.targetUtilizationPercentage !== undefined) out['autoscaling.knative.dev/target-utilization-percentage'] = String(o.targetUtilizationPercentage);
+  if (o.scaleToZeroPodRetentionPeriod !== undefined) {
+    out['autoscaling.knative.dev/scale-to-zero-pod-retention-period'] = `${o.scaleToZeroPodRetentionPeriod.toSeconds()}s`;
+  }
+  return out;
+}
+
+/** Knative's autoscaler (KPA) only scales on concurrency or rps. */
+export function checkKnativeScaling(scope: IConstruct, spec: ModelSpec, platform: string): void {
+  const metric = spec.scaling.metric;
+  if (metric && metric.name !== 'concurrency' && metric.name !== 'rps') {
+    fail(scope, 'scaling.metric', metric.name, `is not a Knative autoscaler (KPA) metric on ${platform}`,
+      'use ScalingMetric.CONCURRENCY or ScalingMetric.RPS, or a Standard/Deployment platform for cpu, memory or Prometheus metrics');
+  }
+  if (spec.scaling.target !== undefined && !Number.isInteger(spec.scaling.target)) {
+    fail(scope, 'scaling.target', spec.scaling.target, 'is not a whole number', 'use a whole number of requests');
+  }
+  const o = spec.scaling.options;
+  for (const d of [['scaleDownDelay', o.scaleDownDelay, 3600], ['scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod, 3600]] as const) {
+    if (d[1] !== undefined) {
+      const s = d[1].toSeconds();
+      if (!Number.isInteger(s) || s < 0 || s > d[2]) fail(scope, `scaling.${d[0]}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
+    }
+  }
+}
+
+/** Rejects Knative-only knobs on platforms without Knative. */
+export function checkNoKnativeKnobs(scope: IConstruct, spec: ModelSpec, platform: string): void {
+  const o = spec.scaling.options;
+  const knobs: Array<[string, unknown]> = [
+    ['initialScale', o.initialScale], ['scaleDownDelay', o.scaleDownDelay], ['window', o.window],
+    ['targetUtilizationPercentage', o.targetUtilizationPercentage], ['scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod],
+  ];
+  for (const [name, value] of knobs) {
+    if (value !== undefined) {
+      fail(scope, `scaling.${name}`, value instanceof Object ? `${(value as any).toSeconds?.()}s` : value,
+        `only applies to the Knative autoscaler, not ${platform}`, 'remove it, or use ServingPlatform.kserve() / knativeService()');
+    }
+  }
+  if (spec.containerConcurrency !== undefined) {
+    fail(scope, 'containerConcurrency', spec.containerConcurrency, `only applies to Knative, not ${platform}`, 'remove it, or use a Knative platform');
+  }
+}

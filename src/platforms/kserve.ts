@@ -1,0 +1,228 @@
+import { IConstruct } from 'constructs';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
+import { modelContainerFields, placementFields, sideContainer } from './pod';
+import { fail } from '../internal/errors';
+import { compact } from '../internal/k8s';
+import { checkDns1035, KNATIVE_TAG_PREFIXES, KSERVE_COMPONENT_SUFFIXES } from '../internal/names';
+import { Visibility } from '../model/components';
+import { ModelSpec } from '../model/model-spec';
+
+export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
+export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
+export const AUTOSCALER_CLASS_ANNOTATION = 'serving.kserve.io/autoscalerClass';
+export const GPU_RESOURCE_TYPES_ANNOTATION = 'serving.kserve.io/gpu-resource-types';
+
+/** How KServe Standard mode scales the predictor. */
+export enum StandardAutoscaler {
+  /** Kubernetes HorizontalPodAutoscaler on cpu or memory. */
+  HPA = 'hpa',
+  /** KEDA ScaledObject; the only way to scale to zero in Standard mode. */
+  KEDA = 'keda',
+  /** No autoscaler (fixed replicas). */
+  NONE = 'none',
+}
+
+/**
+ * KServe InferenceService compiler, in Knative (serverless) or Standard
+ * (raw Deployment) mode. The mode annotation is always written: it cannot
+ * change after creation and KServe's default changed across releases.
+ */
+export class KServeCompiler implements IPlatformCompiler {
+  public readonly knative: boolean;
+  public readonly id: string;
+  public readonly displayName: string;
+
+  constructor(private readonly mode: 'Knative' | 'Standard', private readonly autoscaler: StandardAutoscaler | undefined) {
+    this.knative = mode === 'Knative';
+    this.id = this.knative ? 'kserve' : 'kserve-standard';
+    this.displayName = this.knative ? 'KServe (Knative mode)' : 'KServe (Standard mode)';
+  }
+
+  public validate(scope: IConstruct, spec: ModelSpec): void {
+    // KServe derives `{name}-predictor` (and -transformer/-explainer) names; in
+    // Knative mode tag routing adds `latest-`/`prev-` and the default domain
+    // template appends the namespace to the same 63-character DNS label.
+    const suffix = Math.max(...KSERVE_COMPONENT_SUFFIXES.map((s) => s.length));
+    const budget = this.knative
+      ? 63 - Math.max(...KNATIVE_TAG_PREFIXES.map((p) => p.length)) - suffix - 1 - (spec.namespace ?? 'default').length
+      : 63 - suffix;
+    checkDns1035(scope, 'name', spec.name, budget);
+    if (this.knative) {
+      checkKnativeScaling(scope, spec, this.displayName);
+    } else {
+      checkNoKnativeKnobs(scope, spec, this.displayName);
+      this.checkStandardScaling(scope, spec);
+    }
+  }
+
+  private standardAutoscaler(spec: ModelSpec): StandardAutoscaler {
+    if (this.autoscaler) return this.autoscaler;
+    if (spec.scaling.fixed) return StandardAutoscaler.NONE;
+    if (spec.scaling.minReplicas === 0 || spec.scaling.metric?.name === 'prometheus') return StandardAutoscaler.KEDA;
+    return StandardAutoscaler.HPA;
+  }
+
+  private checkStandardScaling(scope: IConstruct, spec: ModelSpec): void {
+    const autoscaler = this.standardAutoscaler(spec);
+    const metric = spec.scaling.metric;
+    if (spec.scaling.minReplicas === 0 && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.minReplicas', 0, `needs KEDA in KServe Standard mode (autoscaler is ${autoscaler})`,
+        'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
+    }
+    if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
+      fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
+        'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) with KEDA');
+    }
+    if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
+    }
+    if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed) {
+      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
+    }
+    if (!spec.scaling.fixed && spec.scaling.maxReplicas === undefined) {
+      fail(scope, 'scaling.maxReplicas', undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
+    }
+  }
+
+  public plan(spec: ModelSpec): PlannedDocument[] {
+    return [{
+      id: 'Resource',
+      apiVersion: ISVC_API_VERSION,
+      kind: 'InferenceService',
+      name: spec.name,
+      labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
+      annotations: (s) => this.annotations(s),
+      body: (s) => ({ spec: this.isvcSpec(s) }),
+    }];
+  }
+
+  public endpoint(spec: ModelSpec): ModelEndpoint {
+    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
+    return { hostname, url: `http://${hostname}` };
+  }
+
+  private annotations(spec: ModelSpec): Record<string, string> {
+    const out: Record<string, string> = { [DEPLOYMENT_MODE_ANNOTATION]: this.mode };
+    if (this.knative) {
+      Object.assign(out, knativeAutoscalingAnnotations(spec));
+    } else {
+      out[AUTOSCALER_CLASS_ANNOTATION] = this.standardAutoscaler(spec);
+    }
+    const custom = spec.accelerator?.customResourceTypes ?? [];
+    if (custom.length) out[GPU_RESOURCE_TYPES_ANNOTATION] = JSON.stringify([...custom].sort());
+    return out;
+  }
+
+  /** The InferenceService `spec`. */
+  public isvcSpec(spec: ModelSpec): Record<string, unknown> {
+    return compact({
+      predictor: this.predictor(spec),
+      transformer: spec.transformer ? this.component(spec, 'transformer') : undefined,
+      explainer: spec.explainer ? this.component(spec, 'explainer') : undefined,
+    });
+  }
+
+  private scalingFields(spec: ModelSpec): Record<string, unknown> {
+    const sc = spec.scaling;
+    const fields: Record<string, unknown> = {
+      // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
+      minReplicas: sc.minReplicas,
+      maxReplicas: sc.maxReplicas,
+    };
+    if (this.knative) {
+      fields.scaleMetric = sc.metric?.name;
+      fields.scaleTarget = sc.target;
+      fields.containerConcurrency = spec.containerConcurrency;
+      return fields;
+    }
+    const autoscaler = this.standardAutoscaler(spec);
+    if (autoscaler === StandardAutoscaler.HPA) {
+      fields.scaleMetric = sc.metric?.name ?? 'cpu';
+      fields.scaleMetricType = 'Utilization';
+      fields.scaleTarget = sc.target ?? 80;
+    } else if (autoscaler === StandardAutoscaler.KEDA) {
+      fields.autoScaling = { metrics: [this.kedaMetric(spec)] };
+    }
+    return fields;
+  }
+
+  private kedaMetric(spec: ModelSpec): Record<string, unknown> {
+    const m = spec.scaling.metric;
+    if (m?.name === 'prometheus') {
+      return {
+        type: 'External',
+        external: {
+          metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
+          target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
+        },
+      };
+    }
+    return {
+      type: 'Resource',
+      resource: { name: m?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
+    };
+  }
+
+  private podFields(spec: ModelSpec): Record<string, unknown> {
+    return {
+      serviceAccountName: spec.serviceAccountName,
+      ...placementFields(spec),
+      securityContext: spec.podSecurityContext,
+      timeout: spec.timeoutSeconds,
+    };
+  }
+
+  private predictor(spec: ModelSpec): Record<string, unknown> {
+    const base = {
+      ...this.scalingFields(spec),
+      ...this.podFields(spec),
+      batcher: spec.batcher
+        ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
+        : undefined,
+      logger: spec.logger,
+    };
+    const container = modelContainerFields(spec);
+    if (spec.format) {
+      return {
+        ...base,
+        model: {
+          modelFormat: compact({ name: spec.format.name, version: spec.format.version }),
+          runtime: spec.runtime,
+          runtimeVersion: spec.runtimeVersion,
+          protocolVersion: spec.protocol.version,
+          storageUri: spec.storage?.uri,
+          image: spec.image,
+          ...container,
+          ports: spec.image && spec.port !== 8080 ? [{ containerPort: spec.port, protocol: 'TCP' }] : undefined,
+        },
+      };
+    }
+    // A custom predictor: KServe still downloads `STORAGE_URI` into /mnt/models.
+    const env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
+    return {
+      ...base,
+      containers: [compact({
+        name: 'kserve-container',
+        image: spec.image,
+        ...container,
+        env,
+        ports: [{ containerPort: spec.port, protocol: 'TCP' }],
+      })],
+    };
+  }
+
+  private component(spec: ModelSpec, which: 'transformer' | 'explainer'): Record<string, unknown> {
+    const c = spec[which]!;
+    const scaling = this.knative
+      ? { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas }
+      : this.scalingFields(spec);
+    return compact({
+      ...scaling,
+      serviceAccountName: spec.serviceAccountName,
+      securityContext: spec.podSecurityContext,
+      timeout: spec.timeoutSeconds,
+      containers: [sideContainer(spec, c)],
+    });
+  }
+}

@@ -1,0 +1,213 @@
+import { Duration } from 'cdk8s';
+import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+
+/**
+ * What an autoscaler watches.
+ *
+ * Knative's autoscaler (KPA) scales on `concurrency` or `rps`; Kubernetes'
+ * HPA on `cpu` or `memory`; KEDA on a Prometheus query.
+ */
+export class ScalingMetric {
+  /** In-flight requests per replica (Knative KPA). */
+  public static readonly CONCURRENCY = new ScalingMetric('concurrency', 'kpa');
+  /** Requests per second per replica (Knative KPA). */
+  public static readonly RPS = new ScalingMetric('rps', 'kpa');
+  /** CPU utilization in percent of the request (HPA or KEDA). */
+  public static readonly CPU = new ScalingMetric('cpu', 'resource');
+  /** Memory utilization in percent of the request (HPA or KEDA). */
+  public static readonly MEMORY = new ScalingMetric('memory', 'resource');
+
+  /**
+   * A Prometheus query whose value per replica drives scaling (KEDA only;
+   * on the Kubernetes Deployment platform a KEDA ScaledObject is emitted).
+   *
+   * @param query PromQL returning one number, e.g. `sum(rate(requests_total[1m]))`
+   * @param serverAddress the Prometheus URL, e.g. `http://prometheus.monitoring:9090`
+   */
+  public static prometheus(query: string, serverAddress: string): ScalingMetric {
+    checkNonEmpty('ScalingMetric.prometheus', 'query', query);
+    if (!/^https?:\/\/[^\s]+$/.test(serverAddress ?? '')) {
+      fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
+    }
+    return new ScalingMetric('prometheus', 'external', query, serverAddress);
+  }
+
+  private constructor(
+    /** The metric name (`concurrency`, `rps`, `cpu`, `memory`, `prometheus`). */
+    public readonly name: string,
+    /** @internal which autoscaler family can use it */
+    public readonly _family: 'kpa' | 'resource' | 'external',
+    /** The PromQL query, for Prometheus metrics. */
+    public readonly query?: string,
+    /** The Prometheus address, for Prometheus metrics. */
+    public readonly serverAddress?: string,
+  ) {}
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/** Options shared by every scaling mode. */
+export interface ScalingOptions {
+  /**
+   * The value of the metric per replica that the autoscaler aims for
+   * (concurrency: in-flight requests; rps: requests/s; cpu/memory: percent).
+   *
+   * @default - the autoscaler's default (Knative: 100 concurrent requests; HPA: 80 percent)
+   */
+  readonly target?: number;
+
+  /**
+   * The metric to scale on.
+   *
+   * @default ScalingMetric.CONCURRENCY in Knative mode, ScalingMetric.CPU otherwise
+   */
+  readonly metric?: ScalingMetric;
+
+  /**
+   * Knative: how long to keep the last replicas after traffic stops
+   * (`autoscaling.knative.dev/scale-down-delay`).
+   *
+   * @default - Knative's default (0s); GPU models get 15 minutes
+   */
+  readonly scaleDownDelay?: Duration;
+
+  /**
+   * Knative: replicas to start with when the revision is created
+   * (`autoscaling.knative.dev/initial-scale`).
+   *
+   * @default - Knative's default (1)
+   */
+  readonly initialScale?: number;
+
+  /**
+   * Knative: the window over which the metric is averaged
+   * (`autoscaling.knative.dev/window`, 6s to 1h).
+   *
+   * @default - Knative's default (60s)
+   */
+  readonly window?: Duration;
+
+  /**
+   * Knative: percent of the target at which new replicas are added
+   * (`autoscaling.knative.dev/target-utilization-percentage`, 1 to 100).
+   *
+   * @default - Knative's default (70)
+   */
+  readonly targetUtilizationPercentage?: number;
+
+  /**
+   * Knative: how long the last replica stays after Knative decided to scale
+   * to zero (`autoscaling.knative.dev/scale-to-zero-pod-retention-period`).
+   *
+   * @default - Knative's default (0s)
+   */
+  readonly scaleToZeroPodRetentionPeriod?: Duration;
+}
+
+/** Options for {@link Scaling.scaleToZero}. */
+export interface ScaleToZeroOptions extends ScalingOptions {
+  /**
+   * Upper bound of replicas.
+   *
+   * @default - no upper bound (Knative) / 1 (Standard mode, KEDA)
+   */
+  readonly maxReplicas?: number;
+}
+
+/** Options for {@link Scaling.autoscale}. */
+export interface AutoscaleOptions extends ScalingOptions {
+  /**
+   * Lower bound of replicas. 0 allows scale-to-zero.
+   *
+   * @default 1
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * Upper bound of replicas.
+   *
+   * @default - minReplicas (Knative: no upper bound)
+   */
+  readonly maxReplicas?: number;
+}
+
+/** Engine-neutral scaling, after validation. */
+export interface ResolvedScaling {
+  readonly minReplicas: number;
+  readonly maxReplicas?: number;
+  readonly metric?: ScalingMetric;
+  readonly target?: number;
+  readonly fixed: boolean;
+  readonly options: ScalingOptions;
+}
+
+/**
+ * How many replicas serve a model.
+ *
+ * @example
+ * Scaling.scaleToZero({ maxReplicas: 10, target: 5 })
+ * Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 })
+ * Scaling.fixed(3)
+ */
+export class Scaling {
+  /**
+   * Scale to zero when idle and back up on the first request. Knative mode
+   * does this natively; KServe Standard mode and plain Deployments need KEDA.
+   */
+  public static scaleToZero(options: ScaleToZeroOptions = {}): Scaling {
+    return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
+  }
+
+  /** Autoscale between `minReplicas` and `maxReplicas` on a metric. */
+  public static autoscale(options: AutoscaleOptions = {}): Scaling {
+    return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
+  }
+
+  /** Exactly `replicas` replicas, no autoscaling. */
+  public static fixed(replicas: number): Scaling {
+    checkInteger('Scaling.fixed', 'replicas', replicas, 1);
+    return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+  }
+
+  private readonly resolved: ResolvedScaling;
+
+  private constructor(scope: string, minReplicas: number, maxReplicas: number | undefined, options: ScalingOptions, fixed: boolean) {
+    checkInteger(scope, 'minReplicas', minReplicas, 0);
+    checkInteger(scope, 'maxReplicas', maxReplicas, 1);
+    checkInteger(scope, 'initialScale', options.initialScale, 0);
+    checkInteger(scope, 'targetUtilizationPercentage', options.targetUtilizationPercentage, 1, 100);
+    if (maxReplicas !== undefined && minReplicas > maxReplicas) {
+      fail(scope, 'minReplicas', minReplicas, `is greater than maxReplicas (${maxReplicas})`, 'use minReplicas <= maxReplicas');
+    }
+    if (options.target !== undefined && (typeof options.target !== 'number' || !Number.isFinite(options.target) || options.target <= 0)) {
+      fail(scope, 'target', options.target, 'is not a positive number', 'use a number greater than 0');
+    }
+    const metric = options.metric;
+    if (metric && (metric.name === 'cpu' || metric.name === 'memory') && options.target !== undefined
+      && (!Number.isInteger(options.target) || options.target > 100)) {
+      fail(scope, 'target', options.target, `is not a valid ${metric.name} utilization`, 'use a whole percentage from 1 to 100');
+    }
+    if (options.window !== undefined) {
+      const s = options.window.toSeconds();
+      if (s < 6 || s > 3600) fail(scope, 'window', `${s}s`, 'is out of range', 'use a window from 6 seconds to 1 hour');
+    }
+    this.resolved = { minReplicas, maxReplicas, metric, target: options.target, fixed, options };
+  }
+
+  /** @internal */
+  public _resolve(): ResolvedScaling {
+    return this.resolved;
+  }
+
+  /** The lower bound of replicas (0 when the model scales to zero). */
+  public get minReplicas(): number {
+    return this.resolved.minReplicas;
+  }
+
+  /** The upper bound of replicas, if any. */
+  public get maxReplicas(): number | undefined {
+    return this.resolved.maxReplicas;
+  }
+}

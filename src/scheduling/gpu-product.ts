@@ -1,0 +1,86 @@
+import { Size } from 'cdk8s';
+import { checkNonEmpty, fail } from '../internal/errors';
+
+/**
+ * A MIG profile such as `1g.10gb` or `3g.40gb` (`<compute slices>g.<memory>gb`).
+ */
+export class MigProfile {
+  /** A MIG profile by name, e.g. `MigProfile.of('1g.10gb')`. */
+  public static of(name: string): MigProfile {
+    const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(name ?? '');
+    if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
+    return new MigProfile(name, Number(m[1]), Number(m[2]));
+  }
+
+  private constructor(
+    /** The profile name, e.g. `1g.10gb`. */
+    public readonly name: string,
+    /** Compute slices (1 to 7). */
+    public readonly computeSlices: number,
+    /** Memory of the slice in GB. */
+    public readonly memoryGb: number,
+  ) {}
+}
+
+/**
+ * An NVIDIA GPU model as GPU Feature Discovery labels it
+ * (`nvidia.com/gpu.product`), with its memory and MIG profiles.
+ */
+export class GpuProduct {
+  /** NVIDIA A100 SXM4 40GB. */
+  public static readonly A100_SXM4_40GB = new GpuProduct('NVIDIA-A100-SXM4-40GB', 40, ['1g.5gb', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb']);
+  /** NVIDIA A100 SXM4 80GB. */
+  public static readonly A100_SXM4_80GB = new GpuProduct('NVIDIA-A100-SXM4-80GB', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
+  /** NVIDIA A100 PCIe 80GB. */
+  public static readonly A100_80GB_PCIE = new GpuProduct('NVIDIA-A100-80GB-PCIe', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
+  /** NVIDIA H100 80GB HBM3 (SXM). */
+  public static readonly H100_80GB_HBM3 = new GpuProduct('NVIDIA-H100-80GB-HBM3', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
+  /** NVIDIA H200 141GB. */
+  public static readonly H200 = new GpuProduct('NVIDIA-H200', 141, ['1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb']);
+  /** NVIDIA A30 24GB. */
+  public static readonly A30 = new GpuProduct('NVIDIA-A30', 24, ['1g.6gb', '2g.12gb', '4g.24gb']);
+  /** NVIDIA L4 24GB (no MIG). */
+  public static readonly L4 = new GpuProduct('NVIDIA-L4', 24, []);
+  /** NVIDIA L40S 48GB (no MIG). */
+  public static readonly L40S = new GpuProduct('NVIDIA-L40S', 48, []);
+  /** NVIDIA A10G 24GB (AWS g5; no MIG). */
+  public static readonly A10G = new GpuProduct('NVIDIA-A10G', 24, []);
+  /** NVIDIA Tesla T4 16GB (no MIG). */
+  public static readonly T4 = new GpuProduct('Tesla-T4', 16, []);
+
+  /**
+   * Any GPU by its `nvidia.com/gpu.product` label value.
+   *
+   * @param name the label value, e.g. `NVIDIA-L4`
+   * @param memory the GPU memory, if known (enables memory checks)
+   * @param migProfiles the MIG profiles it supports, if any
+   */
+  public static of(name: string, memory?: Size, migProfiles?: string[]): GpuProduct {
+    checkNonEmpty('GpuProduct.of', 'name', name);
+    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
+      fail('GpuProduct.of', 'name', name, 'is not a valid node label value', 'use the nvidia.com/gpu.product label value, e.g. NVIDIA-L4');
+    }
+    const known = KNOWN.find((p) => p.name === name);
+    const memoryGb = memory ? memory.toGibibytes() : known?.memoryGb;
+    return new GpuProduct(name, memoryGb, migProfiles ?? known?.migProfiles ?? []);
+  }
+
+  private constructor(
+    /** The `nvidia.com/gpu.product` label value. */
+    public readonly name: string,
+    /** GPU memory in GiB, if known. */
+    public readonly memoryGb: number | undefined,
+    /** MIG profiles this GPU can be partitioned into. */
+    public readonly migProfiles: string[],
+  ) {}
+
+  /** Whether `profile` exists on this GPU. */
+  public supportsMig(profile: MigProfile): boolean {
+    return this.migProfiles.includes(profile.name);
+  }
+}
+
+const KNOWN = [
+  GpuProduct.A100_SXM4_40GB, GpuProduct.A100_SXM4_80GB, GpuProduct.A100_80GB_PCIE, GpuProduct.H100_80GB_HBM3, GpuProduct.H200,
+  GpuProduct.A30, GpuProduct.L4, GpuProduct.L40S, GpuProduct.A10G, GpuProduct.T4,
+];

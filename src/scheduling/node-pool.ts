@@ -1,0 +1,141 @@
+import { ResolvedPlacement } from './placement';
+import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { Toleration } from '../internal/k8s';
+import { checkLabels, checkQualifiedKey } from '../internal/names';
+
+/** A taint on the pool's nodes that the model's pods must tolerate. */
+export interface NodeTaint {
+  /** The taint key. */
+  readonly key: string;
+  /**
+   * The taint value; tolerated with `Equal` when set, `Exists` otherwise.
+   *
+   * @default - any value (Exists)
+   */
+  readonly value?: string;
+  /**
+   * The taint effect.
+   *
+   * @default TaintEffect.NO_SCHEDULE
+   */
+  readonly effect?: TaintEffect;
+}
+
+/** A taint effect. */
+export enum TaintEffect {
+  /** Pods that do not tolerate the taint are not scheduled. */
+  NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler tries to avoid the node. */
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Running pods that do not tolerate the taint are evicted. */
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** Options shared by every node pool. */
+export interface NodePoolOptions {
+  /**
+   * GPUs each node of the pool holds; a model asking for more fails at synth.
+   *
+   * @default - not checked
+   */
+  readonly gpusPerNode?: number;
+
+  /**
+   * The RuntimeClass pods run with (e.g. `nvidia` when the GPU operator does
+   * not make the NVIDIA runtime the default).
+   *
+   * @default - the node's default runtime
+   */
+  readonly runtimeClassName?: string;
+}
+
+/** Options for {@link GpuNodePool.custom}. */
+export interface CustomNodePoolOptions extends NodePoolOptions {
+  /**
+   * Node labels that select the pool.
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Taints the pool's nodes carry.
+   *
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+}
+
+/**
+ * The node pool a model's pods run on: labels to select it and taints to
+ * tolerate, with presets for the managed Kubernetes offerings.
+ */
+export class GpuNodePool {
+  /**
+   * A GKE GPU node pool, selected by `cloud.google.com/gke-accelerator`
+   * (e.g. `nvidia-l4`, `nvidia-tesla-a100`, `nvidia-h100-80gb`). GKE taints
+   * GPU nodes with `nvidia.com/gpu=present:NoSchedule`.
+   */
+  public static gke(accelerator: string, options: NodePoolOptions = {}): GpuNodePool {
+    if (!/^nvidia-[a-z0-9-]+$/.test(accelerator ?? '')) {
+      fail('GpuNodePool.gke', 'accelerator', accelerator, 'is not a GKE accelerator type', 'use e.g. nvidia-l4, nvidia-tesla-t4, nvidia-tesla-a100, nvidia-h100-80gb');
+    }
+    return new GpuNodePool('GpuNodePool.gke', { 'cloud.google.com/gke-accelerator': accelerator },
+      [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }], options);
+  }
+
+  /**
+   * An EKS node pool provisioned by Karpenter, selected by its NodePool name
+   * (`karpenter.sh/nodepool`) and optionally an instance family
+   * (`karpenter.k8s.aws/instance-family`, e.g. `g5`, `p4d`).
+   */
+  public static eksKarpenter(nodePool: string, instanceFamily?: string, options: NodePoolOptions = {}): GpuNodePool {
+    checkNonEmpty('GpuNodePool.eksKarpenter', 'nodePool', nodePool);
+    const labels: Record<string, string> = { 'karpenter.sh/nodepool': nodePool };
+    if (instanceFamily !== undefined) labels['karpenter.k8s.aws/instance-family'] = instanceFamily;
+    return new GpuNodePool('GpuNodePool.eksKarpenter', labels,
+      [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options);
+  }
+
+  /**
+   * An AKS GPU node pool, selected by `kubernetes.azure.com/agentpool`. AKS
+   * GPU pools are usually tainted `sku=gpu:NoSchedule`.
+   */
+  public static aks(agentPool: string, options: NodePoolOptions = {}): GpuNodePool {
+    if (!/^[a-z][a-z0-9]{0,11}$/.test(agentPool ?? '')) {
+      fail('GpuNodePool.aks', 'agentPool', agentPool, 'is not an AKS node pool name', 'use 1 to 12 lower-case letters and digits, starting with a letter');
+    }
+    return new GpuNodePool('GpuNodePool.aks', { 'kubernetes.azure.com/agentpool': agentPool },
+      [{ key: 'sku', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }], options);
+  }
+
+  /** Any pool, by its labels and taints. */
+  public static custom(options: CustomNodePoolOptions): GpuNodePool {
+    return new GpuNodePool('GpuNodePool.custom', options.labels ?? {}, options.taints ?? [], options);
+  }
+
+  private readonly resolved: ResolvedPlacement;
+
+  private constructor(scope: string, labels: Record<string, string>, taints: NodeTaint[], private readonly options: NodePoolOptions) {
+    checkLabels(scope, 'labels', labels);
+    checkInteger(scope, 'gpusPerNode', options.gpusPerNode, 1, 64);
+    if (options.runtimeClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.runtimeClassName)) {
+      fail(scope, 'runtimeClassName', options.runtimeClassName, 'is not a valid RuntimeClass name', 'use a DNS-1123 subdomain such as nvidia');
+    }
+    const tolerations: Toleration[] = taints.map((t) => {
+      checkQualifiedKey(scope, 'taints key', t.key);
+      return { key: t.key, operator: t.value === undefined ? 'Exists' : 'Equal', value: t.value, effect: t.effect ?? TaintEffect.NO_SCHEDULE };
+    });
+    this.resolved = { nodeSelector: { ...labels }, requiredNodeAffinity: [], tolerations, runtimeClassName: options.runtimeClassName };
+  }
+
+  /** GPUs per node, if the pool declares it. */
+  public get gpusPerNode(): number | undefined {
+    return this.options.gpusPerNode;
+  }
+
+  /** @internal */
+  public _resolve(): ResolvedPlacement {
+    return this.resolved;
+  }
+}

@@ -1,0 +1,177 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  InferenceProtocol, ModelFormat, ModelStorage, PayloadLoggerMode, Scaling, ScalingMetric, ServedModel, ServingPlatform,
+  StandardAutoscaler, Visibility,
+} from '../src';
+import { docOf, newChart, synth } from './util';
+
+describe('ServedModel on KServe (Knative mode)', () => {
+  test('fraud detector with scale-to-zero', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'fraud-detector', {
+      format: ModelFormat.XGBOOST,
+      storage: ModelStorage.fromUri('s3://models/fraud/v7'),
+      protocol: InferenceProtocol.V2,
+      resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
+      scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
+    });
+    const docs = synth(chart);
+    expect(docs).toHaveLength(1);
+    const isvc = docOf(docs, 'InferenceService');
+    expect(model.name).toBe('fraud-detector');
+    expect(isvc.metadata.namespace).toBe('ml');
+    expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
+    expect(isvc.metadata.labels['networking.kserve.io/visibility']).toBe('cluster-local');
+    expect(isvc.metadata.labels['app.kubernetes.io/managed-by']).toBe('cdk8s-model-serving');
+    const p = isvc.spec.predictor;
+    expect(p.minReplicas).toBe(0);
+    expect(p.maxReplicas).toBe(10);
+    expect(p.scaleTarget).toBe(5);
+    expect(p.model.modelFormat).toEqual({ name: 'xgboost' });
+    expect(p.model.protocolVersion).toBe('v2');
+    expect(p.model.storageUri).toBe('s3://models/fraud/v7');
+    expect(p.model.resources).toEqual({ limits: { memory: '4Gi' }, requests: { cpu: '2', memory: '4Gi' } });
+    expect(model.hostname).toBe('fraud-detector.ml.svc.cluster.local');
+    expect(model.readyPath).toBe('/v2/models/fraud-detector/ready');
+    expect(model.healthPath).toBe('/v2/health/ready');
+    expect(docs).toMatchSnapshot();
+  });
+
+  test('Knative autoscaling knobs become annotations', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.gcs('models', 'm'),
+      scaling: Scaling.autoscale({
+        minReplicas: 1,
+        maxReplicas: 4,
+        metric: ScalingMetric.RPS,
+        target: 50,
+        initialScale: 2,
+        scaleDownDelay: Duration.minutes(5),
+        window: Duration.seconds(30),
+        targetUtilizationPercentage: 80,
+        scaleToZeroPodRetentionPeriod: Duration.minutes(1),
+      }),
+      containerConcurrency: 8,
+      timeout: Duration.seconds(30),
+      visibility: Visibility.EXTERNAL,
+    });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.metadata.annotations).toMatchObject({
+      'autoscaling.knative.dev/initial-scale': '2',
+      'autoscaling.knative.dev/scale-down-delay': '300s',
+      'autoscaling.knative.dev/window': '30s',
+      'autoscaling.knative.dev/target-utilization-percentage': '80',
+      'autoscaling.knative.dev/scale-to-zero-pod-retention-period': '60s',
+    });
+    expect(isvc.metadata.labels['networking.kserve.io/visibility']).toBeUndefined();
+    expect(isvc.spec.predictor).toMatchObject({ scaleMetric: 'rps', scaleTarget: 50, containerConcurrency: 8, timeout: 30, minReplicas: 1, maxReplicas: 4 });
+  });
+
+  test('transformer, explainer, batcher and logger', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', {
+      format: ModelFormat.SKLEARN.withVersion('1'),
+      runtime: 'kserve-sklearnserver',
+      runtimeVersion: 'v0.16.0',
+      storage: ModelStorage.s3('models', 'k'),
+      transformer: { image: 'registry.example.com/features:1.2.0', args: ['--feast-url', 'feast:6566'] },
+      explainer: { image: 'registry.example.com/explainer:1.0.0' },
+      batcher: { maxBatchSize: 16, maxLatency: Duration.millis(100), timeout: Duration.seconds(30) },
+      logger: { url: 'http://broker-ingress.knative-eventing/ml/default', mode: PayloadLoggerMode.REQUEST },
+      env: { LOG_LEVEL: 'debug' },
+      serviceAccountName: 'models-s3',
+    });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.spec.predictor.model).toMatchObject({ runtime: 'kserve-sklearnserver', runtimeVersion: 'v0.16.0', modelFormat: { name: 'sklearn', version: '1' } });
+    expect(isvc.spec.predictor.batcher).toEqual({ maxBatchSize: 16, maxLatency: 100, timeout: 30 });
+    expect(isvc.spec.predictor.logger).toEqual({ url: 'http://broker-ingress.knative-eventing/ml/default', mode: 'request' });
+    expect(isvc.spec.predictor.serviceAccountName).toBe('models-s3');
+    expect(isvc.spec.transformer.containers[0]).toMatchObject({ name: 'kserve-container', image: 'registry.example.com/features:1.2.0', args: ['--feast-url', 'feast:6566'] });
+    expect(isvc.spec.explainer.containers[0].image).toBe('registry.example.com/explainer:1.0.0');
+    expect(isvc.spec.predictor.model.env).toEqual([{ name: 'LOG_LEVEL', value: 'debug' }]);
+  });
+
+  test('custom predictor container gets STORAGE_URI', () => {
+    const chart = newChart();
+    const m = new ServedModel(chart, 'custom', {
+      container: { image: 'registry.example.com/my-server:2.0.0', port: 9000 },
+      storage: ModelStorage.fromUri('gs://models/m'),
+    });
+    m.addEnv('EXTRA', '1');
+    const isvc = docOf(synth(chart), 'InferenceService');
+    const c = isvc.spec.predictor.containers[0];
+    expect(c.env).toEqual([{ name: 'STORAGE_URI', value: 'gs://models/m' }, { name: 'EXTRA', value: '1' }]);
+    expect(c.ports).toEqual([{ containerPort: 9000, protocol: 'TCP' }]);
+  });
+});
+
+describe('ServedModel on KServe (Standard mode)', () => {
+  test('HPA on cpu', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', {
+      format: ModelFormat.LIGHTGBM,
+      storage: ModelStorage.s3('models', 'k'),
+      scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 70 }),
+      platform: ServingPlatform.kserveStandard(),
+    });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
+    expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('hpa');
+    expect(isvc.spec.predictor).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleMetric: 'cpu', scaleMetricType: 'Utilization', scaleTarget: 70 });
+  });
+
+  test('KEDA scale-to-zero on a Prometheus metric', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.s3('models', 'k'),
+      scaling: Scaling.scaleToZero({ maxReplicas: 5, target: 10, metric: ScalingMetric.prometheus('sum(rate(http_requests_total[1m]))', 'http://prometheus.monitoring:9090') }),
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
+    });
+    const docs = synth(chart);
+    const isvc = docOf(docs, 'InferenceService');
+    expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');
+    expect(isvc.spec.predictor.minReplicas).toBe(0);
+    expect(isvc.spec.predictor.autoScaling.metrics[0]).toEqual({
+      type: 'External',
+      external: { metric: { backend: 'prometheus', serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))' }, target: { type: 'Value', value: '10' } },
+    });
+    expect(docs).toMatchSnapshot();
+  });
+
+  test('fixed replicas use no autoscaler', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), scaling: Scaling.fixed(3), platform: ServingPlatform.kserveStandard() });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('none');
+    expect(isvc.spec.predictor).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
+  });
+});
+
+describe('ServedModel bad input', () => {
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k') };
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['invalid name', () => new ServedModel(newChart(), 'm', { ...base, name: 'My_Model' }), /test\/m: name "My_Model" is not a valid DNS-1035 label; use lower-case/],
+    ['name too long for KServe derived hosts', () => new ServedModel(newChart(), 'm', { ...base, name: 'a'.repeat(40) }), /name "a{40}" is 40 characters long; use at most 36 characters/],
+    ['min > max', () => Scaling.autoscale({ minReplicas: 5, maxReplicas: 2 }), /Scaling.autoscale: minReplicas 5 is greater than maxReplicas \(2\); use minReplicas <= maxReplicas/],
+    ['scale to zero in Standard mode with HPA', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 3 }), platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /test\/m: scaling.minReplicas 0 needs KEDA in KServe Standard mode/],
+    ['HPA metric rps', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.RPS }), platform: ServingPlatform.kserveStandard() }), /scaling.metric "rps" is a Knative autoscaler metric/],
+    ['KPA metric cpu', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) }), /scaling.metric "cpu" is not a Knative autoscaler \(KPA\) metric/],
+    ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'k'), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
+    ['unknown storage scheme', () => ModelStorage.fromUri('ftp://host/m'), /ModelStorage.fromUri: uri "ftp:\/\/host\/m" has an unknown storage scheme "ftp"; use one of s3:\/\//],
+    ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.pvc('models', 'm'), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
+    ['negative count', () => Scaling.fixed(-1), /Scaling.fixed: replicas -1 is not allowed; use a whole number >= 1/],
+    ['fractional count', () => Scaling.autoscale({ maxReplicas: 2.5 }), /maxReplicas 2.5 is not allowed; use a whole number >= 1/],
+    ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'k') }), /test\/m: format undefined is missing/],
+    ['Standard needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard() }), /scaling.maxReplicas undefined is required in KServe Standard mode/],
+    ['Knative knob in Standard mode', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, initialScale: 2 }), platform: ServingPlatform.kserveStandard() }), /scaling.initialScale 2 only applies to the Knative autoscaler/],
+    ['bad label', () => new ServedModel(newChart(), 'm', { ...base, labels: { team: 'a b' } }), /labels\["team"\] "a b" is not a valid label value/],
+    ['bad env name', () => new ServedModel(newChart(), 'm', { ...base, env: { '1X': 'v' } }), /env name "1X" is not a valid environment variable name/],
+  ];
+  test.each(cases)('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
