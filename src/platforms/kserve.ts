@@ -168,7 +168,9 @@ export class KServeCompiler implements IPlatformCompiler {
     return {
       serviceAccountName: spec.serviceAccountName,
       ...placementFields(spec),
-      securityContext: spec.podSecurityContext,
+      // Knative rejects most pod-level securityContext fields unless a feature
+      // flag is on; the container-level context carries the restricted profile.
+      securityContext: this.knative ? undefined : spec.podSecurityContext,
       timeout: spec.timeoutSeconds,
     };
   }
@@ -220,7 +222,7 @@ export class KServeCompiler implements IPlatformCompiler {
     return compact({
       ...scaling,
       serviceAccountName: spec.serviceAccountName,
-      securityContext: spec.podSecurityContext,
+      securityContext: this.knative ? undefined : spec.podSecurityContext,
       timeout: spec.timeoutSeconds,
       containers: [sideContainer(spec, c)],
     });
