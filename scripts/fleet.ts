@@ -1,0 +1,55 @@
+/**
+ * The benchmark fleet: a mix of the models a platform team runs, on KServe
+ * in Knative mode. Used by scripts/bench.ts and the fleet test.
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import * as lib from '../src';
+
+/** Adds `count` models to a fresh App (charts of 100 models each) and returns it. */
+export function buildFleet(count: number, outdir?: string): App {
+  const app = new App({ outdir });
+  // CanaryRollout lands in its own module; the fleet uses it once it exists.
+  const CanaryRollout = (lib as any).CanaryRollout;
+  let chart: Chart | undefined;
+  for (let i = 0; i < count; i++) {
+    if (i % 100 === 0) chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });
+    const id = `sensor-${i}`;
+    let model: lib.ServedModel;
+    switch (i % 3) {
+      case 0:
+        model = new lib.ServedModel(chart!, id, {
+          format: lib.ModelFormat.SKLEARN,
+          storage: lib.ModelStorage.s3('sensor-models', `${id}/v1`),
+          resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) },
+          scaling: lib.Scaling.scaleToZero({ maxReplicas: 3, target: 10 }),
+        });
+        break;
+      case 1:
+        model = new lib.ServedModel(chart!, id, {
+          format: lib.ModelFormat.ONNX,
+          runtime: 'kserve-tritonserver',
+          storage: lib.ModelStorage.gcs('sensor-models', `${id}/onnx`),
+          accelerator: lib.Accelerator.nvidiaGpu({ count: 1, product: lib.GpuProduct.A100_SXM4_80GB }),
+          scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),
+        });
+        break;
+      default:
+        model = new lib.ServedModel(chart!, id, {
+          format: lib.ModelFormat.HUGGINGFACE,
+          storage: lib.ModelStorage.huggingFace('Qwen/Qwen2.5-0.5B-Instruct', 'main'),
+          accelerator: lib.Accelerator.nvidiaMig(lib.MigProfile.of('1g.10gb')),
+          scaling: lib.Scaling.scaleToZero({ maxReplicas: 2 }),
+        });
+    }
+    if (CanaryRollout && i % 5 === 4) {
+      new CanaryRollout(chart!, `${id}-canary`, {
+        model,
+        candidate: { storage: lib.ModelStorage.s3('sensor-models', `${id}/v2`) },
+        steps: [5, 25, 50],
+        stepInterval: Duration.minutes(5),
+      });
+    }
+  }
+  return app;
+}
