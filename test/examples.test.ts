@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { expectRestricted } from './conformance/pod-security';
 import { synthApp } from './util';
 
 const examplesDir = path.join(__dirname, '..', 'examples');
@@ -16,6 +17,7 @@ describe('examples', () => {
     const { buildApp } = require(path.join(examplesDir, name));
     const docs = synthApp(buildApp(fs.mkdtempSync(path.join(os.tmpdir(), `ex-${name}-`))));
     expect(docs.length).toBeGreaterThan(0);
+    expectRestricted(docs);
     expect(docs).toMatchSnapshot();
   });
 });

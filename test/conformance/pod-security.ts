@@ -1,0 +1,103 @@
+/**
+ * A checker for the Pod Security Standards "restricted" profile and the
+ * library's own pod invariants, run over synthesized documents.
+ */
+
+interface PodShape {
+  readonly where: string;
+  readonly pod: any;
+  readonly containers: Array<{ where: string; c: any }>;
+}
+
+const ALLOWED_VOLUME_TYPES = ['emptyDir', 'persistentVolumeClaim', 'configMap', 'secret', 'projected', 'downwardAPI', 'csi', 'ephemeral', 'image'];
+
+function kserveComponent(where: string, comp: any): PodShape | undefined {
+  if (!comp) return undefined;
+  const containers: Array<{ where: string; c: any }> = [];
+  if (comp.model) containers.push({ where: `${where}.model`, c: comp.model });
+  (comp.containers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.containers[${i}]`, c }));
+  (comp.initContainers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.initContainers[${i}]`, c }));
+  return { where, pod: comp, containers };
+}
+
+function podTemplate(where: string, spec: any): PodShape | undefined {
+  if (!spec) return undefined;
+  const containers: Array<{ where: string; c: any }> = [];
+  (spec.containers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.containers[${i}]`, c }));
+  (spec.initContainers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.initContainers[${i}]`, c }));
+  return { where, pod: spec, containers };
+}
+
+/** Every pod (template) in a document. */
+export function podsOf(doc: any): PodShape[] {
+  const out: Array<PodShape | undefined> = [];
+  switch (doc?.kind) {
+    case 'InferenceService':
+      for (const k of ['predictor', 'transformer', 'explainer']) out.push(kserveComponent(`spec.${k}`, doc.spec?.[k]));
+      (doc.spec?.canary ?? []).forEach((c: any, i: number) => out.push(kserveComponent(`spec.canary[${i}].predictor`, c.predictor)));
+      break;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'Job':
+    case 'Service':
+      if (doc.apiVersion === 'serving.knative.dev/v1' || doc.kind !== 'Service') out.push(podTemplate('spec.template.spec', doc.spec?.template?.spec));
+      break;
+    case 'Rollout':
+      out.push(podTemplate('spec.template.spec', doc.spec?.template?.spec));
+      break;
+    default:
+      break;
+  }
+  return out.filter((p): p is PodShape => !!p && (p.containers.length > 0));
+}
+
+/** Violations of the "restricted" Pod Security Standard. */
+export function restrictedViolations(doc: any): string[] {
+  const v: string[] = [];
+  for (const { where, pod, containers } of podsOf(doc)) {
+    const psc = pod.securityContext ?? {};
+    for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[f]) v.push(`${where}.${f} must not be true`);
+    for (const [i, vol] of (pod.volumes ?? []).entries()) {
+      const type = Object.keys(vol).find((k) => k !== 'name');
+      if (!type || !ALLOWED_VOLUME_TYPES.includes(type)) v.push(`${where}.volumes[${i}] type ${type} is not allowed`);
+    }
+    if (psc.runAsUser === 0) v.push(`${where}.securityContext.runAsUser must not be 0`);
+    for (const { where: cw, c } of containers) {
+      const sc = c.securityContext ?? {};
+      if (sc.privileged) v.push(`${cw}.securityContext.privileged must not be true`);
+      if (sc.allowPrivilegeEscalation !== false) v.push(`${cw}.securityContext.allowPrivilegeEscalation must be false`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) v.push(`${cw}.securityContext.capabilities.drop must include ALL`);
+      const added = (sc.capabilities?.add ?? []).filter((a: string) => a !== 'NET_BIND_SERVICE');
+      if (added.length) v.push(`${cw}.securityContext.capabilities.add ${added.join(',')} is not allowed`);
+      if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) v.push(`${cw}: runAsNonRoot must be true (container or pod)`);
+      if (sc.runAsUser === 0) v.push(`${cw}.securityContext.runAsUser must not be 0`);
+      const seccomp = sc.seccompProfile?.type ?? psc.seccompProfile?.type;
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') v.push(`${cw}: seccompProfile must be RuntimeDefault or Localhost`);
+      for (const p of c.ports ?? []) if (p.hostPort) v.push(`${cw}: hostPort is not allowed`);
+    }
+  }
+  return v;
+}
+
+/** The library's own invariants: requests always set; accelerator limits equal requests. */
+export function resourceViolations(doc: any): string[] {
+  const v: string[] = [];
+  for (const { containers } of podsOf(doc)) {
+    for (const { where, c } of containers) {
+      const req = c.resources?.requests ?? {};
+      const lim = c.resources?.limits ?? {};
+      if (req.cpu === undefined || req.memory === undefined) v.push(`${where}: cpu and memory requests must be set`);
+      for (const k of Object.keys({ ...req, ...lim })) {
+        if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') continue;
+        if (String(req[k]) !== String(lim[k])) v.push(`${where}: ${k} limit ${lim[k]} must equal request ${req[k]}`);
+      }
+    }
+  }
+  return v;
+}
+
+/** Throws when any document violates the restricted profile or the resource invariants. */
+export function expectRestricted(docs: readonly any[]): void {
+  const problems = docs.flatMap((d) => [...restrictedViolations(d), ...resourceViolations(d)].map((p) => `${d.kind} ${d.metadata?.name}: ${p}`));
+  if (problems.length) throw new Error(`pod security violations:\n${problems.join('\n')}`);
+}
