@@ -11,3 +11,7 @@ export * from './scheduling/gpu-product';
 export * from './scheduling/node-pool';
 export * from './platforms/platform';
 export { StandardAutoscaler } from './platforms/kserve';
+export * from './rollout/canary-rollout';
+export { RolloutAnalysis, MetricCheck } from './rollout/analysis';
+export type { PrometheusAnalysisOptions } from './rollout/analysis';
+export { RolloutEngine } from './rollout/engines/engine';

@@ -69,6 +69,42 @@ export interface ModelSpec {
   readonly logger?: { readonly url: string; readonly mode: string };
   readonly securityContext: ContainerSecurityContext;
   readonly podSecurityContext: Record<string, unknown>;
+  /**
+   * A candidate that shares traffic with this (stable) model, for platforms
+   * that render both in one document (KServe). Set by a CanaryRollout.
+   */
+  readonly canary?: CanarySpec;
+}
+
+/** The candidate of a canary rollout, as the platform renders it next to the stable model. */
+export interface CanarySpec {
+  /** The rollout's name (KServe Standard mode names the canary entry with it). */
+  readonly name: string;
+  /** The resolved candidate. */
+  readonly spec: ModelSpec;
+  /** The share of traffic the candidate gets now (0 = rolled back). */
+  readonly trafficPercent: number;
+}
+
+/**
+ * What a CanaryRollout attaches to a ServedModel: the candidate's prop
+ * overrides and how the platform shows it.
+ */
+export interface RolloutAttachment {
+  /** The rollout construct (errors about the candidate name it). */
+  readonly scope: IConstruct;
+  /** The rollout's name. */
+  readonly name: string;
+  /** The candidate's props overrides; undefined = steady state (no candidate yet). */
+  readonly candidate?: Partial<ServedModelProps>;
+  /** The candidate's current share of traffic. */
+  readonly trafficPercent: number;
+  /**
+   * true: the model's documents show the candidate and an external engine
+   * (Flagger, Argo Rollouts) shifts traffic between revisions; false: the
+   * platform renders stable and candidate side by side (`ModelSpec.canary`).
+   */
+  readonly renderCandidate: boolean;
 }
 
 /** The restricted Pod Security Standard, per container. */

@@ -1,10 +1,11 @@
 import { ApiObject, ApiObjectProps, Chart, Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
 import { ModelFormat } from './format';
-import { ModelSpec, resolveModelSpec } from './model-spec';
+import { ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
+import { fail } from '../internal/errors';
 import { nameFromId } from '../internal/names';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
 import { ServingPlatform } from '../platforms/platform';
@@ -240,6 +241,7 @@ export class ServedModel extends Construct {
 
   private readonly extraEnv: Record<string, string> = {};
   private cachedSpec?: ModelSpec;
+  private rollout?: RolloutAttachment;
   private readonly documents: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: ServedModelProps) {
@@ -301,14 +303,47 @@ export class ServedModel extends Construct {
     return this.platform._compiler.endpoint(this._spec());
   }
 
-  /** @internal the resolved, validated spec (recomputed after mutations). */
+  /**
+   * @internal the spec the documents render: the stable model, with the
+   * candidate of an attached rollout (recomputed after mutations).
+   */
   public _spec(): ModelSpec {
     if (!this.cachedSpec) {
-      const spec = resolveModelSpec(this, this.name, { ...this.props, namespace: this.namespace }, this.extraEnv);
-      this.platform._compiler.validate(this, spec);
-      this.cachedSpec = spec;
+      const stable = this._stableSpec();
+      const r = this.rollout;
+      if (r?.candidate) {
+        const candidate = this._resolveWith(r.scope, r.candidate);
+        this.cachedSpec = r.renderCandidate
+          ? candidate
+          : { ...stable, canary: { name: r.name, spec: candidate, trafficPercent: r.trafficPercent } };
+      } else {
+        this.cachedSpec = stable;
+      }
     }
     return this.cachedSpec;
+  }
+
+  /** @internal the stable model's resolved, validated spec, without any candidate. */
+  public _stableSpec(): ModelSpec {
+    return this._resolveWith(this, {});
+  }
+
+  /** @internal the spec of this model with some props overridden (a rollout's candidate), validated for the platform. */
+  public _resolveWith(scope: IConstruct, overrides: Partial<ServedModelProps>): ModelSpec {
+    const spec = resolveModelSpec(scope, this.name, { ...this.props, ...overrides, namespace: this.namespace }, this.extraEnv);
+    this.platform._compiler.validate(scope, spec);
+    return spec;
+  }
+
+  /** @internal attaches a CanaryRollout (one per model): its candidate and traffic step. */
+  public _attachRollout(rollout: RolloutAttachment): void {
+    if (this.rollout) {
+      fail(rollout.scope, 'model', this.node.path, `already has the canary rollout "${this.rollout.name}"`,
+        'roll out one candidate at a time per model (A/B splits between models belong to an inference graph)');
+    }
+    this.rollout = rollout;
+    this.cachedSpec = undefined;
+    this._spec();
   }
 }
 

@@ -12,6 +12,7 @@ export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
 export const AUTOSCALER_CLASS_ANNOTATION = 'serving.kserve.io/autoscalerClass';
 export const GPU_RESOURCE_TYPES_ANNOTATION = 'serving.kserve.io/gpu-resource-types';
+export const TAG_ROUTING_ANNOTATION = 'serving.kserve.io/enable-tag-routing';
 
 /** How KServe Standard mode scales the predictor. */
 export enum StandardAutoscaler {
@@ -106,21 +107,43 @@ export class KServeCompiler implements IPlatformCompiler {
     const out: Record<string, string> = { [DEPLOYMENT_MODE_ANNOTATION]: this.mode };
     if (this.knative) {
       Object.assign(out, knativeAutoscalingAnnotations(spec));
+      // Tag routing gives the candidate (`latest-`) and the previous model (`prev-`) their own URLs.
+      if (spec.canary) out[TAG_ROUTING_ANNOTATION] = 'true';
     } else {
       out[AUTOSCALER_CLASS_ANNOTATION] = this.standardAutoscaler(spec);
     }
-    const custom = spec.accelerator?.customResourceTypes ?? [];
+    const custom = [...new Set([...(spec.accelerator?.customResourceTypes ?? []), ...(spec.canary?.spec.accelerator?.customResourceTypes ?? [])])];
     if (custom.length) out[GPU_RESOURCE_TYPES_ANNOTATION] = JSON.stringify([...custom].sort());
     return out;
   }
 
-  /** The InferenceService `spec`. */
+  /**
+   * The InferenceService `spec`. With a canary, Knative mode shows the
+   * candidate in the predictor with `canaryTrafficPercent` (KServe keeps the
+   * last fully rolled-out revision for the rest); Standard mode keeps the
+   * stable predictor and lists the candidate in `spec.canary[]`.
+   */
   public isvcSpec(spec: ModelSpec): Record<string, unknown> {
+    const canary = spec.canary;
+    if (canary && this.knative) {
+      return compact({
+        ...this.isvcSpec(canary.spec),
+        predictor: { ...this.predictor(canary.spec), canaryTrafficPercent: canary.trafficPercent },
+      });
+    }
     return compact({
       predictor: this.predictor(spec),
       transformer: spec.transformer ? this.component(spec, 'transformer') : undefined,
       explainer: spec.explainer ? this.component(spec, 'explainer') : undefined,
+      // A Standard-mode canary inherits the stable predictor's autoscaling: it carries none of its own.
+      canary: canary ? [{ predictor: this.canaryPredictor(canary.name, canary.spec), trafficPercent: canary.trafficPercent }] : undefined,
     });
+  }
+
+  /** A `spec.canary[]` predictor: named, and its model container named too (the v0.20 schema requires both). */
+  private canaryPredictor(name: string, spec: ModelSpec): Record<string, unknown> {
+    const p = this.predictor(spec, false);
+    return { name, ...p, model: p.model ? { name: 'kserve-container', ...(p.model as object) } : undefined };
   }
 
   private scalingFields(spec: ModelSpec): Record<string, unknown> {
@@ -175,9 +198,9 @@ export class KServeCompiler implements IPlatformCompiler {
     };
   }
 
-  private predictor(spec: ModelSpec): Record<string, unknown> {
+  private predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
     const base = {
-      ...this.scalingFields(spec),
+      ...(withScaling ? this.scalingFields(spec) : {}),
       ...this.podFields(spec),
       batcher: spec.batcher
         ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
