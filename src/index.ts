@@ -5,8 +5,15 @@ export { ModelStorage } from './model/storage';
 export * from './model/served-model';
 export { Scaling, ScalingMetric } from './scaling/scaling';
 export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions } from './scaling/scaling';
-export { Accelerator } from './scheduling/accelerator';
-export type { NvidiaGpuOptions, NvidiaMigOptions, CustomAcceleratorOptions } from './scheduling/accelerator';
+export { Accelerator, MigStrategy } from './scheduling/accelerator';
+export type {
+  NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions,
+} from './scheduling/accelerator';
+export type { ModelStartup } from './scheduling/startup';
+export { KnativeFeatures, FeatureFlagState } from './scheduling/knative-features';
+export type { KnativeFeaturesProps } from './scheduling/knative-features';
+export { GpuCapacityReport } from './report/gpu-capacity-report';
+export type { GpuCapacityReportProps, GpuCapacityEntry, GpuCapacityTotal } from './report/gpu-capacity-report';
 export * from './scheduling/gpu-product';
 export * from './scheduling/node-pool';
 export * from './platforms/platform';

@@ -9,7 +9,9 @@ import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
-import { ResolvedAccelerator, ResolvedPlacement, emptyPlacement } from '../scheduling/placement';
+import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
+import { resolveScheduling } from '../scheduling/resolve';
+import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/startup';
 
 /** The label every document carries to say who wrote it. */
 export const MANAGED_BY = 'cdk8s-model-serving';
@@ -55,10 +57,25 @@ export interface ModelSpec {
   readonly env: EnvVar[];
   readonly port: number;
   readonly resources: ResolvedResources;
+  /** Accelerator resources and identity, resolved for the node pool (GKE/Karpenter/GFD labels). */
   readonly accelerator?: ResolvedAccelerator;
   readonly gpusPerNode?: number;
+  /** Pod placement: nodeSelector, required node affinity, tolerations, runtimeClassName (accelerator + pool merged). */
   readonly placement: ResolvedPlacement;
   readonly scaling: ResolvedScaling;
+  /**
+   * How long a replica may take to become ready and its startup probe.
+   * `timeoutSeconds`: Knative platforms emit `serving.knative.dev/progress-deadline`,
+   * Deployments `progressDeadlineSeconds`; `probe` goes on the model server
+   * container as `startupProbe`. GPU models default to 20 minutes and a probe.
+   */
+  readonly startup: ResolvedStartup;
+  /**
+   * Knative autoscaling defaults for GPU models, applied only where the user
+   * left the knob unset (see knativeAutoscalingAnnotations): scale-down delay
+   * 15 minutes, and initial scale 1 when the model scales to zero.
+   */
+  readonly gpuScalingDefaults?: { readonly scaleDownDelaySeconds: number; readonly initialScale?: number };
   readonly containerConcurrency?: number;
   readonly timeoutSeconds?: number;
   readonly visibility: Visibility;
@@ -222,13 +239,9 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     fail(scope, 'container.env["STORAGE_URI"]', props.container.env.STORAGE_URI, 'conflicts with storage', 'set the model location once, with storage');
   }
 
-  const accelerator = props.accelerator?._resolve();
-  const pool = props.nodePool;
-  if (accelerator && pool?.gpusPerNode !== undefined && accelerator.deviceCount > pool.gpusPerNode) {
-    fail(scope, 'accelerator.count', accelerator.deviceCount, `is more than the ${pool.gpusPerNode} GPUs a node of the pool holds`,
-      `use at most ${pool.gpusPerNode}, or a pool with larger nodes`);
-  }
-  const placement = mergePlacement(scope, accelerator?.placement, pool?._resolve());
+  const scheduling = resolveScheduling(scope, props.accelerator?._request(), props.nodePool?._pool());
+  const accelerator = scheduling.accelerator;
+  const placement = scheduling.placement;
 
   const scaling = (props.scaling ?? Scaling.autoscale({ minReplicas: 1 }))._resolve();
   const env = [...resolveEnv(scope, 'env', { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv })];
@@ -252,14 +265,19 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     storage,
     image: props.container?.image,
     command: props.container?.command,
-    args: [...(props.container?.args ?? []), ...(props.args ?? [])],
+    args: tensorParallelArgs(scope, format, accelerator, [...(props.container?.args ?? []), ...(props.args ?? [])]),
     env,
     port: props.container?.port ?? 8080,
     resources: resolveResources(scope, 'resources', props.resources ?? props.container?.resources, accelerator?.resources),
     accelerator,
-    gpusPerNode: pool?.gpusPerNode,
+    gpusPerNode: scheduling.gpusPerNode,
     placement,
     scaling,
+    startup: resolveStartup(scope, props.startup, accelerator, props.container?.port ?? 8080),
+    gpuScalingDefaults: accelerator?.isGpu ? {
+      scaleDownDelaySeconds: GPU_DEFAULTS.scaleDownDelaySeconds,
+      initialScale: scaling.minReplicas === 0 ? GPU_DEFAULTS.initialScale : undefined,
+    } : undefined,
     containerConcurrency: props.containerConcurrency,
     timeoutSeconds,
     visibility: props.visibility ?? Visibility.CLUSTER_LOCAL,
@@ -287,30 +305,30 @@ function resolveLogger(scope: IConstruct, l: PayloadLogger) {
   return { url: l.url, mode: l.mode ?? PayloadLoggerMode.ALL };
 }
 
-function mergePlacement(scope: IConstruct, a: ResolvedPlacement | undefined, b: ResolvedPlacement | undefined): ResolvedPlacement {
-  const out = emptyPlacement();
-  const nodeSelector: Record<string, string> = { ...(a?.nodeSelector ?? {}) };
-  for (const [k, v] of Object.entries(b?.nodeSelector ?? {})) {
-    if (nodeSelector[k] !== undefined && nodeSelector[k] !== v) {
-      fail(scope, 'nodePool', `${k}=${v}`, `conflicts with the accelerator's node selector ${k}=${nodeSelector[k]}`, 'select the same value in both, or drop one');
-    }
-    nodeSelector[k] = v;
+const TP_FLAG = /^--tensor[-_]parallel[-_]size(?:=(.*))?$/;
+
+/**
+ * vLLM (KServe's Hugging Face runtime) shards a model over the GPUs of a
+ * replica only when told: the tensor-parallel size follows the GPU count.
+ */
+function tensorParallelArgs(scope: IConstruct, format: ModelFormat | undefined, accelerator: ResolvedAccelerator | undefined, args: string[]): string[] {
+  if (format?.name !== 'huggingface' || !accelerator || accelerator.deviceCount < 2) return args;
+  if (accelerator.kind === 'mig' || accelerator.kind === 'shared') {
+    fail(scope, 'accelerator.count', accelerator.deviceCount, `gives a Hugging Face (vLLM) model ${accelerator.kind === 'mig' ? 'MIG slices' : 'GPU shares'}, which it cannot shard a model over`,
+      'use one slice per replica, or Accelerator.nvidiaGpu({ count }) for tensor parallelism');
   }
-  const tolerations = [...(a?.tolerations ?? []), ...(b?.tolerations ?? [])];
-  const seen = new Set<string>();
-  const uniqueTolerations = tolerations.filter((t) => {
-    const key = JSON.stringify([t.key, t.operator, t.value, t.effect]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return {
-    ...out,
-    nodeSelector,
-    requiredNodeAffinity: [...(a?.requiredNodeAffinity ?? []), ...(b?.requiredNodeAffinity ?? [])],
-    tolerations: uniqueTolerations,
-    runtimeClassName: b?.runtimeClassName ?? a?.runtimeClassName,
-  };
+  const n = accelerator.deviceCount;
+  for (let i = 0; i < args.length; i++) {
+    const m = TP_FLAG.exec(args[i]);
+    if (!m) continue;
+    const value = m[1] ?? args[i + 1];
+    if (value !== String(n)) {
+      fail(scope, 'args', `${args[i]}${m[1] === undefined && value !== undefined ? ` ${value}` : ''}`, `does not match the ${n} GPUs per replica of the accelerator`,
+        `use --tensor-parallel-size=${n}, or drop the argument (it follows accelerator.count)`);
+    }
+    return args;
+  }
+  return [...args, `--tensor-parallel-size=${n}`];
 }
 
 export type { ModelStorage };

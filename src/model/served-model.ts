@@ -12,6 +12,7 @@ import { ServingPlatform } from '../platforms/platform';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { ModelStartup } from '../scheduling/startup';
 
 /** Props of a {@link ServedModel}. */
 export interface ServedModelProps {
@@ -92,6 +93,14 @@ export interface ServedModelProps {
    * @default - any node
    */
   readonly nodePool?: GpuNodePool;
+
+  /**
+   * How long a new replica may take to become ready (node provisioning,
+   * image pull, model load) and whether it gets a startup probe.
+   *
+   * @default - GPU models: 20 minutes and a startup probe; others: the platform's defaults
+   */
+  readonly startup?: ModelStartup;
 
   /**
    * How many replicas serve the model.

@@ -2,12 +2,23 @@ import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
 import { ModelSpec } from '../model/model-spec';
 
-/** The Knative autoscaler knobs users tune, as revision annotations. */
+/** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
+export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
+
+/**
+ * The Knative autoscaler knobs users tune, as revision annotations, plus the
+ * progress deadline. GPU models get GPU-safe defaults for knobs the user left
+ * unset (`spec.gpuScalingDefaults`, `spec.startup.timeoutSeconds`).
+ */
 export function knativeAutoscalingAnnotations(spec: ModelSpec): Record<string, string> {
   const o = spec.scaling.options;
+  const gpu = spec.gpuScalingDefaults;
   const out: Record<string, string> = {};
-  if (o.initialScale !== undefined) out['autoscaling.knative.dev/initial-scale'] = String(o.initialScale);
-  if (o.scaleDownDelay !== undefined) out['autoscaling.knative.dev/scale-down-delay'] = `${o.scaleDownDelay.toSeconds()}s`;
+  const initialScale = o.initialScale ?? gpu?.initialScale;
+  if (initialScale !== undefined) out['autoscaling.knative.dev/initial-scale'] = String(initialScale);
+  const scaleDownDelay = o.scaleDownDelay?.toSeconds() ?? gpu?.scaleDownDelaySeconds;
+  if (scaleDownDelay !== undefined) out['autoscaling.knative.dev/scale-down-delay'] = `${scaleDownDelay}s`;
+  if (spec.startup?.timeoutSeconds !== undefined) out[PROGRESS_DEADLINE_ANNOTATION] = `${spec.startup.timeoutSeconds}s`;
   if (o.window !== undefined) out['autoscaling.knative.dev/window'] = `${o.window.toSeconds()}s`;
   if (o.targetUtilizationPercentage !== undefined) out['autoscaling.knative.dev/target-utilization-percentage'] = String(o.targetUtilizationPercentage);
   if (o.scaleToZeroPodRetentionPeriod !== undefined) {

@@ -207,7 +207,10 @@ export class KServeCompiler implements IPlatformCompiler {
         : undefined,
       logger: spec.logger,
     };
-    const container = modelContainerFields(spec);
+    // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
+    // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
+    const startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
+    const container = { ...modelContainerFields(spec), startupProbe };
     if (spec.format) {
       return {
         ...base,

@@ -1,15 +1,59 @@
+import { Size } from 'cdk8s';
 import { GpuProduct, MigProfile } from './gpu-product';
-import { ResolvedAccelerator } from './placement';
+import { AcceleratorRequest, ResolvedAccelerator } from './placement';
+import { NVIDIA_GPU_TOLERATION, resolveScheduling } from './resolve';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { checkQualifiedKey } from '../internal/names';
+import { checkLabels, checkQualifiedKey } from '../internal/names';
 
-/** The default taint GPU node pools carry (`nvidia.com/gpu` NoSchedule). */
-export const NVIDIA_GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' } as const;
+export { NVIDIA_GPU_TOLERATION };
+
+/**
+ * How the GPU operator advertises MIG slices (`MIG_STRATEGY` of the device
+ * plugin and GPU Feature Discovery).
+ */
+export enum MigStrategy {
+  /** Each profile is its own resource, `nvidia.com/mig-<profile>`. */
+  MIXED = 'mixed',
+  /**
+   * Every GPU of the node is cut the same way; slices are advertised as
+   * `nvidia.com/gpu` and the product label becomes `<product>-MIG-<profile>`.
+   */
+  SINGLE = 'single',
+}
+
+/** Node requirements on the GPU itself, checked against GPU Feature Discovery labels. */
+export interface GpuRequirements {
+  /**
+   * Minimum memory per GPU. Without a pinned product this becomes node
+   * affinity on `nvidia.com/gpu.memory` (MiB, as GFD reports usable memory:
+   * a T4 shows 15360, an L4 about 23000); with a product it is checked at synth.
+   *
+   * @default - no memory requirement
+   */
+  readonly minMemory?: Size;
+
+  /**
+   * Minimum NVIDIA driver major version, e.g. 535
+   * (node affinity on `nvidia.com/cuda.driver.major`).
+   *
+   * @default - any driver
+   */
+  readonly minDriverMajor?: number;
+
+  /**
+   * Minimum CUDA major version the node's driver supports, e.g. 12
+   * (node affinity on `nvidia.com/cuda.runtime.major`).
+   *
+   * @default - any CUDA version
+   */
+  readonly minCudaMajor?: number;
+}
 
 /** Options for {@link Accelerator.nvidiaGpu}. */
-export interface NvidiaGpuOptions {
+export interface NvidiaGpuOptions extends GpuRequirements {
   /**
-   * Whole GPUs per replica.
+   * Whole GPUs per replica. With `ModelFormat.HUGGINGFACE` this is also the
+   * tensor-parallel size (`--tensor-parallel-size`).
    *
    * @default 1
    */
@@ -35,9 +79,51 @@ export interface NvidiaMigOptions {
   /**
    * The GPU the slices are cut from; checked against the profile.
    *
-   * @default - any MIG-capable GPU
+   * @default - any MIG-capable GPU (or the GPU the node pool holds)
    */
   readonly product?: GpuProduct;
+
+  /**
+   * How the cluster's GPU operator advertises MIG slices.
+   *
+   * @default MigStrategy.MIXED
+   */
+  readonly strategy?: MigStrategy;
+
+  /**
+   * Minimum memory per slice, checked against the profile at synth.
+   *
+   * @default - no check
+   */
+  readonly minMemory?: Size;
+}
+
+/** Options for {@link Accelerator.sharedNvidiaGpu}. */
+export interface SharedNvidiaGpuOptions extends GpuRequirements {
+  /**
+   * Shares per replica. Only 1 is allowed: a second time slice of the same
+   * GPU gives no more compute or memory.
+   *
+   * @default 1
+   */
+  readonly count?: number;
+
+  /**
+   * Pin the GPU model.
+   *
+   * @default - any time-sliced NVIDIA GPU
+   */
+  readonly product?: GpuProduct;
+
+  /**
+   * Whether the device plugin's time-slicing config sets `renameByDefault`
+   * (shares advertised as `nvidia.com/gpu.shared`). When false, shares keep
+   * the `nvidia.com/gpu` name and the pod is steered to time-sliced nodes by
+   * the `nvidia.com/gpu.replicas` label (or the `<product>-SHARED` product).
+   *
+   * @default true
+   */
+  readonly renameByDefault?: boolean;
 }
 
 /** Options for {@link Accelerator.custom}. */
@@ -64,55 +150,65 @@ export interface CustomAcceleratorOptions {
   readonly taintKey?: string;
 }
 
+function memoryMib(scope: string, size: Size | undefined): number | undefined {
+  if (size === undefined) return undefined;
+  const mib = size.toMebibytes();
+  if (!(mib >= 1) || !Number.isFinite(mib)) fail(scope, 'minMemory', `${mib}Mi`, 'is not allowed', 'use at least 1 MiB, e.g. Size.gibibytes(40)');
+  return Math.ceil(mib);
+}
+
+function checkVersions(scope: string, r: GpuRequirements): void {
+  checkInteger(scope, 'minDriverMajor', r.minDriverMajor, 1, 10000);
+  checkInteger(scope, 'minCudaMajor', r.minCudaMajor, 1, 100);
+}
+
 /**
  * An accelerator a model needs per replica: NVIDIA GPUs, MIG slices,
  * time-shared GPUs, or any extended resource (AMD, Intel, Gaudi, ...).
+ * Counts are whole devices: fractions and zero fail at synth.
+ *
+ * @example
+ * Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.A100_SXM4_80GB })
+ * Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { count: 2 })
+ * Accelerator.sharedNvidiaGpu()
+ * Accelerator.custom('amd.com/gpu', { count: 1 })
  */
 export class Accelerator {
   /** Whole NVIDIA GPUs (`nvidia.com/gpu`). */
   public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
+    const scope = 'Accelerator.nvidiaGpu';
     const count = options.count ?? 1;
-    checkInteger('Accelerator.nvidiaGpu', 'count', count, 1, 16);
-    const product = options.product;
+    checkInteger(scope, 'count', count, 1, 16);
+    checkVersions(scope, options);
     return new Accelerator({
-      resources: { 'nvidia.com/gpu': count },
-      customResourceTypes: [],
-      deviceCount: count,
-      placement: {
-        nodeSelector: product ? { 'nvidia.com/gpu.product': product.name } : {},
-        requiredNodeAffinity: [],
-        tolerations: [{ ...NVIDIA_GPU_TOLERATION }],
-      },
-      capacityKey: product ? product.name : 'nvidia.com/gpu',
-      isGpu: true,
-    }, product);
+      kind: 'gpu', factory: scope, count, product: options.product,
+      minMemoryMib: memoryMib(scope, options.minMemory), minDriverMajor: options.minDriverMajor, minCudaMajor: options.minCudaMajor,
+    });
   }
 
   /**
-   * NVIDIA Multi-Instance GPU slices with the mixed strategy
-   * (`nvidia.com/mig-<profile>`), e.g. `MigProfile.of('1g.10gb')`.
+   * NVIDIA Multi-Instance GPU slices, e.g. `MigProfile.of('1g.10gb')`:
+   * `nvidia.com/mig-<profile>` with the mixed strategy (the default).
    */
   public static nvidiaMig(profile: MigProfile, options: NvidiaMigOptions = {}): Accelerator {
+    const scope = 'Accelerator.nvidiaMig';
+    if (!(profile instanceof MigProfile)) fail(scope, 'profile', profile, 'is not a MigProfile', "use MigProfile.of('1g.10gb')");
     const count = options.count ?? 1;
-    checkInteger('Accelerator.nvidiaMig', 'count', count, 1, 7);
+    checkInteger(scope, 'count', count, 1, 7 * 16);
     const product = options.product;
     if (product && !product.supportsMig(profile)) {
-      fail('Accelerator.nvidiaMig', 'profile', profile.name, `does not exist on ${product.name}`,
+      fail(scope, 'profile', profile.name, `does not exist on ${product.name}`,
         product.migProfiles.length ? `use one of ${product.migProfiles.join(', ')}` : `${product.name} has no MIG support; use Accelerator.nvidiaGpu`);
     }
-    const resource = `nvidia.com/mig-${profile.name}`;
+    const strategy = options.strategy ?? MigStrategy.MIXED;
+    if (strategy === MigStrategy.SINGLE && !product) {
+      fail(scope, 'product', undefined, 'is required with MigStrategy.SINGLE (the node label is <product>-MIG-<profile>)',
+        'pin the product, or use MigStrategy.MIXED (nvidia.com/mig-<profile>)');
+    }
     return new Accelerator({
-      resources: { [resource]: count },
-      customResourceTypes: [resource],
-      deviceCount: count,
-      placement: {
-        nodeSelector: product ? { 'nvidia.com/gpu.product': product.name } : {},
-        requiredNodeAffinity: [],
-        tolerations: [{ ...NVIDIA_GPU_TOLERATION }],
-      },
-      capacityKey: resource,
-      isGpu: true,
-    }, product);
+      kind: 'mig', factory: scope, count, product, mig: { profile, strategy: strategy === MigStrategy.SINGLE ? 'single' : 'mixed' },
+      minMemoryMib: memoryMib(scope, options.minMemory),
+    });
   }
 
   /**
@@ -120,56 +216,82 @@ export class Accelerator {
    * operator as `nvidia.com/gpu.shared` (renameByDefault). Exactly one per
    * replica: asking for more than one share gives no more GPU.
    */
-  public static sharedNvidiaGpu(): Accelerator {
-    const resource = 'nvidia.com/gpu.shared';
+  public static sharedNvidiaGpu(options: SharedNvidiaGpuOptions = {}): Accelerator {
+    const scope = 'Accelerator.sharedNvidiaGpu';
+    const count = options.count ?? 1;
+    checkInteger(scope, 'count', count, 1);
+    if (count !== 1) {
+      fail(scope, 'count', count, 'asks for more than one share of a time-sliced GPU, which gives no more compute or memory',
+        'use 1, or Accelerator.nvidiaGpu / nvidiaMig for dedicated capacity');
+    }
+    checkVersions(scope, options);
     return new Accelerator({
-      resources: { [resource]: 1 },
-      customResourceTypes: [resource],
-      deviceCount: 1,
-      placement: { nodeSelector: {}, requiredNodeAffinity: [], tolerations: [{ ...NVIDIA_GPU_TOLERATION }] },
-      capacityKey: resource,
-      isGpu: true,
-    }, undefined);
+      kind: 'shared', factory: scope, count: 1, product: options.product, renameShared: options.renameByDefault ?? true,
+      minMemoryMib: memoryMib(scope, options.minMemory), minDriverMajor: options.minDriverMajor, minCudaMajor: options.minCudaMajor,
+    });
   }
 
-  /** Any extended resource, e.g. `amd.com/gpu`, `gpu.intel.com/i915`, `habana.ai/gaudi`. */
+  /**
+   * Any extended resource, e.g. `amd.com/gpu`, `gpu.intel.com/i915`,
+   * `habana.ai/gaudi`. KServe is told about it through its
+   * `serving.kserve.io/gpu-resource-types` annotation.
+   */
   public static custom(resourceName: string, options: CustomAcceleratorOptions = {}): Accelerator {
-    checkNonEmpty('Accelerator.custom', 'resourceName', resourceName);
-    checkQualifiedKey('Accelerator.custom', 'resourceName', resourceName);
-    if (!resourceName.includes('/') || resourceName.startsWith('kubernetes.io/')) {
-      fail('Accelerator.custom', 'resourceName', resourceName, 'is not an extended resource name', 'use a vendor-prefixed name such as amd.com/gpu');
+    const scope = 'Accelerator.custom';
+    checkNonEmpty(scope, 'resourceName', resourceName);
+    checkQualifiedKey(scope, 'resourceName', resourceName);
+    if (!resourceName.includes('/') || resourceName.startsWith('kubernetes.io/') || resourceName.startsWith('requests.')) {
+      fail(scope, 'resourceName', resourceName, 'is not an extended resource name', 'use a vendor-prefixed name such as amd.com/gpu');
     }
     const count = options.count ?? 1;
-    checkInteger('Accelerator.custom', 'count', count, 1, 64);
-    if (options.taintKey !== undefined) checkQualifiedKey('Accelerator.custom', 'taintKey', options.taintKey);
+    checkInteger(scope, 'count', count, 1, 64);
+    checkLabels(scope, 'nodeSelector', options.nodeSelector);
+    if (options.taintKey !== undefined) checkQualifiedKey(scope, 'taintKey', options.taintKey);
     return new Accelerator({
-      resources: { [resourceName]: count },
-      customResourceTypes: resourceName === 'nvidia.com/gpu' ? [] : [resourceName],
-      deviceCount: count,
-      placement: {
-        nodeSelector: { ...(options.nodeSelector ?? {}) },
-        requiredNodeAffinity: [],
-        tolerations: options.taintKey ? [{ key: options.taintKey, operator: 'Exists', effect: 'NoSchedule' }] : [],
-      },
-      capacityKey: resourceName,
-      isGpu: /gpu|gaudi|neuron|tpu/i.test(resourceName),
-    }, undefined);
+      kind: 'custom', factory: scope, count,
+      custom: { resourceName, nodeSelector: { ...(options.nodeSelector ?? {}) }, taintKey: options.taintKey },
+    });
   }
 
-  private constructor(private readonly resolved: ResolvedAccelerator, private readonly gpuProduct: GpuProduct | undefined) {}
+  /** AMD Instinct GPUs (`amd.com/gpu`, AMD GPU operator). */
+  public static amdGpu(count: number = 1): Accelerator {
+    return Accelerator.custom('amd.com/gpu', { count });
+  }
+
+  /** Intel Gaudi accelerators (`habana.ai/gaudi`). */
+  public static intelGaudi(count: number = 1): Accelerator {
+    return Accelerator.custom('habana.ai/gaudi', { count });
+  }
+
+  private readonly resolved: ResolvedAccelerator;
+
+  private constructor(private readonly request: AcceleratorRequest) {
+    // Resolve once without a pool so that impossible combinations fail at creation.
+    this.resolved = resolveScheduling(request.factory, request, undefined).accelerator!;
+  }
 
   /** Devices per replica. */
   public get count(): number {
-    return this.resolved.deviceCount;
+    return this.request.count;
   }
 
   /** The GPU product, if pinned. */
   public get product(): GpuProduct | undefined {
-    return this.gpuProduct;
+    return this.request.product;
   }
 
-  /** @internal */
+  /** The extended resource requested per replica on a GPU-operator node, e.g. `nvidia.com/mig-1g.10gb`. */
+  public get resourceName(): string {
+    return this.resolved.resourceName;
+  }
+
+  /** @internal resources and placement on a GPU-operator (GFD-labelled) pool. */
   public _resolve(): ResolvedAccelerator {
     return this.resolved;
+  }
+
+  /** @internal the pool-independent request. */
+  public _request(): AcceleratorRequest {
+    return this.request;
   }
 }

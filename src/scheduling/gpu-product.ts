@@ -7,7 +7,7 @@ import { checkNonEmpty, fail } from '../internal/errors';
 export class MigProfile {
   /** A MIG profile by name, e.g. `MigProfile.of('1g.10gb')`. */
   public static of(name: string): MigProfile {
-    const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(name ?? '');
+    const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(typeof name === 'string' ? name : '');
     if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
     return new MigProfile(name, Number(m[1]), Number(m[2]));
   }
@@ -20,6 +20,20 @@ export class MigProfile {
     /** Memory of the slice in GB. */
     public readonly memoryGb: number,
   ) {}
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/** Per-product facts other tools name differently; internal to the placement resolver. */
+interface ProductFacts {
+  /** GKE's `cloud.google.com/gke-accelerator` value. */
+  readonly gke?: string;
+  /** Karpenter's `karpenter.k8s.aws/instance-gpu-name` value. */
+  readonly karpenter?: string;
+  /** Compute slices a MIG-enabled GPU splits into (7, or 4 on A30). */
+  readonly migSlices?: number;
 }
 
 /**
@@ -27,29 +41,35 @@ export class MigProfile {
  * (`nvidia.com/gpu.product`), with its memory and MIG profiles.
  */
 export class GpuProduct {
-  /** NVIDIA A100 SXM4 40GB. */
-  public static readonly A100_SXM4_40GB = new GpuProduct('NVIDIA-A100-SXM4-40GB', 40, ['1g.5gb', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb']);
-  /** NVIDIA A100 SXM4 80GB. */
-  public static readonly A100_SXM4_80GB = new GpuProduct('NVIDIA-A100-SXM4-80GB', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
+  /** NVIDIA A100 SXM4 40GB (GKE `nvidia-tesla-a100`, AWS p4d). */
+  public static readonly A100_SXM4_40GB = new GpuProduct('NVIDIA-A100-SXM4-40GB', 40,
+    ['1g.5gb', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb'], { gke: 'nvidia-tesla-a100', karpenter: 'a100', migSlices: 7 });
+  /** NVIDIA A100 SXM4 80GB (GKE `nvidia-a100-80gb`, AWS p4de). */
+  public static readonly A100_SXM4_80GB = new GpuProduct('NVIDIA-A100-SXM4-80GB', 80,
+    ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb'], { gke: 'nvidia-a100-80gb', karpenter: 'a100', migSlices: 7 });
   /** NVIDIA A100 PCIe 80GB. */
-  public static readonly A100_80GB_PCIE = new GpuProduct('NVIDIA-A100-80GB-PCIe', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
-  /** NVIDIA H100 80GB HBM3 (SXM). */
-  public static readonly H100_80GB_HBM3 = new GpuProduct('NVIDIA-H100-80GB-HBM3', 80, ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb']);
-  /** NVIDIA H200 141GB. */
-  public static readonly H200 = new GpuProduct('NVIDIA-H200', 141, ['1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb']);
+  public static readonly A100_80GB_PCIE = new GpuProduct('NVIDIA-A100-80GB-PCIe', 80,
+    ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb'], { migSlices: 7 });
+  /** NVIDIA H100 80GB HBM3 (SXM; GKE `nvidia-h100-80gb`, AWS p5). */
+  public static readonly H100_80GB_HBM3 = new GpuProduct('NVIDIA-H100-80GB-HBM3', 80,
+    ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb'], { gke: 'nvidia-h100-80gb', karpenter: 'h100', migSlices: 7 });
+  /** NVIDIA H200 141GB (GKE `nvidia-h200-141gb`, AWS p5e). */
+  public static readonly H200 = new GpuProduct('NVIDIA-H200', 141,
+    ['1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb'], { gke: 'nvidia-h200-141gb', karpenter: 'h200', migSlices: 7 });
   /** NVIDIA A30 24GB. */
-  public static readonly A30 = new GpuProduct('NVIDIA-A30', 24, ['1g.6gb', '2g.12gb', '4g.24gb']);
-  /** NVIDIA L4 24GB (no MIG). */
-  public static readonly L4 = new GpuProduct('NVIDIA-L4', 24, []);
-  /** NVIDIA L40S 48GB (no MIG). */
-  public static readonly L40S = new GpuProduct('NVIDIA-L40S', 48, []);
+  public static readonly A30 = new GpuProduct('NVIDIA-A30', 24, ['1g.6gb', '2g.12gb', '4g.24gb'], { migSlices: 4 });
+  /** NVIDIA L4 24GB (no MIG; GKE `nvidia-l4`, AWS g6). */
+  public static readonly L4 = new GpuProduct('NVIDIA-L4', 24, [], { gke: 'nvidia-l4', karpenter: 'l4' });
+  /** NVIDIA L40S 48GB (no MIG; AWS g6e). */
+  public static readonly L40S = new GpuProduct('NVIDIA-L40S', 48, [], { karpenter: 'l40s' });
   /** NVIDIA A10G 24GB (AWS g5; no MIG). */
-  public static readonly A10G = new GpuProduct('NVIDIA-A10G', 24, []);
-  /** NVIDIA Tesla T4 16GB (no MIG). */
-  public static readonly T4 = new GpuProduct('Tesla-T4', 16, []);
+  public static readonly A10G = new GpuProduct('NVIDIA-A10G', 24, [], { karpenter: 'a10g' });
+  /** NVIDIA Tesla T4 16GB (no MIG; GKE `nvidia-tesla-t4`, AWS g4dn). */
+  public static readonly T4 = new GpuProduct('Tesla-T4', 16, [], { gke: 'nvidia-tesla-t4', karpenter: 't4' });
 
   /**
-   * Any GPU by its `nvidia.com/gpu.product` label value.
+   * Any GPU by its `nvidia.com/gpu.product` label value. A known name
+   * returns the preset (with its memory and MIG profiles).
    *
    * @param name the label value, e.g. `NVIDIA-L4`
    * @param memory the GPU memory, if known (enables memory checks)
@@ -57,26 +77,50 @@ export class GpuProduct {
    */
   public static of(name: string, memory?: Size, migProfiles?: string[]): GpuProduct {
     checkNonEmpty('GpuProduct.of', 'name', name);
-    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
       fail('GpuProduct.of', 'name', name, 'is not a valid node label value', 'use the nvidia.com/gpu.product label value, e.g. NVIDIA-L4');
     }
+    for (const p of migProfiles ?? []) MigProfile.of(p);
     const known = KNOWN.find((p) => p.name === name);
+    if (known && memory === undefined && migProfiles === undefined) return known;
     const memoryGb = memory ? memory.toGibibytes() : known?.memoryGb;
-    return new GpuProduct(name, memoryGb, migProfiles ?? known?.migProfiles ?? []);
+    if (memoryGb !== undefined && !(memoryGb > 0)) fail('GpuProduct.of', 'memory', `${memoryGb}Gi`, 'is not positive', 'use the GPU memory, e.g. Size.gibibytes(24)');
+    const slices = known?._facts.migSlices ?? ((migProfiles ?? []).length ? 7 : undefined);
+    return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });
+  }
+
+  /** @internal the known product GKE calls `accelerator`, if any. */
+  public static _fromGkeAccelerator(accelerator: string): GpuProduct | undefined {
+    return KNOWN.find((p) => p._facts.gke === accelerator);
   }
 
   private constructor(
     /** The `nvidia.com/gpu.product` label value. */
     public readonly name: string,
-    /** GPU memory in GiB, if known. */
+    /** GPU memory in GiB (nominal), if known. */
     public readonly memoryGb: number | undefined,
     /** MIG profiles this GPU can be partitioned into. */
     public readonly migProfiles: string[],
+    /** @internal */
+    public readonly _facts: ProductFacts,
   ) {}
 
   /** Whether `profile` exists on this GPU. */
   public supportsMig(profile: MigProfile): boolean {
     return this.migProfiles.includes(profile.name);
+  }
+
+  /**
+   * How many instances of `profile` one GPU holds (0 when the profile does
+   * not exist on this GPU).
+   */
+  public migInstancesPerGpu(profile: MigProfile): number {
+    if (!this.supportsMig(profile)) return 0;
+    return Math.floor((this._facts.migSlices ?? 7) / profile.computeSlices);
+  }
+
+  public toString(): string {
+    return this.name;
   }
 }
 

@@ -1,4 +1,5 @@
-import { ResolvedPlacement } from './placement';
+import { GpuProduct } from './gpu-product';
+import { PoolFlavor, ResolvedPlacement, ResolvedPool } from './placement';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { Toleration } from '../internal/k8s';
 import { checkLabels, checkQualifiedKey } from '../internal/names';
@@ -74,49 +75,65 @@ export class GpuNodePool {
   /**
    * A GKE GPU node pool, selected by `cloud.google.com/gke-accelerator`
    * (e.g. `nvidia-l4`, `nvidia-tesla-a100`, `nvidia-h100-80gb`). GKE taints
-   * GPU nodes with `nvidia.com/gpu=present:NoSchedule`.
+   * GPU nodes with `nvidia.com/gpu=present:NoSchedule`. GKE's own driver
+   * and device plugin advertise MIG partitions and time-shared GPUs as
+   * `nvidia.com/gpu`, selected by `cloud.google.com/gke-gpu-partition-size`
+   * and `cloud.google.com/gke-gpu-sharing-strategy`; the GPU product follows
+   * from the accelerator type.
    */
   public static gke(accelerator: string, options: NodePoolOptions = {}): GpuNodePool {
     if (!/^nvidia-[a-z0-9-]+$/.test(accelerator ?? '')) {
       fail('GpuNodePool.gke', 'accelerator', accelerator, 'is not a GKE accelerator type', 'use e.g. nvidia-l4, nvidia-tesla-t4, nvidia-tesla-a100, nvidia-h100-80gb');
     }
-    return new GpuNodePool('GpuNodePool.gke', { 'cloud.google.com/gke-accelerator': accelerator },
-      [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }], options);
+    return new GpuNodePool('GpuNodePool.gke', 'gke', { 'cloud.google.com/gke-accelerator': accelerator },
+      [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }], options, accelerator);
   }
 
   /**
    * An EKS node pool provisioned by Karpenter, selected by its NodePool name
    * (`karpenter.sh/nodepool`) and optionally an instance family
-   * (`karpenter.k8s.aws/instance-family`, e.g. `g5`, `p4d`).
+   * (`karpenter.k8s.aws/instance-family`, e.g. `g5`, `p4d`). Karpenter
+   * launches nodes from the pod's requirements before any GPU Feature
+   * Discovery label exists, so GPU products and memory are expressed with
+   * Karpenter's instance labels (`karpenter.k8s.aws/instance-gpu-name`,
+   * `karpenter.k8s.aws/instance-gpu-memory`).
    */
   public static eksKarpenter(nodePool: string, instanceFamily?: string, options: NodePoolOptions = {}): GpuNodePool {
     checkNonEmpty('GpuNodePool.eksKarpenter', 'nodePool', nodePool);
     const labels: Record<string, string> = { 'karpenter.sh/nodepool': nodePool };
     if (instanceFamily !== undefined) labels['karpenter.k8s.aws/instance-family'] = instanceFamily;
-    return new GpuNodePool('GpuNodePool.eksKarpenter', labels,
+    return new GpuNodePool('GpuNodePool.eksKarpenter', 'karpenter', labels,
       [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options);
   }
 
   /**
    * An AKS GPU node pool, selected by `kubernetes.azure.com/agentpool`. AKS
-   * GPU pools are usually tainted `sku=gpu:NoSchedule`.
+   * GPU pools are usually tainted `sku=gpu:NoSchedule`. Product, memory and
+   * MIG placement use GPU Feature Discovery labels (NVIDIA GPU operator).
    */
   public static aks(agentPool: string, options: NodePoolOptions = {}): GpuNodePool {
     if (!/^[a-z][a-z0-9]{0,11}$/.test(agentPool ?? '')) {
       fail('GpuNodePool.aks', 'agentPool', agentPool, 'is not an AKS node pool name', 'use 1 to 12 lower-case letters and digits, starting with a letter');
     }
-    return new GpuNodePool('GpuNodePool.aks', { 'kubernetes.azure.com/agentpool': agentPool },
+    return new GpuNodePool('GpuNodePool.aks', 'gfd', { 'kubernetes.azure.com/agentpool': agentPool },
       [{ key: 'sku', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }], options);
   }
 
-  /** Any pool, by its labels and taints. */
-  public static custom(options: CustomNodePoolOptions): GpuNodePool {
-    return new GpuNodePool('GpuNodePool.custom', options.labels ?? {}, options.taints ?? [], options);
+  /**
+   * Any pool, by its labels and taints. GPU placement uses GPU Feature
+   * Discovery labels (NVIDIA GPU operator).
+   */
+  public static custom(options: CustomNodePoolOptions = {}): GpuNodePool {
+    return new GpuNodePool('GpuNodePool.custom', 'gfd', options.labels ?? {}, options.taints ?? [], options);
   }
 
   private readonly resolved: ResolvedPlacement;
+  private readonly pool: ResolvedPool;
 
-  private constructor(scope: string, labels: Record<string, string>, taints: NodeTaint[], private readonly options: NodePoolOptions) {
+  private constructor(
+    scope: string, flavor: PoolFlavor, labels: Record<string, string>, taints: NodeTaint[],
+    private readonly options: NodePoolOptions, gkeAccelerator?: string,
+  ) {
     checkLabels(scope, 'labels', labels);
     checkInteger(scope, 'gpusPerNode', options.gpusPerNode, 1, 64);
     if (options.runtimeClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.runtimeClassName)) {
@@ -127,6 +144,13 @@ export class GpuNodePool {
       return { key: t.key, operator: t.value === undefined ? 'Exists' : 'Equal', value: t.value, effect: t.effect ?? TaintEffect.NO_SCHEDULE };
     });
     this.resolved = { nodeSelector: { ...labels }, requiredNodeAffinity: [], tolerations, runtimeClassName: options.runtimeClassName };
+    const product = gkeAccelerator ? GpuProduct._fromGkeAccelerator(gkeAccelerator) : undefined;
+    this.pool = { flavor, factory: scope, placement: this.resolved, gpusPerNode: options.gpusPerNode, product, gkeAccelerator };
+  }
+
+  /** The GPU every node holds, when the pool implies it (GKE accelerator types the library knows). */
+  public get product(): GpuProduct | undefined {
+    return this.pool.product;
   }
 
   /** GPUs per node, if the pool declares it. */
@@ -134,8 +158,13 @@ export class GpuNodePool {
     return this.options.gpusPerNode;
   }
 
-  /** @internal */
+  /** @internal the pool's own labels, taints and RuntimeClass. */
   public _resolve(): ResolvedPlacement {
     return this.resolved;
+  }
+
+  /** @internal the pool as the placement resolver sees it. */
+  public _pool(): ResolvedPool {
+    return this.pool;
   }
 }

@@ -1,0 +1,213 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from '../internal/errors';
+import { ServedModel } from '../model/served-model';
+import { placementFlagsOf } from '../scheduling/knative-features';
+
+/** One model's accelerator demand. */
+export interface GpuCapacityEntry {
+  /** The model's construct path. */
+  readonly path: string;
+  /** The model's resource name. */
+  readonly name: string;
+  /**
+   * The model's namespace.
+   *
+   * @default - none
+   */
+  readonly namespace?: string;
+  /** The serving platform id. */
+  readonly platform: string;
+  /** GPU product / MIG profile / resource the demand is counted in. */
+  readonly capacityKey: string;
+  /** The extended resource requested, e.g. `nvidia.com/mig-1g.10gb`. */
+  readonly resourceName: string;
+  /** Devices per replica. */
+  readonly devicesPerReplica: number;
+  /** Replicas at minimum scale (0 for scale-to-zero). */
+  readonly minReplicas: number;
+  /**
+   * Replicas at maximum scale.
+   *
+   * @default - unbounded
+   */
+  readonly maxReplicas?: number;
+  /** Devices at minimum scale. */
+  readonly minDevices: number;
+  /**
+   * Devices at maximum scale.
+   *
+   * @default - unbounded
+   */
+  readonly maxDevices?: number;
+  /**
+   * Nodes at maximum scale, when the pool says how many GPUs a node holds (whole GPUs only).
+   *
+   * @default - unknown
+   */
+  readonly maxNodes?: number;
+  /** Knative `config-features` flags the model needs (empty off Knative). */
+  readonly knativeFlags: string[];
+}
+
+/** Demand summed per GPU product / MIG profile. */
+export interface GpuCapacityTotal {
+  /** GPU product / MIG profile / resource. */
+  readonly capacityKey: string;
+  /** The extended resource. */
+  readonly resourceName: string;
+  /** Devices with every model at minimum scale. */
+  readonly minDevices: number;
+  /**
+   * Devices with every model at maximum scale.
+   *
+   * @default - unbounded (a model has no maxReplicas)
+   */
+  readonly maxDevices?: number;
+  /** Models counted. */
+  readonly models: number;
+}
+
+/** Props of {@link GpuCapacityReport}. */
+export interface GpuCapacityReportProps {
+  /**
+   * Base name of the files written into the app's outdir (`<name>.md`, `<name>.json`).
+   *
+   * @default 'gpu-capacity'
+   */
+  readonly fileName?: string;
+
+  /**
+   * Whether to write the files when the app synthesizes.
+   *
+   * @default true
+   */
+  readonly writeFiles?: boolean;
+}
+
+/**
+ * The GPUs every model of the app requests at minimum and at maximum scale,
+ * per GPU product / MIG profile: what a platform team must have (or let the
+ * autoscaler buy) before deploying.
+ *
+ * The files `gpu-capacity.md` and `gpu-capacity.json` are written next to
+ * the YAML when the app synthesizes: cdk8s has no post-synth hook, so the
+ * report writes them from its validation, which `App.synth()` runs after
+ * creating the outdir (and `chart.toJson()` also runs). Content is
+ * deterministic; `toMarkdown()` / `toJson()` give the same without files.
+ *
+ * @example
+ * new GpuCapacityReport(app, 'gpu-capacity');
+ */
+export class GpuCapacityReport extends Construct {
+  private readonly fileName: string;
+
+  constructor(scope: Construct, id: string, props: GpuCapacityReportProps = {}) {
+    super(scope, id);
+    this.fileName = props.fileName ?? 'gpu-capacity';
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.fileName)) {
+      fail(this, 'fileName', this.fileName, 'is not a plain file name', 'use letters, digits, ".", "_" and "-", without a directory');
+    }
+    if (props.writeFiles ?? true) {
+      this.node.addValidation({
+        validate: () => {
+          this.writeTo(App.of(this).outdir);
+          return [];
+        },
+      });
+    }
+  }
+
+  /** Every model with an accelerator, sorted by path. */
+  public get entries(): GpuCapacityEntry[] {
+    return collect(this);
+  }
+
+  /** Demand per GPU product / MIG profile, sorted by key. */
+  public get totals(): GpuCapacityTotal[] {
+    const byKey = new Map<string, { resourceName: string; min: number; max?: number; unbounded: boolean; models: number }>();
+    for (const e of this.entries) {
+      const t = byKey.get(e.capacityKey) ?? { resourceName: e.resourceName, min: 0, max: 0, unbounded: false, models: 0 };
+      t.min += e.minDevices;
+      if (e.maxDevices === undefined) t.unbounded = true;
+      else t.max = (t.max ?? 0) + e.maxDevices;
+      t.models += 1;
+      byKey.set(e.capacityKey, t);
+    }
+    return [...byKey.keys()].sort().map((k) => {
+      const t = byKey.get(k)!;
+      return { capacityKey: k, resourceName: t.resourceName, minDevices: t.min, maxDevices: t.unbounded ? undefined : t.max, models: t.models };
+    });
+  }
+
+  /** The report as a JSON string (stable key order, trailing newline). */
+  public toJson(): string {
+    const strip = (o: object) => JSON.parse(JSON.stringify(o));
+    return JSON.stringify({
+      models: this.entries.map((e) => strip({ ...e, maxReplicas: e.maxReplicas ?? null, maxDevices: e.maxDevices ?? null })),
+      totals: this.totals.map((t) => strip({ ...t, maxDevices: t.maxDevices ?? null })),
+    }, undefined, 2) + '\n';
+  }
+
+  /** The report as Markdown. */
+  public toMarkdown(): string {
+    const entries = this.entries;
+    const lines = ['# GPU capacity', ''];
+    if (entries.length === 0) {
+      lines.push('No model in this app requests an accelerator.', '');
+      return lines.join('\n');
+    }
+    const max = (n: number | undefined) => (n === undefined ? 'unbounded' : String(n));
+    lines.push('Devices each model requests at minimum and at maximum scale. "unbounded" means the model has no maxReplicas:',
+      'set one, or make sure the cluster autoscaler has a limit.', '');
+    lines.push('## Totals', '', '| GPU / MIG profile | resource | models | at minimum scale | at maximum scale |', '| --- | --- | ---: | ---: | ---: |');
+    for (const t of this.totals) lines.push(`| ${t.capacityKey} | \`${t.resourceName}\` | ${t.models} | ${t.minDevices} | ${max(t.maxDevices)} |`);
+    lines.push('', '## Models', '',
+      '| model | namespace | platform | GPU / MIG profile | per replica | replicas | devices at min | devices at max | nodes at max | Knative flags |',
+      '| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
+    for (const e of entries) {
+      lines.push(`| ${e.name} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
+        + `| ${e.minReplicas}-${max(e.maxReplicas)} | ${e.minDevices} | ${max(e.maxDevices)} | ${e.maxNodes ?? '-'} | ${e.knativeFlags.join(', ') || '-'} |`);
+    }
+    lines.push('');
+    return lines.join('\n');
+  }
+
+  /** Writes `<fileName>.md` and `<fileName>.json` into `dir`. */
+  public writeTo(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${this.fileName}.md`), this.toMarkdown());
+    fs.writeFileSync(path.join(dir, `${this.fileName}.json`), this.toJson());
+  }
+}
+
+function collect(scope: IConstruct): GpuCapacityEntry[] {
+  const models = scope.node.root.node.findAll().filter((c): c is ServedModel => c instanceof ServedModel);
+  const out: GpuCapacityEntry[] = [];
+  for (const model of models) {
+    const spec = model._spec();
+    const acc = spec.accelerator;
+    if (!acc) continue;
+    const per = acc.deviceCount;
+    const { minReplicas, maxReplicas } = spec.scaling;
+    const perNode = acc.kind === 'gpu' && spec.gpusPerNode ? Math.floor(spec.gpusPerNode / per) : undefined;
+    out.push({
+      path: model.node.path,
+      name: spec.name,
+      namespace: spec.namespace,
+      platform: model.platform.id,
+      capacityKey: acc.capacityKey,
+      resourceName: acc.resourceName,
+      devicesPerReplica: per,
+      minReplicas,
+      maxReplicas,
+      minDevices: minReplicas * per,
+      maxDevices: maxReplicas === undefined ? undefined : maxReplicas * per,
+      maxNodes: perNode && maxReplicas !== undefined ? Math.ceil(maxReplicas / perNode) : undefined,
+      knativeFlags: model.platform.isKnative ? placementFlagsOf(spec) : [],
+    });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,178 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from '../internal/errors';
+import { checkDns1123Label } from '../internal/names';
+import { ModelSpec } from '../model/model-spec';
+import { ServedModel } from '../model/served-model';
+
+/** A Knative feature flag's state in `config-features`. */
+export enum FeatureFlagState {
+  /** On for every revision. */
+  ENABLED = 'enabled',
+  /** Off: Knative's webhook rejects revisions that use the field. */
+  DISABLED = 'disabled',
+  /** Allowed (for these pod-spec fields Knative treats it like enabled). */
+  ALLOWED = 'allowed',
+}
+
+/** The `config-features` keys that gate the pod-spec fields GPU placement uses. */
+export const KNATIVE_PLACEMENT_FLAGS = {
+  nodeSelector: 'kubernetes.podspec-nodeselector',
+  tolerations: 'kubernetes.podspec-tolerations',
+  affinity: 'kubernetes.podspec-affinity',
+  runtimeClassName: 'kubernetes.podspec-runtimeclassname',
+} as const;
+
+/** Props of {@link KnativeFeatures}. */
+export interface KnativeFeaturesProps {
+  /**
+   * `kubernetes.podspec-nodeselector`.
+   *
+   * @default - enabled when a model on a Knative platform uses a node selector, else not written
+   */
+  readonly nodeSelector?: FeatureFlagState;
+
+  /**
+   * `kubernetes.podspec-tolerations`.
+   *
+   * @default - enabled when a model on a Knative platform uses tolerations, else not written
+   */
+  readonly tolerations?: FeatureFlagState;
+
+  /**
+   * `kubernetes.podspec-affinity`.
+   *
+   * @default - enabled when a model on a Knative platform uses node affinity, else not written
+   */
+  readonly affinity?: FeatureFlagState;
+
+  /**
+   * `kubernetes.podspec-runtimeclassname`.
+   *
+   * @default - enabled when a model on a Knative platform uses a RuntimeClass, else not written
+   */
+  readonly runtimeClassName?: FeatureFlagState;
+
+  /**
+   * Other `config-features` keys to write as they are (e.g.
+   * `kubernetes.podspec-persistent-volume-claim`). Keys the four props above
+   * manage are rejected here.
+   *
+   * @default - none
+   */
+  readonly additionalFlags?: Record<string, string>;
+
+  /**
+   * The namespace Knative Serving runs in.
+   *
+   * @default 'knative-serving'
+   */
+  readonly namespace?: string;
+}
+
+/** The flags one model spec needs on a Knative platform. */
+export function placementFlagsOf(spec: ModelSpec): string[] {
+  const flags: string[] = [];
+  // A canary rollout's candidate renders in the same document: its placement counts too.
+  const canary = (spec as { readonly canary?: { readonly spec: ModelSpec } }).canary;
+  const specs = [spec, ...(canary ? [canary.spec] : [])];
+  const any = (f: (s: ModelSpec) => boolean) => specs.some(f);
+  if (any((s) => Object.keys(s.placement.nodeSelector).length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.nodeSelector);
+  if (any((s) => s.placement.tolerations.length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.tolerations);
+  if (any((s) => s.placement.requiredNodeAffinity.length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.affinity);
+  if (any((s) => s.placement.runtimeClassName !== undefined)) flags.push(KNATIVE_PLACEMENT_FLAGS.runtimeClassName);
+  return flags;
+}
+
+const DECLARED: Array<[keyof KnativeFeaturesProps, string]> = [
+  ['nodeSelector', KNATIVE_PLACEMENT_FLAGS.nodeSelector],
+  ['tolerations', KNATIVE_PLACEMENT_FLAGS.tolerations],
+  ['affinity', KNATIVE_PLACEMENT_FLAGS.affinity],
+  ['runtimeClassName', KNATIVE_PLACEMENT_FLAGS.runtimeClassName],
+];
+
+/**
+ * Knative's `config-features` ConfigMap with exactly the pod-spec flags the
+ * app's models need: Knative rejects `nodeSelector`, `tolerations`,
+ * `affinity` and `runtimeClassName` unless they are enabled. The flags are
+ * computed at synth from every ServedModel in the app that runs on a
+ * Knative platform; a flag declared `DISABLED` that a model needs fails synth.
+ *
+ * `kubectl apply` merges keys into the installed ConfigMap (keys it did not
+ * write before stay). With the Knative Operator, copy `flags` into
+ * `KnativeServing.spec.config.features` instead.
+ *
+ * @example
+ * new KnativeFeatures(chart, 'knative-features');
+ */
+export class KnativeFeatures extends Construct {
+  /** The flags every Knative model of `scope`'s app needs, with the model paths that need each. */
+  public static requiredFlags(scope: IConstruct): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const model of knativeModels(scope)) {
+      for (const flag of placementFlagsOf(model._spec())) (out[flag] ??= []).push(model.node.path);
+    }
+    return out;
+  }
+
+  /** The ConfigMap. */
+  public readonly configMap: ApiObject;
+  private readonly props: KnativeFeaturesProps;
+
+  constructor(scope: Construct, id: string, props: KnativeFeaturesProps = {}) {
+    super(scope, id);
+    this.props = props;
+    const namespace = props.namespace ?? 'knative-serving';
+    checkDns1123Label(this, 'namespace', namespace);
+    const managed = new Set(DECLARED.map(([, flag]) => flag));
+    for (const [k, v] of Object.entries(props.additionalFlags ?? {})) {
+      if (managed.has(k)) {
+        const prop = DECLARED.find(([, f]) => f === k)![0];
+        fail(this, `additionalFlags["${k}"]`, v, 'is managed by this construct', `use the ${prop} prop`);
+      }
+      if (typeof v !== 'string') fail(this, `additionalFlags["${k}"]`, v, 'is not a string', 'use "enabled", "disabled" or "allowed"');
+    }
+    this.configMap = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'config-features',
+        namespace,
+        labels: { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/managed-by': 'cdk8s-model-serving' },
+      },
+      data: Lazy.any({ produce: () => this.flags }),
+    });
+    this.node.addValidation({ validate: () => this.conflicts() });
+  }
+
+  /** The `config-features` data this construct writes (sorted keys). */
+  public get flags(): Record<string, string> {
+    const needed = KnativeFeatures.requiredFlags(this);
+    const out: Record<string, string> = { ...(this.props.additionalFlags ?? {}) };
+    for (const [prop, flag] of DECLARED) {
+      const declared = this.props[prop] as FeatureFlagState | undefined;
+      if (declared !== undefined) out[flag] = declared;
+      else if (needed[flag]) out[flag] = FeatureFlagState.ENABLED;
+    }
+    const sorted: Record<string, string> = {};
+    for (const k of Object.keys(out).sort()) sorted[k] = out[k];
+    return sorted;
+  }
+
+  private conflicts(): string[] {
+    const needed = KnativeFeatures.requiredFlags(this);
+    const errors: string[] = [];
+    for (const [prop, flag] of DECLARED) {
+      if (this.props[prop] !== FeatureFlagState.DISABLED || !needed[flag]) continue;
+      for (const path of needed[flag]) {
+        errors.push(`${this.node.path}: ${prop} "disabled" turns off ${flag}, which the model ${path} needs on a Knative platform; `
+          + `enable the flag (drop ${prop} or set FeatureFlagState.ENABLED), or remove the model's ${prop} placement (accelerator, nodePool)`);
+      }
+    }
+    return errors;
+  }
+}
+
+function knativeModels(scope: IConstruct): ServedModel[] {
+  return scope.node.root.node.findAll().filter((c): c is ServedModel => c instanceof ServedModel && c.platform.isKnative);
+}
