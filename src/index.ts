@@ -22,3 +22,4 @@ export * from './rollout/canary-rollout';
 export { RolloutAnalysis, MetricCheck } from './rollout/analysis';
 export type { PrometheusAnalysisOptions } from './rollout/analysis';
 export { RolloutEngine } from './rollout/engines/engine';
+export { ModelServer } from './platforms/model-server-images';

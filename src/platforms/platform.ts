@@ -1,5 +1,13 @@
+import { Size } from 'cdk8s';
 import { IPlatformCompiler } from './compiler';
+import { KubernetesDeploymentCompiler } from './deployment';
+import { KnativeServiceCompiler } from './knative-service';
 import { KServeCompiler, StandardAutoscaler } from './kserve';
+import { ModelServer } from './model-server-images';
+import { StandaloneOptions } from './pod';
+import { fail } from '../internal/errors';
+import { checkDns1123Subdomain } from '../internal/names';
+import { memoryQuantity } from '../model/model-spec';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -9,6 +17,54 @@ export interface KServeStandardOptions {
    * @default - KEDA when the model scales to zero or on a Prometheus metric, none for Scaling.fixed, HPA otherwise
    */
   readonly autoscaler?: StandardAutoscaler;
+}
+
+/**
+ * Options for {@link ServingPlatform.knativeService} and
+ * {@link ServingPlatform.kubernetesDeployment}: the platforms that run the
+ * model server and the model download themselves.
+ */
+export interface ModelServerOptions {
+  /**
+   * The model server for the format.
+   *
+   * @default - by format: KServe's servers for sklearn, xgboost, lightgbm and pmml; MLServer for mlflow;
+   * TensorFlow Serving for tensorflow on V1 (Triton on V2); TorchServe for pytorch; Triton for onnx,
+   * tensorrt and triton; KServe's Hugging Face server for huggingface
+   */
+  readonly modelServer?: ModelServer;
+
+  /**
+   * The model server image, replacing the pinned default (a mirror, or a
+   * newer build). The server's args and ports stay.
+   *
+   * @default - the server's pinned image (GPU build for GPU accelerators)
+   */
+  readonly modelServerImage?: string;
+
+  /**
+   * The image of the init container that downloads `storage` into
+   * `/mnt/models`; it gets the storage URI and `/mnt/models` as arguments.
+   *
+   * @default 'kserve/storage-initializer:v0.16.0'
+   */
+  readonly storageInitializerImage?: string;
+
+  /**
+   * A Secret whose keys become the storage initializer's environment, e.g.
+   * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT_URL`,
+   * `AZURE_STORAGE_ACCESS_KEY` or `HF_TOKEN`.
+   *
+   * @default - none: credentials come from the pod's service account (IRSA, Workload Identity)
+   */
+  readonly storageCredentialsSecret?: string;
+
+  /**
+   * Size limit of the volume the model is downloaded into.
+   *
+   * @default - no limit (the node's ephemeral storage)
+   */
+  readonly modelStoreSizeLimit?: Size;
 }
 
 /**
@@ -33,6 +89,27 @@ export class ServingPlatform {
     return new ServingPlatform(new KServeCompiler('Standard', options.autoscaler));
   }
 
+  /**
+   * A plain Knative Service (`serving.knative.dev/v1`) running the model
+   * server, with an init container that downloads the model: request-driven
+   * autoscaling and scale-to-zero without KServe, and traffic that Flagger
+   * can shift. Needs Knative feature flags for init containers, PVCs and
+   * GPU placement (nodeSelector, tolerations, affinity).
+   */
+  public static knativeService(options: ModelServerOptions = {}): ServingPlatform {
+    return new ServingPlatform(new KnativeServiceCompiler(resolveOptions('ServingPlatform.knativeService', options)));
+  }
+
+  /**
+   * Plain Kubernetes: a Deployment running the model server (with the model
+   * download), a ClusterIP Service, an HPA (cpu, memory) or a KEDA
+   * ScaledObject (Prometheus metrics, scale-to-zero), and a
+   * PodDisruptionBudget when two or more replicas stay up.
+   */
+  public static kubernetesDeployment(options: ModelServerOptions = {}): ServingPlatform {
+    return new ServingPlatform(new KubernetesDeploymentCompiler(resolveOptions('ServingPlatform.kubernetesDeployment', options)));
+  }
+
   /** @internal */
   public static _custom(compiler: IPlatformCompiler): ServingPlatform {
     return new ServingPlatform(compiler);
@@ -52,4 +129,25 @@ export class ServingPlatform {
   public get isKnative(): boolean {
     return this._compiler.knative;
   }
+}
+
+const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
+
+function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions {
+  for (const [prop, image] of [['modelServerImage', o.modelServerImage], ['storageInitializerImage', o.storageInitializerImage]] as const) {
+    if (image !== undefined && (typeof image !== 'string' || !IMAGE.test(image))) {
+      fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
+    }
+  }
+  if (o.storageCredentialsSecret !== undefined) checkDns1123Subdomain(scope, 'storageCredentialsSecret', o.storageCredentialsSecret);
+  if (o.modelStoreSizeLimit && o.modelStoreSizeLimit.toMebibytes() < 1) {
+    fail(scope, 'modelStoreSizeLimit', `${o.modelStoreSizeLimit.toMebibytes()}Mi`, 'is too small', 'use at least 1 MiB');
+  }
+  return {
+    modelServer: o.modelServer,
+    modelServerImage: o.modelServerImage,
+    storageInitializerImage: o.storageInitializerImage,
+    storageCredentialsSecret: o.storageCredentialsSecret,
+    modelStoreSizeLimit: o.modelStoreSizeLimit ? memoryQuantity(o.modelStoreSizeLimit) : undefined,
+  };
 }

@@ -1,4 +1,9 @@
-import { compact, Container, sortedRecord } from '../internal/k8s';
+import { IConstruct } from 'constructs';
+import { DownloadOptions, modelDownload } from './model-download';
+import { ResolvedServer, resolveServer, ServerChoice } from './model-server-images';
+import { serverProbes } from './probes';
+import { fail } from '../internal/errors';
+import { compact, Container, sortedRecord, Volume, VolumeMount } from '../internal/k8s';
 import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/model-spec';
 
 /** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName). */
@@ -41,4 +46,79 @@ export function sideContainer(spec: ModelSpec, c: ResolvedContainerSpec): Contai
     resources: resourcesJson(c.resources) as any,
     securityContext: spec.securityContext,
   });
+}
+
+/** Options of the platforms that run the model server themselves (Knative Service, Deployment). */
+export type StandaloneOptions = ServerChoice & DownloadOptions;
+
+/** The model server container's conventional name (KServe's), so dashboards and log queries work on every platform. */
+export const SERVER_CONTAINER = 'kserve-container';
+const SHARED_MEMORY_VOLUME = 'dshm';
+
+/** Rejects what only KServe provides, on platforms that run the server themselves. */
+export function checkKServeOnly(scope: IConstruct, spec: ModelSpec, platform: string): void {
+  const features: Array<[string, unknown, string]> = [
+    ['runtime', spec.runtime, 'names a KServe ServingRuntime; use the platform option modelServer (ModelServer.TRITON, ...) or container'],
+    ['transformer', spec.transformer?.image, 'is a KServe InferenceService component; deploy the transformer as its own ServedModel, or use ServingPlatform.kserve()'],
+    ['explainer', spec.explainer?.image, 'is a KServe InferenceService component; deploy the explainer as its own ServedModel, or use ServingPlatform.kserve()'],
+    ['batcher', spec.batcher, 'is KServe\'s agent sidecar; enable batching in the model server (e.g. Triton dynamic batching), or use a KServe platform'],
+    ['logger', spec.logger?.url, 'is KServe\'s agent sidecar; log payloads in the model server, or use a KServe platform'],
+  ];
+  for (const [prop, value, allowed] of features) {
+    if (value !== undefined) fail(scope, prop, value, `is not available on ${platform}`, allowed);
+  }
+}
+
+/** The pod pieces of a model served without KServe: server container, download and volumes. */
+export interface StandalonePod {
+  readonly initContainers: Container[];
+  readonly containers: Container[];
+  readonly volumes: Volume[];
+  readonly server: ResolvedServer;
+}
+
+/**
+ * Builds the model server pod. Knative routes to exactly one port per pod:
+ * the protocol's (`h2c` for gRPC); probes may still use the REST port.
+ */
+export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knative: boolean, platform: string): StandalonePod {
+  const server = resolveServer(spec.name, spec, options, platform);
+  const download = modelDownload(spec, options);
+  const grpc = server.grpcPort !== undefined;
+  let ports: Container['ports'];
+  if (knative) {
+    ports = [{ name: grpc ? 'h2c' : 'http1', containerPort: server.servingPort, protocol: 'TCP' }];
+  } else {
+    ports = [
+      ...(grpc ? [{ name: 'grpc', containerPort: server.grpcPort!, protocol: 'TCP' }] : []),
+      ...(server.httpPort !== undefined ? [{ name: 'http', containerPort: server.httpPort, protocol: 'TCP' }] : []),
+    ];
+  }
+  const mounts: VolumeMount[] = [...download.serverMounts];
+  const volumes: Volume[] = [...download.volumes];
+  if (server.sharedMemory) {
+    mounts.push({ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' });
+    volumes.push({ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory' } });
+  }
+  const container: Container = compact({
+    name: SERVER_CONTAINER,
+    image: server.image,
+    command: server.command,
+    args: server.args.length ? server.args : undefined,
+    env: server.env.length ? server.env : undefined,
+    ports,
+    resources: resourcesJson(spec.resources) as any,
+    securityContext: { ...spec.securityContext, runAsUser: server.runAsUser },
+    volumeMounts: mounts,
+    ...serverProbes(spec, server, knative),
+  });
+  return { initContainers: download.initContainers, containers: [container], volumes, server };
+}
+
+/**
+ * A compacted pod spec with the pod's volumes added after compaction:
+ * `emptyDir: {}` is meaningful and `compact()` would drop it.
+ */
+export function withVolumes(podSpec: Record<string, unknown>, pod: StandalonePod): Record<string, unknown> {
+  return pod.volumes.length ? { ...podSpec, volumes: pod.volumes } : podSpec;
 }

@@ -1,0 +1,214 @@
+import { IConstruct } from 'constructs';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { checkNoKnativeKnobs } from './knative-annotations';
+import { checkDownload } from './model-download';
+import { resolveServer } from './model-server-images';
+import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
+import { ErrorScope, fail } from '../internal/errors';
+import { compact, sortedRecord } from '../internal/k8s';
+import { checkDns1035 } from '../internal/names';
+import { Visibility } from '../model/components';
+import { ModelSpec } from '../model/model-spec';
+
+/** How the Deployment platform scales a model. */
+export interface DeploymentScaling {
+  /** `none` (fixed replicas), `hpa` (autoscaling/v2) or `keda` (ScaledObject). */
+  readonly autoscaler: 'none' | 'hpa' | 'keda';
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
+const DISPLAY_NAME = 'Kubernetes Deployment';
+
+/**
+ * Picks the autoscaler: none for a fixed (or min = max) replica count, KEDA
+ * for Prometheus metrics and scale-to-zero, HPA on cpu or memory otherwise.
+ */
+export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
+  const sc = spec.scaling;
+  const min = sc.minReplicas;
+  if (sc.fixed) return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
+  const metric = sc.metric;
+  if (metric && metric._family === 'kpa') {
+    fail(scope, 'scaling.metric', metric.name, `is a Knative autoscaler metric, not available on ${DISPLAY_NAME}`,
+      'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) (KEDA)');
+  }
+  if (metric?.name === 'prometheus') {
+    // KEDA's own rule (a CEL check in its CRD) is min <= max; Scaling checks it, a default max must too.
+    const max = sc.maxReplicas ?? (min === 0 ? 1 : undefined);
+    if (max === undefined) {
+      fail(scope, 'scaling.maxReplicas', undefined, `is required to autoscale on a Prometheus metric on ${DISPLAY_NAME}`, `set maxReplicas > ${min}`);
+    }
+    if (min > max) fail(scope, 'scaling.minReplicas', min, `is greater than maxReplicas (${max})`, 'use minReplicas <= maxReplicas');
+    return { autoscaler: 'keda', minReplicas: min, maxReplicas: max };
+  }
+  if (min === 0) {
+    fail(scope, 'scaling.minReplicas', 0, `needs a Prometheus metric on ${DISPLAY_NAME} (KEDA cannot scale to zero on cpu or memory)`,
+      'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.knativeService()');
+  }
+  const max = sc.maxReplicas;
+  if (max === undefined) {
+    if (metric || sc.target !== undefined) {
+      fail(scope, 'scaling.maxReplicas', undefined, `is required to autoscale on ${metric?.name ?? 'cpu'} on ${DISPLAY_NAME}`, `set maxReplicas > ${min}`);
+    }
+    return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
+  }
+  if (max === min) return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
+  return { autoscaler: 'hpa', minReplicas: min, maxReplicas: max };
+}
+
+/**
+ * Plain Kubernetes objects: a Deployment running the model server (with the
+ * model download KServe would otherwise inject), a ClusterIP Service, an HPA
+ * or KEDA ScaledObject, and a PodDisruptionBudget when two or more replicas
+ * stay up. Argo Rollouts can take the Deployment over with `workloadRef`.
+ */
+export class KubernetesDeploymentCompiler implements IPlatformCompiler {
+  public readonly id = 'kubernetes-deployment';
+  public readonly displayName = DISPLAY_NAME;
+  public readonly knative = false;
+
+  constructor(private readonly options: StandaloneOptions) {}
+
+  public validate(scope: IConstruct, spec: ModelSpec): void {
+    checkDns1035(scope, 'name', spec.name);
+    checkNoKnativeKnobs(scope, spec, this.displayName);
+    checkKServeOnly(scope, spec, this.displayName);
+    if (spec.visibility === Visibility.EXTERNAL) {
+      fail(scope, 'visibility', spec.visibility, `is not available on ${this.displayName} (it emits a ClusterIP Service only)`,
+        'use Visibility.CLUSTER_LOCAL and route to the Service from your own Ingress or Gateway');
+    }
+    if (spec.timeoutSeconds !== undefined) {
+      fail(scope, 'timeout', `${spec.timeoutSeconds}s`, `is not enforced on ${this.displayName} (no request proxy in front of the server)`,
+        'drop it and set the timeout on your Ingress or Gateway route, or use a Knative platform');
+    }
+    checkDownload(scope, spec, this.options, this.displayName);
+    resolveServer(scope, spec, this.options, this.displayName);
+    deploymentScaling(scope, spec);
+  }
+
+  public plan(spec: ModelSpec): PlannedDocument[] {
+    const docs: PlannedDocument[] = [
+      { id: 'Resource', apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, body: (s) => ({ spec: this.deploymentSpec(s) }) },
+      { id: 'Service', apiVersion: 'v1', kind: 'Service', name: spec.name, body: (s) => ({ spec: this.serviceSpec(s) }) },
+    ];
+    const scaling = deploymentScaling(spec.name, spec);
+    if (scaling.autoscaler === 'hpa') {
+      docs.push({
+        id: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: spec.name,
+        body: (s) => ({ spec: this.hpaSpec(s) }),
+      });
+    } else if (scaling.autoscaler === 'keda') {
+      docs.push({ id: 'ScaledObject', apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: spec.name, body: (s) => ({ spec: this.scaledObjectSpec(s) }) });
+    }
+    if (scaling.minReplicas >= 2) {
+      docs.push({
+        id: 'PodDisruptionBudget', apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: spec.name,
+        body: (s) => ({ spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } } }),
+      });
+    }
+    return docs;
+  }
+
+  /** The Deployment's selector. */
+  public podSelector(spec: ModelSpec): Record<string, string> {
+    return selectorLabels(spec);
+  }
+
+  public endpoint(spec: ModelSpec): ModelEndpoint {
+    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
+    return { hostname, url: `http://${hostname}` };
+  }
+
+  /** The Deployment `spec`. */
+  public deploymentSpec(spec: ModelSpec): Record<string, unknown> {
+    const scaling = deploymentScaling(spec.name, spec);
+    const pod = standalonePod(spec, this.options, false, this.displayName);
+    const selector = selectorLabels(spec);
+    const podSpec = withVolumes(compact({
+      serviceAccountName: spec.serviceAccountName,
+      securityContext: spec.podSecurityContext,
+      ...placementFields(spec),
+      topologySpreadConstraints: scaling.minReplicas >= 2 ? spreadConstraints(selector) : undefined,
+      initContainers: pod.initContainers,
+      containers: pod.containers,
+    }), pod);
+    return {
+      ...compact({
+        // Left to the autoscaler when there is one, so applying the manifest does not reset its count.
+        replicas: scaling.autoscaler === 'none' ? scaling.minReplicas : undefined,
+        selector: { matchLabels: selector },
+        // Never below the serving capacity during a rollout.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+        // `startup.timeout` (GPU models: 20 minutes); Kubernetes' 10 minutes otherwise.
+        progressDeadlineSeconds: spec.startup?.timeoutSeconds,
+      }),
+      template: {
+        metadata: {
+          labels: sortedRecord(spec.labels),
+          annotations: { 'kubectl.kubernetes.io/default-container': SERVER_CONTAINER },
+        },
+        spec: podSpec,
+      },
+    };
+  }
+
+
+  /** The Service `spec`: port 80 serves the model's protocol, as on KServe and Knative. */
+  public serviceSpec(spec: ModelSpec): Record<string, unknown> {
+    const server = resolveServer(spec.name, spec, this.options, this.displayName);
+    const ports: Array<Record<string, unknown>> = [];
+    if (server.grpcPort !== undefined) {
+      ports.push({ name: 'grpc', port: 80, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' });
+      if (server.httpPort !== undefined) ports.push({ name: 'http', port: server.httpPort, targetPort: 'http', protocol: 'TCP' });
+    } else {
+      ports.push({ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' });
+    }
+    return { type: 'ClusterIP', selector: selectorLabels(spec), ports };
+  }
+
+  private hpaSpec(spec: ModelSpec): Record<string, unknown> {
+    const scaling = deploymentScaling(spec.name, spec);
+    return {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+      minReplicas: scaling.minReplicas,
+      maxReplicas: scaling.maxReplicas,
+      metrics: [{
+        type: 'Resource',
+        resource: { name: spec.scaling.metric?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
+      }],
+    };
+  }
+
+  private scaledObjectSpec(spec: ModelSpec): Record<string, unknown> {
+    const scaling = deploymentScaling(spec.name, spec);
+    const m = spec.scaling.metric!;
+    return {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+      minReplicaCount: scaling.minReplicas,
+      maxReplicaCount: scaling.maxReplicas,
+      triggers: [{
+        type: 'prometheus',
+        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1) },
+      }],
+    };
+  }
+}
+
+/** The labels that select the model's pods; a subset of the standard labels, stable across releases. */
+export function selectorLabels(spec: ModelSpec): Record<string, string> {
+  return {
+    'app.kubernetes.io/component': spec.labels['app.kubernetes.io/component'],
+    'app.kubernetes.io/name': spec.labels['app.kubernetes.io/name'],
+  };
+}
+
+/** Spread replicas over nodes and zones, preferred only: scarce GPU nodes must not block scheduling. */
+function spreadConstraints(selector: Record<string, string>): Array<Record<string, unknown>> {
+  return ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selector },
+  }));
+}

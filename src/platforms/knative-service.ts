@@ -1,0 +1,125 @@
+import { IConstruct } from 'constructs';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
+import { checkDownload } from './model-download';
+import { resolveServer } from './model-server-images';
+import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
+import { compact, sortedRecord } from '../internal/k8s';
+import { checkDns1035, KNATIVE_TAG_PREFIXES } from '../internal/names';
+import { Visibility } from '../model/components';
+import { ModelSpec } from '../model/model-spec';
+
+export const KNATIVE_SERVICE_API_VERSION = 'serving.knative.dev/v1';
+export const KNATIVE_VISIBILITY_LABEL = 'networking.knative.dev/visibility';
+
+/** Revision names append `-00001` to the service name. */
+const REVISION_SUFFIX = '-00001';
+
+/**
+ * The Knative feature flags (`config-features` in `knative-serving`) a model's
+ * Knative Service needs, read off the pod it renders; Knative rejects the
+ * Service while one is off. `kubernetes.podspec-volumes-emptydir` is on by
+ * default but listed so a cluster that turned it off is caught.
+ *
+ * @param options the platform options the model uses (they choose the server and download)
+ */
+export function knativeFlagsFor(spec: ModelSpec, options: StandaloneOptions = {}): string[] {
+  const pod = standalonePod(spec, options, true, 'Knative Service');
+  const flags = new Set<string>();
+  if (pod.initContainers.length) flags.add('kubernetes.podspec-init-containers');
+  if (pod.volumes.some((v) => v.emptyDir)) flags.add('kubernetes.podspec-volumes-emptydir');
+  if (pod.volumes.some((v) => v.persistentVolumeClaim)) flags.add('kubernetes.podspec-persistent-volume-claim');
+  const p = spec.placement;
+  if (Object.keys(p.nodeSelector).length) flags.add('kubernetes.podspec-nodeselector');
+  if (p.tolerations.length) flags.add('kubernetes.podspec-tolerations');
+  if (p.requiredNodeAffinity.length) flags.add('kubernetes.podspec-affinity');
+  if (p.runtimeClassName) flags.add('kubernetes.podspec-runtimeclassname');
+  return [...flags].sort();
+}
+
+/**
+ * A plain Knative Service running the model server, with the model download
+ * KServe would otherwise inject. Flagger can drive its traffic (KServe owns
+ * and rewrites the traffic of its own Knative Services).
+ */
+export class KnativeServiceCompiler implements IPlatformCompiler {
+  public readonly id = 'knative-service';
+  public readonly displayName = 'Knative Service';
+  public readonly knative = true;
+
+  constructor(private readonly options: StandaloneOptions) {}
+
+  public validate(scope: IConstruct, spec: ModelSpec): void {
+    // Tag routes prefix the name (`latest-`), revisions suffix it (`-00001`).
+    const budget = 63 - Math.max(REVISION_SUFFIX.length, ...KNATIVE_TAG_PREFIXES.map((p) => p.length));
+    checkDns1035(scope, 'name', spec.name, budget);
+    checkKnativeScaling(scope, spec, this.displayName);
+    checkKServeOnly(scope, spec, this.displayName);
+    checkDownload(scope, spec, this.options, this.displayName);
+    resolveServer(scope, spec, this.options, this.displayName);
+  }
+
+  /** The Knative feature flags this model needs (see {@link knativeFlagsFor}). */
+  public knativeFlags(spec: ModelSpec): string[] {
+    return knativeFlagsFor(spec, this.options);
+  }
+
+  public plan(spec: ModelSpec): PlannedDocument[] {
+    return [{
+      id: 'Resource',
+      apiVersion: KNATIVE_SERVICE_API_VERSION,
+      kind: 'Service',
+      name: spec.name,
+      labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { [KNATIVE_VISIBILITY_LABEL]: 'cluster-local' } : {}),
+      body: (s) => ({ spec: { template: this.template(s) } }),
+    }];
+  }
+
+  /** Knative labels every pod of a Service with its name. */
+  public podSelector(spec: ModelSpec): Record<string, string> {
+    return { 'serving.knative.dev/service': spec.name };
+  }
+
+  public endpoint(spec: ModelSpec): ModelEndpoint {
+    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
+    return { hostname, url: `http://${hostname}` };
+  }
+
+  /** The revision template: autoscaling annotations, then the pod. */
+  public template(spec: ModelSpec): Record<string, unknown> {
+    const pod = standalonePod(spec, this.options, true, this.displayName);
+    return {
+      metadata: compact({
+        labels: sortedRecord(spec.labels),
+        annotations: sortedRecord(this.annotations(spec)),
+      }),
+      spec: withVolumes(compact({
+        containerConcurrency: spec.containerConcurrency,
+        timeoutSeconds: spec.timeoutSeconds,
+        serviceAccountName: spec.serviceAccountName,
+        ...placementFields(spec),
+        // No pod-level securityContext: Knative rejects it unless a feature
+        // flag is on; each container carries the restricted profile.
+        initContainers: pod.initContainers,
+        containers: pod.containers,
+      }), pod),
+    };
+  }
+
+
+  private annotations(spec: ModelSpec): Record<string, string> {
+    const sc = spec.scaling;
+    const out: Record<string, string> = {
+      'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev',
+      // Always explicit: Knative's own default lower bound is 0.
+      'autoscaling.knative.dev/min-scale': String(sc.minReplicas),
+      'kubectl.kubernetes.io/default-container': SERVER_CONTAINER,
+      // Also the progress deadline (`startup.timeout`; GPU models 20 minutes).
+      ...knativeAutoscalingAnnotations(spec),
+    };
+    if (sc.maxReplicas !== undefined) out['autoscaling.knative.dev/max-scale'] = String(sc.maxReplicas);
+    if (sc.metric) out['autoscaling.knative.dev/metric'] = sc.metric.name;
+    if (sc.target !== undefined) out['autoscaling.knative.dev/target'] = String(sc.target);
+    return out;
+  }
+}

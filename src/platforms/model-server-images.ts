@@ -1,0 +1,328 @@
+import { ErrorScope, fail } from '../internal/errors';
+import { EnvVar } from '../internal/k8s';
+import { ModelSpec } from '../model/model-spec';
+
+/** Where every model server reads its model files. */
+export const MODEL_DIR = '/mnt/models';
+/** The REST port of every default model server. */
+export const HTTP_PORT = 8080;
+
+/** How a server container is started, for one model. */
+interface ServerLaunch {
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: EnvVar[];
+}
+
+/** What a model server needs, besides its image, to serve one model. */
+interface ServerDefinition {
+  /** Formats it serves, mapped to the image repository of that format. */
+  readonly repositories: Record<string, string>;
+  readonly tag: string;
+  /** Tag of the GPU build, when the server ships one. */
+  readonly gpuTag?: string;
+  readonly protocols: string[];
+  readonly grpcPort: number;
+  /**
+   * Whether the server knows the model under the ServedModel name (readiness
+   * on the model path); Triton names models after the repository folders.
+   */
+  readonly namesModel: boolean;
+  /** Needs shared memory (`/dev/shm`) larger than the runtime's 64 MiB default. */
+  readonly sharedMemory: boolean;
+  launch(spec: ModelSpec, format: string, protocol: string): ServerLaunch;
+}
+
+const KSERVE_VERSION = 'v0.16.0';
+
+const MLSERVER_IMPLEMENTATIONS: Record<string, string> = {
+  lightgbm: 'mlserver_lightgbm.LightGBMModel',
+  mlflow: 'mlserver_mlflow.MLflowRuntime',
+  sklearn: 'mlserver_sklearn.SKLearnModel',
+  xgboost: 'mlserver_xgboost.XGBoostModel',
+};
+
+// Images, args and ports follow KServe's own ClusterServingRuntimes, so a model
+// that works on KServe works unchanged on the Knative Service and Deployment platforms.
+const SERVERS: Record<string, ServerDefinition> = {
+  'kserve': {
+    repositories: { sklearn: 'kserve/sklearnserver', xgboost: 'kserve/xgbserver', lightgbm: 'kserve/lgbserver', pmml: 'kserve/pmmlserver' },
+    tag: KSERVE_VERSION,
+    protocols: ['v1', 'v2', 'grpc-v2'],
+    grpcPort: 8081,
+    namesModel: true,
+    sharedMemory: false,
+    launch: (spec, _format, protocol) => ({
+      args: [`--model_name=${spec.name}`, `--model_dir=${MODEL_DIR}`, `--http_port=${HTTP_PORT}`,
+        ...(protocol === 'grpc-v2' ? ['--grpc_port=8081'] : [])],
+      env: [],
+    }),
+  },
+  'mlserver': {
+    repositories: { sklearn: 'seldonio/mlserver', xgboost: 'seldonio/mlserver', lightgbm: 'seldonio/mlserver', mlflow: 'seldonio/mlserver' },
+    tag: '1.7.1',
+    protocols: ['v2', 'grpc-v2'],
+    grpcPort: 9000,
+    namesModel: true,
+    sharedMemory: false,
+    launch: (spec, format) => ({
+      args: [],
+      env: [
+        { name: 'MLSERVER_GRPC_PORT', value: '9000' },
+        { name: 'MLSERVER_HTTP_PORT', value: String(HTTP_PORT) },
+        { name: 'MLSERVER_MODEL_IMPLEMENTATION', value: MLSERVER_IMPLEMENTATIONS[format] },
+        { name: 'MLSERVER_MODEL_NAME', value: spec.name },
+        { name: 'MLSERVER_MODEL_URI', value: MODEL_DIR },
+      ],
+    }),
+  },
+  'triton': {
+    repositories: Object.fromEntries(['triton', 'onnx', 'tensorrt', 'pytorch', 'tensorflow'].map((f) => [f, 'nvcr.io/nvidia/tritonserver'])),
+    tag: '25.01-py3',
+    protocols: ['v2', 'grpc-v2'],
+    grpcPort: 9000,
+    namesModel: false,
+    sharedMemory: true,
+    launch: () => ({
+      args: ['tritonserver', `--model-store=${MODEL_DIR}`, '--grpc-port=9000', `--http-port=${HTTP_PORT}`, '--allow-grpc=true', '--allow-http=true'],
+      env: [],
+    }),
+  },
+  'tensorflow-serving': {
+    repositories: { tensorflow: 'tensorflow/serving' },
+    tag: '2.18.0',
+    gpuTag: '2.18.0-gpu',
+    protocols: ['v1', 'grpc-v1'],
+    grpcPort: 9000,
+    namesModel: true,
+    sharedMemory: false,
+    launch: (spec) => ({
+      command: ['/usr/bin/tensorflow_model_server'],
+      args: [`--model_name=${spec.name}`, '--port=9000', `--rest_api_port=${HTTP_PORT}`, `--model_base_path=${MODEL_DIR}`, '--rest_api_timeout_in_ms=60000'],
+      env: [],
+    }),
+  },
+  'torchserve': {
+    repositories: { pytorch: 'pytorch/torchserve-kfs' },
+    tag: '0.12.0',
+    gpuTag: '0.12.0-gpu',
+    protocols: ['v1', 'v2', 'grpc-v2'],
+    grpcPort: 8081,
+    namesModel: true,
+    sharedMemory: false,
+    // The KServe wrapper in the image reads the protocol from PROTOCOL_VERSION.
+    launch: (_spec, _format, protocol) => ({
+      args: ['torchserve', '--start', `--model-store=${MODEL_DIR}/model-store`, `--ts-config=${MODEL_DIR}/config/config.properties`],
+      env: [{ name: 'PROTOCOL_VERSION', value: protocol }],
+    }),
+  },
+  'huggingface': {
+    repositories: { huggingface: 'kserve/huggingfaceserver' },
+    tag: KSERVE_VERSION,
+    gpuTag: `${KSERVE_VERSION}-gpu`,
+    protocols: ['v1', 'v2'],
+    grpcPort: 8081,
+    namesModel: true,
+    sharedMemory: true,
+    launch: (spec) => ({
+      args: [`--model_name=${spec.name}`, `--model_dir=${MODEL_DIR}`, `--http_port=${HTTP_PORT}`],
+      env: [],
+    }),
+  },
+};
+
+/**
+ * A standard model server that the Knative Service and Kubernetes Deployment
+ * platforms run for a model format (KServe itself picks a ServingRuntime).
+ * Each has pinned default images; override them with the platform's
+ * `modelServerImage` or the ServedModel's `container.image`.
+ */
+export class ModelServer {
+  /** KServe's Python servers (`kserve/sklearnserver`, `xgbserver`, `lgbserver`, `pmmlserver`); V1, V2, gRPC V2. */
+  public static readonly KSERVE = new ModelServer('kserve');
+  /** Seldon MLServer (`seldonio/mlserver`) for sklearn, xgboost, lightgbm and mlflow; V2 and gRPC V2. */
+  public static readonly MLSERVER = new ModelServer('mlserver');
+  /** NVIDIA Triton (`nvcr.io/nvidia/tritonserver`) for onnx, tensorrt, pytorch (TorchScript), tensorflow and Triton repositories; V2. */
+  public static readonly TRITON = new ModelServer('triton');
+  /** TensorFlow Serving (`tensorflow/serving`); V1 REST and gRPC. */
+  public static readonly TENSORFLOW_SERVING = new ModelServer('tensorflow-serving');
+  /** TorchServe with the KServe wrapper (`pytorch/torchserve-kfs`) for `.mar` archives; V1, V2, gRPC V2. */
+  public static readonly TORCHSERVE = new ModelServer('torchserve');
+  /** KServe's Hugging Face server (`kserve/huggingfaceserver`, vLLM backend on GPUs); V1, V2 and OpenAI routes. */
+  public static readonly HUGGINGFACE = new ModelServer('huggingface');
+
+  /** A model server by name: `kserve`, `mlserver`, `triton`, `tensorflow-serving`, `torchserve` or `huggingface`. */
+  public static of(name: string): ModelServer {
+    if (!Object.prototype.hasOwnProperty.call(SERVERS, name ?? '')) {
+      fail('ModelServer.of', 'name', name, 'is not a known model server', `use one of ${Object.keys(SERVERS).join(', ')}`);
+    }
+    return new ModelServer(name);
+  }
+
+  private constructor(
+    /** The server's name, e.g. `triton`. */
+    public readonly name: string,
+  ) {}
+
+  /** The model formats this server serves. */
+  public get formats(): string[] {
+    return Object.keys(SERVERS[this.name].repositories);
+  }
+
+  /** The protocols this server speaks. */
+  public get protocols(): string[] {
+    return [...SERVERS[this.name].protocols];
+  }
+
+  /** The pinned default image for a format, or undefined when the server does not serve it. */
+  public defaultImage(format: string, gpu: boolean = false): string | undefined {
+    const d = SERVERS[this.name];
+    const repository = d.repositories[format];
+    if (!repository) return undefined;
+    return `${repository}:${gpu && d.gpuTag ? d.gpuTag : d.tag}`;
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+const DEFAULT_FORMATS = ['sklearn', 'xgboost', 'lightgbm', 'pmml', 'mlflow', 'tensorflow', 'pytorch', 'onnx', 'tensorrt', 'triton', 'huggingface'];
+
+/** The server the platforms pick when the user names none, mirroring KServe's runtime choice. */
+function defaultServerName(format: string, protocol: string): string | undefined {
+  switch (format) {
+    case 'sklearn':
+    case 'xgboost':
+    case 'lightgbm':
+    case 'pmml':
+      return 'kserve';
+    case 'mlflow':
+      return 'mlserver';
+    case 'tensorflow':
+      return protocol === 'v1' || protocol === 'grpc-v1' ? 'tensorflow-serving' : 'triton';
+    case 'pytorch':
+      return 'torchserve';
+    case 'onnx':
+    case 'tensorrt':
+    case 'triton':
+      return 'triton';
+    case 'huggingface':
+      return 'huggingface';
+    default:
+      return undefined;
+  }
+}
+
+/** Platform options that shape the model server container. */
+export interface ServerChoice {
+  readonly modelServer?: ModelServer;
+  readonly modelServerImage?: string;
+}
+
+/** The model server container of one model, before probes and volumes. */
+export interface ResolvedServer {
+  /** The server name, or `custom` for a user container without a format. */
+  readonly server: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: EnvVar[];
+  /** The REST port (health, metrics); undefined for a custom gRPC-only container. */
+  readonly httpPort?: number;
+  /** The gRPC port, when the protocol is gRPC. */
+  readonly grpcPort?: number;
+  /** The port the protocol is served on (what the Service and Knative route to). */
+  readonly servingPort: number;
+  /** Whether probes may use the protocol's endpoints. */
+  readonly speaksProtocol: boolean;
+  /** Whether the model ready path uses the ServedModel name (else the server health path). */
+  readonly namesModel: boolean;
+  /** A non-root user for images whose default user is root or non-numeric. */
+  readonly runAsUser?: number;
+  readonly sharedMemory: boolean;
+}
+
+/**
+ * Picks and configures the model server for a spec, or throws a
+ * ModelServingError naming what to change.
+ */
+export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: ServerChoice, platform: string): ResolvedServer {
+  const protocol = spec.protocol.version;
+  const grpc = spec.protocol.grpc;
+  if (!spec.format) {
+    if (choice.modelServer) {
+      fail(scope, 'modelServer', choice.modelServer.name, `needs a model format on ${platform}`, 'give format, or drop modelServer to run the custom container as is');
+    }
+    const image = choice.modelServerImage ?? spec.image!;
+    return {
+      server: 'custom',
+      image,
+      command: spec.command,
+      args: [...spec.args],
+      env: [...spec.env],
+      httpPort: grpc ? undefined : spec.port,
+      grpcPort: grpc ? spec.port : undefined,
+      servingPort: spec.port,
+      // A custom server only gets protocol probes when the user says which protocol it speaks.
+      speaksProtocol: spec.protocolExplicit && !grpc,
+      namesModel: true,
+      sharedMemory: false,
+    };
+  }
+  const format = spec.format.name;
+  const name = choice.modelServer?.name ?? defaultServerName(format, protocol);
+  if (!name) {
+    fail(scope, 'format', format, `has no default model server on ${platform}`,
+      `use a format with a standard server (${DEFAULT_FORMATS.join(', ')}), or drop format and give container (a custom server)`);
+  }
+  const d = SERVERS[name];
+  if (!d.repositories[format]) {
+    fail(scope, 'modelServer', name, `does not serve format "${format}"`, `use a server for ${format}, or one of the formats ${Object.keys(d.repositories).join(', ')}`);
+  }
+  if (!d.protocols.includes(protocol)) {
+    fail(scope, 'protocol', protocol, `is not spoken by the ${name} model server on ${platform}`,
+      `use one of ${d.protocols.join(', ')}, or choose another modelServer`);
+  }
+  if (spec.image && choice.modelServerImage) {
+    fail(scope, 'container.image', spec.image, `and the platform's modelServerImage "${choice.modelServerImage}" both set the model server image`, 'set the image once');
+  }
+  if (spec.image && spec.port !== HTTP_PORT) {
+    fail(scope, 'container.port', spec.port, `is fixed to ${HTTP_PORT} by the ${name} model server for format "${format}"`, 'drop container.port, or drop format to run a custom server');
+  }
+  const gpu = !!spec.accelerator?.isGpu;
+  let image = spec.image ?? choice.modelServerImage ?? ModelServer.of(name).defaultImage(format, gpu)!;
+  if (spec.runtimeVersion !== undefined) image = withTag(image, spec.runtimeVersion);
+  const launch = d.launch(spec, format, protocol);
+  return {
+    server: name,
+    image,
+    command: spec.command ?? launch.command,
+    args: [...launch.args, ...spec.args],
+    env: mergeEnv(launch.env, spec.env),
+    httpPort: HTTP_PORT,
+    grpcPort: grpc ? d.grpcPort : undefined,
+    servingPort: grpc ? d.grpcPort : HTTP_PORT,
+    speaksProtocol: true,
+    namesModel: d.namesModel,
+    // KServe's runtimes set the same: several of these images run as root or a named user.
+    runAsUser: 1000,
+    sharedMemory: d.sharedMemory,
+  };
+}
+
+/** The image with its tag replaced (runtimeVersion pins the server version, as on KServe). */
+function withTag(image: string, tag: string): string {
+  const at = image.indexOf('@');
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  return `${colon > slash ? base.slice(0, colon) : base}:${tag}`;
+}
+
+/** User env overrides the server's defaults of the same name; sorted by name. */
+function mergeEnv(defaults: EnvVar[], user: EnvVar[]): EnvVar[] {
+  const byName = new Map<string, EnvVar>();
+  for (const e of [...defaults, ...user]) byName.set(e.name, e);
+  return [...byName.keys()].sort().map((k) => byName.get(k)!);
+}
