@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IPlatformCompiler } from './compiler';
 import { KubernetesDeploymentCompiler } from './deployment';
 import { KnativeServiceCompiler } from './knative-service';
@@ -7,7 +7,6 @@ import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
 import { checkDns1123Subdomain } from '../internal/names';
-import { memoryQuantity } from '../model/model-spec';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -140,14 +139,20 @@ function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions
     }
   }
   if (o.storageCredentialsSecret !== undefined) checkDns1123Subdomain(scope, 'storageCredentialsSecret', o.storageCredentialsSecret);
-  if (o.modelStoreSizeLimit && o.modelStoreSizeLimit.toMebibytes() < 1) {
-    fail(scope, 'modelStoreSizeLimit', `${o.modelStoreSizeLimit.toMebibytes()}Mi`, 'is too small', 'use at least 1 MiB');
-  }
+  const kib = o.modelStoreSizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (kib !== undefined && !(kib >= 1024)) fail(scope, 'modelStoreSizeLimit', `${kib}Ki`, 'is too small', 'use at least 1 MiB');
   return {
     modelServer: o.modelServer,
     modelServerImage: o.modelServerImage,
     storageInitializerImage: o.storageInitializerImage,
     storageCredentialsSecret: o.storageCredentialsSecret,
-    modelStoreSizeLimit: o.modelStoreSizeLimit ? memoryQuantity(o.modelStoreSizeLimit) : undefined,
+    modelStoreSizeLimit: kib !== undefined ? sizeQuantity(kib) : undefined,
   };
+}
+
+/** A quantity in the largest whole binary unit (40Gi rather than 40960Mi). */
+function sizeQuantity(kib: number): string {
+  if (Number.isInteger(kib / 1048576)) return `${kib / 1048576}Gi`;
+  if (Number.isInteger(kib / 1024)) return `${kib / 1024}Mi`;
+  return `${Math.ceil(kib)}Ki`;
 }

@@ -57,15 +57,17 @@ const SHARED_MEMORY_VOLUME = 'dshm';
 
 /** Rejects what only KServe provides, on platforms that run the server themselves. */
 export function checkKServeOnly(scope: IConstruct, spec: ModelSpec, platform: string): void {
-  const features: Array<[string, unknown, string]> = [
-    ['runtime', spec.runtime, 'names a KServe ServingRuntime; use the platform option modelServer (ModelServer.TRITON, ...) or container'],
-    ['transformer', spec.transformer?.image, 'is a KServe InferenceService component; deploy the transformer as its own ServedModel, or use ServingPlatform.kserve()'],
-    ['explainer', spec.explainer?.image, 'is a KServe InferenceService component; deploy the explainer as its own ServedModel, or use ServingPlatform.kserve()'],
-    ['batcher', spec.batcher, 'is KServe\'s agent sidecar; enable batching in the model server (e.g. Triton dynamic batching), or use a KServe platform'],
-    ['logger', spec.logger?.url, 'is KServe\'s agent sidecar; log payloads in the model server, or use a KServe platform'],
+  const features: Array<[string, unknown, string, string]> = [
+    ['runtime', spec.runtime, 'it names a KServe ServingRuntime', 'use the platform option modelServer (ModelServer.TRITON, ...) or container'],
+    ['transformer', spec.transformer?.image, 'it is a KServe InferenceService component',
+      'deploy the transformer as its own ServedModel, or use ServingPlatform.kserve()'],
+    ['explainer', spec.explainer?.image, 'it is a KServe InferenceService component',
+      'deploy the explainer as its own ServedModel, or use ServingPlatform.kserve()'],
+    ['batcher', spec.batcher, 'it runs in KServe\'s agent sidecar', 'enable batching in the model server (e.g. Triton dynamic batching), or use a KServe platform'],
+    ['logger', spec.logger?.url, 'it runs in KServe\'s agent sidecar', 'log payloads in the model server, or use a KServe platform'],
   ];
-  for (const [prop, value, allowed] of features) {
-    if (value !== undefined) fail(scope, prop, value, `is not available on ${platform}`, allowed);
+  for (const [prop, value, reason, allowed] of features) {
+    if (value !== undefined) fail(scope, prop, value, `is not available on ${platform} (${reason})`, allowed);
   }
 }
 
