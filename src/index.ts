@@ -22,4 +22,18 @@ export * from './rollout/canary-rollout';
 export { RolloutAnalysis, MetricCheck } from './rollout/analysis';
 export type { PrometheusAnalysisOptions } from './rollout/analysis';
 export { RolloutEngine } from './rollout/engines/engine';
+export { GraphNode, RouterType } from './graph/graph-node';
+export type { GraphNodeOptions } from './graph/graph-node';
+export { GraphStep, StepData, StepDependency } from './graph/graph-step';
+export type { GraphStepOptions, ModelStepOptions } from './graph/graph-step';
+export { InferenceGraph, GraphDeploymentMode } from './graph/inference-graph';
+export type { InferenceGraphProps, RouterTimeouts } from './graph/inference-graph';
+export { ServingRuntime, ClusterServingRuntime } from './runtime/serving-runtime';
+export type {
+  IServingRuntime, SupportedModelFormat, ServingRuntimeBaseProps, ServingRuntimeProps, ClusterServingRuntimeProps,
+} from './runtime/serving-runtime';
+export { LocalModelCache, LocalModelNodeGroup } from './cache/local-model-cache';
+export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/local-model-cache';
+export { LlmDataType, LlmBackend } from './llm/llm-options';
+export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';

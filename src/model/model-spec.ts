@@ -5,9 +5,12 @@ import { ModelFormat } from './format';
 import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
+import { checkCacheUri } from '../cache/local-model-cache';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { resolveLlmArgs } from '../llm/llm-options';
+import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/serving-runtime';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
@@ -225,10 +228,15 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   checkInteger(scope, 'containerConcurrency', props.containerConcurrency, 0, 1000);
 
   const format = props.format;
-  const protocol = props.protocol ?? (format && format.supports(InferenceProtocol.V2) && format.name !== 'huggingface' && format.name !== 'tensorflow'
-    ? InferenceProtocol.V2 : InferenceProtocol.V1);
+  if (props.servingRuntime !== undefined && props.runtime !== undefined) {
+    fail(scope, 'runtime', props.runtime, 'is set as well as servingRuntime', 'name the runtime once: servingRuntime (by object) or runtime (by name)');
+  }
+  const builtInProtocol = format && format.supports(InferenceProtocol.V2) && format.name !== 'huggingface' && format.name !== 'tensorflow'
+    ? InferenceProtocol.V2 : InferenceProtocol.V1;
+  const protocol = props.protocol ?? (props.servingRuntime ? runtimeDefaultProtocol(props.servingRuntime, builtInProtocol) : builtInProtocol);
   // A named runtime may speak what the built-ins do not; only check built-ins.
-  if (format && props.runtime === undefined && !props.container) format._checkProtocol(scope, protocol);
+  if (format && props.runtime === undefined && props.servingRuntime === undefined && !props.container) format._checkProtocol(scope, protocol);
+  if (props.servingRuntime !== undefined) checkRuntimeForModel(scope, props.servingRuntime, format, protocol, props.namespace);
 
   const storage = props.storage?._resolve();
   if (storage?.pvc && props.serviceAccountName !== undefined) {
@@ -239,9 +247,13 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     fail(scope, 'container.env["STORAGE_URI"]', props.container.env.STORAGE_URI, 'conflicts with storage', 'set the model location once, with storage');
   }
 
+  if (props.modelCache !== undefined) checkCacheUri(scope, props.modelCache, storage?.uri);
+
   const scheduling = resolveScheduling(scope, props.accelerator?._request(), props.nodePool?._pool());
   const accelerator = scheduling.accelerator;
   const placement = scheduling.placement;
+  const userArgs = [...(props.container?.args ?? []), ...(props.args ?? [])];
+  const llmArgs = props.llm !== undefined ? resolveLlmArgs(scope, props.llm, format?.name, accelerator?.deviceCount ?? 0, userArgs) : [];
 
   const scaling = (props.scaling ?? Scaling.autoscale({ minReplicas: 1 }))._resolve();
   const env = [...resolveEnv(scope, 'env', { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv })];
@@ -258,14 +270,14 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     labels: { ...(props.labels ?? {}), ...standardLabels(name) },
     annotations: { ...(props.annotations ?? {}) },
     format,
-    runtime: props.runtime,
+    runtime: props.runtime ?? props.servingRuntime?.runtimeName,
     runtimeVersion: props.runtimeVersion,
     protocol,
     protocolExplicit: props.protocol !== undefined,
     storage,
     image: props.container?.image,
     command: props.container?.command,
-    args: tensorParallelArgs(scope, format, accelerator, [...(props.container?.args ?? []), ...(props.args ?? [])]),
+    args: tensorParallelArgs(scope, format, accelerator, [...userArgs, ...llmArgs]),
     env,
     port: props.container?.port ?? 8080,
     resources: resolveResources(scope, 'resources', props.resources ?? props.container?.resources, accelerator?.resources),
@@ -311,7 +323,9 @@ const TP_FLAG = /^--tensor[-_]parallel[-_]size(?:=(.*))?$/;
  * vLLM (KServe's Hugging Face runtime) shards a model over the GPUs of a
  * replica only when told: the tensor-parallel size follows the GPU count.
  */
-function tensorParallelArgs(scope: IConstruct, format: ModelFormat | undefined, accelerator: ResolvedAccelerator | undefined, args: string[]): string[] {
+function tensorParallelArgs(
+  scope: IConstruct, format: ModelFormat | undefined, accelerator: ResolvedAccelerator | undefined, args: string[],
+): string[] {
   if (format?.name !== 'huggingface' || !accelerator || accelerator.deviceCount < 2) return args;
   if (accelerator.kind === 'mig' || accelerator.kind === 'shared') {
     fail(scope, 'accelerator.count', accelerator.deviceCount, `gives a Hugging Face (vLLM) model ${accelerator.kind === 'mig' ? 'MIG slices' : 'GPU shares'}, which it cannot shard a model over`,

@@ -5,10 +5,13 @@ import { ModelFormat } from './format';
 import { ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
+import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache';
 import { fail } from '../internal/errors';
 import { nameFromId } from '../internal/names';
+import type { LlmOptions } from '../llm/llm-options';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
 import { ServingPlatform } from '../platforms/platform';
+import type { IServingRuntime } from '../runtime/serving-runtime';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
@@ -201,6 +204,34 @@ export interface ServedModelProps {
    * @default - no payload logging
    */
   readonly logger?: PayloadLogger;
+
+  /**
+   * The ServingRuntime or ClusterServingRuntime to run, by object: sets
+   * `runtime` and checks at synth that the runtime serves the model's format
+   * and protocol (KServe only).
+   *
+   * @default - KServe selects a runtime for the format (or `runtime` names one)
+   */
+  readonly servingRuntime?: IServingRuntime;
+
+  /**
+   * The LocalModelCache holding this model on the nodes' local disks (KServe
+   * only). KServe matches caches by storage URI and needs no field on the
+   * InferenceService; referencing the cache checks the URI at synth and
+   * applies the cache before the model.
+   *
+   * @default - no local cache
+   */
+  readonly modelCache?: LocalModelCache;
+
+  /**
+   * LLM settings for KServe's Hugging Face runtime (vLLM backend), written as
+   * server arguments. Needs `format: ModelFormat.HUGGINGFACE`; the
+   * tensor-parallel size follows the accelerator's GPU count.
+   *
+   * @default - none
+   */
+  readonly llm?: LlmOptions;
 }
 
 /** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
@@ -259,11 +290,19 @@ export class ServedModel extends Construct {
     this.platform = props.platform ?? ServingPlatform.kserve();
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
+    if (props.servingRuntime !== undefined && !this.platform.id.startsWith('kserve')) {
+      fail(this, 'servingRuntime', props.servingRuntime.runtimeName, `only applies to KServe, not the "${this.platform.id}" platform`,
+        'use ServingPlatform.kserve() or kserveStandard(), or pin the server with container.image');
+    }
+    if (props.modelCache !== undefined) checkCachePlatform(this, props.modelCache, this.platform.id);
     const spec = this._spec();
     for (const plan of this.platform._compiler.plan(spec)) {
       this.documents.push(new ModelDocument(this, plan, () => this._spec(), plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
+    // Apply the runtime and the cache before the model that uses them.
+    if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
+    if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
   }
 
   /** Adds an environment variable to the model server. */

@@ -1,0 +1,346 @@
+import { ApiObject, Size } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { checkNonEmpty, ErrorScope, fail } from '../internal/errors';
+import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
+import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
+import { MANAGED_BY } from '../model/model-spec';
+import { ModelStorage } from '../model/storage';
+import { GpuNodePool } from '../scheduling/node-pool';
+
+export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
+
+/** A storage quantity in the largest whole binary unit (Ti, Gi, else Mi). */
+export function storageQuantity(size: Size): string {
+  const mib = size.toMebibytes();
+  if (Number.isInteger(mib / (1024 * 1024))) return `${mib / (1024 * 1024)}Ti`;
+  if (Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
+  return `${Math.ceil(mib)}Mi`;
+}
+
+/** Props of a {@link LocalModelNodeGroup}. */
+export interface LocalModelNodeGroupProps {
+  /** The most disk the group's nodes give to cached models, all caches together. */
+  readonly storageLimit: Size;
+
+  /**
+   * The host directory on each node where models are cached. It must match
+   * the `hostPath` of KServe's `kserve-localmodelnode-agent` DaemonSet
+   * (`/mnt/models` for Helm installs, `/models` for Kustomize installs).
+   */
+  readonly localPath: string;
+
+  /**
+   * The nodes that cache models: the node pool whose labels (and GPU
+   * product) select them. Local volumes need a node selection, so give
+   * this or `nodeSelector`.
+   *
+   * @default - none; then nodeSelector is required
+   */
+  readonly nodePool?: GpuNodePool;
+
+  /**
+   * Node labels that select the caching nodes (added to the node pool's).
+   *
+   * @default - none; then nodePool is required
+   */
+  readonly nodeSelector?: Record<string, string>;
+
+  /**
+   * The StorageClass of the local persistent volumes.
+   *
+   * @default "local-storage"
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * The capacity of each node's volume.
+   *
+   * @default - equal to storageLimit
+   */
+  readonly capacity?: Size;
+
+  /**
+   * The resource name (cluster-wide).
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Extra labels.
+   *
+   * @default - the standard app.kubernetes.io labels only
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A KServe LocalModelNodeGroup (cluster-scoped): the nodes whose local disks
+ * (NVMe) hold cached models, and the local PersistentVolume (and claim)
+ * KServe creates on each of them.
+ *
+ * @example
+ * const gpuNodes = new LocalModelNodeGroup(chart, 'gpu-nvme', {
+ *   storageLimit: Size.tebibytes(1),
+ *   localPath: '/mnt/models',
+ *   nodePool: GpuNodePool.custom({ labels: { 'node.kubernetes.io/instance-type': 'p4d.24xlarge' } }),
+ * });
+ */
+export class LocalModelNodeGroup extends Construct {
+  /** The resource name. */
+  public readonly groupName: string;
+  /** The storage limit, all cached models together. */
+  public readonly storageLimit: Size;
+  /** The LocalModelNodeGroup document (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: LocalModelNodeGroupProps) {
+    super(scope, id);
+    this.groupName = props.name ?? nameFromId(id);
+    checkDns1123Subdomain(this, 'name', this.groupName);
+    checkLabels(this, 'labels', props.labels);
+    checkSize(this, 'storageLimit', props.storageLimit);
+    if (props.capacity !== undefined) checkSize(this, 'capacity', props.capacity);
+    if (props.capacity && props.capacity.toMebibytes() < props.storageLimit.toMebibytes()) {
+      fail(this, 'capacity', storageQuantity(props.capacity), `is below the storage limit (${storageQuantity(props.storageLimit)})`,
+        'give the volume at least the storage limit');
+    }
+    if (typeof props.localPath !== 'string' || !/^\/[^\s]*$/.test(props.localPath) || props.localPath.split('/').includes('..')) {
+      fail(this, 'localPath', props.localPath, 'is not an absolute host path', 'use the agent DaemonSet\'s hostPath, e.g. /mnt/models');
+    }
+    checkNonEmpty(this, 'storageClassName', props.storageClassName);
+    if (props.storageClassName !== undefined) checkDns1123Subdomain(this, 'storageClassName', props.storageClassName);
+    for (const key of Object.keys(props.nodeSelector ?? {})) checkQualifiedKey(this, 'nodeSelector key', key);
+    this.storageLimit = props.storageLimit;
+
+    const nodeTerms = nodeAffinityTerms(this, props);
+    const capacity = storageQuantity(props.capacity ?? props.storageLimit);
+    const storageClassName = props.storageClassName ?? 'local-storage';
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: LOCAL_MODEL_API_VERSION,
+      kind: 'LocalModelNodeGroup',
+      metadata: { name: this.groupName, labels: standardLabels(this.groupName, 'model-cache-node-group', props.labels) },
+      spec: {
+        storageLimit: storageQuantity(props.storageLimit),
+        persistentVolumeClaimSpec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: capacity } },
+          storageClassName,
+          volumeMode: 'Filesystem',
+        },
+        persistentVolumeSpec: {
+          accessModes: ['ReadWriteOnce'],
+          capacity: { storage: capacity },
+          local: { path: props.localPath },
+          nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: nodeTerms }] } },
+          persistentVolumeReclaimPolicy: 'Delete',
+          storageClassName,
+          volumeMode: 'Filesystem',
+        },
+      },
+    });
+  }
+}
+
+/** Props of a {@link LocalModelCache}. */
+export interface LocalModelCacheProps {
+  /** The model to cache; ServedModels whose storage has this exact URI use the cache. */
+  readonly storage: ModelStorage;
+
+  /** The size of the model files on disk. */
+  readonly modelSize: Size;
+
+  /** The node groups that cache the model; at least one. */
+  readonly nodeGroups: LocalModelNodeGroup[];
+
+  /**
+   * The service account (in KServe's download-job namespace) whose secrets
+   * hold the storage credentials.
+   *
+   * @default - none (public storage, or a ClusterStorageContainer)
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * The key of the credentials in the `storage-config` secret of the
+   * download-job namespace.
+   *
+   * @default - none
+   */
+  readonly storageKey?: string;
+
+  /**
+   * Extra storage parameters (e.g. `{ type: 's3', region: 'us-west-2' }`).
+   *
+   * @default - none
+   */
+  readonly storageParameters?: Record<string, string>;
+
+  /**
+   * The resource name (cluster-wide).
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Extra labels.
+   *
+   * @default - the standard app.kubernetes.io labels only
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A KServe LocalModelCache (cluster-scoped): downloads a large model onto
+ * the local disks of the node groups ahead of time, so GPU replicas start
+ * without pulling tens of gigabytes.
+ *
+ * KServe matches an InferenceService to a cache by its storage URI; the
+ * InferenceService needs no field. Reference the cache from a ServedModel
+ * (`modelCache`) to have the URI checked at synth and the cache applied
+ * before the model.
+ *
+ * @example
+ * const llamaCache = new LocalModelCache(chart, 'llama3-8b', {
+ *   storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+ *   modelSize: Size.gibibytes(16),
+ *   nodeGroups: [gpuNodes],
+ * });
+ */
+export class LocalModelCache extends Construct {
+  /** The resource name. */
+  public readonly cacheName: string;
+  /** The cached model's storage. */
+  public readonly storage: ModelStorage;
+  /** The size of the model files. */
+  public readonly modelSize: Size;
+  /** The node groups that cache the model. */
+  public readonly nodeGroups: LocalModelNodeGroup[];
+  /** The LocalModelCache document (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
+    super(scope, id);
+    this.cacheName = props.name ?? nameFromId(id);
+    checkDns1123Subdomain(this, 'name', this.cacheName);
+    checkLabels(this, 'labels', props.labels);
+    if (!(props.storage instanceof ModelStorage)) fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.huggingFace(...), ModelStorage.s3(...), ...');
+    if (props.storage.scheme === 'pvc') {
+      fail(this, 'storage', props.storage.uri, 'is already a volume in the cluster', 'cache models from remote storage (hf://, s3://, gs://, https://, ...)');
+    }
+    checkSize(this, 'modelSize', props.modelSize);
+    if (!Array.isArray(props.nodeGroups) || props.nodeGroups.length === 0) {
+      fail(this, 'nodeGroups', props.nodeGroups, 'is empty', 'give at least one LocalModelNodeGroup');
+    }
+    props.nodeGroups.forEach((g, i) => {
+      if (!(g instanceof LocalModelNodeGroup)) fail(this, `nodeGroups[${i}]`, g, 'is not a LocalModelNodeGroup', 'pass the node group construct');
+      if (props.nodeGroups.indexOf(g) !== i) fail(this, `nodeGroups[${i}]`, g.groupName, 'is listed twice', 'list each node group once');
+    });
+    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+    checkNonEmpty(this, 'storageKey', props.storageKey);
+    for (const [k, v] of Object.entries(props.storageParameters ?? {})) {
+      checkNonEmpty(this, 'storageParameters key', k);
+      if (typeof v !== 'string') fail(this, `storageParameters["${k}"]`, v, 'is not a string', 'parameter values are strings');
+    }
+    this.storage = props.storage;
+    this.modelSize = props.modelSize;
+    this.nodeGroups = [...props.nodeGroups];
+    checkDuplicateUri(this);
+    checkGroupCapacity(this);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: LOCAL_MODEL_API_VERSION,
+      kind: 'LocalModelCache',
+      metadata: { name: this.cacheName, labels: standardLabels(this.cacheName, 'model-cache', props.labels) },
+      spec: compact({
+        sourceModelUri: props.storage.uri,
+        modelSize: storageQuantity(props.modelSize),
+        nodeGroups: this.nodeGroups.map((g) => g.groupName),
+        serviceAccountName: props.serviceAccountName,
+        storage: props.storageKey !== undefined || props.storageParameters !== undefined
+          ? { key: props.storageKey, parameters: sortedRecord(props.storageParameters) } : undefined,
+      }),
+    });
+    for (const g of this.nodeGroups) this.node.addDependency(g);
+  }
+}
+
+function standardLabels(name: string, component: string, extra: Record<string, string> | undefined): Record<string, string> {
+  return {
+    ...(extra ?? {}),
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/name': name,
+  };
+}
+
+function checkSize(scope: IConstruct, prop: string, size: Size | undefined): void {
+  if (!(size instanceof Size) || !(size.toMebibytes() >= 1)) {
+    fail(scope, prop, size instanceof Size ? `${size.toMebibytes()}Mi` : size, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(20)');
+  }
+}
+
+function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): NodeSelectorRequirement[] {
+  const placement = props.nodePool?._resolve();
+  const labels: Record<string, string> = { ...(placement?.nodeSelector ?? {}) };
+  for (const [k, v] of Object.entries(props.nodeSelector ?? {})) {
+    if (labels[k] !== undefined && labels[k] !== v) {
+      fail(scope, 'nodeSelector', `${k}=${v}`, `conflicts with the node pool's ${k}=${labels[k]}`, 'select the same value in both, or drop one');
+    }
+    labels[k] = v;
+  }
+  const terms: NodeSelectorRequirement[] = [
+    ...Object.keys(labels).sort().map((key) => ({ key, operator: 'In' as const, values: [labels[key]] })),
+    ...(placement?.requiredNodeAffinity ?? []),
+  ];
+  if (terms.length === 0) {
+    fail(scope, 'nodePool', undefined, 'is missing, and so is nodeSelector: local volumes must name their nodes',
+      'give the node pool or the node labels of the caching nodes');
+  }
+  return terms;
+}
+
+/** Two caches of one URI would download it twice and KServe could match either. */
+function checkDuplicateUri(cache: LocalModelCache): void {
+  const other = cache.node.root.node.findAll().find((c): c is LocalModelCache =>
+    c instanceof LocalModelCache && c !== cache && c.storage.uri === cache.storage.uri);
+  if (other) {
+    fail(cache, 'storage', cache.storage.uri, `is already cached by LocalModelCache "${other.cacheName}" (${other.node.path})`,
+      'cache each model once and add node groups to that cache');
+  }
+}
+
+/** All caches on a node group must fit its storage limit. */
+function checkGroupCapacity(cache: LocalModelCache): void {
+  const all = cache.node.root.node.findAll().filter((c): c is LocalModelCache => c instanceof LocalModelCache);
+  for (const group of cache.nodeGroups) {
+    const users = all.filter((c) => c.nodeGroups.includes(group));
+    const total = users.reduce((sum, c) => sum + c.modelSize.toMebibytes(), 0);
+    if (total > group.storageLimit.toMebibytes()) {
+      fail(cache, 'modelSize', storageQuantity(cache.modelSize),
+        `brings the models cached on node group "${group.groupName}" to ${storageQuantity(Size.mebibytes(total))}, over its storage limit of ${storageQuantity(group.storageLimit)}`
+        + ` (${users.map((c) => `${c.cacheName}: ${storageQuantity(c.modelSize)}`).join(', ')})`,
+        'raise the node group\'s storageLimit, or cache fewer models on it');
+    }
+  }
+}
+
+/**
+ * @internal a ServedModel that names a cache must load exactly the cached
+ * URI: KServe matches caches by URI, so any other storage silently bypasses it.
+ */
+export function checkCacheUri(scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined): void {
+  if (!(cache instanceof LocalModelCache)) fail(scope, 'modelCache', cache, 'is not a LocalModelCache', 'pass the LocalModelCache construct');
+  if (storageUri !== cache.storage.uri) {
+    fail(scope, 'storage', storageUri, `does not match the sourceModelUri "${cache.storage.uri}" of LocalModelCache "${cache.cacheName}", so KServe would not use the cache`,
+      'give the model the same storage as the cache');
+  }
+}
+
+/** @internal only KServe reads local model caches. */
+export function checkCachePlatform(scope: ErrorScope, cache: LocalModelCache, platformId: string): void {
+  if (!platformId.startsWith('kserve')) {
+    fail(scope, 'modelCache', cache.cacheName, `only works on KServe, not the "${platformId}" platform`, 'use ServingPlatform.kserve() or kserveStandard(), or drop modelCache');
+  }
+}

@@ -1,0 +1,156 @@
+import type { GraphNode } from './graph-node';
+import { checkNonEmpty, fail } from '../internal/errors';
+import type { ServedModel } from '../model/served-model';
+
+/** What a step sends to its target. */
+export class StepData {
+  /** The graph's original request (the default). */
+  public static readonly REQUEST = new StepData('$request');
+  /** The previous step's response (Sequence: chain models). */
+  public static readonly RESPONSE = new StepData('$response');
+
+  /**
+   * A part of the request or response, e.g. `$response.predictions`.
+   *
+   * @param expression starts with `$request` or `$response`
+   */
+  public static of(expression: string): StepData {
+    checkNonEmpty('StepData.of', 'expression', expression);
+    if (!/^\$(request|response)(\.[^\s]+)?$/.test(expression)) {
+      fail('StepData.of', 'expression', expression, 'is not a request or response reference', 'use $request, $response or $response.<field>');
+    }
+    return new StepData(expression);
+  }
+
+  private constructor(
+    /** The `data` value of the step. */
+    public readonly expression: string,
+  ) {}
+}
+
+/** Whether a failing step fails the graph. */
+export enum StepDependency {
+  /** A failure of this step fails the request. */
+  HARD = 'Hard',
+  /** The graph goes on without this step's result. */
+  SOFT = 'Soft',
+}
+
+/** Options of one step. */
+export interface GraphStepOptions {
+  /**
+   * The step name, unique within its node; an Ensemble keys each model's
+   * result by it.
+   *
+   * @default - none (an Ensemble keys results by position)
+   */
+  readonly name?: string;
+
+  /**
+   * Splitter nodes only: the share of requests (whole percent) this step
+   * gets; the weights of a Splitter add up to 100.
+   *
+   * @default - none (required in a Splitter)
+   */
+  readonly weight?: number;
+
+  /**
+   * Switch nodes (required) and Sequence nodes (optional): a GJSON
+   * condition on the request (Switch) or the previous response (Sequence),
+   * e.g. `instances.#(user_tier=="gold")` or `predictions.#(@>0.5)`.
+   *
+   * @default - none
+   */
+  readonly condition?: string;
+
+  /**
+   * What the step receives.
+   *
+   * @default StepData.REQUEST
+   */
+  readonly data?: StepData;
+
+  /**
+   * Whether a failure of this step fails the request.
+   *
+   * @default - KServe's default (soft)
+   */
+  readonly dependency?: StepDependency;
+}
+
+/** Options of {@link GraphStep.model}. */
+export interface ModelStepOptions extends GraphStepOptions {
+  /**
+   * Allow a model in another namespace than the graph's. KServe resolves
+   * `serviceName` in the graph's own namespace only, so such a step calls the
+   * model's in-cluster URL instead.
+   *
+   * @default false (a model in another namespace is an error)
+   */
+  readonly crossNamespace?: boolean;
+}
+
+/**
+ * One step of a graph node: a ServedModel, another node, or any URL.
+ * Models and nodes are referenced by object, never by typed-in names.
+ */
+export class GraphStep {
+  /**
+   * Send the request to a ServedModel (on KServe). The model must be in the
+   * graph's namespace unless `crossNamespace` is set.
+   */
+  public static model(model: ServedModel, options: ModelStepOptions = {}): GraphStep {
+    if (model === undefined || model === null || typeof (model as any).node !== 'object') {
+      fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
+    }
+    return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
+  }
+
+  /** Continue with another node of the same graph. */
+  public static node(node: GraphNode, options: GraphStepOptions = {}): GraphStep {
+    if (node === undefined || node === null || typeof (node as any).routerType !== 'string') {
+      fail('GraphStep.node', 'node', node, 'is not a GraphNode', 'pass a GraphNode made with GraphNode.sequence(...), splitter(...), ...');
+    }
+    return new GraphStep(undefined, node, undefined, options, false);
+  }
+
+  /** Call any HTTP endpoint that speaks the models' protocol (e.g. a service outside KServe). */
+  public static url(url: string, options: GraphStepOptions = {}): GraphStep {
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
+      fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');
+    }
+    return new GraphStep(undefined, undefined, url, options, false);
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _model: ServedModel | undefined,
+    /** @internal */
+    public readonly _node: GraphNode | undefined,
+    /** @internal */
+    public readonly _url: string | undefined,
+    /** @internal */
+    public readonly _options: GraphStepOptions,
+    /** @internal */
+    public readonly _crossNamespace: boolean,
+  ) {
+    checkNonEmpty('GraphStep', 'name', _options.name);
+    checkNonEmpty('GraphStep', 'condition', _options.condition);
+    if (_options.data !== undefined && !(_options.data instanceof StepData)) {
+      fail('GraphStep', 'data', _options.data, 'is not a StepData', 'use StepData.REQUEST, StepData.RESPONSE or StepData.of(...)');
+    }
+    if (_options.dependency !== undefined && !Object.values(StepDependency).includes(_options.dependency)) {
+      fail('GraphStep', 'dependency', _options.dependency, 'is not a step dependency', 'use StepDependency.HARD or StepDependency.SOFT');
+    }
+  }
+
+  /** The step name, if given. */
+  public get name(): string | undefined {
+    return this._options.name;
+  }
+
+  /** The Splitter weight, if given. */
+  public get weight(): number | undefined {
+    return this._options.weight;
+  }
+}

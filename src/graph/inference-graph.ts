@@ -1,0 +1,383 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GraphNode, RouterType } from './graph-node';
+import { GraphStep } from './graph-step';
+import { checkInteger, fail } from '../internal/errors';
+import { compact, sortedRecord } from '../internal/k8s';
+import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { ModelResources, Visibility } from '../model/components';
+import { MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
+import { ServedModel } from '../model/served-model';
+import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
+import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
+import { placementFields, resourcesJson } from '../platforms/pod';
+import { Scaling } from '../scaling/scaling';
+import { GpuNodePool } from '../scheduling/node-pool';
+import { emptyPlacement } from '../scheduling/placement';
+
+export const GRAPH_API_VERSION = 'serving.kserve.io/v1alpha1';
+const ROOT = 'root';
+
+/** How KServe runs the graph's router. */
+export enum GraphDeploymentMode {
+  /** A Knative Service: request-driven autoscaling, scale to zero. */
+  KNATIVE = 'Knative',
+  /** A Deployment and a Service (KServe Standard mode). */
+  STANDARD = 'Standard',
+}
+
+/** Timeouts of the graph router, in whole seconds. */
+export interface RouterTimeouts {
+  /**
+   * Longest time the router takes to read a request.
+   *
+   * @default - the router's default
+   */
+  readonly serverRead?: Duration;
+
+  /**
+   * Longest time the router takes to write a response.
+   *
+   * @default - the router's default
+   */
+  readonly serverWrite?: Duration;
+
+  /**
+   * Longest time a kept-alive connection waits for the next request.
+   *
+   * @default - the router's default
+   */
+  readonly serverIdle?: Duration;
+
+  /**
+   * Longest time the router waits for each model it calls.
+   *
+   * @default - the router's default
+   */
+  readonly serviceClient?: Duration;
+}
+
+/** Props of an {@link InferenceGraph}. */
+export interface InferenceGraphProps {
+  /** The node every request enters (KServe's `root`). */
+  readonly root: GraphNode;
+
+  /**
+   * How KServe runs the router.
+   *
+   * @default - Standard when every model of the graph runs in KServe Standard mode, else Knative
+   */
+  readonly mode?: GraphDeploymentMode;
+
+  /**
+   * Router replicas. Knative mode scales on concurrency or rps (and may scale
+   * to zero); Standard mode on cpu or memory.
+   *
+   * @default - KServe's default (one replica)
+   */
+  readonly scaling?: Scaling;
+
+  /**
+   * Router CPU and memory.
+   *
+   * @default - KServe's router defaults from the inferenceservice-config ConfigMap
+   */
+  readonly resources?: ModelResources;
+
+  /**
+   * The node pool the router runs on.
+   *
+   * @default - any node
+   */
+  readonly nodePool?: GpuNodePool;
+
+  /**
+   * The router's service account.
+   *
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Timeout of a request to the graph, in whole seconds.
+   *
+   * @default - KServe's default
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The router's server and client timeouts.
+   *
+   * @default - the router's defaults
+   */
+  readonly routerTimeouts?: RouterTimeouts;
+
+  /**
+   * Who can reach the graph.
+   *
+   * @default Visibility.CLUSTER_LOCAL
+   */
+  readonly visibility?: Visibility;
+
+  /**
+   * The resource name.
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace; models it names by `serviceName` must be in it.
+   *
+   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels.
+   *
+   * @default - the standard app.kubernetes.io labels only
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Extra annotations.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A KServe InferenceGraph: one endpoint in front of several ServedModels,
+ * routed as a Sequence (pipelines), Splitter (weighted A/B tests), Ensemble
+ * or Switch (routing by a request field). Steps reference ServedModels and
+ * nodes by object.
+ *
+ * Graphs run on KServe only: a step's model must use a KServe platform
+ * (`ServingPlatform.kserve()` or `kserveStandard()`); for anything else use
+ * `GraphStep.url(...)`. KServe resolves `serviceName` in the graph's
+ * namespace, so a model elsewhere needs `crossNamespace: true` and is then
+ * called by URL.
+ *
+ * @example
+ * new InferenceGraph(chart, 'churn-ab', {
+ *   root: GraphNode.splitter([
+ *     GraphStep.model(champion, { weight: 90 }),
+ *     GraphStep.model(challenger, { weight: 10 }),
+ *   ]),
+ * });
+ */
+export class InferenceGraph extends Construct {
+  /** The graph's name. */
+  public readonly name: string;
+  /** The namespace, if set. */
+  public readonly namespace?: string;
+  /** How KServe runs the router. */
+  public readonly mode: GraphDeploymentMode;
+  /** The InferenceGraph document (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: InferenceGraphProps) {
+    super(scope, id);
+    this.name = props.name ?? nameFromId(id);
+    this.namespace = props.namespace ?? chartNamespace(this);
+    if (this.namespace !== undefined) checkDns1123Label(this, 'namespace', this.namespace);
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'annotations', props.annotations);
+    if (!(props.root instanceof GraphNode)) {
+      fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or switch(...)');
+    }
+    if (props.root.name !== undefined && props.root.name !== ROOT) {
+      fail(this, 'root.name', props.root.name, 'is not "root"', 'KServe enters every graph at the node named "root"; drop the name');
+    }
+    const nodes = this.collectNodes(props.root);
+    const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter((m): m is ServedModel => m !== undefined);
+    this.mode = props.mode ?? (models.length > 0 && models.every((m) => m.platform.id === 'kserve-standard') ? GraphDeploymentMode.STANDARD : GraphDeploymentMode.KNATIVE);
+    if (!Object.values(GraphDeploymentMode).includes(this.mode)) {
+      fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
+    }
+    // Knative revisions append "-00001" to the name; a Service name is a 63-character DNS label.
+    checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63);
+    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+
+    const nodesJson: Record<string, unknown> = {};
+    for (const [node, nodeName] of [...nodes.entries()].sort((a, b) => (a[1] < b[1] ? -1 : 1))) {
+      nodesJson[nodeName] = { routerType: node.routerType, steps: this.stepsJson(node, nodeName, nodes) };
+    }
+
+    const placement = props.nodePool?._resolve() ?? emptyPlacement();
+    if (placement.runtimeClassName !== undefined) {
+      fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
+    }
+    const labels: Record<string, string> = {
+      ...(props.labels ?? {}),
+      'app.kubernetes.io/component': 'inference-graph',
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      'app.kubernetes.io/name': this.name,
+      'app.kubernetes.io/part-of': this.name,
+    };
+    if ((props.visibility ?? Visibility.CLUSTER_LOCAL) === Visibility.CLUSTER_LOCAL) {
+      // The graph's labels are copied to its Knative Service; Standard mode reads KServe's own label.
+      labels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
+    }
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: GRAPH_API_VERSION,
+      kind: 'InferenceGraph',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: { ...(props.annotations ?? {}), ...this.scalingAnnotations(props.scaling), [DEPLOYMENT_MODE_ANNOTATION]: this.mode },
+      },
+      spec: compact({
+        nodes: nodesJson,
+        ...this.scalingFields(props.scaling),
+        resources: props.resources ? resourcesJson(resolveResources(this, 'resources', props.resources)) : undefined,
+        ...placementFields({ placement } as ModelSpec),
+        serviceAccountName: props.serviceAccountName,
+        timeout: seconds(this, 'timeout', props.timeout),
+        routerTimeouts: props.routerTimeouts ? compact({
+          serverRead: seconds(this, 'routerTimeouts.serverRead', props.routerTimeouts.serverRead),
+          serverWrite: seconds(this, 'routerTimeouts.serverWrite', props.routerTimeouts.serverWrite),
+          serverIdle: seconds(this, 'routerTimeouts.serverIdle', props.routerTimeouts.serverIdle),
+          serviceClient: seconds(this, 'routerTimeouts.serviceClient', props.routerTimeouts.serviceClient),
+        }) : undefined,
+      }),
+    });
+    for (const m of new Set(models)) this.node.addDependency(m);
+  }
+
+  /** The in-cluster host name callers use. */
+  public get hostname(): string {
+    return `${this.name}.${this.namespace ?? 'default'}.svc.cluster.local`;
+  }
+
+  /** The URL callers post requests to. */
+  public get url(): string {
+    return `http://${this.hostname}`;
+  }
+
+  /** Names every node reachable from the root, breadth first (so names are stable). */
+  private collectNodes(root: GraphNode): Map<GraphNode, string> {
+    const names = new Map<GraphNode, string>([[root, ROOT]]);
+    const queue: GraphNode[] = [root];
+    while (queue.length) {
+      const parent = queue.shift()!;
+      parent.steps.forEach((step, i) => {
+        const child = step._node;
+        if (!child || names.has(child)) return;
+        const name = child.name ?? `${names.get(parent)}-step-${i + 1}`;
+        const taken = [...names.entries()].find(([, n]) => n === name);
+        if (taken) {
+          fail(this, `nodes.${names.get(parent)}.steps[${i}]`, name, 'names a second, different node with a name already used in the graph',
+            'give each node its own name (reuse the same GraphNode object to reach one node twice)');
+        }
+        names.set(child, name);
+        queue.push(child);
+      });
+    }
+    return names;
+  }
+
+  private stepsJson(node: GraphNode, nodeName: string, names: Map<GraphNode, string>): unknown[] {
+    const at = `nodes.${nodeName}.steps`;
+    const seen = new Map<string, number>();
+    const json = node.steps.map((step, i) => {
+      const o = step._options;
+      const prop = `${at}[${i}]`;
+      if (o.name !== undefined) {
+        if (seen.has(o.name)) fail(this, `${prop}.name`, o.name, `is also the name of step ${seen.get(o.name)}`, 'give each step of a node its own name');
+        seen.set(o.name, i);
+      }
+      if (node.routerType === RouterType.SPLITTER) {
+        if (o.weight === undefined) fail(this, `${prop}.weight`, undefined, 'is missing in a Splitter node', 'give every step of a Splitter a weight; the weights add up to 100');
+        checkInteger(this, `${prop}.weight`, o.weight, 0, 100);
+      } else if (o.weight !== undefined) {
+        fail(this, `${prop}.weight`, o.weight, `has no effect in a ${node.routerType} node`, 'use weights in a Splitter node only');
+      }
+      if (node.routerType === RouterType.SWITCH && o.condition === undefined) {
+        fail(this, `${prop}.condition`, undefined, 'is missing in a Switch node', 'give every step of a Switch a condition');
+      }
+      if ((node.routerType === RouterType.SPLITTER || node.routerType === RouterType.ENSEMBLE) && o.condition !== undefined) {
+        fail(this, `${prop}.condition`, o.condition, `has no effect in a ${node.routerType} node`, 'use conditions in Switch and Sequence nodes');
+      }
+      return compact({
+        name: o.name,
+        ...this.target(step, prop, names),
+        data: o.data?.expression,
+        weight: o.weight,
+        condition: o.condition,
+        dependency: o.dependency,
+      });
+    });
+    if (node.routerType === RouterType.SPLITTER) {
+      const weights = node.steps.map((s) => s._options.weight as number);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      if (sum !== 100) fail(this, `${at} weights`, weights, `add up to ${sum}`, 'make the weights of a Splitter add up to 100');
+    }
+    return json;
+  }
+
+  private target(step: GraphStep, prop: string, names: Map<GraphNode, string>): Record<string, string> {
+    if (step._node) return { nodeName: names.get(step._node)! };
+    if (step._url) return { serviceUrl: step._url };
+    const model = step._model!;
+    if (!model.platform.id.startsWith('kserve')) {
+      fail(this, prop, model.node.path, `is a model on the "${model.platform.id}" platform; an InferenceGraph only resolves KServe InferenceServices`,
+        'serve the model with ServingPlatform.kserve() or kserveStandard(), or call it with GraphStep.url(model.url + model.inferPath)');
+    }
+    if (model.namespace === this.namespace) return { serviceName: model.name };
+    if (!step._crossNamespace) {
+      fail(this, prop, model.node.path, `is in namespace "${model.namespace ?? '<default>'}", not the graph's "${this.namespace ?? '<default>'}"`,
+        'put the model in the graph\'s namespace, or say so with GraphStep.model(model, { crossNamespace: true }) (the router then calls its URL)');
+    }
+    if (model.namespace === undefined) {
+      fail(this, prop, model.node.path, 'has no namespace, so its URL from another namespace is unknown', 'set the model\'s namespace');
+    }
+    // What KServe itself resolves serviceName to: the predictor's inference path.
+    return { serviceUrl: `${model.url}${model.inferPath}` };
+  }
+
+  private scalingFields(scaling: Scaling | undefined): Record<string, unknown> {
+    if (!scaling) return {};
+    const s = scaling._resolve();
+    const metric = s.metric?.name;
+    const allowed = this.mode === GraphDeploymentMode.KNATIVE ? ['concurrency', 'rps'] : ['cpu', 'memory'];
+    if (metric !== undefined && !allowed.includes(metric)) {
+      fail(this, 'scaling.metric', metric, `cannot scale a ${this.mode}-mode graph router`, `use ${allowed.join(' or ')}`);
+    }
+    if (s.target !== undefined && !Number.isInteger(s.target)) fail(this, 'scaling.target', s.target, 'is not a whole number', 'use a whole number');
+    if (this.mode === GraphDeploymentMode.STANDARD) {
+      if (s.minReplicas === 0) fail(this, 'scaling.minReplicas', 0, 'cannot scale a Standard-mode graph router to zero', 'use minReplicas >= 1, or GraphDeploymentMode.KNATIVE');
+      const o = s.options;
+      const knativeOnly = [o.initialScale, o.scaleDownDelay, o.window, o.targetUtilizationPercentage, o.scaleToZeroPodRetentionPeriod];
+      if (knativeOnly.some((v) => v !== undefined)) {
+        fail(this, 'scaling', 'Knative autoscaler options', 'only apply to Knative-mode graphs', 'drop them, or use GraphDeploymentMode.KNATIVE');
+      }
+    }
+    return { minReplicas: s.minReplicas, maxReplicas: s.maxReplicas, scaleMetric: metric, scaleTarget: s.target };
+  }
+
+  private scalingAnnotations(scaling: Scaling | undefined): Record<string, string> {
+    if (!scaling || this.mode !== GraphDeploymentMode.KNATIVE) return {};
+    // KServe copies the graph's annotations onto the router's Knative revision.
+    return sortedRecord(knativeAutoscalingAnnotations({ scaling: scaling._resolve() } as ModelSpec)) ?? {};
+  }
+}
+
+function seconds(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const s = d.toMilliseconds({ integral: false }) / 1000;
+  if (!Number.isInteger(s) || s < 1 || s > 86400) fail(scope, prop, `${s}s`, 'is out of range', 'use whole seconds from 1 second to 1 day');
+  return s;
+}
+
+function chartNamespace(c: Construct): string | undefined {
+  try {
+    return Chart.of(c).namespace;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,363 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { checkInteger, ErrorScope, fail } from '../internal/errors';
+import { compact, sortedRecord } from '../internal/k8s';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { ModelContainer } from '../model/components';
+import { ModelFormat } from '../model/format';
+import { checkImage, MANAGED_BY, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
+import { InferenceProtocol } from '../model/protocol';
+import { resourcesJson, placementFields } from '../platforms/pod';
+import { GpuNodePool } from '../scheduling/node-pool';
+
+export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
+
+/** One model format a runtime serves, and whether KServe may pick the runtime for it on its own. */
+export interface SupportedModelFormat {
+  /** The format (and version, if pinned with `withVersion`). */
+  readonly format: ModelFormat;
+
+  /**
+   * Let KServe choose this runtime for models of this format that name no runtime.
+   *
+   * @default false
+   */
+  readonly autoSelect?: boolean;
+
+  /**
+   * Priority among auto-selectable runtimes of the same format (higher wins,
+   * at least 1). KServe ignores it without `autoSelect`, so it is rejected there.
+   *
+   * @default - none
+   */
+  readonly priority?: number;
+}
+
+/** Props shared by {@link ServingRuntime} and {@link ClusterServingRuntime}. */
+export interface ServingRuntimeBaseProps {
+  /** The model formats the runtime serves; at least one. */
+  readonly supportedFormats: SupportedModelFormat[];
+
+  /**
+   * The model server container. The image must be pinned to a tag (not
+   * `latest`) or a digest: production runs exactly the server the model was
+   * validated with.
+   */
+  readonly container: ModelContainer;
+
+  /**
+   * Inference protocols the server speaks.
+   *
+   * @default [InferenceProtocol.V1] (KServe's default for runtimes that list none is "any", which hides mistakes)
+   */
+  readonly protocols?: InferenceProtocol[];
+
+  /**
+   * Whether the runtime serves many models per pod (ModelMesh).
+   *
+   * @default false
+   */
+  readonly multiModel?: boolean;
+
+  /**
+   * Disable the runtime: KServe neither auto-selects it nor lets models name it.
+   *
+   * @default false
+   */
+  readonly disabled?: boolean;
+
+  /**
+   * The node pool the runtime's pods run on.
+   *
+   * @default - any node
+   */
+  readonly nodePool?: GpuNodePool;
+
+  /**
+   * The resource name.
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Extra labels for the resource.
+   *
+   * @default - the standard app.kubernetes.io labels only
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Annotations KServe adds to every pod of the runtime (e.g. Prometheus scraping).
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+}
+
+/** Props of a {@link ServingRuntime}. */
+export interface ServingRuntimeProps extends ServingRuntimeBaseProps {
+  /**
+   * The namespace; ServedModels that use the runtime must be in it.
+   *
+   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   */
+  readonly namespace?: string;
+}
+
+/** Props of a {@link ClusterServingRuntime}. */
+export interface ClusterServingRuntimeProps extends ServingRuntimeBaseProps {}
+
+/**
+ * A KServe serving runtime a ServedModel can reference by object
+ * (`servingRuntime`): a namespaced {@link ServingRuntime} or a
+ * {@link ClusterServingRuntime}.
+ */
+export interface IServingRuntime extends IConstruct {
+  /** The resource name (what `predictor.model.runtime` holds). */
+  readonly runtimeName: string;
+  /** Whether this is a ClusterServingRuntime. */
+  readonly clusterScoped: boolean;
+  /** The namespace of a namespaced runtime, if set. */
+  readonly runtimeNamespace?: string;
+  /** The formats the runtime serves. */
+  readonly supportedFormats: SupportedModelFormat[];
+  /** The protocols the runtime speaks. */
+  readonly protocols: InferenceProtocol[];
+  /** Whether the runtime serves many models per pod. */
+  readonly multiModel: boolean;
+  /** Whether the runtime is disabled. */
+  readonly disabled: boolean;
+}
+
+/** Common implementation of both runtime kinds. */
+abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
+  public readonly runtimeName: string;
+  public readonly clusterScoped: boolean;
+  public readonly runtimeNamespace?: string;
+  public readonly supportedFormats: SupportedModelFormat[];
+  public readonly protocols: InferenceProtocol[];
+  public readonly multiModel: boolean;
+  public readonly disabled: boolean;
+  /** The ServingRuntime or ClusterServingRuntime document (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace: string | undefined) {
+    super(scope, id);
+    this.clusterScoped = kind === 'ClusterServingRuntime';
+    this.runtimeName = props.name ?? nameFromId(id);
+    checkDns1123Subdomain(this, 'name', this.runtimeName);
+    if (namespace !== undefined) checkDns1123Label(this, 'namespace', namespace);
+    this.runtimeNamespace = namespace;
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+    this.supportedFormats = checkFormats(this, props.supportedFormats);
+    this.protocols = checkProtocols(this, props.protocols ?? [InferenceProtocol.V1]);
+    this.multiModel = props.multiModel ?? false;
+    this.disabled = props.disabled ?? false;
+    const container = resolveRuntimeContainer(this, props.container);
+    checkPriorityClashes(this);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: RUNTIME_API_VERSION,
+      kind,
+      metadata: {
+        name: this.runtimeName,
+        namespace,
+        labels: {
+          ...(props.labels ?? {}),
+          'app.kubernetes.io/component': 'serving-runtime',
+          'app.kubernetes.io/managed-by': MANAGED_BY,
+          'app.kubernetes.io/name': this.runtimeName,
+        },
+      },
+      spec: compact({
+        supportedModelFormats: this.supportedFormats.map((f) => compact({
+          name: f.format.name,
+          version: f.format.version,
+          autoSelect: f.autoSelect,
+          priority: f.priority,
+        })),
+        protocolVersions: this.protocols.map((p) => p.version),
+        multiModel: props.multiModel,
+        disabled: props.disabled,
+        annotations: sortedRecord(props.podAnnotations),
+        ...placementFields({ placement: props.nodePool?._resolve() ?? { nodeSelector: {}, requiredNodeAffinity: [], tolerations: [] } } as any),
+        containers: [container],
+      }),
+    });
+  }
+}
+
+/**
+ * A namespaced KServe ServingRuntime: a pinned model server for the formats
+ * it lists. Reference it from a ServedModel with `servingRuntime` so
+ * production runs exactly the server the model was validated with.
+ *
+ * Two auto-selectable runtimes claiming the same format and version at the
+ * same priority in the same namespace are rejected at synth, as KServe's
+ * webhook would reject them at apply.
+ *
+ * @example
+ * const sklearn = new ServingRuntime(chart, 'sklearn-1-5', {
+ *   supportedFormats: [{ format: ModelFormat.SKLEARN.withVersion('1'), autoSelect: true, priority: 2 }],
+ *   protocols: [InferenceProtocol.V1, InferenceProtocol.V2],
+ *   container: { image: 'kserve/sklearnserver:v0.15.2', args: ['--model_name={{.Name}}', '--model_dir=/mnt/models', '--http_port=8080'] },
+ * });
+ */
+export class ServingRuntime extends ServingRuntimeBase {
+  constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
+    super(scope, id, 'ServingRuntime', props, props.namespace ?? chartNamespace(scope));
+  }
+}
+
+/**
+ * A cluster-wide KServe ClusterServingRuntime: like {@link ServingRuntime},
+ * usable from every namespace.
+ */
+export class ClusterServingRuntime extends ServingRuntimeBase {
+  constructor(scope: Construct, id: string, props: ClusterServingRuntimeProps) {
+    super(scope, id, 'ClusterServingRuntime', props, undefined);
+  }
+}
+
+function chartNamespace(c: Construct): string | undefined {
+  try {
+    return Chart.of(c).namespace;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkFormats(scope: IConstruct, formats: SupportedModelFormat[] | undefined): SupportedModelFormat[] {
+  if (!Array.isArray(formats) || formats.length === 0) {
+    fail(scope, 'supportedFormats', formats, 'is empty', 'list at least one format the runtime serves');
+  }
+  const priorities = new Map<string, number | undefined>();
+  formats.forEach((f, i) => {
+    const prop = `supportedFormats[${i}]`;
+    if (!(f?.format instanceof ModelFormat)) fail(scope, `${prop}.format`, f?.format, 'is not a ModelFormat', 'use ModelFormat.SKLEARN, ModelFormat.of(...), ...');
+    checkInteger(scope, `${prop}.priority`, f.priority, 1, 2147483647);
+    if (f.priority !== undefined && !f.autoSelect) {
+      fail(scope, `${prop}.priority`, f.priority, 'has no effect without autoSelect (KServe ignores it)', 'set autoSelect: true, or drop priority');
+    }
+    const dup = formats.findIndex((o) => sameFormat(o.format, f.format));
+    if (dup !== i) fail(scope, `${prop}.format`, f.format.toString(), `is listed twice (also supportedFormats[${dup}])`, 'list each format and version once');
+    // KServe: the same format name with autoSelect must carry one priority within a runtime.
+    if (f.autoSelect) {
+      const key = f.format.name.toLowerCase();
+      if (priorities.has(key) && priorities.get(key) !== undefined && f.priority !== undefined && priorities.get(key) !== f.priority) {
+        fail(scope, `${prop}.priority`, f.priority, `differs from the priority ${priorities.get(key)} given to another version of "${f.format.name}"`,
+          'give every auto-selectable version of a format the same priority in one runtime');
+      }
+      if (!priorities.has(key)) priorities.set(key, f.priority);
+    }
+  });
+  return formats.map((f) => ({ ...f }));
+}
+
+function checkProtocols(scope: IConstruct, protocols: InferenceProtocol[]): InferenceProtocol[] {
+  if (!Array.isArray(protocols) || protocols.length === 0) {
+    fail(scope, 'protocols', protocols, 'is empty', 'list the protocols the server speaks, e.g. [InferenceProtocol.V2]');
+  }
+  protocols.forEach((p, i) => {
+    if (!(p instanceof InferenceProtocol)) fail(scope, `protocols[${i}]`, p, 'is not an InferenceProtocol', 'use InferenceProtocol.V1, V2, GRPC_V2, ...');
+    if (protocols.findIndex((o) => o.version === p.version) !== i) fail(scope, `protocols[${i}]`, p.version, 'is listed twice', 'list each protocol once');
+  });
+  return [...protocols];
+}
+
+function resolveRuntimeContainer(scope: IConstruct, c: ModelContainer | undefined): Record<string, unknown> {
+  if (!c) fail(scope, 'container', c, 'is missing', 'give the model server container with a pinned image');
+  checkImage(scope, 'container.image', c.image);
+  checkPinned(scope, 'container.image', c.image);
+  checkInteger(scope, 'container.port', c.port, 1, 65535);
+  const env = resolveEnv(scope, 'container.env', c.env);
+  return compact({
+    name: 'kserve-container',
+    image: c.image,
+    command: c.command,
+    args: c.args?.length ? [...c.args] : undefined,
+    env: env.length ? env : undefined,
+    ports: [{ containerPort: c.port ?? 8080, protocol: 'TCP' }],
+    resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
+    securityContext: RESTRICTED_CONTAINER_SECURITY,
+  });
+}
+
+/** A tag other than `latest`, or a digest. */
+function checkPinned(scope: IConstruct, prop: string, image: string): void {
+  if (/@sha256:[a-f0-9]{64}$/.test(image)) return;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+  if (!tag || tag === 'latest') {
+    fail(scope, prop, image, tag ? 'uses the moving "latest" tag' : 'has no tag',
+      'pin the server with a version tag (image:1.2.3) or a digest (image@sha256:...)');
+  }
+}
+
+function sameFormat(a: ModelFormat, b: ModelFormat): boolean {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.version === b.version;
+}
+
+/**
+ * KServe's webhook rule: two enabled runtimes of the same scope (the same
+ * namespace, or both cluster-wide) and model-ness that share a protocol may
+ * not give the same auto-selectable format and version the same priority.
+ */
+function checkPriorityClashes(runtime: ServingRuntimeBase): void {
+  if (runtime.disabled) return;
+  const others = runtime.node.root.node.findAll().filter((c): c is ServingRuntimeBase =>
+    c instanceof ServingRuntimeBase && c !== runtime && !c.disabled
+    && c.clusterScoped === runtime.clusterScoped && c.runtimeNamespace === runtime.runtimeNamespace
+    && c.multiModel === runtime.multiModel
+    && c.protocols.some((p) => runtime.protocols.some((q) => q.version === p.version)));
+  for (const other of others) {
+    for (const [i, f] of runtime.supportedFormats.entries()) {
+      if (!f.autoSelect || f.priority === undefined) continue;
+      const clash = other.supportedFormats.find((o) => o.autoSelect && o.priority === f.priority && sameFormat(o.format, f.format));
+      if (clash) {
+        const where = runtime.clusterScoped ? 'ClusterServingRuntime' : `ServingRuntime in namespace "${runtime.runtimeNamespace ?? '<default>'}"`;
+        fail(runtime, `supportedFormats[${i}].priority`, f.priority,
+          `clashes with ${where} "${other.runtimeName}" (${other.node.path}), which auto-selects "${f.format}" at the same priority`,
+          'give each auto-selectable runtime of a format a different priority, or set autoSelect: false on one');
+      }
+    }
+  }
+}
+
+/** @internal the protocol a model on `runtime` defaults to: the built-in default if the runtime speaks it, else the runtime's first. */
+export function runtimeDefaultProtocol(runtime: IServingRuntime, builtIn: InferenceProtocol): InferenceProtocol {
+  if (runtime.protocols.length === 0 || runtime.protocols.some((p) => p.version === builtIn.version)) return builtIn;
+  return runtime.protocols[0];
+}
+
+/**
+ * @internal KServe's rules for a model that names a runtime: the runtime
+ * must serve the model's format (and version, when the model pins one),
+ * speak its protocol, be enabled, be single-model, and (namespaced) live in
+ * the model's namespace.
+ */
+export function checkRuntimeForModel(
+  scope: ErrorScope, runtime: IServingRuntime, format: ModelFormat | undefined, protocol: InferenceProtocol, namespace: string | undefined,
+): void {
+  const what = `${runtime.clusterScoped ? 'ClusterServingRuntime' : 'ServingRuntime'} "${runtime.runtimeName}"`;
+  if (runtime.disabled) fail(scope, 'servingRuntime', runtime.runtimeName, `is disabled (${what})`, 'enable the runtime, or choose another');
+  if (runtime.multiModel) {
+    fail(scope, 'servingRuntime', runtime.runtimeName, `is a multi-model (ModelMesh) runtime (${what})`, 'use a single-model runtime');
+  }
+  if (!runtime.clusterScoped && runtime.runtimeNamespace !== namespace) {
+    fail(scope, 'servingRuntime', runtime.runtimeName, `is in namespace "${runtime.runtimeNamespace ?? '<default>'}", not the model's "${namespace ?? '<default>'}"`,
+      'create the ServingRuntime in the model\'s namespace, or use a ClusterServingRuntime');
+  }
+  if (!format) fail(scope, 'format', undefined, `is missing; ${what} is chosen by format`, 'set format to one the runtime supports');
+  const sameName = runtime.supportedFormats.filter((f) => f.format.name.toLowerCase() === format.name.toLowerCase());
+  const supported = format.version === undefined ? sameName.length > 0 : sameName.some((f) => f.format.version === format.version);
+  if (!supported) {
+    fail(scope, 'format', format.toString(), `is not supported by ${what}`,
+      `use one of ${runtime.supportedFormats.map((f) => f.format.toString()).join(', ')}, or another runtime`);
+  }
+  if (runtime.protocols.length && !runtime.protocols.some((p) => p.version === protocol.version)) {
+    fail(scope, 'protocol', protocol.version, `is not spoken by ${what}`, `use one of ${runtime.protocols.map((p) => p.version).join(', ')}`);
+  }
+}

@@ -1,0 +1,267 @@
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric,
+  ServedModel, ServingPlatform, StepData, StepDependency, Visibility,
+} from '../src';
+import { docOf, newChart, synth } from './util';
+
+function model(chart: Chart, id: string, props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}): ServedModel {
+  return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', id), ...props });
+}
+
+describe('InferenceGraph', () => {
+  test('A/B split between two models by object', () => {
+    const chart = newChart('ml');
+    const champion = model(chart, 'churn-v1');
+    const challenger = model(chart, 'churn-v2');
+    const graph = new InferenceGraph(chart, 'churn-ab', {
+      root: GraphNode.splitter([
+        GraphStep.model(champion, { weight: 90 }),
+        GraphStep.model(challenger, { weight: 10 }),
+      ]),
+    });
+    const docs = synth(chart);
+    const ig = docOf(docs, 'InferenceGraph');
+    expect(ig.apiVersion).toBe('serving.kserve.io/v1alpha1');
+    expect(ig.metadata).toMatchObject({
+      name: 'churn-ab',
+      namespace: 'ml',
+      annotations: { 'serving.kserve.io/deploymentMode': 'Knative' },
+      labels: { 'app.kubernetes.io/component': 'inference-graph', 'networking.knative.dev/visibility': 'cluster-local' },
+    });
+    expect(ig.spec).toEqual({
+      nodes: {
+        root: {
+          routerType: 'Splitter',
+          steps: [{ serviceName: 'churn-v1', weight: 90 }, { serviceName: 'churn-v2', weight: 10 }],
+        },
+      },
+    });
+    expect(graph.url).toBe('http://churn-ab.ml.svc.cluster.local');
+    expect(graph.mode).toBe(GraphDeploymentMode.KNATIVE);
+    // Models are applied before the graph that routes to them.
+    expect(docs.map((d) => d.kind)).toEqual(['InferenceService', 'InferenceService', 'InferenceGraph']);
+    expect(docs).toMatchSnapshot();
+  });
+
+  test('pipeline, ensemble and switch nodes referenced by object', () => {
+    const chart = newChart('ml');
+    const features = model(chart, 'features');
+    const xgb = model(chart, 'xgb', { format: ModelFormat.XGBOOST });
+    const lgbm = model(chart, 'lgbm', { format: ModelFormat.LIGHTGBM });
+    const gold = model(chart, 'gold');
+    const ensemble = GraphNode.ensemble([
+      GraphStep.model(xgb, { name: 'xgb' }),
+      GraphStep.model(lgbm, { name: 'lgbm', dependency: StepDependency.SOFT }),
+    ], { name: 'ensemble' });
+    const byTier = GraphNode.switch([
+      GraphStep.model(gold, { condition: 'instances.#(tier=="gold")' }),
+      GraphStep.node(ensemble, { condition: 'instances.#(tier!="gold")' }),
+    ]);
+    new InferenceGraph(chart, 'scoring', {
+      root: GraphNode.sequence([
+        GraphStep.model(features, { name: 'features', dependency: StepDependency.HARD }),
+        GraphStep.node(byTier, { data: StepData.RESPONSE }),
+        GraphStep.url('http://audit.tools.svc.cluster.local/v1/models/audit:predict', { data: StepData.of('$response.predictions') }),
+      ]),
+      timeout: Duration.seconds(30),
+      routerTimeouts: {
+        serverRead: Duration.seconds(10), serverWrite: Duration.seconds(40), serverIdle: Duration.minutes(2), serviceClient: Duration.seconds(25),
+      },
+      resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) },
+      scaling: Scaling.autoscale({
+        minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CONCURRENCY, target: 50, scaleDownDelay: Duration.minutes(1),
+      }),
+      serviceAccountName: 'graph-router',
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    const ig = docOf(synth(chart), 'InferenceGraph');
+    expect(ig.spec.nodes).toEqual({
+      'root': {
+        routerType: 'Sequence',
+        steps: [
+          { name: 'features', serviceName: 'features', dependency: 'Hard' },
+          { nodeName: 'root-step-2', data: '$response' },
+          { serviceUrl: 'http://audit.tools.svc.cluster.local/v1/models/audit:predict', data: '$response.predictions' },
+        ],
+      },
+      'root-step-2': {
+        routerType: 'Switch',
+        steps: [
+          { serviceName: 'gold', condition: 'instances.#(tier=="gold")' },
+          { nodeName: 'ensemble', condition: 'instances.#(tier!="gold")' },
+        ],
+      },
+      'ensemble': {
+        routerType: 'Ensemble',
+        steps: [{ name: 'xgb', serviceName: 'xgb' }, { name: 'lgbm', serviceName: 'lgbm', dependency: 'Soft' }],
+      },
+    });
+    expect(Object.keys(ig.spec.nodes)).toEqual(['ensemble', 'root', 'root-step-2']);
+    expect(ig.spec).toMatchObject({
+      timeout: 30,
+      routerTimeouts: { serverRead: 10, serverWrite: 40, serverIdle: 120, serviceClient: 25 },
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '256Mi' } },
+      minReplicas: 2,
+      maxReplicas: 6,
+      scaleMetric: 'concurrency',
+      scaleTarget: 50,
+      serviceAccountName: 'graph-router',
+      nodeSelector: { pool: 'cpu' },
+    });
+    expect(ig.metadata.annotations['autoscaling.knative.dev/scale-down-delay']).toBe('60s');
+    expect(ig).toMatchSnapshot();
+  });
+
+  test('Standard mode follows the models, scales on cpu', () => {
+    const chart = newChart('ml');
+    const standard = ServingPlatform.kserveStandard();
+    const a = model(chart, 'a', { platform: standard, scaling: Scaling.fixed(2) });
+    const b = model(chart, 'b', { platform: standard, scaling: Scaling.fixed(2) });
+    const graph = new InferenceGraph(chart, 'g', {
+      root: GraphNode.splitter([GraphStep.model(a, { weight: 50 }), GraphStep.model(b, { weight: 50 })]),
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3, metric: ScalingMetric.CPU, target: 75 }),
+      visibility: Visibility.EXTERNAL,
+    });
+    const ig = docOf(synth(chart), 'InferenceGraph');
+    expect(graph.mode).toBe(GraphDeploymentMode.STANDARD);
+    expect(ig.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard' });
+    expect(ig.metadata.labels['networking.kserve.io/visibility']).toBeUndefined();
+    expect(ig.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleMetric: 'cpu', scaleTarget: 75 });
+  });
+
+  test('a model in another namespace is called by URL when the step says so', () => {
+    const app = Testing.app();
+    const shared = new Chart(app, 'shared', { namespace: 'shared-models' });
+    const team = new Chart(app, 'team', { namespace: 'team-a' });
+    const embedder = model(shared, 'embedder', { protocol: InferenceProtocol.V2 });
+    const local = model(team, 'ranker');
+    new InferenceGraph(team, 'search', {
+      root: GraphNode.sequence([
+        GraphStep.model(embedder, { crossNamespace: true }),
+        GraphStep.model(local, { data: StepData.RESPONSE, crossNamespace: true }),
+      ]),
+    });
+    const ig = docOf(synth(team), 'InferenceGraph');
+    expect(ig.spec.nodes.root.steps).toEqual([
+      { serviceUrl: 'http://embedder.shared-models.svc.cluster.local/v2/models/embedder/infer' },
+      { serviceName: 'ranker', data: '$response' },
+    ]);
+  });
+
+  test('a node reached twice is emitted once', () => {
+    const chart = newChart();
+    const a = model(chart, 'a');
+    const shared = GraphNode.sequence([GraphStep.model(a)], { name: 'shared' });
+    new InferenceGraph(chart, 'g', {
+      root: GraphNode.switch([
+        GraphStep.node(shared, { condition: 'x' }),
+        GraphStep.node(shared, { condition: 'y' }),
+      ]),
+      mode: GraphDeploymentMode.STANDARD,
+    });
+    const ig = docOf(synth(chart), 'InferenceGraph');
+    expect(Object.keys(ig.spec.nodes)).toEqual(['root', 'shared']);
+    expect(ig.metadata.namespace).toBeUndefined();
+  });
+});
+
+describe('InferenceGraph bad input', () => {
+  const two = (chart: Chart) => [model(chart, 'a'), model(chart, 'b')];
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['weights not summing to 100', () => {
+      const chart = newChart('ml');
+      const [a, b] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.splitter([GraphStep.model(a, { weight: 90 }), GraphStep.model(b, { weight: 20 })]) });
+    }, /^test\/g: nodes.root.steps weights \[90,20\] add up to 110; make the weights of a Splitter add up to 100$/],
+    ['splitter step without weight', () => {
+      const chart = newChart('ml');
+      const [a, b] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.splitter([GraphStep.model(a, { weight: 100 }), GraphStep.model(b)]) });
+    }, /^test\/g: nodes.root.steps\[1\].weight undefined is missing in a Splitter node; give every step of a Splitter a weight/],
+    ['fractional weight', () => {
+      const chart = newChart('ml');
+      const [a, b] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.splitter([GraphStep.model(a, { weight: 50.5 }), GraphStep.model(b, { weight: 49.5 })]) });
+    }, /^test\/g: nodes.root.steps\[0\].weight 50.5 is not allowed; use a whole number from 0 to 100$/],
+    ['weight outside a Splitter', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a, { weight: 100 })]) });
+    }, /^test\/g: nodes.root.steps\[0\].weight 100 has no effect in a Sequence node; use weights in a Splitter node only$/],
+    ['switch step without condition', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.switch([GraphStep.model(a)]) });
+    }, /^test\/g: nodes.root.steps\[0\].condition undefined is missing in a Switch node/],
+    ['condition in an ensemble', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.ensemble([GraphStep.model(a, { condition: 'x' })]) });
+    }, /^test\/g: nodes.root.steps\[0\].condition "x" has no effect in a Ensemble node/],
+    ['graph without a root', () => new InferenceGraph(newChart(), 'g', {} as any),
+      /^test\/g: root undefined is missing; give the graph its root node: GraphNode.sequence\(...\), splitter\(...\), ensemble\(...\) or switch\(...\)$/],
+    ['root with another name', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)], { name: 'start' }) });
+    }, /^test\/g: root.name "start" is not "root"; KServe enters every graph at the node named "root"/],
+    ['model in another namespace without saying so', () => {
+      const app = Testing.app();
+      const other = new Chart(app, 'other', { namespace: 'other' });
+      const chart = new Chart(app, 'test', { namespace: 'ml' });
+      const a = model(other, 'a');
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)]) });
+    }, /^test\/g: nodes.root.steps\[0\] "other\/a" is in namespace "other", not the graph's "ml"; put the model in the graph's namespace, or say so with GraphStep.model\(model, \{ crossNamespace: true \}\)/],
+    ['cross-namespace model without a namespace', () => {
+      const app = Testing.app();
+      const other = new Chart(app, 'other');
+      const chart = new Chart(app, 'test', { namespace: 'ml' });
+      const a = model(other, 'a');
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a, { crossNamespace: true })]) });
+    }, /^test\/g: nodes.root.steps\[0\] "other\/a" has no namespace, so its URL from another namespace is unknown; set the model's namespace$/],
+    ['two nodes with one name', () => {
+      const chart = newChart('ml');
+      const [a, b] = two(chart);
+      const n1 = GraphNode.sequence([GraphStep.model(a)], { name: 'n' });
+      const n2 = GraphNode.sequence([GraphStep.model(b)], { name: 'n' });
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.node(n1), GraphStep.node(n2)]) });
+    }, /^test\/g: nodes.root.steps\[1\] "n" names a second, different node with a name already used in the graph/],
+    ['duplicate step names', () => {
+      const chart = newChart('ml');
+      const [a, b] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.ensemble([GraphStep.model(a, { name: 'm' }), GraphStep.model(b, { name: 'm' })]) });
+    }, /^test\/g: nodes.root.steps\[1\].name "m" is also the name of step 0; give each step of a node its own name$/],
+    ['empty node', () => GraphNode.sequence([]), /^GraphNode.sequence: steps \[\] is empty; give the node at least one step$/],
+    ['bad node name', () => GraphNode.sequence([GraphStep.url('http://x/y')], { name: 'a b' }), /^GraphNode.sequence: name "a b" is not a valid node name/],
+    ['bad step data', () => StepData.of('$body'), /^StepData.of: expression "\$body" is not a request or response reference; use \$request, \$response or \$response.<field>$/],
+    ['bad url', () => GraphStep.url('ftp://x'), /^GraphStep.url: url "ftp:\/\/x" is not an http\(s\) URL/],
+    ['not a model', () => GraphStep.model(undefined as any), /^GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
+    ['cpu metric in Knative mode', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)]), scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) });
+    }, /^test\/g: scaling.metric "cpu" cannot scale a Knative-mode graph router; use concurrency or rps$/],
+    ['scale to zero in Standard mode', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', {
+        root: GraphNode.sequence([GraphStep.model(a)]), mode: GraphDeploymentMode.STANDARD, scaling: Scaling.scaleToZero({ maxReplicas: 3 }),
+      });
+    }, /^test\/g: scaling.minReplicas 0 cannot scale a Standard-mode graph router to zero/],
+    ['fractional timeout', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)]), routerTimeouts: { serviceClient: Duration.millis(1500) } });
+    }, /^test\/g: routerTimeouts.serviceClient "1.5s" is out of range; use whole seconds from 1 second to 1 day$/],
+    ['name too long for Knative', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { name: 'g'.repeat(58), root: GraphNode.sequence([GraphStep.model(a)]) });
+    }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters$/],
+  ];
+  test.each(cases)('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});

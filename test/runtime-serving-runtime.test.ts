@@ -1,0 +1,175 @@
+import { Chart, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  ClusterServingRuntime, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
+} from '../src';
+import { docOf, newChart, synth } from './util';
+
+const SKLEARN_IMAGE = 'registry.example.com/kserve/sklearnserver:v0.15.2';
+
+function sklearnRuntime(chart: Chart, id: string, priority: number = 2, extra: Partial<ConstructorParameters<typeof ServingRuntime>[2]> = {}) {
+  return new ServingRuntime(chart, id, {
+    supportedFormats: [{ format: ModelFormat.SKLEARN.withVersion('1'), autoSelect: true, priority }],
+    protocols: [InferenceProtocol.V1, InferenceProtocol.V2],
+    container: { image: SKLEARN_IMAGE, args: ['--model_name={{.Name}}', '--model_dir=/mnt/models', '--http_port=8080'] },
+    ...extra,
+  });
+}
+
+describe('ServingRuntime', () => {
+  test('pinned namespaced runtime referenced by object', () => {
+    const chart = newChart('ml');
+    const runtime = sklearnRuntime(chart, 'sklearn-1-5', 2, {
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      labels: { team: 'ml' },
+    });
+    new ServedModel(chart, 'churn', {
+      format: ModelFormat.SKLEARN.withVersion('1'),
+      storage: ModelStorage.s3('models', 'churn'),
+      servingRuntime: runtime,
+    });
+    const docs = synth(chart);
+    expect(docs.map((d) => d.kind)).toEqual(['ServingRuntime', 'InferenceService']);
+    const sr = docOf(docs, 'ServingRuntime');
+    expect(sr.apiVersion).toBe('serving.kserve.io/v1alpha1');
+    expect(sr.metadata).toMatchObject({ name: 'sklearn-1-5', namespace: 'ml', labels: { 'team': 'ml', 'app.kubernetes.io/component': 'serving-runtime' } });
+    expect(sr.spec).toMatchObject({
+      supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true, priority: 2 }],
+      protocolVersions: ['v1', 'v2'],
+      annotations: { 'prometheus.io/scrape': 'true' },
+      nodeSelector: { pool: 'cpu' },
+    });
+    expect(sr.spec.containers).toEqual([expect.objectContaining({
+      name: 'kserve-container',
+      image: SKLEARN_IMAGE,
+      args: ['--model_name={{.Name}}', '--model_dir=/mnt/models', '--http_port=8080'],
+      ports: [{ containerPort: 8080, protocol: 'TCP' }],
+      resources: { limits: { memory: '2Gi' }, requests: { cpu: '1', memory: '2Gi' } },
+    })]);
+    const isvc = docOf(docs, 'InferenceService');
+    expect(isvc.spec.predictor.model).toMatchObject({ runtime: 'sklearn-1-5', modelFormat: { name: 'sklearn', version: '1' }, protocolVersion: 'v2' });
+    expect(docs).toMatchSnapshot();
+  });
+
+  test('cluster runtime: usable from any namespace; protocol defaults to one it speaks', () => {
+    const app = Testing.app();
+    const platformChart = new Chart(app, 'platform');
+    const triton = new ClusterServingRuntime(platformChart, 'triton-24-08', {
+      supportedFormats: [{ format: ModelFormat.ONNX }, { format: ModelFormat.TENSORRT }, { format: ModelFormat.of('my-format', '2'), autoSelect: true, priority: 1 }],
+      protocols: [InferenceProtocol.GRPC_V2],
+      container: {
+        image: 'nvcr.io/nvidia/tritonserver@sha256:' + 'a'.repeat(64),
+        resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
+        port: 9000,
+        env: { OMP_NUM_THREADS: '1' },
+      },
+      multiModel: false,
+    });
+    const team = new Chart(app, 'team', { namespace: 'team-a' });
+    new ServedModel(team, 'detector', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'det'), servingRuntime: triton });
+    const csr = docOf(synth(platformChart), 'ClusterServingRuntime');
+    expect(csr.metadata.namespace).toBeUndefined();
+    expect(csr.spec).toMatchObject({
+      supportedModelFormats: [{ name: 'onnx' }, { name: 'tensorrt' }, { name: 'my-format', version: '2', autoSelect: true, priority: 1 }],
+      protocolVersions: ['grpc-v2'],
+      multiModel: false,
+    });
+    expect(csr.spec.containers[0]).toMatchObject({ ports: [{ containerPort: 9000, protocol: 'TCP' }], env: [{ name: 'OMP_NUM_THREADS', value: '1' }] });
+    const isvc = docOf(synth(team), 'InferenceService');
+    expect(isvc.spec.predictor.model).toMatchObject({ runtime: 'triton-24-08', protocolVersion: 'grpc-v2' });
+  });
+
+  test('different priorities, scopes, namespaces or protocols do not clash', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'a' });
+    const b = new Chart(app, 'b', { namespace: 'b' });
+    sklearnRuntime(a, 'r1', 1);
+    sklearnRuntime(a, 'r2', 2);
+    sklearnRuntime(b, 'r3', 1); // another namespace
+    sklearnRuntime(a, 'r4', 1, { disabled: true });
+    sklearnRuntime(a, 'r5', 1, { protocols: [InferenceProtocol.GRPC_V2] });
+    sklearnRuntime(a, 'r6', 1, { supportedFormats: [{ format: ModelFormat.SKLEARN.withVersion('2'), autoSelect: true, priority: 1 }] });
+    sklearnRuntime(a, 'r7', 1, { supportedFormats: [{ format: ModelFormat.SKLEARN.withVersion('1') }] });
+    new ClusterServingRuntime(a, 'c1', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN.withVersion('1'), autoSelect: true, priority: 1 }],
+      container: { image: SKLEARN_IMAGE },
+    });
+    expect(synth(a).map((d) => d.metadata.name)).toEqual(['r1', 'r2', 'r4', 'r5', 'r6', 'r7', 'c1']);
+  });
+});
+
+describe('ServingRuntime bad input', () => {
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['duplicate priority in one namespace', () => {
+      const chart = newChart('ml');
+      sklearnRuntime(chart, 'first', 2);
+      sklearnRuntime(chart, 'second', 2);
+    }, /^test\/second: supportedFormats\[0\].priority 2 clashes with ServingRuntime in namespace "ml" "first" \(test\/first\), which auto-selects "sklearn@1" at the same priority; give each auto-selectable runtime of a format a different priority, or set autoSelect: false on one$/],
+    ['duplicate priority across cluster runtimes in different charts', () => {
+      const app = Testing.app();
+      const props = { supportedFormats: [{ format: ModelFormat.ONNX, autoSelect: true, priority: 3 }], container: { image: 'triton:24.08' } };
+      new ClusterServingRuntime(new Chart(app, 'one'), 'x', props);
+      new ClusterServingRuntime(new Chart(app, 'two'), 'y', props);
+    }, /^two\/y: supportedFormats\[0\].priority 3 clashes with ClusterServingRuntime "x" \(one\/x\), which auto-selects "onnx" at the same priority/],
+    ['priority without autoSelect', () => new ServingRuntime(newChart(), 'r', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN, priority: 1 }], container: { image: SKLEARN_IMAGE },
+    }), /^test\/r: supportedFormats\[0\].priority 1 has no effect without autoSelect \(KServe ignores it\); set autoSelect: true, or drop priority$/],
+    ['priority zero', () => new ServingRuntime(newChart(), 'r', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN, autoSelect: true, priority: 0 }], container: { image: SKLEARN_IMAGE },
+    }), /^test\/r: supportedFormats\[0\].priority 0 is not allowed; use a whole number from 1 to 2147483647$/],
+    ['two priorities for one format name', () => new ServingRuntime(newChart(), 'r', {
+      supportedFormats: [
+        { format: ModelFormat.SKLEARN.withVersion('1'), autoSelect: true, priority: 1 },
+        { format: ModelFormat.SKLEARN.withVersion('2'), autoSelect: true, priority: 2 },
+      ],
+      container: { image: SKLEARN_IMAGE },
+    }), /^test\/r: supportedFormats\[1\].priority 2 differs from the priority 1 given to another version of "sklearn"/],
+    ['no formats', () => new ServingRuntime(newChart(), 'r', { supportedFormats: [], container: { image: SKLEARN_IMAGE } }),
+      /^test\/r: supportedFormats \[\] is empty; list at least one format the runtime serves$/],
+    ['unpinned image', () => new ServingRuntime(newChart(), 'r', { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'kserve/sklearnserver' } }),
+      /^test\/r: container.image "kserve\/sklearnserver" has no tag; pin the server with a version tag \(image:1.2.3\) or a digest \(image@sha256:...\)$/],
+    ['latest tag', () => new ServingRuntime(newChart(), 'r', { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'kserve/sklearnserver:latest' } }),
+      /^test\/r: container.image "kserve\/sklearnserver:latest" uses the moving "latest" tag/],
+    ['unsupported format for the chosen runtime', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', { format: ModelFormat.XGBOOST, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+    }, /^test\/m: format "xgboost" is not supported by ServingRuntime "sk"; use one of sklearn@1, or another runtime$/],
+    ['unsupported format version', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN.withVersion('2'), storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+    }, /^test\/m: format "sklearn@2" is not supported by ServingRuntime "sk"/],
+    ['protocol the runtime does not speak', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+    }, /^test\/m: protocol "grpc-v2" is not spoken by ServingRuntime "sk"; use one of v1, v2$/],
+    ['runtime in another namespace', () => {
+      const app = Testing.app();
+      const runtime = sklearnRuntime(new Chart(app, 'rt', { namespace: 'runtimes' }), 'sk');
+      new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+    }, /^test\/m: servingRuntime "sk" is in namespace "runtimes", not the model's "ml"; create the ServingRuntime in the model's namespace, or use a ClusterServingRuntime$/],
+    ['disabled runtime', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk', 2, { disabled: true });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+    }, /^test\/m: servingRuntime "sk" is disabled \(ServingRuntime "sk"\); enable the runtime, or choose another$/],
+    ['runtime and servingRuntime', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, runtime: 'other' });
+    }, /^test\/m: runtime "other" is set as well as servingRuntime; name the runtime once/],
+    ['servingRuntime on a non-KServe platform', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', {
+        format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, platform: ServingPlatform.kubernetesDeployment(),
+      });
+    }, /^test\/m: servingRuntime "sk" only applies to KServe, not the "kubernetes-deployment" platform/],
+  ];
+  test.each(cases)('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
