@@ -181,8 +181,13 @@ export class Accelerator {
     checkInteger(scope, 'count', count, 1, 16);
     checkVersions(scope, options);
     return new Accelerator({
-      kind: 'gpu', factory: scope, count, product: options.product,
-      minMemoryMib: memoryMib(scope, options.minMemory), minDriverMajor: options.minDriverMajor, minCudaMajor: options.minCudaMajor,
+      kind: 'gpu',
+      factory: scope,
+      count,
+      product: options.product,
+      minMemoryMib: memoryMib(scope, options.minMemory),
+      minDriverMajor: options.minDriverMajor,
+      minCudaMajor: options.minCudaMajor,
     });
   }
 
@@ -206,7 +211,11 @@ export class Accelerator {
         'pin the product, or use MigStrategy.MIXED (nvidia.com/mig-<profile>)');
     }
     return new Accelerator({
-      kind: 'mig', factory: scope, count, product, mig: { profile, strategy: strategy === MigStrategy.SINGLE ? 'single' : 'mixed' },
+      kind: 'mig',
+      factory: scope,
+      count,
+      product,
+      mig: { profile, strategy: strategy === MigStrategy.SINGLE ? 'single' : 'mixed' },
       minMemoryMib: memoryMib(scope, options.minMemory),
     });
   }
@@ -226,8 +235,14 @@ export class Accelerator {
     }
     checkVersions(scope, options);
     return new Accelerator({
-      kind: 'shared', factory: scope, count: 1, product: options.product, renameShared: options.renameByDefault ?? true,
-      minMemoryMib: memoryMib(scope, options.minMemory), minDriverMajor: options.minDriverMajor, minCudaMajor: options.minCudaMajor,
+      kind: 'shared',
+      factory: scope,
+      count: 1,
+      product: options.product,
+      renameShared: options.renameByDefault ?? true,
+      minMemoryMib: memoryMib(scope, options.minMemory),
+      minDriverMajor: options.minDriverMajor,
+      minCudaMajor: options.minCudaMajor,
     });
   }
 
@@ -248,7 +263,9 @@ export class Accelerator {
     checkLabels(scope, 'nodeSelector', options.nodeSelector);
     if (options.taintKey !== undefined) checkQualifiedKey(scope, 'taintKey', options.taintKey);
     return new Accelerator({
-      kind: 'custom', factory: scope, count,
+      kind: 'custom',
+      factory: scope,
+      count,
       custom: { resourceName, nodeSelector: { ...(options.nodeSelector ?? {}) }, taintKey: options.taintKey },
     });
   }

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import type { ResolvedAccelerator } from './placement';
 import { ErrorScope, fail } from '../internal/errors';
 import { Probe } from '../internal/k8s';
-import type { ResolvedAccelerator } from './placement';
 
 /**
  * How long a new replica may take to become ready. GPU models need far more
@@ -49,7 +49,9 @@ export interface ResolvedStartup {
 }
 
 /** Resolves `startup` props, applying the GPU defaults when the model has a GPU. */
-export function resolveStartup(scope: ErrorScope, startup: ModelStartup | undefined, accelerator: ResolvedAccelerator | undefined, port: number): ResolvedStartup {
+export function resolveStartup(
+  scope: ErrorScope, startup: ModelStartup | undefined, accelerator: ResolvedAccelerator | undefined, port: number,
+): ResolvedStartup {
   const gpu = accelerator?.isGpu ?? false;
   let timeoutSeconds: number | undefined;
   if (startup?.timeout !== undefined) {
