@@ -342,3 +342,55 @@ describe('GpuProduct', () => {
     expect(() => GpuProduct.of('NVIDIA L4')).toThrow('GpuProduct.of: name "NVIDIA L4" is not a valid node label value');
   });
 });
+
+describe('every accelerator x pool x platform synthesizes schema-valid documents with the same placement', () => {
+  const accelerators: Array<[string, () => Accelerator]> = [
+    ['gpu', () => Accelerator.nvidiaGpu({ product: GpuProduct.A100_SXM4_80GB })],
+    ['gpu-memory', () => Accelerator.nvidiaGpu({ minMemory: Size.gibibytes(20) })],
+    ['mig', () => Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { product: GpuProduct.A100_SXM4_80GB })],
+    ['shared', () => Accelerator.sharedNvidiaGpu()],
+    ['amd', () => Accelerator.amdGpu()],
+  ];
+  const pools: Array<[string, () => GpuNodePool | undefined]> = [
+    ['none', () => undefined],
+    ['gke', () => GpuNodePool.gke('nvidia-a100-80gb')],
+    ['karpenter', () => GpuNodePool.eksKarpenter('gpu')],
+    ['aks', () => GpuNodePool.aks('gpu', { runtimeClassName: 'nvidia' })],
+  ];
+  const platforms: Array<[string, () => ServingPlatform]> = [
+    ['kserve', () => ServingPlatform.kserve()],
+    ['kserve-standard', () => ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE })],
+    ['knative-service', () => ServingPlatform.knativeService()],
+    ['kubernetes-deployment', () => ServingPlatform.kubernetesDeployment()],
+  ];
+  // Karpenter only provisions whole nvidia.com/gpu (tested above as an error).
+  const cases = accelerators.flatMap(([a, acc]) => pools.flatMap(([p, pool]) => platforms.map(([f, platform]) => [a, p, f, acc, pool, platform] as const)))
+    .filter(([a, p]) => !(p === 'karpenter' && (a === 'mig' || a === 'shared')));
+
+  test.each(cases)('%s on %s pool, %s', (_a, _p, _f, acc, pool, platform) => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'm', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('s3://models/m'),
+      accelerator: acc(),
+      nodePool: pool(),
+      scaling: Scaling.fixed(1),
+      platform: platform(),
+    });
+    const docs = synth(chart);
+    const spec = (model as any)._spec();
+    const podSpec = findPodSpec(docs[0]);
+    expect(podSpec.nodeSelector ?? {}).toEqual(spec.placement.nodeSelector);
+    expect(podSpec.tolerations ?? []).toEqual(spec.placement.tolerations);
+    expect(podSpec.runtimeClassName).toBe(spec.placement.runtimeClassName);
+    const terms = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchExpressions ?? [];
+    expect(terms).toEqual(spec.placement.requiredNodeAffinity);
+    expect(JSON.stringify(docs[0])).toContain(`"${spec.accelerator.resourceName}":1`);
+  });
+});
+
+/** The object that holds the pod-level fields: KServe's predictor, a Knative/Deployment template spec. */
+function findPodSpec(doc: any): any {
+  if (doc.kind === 'InferenceService') return doc.spec.predictor;
+  return doc.spec.template.spec;
+}
