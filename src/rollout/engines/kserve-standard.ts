@@ -1,0 +1,43 @@
+import { EngineContext, IRolloutEngine, matchers, RolloutEngine, ROLLBACK_ANNOTATION } from './engine';
+import { addAlertRules, manualRollbackNote } from './kserve-knative';
+import { fail } from '../../internal/errors';
+import { checkDns1035 } from '../../internal/names';
+import { goDuration } from '../analysis';
+
+/**
+ * KServe in Standard mode (v0.20): the candidate is a `spec.canary[]` entry
+ * `{ predictor: { name, ... }, trafficPercent }`, which KServe runs as the
+ * Deployment and Service `{isvc}-{canary}-predictor` and weights in the
+ * HTTPRoute. KServe's rules: each entry named and unique, the percentages sum
+ * to at most 100, and no autoscaling of its own (it inherits the stable
+ * predictor's). Metrics: OpenTelemetry HTTP server metrics of the candidate pods.
+ */
+export class KServeStandardEngine implements IRolloutEngine {
+  public readonly engine = RolloutEngine.KSERVE_CANARY;
+  public readonly rollsBack = false;
+  public readonly rendersCandidate = false;
+  public readonly manualSteps = true;
+
+  public validate(ctx: EngineContext): void {
+    const r = ctx.rollout;
+    // KServe names the candidate's Deployment and Service `{isvc}-{canary}-predictor` (a 63-character DNS label).
+    checkDns1035(ctx.scope, 'name', r.name, 63 - ctx.model.name.length - '-'.length - '-predictor'.length);
+    if (r.trafficPercent < 0 || r.trafficPercent > 100) {
+      fail(ctx.scope, 'trafficPercent', r.trafficPercent, 'is outside 0..100', 'KServe requires the canary percentages to sum to at most 100');
+    }
+  }
+
+  public build(ctx: EngineContext): void {
+    const a = ctx.rollout.analysis;
+    ctx.model.apiObject.metadata.addAnnotation(ROLLBACK_ANNOTATION, manualRollbackNote(ctx, a));
+    if (!a) return;
+    const w = goDuration(a.intervalSeconds);
+    const sel = matchers([['namespace', '=', ctx.model.namespace], ['pod', '=~', `${ctx.model.name}-${ctx.rollout.name}-predictor-.*`]]);
+    const count = 'http_server_request_duration_seconds_count';
+    addAlertRules(ctx, {
+      latencyMs: `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{${sel}}[${w}]))) * 1000`,
+      successRate: `100 * sum(rate(${count}{${sel},http_response_status_code!~"5.."}[${w}])) / sum(rate(${count}{${sel}}[${w}]))`,
+      target: `canary ${ctx.model.name}-${ctx.rollout.name}-predictor`,
+    });
+  }
+}

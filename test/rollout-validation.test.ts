@@ -1,0 +1,125 @@
+import { Duration } from 'cdk8s';
+import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
+import { newChart } from './util';
+
+const PROM = 'http://prometheus.monitoring:9090';
+
+function setup(platform?: ServingPlatform) {
+  const chart = newChart('ml');
+  const model = new ServedModel(chart, 'fraud-detector', {
+    format: ModelFormat.XGBOOST,
+    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
+    scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),
+    platform,
+  });
+  return { chart, model };
+}
+
+const v8 = { storage: ModelStorage.fromUri('s3://models/fraud/v8') };
+
+describe('CanaryRollout bad input', () => {
+  test.each([
+    [[], 'test/r: steps [] is empty; give at least one traffic percent, e.g. [5, 25, 50]'],
+    [[5, 5], 'test/r: steps[1] 5 is not above the step before (5); make the steps strictly increasing'],
+    [[25, 5], 'test/r: steps[1] 5 is not above the step before (25); make the steps strictly increasing'],
+    [[0, 50], 'test/r: steps[0] 0 is outside 1..99; use whole percentages from 1 to 99 (100 follows the last step)'],
+    [[5, 100], 'test/r: steps[1] 100 is outside 1..99; use whole percentages from 1 to 99 (100 follows the last step)'],
+    [[5.5], 'test/r: steps[0] 5.5 is outside 1..99; use whole percentages from 1 to 99 (100 follows the last step)'],
+  ])('steps %j', (steps, message) => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: v8, steps: steps as number[] })).toThrow(message);
+  });
+
+  test('a candidate identical to the stable model', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: { storage: ModelStorage.fromUri('s3://models/fraud/v7') }, steps: [5] }))
+      .toThrow('test/r: candidate ["storage"] resolves to the same model as the stable one; '
+        + 'change storage, format, container, runtimeVersion or another prop, or drop candidate for the steady state');
+    const other = setup();
+    expect(() => new CanaryRollout(other.chart, 'r', { model: other.model, candidate: {}, steps: [5] }))
+      .toThrow('test/r: candidate [] resolves to the same model as the stable one');
+  });
+
+  test('a bad candidate is reported on the rollout', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: { env: { '1BAD': 'x' } }, steps: [5] }))
+      .toThrow('test/r: env name "1BAD" is not a valid environment variable name');
+  });
+
+  test('automatic rollback required on KServe', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', {
+      model, candidate: v8, steps: [5], requireAutomaticRollback: true, analysis: RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99 }),
+    })).toThrow('test/r: requireAutomaticRollback true cannot be met: no engine rolls back automatically on KServe; '
+      + 'use ServingPlatform.knativeService() (Flagger) or ServingPlatform.kubernetesDeployment() (Argo Rollouts), or accept alert-driven manual rollback');
+    const std = setup(ServingPlatform.kserveStandard({}));
+    expect(() => new CanaryRollout(std.chart, 'r', { model: std.model, candidate: v8, steps: [5], requireAutomaticRollback: true }))
+      .toThrow('no engine rolls back automatically on KServe Standard mode');
+  });
+
+  test('the analysis must fit in a step', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', {
+      model,
+      candidate: v8,
+      steps: [5],
+      stepInterval: Duration.minutes(1),
+      analysis: RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99, interval: Duration.minutes(2) }),
+    })).toThrow('test/r: analysis.interval "120s" is longer than stepInterval (60s); check at least once per step: use an interval <= stepInterval');
+  });
+
+  test('stepInterval out of range', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: v8, steps: [5], stepInterval: Duration.seconds(5) }))
+      .toThrow('test/r: stepInterval "5s" is out of range; use whole seconds from 10 seconds to 24 hours');
+  });
+
+  test('currentStep beyond the schedule', () => {
+    const { chart, model } = setup();
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: v8, steps: [5, 50], currentStep: 3 }))
+      .toThrow('test/r: currentStep 3 is not allowed; use a whole number from 0 to 2');
+  });
+
+  test('two rollouts on one model', () => {
+    const { chart, model } = setup();
+    new CanaryRollout(chart, 'a', { model, candidate: v8, steps: [5] });
+    expect(() => new CanaryRollout(chart, 'b', { model, candidate: v8, steps: [5] }))
+      .toThrow('test/b: model "test/fraud-detector" already has the canary rollout "a"; roll out one candidate at a time per model');
+  });
+
+  test('promoteStep out of range', () => {
+    const { chart, model } = setup();
+    const r = new CanaryRollout(chart, 'r', { model, candidate: v8, steps: [5] });
+    expect(() => r.promoteStep(2)).toThrow('test/r: promoteStep index 2 is not allowed; use a whole number from 0 to 1');
+  });
+});
+
+describe('RolloutAnalysis and MetricCheck bad input', () => {
+  test.each([
+    [{ address: 'prometheus:9090', minSuccessRate: 99 },
+      'RolloutAnalysis.prometheus: address "prometheus:9090" is not an http(s) URL; use the Prometheus base URL, e.g. http://prometheus.monitoring:9090'],
+    [{ address: PROM, minSuccessRate: 0 }, 'RolloutAnalysis.prometheus: minSuccessRate 0 is out of range; use a percentage above 0 and at most 100, e.g. 99 or 99.9'],
+    [{ address: PROM, minSuccessRate: 101 }, 'RolloutAnalysis.prometheus: minSuccessRate 101 is out of range'],
+    [{ address: PROM, maxLatencyP99: Duration.millis(0) }, 'RolloutAnalysis.prometheus: maxLatencyP99 "0ms" is out of range; use whole milliseconds from 1 ms to 10 minutes'],
+    [{ address: PROM, maxLatencyP99: Duration.minutes(11) }, 'RolloutAnalysis.prometheus: maxLatencyP99 "660000ms" is out of range'],
+    [{ address: PROM }, 'RolloutAnalysis.prometheus: options "no checks" checks nothing; set maxLatencyP99, minSuccessRate or checks'],
+    [{ address: PROM, minSuccessRate: 99, failureThreshold: 0 }, 'RolloutAnalysis.prometheus: failureThreshold 0 is not allowed; use a whole number from 1 to 100'],
+    [{ address: PROM, minSuccessRate: 99, interval: Duration.seconds(5) }, 'RolloutAnalysis.prometheus: interval "5s" is out of range; use whole seconds from 10 seconds to 1 hour'],
+    [{ address: PROM, minSuccessRate: 99, latencyQuery: 'x' }, 'RolloutAnalysis.prometheus: latencyQuery "x" has no threshold; set maxLatencyP99 too'],
+    [{ address: PROM, checks: [MetricCheck.max('a', 'q', 1), MetricCheck.min('a', 'q', 0)] }, 'RolloutAnalysis.prometheus: checks "a" is used twice; give every check a unique name'],
+  ])('analysis %#', (options, message) => {
+    expect(() => RolloutAnalysis.prometheus(options as any)).toThrow(message);
+  });
+
+  test('metric checks', () => {
+    expect(() => MetricCheck.max('Drift', 'q', 1)).toThrow('MetricCheck.max: name "Drift" is not a valid DNS-1123 label');
+    expect(() => MetricCheck.max('request-duration', 'q', 1))
+      .toThrow('MetricCheck.max: name "request-duration" is reserved for the built-in latency and success-rate checks; choose another name, or use maxLatencyP99 / minSuccessRate');
+    expect(() => MetricCheck.min('drift', ' ', 1)).toThrow('MetricCheck.min: query " " is not a valid value; use a non-empty string without surrounding whitespace');
+    expect(() => MetricCheck.max('drift', 'q', Number.NaN)).toThrow('MetricCheck.max: threshold NaN is not a finite number; use a finite number');
+    expect(() => MetricCheck.max('drift', 'q', undefined as any)).toThrow('MetricCheck.max: threshold undefined is missing; use a finite number');
+    expect(() => MetricCheck.between('drift', 'q', 2, 1)).toThrow('MetricCheck.between: min 2 is above max (1); use min <= max');
+    const c = MetricCheck.between('drift', 'q', 0, 1);
+    expect([c.name, c.query]).toEqual(['drift', 'q']);
+  });
+});
