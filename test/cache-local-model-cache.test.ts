@@ -100,6 +100,24 @@ describe('LocalModelCache', () => {
   });
 });
 
+test('a model under the cached prefix, on the second node group', () => {
+  const chart = newChart('ml');
+  const cache = new LocalModelCache(chart, 'models', {
+    storage: ModelStorage.s3('models', 'llm'),
+    modelSize: Size.gibibytes(40),
+    nodeGroups: [group(chart, 'a100'), group(chart, 'h100')],
+  });
+  new ServedModel(chart, 'm', {
+    format: ModelFormat.SKLEARN,
+    storage: ModelStorage.s3('models', 'llm/mistral'),
+    modelCache: cache,
+    annotations: { 'serving.kserve.io/nodegroup': 'h100' },
+  });
+  const docs = synth(chart);
+  expect(docOf(docs, 'LocalModelCache').spec.nodeGroups).toEqual(['a100', 'h100']);
+  expect(docOf(docs, 'InferenceService').metadata.annotations['serving.kserve.io/nodegroup']).toBe('h100');
+});
+
 describe('LocalModelCache bad input', () => {
   const cases: Array<[string, () => void, RegExp]> = [
     ['model storage differs from the cache', () => {
@@ -108,7 +126,19 @@ describe('LocalModelCache bad input', () => {
       new ServedModel(chart, 'm', {
         format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), accelerator: Accelerator.nvidiaGpu(), modelCache: cache,
       });
-    }, /^test\/m: storage "hf:\/\/meta-llama\/Llama-3.1-70B-Instruct" does not match the sourceModelUri "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" of LocalModelCache "c", so KServe would not use the cache; give the model the same storage as the cache$/],
+    }, /^test\/m: storage "hf:\/\/meta-llama\/Llama-3.1-70B-Instruct" is not the sourceModelUri "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" of LocalModelCache "c" \(or a path under it\), so KServe would not use the cache; give the model the same storage as the cache$/],
+    ['a sibling path is not under the cached prefix', () => {
+      const chart = newChart('ml');
+      const cache = new LocalModelCache(chart, 'c', { storage: ModelStorage.s3('models', 'llm'), modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'llm-v2'), modelCache: cache });
+    }, /^test\/m: storage "s3:\/\/models\/llm-v2" is not the sourceModelUri "s3:\/\/models\/llm"/],
+    ['node group annotation naming another group', () => {
+      const chart = newChart('ml');
+      const cache = new LocalModelCache(chart, 'c', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
+      new ServedModel(chart, 'm', {
+        format: ModelFormat.HUGGINGFACE, storage: LLAMA, accelerator: Accelerator.nvidiaGpu(), modelCache: cache, annotations: { 'serving.kserve.io/nodegroup': 'h100' },
+      });
+    }, /^test\/m: annotations\["serving.kserve.io\/nodegroup"\] "h100" is not a node group of LocalModelCache "c", so KServe would not use the cache; use one of gpu-nvme, or drop the annotation \(KServe then uses gpu-nvme\)$/],
     ['cache on a non-KServe platform', () => {
       const chart = newChart('ml');
       const cache = new LocalModelCache(chart, 'c', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
@@ -131,7 +161,13 @@ describe('LocalModelCache bad input', () => {
       const nodes = group(chart);
       new LocalModelCache(chart, 'a', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
       new LocalModelCache(chart, 'b', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
-    }, /^test\/b: storage "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" is already cached by LocalModelCache "a" \(test\/a\)/],
+    }, /^test\/b: storage "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" overlaps the URI "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" of LocalModelCache "a" \(test\/a\), so KServe's choice would depend on list order/],
+    ['a cache nested under another', () => {
+      const chart = newChart();
+      const nodes = group(chart);
+      new LocalModelCache(chart, 'a', { storage: ModelStorage.s3('models', 'llm'), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
+      new LocalModelCache(chart, 'b', { storage: ModelStorage.s3('models', 'llm/v2'), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
+    }, /^test\/b: storage "s3:\/\/models\/llm\/v2" overlaps the URI "s3:\/\/models\/llm" of LocalModelCache "a"/],
     ['no node groups', () => new LocalModelCache(newChart(), 'c', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [] }),
       /^test\/c: nodeGroups \[\] is empty; give at least one LocalModelNodeGroup$/],
     ['pvc storage', () => new LocalModelCache(newChart(), 'c', { storage: ModelStorage.pvc('models', 'x'), modelSize: Size.gibibytes(1), nodeGroups: [group(newChart())] }),

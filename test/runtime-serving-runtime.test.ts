@@ -161,6 +161,18 @@ describe('ServingRuntime bad input', () => {
       const runtime = sklearnRuntime(chart, 'sk');
       new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, runtime: 'other' });
     }, /^test\/m: runtime "other" is set as well as servingRuntime; name the runtime once/],
+    ['runtimeVersion over a pinned runtime', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, runtimeVersion: 'v0.16.0' });
+    }, /^test\/m: runtimeVersion "v0.16.0" would replace the image tag pinned by servingRuntime "sk"; pin the version in the runtime's container.image, or drop servingRuntime$/],
+    ['container over a pinned runtime', () => {
+      const chart = newChart('ml');
+      const runtime = sklearnRuntime(chart, 'sk');
+      new ServedModel(chart, 'm', {
+        format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, container: { image: 'kserve/sklearnserver:v0.16.0' },
+      });
+    }, /^test\/m: container.image "kserve\/sklearnserver:v0.16.0" would replace the server pinned by servingRuntime "sk"/],
     ['servingRuntime on a non-KServe platform', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');

@@ -144,7 +144,7 @@ export class LocalModelNodeGroup extends Construct {
 
 /** Props of a {@link LocalModelCache}. */
 export interface LocalModelCacheProps {
-  /** The model to cache; ServedModels whose storage has this exact URI use the cache. */
+  /** The model to cache; ServedModels whose storage is this URI (or a path under it) use the cache. */
   readonly storage: ModelStorage;
 
   /** The size of the model files on disk. */
@@ -196,10 +196,12 @@ export interface LocalModelCacheProps {
  * the local disks of the node groups ahead of time, so GPU replicas start
  * without pulling tens of gigabytes.
  *
- * KServe matches an InferenceService to a cache by its storage URI; the
- * InferenceService needs no field. Reference the cache from a ServedModel
- * (`modelCache`) to have the URI checked at synth and the cache applied
- * before the model.
+ * KServe matches an InferenceService to a cache by its storage URI (the
+ * cached URI or a path under it); the InferenceService needs no field. With
+ * several node groups KServe uses the first, unless the InferenceService's
+ * `serving.kserve.io/nodegroup` annotation names another. Reference the cache
+ * from a ServedModel (`modelCache`) to have the URI and that annotation
+ * checked at synth and the cache applied before the model.
  *
  * @example
  * const llamaCache = new LocalModelCache(chart, 'llama3-8b', {
@@ -301,12 +303,12 @@ function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): 
   return terms;
 }
 
-/** Two caches of one URI would download it twice and KServe could match either. */
+/** Two caches of one URI (or one under the other) would download it twice and KServe could match either. */
 function checkDuplicateUri(cache: LocalModelCache): void {
   const other = cache.node.root.node.findAll().find((c): c is LocalModelCache =>
-    c instanceof LocalModelCache && c !== cache && c.storage.uri === cache.storage.uri);
+    c instanceof LocalModelCache && c !== cache && (cacheCovers(c.storage.uri, cache.storage.uri) || cacheCovers(cache.storage.uri, c.storage.uri)));
   if (other) {
-    fail(cache, 'storage', cache.storage.uri, `is already cached by LocalModelCache "${other.cacheName}" (${other.node.path})`,
+    fail(cache, 'storage', cache.storage.uri, `overlaps the URI "${other.storage.uri}" of LocalModelCache "${other.cacheName}" (${other.node.path}), so KServe's choice would depend on list order`,
       'cache each model once and add node groups to that cache');
   }
 }
@@ -326,15 +328,33 @@ function checkGroupCapacity(cache: LocalModelCache): void {
   }
 }
 
+/** The InferenceService annotation that picks which of a cache's node groups the model uses. */
+export const NODE_GROUP_ANNOTATION = 'serving.kserve.io/nodegroup';
+
+/** KServe's rule: the model's URI is the cached URI or a path under it. */
+export function cacheCovers(cacheUri: string, storageUri: string): boolean {
+  const cached = cacheUri.replace(/\/+$/, '');
+  const uri = storageUri.replace(/\/+$/, '');
+  return uri === cached || uri.startsWith(`${cached}/`);
+}
+
 /**
- * @internal a ServedModel that names a cache must load exactly the cached
- * URI: KServe matches caches by URI, so any other storage silently bypasses it.
+ * @internal a ServedModel that names a cache must load the cached URI (or a
+ * path under it): KServe matches caches by URI, so any other storage silently
+ * bypasses the cache. A `serving.kserve.io/nodegroup` annotation must name
+ * one of the cache's node groups, else KServe ignores the cache too.
  */
-export function checkCacheUri(scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined): void {
+export function checkCacheUri(scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined, annotations: Record<string, string> | undefined): void {
   if (!(cache instanceof LocalModelCache)) fail(scope, 'modelCache', cache, 'is not a LocalModelCache', 'pass the LocalModelCache construct');
-  if (storageUri !== cache.storage.uri) {
-    fail(scope, 'storage', storageUri, `does not match the sourceModelUri "${cache.storage.uri}" of LocalModelCache "${cache.cacheName}", so KServe would not use the cache`,
+  if (storageUri === undefined || !cacheCovers(cache.storage.uri, storageUri)) {
+    fail(scope, 'storage', storageUri, `is not the sourceModelUri "${cache.storage.uri}" of LocalModelCache "${cache.cacheName}" (or a path under it), so KServe would not use the cache`,
       'give the model the same storage as the cache');
+  }
+  const group = annotations?.[NODE_GROUP_ANNOTATION];
+  const groups = cache.nodeGroups.map((g) => g.groupName);
+  if (group !== undefined && !groups.includes(group)) {
+    fail(scope, `annotations["${NODE_GROUP_ANNOTATION}"]`, group, `is not a node group of LocalModelCache "${cache.cacheName}", so KServe would not use the cache`,
+      `use one of ${groups.join(', ')}, or drop the annotation (KServe then uses ${groups[0]})`);
   }
 }
 

@@ -231,6 +231,15 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   if (props.servingRuntime !== undefined && props.runtime !== undefined) {
     fail(scope, 'runtime', props.runtime, 'is set as well as servingRuntime', 'name the runtime once: servingRuntime (by object) or runtime (by name)');
   }
+  // A pinned runtime is the point of servingRuntime: nothing on the model may swap its image.
+  if (props.servingRuntime !== undefined && props.runtimeVersion !== undefined) {
+    fail(scope, 'runtimeVersion', props.runtimeVersion, `would replace the image tag pinned by servingRuntime "${props.servingRuntime.runtimeName}"`,
+      'pin the version in the runtime\'s container.image, or drop servingRuntime');
+  }
+  if (props.servingRuntime !== undefined && props.container !== undefined) {
+    fail(scope, 'container.image', props.container.image, `would replace the server pinned by servingRuntime "${props.servingRuntime.runtimeName}"`,
+      'change the runtime\'s container, or drop servingRuntime');
+  }
   const builtInProtocol = format && format.supports(InferenceProtocol.V2) && format.name !== 'huggingface' && format.name !== 'tensorflow'
     ? InferenceProtocol.V2 : InferenceProtocol.V1;
   const protocol = props.protocol ?? (props.servingRuntime ? runtimeDefaultProtocol(props.servingRuntime, builtInProtocol) : builtInProtocol);
@@ -247,7 +256,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     fail(scope, 'container.env["STORAGE_URI"]', props.container.env.STORAGE_URI, 'conflicts with storage', 'set the model location once, with storage');
   }
 
-  if (props.modelCache !== undefined) checkCacheUri(scope, props.modelCache, storage?.uri);
+  if (props.modelCache !== undefined) checkCacheUri(scope, props.modelCache, storage?.uri, props.annotations);
 
   const scheduling = resolveScheduling(scope, props.accelerator?._request(), props.nodePool?._pool());
   const accelerator = scheduling.accelerator;
