@@ -344,7 +344,9 @@ export function cacheCovers(cacheUri: string, storageUri: string): boolean {
  * bypasses the cache. A `serving.kserve.io/nodegroup` annotation must name
  * one of the cache's node groups, else KServe ignores the cache too.
  */
-export function checkCacheUri(scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined, annotations: Record<string, string> | undefined): void {
+export function checkCacheUri(
+  scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined, annotations: Record<string, string> | undefined,
+): void {
   if (!(cache instanceof LocalModelCache)) fail(scope, 'modelCache', cache, 'is not a LocalModelCache', 'pass the LocalModelCache construct');
   if (storageUri === undefined || !cacheCovers(cache.storage.uri, storageUri)) {
     fail(scope, 'storage', storageUri, `is not the sourceModelUri "${cache.storage.uri}" of LocalModelCache "${cache.cacheName}" (or a path under it), so KServe would not use the cache`,
