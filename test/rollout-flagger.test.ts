@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel, ServingPlatform,
+  Accelerator, CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel, ServingPlatform,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -122,5 +122,18 @@ describe('CanaryRollout on a Knative Service (Flagger)', () => {
     expect(() => new CanaryRollout(chart, 'r', {
       model: fraud(chart), candidate: { runtimeVersion: '1.5.0' }, steps: [5], requireAutomaticRollback: true,
     })).toThrow('test/r: analysis undefined is missing but requireAutomaticRollback is set; give an analysis for the engine to roll back on');
+  });
+
+  test('a GPU model: the progress deadline is its startup timeout', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'llm', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.huggingFace('org/model', 'v1'),
+      accelerator: Accelerator.nvidiaGpu(),
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
+      platform: ServingPlatform.knativeService(),
+    });
+    new CanaryRollout(chart, 'llm-v2', { model, candidate: { storage: ModelStorage.huggingFace('org/model', 'v2') }, steps: [10, 50] });
+    expect(docOf(synth(chart), 'Canary').spec.progressDeadlineSeconds).toBe(1200);
   });
 });

@@ -50,11 +50,11 @@ describe('CanaryRollout bad input', () => {
     const { chart, model } = setup();
     expect(() => new CanaryRollout(chart, 'r', {
       model, candidate: v8, steps: [5], requireAutomaticRollback: true, analysis: RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99 }),
-    })).toThrow('test/r: requireAutomaticRollback true cannot be met: no engine rolls back automatically on KServe; '
+    })).toThrow('test/r: requireAutomaticRollback true cannot be met: no engine rolls back automatically on KServe (Knative mode); '
       + 'use ServingPlatform.knativeService() (Flagger) or ServingPlatform.kubernetesDeployment() (Argo Rollouts), or accept alert-driven manual rollback');
     const std = setup(ServingPlatform.kserveStandard({}));
     expect(() => new CanaryRollout(std.chart, 'r', { model: std.model, candidate: v8, steps: [5], requireAutomaticRollback: true }))
-      .toThrow('no engine rolls back automatically on KServe Standard mode');
+      .toThrow('no engine rolls back automatically on KServe (Standard mode)');
   });
 
   test('the analysis must fit in a step', () => {

@@ -258,7 +258,7 @@ export class CanaryRollout extends Construct {
     const analysis = props.analysis?._resolve();
     this.automaticRollback = engine.rollsBack && analysis !== undefined;
     if (props.requireAutomaticRollback && !engine.rollsBack) {
-      fail(this, 'requireAutomaticRollback', true, `cannot be met: no engine rolls back automatically on ${model.platform.id === 'kserve' ? 'KServe' : 'KServe Standard mode'}`,
+      fail(this, 'requireAutomaticRollback', true, `cannot be met: no engine rolls back automatically on ${model.platform._compiler.displayName}`,
         'use ServingPlatform.knativeService() (Flagger) or ServingPlatform.kubernetesDeployment() (Argo Rollouts), or accept alert-driven manual rollback');
     }
     if (props.requireAutomaticRollback && !analysis) {

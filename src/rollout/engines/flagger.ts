@@ -35,6 +35,8 @@ export class FlaggerEngine implements IRolloutEngine {
       spec: {
         provider: 'knative',
         targetRef: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: model },
+        // A candidate that is not ready within the model's startup timeout (GPU models: 20 minutes) is rolled back.
+        progressDeadlineSeconds: ctx.model._spec().startup?.timeoutSeconds,
         metricsServer: a?.address,
         analysis: {
           interval: goDuration(r.stepIntervalSeconds),
