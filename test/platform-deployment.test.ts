@@ -57,7 +57,8 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
   });
 
   test('cpu autoscaling from 2 replicas: HPA, PodDisruptionBudget and spread over nodes and zones', () => {
-    const { chart, model } = deploymentModel({ scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 70 }) });
+    const scaling = Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 70 });
+    const { chart, model } = deploymentModel({ scaling });
     const docs = synth(chart);
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
     expect(model.node.children.map((c) => c.node.id)).toEqual(['Resource', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
@@ -166,6 +167,16 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
     expect(pod.containers[0].image).toBe('tensorflow/serving:2.18.0-gpu');
     expect(pod.containers[0].resources.requests['nvidia.com/gpu']).toBe(2);
     expect(pod.containers[0].startupProbe).toEqual({ httpGet: { path: '/v1/models/churn', port: 8080 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 120 });
+  });
+
+  test('GPU models keep the GPU-safe scale-down delay: HPA stabilization window, KEDA cooldown', () => {
+    const chart = newChart('ml');
+    const gpu = { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'e'), accelerator: Accelerator.nvidiaGpu(), platform: ServingPlatform.kubernetesDeployment() };
+    new ServedModel(chart, 'hpa', { ...gpu, scaling: Scaling.autoscale({ maxReplicas: 4 }) });
+    new ServedModel(chart, 'keda', { ...gpu, scaling: Scaling.scaleToZero({ maxReplicas: 2, metric: PROMETHEUS }) });
+    const docs = synth(chart);
+    expect(docOf(docs, 'HorizontalPodAutoscaler', 'hpa').spec.behavior).toEqual({ scaleDown: { stabilizationWindowSeconds: 900 } });
+    expect(docOf(docs, 'ScaledObject', 'keda').spec.cooldownPeriod).toBe(900);
   });
 
   test('startup timeout sets the progress deadline and the startup probe budget', () => {

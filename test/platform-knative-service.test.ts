@@ -3,8 +3,8 @@ import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel,
   ServingPlatform, Visibility,
 } from '../src';
-import { knativeFlagsFor, KnativeServiceCompiler } from '../src/platforms/knative-service';
 import { docOf, newChart, synth } from './util';
+import { knativeFlagsFor, KnativeServiceCompiler } from '../src/platforms/knative-service';
 
 const RESTRICTED = {
   allowPrivilegeEscalation: false,
@@ -89,8 +89,14 @@ describe('ServingPlatform.knativeService()', () => {
   test('request knobs: containerConcurrency and timeoutSeconds on the revision, KPA annotations, external visibility', () => {
     const { chart } = knativeModel({
       scaling: Scaling.autoscale({
-        minReplicas: 1, maxReplicas: 4, metric: ScalingMetric.RPS, target: 50, initialScale: 2, window: Duration.seconds(30),
-        scaleDownDelay: Duration.minutes(5), targetUtilizationPercentage: 80,
+        minReplicas: 1,
+        maxReplicas: 4,
+        metric: ScalingMetric.RPS,
+        target: 50,
+        initialScale: 2,
+        window: Duration.seconds(30),
+        scaleDownDelay: Duration.minutes(5),
+        targetUtilizationPercentage: 80,
       }),
       containerConcurrency: 8,
       timeout: Duration.seconds(30),

@@ -95,7 +95,10 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
     const scaling = deploymentScaling(spec.name, spec);
     if (scaling.autoscaler === 'hpa') {
       docs.push({
-        id: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: spec.name,
+        id: 'HorizontalPodAutoscaler',
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        name: spec.name,
         body: (s) => ({ spec: this.hpaSpec(s) }),
       });
     } else if (scaling.autoscaler === 'keda') {
@@ -103,7 +106,10 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
     }
     if (scaling.minReplicas >= 2) {
       docs.push({
-        id: 'PodDisruptionBudget', apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: spec.name,
+        id: 'PodDisruptionBudget',
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        name: spec.name,
         body: (s) => ({ spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } } }),
       });
     }
@@ -169,7 +175,8 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
 
   private hpaSpec(spec: ModelSpec): Record<string, unknown> {
     const scaling = deploymentScaling(spec.name, spec);
-    return {
+    const delay = spec.gpuScalingDefaults?.scaleDownDelaySeconds;
+    return compact({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
@@ -177,21 +184,25 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         type: 'Resource',
         resource: { name: spec.scaling.metric?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
       }],
-    };
+      // GPU models: the same scale-down delay as on Knative, since a cold start costs minutes.
+      behavior: delay !== undefined ? { scaleDown: { stabilizationWindowSeconds: delay } } : undefined,
+    });
   }
 
   private scaledObjectSpec(spec: ModelSpec): Record<string, unknown> {
     const scaling = deploymentScaling(spec.name, spec);
     const m = spec.scaling.metric!;
-    return {
+    return compact({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
       minReplicaCount: scaling.minReplicas,
       maxReplicaCount: scaling.maxReplicas,
+      // GPU models: idle this long before KEDA scales to zero (KEDA's default is 5 minutes).
+      cooldownPeriod: spec.gpuScalingDefaults?.scaleDownDelaySeconds,
       triggers: [{
         type: 'prometheus',
         metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1) },
       }],
-    };
+    });
   }
 }
 
