@@ -238,6 +238,10 @@ describe('InferenceGraph bad input', () => {
     ['bad step data', () => StepData.of('$body'), /^StepData.of: expression "\$body" is not a request or response reference; use \$request, \$response or \$response.<field>$/],
     ['bad url', () => GraphStep.url('ftp://x'), /^GraphStep.url: url "ftp:\/\/x" is not an http\(s\) URL/],
     ['not a model', () => GraphStep.model(undefined as any), /^GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
+    ['a construct that is not a model', () => {
+      const chart = newChart('ml');
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(chart as any)]) });
+    }, /^test\/g: nodes.root.steps\[0\] "test" is not a ServedModel; pass the ServedModel construct to GraphStep.model$/],
     ['cpu metric in Knative mode', () => {
       const chart = newChart('ml');
       const [a] = two(chart);

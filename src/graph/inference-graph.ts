@@ -192,7 +192,8 @@ export class InferenceGraph extends Construct {
       fail(this, 'root.name', props.root.name, 'is not "root"', 'KServe enters every graph at the node named "root"; drop the name');
     }
     const nodes = this.collectNodes(props.root);
-    const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter((m): m is ServedModel => m !== undefined);
+    // Only real ServedModels count here; target() reports anything else with its step path.
+    const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter((m): m is ServedModel => m instanceof ServedModel);
     this.mode = props.mode ?? (models.length > 0 && models.every((m) => m.platform.id === 'kserve-standard') ? GraphDeploymentMode.STANDARD : GraphDeploymentMode.KNATIVE);
     if (!Object.values(GraphDeploymentMode).includes(this.mode)) {
       fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
@@ -235,6 +236,7 @@ export class InferenceGraph extends Construct {
         nodes: nodesJson,
         ...this.scalingFields(props.scaling),
         resources: props.resources ? resourcesJson(resolveResources(this, 'resources', props.resources)) : undefined,
+        // placementFields reads only the placement of a spec.
         ...placementFields({ placement } as ModelSpec),
         serviceAccountName: props.serviceAccountName,
         timeout: seconds(this, 'timeout', props.timeout),
@@ -324,6 +326,7 @@ export class InferenceGraph extends Construct {
     if (step._node) return { nodeName: names.get(step._node)! };
     if (step._url) return { serviceUrl: step._url };
     const model = step._model!;
+    if (!(model instanceof ServedModel)) fail(this, prop, String(model), 'is not a ServedModel', 'pass the ServedModel construct to GraphStep.model');
     if (!model.platform.id.startsWith('kserve')) {
       fail(this, prop, model.node.path, `is a model on the "${model.platform.id}" platform; an InferenceGraph only resolves KServe InferenceServices`,
         'serve the model with ServingPlatform.kserve() or kserveStandard(), or call it with GraphStep.url(model.url + model.inferPath)');

@@ -5,10 +5,11 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { checkImage, MANAGED_BY, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
+import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { emptyPlacement } from '../scheduling/placement';
 
 export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
 
@@ -182,7 +183,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         multiModel: props.multiModel,
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
-        ...placementFields({ placement: props.nodePool?._resolve() ?? { nodeSelector: {}, requiredNodeAffinity: [], tolerations: [] } } as any),
+        // placementFields reads only the placement of a spec.
+        ...placementFields({ placement: props.nodePool?._resolve() ?? emptyPlacement() } as ModelSpec),
         containers: [container],
       }),
     });
