@@ -208,6 +208,8 @@ describe('ServingPlatform.kubernetesDeployment() bad input', () => {
       /^test\/m: scaling.maxReplicas undefined is required to autoscale on cpu on Kubernetes Deployment; set maxReplicas > 1$/],
     ['Prometheus without maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ minReplicas: 1, metric: PROMETHEUS }) }),
       /^test\/m: scaling.maxReplicas undefined is required to autoscale on a Prometheus metric on Kubernetes Deployment; set maxReplicas > 1$/],
+    ['fractional utilization', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, target: 2.5 }) }),
+      /^test\/m: scaling.target 2.5 is not a valid cpu utilization for the HPA; use a whole percentage from 1 to 100$/],
     ['explainer', () => new ServedModel(newChart(), 'm', { ...base, explainer: { image: 'registry.example.com/e:1' } }),
       /^test\/m: explainer "registry.example.com\/e:1" is not available on Kubernetes Deployment \(it is a KServe InferenceService component\)/],
     ['logger', () => new ServedModel(newChart(), 'm', { ...base, logger: { url: 'http://broker.example' } }),

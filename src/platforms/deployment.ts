@@ -54,6 +54,10 @@ export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): Deploymen
     return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
   }
   if (max === min) return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
+  const target = sc.target;
+  if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
+    fail(scope, 'scaling.target', target, `is not a valid ${metric?.name ?? 'cpu'} utilization for the HPA`, 'use a whole percentage from 1 to 100');
+  }
   return { autoscaler: 'hpa', minReplicas: min, maxReplicas: max };
 }
 
