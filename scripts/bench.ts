@@ -63,7 +63,7 @@ function measure(mode: Mode, count: number, docsFile: string): Sample {
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'worker', mode, String(count), docsFile], {
     encoding: 'utf8',
     env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') },
-    maxBuffer: 1 << 30,
+    maxBuffer: 1024 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }

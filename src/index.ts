@@ -22,6 +22,7 @@ export * from './rollout/canary-rollout';
 export { RolloutAnalysis, MetricCheck } from './rollout/analysis';
 export type { PrometheusAnalysisOptions } from './rollout/analysis';
 export { RolloutEngine } from './rollout/engines/engine';
+export * from './security/network-policy';
 export { GraphNode, RouterType } from './graph/graph-node';
 export type { GraphNodeOptions } from './graph/graph-node';
 export { GraphStep, StepData, StepDependency } from './graph/graph-step';

@@ -364,7 +364,8 @@ describe('every accelerator x pool x platform synthesizes schema-valid documents
     ['kubernetes-deployment', () => ServingPlatform.kubernetesDeployment()],
   ];
   // Karpenter only provisions whole nvidia.com/gpu (tested above as an error).
-  const cases = accelerators.flatMap(([a, acc]) => pools.flatMap(([p, pool]) => platforms.map(([f, platform]) => [a, p, f, acc, pool, platform] as const)))
+  const cases = accelerators.flatMap(([a, acc]) => pools.flatMap(([p, pool]) =>
+    platforms.map(([f, platform]) => [a, p, f, acc, pool, platform] as const)))
     .filter(([a, p]) => !(p === 'karpenter' && (a === 'mig' || a === 'shared')));
 
   test.each(cases)('%s on %s pool, %s', (_a, _p, _f, acc, pool, platform) => {

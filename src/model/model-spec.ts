@@ -15,6 +15,7 @@ import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
 import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/startup';
+import { checkNoCredentialLiteral } from '../security/credentials';
 
 /** The label every document carries to say who wrote it. */
 export const MANAGED_BY = 'cdk8s-model-serving';
@@ -148,6 +149,7 @@ export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, 
     if (!ENV_NAME.test(name)) fail(scope, `${prop} name`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
     const value = env![name];
     if (typeof value !== 'string') fail(scope, `${prop}["${name}"]`, value, 'is not a string', 'environment values are strings');
+    checkNoCredentialLiteral(scope, prop, name, value);
     return { name, value };
   });
 }

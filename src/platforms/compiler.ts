@@ -41,4 +41,6 @@ export interface IPlatformCompiler {
   plan(spec: ModelSpec): PlannedDocument[];
   /** The model's in-cluster endpoint. */
   endpoint(spec: ModelSpec): ModelEndpoint;
+  /** Labels that select the model's serving pods (for NetworkPolicies); default `app.kubernetes.io/name`. */
+  podSelector?(spec: ModelSpec): Record<string, string>;
 }

@@ -81,6 +81,11 @@ export class KServeCompiler implements IPlatformCompiler {
     if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed) {
       fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
     }
+    const target = spec.scaling.target;
+    const resourceMetric = !metric || metric.name === 'cpu' || metric.name === 'memory';
+    if (resourceMetric && target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
+      fail(scope, 'scaling.target', target, `is not a valid ${metric?.name ?? 'cpu'} utilization`, 'use a whole percentage from 1 to 100');
+    }
     if (!spec.scaling.fixed && spec.scaling.maxReplicas === undefined) {
       fail(scope, 'scaling.maxReplicas', undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
     }
@@ -96,6 +101,11 @@ export class KServeCompiler implements IPlatformCompiler {
       annotations: (s) => this.annotations(s),
       body: (s) => ({ spec: this.isvcSpec(s) }),
     }];
+  }
+
+  /** KServe labels every pod of an InferenceService with its name. */
+  public podSelector(spec: ModelSpec): Record<string, string> {
+    return { 'serving.kserve.io/inferenceservice': spec.name };
   }
 
   public endpoint(spec: ModelSpec): ModelEndpoint {

@@ -53,17 +53,27 @@ const recipe = fc.record({
   runtime: maybe(mostly(fc.constantFrom('kserve-tritonserver', 'kserve-mlserver'), fc.constant('Bad Runtime'))),
   scaling: fc.oneof(
     fc.record({ kind: fc.constant('zero'), max: maybe(replicaMax), target: maybe(mostly(fc.constantFrom(1, 5, 70), fc.constantFrom(150, 0.5, -1))) }),
-    fc.record({ kind: fc.constant('auto'), min: maybe(replicaMin), max: maybe(replicaMax),
-      metric: maybe(fc.constantFrom('CONCURRENCY', 'RPS', 'CPU', 'MEMORY', 'prom')), target: maybe(mostly(fc.constantFrom(1, 5, 70), fc.constantFrom(150, 0.5))),
-      initialScale: maybe(mostly(fc.integer({ min: 0, max: 3 }), fc.constant(-1))), scaleDownDelayS: maybe(mostly(fc.constantFrom(0, 30, 900), fc.constant(7200))) }),
+    fc.record({
+      kind: fc.constant('auto'),
+      min: maybe(replicaMin),
+      max: maybe(replicaMax),
+      metric: maybe(fc.constantFrom('CONCURRENCY', 'RPS', 'CPU', 'MEMORY', 'prom')),
+      target: maybe(mostly(fc.constantFrom(1, 5, 70), fc.constantFrom(150, 0.5))),
+      initialScale: maybe(mostly(fc.integer({ min: 0, max: 3 }), fc.constant(-1))),
+      scaleDownDelayS: maybe(mostly(fc.constantFrom(0, 30, 900), fc.constant(7200))),
+    }),
     fc.record({ kind: fc.constant('fixed'), replicas: count }),
   ),
   platform: fc.integer({ min: 0, max: platformFactories.length - 1 }),
   accelerator: fc.oneof(
     { arbitrary: fc.constant({ kind: 'none' }), weight: 3 },
     fc.record({ kind: fc.constant('gpu'), count: maybe(count), product: maybe(fc.constantFrom('A100_SXM4_80GB', 'L4', 'T4')) }),
-    fc.record({ kind: fc.constant('mig'), profile: mostly(fc.constantFrom('1g.10gb', '3g.40gb'), fc.constantFrom('1g.5gb', '9g.1gb')), count: maybe(count),
-      product: maybe(fc.constantFrom('A100_SXM4_80GB', 'A100_SXM4_40GB', 'L4')) }),
+    fc.record({
+      kind: fc.constant('mig'),
+      profile: mostly(fc.constantFrom('1g.10gb', '3g.40gb'), fc.constantFrom('1g.5gb', '9g.1gb')),
+      count: maybe(count),
+      product: maybe(fc.constantFrom('A100_SXM4_80GB', 'A100_SXM4_40GB', 'L4')),
+    }),
     fc.constant({ kind: 'shared' }),
     fc.record({ kind: fc.constant('custom'), resource: mostly(fc.constantFrom('amd.com/gpu', 'habana.ai/gaudi'), fc.constantFrom('cpu', 'nvidia.com/gpu')) }),
   ),
@@ -86,7 +96,10 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
   const scaling = s.kind === 'fixed' ? lib.Scaling.fixed(s.replicas)
     : s.kind === 'zero' ? lib.Scaling.scaleToZero({ maxReplicas: s.max, target: s.target })
       : lib.Scaling.autoscale({
-        minReplicas: s.min, maxReplicas: s.max, target: s.target, initialScale: s.initialScale,
+        minReplicas: s.min,
+        maxReplicas: s.max,
+        target: s.target,
+        initialScale: s.initialScale,
         scaleDownDelay: s.scaleDownDelayS !== undefined ? Duration.seconds(s.scaleDownDelayS) : undefined,
         metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus('sum(rate(x[1m]))', 'http://prometheus:9090') : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
       });
@@ -116,7 +129,10 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
     accelerator,
     nodePool,
     resources: r.cpuMillis !== undefined || r.memoryMib !== undefined
-      ? { cpu: r.cpuMillis !== undefined ? Cpu.millis(r.cpuMillis) : undefined, memory: r.memoryMib !== undefined ? Size.mebibytes(r.memoryMib) : undefined }
+      ? {
+        cpu: r.cpuMillis !== undefined ? Cpu.millis(r.cpuMillis) : undefined,
+        memory: r.memoryMib !== undefined ? Size.mebibytes(r.memoryMib) : undefined,
+      }
       : undefined,
     env: r.env,
     labels: r.labels,

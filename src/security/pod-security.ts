@@ -1,0 +1,119 @@
+import { Size } from 'cdk8s';
+import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { ContainerSecurityContext } from '../internal/k8s';
+
+/** Options for {@link PodSecurity.restricted}. */
+export interface RestrictedPodSecurityOptions {
+  /**
+   * Mount the container's root filesystem read-only. The library then mounts
+   * a writable `emptyDir` at `/tmp` and sets `HOME=/tmp`, where model servers
+   * keep caches.
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Run as this user id (must not be 0).
+   *
+   * @default - the image's user, which must not be root
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * Run as this group id.
+   *
+   * @default - the image's group
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Size limit of the writable `/tmp` scratch volume.
+   *
+   * @default Size.gibibytes(4)
+   */
+  readonly scratchSize?: Size;
+}
+
+/** Engine-neutral security settings after validation. */
+export interface ResolvedPodSecurity {
+  readonly container: ContainerSecurityContext;
+  readonly pod: Record<string, unknown>;
+  /** The writable scratch mount for a read-only root filesystem. */
+  readonly scratch?: { readonly volumeName: string; readonly mountPath: string; readonly sizeLimit: string };
+  /** Why the model runs below the restricted profile (written as an annotation). */
+  readonly optOutReason?: string;
+  readonly profile: 'restricted' | 'baseline';
+}
+
+/** The annotation that records an explicit opt-out of the restricted profile. */
+export const SECURITY_OPT_OUT_ANNOTATION = 'model-serving.cdk8s.io/pod-security-opt-out';
+
+/**
+ * How a model's pods are locked down. Every pod the library creates meets
+ * the Pod Security Standards "restricted" profile unless the model opts out
+ * explicitly, with a reason that is kept in the manifest.
+ */
+export class PodSecurity {
+  /** The restricted profile with a read-only root filesystem (the default). */
+  public static readonly RESTRICTED = PodSecurity.restricted();
+
+  /**
+   * The "restricted" profile: non-root, no privilege escalation, all
+   * capabilities dropped, RuntimeDefault seccomp, read-only root filesystem.
+   */
+  public static restricted(options: RestrictedPodSecurityOptions = {}): PodSecurity {
+    const scope = 'PodSecurity.restricted';
+    checkInteger(scope, 'runAsUser', options.runAsUser, 1, 2147483647);
+    checkInteger(scope, 'runAsGroup', options.runAsGroup, 0, 2147483647);
+    const readOnly = options.readOnlyRootFilesystem ?? true;
+    const scratchMib = options.scratchSize?.toMebibytes() ?? 4096;
+    if (!(scratchMib >= 1)) fail(scope, 'scratchSize', `${scratchMib}Mi`, 'is too small', 'use at least 1 MiB');
+    return new PodSecurity({
+      profile: 'restricted',
+      container: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: readOnly ? true : undefined,
+        runAsNonRoot: true,
+        runAsUser: options.runAsUser,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      pod: { runAsNonRoot: true, runAsUser: options.runAsUser, runAsGroup: options.runAsGroup, seccompProfile: { type: 'RuntimeDefault' } },
+      scratch: readOnly
+        ? { volumeName: 'scratch', mountPath: '/tmp', sizeLimit: Number.isInteger(scratchMib / 1024) ? `${scratchMib / 1024}Gi` : `${Math.ceil(scratchMib)}Mi` }
+        : undefined,
+    });
+  }
+
+  /**
+   * An explicit opt-out to the "baseline" profile, for images that must run
+   * as root or write to their root filesystem. Privilege escalation stays
+   * off, capabilities dropped and seccomp on; the reason is written to the
+   * `model-serving.cdk8s.io/pod-security-opt-out` annotation for reviewers.
+   *
+   * @param reason why this model cannot run restricted (kept in the manifest)
+   */
+  public static baseline(reason: string): PodSecurity {
+    checkNonEmpty('PodSecurity.baseline', 'reason', reason);
+    if (reason === undefined) fail('PodSecurity.baseline', 'reason', reason, 'is missing', 'say why the model cannot run restricted');
+    return new PodSecurity({
+      profile: 'baseline',
+      container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+      pod: { seccompProfile: { type: 'RuntimeDefault' } },
+      optOutReason: reason,
+    });
+  }
+
+  private constructor(private readonly resolved: ResolvedPodSecurity) {}
+
+  /** `restricted` or `baseline`. */
+  public get profile(): string {
+    return this.resolved.profile;
+  }
+
+  /** @internal */
+  public _resolve(): ResolvedPodSecurity {
+    return this.resolved;
+  }
+}
