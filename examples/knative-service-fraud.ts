@@ -4,7 +4,7 @@
 // model from S3 with keys from a Secret; a Hugging Face LLM runs on an L4 GPU
 // pool. Flagger can shift traffic between the revisions of these Services.
 // KnativeFeatures enables the pod-spec flags they need (GPU placement by
-// itself; init containers for the storage initializer via additionalFlags).
+// itself; init containers for the storage initializer, emptyDir volumes).
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
@@ -38,12 +38,7 @@ export function buildApp(outdir?: string): App {
     platform: ServingPlatform.knativeService({ storageCredentialsSecret: 'hf-token', modelStoreSizeLimit: Size.gibibytes(40) }),
   });
 
-  new KnativeFeatures(new Chart(app, 'knative-config'), 'features', {
-    additionalFlags: {
-      'kubernetes.podspec-init-containers': 'enabled',
-      'kubernetes.podspec-volumes-emptydir': 'enabled',
-    },
-  });
+  new KnativeFeatures(new Chart(app, 'knative-config'), 'features');
   return app;
 }
 

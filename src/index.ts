@@ -38,3 +38,5 @@ export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/loc
 export { LlmDataType, LlmBackend } from './llm/llm-options';
 export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';
+export { PodSecurity } from './security/pod-security';
+export type { RestrictedPodSecurityOptions } from './security/pod-security';

@@ -30,12 +30,15 @@ describe('KnativeFeatures', () => {
       'kubernetes.podspec-nodeselector': 'enabled',
       'kubernetes.podspec-runtimeclassname': 'enabled',
       'kubernetes.podspec-tolerations': 'enabled',
+      // The read-only root filesystem's /tmp scratch volume.
+      'kubernetes.podspec-volumes-emptydir': 'enabled',
     });
     expect(KnativeFeatures.requiredFlags(features)).toEqual({
       'kubernetes.podspec-nodeselector': ['models/llm', 'models/big'],
       'kubernetes.podspec-tolerations': ['models/llm', 'models/big'],
       'kubernetes.podspec-affinity': ['models/big'],
       'kubernetes.podspec-runtimeclassname': ['models/big'],
+      'kubernetes.podspec-volumes-emptydir': ['models/llm', 'models/big'],
     });
     expect(cm).toMatchSnapshot();
   });
@@ -45,7 +48,7 @@ describe('KnativeFeatures', () => {
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'mig', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/sk'), accelerator: Accelerator.nvidiaMig(MigProfile.of('1g.10gb')) });
     new KnativeFeatures(chart, 'features');
-    expect(docOf(synthApp(app), 'ConfigMap').data).toEqual({ 'kubernetes.podspec-tolerations': 'enabled' });
+    expect(docOf(synthApp(app), 'ConfigMap').data).toEqual({ 'kubernetes.podspec-tolerations': 'enabled', 'kubernetes.podspec-volumes-emptydir': 'enabled' });
   });
 
   test('models off Knative need no flags; declared and additional flags are written as given', () => {
@@ -86,5 +89,24 @@ describe('KnativeFeatures', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new KnativeFeatures(chart, 'f', { additionalFlags: { 'kubernetes.podspec-affinity': 'enabled' } })).toThrow(
       'c/f: additionalFlags["kubernetes.podspec-affinity"] "enabled" is managed by this construct; use the affinity prop');
+  });
+});
+
+describe('KnativeFeatures beyond placement', () => {
+  test('a Knative Service model needs init containers and emptyDir; disabling one fails synth', () => {
+    const app = Testing.app();
+    const models = new Chart(app, 'models', { namespace: 'ml' });
+    new ServedModel(models, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    const platform = new Chart(app, 'platform');
+    new KnativeFeatures(platform, 'features');
+    expect(docOf(synthApp(app), 'ConfigMap').data).toEqual({
+      'kubernetes.podspec-init-containers': 'enabled',
+      'kubernetes.podspec-volumes-emptydir': 'enabled',
+    });
+    const app2 = Testing.app();
+    const m2 = new Chart(app2, 'models');
+    new ServedModel(m2, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new KnativeFeatures(new Chart(app2, 'platform'), 'features', { additionalFlags: { 'kubernetes.podspec-init-containers': 'disabled' } });
+    expect(() => app2.synth()).toThrow(/platform\/features: additionalFlags\["kubernetes.podspec-init-containers"\] "disabled" turns off a feature the model models\/fraud needs/);
   });
 });

@@ -43,7 +43,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
       readinessProbe: { httpGet: { path: '/v2/models/churn/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     });
     expect(pod.initContainers[0].args).toEqual(['s3://models/churn/v3', '/mnt/models']);
-    expect(pod.volumes).toEqual([{ name: 'model-store', emptyDir: {} }]);
+    expect(pod.volumes).toEqual([{ name: 'model-store', emptyDir: {} }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
     expect(docOf(docs, 'Service').spec).toEqual({
       type: 'ClusterIP',
       selector: SELECTOR,

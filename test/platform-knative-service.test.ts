@@ -9,6 +9,7 @@ import { knativeFlagsFor, KnativeServiceCompiler } from '../src/platforms/knativ
 const RESTRICTED = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
   runAsNonRoot: true,
   runAsUser: 1000,
   seccompProfile: { type: 'RuntimeDefault' },
@@ -63,17 +64,18 @@ describe('ServingPlatform.knativeService()', () => {
       args: ['s3://models/fraud/v7', '/mnt/models'],
       resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '100m', memory: '100Mi' } },
       securityContext: RESTRICTED,
-      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models' }],
+      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models' }, { name: 'scratch', mountPath: '/tmp' }],
     }]);
-    expect(pod.volumes).toEqual([{ name: 'model-store', emptyDir: {} }]);
+    expect(pod.volumes).toEqual([{ name: 'model-store', emptyDir: {} }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
     expect(pod.containers).toEqual([{
       name: 'kserve-container',
       image: 'kserve/sklearnserver:v0.16.0',
       args: ['--model_name=fraud', '--model_dir=/mnt/models', '--http_port=8080'],
       ports: [{ name: 'http1', containerPort: 8080, protocol: 'TCP' }],
+      env: [{ name: 'HOME', value: '/tmp' }],
       resources: { limits: { memory: '2Gi' }, requests: { cpu: '1', memory: '2Gi' } },
       securityContext: RESTRICTED,
-      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models', readOnly: true }],
+      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models', readOnly: true }, { name: 'scratch', mountPath: '/tmp' }],
       readinessProbe: { httpGet: { path: '/v2/models/fraud/ready', port: 8080 } },
       livenessProbe: { httpGet: { path: '/v2/health/live', port: 8080 }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 },
       startupProbe: { httpGet: { path: '/v2/models/fraud/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
@@ -143,9 +145,9 @@ describe('ServingPlatform.knativeService()', () => {
     const { chart, model } = knativeModel({ storage: ModelStorage.pvc('model-pvc', 'fraud/v7') });
     const pod = podOf(synth(chart));
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.volumes).toEqual([{ name: 'model-store', persistentVolumeClaim: { claimName: 'model-pvc', readOnly: true } }]);
-    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'model-store', mountPath: '/mnt/models', readOnly: true, subPath: 'fraud/v7' }]);
-    expect(knativeFlagsFor(model._spec())).toEqual(['kubernetes.podspec-persistent-volume-claim']);
+    expect(pod.volumes).toEqual([{ name: 'model-store', persistentVolumeClaim: { claimName: 'model-pvc', readOnly: true } }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'model-store', mountPath: '/mnt/models', readOnly: true, subPath: 'fraud/v7' }, { name: 'scratch', mountPath: '/tmp' }]);
+    expect(knativeFlagsFor(model._spec())).toEqual(['kubernetes.podspec-persistent-volume-claim', 'kubernetes.podspec-volumes-emptydir']);
   });
 
   test('OCI modelcar: an init container running the model image copies /models', () => {
@@ -157,7 +159,7 @@ describe('ServingPlatform.knativeService()', () => {
       command: ['sh', '-c', 'cp -R /models/. /mnt/models/'],
       resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '100m', memory: '100Mi' } },
       securityContext: RESTRICTED,
-      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models' }],
+      volumeMounts: [{ name: 'model-store', mountPath: '/mnt/models' }, { name: 'scratch', mountPath: '/tmp' }],
     }]);
   });
 
@@ -186,8 +188,8 @@ describe('ServingPlatform.knativeService()', () => {
     });
     const docs = synth(chart);
     const pod = docOf(docs, 'Service', 'llm').spec.template.spec;
-    expect(docOf(docs, 'Service', 'small').spec.template.spec.volumes).toEqual([{ name: 'model-store', emptyDir: { sizeLimit: '1536Mi' } }]);
-    expect(docOf(docs, 'Service', 'odd').spec.template.spec.volumes).toEqual([{ name: 'model-store', emptyDir: { sizeLimit: '2049Ki' } }]);
+    expect(docOf(docs, 'Service', 'small').spec.template.spec.volumes).toEqual([{ name: 'model-store', emptyDir: { sizeLimit: '1536Mi' } }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
+    expect(docOf(docs, 'Service', 'odd').spec.template.spec.volumes).toEqual([{ name: 'model-store', emptyDir: { sizeLimit: '2049Ki' } }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
     expect(pod.containers[0].image).toBe('mirror.example.com/kserve/huggingfaceserver:v0.15.2');
     expect(pod.containers[0].args).toEqual(['--model_name=llm', '--model_dir=/mnt/models', '--http_port=8080']);
     // V1 has no liveness route: TCP.
@@ -213,6 +215,7 @@ describe('ServingPlatform.knativeService()', () => {
     expect(container('ml')).toMatchObject({
       image: 'seldonio/mlserver:1.7.1',
       env: [
+        { name: 'HOME', value: '/tmp' },
         { name: 'MLSERVER_GRPC_PORT', value: '9000' },
         { name: 'MLSERVER_HTTP_PORT', value: '8080' },
         { name: 'MLSERVER_MODEL_IMPLEMENTATION', value: 'mlserver_xgboost.XGBoostModel' },
@@ -230,14 +233,14 @@ describe('ServingPlatform.knativeService()', () => {
     expect(container('pt')).toMatchObject({
       image: 'pytorch/torchserve-kfs:0.12.0',
       args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
-      env: [{ name: 'PROTOCOL_VERSION', value: 'v2' }],
+      env: [{ name: 'HOME', value: '/tmp' }, { name: 'PROTOCOL_VERSION', value: 'v2' }],
     });
     expect(container('flow').env).toContainEqual({ name: 'MLSERVER_MODEL_IMPLEMENTATION', value: 'mlserver_mlflow.MLflowRuntime' });
   });
 
   test('user env overrides a server default of the same name', () => {
     const { chart } = knativeModel({ format: ModelFormat.PYTORCH, env: { PROTOCOL_VERSION: 'v1', TS_LOG: 'debug' }, protocol: InferenceProtocol.V1 });
-    expect(podOf(synth(chart)).containers[0].env).toEqual([{ name: 'PROTOCOL_VERSION', value: 'v1' }, { name: 'TS_LOG', value: 'debug' }]);
+    expect(podOf(synth(chart)).containers[0].env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'PROTOCOL_VERSION', value: 'v1' }, { name: 'TS_LOG', value: 'debug' }]);
   });
 
   test('custom container: its image, port and args; TCP probes unless the protocol is given', () => {
@@ -265,7 +268,7 @@ describe('ServingPlatform.knativeService()', () => {
     expect(docOf(docs, 'Service', 'custom').spec.template.spec.initContainers[0].args).toEqual(['gs://models/ranker', '/mnt/models']);
     const v2 = docOf(docs, 'Service', 'v2').spec.template.spec;
     expect(v2.initContainers).toBeUndefined();
-    expect(v2.volumes).toBeUndefined();
+    expect(v2.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
     expect(v2.containers[0].readinessProbe).toEqual({ httpGet: { path: '/v2/models/v2/ready', port: 8080 } });
   });
 

@@ -132,7 +132,7 @@ describe('CanaryRollout on KServe (Knative mode)', () => {
     model.addEnv('LOG_LEVEL', 'debug');
     const p = docOf(synth(chart), 'InferenceService').spec.predictor;
     expect(p.model.runtimeVersion).toBe('1.2.0');
-    expect(p.model.env).toEqual([{ name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(p.model.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'LOG_LEVEL', value: 'debug' }]);
     expect(p.canaryTrafficPercent).toBe(20);
   });
 });
@@ -159,13 +159,18 @@ describe('CanaryRollout on KServe (Standard mode)', () => {
       predictor: {
         name: 'v8',
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }],
         model: {
           name: 'kserve-container',
           modelFormat: { name: 'xgboost' },
           protocolVersion: 'v2',
           storageUri: 's3://models/fraud/v8',
+          env: [{ name: 'HOME', value: '/tmp' }],
           resources: { limits: { memory: '4Gi' }, requests: { cpu: '1', memory: '4Gi' } },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
+          },
+          volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }],
         },
       },
     }]);

@@ -1,5 +1,6 @@
-import { EnvValue } from 'cdk8s-plus-28';
-import { ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, ServedModel } from '../src';
+import { Size } from 'cdk8s';
+import { ConfigMap, EnvValue, PersistentVolumeClaim, Secret, ServiceAccount } from 'cdk8s-plus-28';
+import { ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServingPlatform } from '../src';
 import { expectRestricted } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 
@@ -25,7 +26,7 @@ describe('credentials only by reference', () => {
   test('ordinary values pass', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', { ...base, env: { LOG_LEVEL: 'debug', TOKENIZERS_PARALLELISM: 'false', MAX_TOKENS: '512' } });
-    expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.env).toHaveLength(3);
+    expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.env).toHaveLength(4);
   });
 
   test('EnvValue is importable for references', () => {
@@ -63,5 +64,95 @@ describe('ModelNetworkPolicy', () => {
   test('bad peers are rejected', () => {
     expect(() => NetworkPeer.namespace('Bad_NS')).toThrow(/NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
     expect(() => NetworkPeer.pods({})).toThrow(/NetworkPeer.pods: labels \{\} is empty; name at least one label/);
+  });
+});
+
+describe('PodSecurity', () => {
+  test('restricted by default: read-only root, /tmp scratch, HOME there', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', base);
+    const p = docOf(synth(chart), 'InferenceService').spec.predictor;
+    expect(p.model.securityContext).toEqual({
+      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(p.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
+    expect(p.model.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/tmp' }]);
+    expect(p.model.env).toEqual([{ name: 'HOME', value: '/tmp' }]);
+  });
+
+  test('restricted options: writable root, user ids, scratch size; a user HOME wins', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', {
+      ...base,
+      env: { HOME: '/home/model' },
+      podSecurity: PodSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, scratchSize: Size.gibibytes(1) }),
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.fixed(1),
+    });
+    new ServedModel(chart, 'w', { ...base, podSecurity: PodSecurity.restricted({ readOnlyRootFilesystem: false }) });
+    const docs = synth(chart);
+    const m = docOf(docs, 'InferenceService', 'm').spec.predictor;
+    expect(m.securityContext).toEqual({ runAsGroup: 1001, runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(m.model.securityContext.runAsUser).toBe(1001);
+    expect(m.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '1Gi' } }]);
+    expect(m.model.env).toEqual([{ name: 'HOME', value: '/home/model' }]);
+    const w = docOf(docs, 'InferenceService', 'w').spec.predictor;
+    expect(w.model.securityContext.readOnlyRootFilesystem).toBeUndefined();
+    expect(w.volumes).toBeUndefined();
+    expect(w.model.env).toBeUndefined();
+  });
+
+  test('baseline is an explicit, recorded opt-out', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'legacy', { ...base, podSecurity: PodSecurity.baseline('vendor image runs as root (ticket ML-123)') });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.metadata.annotations['model-serving.cdk8s.io/pod-security-opt-out']).toBe('vendor image runs as root (ticket ML-123)');
+    expect(isvc.spec.predictor.model.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(() => PodSecurity.baseline('')).toThrow(/PodSecurity.baseline: reason "" is not a valid value/);
+    expect(() => PodSecurity.restricted({ runAsUser: 0 })).toThrow(/PodSecurity.restricted: runAsUser 0 is not allowed; use a whole number from 1/);
+  });
+
+  test('every platform passes the restricted checker by default', () => {
+    const chart = newChart('ml');
+    for (const [id, platform] of [['a', ServingPlatform.kserve()], ['b', ServingPlatform.kserveStandard()], ['c', ServingPlatform.knativeService()],
+      ['d', ServingPlatform.kubernetesDeployment()]] as const) {
+      new ServedModel(chart, id, { ...base, platform, scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }) });
+    }
+    expectRestricted(synth(chart));
+  });
+});
+
+describe('cdk8s-plus interop', () => {
+  test('Secret and ConfigMap values by reference, ServiceAccount and PVC objects', () => {
+    const chart = newChart('ml');
+    const token = Secret.fromSecretName(chart, 'hf', 'hf-token');
+    const config = ConfigMap.fromConfigMapName(chart, 'cfg', 'model-config');
+    const sa = ServiceAccount.fromServiceAccountName(chart, 'sa', 'model-reader');
+    const pvc = PersistentVolumeClaim.fromClaimName(chart, 'pvc', 'models');
+    new ServedModel(chart, 'llm', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.huggingFace('org/model', 'v1'),
+      envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret: token, key: 'token' }), MAX_LEN: EnvValue.fromConfigMap(config, 'max-len') },
+      serviceAccount: sa,
+    });
+    new ServedModel(chart, 'local', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim(pvc, 'sk/v1') });
+    const docs = synth(chart);
+    const p = docOf(docs, 'InferenceService', 'llm').spec.predictor;
+    expect(p.serviceAccountName).toBe('model-reader');
+    expect(p.model.env).toEqual([
+      { name: 'HOME', value: '/tmp' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } },
+      { name: 'MAX_LEN', valueFrom: { configMapKeyRef: { name: 'model-config', key: 'max-len' } } },
+    ]);
+    expect(docOf(docs, 'InferenceService', 'local').spec.predictor.model.storageUri).toBe('pvc://models/sk/v1');
+  });
+
+  test('conflicts and literal credentials in envValues are rejected', () => {
+    const chart = newChart();
+    const sa = ServiceAccount.fromServiceAccountName(chart, 'sa', 'a');
+    expect(() => new ServedModel(chart, 'm', { ...base, serviceAccount: sa, serviceAccountName: 'b' }))
+      .toThrow(/test\/m: serviceAccount "a" conflicts with serviceAccountName "b"; give the service account once/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, envValues: { API_KEY: EnvValue.fromValue('abc') } }))
+      .toThrow(/envValues\["API_KEY"\] "<redacted>" is a credential variable set to a literal/);
   });
 });

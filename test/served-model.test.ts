@@ -91,7 +91,11 @@ describe('ServedModel on KServe (Knative mode)', () => {
     expect(isvc.spec.predictor.serviceAccountName).toBe('models-s3');
     expect(isvc.spec.transformer.containers[0]).toMatchObject({ name: 'kserve-container', image: 'registry.example.com/features:1.2.0', args: ['--feast-url', 'feast:6566'] });
     expect(isvc.spec.explainer.containers[0].image).toBe('registry.example.com/explainer:1.0.0');
-    expect(isvc.spec.predictor.model.env).toEqual([{ name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(isvc.spec.predictor.model.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(isvc.spec.predictor.model.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/tmp' }]);
+    expect(isvc.spec.predictor.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
+    expect(isvc.spec.transformer.containers[0].volumeMounts).toEqual([{ name: 'scratch', mountPath: '/tmp' }]);
+    expect(isvc.spec.transformer.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
   });
 
   test('custom predictor container gets STORAGE_URI', () => {
@@ -103,7 +107,7 @@ describe('ServedModel on KServe (Knative mode)', () => {
     m.addEnv('EXTRA', '1');
     const isvc = docOf(synth(chart), 'InferenceService');
     const c = isvc.spec.predictor.containers[0];
-    expect(c.env).toEqual([{ name: 'STORAGE_URI', value: 'gs://models/m' }, { name: 'EXTRA', value: '1' }]);
+    expect(c.env).toEqual([{ name: 'STORAGE_URI', value: 'gs://models/m' }, { name: 'EXTRA', value: '1' }, { name: 'HOME', value: '/tmp' }]);
     expect(c.ports).toEqual([{ containerPort: 9000, protocol: 'TCP' }]);
   });
 });

@@ -7,7 +7,7 @@ import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
 import { checkCacheUri } from '../cache/local-model-cache';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
+import { compact, ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { resolveLlmArgs } from '../llm/llm-options';
 import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/serving-runtime';
@@ -16,6 +16,8 @@ import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement'
 import { resolveScheduling } from '../scheduling/resolve';
 import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/startup';
 import { checkNoCredentialLiteral } from '../security/credentials';
+import { resolveEnvValues } from '../security/env-values';
+import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
 /** The label every document carries to say who wrote it. */
 export const MANAGED_BY = 'cdk8s-model-serving';
@@ -88,8 +90,16 @@ export interface ModelSpec {
   readonly explainer?: ResolvedContainerSpec;
   readonly batcher?: { readonly maxBatchSize?: number; readonly maxLatencyMs?: number; readonly timeoutSeconds?: number };
   readonly logger?: { readonly url: string; readonly mode: string };
+  /** Container-level security context (restricted profile unless opted out). */
   readonly securityContext: ContainerSecurityContext;
+  /** Pod-level security context; platforms under Knative leave it out (Knative rejects it). */
   readonly podSecurityContext: Record<string, unknown>;
+  /**
+   * The writable scratch volume a read-only root filesystem needs: every
+   * platform mounts an `emptyDir` named `volumeName` at `mountPath` in each
+   * container it runs (HOME points there too).
+   */
+  readonly scratch?: { readonly volumeName: string; readonly mountPath: string; readonly sizeLimit: string };
   /**
    * A candidate that shares traffic with this (stable) model, for platforms
    * that render both in one document (KServe). Set by a CanaryRollout.
@@ -128,7 +138,7 @@ export interface RolloutAttachment {
   readonly renderCandidate: boolean;
 }
 
-/** The restricted Pod Security Standard, per container. */
+/** The restricted Pod Security Standard, per container (for containers outside a ServedModel, e.g. runtimes). */
 export const RESTRICTED_CONTAINER_SECURITY: ContainerSecurityContext = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
@@ -226,7 +236,11 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   if (props.runtimeVersion !== undefined && !props.format) {
     fail(scope, 'runtimeVersion', props.runtimeVersion, 'needs a format', 'set format, or pin the version in container.image');
   }
-  if (props.serviceAccountName !== undefined) checkDns1123Subdomain(scope, 'serviceAccountName', props.serviceAccountName);
+  if (props.serviceAccount !== undefined && props.serviceAccountName !== undefined && props.serviceAccount.name !== props.serviceAccountName) {
+    fail(scope, 'serviceAccount', props.serviceAccount.name, `conflicts with serviceAccountName "${props.serviceAccountName}"`, 'give the service account once');
+  }
+  const serviceAccountName = props.serviceAccountName ?? props.serviceAccount?.name;
+  if (serviceAccountName !== undefined) checkDns1123Subdomain(scope, 'serviceAccountName', serviceAccountName);
   checkInteger(scope, 'containerConcurrency', props.containerConcurrency, 0, 1000);
 
   const format = props.format;
@@ -250,8 +264,8 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   if (props.servingRuntime !== undefined) checkRuntimeForModel(scope, props.servingRuntime, format, protocol, props.namespace);
 
   const storage = props.storage?._resolve();
-  if (storage?.pvc && props.serviceAccountName !== undefined) {
-    fail(scope, 'serviceAccountName', props.serviceAccountName, 'gives storage credentials to pvc:// storage, which is mounted and needs none',
+  if (storage?.pvc && serviceAccountName !== undefined) {
+    fail(scope, 'serviceAccountName', serviceAccountName, 'gives storage credentials to pvc:// storage, which is mounted and needs none',
       'drop serviceAccountName, or use object storage (s3://, gs://, ...)');
   }
   if (storage && props.container?.env && Object.keys(props.container.env).some((k) => k === 'STORAGE_URI')) {
@@ -267,7 +281,11 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   const llmArgs = props.llm !== undefined ? resolveLlmArgs(scope, props.llm, format?.name, accelerator?.deviceCount ?? 0, userArgs) : [];
 
   const scaling = (props.scaling ?? Scaling.autoscale({ minReplicas: 1 }))._resolve();
-  const env = [...resolveEnv(scope, 'env', { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv })];
+  const security = (props.podSecurity ?? PodSecurity.RESTRICTED)._resolve();
+  const userEnv = { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv };
+  // Servers keep caches under $HOME; with a read-only root it must be writable.
+  const scratchEnv: Record<string, string> = security.scratch && userEnv.HOME === undefined ? { HOME: security.scratch.mountPath } : {};
+  const env = [...resolveEnv(scope, 'env', { ...scratchEnv, ...userEnv }), ...resolveEnvValues(scope, props.envValues)];
   if (props.container) checkImage(scope, 'container.image', props.container.image);
   checkInteger(scope, 'container.port', props.container?.port, 1, 65535);
 
@@ -279,7 +297,10 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     name,
     namespace: props.namespace,
     labels: { ...(props.labels ?? {}), ...standardLabels(name) },
-    annotations: { ...(props.annotations ?? {}) },
+    annotations: {
+      ...(props.annotations ?? {}),
+      ...(security.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : {}),
+    },
     format,
     runtime: props.runtime ?? props.servingRuntime?.runtimeName,
     runtimeVersion: props.runtimeVersion,
@@ -304,13 +325,14 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     containerConcurrency: props.containerConcurrency,
     timeoutSeconds,
     visibility: props.visibility ?? Visibility.CLUSTER_LOCAL,
-    serviceAccountName: props.serviceAccountName,
+    serviceAccountName,
     transformer: resolveContainer(scope, 'transformer', props.transformer),
     explainer: resolveContainer(scope, 'explainer', props.explainer),
     batcher,
     logger,
-    securityContext: RESTRICTED_CONTAINER_SECURITY,
-    podSecurityContext: RESTRICTED_POD_SECURITY,
+    securityContext: compact(security.container),
+    podSecurityContext: compact(security.pod),
+    scratch: security.scratch,
   };
 }
 

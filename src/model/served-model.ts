@@ -1,4 +1,5 @@
 import { ApiObject, ApiObjectProps, Chart, Duration, Lazy } from 'cdk8s';
+import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
 import { ModelFormat } from './format';
@@ -16,6 +17,7 @@ import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
+import { PodSecurity } from '../security/pod-security';
 
 /** Props of a {@link ServedModel}. */
 export interface ServedModelProps {
@@ -75,6 +77,23 @@ export interface ServedModelProps {
    * @default - none
    */
   readonly env?: Record<string, string>;
+
+  /**
+   * Environment variables from cdk8s-plus `EnvValue`s: Secrets
+   * (`EnvValue.fromSecretValue`), ConfigMaps, field references. The way to
+   * pass credentials such as `HF_TOKEN`: literals that look like credentials
+   * are rejected.
+   *
+   * @default - none
+   */
+  readonly envValues?: Record<string, EnvValue>;
+
+  /**
+   * How the model's pods are locked down.
+   *
+   * @default PodSecurity.RESTRICTED (Pod Security Standards "restricted", read-only root filesystem)
+   */
+  readonly podSecurity?: PodSecurity;
 
   /**
    * CPU and memory per replica.
@@ -154,6 +173,14 @@ export interface ServedModelProps {
    * @default - the namespace's default service account
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The service account the pods run as, as a cdk8s-plus object (an
+   * alternative to `serviceAccountName`).
+   *
+   * @default - serviceAccountName, else the namespace's default service account
+   */
+  readonly serviceAccount?: IServiceAccount;
 
   /**
    * Knative: the most requests one replica handles at once (0 = unlimited).

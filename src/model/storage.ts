@@ -1,3 +1,4 @@
+import { IPersistentVolumeClaim } from 'cdk8s-plus-28';
 import { checkNonEmpty, fail } from '../internal/errors';
 import { checkDns1123Subdomain } from '../internal/names';
 
@@ -65,6 +66,11 @@ export class ModelStorage {
   public static pvc(claimName: string, path: string): ModelStorage {
     checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
     return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
+  }
+
+  /** A path inside a cdk8s-plus PersistentVolumeClaim (same namespace), mounted read-only. */
+  public static fromPersistentVolumeClaim(claim: IPersistentVolumeClaim, path: string): ModelStorage {
+    return ModelStorage.pvc(claim.name, path);
   }
 
   /**

@@ -43,4 +43,6 @@ export interface IPlatformCompiler {
   endpoint(spec: ModelSpec): ModelEndpoint;
   /** Labels that select the model's serving pods (for NetworkPolicies); default `app.kubernetes.io/name`. */
   podSelector?(spec: ModelSpec): Record<string, string>;
+  /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
+  knativeFlags?(spec: ModelSpec): string[];
 }

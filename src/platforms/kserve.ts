@@ -1,12 +1,13 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
 import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
-import { modelContainerFields, placementFields, sideContainer } from './pod';
+import { modelContainerFields, placementFields, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { compact } from '../internal/k8s';
 import { checkDns1035, KNATIVE_TAG_PREFIXES, KSERVE_COMPONENT_SUFFIXES } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
+import { placementFlagsOf } from '../scheduling/knative-features';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
@@ -101,6 +102,14 @@ export class KServeCompiler implements IPlatformCompiler {
       annotations: (s) => this.annotations(s),
       body: (s) => ({ spec: this.isvcSpec(s) }),
     }];
+  }
+
+  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
+  public knativeFlags(spec: ModelSpec): string[] {
+    if (!this.knative) return [];
+    const flags = new Set(placementFlagsOf(spec));
+    if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
+    return [...flags].sort();
   }
 
   /** KServe labels every pod of an InferenceService with its name. */
@@ -205,6 +214,7 @@ export class KServeCompiler implements IPlatformCompiler {
       // flag is on; the container-level context carries the restricted profile.
       securityContext: this.knative ? undefined : spec.podSecurityContext,
       timeout: spec.timeoutSeconds,
+      volumes: scratchVolumes(spec),
     };
   }
 
@@ -260,6 +270,7 @@ export class KServeCompiler implements IPlatformCompiler {
       serviceAccountName: spec.serviceAccountName,
       securityContext: this.knative ? undefined : spec.podSecurityContext,
       timeout: spec.timeoutSeconds,
+      volumes: scratchVolumes(spec),
       containers: [sideContainer(spec, c)],
     });
   }

@@ -64,7 +64,7 @@ export function modelDownload(spec: ModelSpec, options: DownloadOptions): ModelD
   }
   const volume: Volume = { name: MODEL_VOLUME, emptyDir: options.modelStoreSizeLimit ? { sizeLimit: options.modelStoreSizeLimit } : {} };
   const writeMount: VolumeMount = { name: MODEL_VOLUME, mountPath: MODEL_DIR };
-  const security = { ...spec.securityContext, runAsUser: 1000 };
+  const security = { ...spec.securityContext, runAsUser: spec.securityContext.runAsUser ?? 1000 };
   const init: Container = storage.ociImage
     ? {
       name: STORAGE_INITIALIZER,

@@ -23,6 +23,16 @@ export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
   return { limits: sortedRecord(r.limits), requests: sortedRecord(r.requests) };
 }
 
+/** The scratch volume (read-only root filesystem), if the spec has one. */
+export function scratchVolumes(spec: ModelSpec): Volume[] {
+  return spec.scratch ? [{ name: spec.scratch.volumeName, emptyDir: { sizeLimit: spec.scratch.sizeLimit } }] : [];
+}
+
+/** The scratch mount every container of the pod gets, if the spec has one. */
+export function scratchMounts(spec: ModelSpec): VolumeMount[] {
+  return spec.scratch ? [{ name: spec.scratch.volumeName, mountPath: spec.scratch.mountPath }] : [];
+}
+
 /** The fields of the model server container every platform shares. */
 export function modelContainerFields(spec: ModelSpec): Partial<Container> {
   return compact({
@@ -31,6 +41,7 @@ export function modelContainerFields(spec: ModelSpec): Partial<Container> {
     env: spec.env.length ? spec.env : undefined,
     resources: resourcesJson(spec.resources) as any,
     securityContext: spec.securityContext,
+    volumeMounts: scratchMounts(spec),
   });
 }
 
@@ -45,6 +56,7 @@ export function sideContainer(spec: ModelSpec, c: ResolvedContainerSpec): Contai
     ports: c.port !== 8080 ? [{ containerPort: c.port, protocol: 'TCP' }] : undefined,
     resources: resourcesJson(c.resources) as any,
     securityContext: spec.securityContext,
+    volumeMounts: scratchMounts(spec),
   });
 }
 
@@ -96,8 +108,8 @@ export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knati
       ...(server.httpPort !== undefined ? [{ name: 'http', containerPort: server.httpPort, protocol: 'TCP' }] : []),
     ];
   }
-  const mounts: VolumeMount[] = [...download.serverMounts];
-  const volumes: Volume[] = [...download.volumes];
+  const mounts: VolumeMount[] = [...download.serverMounts, ...scratchMounts(spec)];
+  const volumes: Volume[] = [...download.volumes, ...scratchVolumes(spec)];
   if (server.sharedMemory) {
     mounts.push({ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' });
     volumes.push({ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory' } });
@@ -110,11 +122,13 @@ export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knati
     env: server.env.length ? server.env : undefined,
     ports,
     resources: resourcesJson(spec.resources) as any,
-    securityContext: { ...spec.securityContext, runAsUser: server.runAsUser },
+    securityContext: { ...spec.securityContext, runAsUser: spec.securityContext.runAsUser ?? server.runAsUser },
     volumeMounts: mounts,
     ...serverProbes(spec, server, knative),
   });
-  return { initContainers: download.initContainers, containers: [container], volumes, server };
+  // Init containers write temporary files too: they share the scratch mount.
+  const initContainers = download.initContainers.map((c) => ({ ...c, volumeMounts: [...(c.volumeMounts ?? []), ...scratchMounts(spec)] }));
+  return { initContainers, containers: [container], volumes, server };
 }
 
 /**

@@ -110,7 +110,9 @@ export class KnativeFeatures extends Construct {
   public static requiredFlags(scope: IConstruct): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     for (const model of knativeModels(scope)) {
-      for (const flag of placementFlagsOf(model._spec())) (out[flag] ??= []).push(model.node.path);
+      const spec = model._spec();
+      const flags = model.platform._compiler.knativeFlags?.(spec) ?? placementFlagsOf(spec);
+      for (const flag of flags) (out[flag] ??= []).push(model.node.path);
     }
     return out;
   }
@@ -154,6 +156,10 @@ export class KnativeFeatures extends Construct {
       if (declared !== undefined) out[flag] = declared;
       else if (needed[flag]) out[flag] = FeatureFlagState.ENABLED;
     }
+    // Other flags the pods need (init containers, volumes): enabled unless the app says otherwise.
+    for (const flag of Object.keys(needed)) {
+      if (!DECLARED.some(([, f]) => f === flag) && out[flag] === undefined) out[flag] = FeatureFlagState.ENABLED;
+    }
     const sorted: Record<string, string> = {};
     for (const k of Object.keys(out).sort()) sorted[k] = out[k];
     return sorted;
@@ -167,6 +173,13 @@ export class KnativeFeatures extends Construct {
       for (const path of needed[flag]) {
         errors.push(`${this.node.path}: ${prop} "disabled" turns off ${flag}, which the model ${path} needs on a Knative platform; `
           + `enable the flag (drop ${prop} or set FeatureFlagState.ENABLED), or remove the model's ${prop} placement (accelerator, nodePool)`);
+      }
+    }
+    for (const [flag, paths] of Object.entries(needed)) {
+      if (DECLARED.some(([, f]) => f === flag) || this.props.additionalFlags?.[flag] !== FeatureFlagState.DISABLED) continue;
+      for (const path of paths) {
+        errors.push(`${this.node.path}: additionalFlags["${flag}"] "disabled" turns off a feature the model ${path} needs on a Knative platform; `
+          + 'enable the flag, or move the model to a platform without Knative');
       }
     }
     return errors;
