@@ -264,11 +264,21 @@ export interface ServedModelProps {
 /** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
 class ModelDocument extends ApiObject {
   private static props(plan: PlannedDocument, spec: () => ModelSpec): ApiObjectProps {
-    const body: Record<string, unknown> = {};
-    for (const key of Object.keys(plan.body(spec()))) {
-      body[key] = Lazy.any({ produce: () => plan.body(spec())[key] });
-    }
-    return { ...body, apiVersion: plan.apiVersion, kind: plan.kind, metadata: { name: plan.name, namespace: spec().namespace } };
+    // The body is computed once per resolved spec: the keys are needed now,
+    // the values at synth, and a spec only changes when the model is mutated.
+    let bodyOf: ModelSpec | undefined;
+    let cached: Record<string, unknown> = {};
+    const body = () => {
+      const s = spec();
+      if (s !== bodyOf) {
+        cached = plan.body(s);
+        bodyOf = s;
+      }
+      return cached;
+    };
+    const props: Record<string, unknown> = {};
+    for (const key of Object.keys(body())) props[key] = Lazy.any({ produce: () => body()[key] });
+    return { ...props, apiVersion: plan.apiVersion, kind: plan.kind, metadata: { name: plan.name, namespace: spec().namespace } };
   }
 
   constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly spec: () => ModelSpec, private readonly isMain: boolean) {
@@ -308,6 +318,7 @@ export class ServedModel extends Construct {
 
   private readonly extraEnv: Record<string, string> = {};
   private cachedSpec?: ModelSpec;
+  private cachedStable?: ModelSpec;
   private rollout?: RolloutAttachment;
   private readonly documents: ApiObject[] = [];
 
@@ -336,6 +347,7 @@ export class ServedModel extends Construct {
   public addEnv(name: string, value: string): void {
     this.extraEnv[name] = value;
     this.cachedSpec = undefined;
+    this.cachedStable = undefined;
     this._spec();
   }
 
@@ -400,7 +412,7 @@ export class ServedModel extends Construct {
 
   /** @internal the stable model's resolved, validated spec, without any candidate. */
   public _stableSpec(): ModelSpec {
-    return this._resolveWith(this, {});
+    return (this.cachedStable ??= this._resolveWith(this, {}));
   }
 
   /** @internal the spec of this model with some props overridden (a rollout's candidate), validated for the platform. */
