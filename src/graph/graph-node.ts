@@ -37,22 +37,42 @@ const NODE_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_]*[A-Za-z0-9])?$/;
  * ])
  */
 export class GraphNode {
-  /** Run the steps in order; pass `data: StepData.RESPONSE` to chain models (pre-processing -> classifier). */
+  /**
+   * Run the steps in order; pass `data: StepData.RESPONSE` to chain models (pre-processing -> classifier).
+   *
+   * @param steps the models or nodes called in order
+   * @param options the node name
+   */
   public static sequence(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
     return new GraphNode(RouterType.SEQUENCE, steps, options, 'GraphNode.sequence');
   }
 
-  /** A weighted split: every step has a `weight` and the weights add up to 100. */
+  /**
+   * A weighted split: every step has a `weight` and the weights add up to 100.
+   *
+   * @param steps the weighted models or nodes (weights sum to 100)
+   * @param options the node name
+   */
   public static splitter(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
     return new GraphNode(RouterType.SPLITTER, steps, options, 'GraphNode.splitter');
   }
 
-  /** Call every step with the same request and merge their responses, keyed by step name. */
+  /**
+   * Call every step with the same request and merge their responses, keyed by step name.
+   *
+   * @param steps the models or nodes whose results are merged
+   * @param options the node name
+   */
   public static ensemble(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
     return new GraphNode(RouterType.ENSEMBLE, steps, options, 'GraphNode.ensemble');
   }
 
-  /** Route to the first step whose `condition` matches the request; every step has a condition. */
+  /**
+   * Route to the first step whose `condition` matches the request; every step has a condition.
+   *
+   * @param steps the models or nodes with their conditions
+   * @param options the node name
+   */
   public static switch(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
     return new GraphNode(RouterType.SWITCH, steps, options, 'GraphNode.switch');
   }

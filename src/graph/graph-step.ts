@@ -98,6 +98,8 @@ export class GraphStep {
   /**
    * Send the request to a ServedModel (on KServe). The model must be in the
    * graph's namespace unless `crossNamespace` is set.
+   * @param model the ServedModel to call
+   * @param options weight, condition, data, dependency, name, crossNamespace
    */
   public static model(model: ServedModel, options: ModelStepOptions = {}): GraphStep {
     if (model === undefined || model === null || typeof (model as any).node !== 'object') {
@@ -106,7 +108,12 @@ export class GraphStep {
     return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
   }
 
-  /** Continue with another node of the same graph. */
+  /**
+   * Continue with another node of the same graph.
+   *
+   * @param node the graph node to call
+   * @param options weight, condition, data, dependency, name
+   */
   public static node(node: GraphNode, options: GraphStepOptions = {}): GraphStep {
     if (node === undefined || node === null || typeof (node as any).routerType !== 'string') {
       fail('GraphStep.node', 'node', node, 'is not a GraphNode', 'pass a GraphNode made with GraphNode.sequence(...), splitter(...), ...');
@@ -114,7 +121,12 @@ export class GraphStep {
     return new GraphStep(undefined, node, undefined, options, false);
   }
 
-  /** Call any HTTP endpoint that speaks the models' protocol (e.g. a service outside KServe). */
+  /**
+   * Call any HTTP endpoint that speaks the models' protocol (e.g. a service outside KServe).
+   *
+   * @param url the http(s) URL to call
+   * @param options weight, condition, data, dependency, name
+   */
   public static url(url: string, options: GraphStepOptions = {}): GraphStep {
     if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
       fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');

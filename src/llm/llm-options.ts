@@ -12,7 +12,11 @@ export class LlmDataType {
   /** 32-bit floating point. */
   public static readonly FLOAT32 = new LlmDataType('float32');
 
-  /** Any value the server accepts, written as given. */
+  /**
+   * Any value the server accepts, written as given.
+   *
+   * @param value the vLLM `--dtype` value
+   */
   public static of(value: string): LlmDataType {
     checkNonEmpty('LlmDataType.of', 'value', value);
     return new LlmDataType(value);

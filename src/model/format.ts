@@ -57,13 +57,21 @@ export class ModelFormat {
     public readonly _protocols: string[] | undefined,
   ) {}
 
-  /** This format pinned to a version, e.g. `ModelFormat.SKLEARN.withVersion('1')`. */
+  /**
+   * This format pinned to a version, e.g. `ModelFormat.SKLEARN.withVersion('1')`.
+   *
+   * @param version the format version, e.g. `1`
+   */
   public withVersion(version: string): ModelFormat {
     checkNonEmpty('ModelFormat.withVersion', 'version', version);
     return new ModelFormat(this.name, version, this._protocols);
   }
 
-  /** Whether KServe's built-in runtimes speak `protocol` for this format (true when unknown). */
+  /**
+   * Whether KServe's built-in runtimes speak `protocol` for this format (true when unknown).
+   *
+   * @param protocol the protocol to check
+   */
   public supports(protocol: InferenceProtocol): boolean {
     return this._protocols === undefined || this._protocols.includes(protocol.version);
   }
@@ -76,6 +84,7 @@ export class ModelFormat {
     }
   }
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.version ? `${this.name}@${this.version}` : this.name;
   }

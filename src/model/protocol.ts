@@ -16,7 +16,12 @@ export class InferenceProtocol {
   /** KServe V1 over gRPC (TensorFlow Serving's gRPC API). */
   public static readonly GRPC_V1 = new InferenceProtocol('grpc-v1', true);
 
-  /** A protocol version this library does not know yet, written as given. */
+  /**
+   * A protocol version this library does not know yet, written as given.
+   *
+   * @param version the `protocolVersion` value
+   * @param grpc whether the protocol runs over gRPC
+   */
   public static of(version: string, grpc: boolean = false): InferenceProtocol {
     checkNonEmpty('InferenceProtocol.of', 'version', version);
     return new InferenceProtocol(version, grpc);
@@ -34,7 +39,11 @@ export class InferenceProtocol {
     return this.version === 'v2' || this.version === 'grpc-v2';
   }
 
-  /** The readiness path of a model on this protocol (REST protocols only). */
+  /**
+   * The readiness path of a model on this protocol (REST protocols only).
+   *
+   * @param modelName the model name
+   */
   public modelReadyPath(modelName: string): string {
     return this.isV2 ? `/v2/models/${modelName}/ready` : `/v1/models/${modelName}`;
   }
@@ -44,11 +53,16 @@ export class InferenceProtocol {
     return this.isV2 ? '/v2/health/ready' : '/';
   }
 
-  /** The path a client posts inference requests to. */
+  /**
+   * The path a client posts inference requests to.
+   *
+   * @param modelName the model name
+   */
   public inferPath(modelName: string): string {
     return this.isV2 ? `/v2/models/${modelName}/infer` : `/v1/models/${modelName}:predict`;
   }
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.version;
   }

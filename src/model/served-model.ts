@@ -343,7 +343,12 @@ export class ServedModel extends Construct {
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
   }
 
-  /** Adds an environment variable to the model server. */
+  /**
+   * Adds an environment variable to the model server.
+   *
+   * @param name the variable name
+   * @param value the value (credentials are rejected: use envValues)
+   */
   public addEnv(name: string, value: string): void {
     this.extraEnv[name] = value;
     this.cachedSpec = undefined;

@@ -34,24 +34,41 @@ export class ModelStorage {
    * Any URI KServe's storage initializer accepts: `s3://`, `gs://`,
    * `https://` (also Azure Blob), `http://`, `pvc://`, `hf://`, `oci://`,
    * `hdfs://`, `webhdfs://`.
+   * @param uri the storage URI
    */
   public static fromUri(uri: string): ModelStorage {
     return new ModelStorage(parseUri('ModelStorage.fromUri', uri));
   }
 
-  /** An object or prefix in an S3 (or S3-compatible) bucket. */
+  /**
+   * An object or prefix in an S3 (or S3-compatible) bucket.
+   *
+   * @param bucket the bucket
+   * @param key the object key or prefix
+   */
   public static s3(bucket: string, key: string): ModelStorage {
     checkBucket('ModelStorage.s3', bucket);
     return ModelStorage.fromUri(`s3://${bucket}/${trimSlashes('ModelStorage.s3', 'key', key)}`);
   }
 
-  /** An object or prefix in a Google Cloud Storage bucket. */
+  /**
+   * An object or prefix in a Google Cloud Storage bucket.
+   *
+   * @param bucket the bucket
+   * @param path the object or prefix
+   */
   public static gcs(bucket: string, path: string): ModelStorage {
     checkBucket('ModelStorage.gcs', bucket);
     return ModelStorage.fromUri(`gs://${bucket}/${trimSlashes('ModelStorage.gcs', 'path', path)}`);
   }
 
-  /** A blob or prefix in Azure Blob Storage. */
+  /**
+   * A blob or prefix in Azure Blob Storage.
+   *
+   * @param account the storage account
+   * @param container the blob container
+   * @param path the blob or prefix
+   */
   public static azureBlob(account: string, container: string, path: string): ModelStorage {
     if (!/^[a-z0-9]{3,24}$/.test(account ?? '')) {
       fail('ModelStorage.azureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
@@ -62,13 +79,23 @@ export class ModelStorage {
     return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.azureBlob', 'path', path)}`);
   }
 
-  /** A path inside a PersistentVolumeClaim in the model's namespace, mounted read-only. */
+  /**
+   * A path inside a PersistentVolumeClaim in the model's namespace, mounted read-only.
+   *
+   * @param claimName the PersistentVolumeClaim name
+   * @param path the path inside the claim
+   */
   public static pvc(claimName: string, path: string): ModelStorage {
     checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
     return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
   }
 
-  /** A path inside a cdk8s-plus PersistentVolumeClaim (same namespace), mounted read-only. */
+  /**
+   * A path inside a cdk8s-plus PersistentVolumeClaim (same namespace), mounted read-only.
+   *
+   * @param claim the claim (same namespace as the model)
+   * @param path the path inside the claim
+   */
   public static fromPersistentVolumeClaim(claim: IPersistentVolumeClaim, path: string): ModelStorage {
     return ModelStorage.pvc(claim.name, path);
   }
@@ -90,12 +117,20 @@ export class ModelStorage {
     return ModelStorage.fromUri(`hf://${repo}${revision ? `:${revision}` : ''}`);
   }
 
-  /** An OCI image that carries the model files (KServe "modelcar"). */
+  /**
+   * An OCI image that carries the model files (KServe "modelcar").
+   *
+   * @param image the image reference, without `oci://`
+   */
   public static oci(image: string): ModelStorage {
     return ModelStorage.fromUri(`oci://${image}`);
   }
 
-  /** A file or archive over HTTPS (`.zip`, `.tar.gz` are unpacked). */
+  /**
+   * A file or archive over HTTPS (`.zip`, `.tar.gz` are unpacked).
+   *
+   * @param url the https:// URL
+   */
   public static https(url: string): ModelStorage {
     if (!/^https:\/\//.test(url ?? '')) {
       fail('ModelStorage.https', 'url', url, 'is not an https:// URL', 'use an https:// URL');

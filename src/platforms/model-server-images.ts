@@ -151,7 +151,11 @@ export class ModelServer {
   /** KServe's Hugging Face server (`kserve/huggingfaceserver`, vLLM backend on GPUs); V1, V2 and OpenAI routes. */
   public static readonly HUGGINGFACE = new ModelServer('huggingface');
 
-  /** A model server by name: `kserve`, `mlserver`, `triton`, `tensorflow-serving`, `torchserve` or `huggingface`. */
+  /**
+   * A model server by name: `kserve`, `mlserver`, `triton`, `tensorflow-serving`, `torchserve` or `huggingface`.
+   *
+   * @param name the server name
+   */
   public static of(name: string): ModelServer {
     if (!Object.prototype.hasOwnProperty.call(SERVERS, name ?? '')) {
       fail('ModelServer.of', 'name', name, 'is not a known model server', `use one of ${Object.keys(SERVERS).join(', ')}`);
@@ -174,7 +178,12 @@ export class ModelServer {
     return [...SERVERS[this.name].protocols];
   }
 
-  /** The pinned default image for a format, or undefined when the server does not serve it. */
+  /**
+   * The pinned default image for a format, or undefined when the server does not serve it.
+   *
+   * @param format the model format
+   * @param gpu whether the replica has a GPU
+   */
   public defaultImage(format: string, gpu: boolean = false): string | undefined {
     const d = SERVERS[this.name];
     const repository = d.repositories[format];
@@ -182,6 +191,7 @@ export class ModelServer {
     return `${repository}:${gpu && d.gpuTag ? d.gpuTag : d.tag}`;
   }
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.name;
   }

@@ -83,6 +83,7 @@ export class ServingPlatform {
   /**
    * KServe in Standard mode: an InferenceService backed by a Deployment, a
    * Service and an HPA or KEDA ScaledObject (created by KServe).
+   * @param options the autoscaler KServe creates
    */
   public static kserveStandard(options: KServeStandardOptions = {}): ServingPlatform {
     return new ServingPlatform(new KServeCompiler('Standard', options.autoscaler));
@@ -94,6 +95,7 @@ export class ServingPlatform {
    * autoscaling and scale-to-zero without KServe, and traffic that Flagger
    * can shift. Needs Knative feature flags for init containers, PVCs and
    * GPU placement (nodeSelector, tolerations, affinity).
+   * @param options model server, images, credentials and model store size
    */
   public static knativeService(options: ModelServerOptions = {}): ServingPlatform {
     return new ServingPlatform(new KnativeServiceCompiler(resolveOptions('ServingPlatform.knativeService', options)));
@@ -104,6 +106,7 @@ export class ServingPlatform {
    * download), a ClusterIP Service, an HPA (cpu, memory) or a KEDA
    * ScaledObject (Prometheus metrics, scale-to-zero), and a
    * PodDisruptionBudget when two or more replicas stay up.
+   * @param options model server, images, credentials and model store size
    */
   public static kubernetesDeployment(options: ModelServerOptions = {}): ServingPlatform {
     return new ServingPlatform(new KubernetesDeploymentCompiler(resolveOptions('ServingPlatform.kubernetesDeployment', options)));

@@ -175,7 +175,11 @@ export class GpuCapacityReport extends Construct {
     return lines.join('\n');
   }
 
-  /** Writes `<fileName>.md` and `<fileName>.json` into `dir`. */
+  /**
+   * Writes `<fileName>.md` and `<fileName>.json` into `dir`.
+   *
+   * @param dir the folder to write `gpu-capacity.md` and `gpu-capacity.json` into
+   */
   public writeTo(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${this.fileName}.md`), this.toMarkdown());

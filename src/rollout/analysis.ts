@@ -189,7 +189,11 @@ export interface PrometheusAnalysisOptions {
  * })
  */
 export class RolloutAnalysis {
-  /** Checks the candidate with Prometheus queries. */
+  /**
+   * Checks the candidate with Prometheus queries.
+   *
+   * @param options the Prometheus address, thresholds and checks
+   */
   public static prometheus(options: PrometheusAnalysisOptions): RolloutAnalysis {
     const scope = 'RolloutAnalysis.prometheus';
     const o = options ?? ({} as PrometheusAnalysisOptions);

@@ -316,6 +316,7 @@ export class CanaryRollout extends Construct {
   /**
    * The traffic percent of step `index` (0 = first step; `steps.length` = 100,
    * promoted). Set `currentStep` to it to promote on KServe.
+   * @param index the step index (0-based); `steps.length` means 100%
    */
   public promoteStep(index: number): number {
     checkInteger(this, 'promoteStep index', index, 0, this.stepList.length);

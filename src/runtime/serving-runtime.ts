@@ -119,7 +119,11 @@ export interface IServingRuntime extends IConstruct {
   readonly runtimeName: string;
   /** Whether this is a ClusterServingRuntime. */
   readonly clusterScoped: boolean;
-  /** The namespace of a namespaced runtime, if set. */
+  /**
+   * The namespace of a namespaced runtime, if set.
+   *
+   * @default - no namespace (cluster-scoped, or the namespace kubectl applies to)
+   */
   readonly runtimeNamespace?: string;
   /** The formats the runtime serves. */
   readonly supportedFormats: SupportedModelFormat[];

@@ -43,6 +43,7 @@ export class ScalingMetric {
     public readonly serverAddress?: string,
   ) {}
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.name;
   }
@@ -155,17 +156,26 @@ export class Scaling {
   /**
    * Scale to zero when idle and back up on the first request. Knative mode
    * does this natively; KServe Standard mode and plain Deployments need KEDA.
+   * @param options upper bound, metric, target and Knative knobs
    */
   public static scaleToZero(options: ScaleToZeroOptions = {}): Scaling {
     return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
   }
 
-  /** Autoscale between `minReplicas` and `maxReplicas` on a metric. */
+  /**
+   * Autoscale between `minReplicas` and `maxReplicas` on a metric.
+   *
+   * @param options replica bounds, metric, target and Knative knobs
+   */
   public static autoscale(options: AutoscaleOptions = {}): Scaling {
     return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
   }
 
-  /** Exactly `replicas` replicas, no autoscaling. */
+  /**
+   * Exactly `replicas` replicas, no autoscaling.
+   *
+   * @param replicas the number of replicas (>= 1)
+   */
   public static fixed(replicas: number): Scaling {
     checkInteger('Scaling.fixed', 'replicas', replicas, 1);
     return new Scaling('Scaling.fixed', replicas, replicas, {}, true);

@@ -174,7 +174,11 @@ function checkVersions(scope: string, r: GpuRequirements): void {
  * Accelerator.custom('amd.com/gpu', { count: 1 })
  */
 export class Accelerator {
-  /** Whole NVIDIA GPUs (`nvidia.com/gpu`). */
+  /**
+   * Whole NVIDIA GPUs (`nvidia.com/gpu`).
+   *
+   * @param options count, product and minimum memory/driver/CUDA
+   */
   public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
     const scope = 'Accelerator.nvidiaGpu';
     const count = options.count ?? 1;
@@ -194,6 +198,8 @@ export class Accelerator {
   /**
    * NVIDIA Multi-Instance GPU slices, e.g. `MigProfile.of('1g.10gb')`:
    * `nvidia.com/mig-<profile>` with the mixed strategy (the default).
+   * @param profile the MIG profile, e.g. `MigProfile.of('1g.10gb')`
+   * @param options slices per replica, the GPU product and the MIG strategy
    */
   public static nvidiaMig(profile: MigProfile, options: NvidiaMigOptions = {}): Accelerator {
     const scope = 'Accelerator.nvidiaMig';
@@ -224,6 +230,7 @@ export class Accelerator {
    * A time-sliced NVIDIA GPU shared with other pods, advertised by the GPU
    * operator as `nvidia.com/gpu.shared` (renameByDefault). Exactly one per
    * replica: asking for more than one share gives no more GPU.
+   * @param options the GPU product and how the GPU operator advertises shares
    */
   public static sharedNvidiaGpu(options: SharedNvidiaGpuOptions = {}): Accelerator {
     const scope = 'Accelerator.sharedNvidiaGpu';
@@ -250,6 +257,8 @@ export class Accelerator {
    * Any extended resource, e.g. `amd.com/gpu`, `gpu.intel.com/i915`,
    * `habana.ai/gaudi`. KServe is told about it through its
    * `serving.kserve.io/gpu-resource-types` annotation.
+   * @param resourceName the extended resource name, e.g. `amd.com/gpu`
+   * @param options count, node selector and taint
    */
   public static custom(resourceName: string, options: CustomAcceleratorOptions = {}): Accelerator {
     const scope = 'Accelerator.custom';
@@ -270,12 +279,20 @@ export class Accelerator {
     });
   }
 
-  /** AMD Instinct GPUs (`amd.com/gpu`, AMD GPU operator). */
+  /**
+   * AMD Instinct GPUs (`amd.com/gpu`, AMD GPU operator).
+   *
+   * @param count AMD GPUs per replica (`amd.com/gpu`)
+   */
   public static amdGpu(count: number = 1): Accelerator {
     return Accelerator.custom('amd.com/gpu', { count });
   }
 
-  /** Intel Gaudi accelerators (`habana.ai/gaudi`). */
+  /**
+   * Intel Gaudi accelerators (`habana.ai/gaudi`).
+   *
+   * @param count Gaudi accelerators per replica (`habana.ai/gaudi`)
+   */
   public static intelGaudi(count: number = 1): Accelerator {
     return Accelerator.custom('habana.ai/gaudi', { count });
   }

@@ -5,7 +5,11 @@ import { checkNonEmpty, fail } from '../internal/errors';
  * A MIG profile such as `1g.10gb` or `3g.40gb` (`<compute slices>g.<memory>gb`).
  */
 export class MigProfile {
-  /** A MIG profile by name, e.g. `MigProfile.of('1g.10gb')`. */
+  /**
+   * A MIG profile by name, e.g. `MigProfile.of('1g.10gb')`.
+   *
+   * @param name the profile name, e.g. `1g.10gb`
+   */
   public static of(name: string): MigProfile {
     const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(typeof name === 'string' ? name : '');
     if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
@@ -21,6 +25,7 @@ export class MigProfile {
     public readonly memoryGb: number,
   ) {}
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.name;
   }
@@ -105,7 +110,11 @@ export class GpuProduct {
     public readonly _facts: ProductFacts,
   ) {}
 
-  /** Whether `profile` exists on this GPU. */
+  /**
+   * Whether `profile` exists on this GPU.
+   *
+   * @param profile the MIG profile
+   */
   public supportsMig(profile: MigProfile): boolean {
     return this.migProfiles.includes(profile.name);
   }
@@ -113,12 +122,14 @@ export class GpuProduct {
   /**
    * How many instances of `profile` one GPU holds (0 when the profile does
    * not exist on this GPU).
+   * @param profile the MIG profile
    */
   public migInstancesPerGpu(profile: MigProfile): number {
     if (!this.supportsMig(profile)) return 0;
     return Math.floor((this._facts.migSlices ?? 7) / profile.computeSlices);
   }
 
+  /** A readable form for messages and logs. */
   public toString(): string {
     return this.name;
   }

@@ -106,7 +106,11 @@ const DECLARED: Array<[keyof KnativeFeaturesProps, string]> = [
  * new KnativeFeatures(chart, 'knative-features');
  */
 export class KnativeFeatures extends Construct {
-  /** The flags every Knative model of `scope`'s app needs, with the model paths that need each. */
+  /**
+   * The flags every Knative model of `scope`'s app needs, with the model paths that need each.
+   *
+   * @param scope any construct of the app
+   */
   public static requiredFlags(scope: IConstruct): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     for (const model of knativeModels(scope)) {

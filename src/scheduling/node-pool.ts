@@ -80,6 +80,8 @@ export class GpuNodePool {
    * `nvidia.com/gpu`, selected by `cloud.google.com/gke-gpu-partition-size`
    * and `cloud.google.com/gke-gpu-sharing-strategy`; the GPU product follows
    * from the accelerator type.
+   * @param accelerator the GKE accelerator type, e.g. `nvidia-l4`
+   * @param options GPUs per node and runtime class
    */
   public static gke(accelerator: string, options: NodePoolOptions = {}): GpuNodePool {
     if (!/^nvidia-[a-z0-9-]+$/.test(accelerator ?? '')) {
@@ -97,6 +99,9 @@ export class GpuNodePool {
    * Discovery label exists, so GPU products and memory are expressed with
    * Karpenter's instance labels (`karpenter.k8s.aws/instance-gpu-name`,
    * `karpenter.k8s.aws/instance-gpu-memory`).
+   * @param nodePool the Karpenter NodePool name
+   * @param instanceFamily an EC2 instance family such as `g6` or `p5`
+   * @param options GPUs per node and runtime class
    */
   public static eksKarpenter(nodePool: string, instanceFamily?: string, options: NodePoolOptions = {}): GpuNodePool {
     checkNonEmpty('GpuNodePool.eksKarpenter', 'nodePool', nodePool);
@@ -110,6 +115,8 @@ export class GpuNodePool {
    * An AKS GPU node pool, selected by `kubernetes.azure.com/agentpool`. AKS
    * GPU pools are usually tainted `sku=gpu:NoSchedule`. Product, memory and
    * MIG placement use GPU Feature Discovery labels (NVIDIA GPU operator).
+   * @param agentPool the AKS node pool name
+   * @param options GPUs per node and runtime class
    */
   public static aks(agentPool: string, options: NodePoolOptions = {}): GpuNodePool {
     if (!/^[a-z][a-z0-9]{0,11}$/.test(agentPool ?? '')) {
@@ -122,6 +129,7 @@ export class GpuNodePool {
   /**
    * Any pool, by its labels and taints. GPU placement uses GPU Feature
    * Discovery labels (NVIDIA GPU operator).
+   * @param options the pool's labels, taints, GPUs per node and runtime class
    */
   public static custom(options: CustomNodePoolOptions = {}): GpuNodePool {
     return new GpuNodePool('GpuNodePool.custom', 'gfd', options.labels ?? {}, options.taints ?? [], options);

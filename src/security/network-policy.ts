@@ -8,7 +8,11 @@ import { ServedModel } from '../model/served-model';
 
 /** Who may call a model. */
 export class NetworkPeer {
-  /** Every pod in a namespace. */
+  /**
+   * Every pod in a namespace.
+   *
+   * @param name the namespace
+   */
   public static namespace(name: string): NetworkPeer {
     checkDns1123Label('NetworkPeer.namespace', 'name', name);
     return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);

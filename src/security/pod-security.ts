@@ -61,6 +61,7 @@ export class PodSecurity {
   /**
    * The "restricted" profile: non-root, no privilege escalation, all
    * capabilities dropped, RuntimeDefault seccomp, read-only root filesystem.
+   * @param options read-only root filesystem, user and group ids, scratch size
    */
   public static restricted(options: RestrictedPodSecurityOptions = {}): PodSecurity {
     const scope = 'PodSecurity.restricted';

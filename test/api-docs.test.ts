@@ -1,0 +1,52 @@
+/**
+ * Construct Hub and API.md are generated from the jsii assembly: every public
+ * type and member must say what it is, and every optional prop its default.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+
+function assembly(): any {
+  const file = path.join(root, '.jsii');
+  const newestSource = Math.max(...fs.readdirSync(path.join(root, 'src'), { recursive: true })
+    .map((f) => path.join(root, 'src', String(f))).filter((f) => f.endsWith('.ts')).map((f) => fs.statSync(f).mtimeMs));
+  if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < newestSource) {
+    execFileSync('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: root, stdio: 'pipe' });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+describe('public API documentation', () => {
+  const jsii = assembly();
+  const types: Array<[string, any]> = Object.entries(jsii.types);
+
+  test('the assembly exports the flagship constructs', () => {
+    const names = types.map(([fqn]) => fqn.split('.').pop());
+    expect(names).toEqual(expect.arrayContaining(['ServedModel', 'CanaryRollout', 'InferenceGraph', 'ServingRuntime', 'KnativeFeatures', 'GpuCapacityReport']));
+  });
+
+  test('every type, property, method, parameter and enum member is documented', () => {
+    const missing: string[] = [];
+    for (const [fqn, t] of types) {
+      if (!t.docs?.summary) missing.push(`type ${fqn}`);
+      for (const p of t.properties ?? []) if (!p.docs?.summary) missing.push(`property ${fqn}.${p.name}`);
+      for (const m of t.methods ?? []) {
+        if (!m.docs?.summary) missing.push(`method ${fqn}.${m.name}`);
+        for (const a of m.parameters ?? []) if (!a.docs?.summary) missing.push(`parameter ${fqn}.${m.name}(${a.name})`);
+      }
+      for (const m of t.members ?? []) if (!m.docs?.summary) missing.push(`enum member ${fqn}.${m.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('every optional property of a props interface states its default', () => {
+    const missing: string[] = [];
+    for (const [fqn, t] of types) {
+      if (t.kind !== 'interface') continue;
+      for (const p of t.properties ?? []) if (p.optional && p.docs?.default === undefined) missing.push(`${fqn}.${p.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
