@@ -6,12 +6,13 @@ import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } fro
 import { MANAGED_BY } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { mebibytesOf } from '../internal/units';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
 /** A storage quantity in the largest whole binary unit (Ti, Gi, else Mi). */
 export function storageQuantity(size: Size): string {
-  const mib = size.toMebibytes();
+  const mib = mebibytesOf(size);
   if (Number.isInteger(mib / (1024 * 1024))) return `${mib / (1024 * 1024)}Ti`;
   if (Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
   return `${Math.ceil(mib)}Mi`;
@@ -101,7 +102,7 @@ export class LocalModelNodeGroup extends Construct {
     checkLabels(this, 'labels', props.labels);
     checkSize(this, 'storageLimit', props.storageLimit);
     if (props.capacity !== undefined) checkSize(this, 'capacity', props.capacity);
-    if (props.capacity && props.capacity.toMebibytes() < props.storageLimit.toMebibytes()) {
+    if (props.capacity && mebibytesOf(props.capacity) < mebibytesOf(props.storageLimit)) {
       fail(this, 'capacity', storageQuantity(props.capacity), `is below the storage limit (${storageQuantity(props.storageLimit)})`,
         'give the volume at least the storage limit');
     }
@@ -278,8 +279,8 @@ function standardLabels(name: string, component: string, extra: Record<string, s
 }
 
 function checkSize(scope: IConstruct, prop: string, size: Size | undefined): void {
-  if (!(size instanceof Size) || !(size.toMebibytes() >= 1)) {
-    fail(scope, prop, size instanceof Size ? `${size.toMebibytes()}Mi` : size, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(20)');
+  if (!(size instanceof Size) || !(mebibytesOf(size) >= 1)) {
+    fail(scope, prop, size instanceof Size ? `${mebibytesOf(size)}Mi` : size, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(20)');
   }
 }
 
@@ -318,8 +319,8 @@ function checkGroupCapacity(cache: LocalModelCache): void {
   const all = cache.node.root.node.findAll().filter((c): c is LocalModelCache => c instanceof LocalModelCache);
   for (const group of cache.nodeGroups) {
     const users = all.filter((c) => c.nodeGroups.includes(group));
-    const total = users.reduce((sum, c) => sum + c.modelSize.toMebibytes(), 0);
-    if (total > group.storageLimit.toMebibytes()) {
+    const total = users.reduce((sum, c) => sum + mebibytesOf(c.modelSize), 0);
+    if (total > mebibytesOf(group.storageLimit)) {
       fail(cache, 'modelSize', storageQuantity(cache.modelSize),
         `brings the models cached on node group "${group.groupName}" to ${storageQuantity(Size.mebibytes(total))}, over its storage limit of ${storageQuantity(group.storageLimit)}`
         + ` (${users.map((c) => `${c.cacheName}: ${storageQuantity(c.modelSize)}`).join(', ')})`,

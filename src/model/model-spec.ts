@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, PayloadLoggerMode, Visibility } from './components';
 import { ModelFormat } from './format';
@@ -18,6 +18,7 @@ import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/sta
 import { checkNoCredentialLiteral } from '../security/credentials';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
+import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
 
 /** The label every document carries to say who wrote it. */
 export const MANAGED_BY = 'cdk8s-model-serving';
@@ -165,8 +166,8 @@ export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, 
 }
 
 /** A memory quantity in the largest whole binary unit (4Gi rather than 4096Mi). */
-export function memoryQuantity(size: { toMebibytes(): number }): string {
-  const mib = size.toMebibytes();
+export function memoryQuantity(size: Size): string {
+  const mib = mebibytesOf(size);
   return Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : `${Math.ceil(mib)}Mi`;
 }
 
@@ -176,9 +177,9 @@ export function resolveResources(
   const cpu = r?.cpu?.amount ?? '1';
   const memory = r?.memory ?? undefined;
   const memoryRequest = memory ? memoryQuantity(memory) : '2Gi';
-  if (memory && memory.toMebibytes() < 1) fail(scope, `${prop}.memory`, `${memory.toMebibytes()}Mi`, 'is too small', 'use at least 1 MiB');
-  if (r?.memoryLimit && memory && r.memoryLimit.toMebibytes() < memory.toMebibytes()) {
-    fail(scope, `${prop}.memoryLimit`, `${r.memoryLimit.toMebibytes()}Mi`, `is below the memory request (${memoryRequest})`, 'use a limit >= the request');
+  if (memory && !(mebibytesOf(memory) >= 1)) fail(scope, `${prop}.memory`, `${mebibytesOf(memory)}Mi`, 'is too small', 'use at least 1 MiB');
+  if (r?.memoryLimit && memory && mebibytesOf(r.memoryLimit) < mebibytesOf(memory)) {
+    fail(scope, `${prop}.memoryLimit`, `${mebibytesOf(r.memoryLimit)}Mi`, `is below the memory request (${memoryRequest})`, 'use a limit >= the request');
   }
   const requests: Record<string, string | number> = { cpu, memory: memoryRequest, ...extra };
   const limits: Record<string, string | number> = { memory: r?.memoryLimit ? memoryQuantity(r.memoryLimit) : memoryRequest, ...extra };
@@ -208,7 +209,7 @@ export function checkImage(scope: IConstruct, prop: string, image: string): void
 
 function seconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
   if (d === undefined) return undefined;
-  const s = d.toSeconds();
+  const s = secondsOf(d);
   if (!Number.isInteger(s) || s < min || s > max) fail(scope, prop, `${s}s`, 'is out of range', `use whole seconds from ${min} to ${max}`);
   return s;
 }
@@ -338,7 +339,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
 
 function resolveBatcher(scope: IConstruct, b: Batcher) {
   checkInteger(scope, 'batcher.maxBatchSize', b.maxBatchSize, 1, 100000);
-  const maxLatencyMs = b.maxLatency?.toMilliseconds();
+  const maxLatencyMs = b.maxLatency !== undefined ? millisOf(b.maxLatency) : undefined;
   if (maxLatencyMs !== undefined && (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1)) {
     fail(scope, 'batcher.maxLatency', `${maxLatencyMs}ms`, 'is not allowed', 'use at least 1 ms in whole milliseconds');
   }

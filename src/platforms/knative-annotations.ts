@@ -1,6 +1,8 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
 import { ModelSpec } from '../model/model-spec';
+import { secondsOf } from '../internal/units';
 
 /** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
 export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
@@ -16,13 +18,13 @@ export function knativeAutoscalingAnnotations(spec: ModelSpec): Record<string, s
   const out: Record<string, string> = {};
   const initialScale = o.initialScale ?? gpu?.initialScale;
   if (initialScale !== undefined) out['autoscaling.knative.dev/initial-scale'] = String(initialScale);
-  const scaleDownDelay = o.scaleDownDelay?.toSeconds() ?? gpu?.scaleDownDelaySeconds;
+  const scaleDownDelay = o.scaleDownDelay !== undefined ? secondsOf(o.scaleDownDelay) : gpu?.scaleDownDelaySeconds;
   if (scaleDownDelay !== undefined) out['autoscaling.knative.dev/scale-down-delay'] = `${scaleDownDelay}s`;
   if (spec.startup?.timeoutSeconds !== undefined) out[PROGRESS_DEADLINE_ANNOTATION] = `${spec.startup.timeoutSeconds}s`;
-  if (o.window !== undefined) out['autoscaling.knative.dev/window'] = `${o.window.toSeconds()}s`;
+  if (o.window !== undefined) out['autoscaling.knative.dev/window'] = `${secondsOf(o.window)}s`;
   if (o.targetUtilizationPercentage !== undefined) out['autoscaling.knative.dev/target-utilization-percentage'] = String(o.targetUtilizationPercentage);
   if (o.scaleToZeroPodRetentionPeriod !== undefined) {
-    out['autoscaling.knative.dev/scale-to-zero-pod-retention-period'] = `${o.scaleToZeroPodRetentionPeriod.toSeconds()}s`;
+    out['autoscaling.knative.dev/scale-to-zero-pod-retention-period'] = `${secondsOf(o.scaleToZeroPodRetentionPeriod)}s`;
   }
   return out;
 }
@@ -40,7 +42,7 @@ export function checkKnativeScaling(scope: IConstruct, spec: ModelSpec, platform
   const o = spec.scaling.options;
   for (const d of [['scaleDownDelay', o.scaleDownDelay, 3600], ['scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod, 3600]] as const) {
     if (d[1] !== undefined) {
-      const s = d[1].toSeconds();
+      const s = secondsOf(d[1]);
       if (!Number.isInteger(s) || s < 0 || s > d[2]) fail(scope, `scaling.${d[0]}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
     }
   }
@@ -55,7 +57,7 @@ export function checkNoKnativeKnobs(scope: IConstruct, spec: ModelSpec, platform
   ];
   for (const [name, value] of knobs) {
     if (value !== undefined) {
-      fail(scope, `scaling.${name}`, value instanceof Object ? `${(value as any).toSeconds?.()}s` : value,
+      fail(scope, `scaling.${name}`, value instanceof Duration ? `${secondsOf(value)}s` : value,
         `only applies to the Knative autoscaler, not ${platform}`, 'remove it, or use ServingPlatform.kserve() / knativeService()');
     }
   }

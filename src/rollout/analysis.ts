@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
+import { millisOf, secondsOf } from '../internal/units';
 
 /** Metric names the engines reserve for the built-in latency and success-rate checks. */
 export const RESERVED_METRIC_NAMES = ['request-success-rate', 'request-duration', 'latency-p99', 'success-rate'];
@@ -202,7 +203,7 @@ export class RolloutAnalysis {
     }
     let maxLatencyMs: number | undefined;
     if (o.maxLatencyP99 !== undefined) {
-      maxLatencyMs = o.maxLatencyP99.toMilliseconds();
+      maxLatencyMs = millisOf(o.maxLatencyP99);
       if (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1 || maxLatencyMs > 600_000) {
         fail(scope, 'maxLatencyP99', `${maxLatencyMs}ms`, 'is out of range', 'use whole milliseconds from 1 ms to 10 minutes');
       }
@@ -220,7 +221,7 @@ export class RolloutAnalysis {
     if (maxLatencyMs === undefined && rate === undefined && checks.length === 0) {
       fail(scope, 'options', 'no checks', 'checks nothing', 'set maxLatencyP99, minSuccessRate or checks');
     }
-    const interval = (o.interval ?? Duration.minutes(1)).toSeconds();
+    const interval = secondsOf(o.interval ?? Duration.minutes(1));
     if (!Number.isInteger(interval) || interval < 10 || interval > 3600) {
       fail(scope, 'interval', `${interval}s`, 'is out of range', 'use whole seconds from 10 seconds to 1 hour');
     }

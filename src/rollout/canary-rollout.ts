@@ -15,6 +15,7 @@ import { ServedModel, ServedModelProps } from '../model/served-model';
 import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { secondsOf } from '../internal/units';
 
 /**
  * The engines, keyed by the id of the model's platform compiler. Adding a
@@ -244,7 +245,7 @@ export class CanaryRollout extends Construct {
     this.name = props.name ?? nameFromId(id);
     checkDns1035(this, 'name', this.name);
     this.stepList = checkSteps(this, props.steps);
-    const stepIntervalSeconds = (props.stepInterval ?? Duration.minutes(5)).toSeconds();
+    const stepIntervalSeconds = secondsOf(props.stepInterval ?? Duration.minutes(5));
     if (!Number.isInteger(stepIntervalSeconds) || stepIntervalSeconds < 10 || stepIntervalSeconds > 86400) {
       fail(this, 'stepInterval', `${stepIntervalSeconds}s`, 'is out of range', 'use whole seconds from 10 seconds to 24 hours');
     }

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { secondsOf } from '../internal/units';
 
 /**
  * What an autoscaler watches.
@@ -200,7 +201,7 @@ export class Scaling {
       fail(scope, 'target', options.target, `is not a valid ${metric.name} utilization`, 'use a whole percentage from 1 to 100');
     }
     if (options.window !== undefined) {
-      const s = options.window.toSeconds();
+      const s = secondsOf(options.window);
       if (s < 6 || s > 3600) fail(scope, 'window', `${s}s`, 'is out of range', 'use a window from 6 seconds to 1 hour');
     }
     this.resolved = { minReplicas, maxReplicas, metric, target: options.target, fixed, options };

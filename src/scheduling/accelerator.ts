@@ -4,6 +4,7 @@ import { AcceleratorRequest, ResolvedAccelerator } from './placement';
 import { NVIDIA_GPU_TOLERATION, resolveScheduling } from './resolve';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { checkLabels, checkQualifiedKey } from '../internal/names';
+import { mebibytesOf } from '../internal/units';
 
 export { NVIDIA_GPU_TOLERATION };
 
@@ -152,7 +153,7 @@ export interface CustomAcceleratorOptions {
 
 function memoryMib(scope: string, size: Size | undefined): number | undefined {
   if (size === undefined) return undefined;
-  const mib = size.toMebibytes();
+  const mib = mebibytesOf(size);
   if (!(mib >= 1) || !Number.isFinite(mib)) fail(scope, 'minMemory', `${mib}Mi`, 'is not allowed', 'use at least 1 MiB, e.g. Size.gibibytes(40)');
   return Math.ceil(mib);
 }

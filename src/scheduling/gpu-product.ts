@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { checkNonEmpty, fail } from '../internal/errors';
+import { gibibytesOf } from '../internal/units';
 
 /**
  * A MIG profile such as `1g.10gb` or `3g.40gb` (`<compute slices>g.<memory>gb`).
@@ -88,7 +89,7 @@ export class GpuProduct {
     for (const p of migProfiles ?? []) MigProfile.of(p);
     const known = KNOWN.find((p) => p.name === name);
     if (known && memory === undefined && migProfiles === undefined) return known;
-    const memoryGb = memory ? memory.toGibibytes() : known?.memoryGb;
+    const memoryGb = memory ? gibibytesOf(memory) : known?.memoryGb;
     if (memoryGb !== undefined && !(memoryGb > 0)) fail('GpuProduct.of', 'memory', `${memoryGb}Gi`, 'is not positive', 'use the GPU memory, e.g. Size.gibibytes(24)');
     const slices = known?._facts.migSlices ?? ((migProfiles ?? []).length ? 7 : undefined);
     return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });

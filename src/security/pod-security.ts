@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { ContainerSecurityContext } from '../internal/k8s';
+import { mebibytesOf } from '../internal/units';
 
 /** Options for {@link PodSecurity.restricted}. */
 export interface RestrictedPodSecurityOptions {
@@ -68,7 +69,7 @@ export class PodSecurity {
     checkInteger(scope, 'runAsUser', options.runAsUser, 1, 2147483647);
     checkInteger(scope, 'runAsGroup', options.runAsGroup, 0, 2147483647);
     const readOnly = options.readOnlyRootFilesystem ?? true;
-    const scratchMib = options.scratchSize?.toMebibytes() ?? 4096;
+    const scratchMib = options.scratchSize !== undefined ? mebibytesOf(options.scratchSize) : 4096;
     if (!(scratchMib >= 1)) fail(scope, 'scratchSize', `${scratchMib}Mi`, 'is too small', 'use at least 1 MiB');
     return new PodSecurity({
       profile: 'restricted',

@@ -64,7 +64,7 @@ const recipe = fc.record({
       metric: maybe(fc.constantFrom('CONCURRENCY', 'RPS', 'CPU', 'MEMORY', 'prom')),
       target: maybe(mostly(fc.constantFrom(1, 5, 70), fc.constantFrom(150, 0.5))),
       initialScale: maybe(mostly(fc.integer({ min: 0, max: 3 }), fc.constant(-1))),
-      scaleDownDelayS: maybe(mostly(fc.constantFrom(0, 30, 900), fc.constant(7200))),
+      scaleDownDelayS: maybe(mostly(fc.constantFrom(0, 30, 900), fc.constantFrom(0.5, 7200))),
     }),
     fc.record({ kind: fc.constant('fixed'), replicas: count }),
   ),
@@ -88,7 +88,7 @@ const recipe = fc.record({
   env: maybe(fc.dictionary(mostly(fc.constantFrom('A', 'LOG_LEVEL', 'x.y', 'HF_HOME'), fc.constant('1BAD')), fc.constantFrom('1', 'debug', ''), { maxKeys: 3 })),
   labels: maybe(fc.dictionary(mostly(fc.constantFrom('team', 'example.com/owner'), fc.constant('bad key')), mostly(fc.constantFrom('a', 'b-c'), fc.constant('bad value')), { maxKeys: 2 })),
   containerConcurrency: rarely(mostly(fc.integer({ min: 0, max: 10 }), fc.constantFrom(-1, 0.5))),
-  timeoutS: rarely(mostly(fc.constantFrom(1, 30), fc.constantFrom(0, 5000))),
+  timeoutS: rarely(mostly(fc.constantFrom(1, 30), fc.constantFrom(0, 2.5, 5000))),
   transformer: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   serviceAccountName: rarely(mostly(fc.constant('sa'), fc.constant('Bad SA'))),
 });

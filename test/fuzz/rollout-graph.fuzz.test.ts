@@ -1,0 +1,133 @@
+/**
+ * Property-based test for the constructs around a model: CanaryRollout on
+ * every platform and InferenceGraph nodes. Each case either synthesizes
+ * documents that pass the schemas and the pod invariants, deterministically,
+ * or fails with the library's error naming the property - never a crash.
+ */
+import { Chart, Duration, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import * as lib from '../../src';
+import { expectConformant } from '../conformance/conformance';
+import { expectRestricted } from '../conformance/pod-security';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261125;
+
+const platforms: Array<() => lib.ServingPlatform> = [
+  () => lib.ServingPlatform.kserve(),
+  () => lib.ServingPlatform.kserveStandard(),
+  () => lib.ServingPlatform.knativeService(),
+  () => lib.ServingPlatform.kubernetesDeployment(),
+];
+
+const percent = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 99 }), weight: 10 }, { arbitrary: fc.constantFrom(0, 100, -5, 2.5, 150), weight: 1 });
+
+const rolloutRecipe = fc.record({
+  kind: fc.constant('rollout' as const),
+  platform: fc.integer({ min: 0, max: platforms.length - 1 }),
+  scaleToZero: fc.boolean(),
+  steps: fc.oneof(
+    { arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 4 }).map((a) => [...a].sort((x, y) => x - y)), weight: 8 },
+    { arbitrary: fc.array(percent, { minLength: 0, maxLength: 4 }), weight: 2 },
+  ),
+  candidate: fc.constantFrom('storage', 'same', 'none', 'runtimeVersion'),
+  stepMinutes: fc.option(fc.constantFrom(1, 5, 30), { nil: undefined }),
+  analysis: fc.option(fc.record({
+    latencyMs: fc.option(fc.constantFrom(50, 250, 0, 0.5), { nil: undefined }),
+    successRate: fc.option(fc.constantFrom(90, 99, 99.9, 101, -1), { nil: undefined }),
+    drift: fc.option(fc.constantFrom(0.1, 0.2), { nil: undefined }),
+  }), { nil: undefined }),
+  requireAutomaticRollback: fc.boolean(),
+  currentStep: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
+  rollback: fc.option(fc.boolean(), { nil: undefined }),
+});
+
+const graphRecipe = fc.record({
+  kind: fc.constant('graph' as const),
+  router: fc.constantFrom('splitter', 'sequence', 'ensemble', 'switch'),
+  weights: fc.array(percent, { minLength: 1, maxLength: 3 }),
+  conditions: fc.boolean(),
+  modelPlatform: fc.integer({ min: 0, max: platforms.length - 1 }),
+  crossNamespace: fc.boolean(),
+});
+
+function buildRollout(chart: Chart, r: any): void {
+  const model = new lib.ServedModel(chart, 'model', {
+    format: lib.ModelFormat.SKLEARN,
+    storage: lib.ModelStorage.s3('models', 'm/v1'),
+    platform: platforms[r.platform](),
+    scaling: r.scaleToZero ? lib.Scaling.scaleToZero({ maxReplicas: 3 }) : lib.Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }),
+  });
+  const candidate = r.candidate === 'storage' ? { storage: lib.ModelStorage.s3('models', 'm/v2') }
+    : r.candidate === 'same' ? { storage: lib.ModelStorage.s3('models', 'm/v1') }
+      : r.candidate === 'runtimeVersion' ? { runtimeVersion: '1.5.0' } : undefined;
+  new lib.CanaryRollout(chart, 'rollout', {
+    model,
+    candidate,
+    steps: r.steps,
+    stepInterval: r.stepMinutes !== undefined ? Duration.minutes(r.stepMinutes) : undefined,
+    analysis: r.analysis ? lib.RolloutAnalysis.prometheus({
+      address: 'http://prometheus.monitoring:9090',
+      maxLatencyP99: r.analysis.latencyMs !== undefined ? Duration.millis(r.analysis.latencyMs) : undefined,
+      minSuccessRate: r.analysis.successRate,
+      checks: r.analysis.drift !== undefined ? [lib.MetricCheck.max('prediction-drift', 'max(drift)', r.analysis.drift)] : undefined,
+    }) : undefined,
+    requireAutomaticRollback: r.requireAutomaticRollback,
+    currentStep: r.currentStep,
+    rollback: r.rollback,
+  });
+}
+
+function buildGraph(chart: Chart, g: any): void {
+  const models = g.weights.map((_w: number, i: number) => new lib.ServedModel(chart, `m${i}`, {
+    format: lib.ModelFormat.SKLEARN,
+    storage: lib.ModelStorage.s3('models', `m${i}`),
+    platform: i === 0 ? platforms[g.modelPlatform]() : lib.ServingPlatform.kserve(),
+    namespace: g.crossNamespace && i === 1 ? 'other' : undefined,
+    scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
+  }));
+  const steps = models.map((m: lib.ServedModel, i: number) => lib.GraphStep.model(m, {
+    weight: g.router === 'splitter' ? g.weights[i] : undefined,
+    condition: g.router === 'switch' && g.conditions ? `instances.#(feature>${i})` : undefined,
+    crossNamespace: g.crossNamespace && i === 1 ? true : undefined,
+  }));
+  const root = g.router === 'splitter' ? lib.GraphNode.splitter(steps) : g.router === 'sequence' ? lib.GraphNode.sequence(steps)
+    : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.switch(steps);
+  new lib.InferenceGraph(chart, 'graph', { root });
+}
+
+function synthOnce(r: any): string {
+  const chart = new Chart(Testing.app(), 'fuzz', { namespace: 'ml' });
+  if (r.kind === 'rollout') buildRollout(chart, r);
+  else buildGraph(chart, r);
+  return JSON.stringify(chart.toJson());
+}
+
+function isValidationError(e: any): boolean {
+  const msg = String(e?.message ?? '');
+  return (e?.name === 'ModelServingError' || /ModelServingError/.test(msg)) && /: [A-Za-z]\S* .*; \S/.test(msg);
+}
+
+describe('fuzz: CanaryRollout and InferenceGraph', () => {
+  test(`${RUNS} generated cases synthesize valid YAML or fail with a clear error`, () => {
+    const counts = { valid: 0, rejected: 0 };
+    fc.assert(fc.property(fc.oneof(rolloutRecipe, graphRecipe), (r) => {
+      let json: string;
+      try {
+        json = synthOnce(r);
+      } catch (e: any) {
+        if (!isValidationError(e)) throw new Error(`crash instead of a validation error for ${JSON.stringify(r)}:\n${e?.stack ?? e}`);
+        counts.rejected++;
+        return;
+      }
+      const docs = JSON.parse(json);
+      expectConformant(docs);
+      expectRestricted(docs);
+      if (synthOnce(r) !== json) throw new Error(`non-deterministic output for ${JSON.stringify(r)}`);
+      counts.valid++;
+    }), { numRuns: RUNS, seed: SEED });
+    console.log(`fuzz rollout/graph (seed ${SEED}): ${counts.valid + counts.rejected} cases tried, ${counts.valid} valid, ${counts.rejected} rejected with a clear error`);
+    expect(counts.valid + counts.rejected).toBe(RUNS);
+    expect(counts.valid).toBeGreaterThan(RUNS / 10);
+  });
+});
