@@ -9,8 +9,6 @@ import * as lib from '../src';
 /** Adds `count` models to a fresh App (charts of 100 models each) and returns it. */
 export function buildFleet(count: number, outdir?: string): App {
   const app = new App({ outdir });
-  // CanaryRollout lands in its own module; the fleet uses it once it exists.
-  const CanaryRollout = (lib as any).CanaryRollout;
   let chart: Chart | undefined;
   for (let i = 0; i < count; i++) {
     if (i % 100 === 0) chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });
@@ -42,8 +40,8 @@ export function buildFleet(count: number, outdir?: string): App {
           scaling: lib.Scaling.scaleToZero({ maxReplicas: 2 }),
         });
     }
-    if (CanaryRollout && i % 5 === 4) {
-      new CanaryRollout(chart!, `${id}-canary`, {
+    if (i % 5 === 4) {
+      new lib.CanaryRollout(chart!, `${id}-canary`, {
         model,
         candidate: { storage: lib.ModelStorage.s3('sensor-models', `${id}/v2`) },
         steps: [5, 25, 50],

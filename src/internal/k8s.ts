@@ -80,21 +80,37 @@ export interface Container {
 
 /** Drops undefined values and empty objects/arrays so output stays minimal and stable. */
 export function compact<T>(value: T): T {
+  return compactValue(value, false) as T;
+}
+
+/**
+ * One walk, no intermediate arrays (it runs on every document of a fleet).
+ * `drop`: the value sits under an object key, where undefined and empty
+ * objects/arrays are left out; array elements keep empty ones.
+ */
+function compactValue(value: unknown, drop: boolean): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    return value.map(compact).filter((v) => v !== undefined) as any;
-  }
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: any = {};
-    for (const [k, v] of Object.entries(value)) {
-      const c = compact(v);
-      if (c === undefined) continue;
-      if (Array.isArray(c) && c.length === 0) continue;
-      if (c !== null && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) continue;
-      out[k] = c;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const c = compactValue(value[i], false);
+      if (c !== undefined) out.push(c);
     }
-    return out;
+    return drop && out.length === 0 ? undefined : out;
   }
-  return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    return drop && Object.keys(value).length === 0 ? undefined : value;
+  }
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const c = compactValue((value as Record<string, unknown>)[keys[i]], true);
+    if (c === undefined) continue;
+    out[keys[i]] = c;
+    empty = false;
+  }
+  return drop && empty ? undefined : out;
 }
 
 /** A copy of a string map with keys sorted, for deterministic output. */

@@ -287,9 +287,11 @@ class ModelDocument extends ApiObject {
 
   public toJson(): any {
     const s = this.spec();
-    for (const [k, v] of Object.entries({ ...s.labels, ...(this.plan.labels?.(s) ?? {}) })) this.metadata.addLabel(k, v);
-    const annotations = { ...(this.isMain ? s.annotations : {}), ...(this.plan.annotations?.(s) ?? {}) };
-    for (const [k, v] of Object.entries(annotations)) this.metadata.addAnnotation(k, v);
+    // Later sources win, as with a spread: the plan's labels over the model's.
+    addAll(s.labels, (k, v) => this.metadata.addLabel(k, v));
+    if (this.plan.labels) addAll(this.plan.labels(s), (k, v) => this.metadata.addLabel(k, v));
+    if (this.isMain) addAll(s.annotations, (k, v) => this.metadata.addAnnotation(k, v));
+    if (this.plan.annotations) addAll(this.plan.annotations(s), (k, v) => this.metadata.addAnnotation(k, v));
     return super.toJson();
   }
 }
@@ -319,6 +321,8 @@ export class ServedModel extends Construct {
   private readonly extraEnv: Record<string, string> = {};
   private cachedSpec?: ModelSpec;
   private cachedStable?: ModelSpec;
+  /** The last spec resolved with overrides: a rollout checks its candidate, then attaches the same overrides. */
+  private cachedOverride?: { readonly scope: IConstruct; readonly overrides: Partial<ServedModelProps>; readonly spec: ModelSpec };
   private rollout?: RolloutAttachment;
   private readonly documents: ApiObject[] = [];
 
@@ -353,6 +357,7 @@ export class ServedModel extends Construct {
     this.extraEnv[name] = value;
     this.cachedSpec = undefined;
     this.cachedStable = undefined;
+    this.cachedOverride = undefined;
     this._spec();
   }
 
@@ -422,8 +427,11 @@ export class ServedModel extends Construct {
 
   /** @internal the spec of this model with some props overridden (a rollout's candidate), validated for the platform. */
   public _resolveWith(scope: IConstruct, overrides: Partial<ServedModelProps>): ModelSpec {
+    const cached = this.cachedOverride;
+    if (cached !== undefined && cached.scope === scope && cached.overrides === overrides) return cached.spec;
     const spec = resolveModelSpec(scope, this.name, { ...this.props, ...overrides, namespace: this.namespace }, this.extraEnv);
     this.platform._compiler.validate(scope, spec);
+    this.cachedOverride = { scope, overrides, spec };
     return spec;
   }
 
@@ -437,6 +445,10 @@ export class ServedModel extends Construct {
     this.cachedSpec = undefined;
     this._spec();
   }
+}
+
+function addAll(record: Record<string, string>, add: (key: string, value: string) => void): void {
+  for (const k of Object.keys(record)) add(k, record[k]);
 }
 
 function chartNamespace(c: Construct): string | undefined {

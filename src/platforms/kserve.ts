@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
 import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
-import { modelContainerFields, placementFields, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { compact } from '../internal/k8s';
 import { checkDns1035, KNATIVE_TAG_PREFIXES, KSERVE_COMPONENT_SUFFIXES } from '../internal/names';
@@ -141,21 +141,22 @@ export class KServeCompiler implements IPlatformCompiler {
    * candidate in the predictor with `canaryTrafficPercent` (KServe keeps the
    * last fully rolled-out revision for the rest); Standard mode keeps the
    * stable predictor and lists the candidate in `spec.canary[]`.
+   * Compacted once here: the helpers below build raw (uncompacted) fields.
    */
   public isvcSpec(spec: ModelSpec): Record<string, unknown> {
     const canary = spec.canary;
-    if (canary && this.knative) {
-      return compact({
-        ...this.isvcSpec(canary.spec),
-        predictor: { ...this.predictor(canary.spec), canaryTrafficPercent: canary.trafficPercent },
-      });
-    }
+    const inPredictor = canary !== undefined && this.knative;
+    // A candidate never carries a canary of its own, so it renders like a model without one.
+    const shown = inPredictor ? canary.spec : spec;
+    const predictor = this.predictor(shown);
     return compact({
-      predictor: this.predictor(spec),
-      transformer: spec.transformer ? this.component(spec, 'transformer') : undefined,
-      explainer: spec.explainer ? this.component(spec, 'explainer') : undefined,
+      predictor: inPredictor ? { ...predictor, canaryTrafficPercent: canary.trafficPercent } : predictor,
+      transformer: shown.transformer ? this.component(shown, 'transformer') : undefined,
+      explainer: shown.explainer ? this.component(shown, 'explainer') : undefined,
       // A Standard-mode canary inherits the stable predictor's autoscaling: it carries none of its own.
-      canary: canary ? [{ predictor: this.canaryPredictor(canary.name, canary.spec), trafficPercent: canary.trafficPercent }] : undefined,
+      canary: canary && !inPredictor
+        ? [{ predictor: this.canaryPredictor(canary.name, canary.spec), trafficPercent: canary.trafficPercent }]
+        : undefined,
     });
   }
 
@@ -209,7 +210,7 @@ export class KServeCompiler implements IPlatformCompiler {
   private podFields(spec: ModelSpec): Record<string, unknown> {
     return {
       serviceAccountName: spec.serviceAccountName,
-      ...placementFields(spec),
+      ...placementFieldsRaw(spec),
       // Knative rejects most pod-level securityContext fields unless a feature
       // flag is on; the container-level context carries the restricted profile.
       securityContext: this.knative ? undefined : spec.podSecurityContext,
@@ -230,12 +231,12 @@ export class KServeCompiler implements IPlatformCompiler {
     // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
     // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
     const startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
-    const container = { ...modelContainerFields(spec), startupProbe };
+    const container = { ...modelContainerFieldsRaw(spec), startupProbe };
     if (spec.format) {
       return {
         ...base,
         model: {
-          modelFormat: compact({ name: spec.format.name, version: spec.format.version }),
+          modelFormat: { name: spec.format.name, version: spec.format.version },
           runtime: spec.runtime,
           runtimeVersion: spec.runtimeVersion,
           protocolVersion: spec.protocol.version,
@@ -250,13 +251,13 @@ export class KServeCompiler implements IPlatformCompiler {
     const env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
     return {
       ...base,
-      containers: [compact({
+      containers: [{
         name: 'kserve-container',
         image: spec.image,
         ...container,
         env,
         ports: [{ containerPort: spec.port, protocol: 'TCP' }],
-      })],
+      }],
     };
   }
 
@@ -265,13 +266,13 @@ export class KServeCompiler implements IPlatformCompiler {
     const scaling = this.knative
       ? { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas }
       : this.scalingFields(spec);
-    return compact({
+    return {
       ...scaling,
       serviceAccountName: spec.serviceAccountName,
       securityContext: this.knative ? undefined : spec.podSecurityContext,
       timeout: spec.timeoutSeconds,
       volumes: scratchVolumes(spec),
       containers: [sideContainer(spec, c)],
-    });
+    };
   }
 }

@@ -8,15 +8,20 @@ import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/mo
 
 /** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName). */
 export function placementFields(spec: ModelSpec): Record<string, unknown> {
+  return compact(placementFieldsRaw(spec));
+}
+
+/** {@link placementFields} before compaction, for documents compacted once as a whole. */
+export function placementFieldsRaw(spec: ModelSpec): Record<string, unknown> {
   const p = spec.placement;
-  return compact({
+  return {
     nodeSelector: sortedRecord(p.nodeSelector),
-    tolerations: p.tolerations.length ? p.tolerations.map((t) => compact({ ...t })) : undefined,
+    tolerations: p.tolerations.length ? p.tolerations : undefined,
     affinity: p.requiredNodeAffinity.length
       ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
       : undefined,
     runtimeClassName: p.runtimeClassName,
-  });
+  };
 }
 
 export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
@@ -35,14 +40,19 @@ export function scratchMounts(spec: ModelSpec): VolumeMount[] {
 
 /** The fields of the model server container every platform shares. */
 export function modelContainerFields(spec: ModelSpec): Partial<Container> {
-  return compact({
+  return compact(modelContainerFieldsRaw(spec));
+}
+
+/** {@link modelContainerFields} before compaction, for documents compacted once as a whole. */
+export function modelContainerFieldsRaw(spec: ModelSpec): Partial<Container> {
+  return {
     command: spec.command,
     args: spec.args.length ? spec.args : undefined,
     env: spec.env.length ? spec.env : undefined,
     resources: resourcesJson(spec.resources) as any,
     securityContext: spec.securityContext,
     volumeMounts: scratchMounts(spec),
-  });
+  };
 }
 
 /** A side container (transformer, explainer) under KServe's conventional name. */
