@@ -3,10 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { checkNonEmpty, ErrorScope, fail } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
+import { mebibytesOf } from '../internal/units';
 import { MANAGED_BY } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
-import { mebibytesOf } from '../internal/units';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 

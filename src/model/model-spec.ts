@@ -9,6 +9,7 @@ import { checkCacheUri } from '../cache/local-model-cache';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { compact, ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
 import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/serving-runtime';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
@@ -18,7 +19,6 @@ import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/sta
 import { checkNoCredentialLiteral } from '../security/credentials';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
-import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
 
 /** The label every document carries to say who wrote it. */
 export const MANAGED_BY = 'cdk8s-model-serving';

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
-import { ModelSpec } from '../model/model-spec';
 import { secondsOf } from '../internal/units';
+import { ModelSpec } from '../model/model-spec';
 
 /** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
 export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';

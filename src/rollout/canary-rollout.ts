@@ -8,6 +8,7 @@ import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
 import { checkInteger, fail } from '../internal/errors';
 import { checkDns1035, nameFromId } from '../internal/names';
+import { secondsOf } from '../internal/units';
 import { ModelContainer, ModelResources } from '../model/components';
 import { ModelFormat } from '../model/format';
 import { InferenceProtocol } from '../model/protocol';
@@ -15,7 +16,6 @@ import { ServedModel, ServedModelProps } from '../model/served-model';
 import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
-import { secondsOf } from '../internal/units';
 
 /**
  * The engines, keyed by the id of the model's platform compiler. Adding a

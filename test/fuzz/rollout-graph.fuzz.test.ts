@@ -27,7 +27,10 @@ const rolloutRecipe = fc.record({
   platform: fc.integer({ min: 0, max: platforms.length - 1 }),
   scaleToZero: fc.boolean(),
   steps: fc.oneof(
-    { arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 4 }).map((a) => [...a].sort((x, y) => x - y)), weight: 8 },
+    {
+      arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 4 }).map((a) => [...a].sort((x, y) => x - y)),
+      weight: 8,
+    },
     { arbitrary: fc.array(percent, { minLength: 0, maxLength: 4 }), weight: 2 },
   ),
   candidate: fc.constantFrom('storage', 'same', 'none', 'runtimeVersion'),
