@@ -166,6 +166,7 @@ describe('CanaryRollout on KServe (Standard mode)', () => {
           protocolVersion: 'v2',
           storageUri: 's3://models/fraud/v8',
           env: [{ name: 'HOME', value: '/tmp' }],
+          readinessProbe: { httpGet: { path: '/v2/health/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
           resources: { limits: { memory: '4Gi' }, requests: { cpu: '1', memory: '4Gi' } },
           securityContext: {
             allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },

@@ -32,6 +32,7 @@ describe('ServedModel on KServe (Knative mode)', () => {
     expect(p.model.protocolVersion).toBe('v2');
     expect(p.model.storageUri).toBe('s3://models/fraud/v7');
     expect(p.model.resources).toEqual({ limits: { memory: '4Gi' }, requests: { cpu: '2', memory: '4Gi' } });
+    expect(p.model.readinessProbe).toEqual({ httpGet: { path: '/v2/health/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
     expect(model.hostname).toBe('fraud-detector.ml.svc.cluster.local');
     expect(model.readyPath).toBe('/v2/models/fraud-detector/ready');
     expect(model.healthPath).toBe('/v2/health/ready');
@@ -86,6 +87,8 @@ describe('ServedModel on KServe (Knative mode)', () => {
     });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.spec.predictor.model).toMatchObject({ runtime: 'kserve-sklearnserver', runtimeVersion: 'v0.16.0', modelFormat: { name: 'sklearn', version: '1' } });
+    // A named runtime keeps its own probes.
+    expect(isvc.spec.predictor.model.readinessProbe).toBeUndefined();
     expect(isvc.spec.predictor.batcher).toEqual({ maxBatchSize: 16, maxLatency: 100, timeout: 30 });
     expect(isvc.spec.predictor.logger).toEqual({ url: 'http://broker-ingress.knative-eventing/ml/default', mode: 'request' });
     expect(isvc.spec.predictor.serviceAccountName).toBe('models-s3');
@@ -177,5 +180,18 @@ describe('ServedModel bad input', () => {
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
+  });
+});
+
+describe('KServe readiness probes', () => {
+  test('V1 asks for the model, gRPC and custom images keep their own', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'v1', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.s3('models', 't'), protocol: InferenceProtocol.V1 });
+    new ServedModel(chart, 'grpc', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'o'), protocol: InferenceProtocol.GRPC_V2 });
+    new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 's'), container: { image: 'registry.example.com/sk:1.0.0' } });
+    const docs = synth(chart);
+    expect(docOf(docs, 'InferenceService', 'v1').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v1/models/v1', port: 8080 });
+    expect(docOf(docs, 'InferenceService', 'grpc').spec.predictor.model.readinessProbe).toBeUndefined();
+    expect(docOf(docs, 'InferenceService', 'img').spec.predictor.model.readinessProbe).toBeUndefined();
   });
 });

@@ -231,7 +231,7 @@ export class KServeCompiler implements IPlatformCompiler {
     // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
     // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
     const startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
-    const container = { ...modelContainerFieldsRaw(spec), startupProbe };
+    const container = { ...modelContainerFieldsRaw(spec), readinessProbe: this.readinessProbe(spec), startupProbe };
     if (spec.format) {
       return {
         ...base,
@@ -259,6 +259,19 @@ export class KServeCompiler implements IPlatformCompiler {
         ports: [{ containerPort: spec.port, protocol: 'TCP' }],
       }],
     };
+  }
+
+  /**
+   * A readiness probe on the protocol's endpoint for KServe's built-in
+   * runtimes, which all listen on 8080 and name the model after the
+   * InferenceService. V2 asks the server (Triton names models after its
+   * repository folders); V1 asks for the model. A named runtime or a custom
+   * image keeps its own probes.
+   */
+  private readinessProbe(spec: ModelSpec): Record<string, unknown> | undefined {
+    if (!spec.format || spec.runtime !== undefined || spec.image !== undefined || spec.protocol.grpc) return undefined;
+    const path = spec.protocol.isV2 ? spec.protocol.healthPath : spec.protocol.modelReadyPath(spec.name);
+    return { httpGet: { path, port: spec.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
   }
 
   private component(spec: ModelSpec, which: 'transformer' | 'explainer'): Record<string, unknown> {
