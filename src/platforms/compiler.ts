@@ -46,3 +46,13 @@ export interface IPlatformCompiler {
   /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }
+
+/**
+ * The in-cluster endpoint every platform gives a model: a Service named
+ * after it in its namespace (KServe and Knative create one, the Deployment
+ * platform writes it).
+ */
+export function clusterEndpoint(spec: ModelSpec): ModelEndpoint {
+  const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
+  return { hostname, url: `http://${hostname}` };
+}

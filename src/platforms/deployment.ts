@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -126,8 +126,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
   }
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
-    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
-    return { hostname, url: `http://${hostname}` };
+    return clusterEndpoint(spec);
   }
 
   /** The Deployment `spec`. */

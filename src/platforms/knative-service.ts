@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -81,8 +81,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
   }
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
-    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
-    return { hostname, url: `http://${hostname}` };
+    return clusterEndpoint(spec);
   }
 
   /** The revision template: autoscaling annotations, then the pod. */

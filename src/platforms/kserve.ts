@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
@@ -118,8 +118,7 @@ export class KServeCompiler implements IPlatformCompiler {
   }
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
-    const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
-    return { hostname, url: `http://${hostname}` };
+    return clusterEndpoint(spec);
   }
 
   private annotations(spec: ModelSpec): Record<string, string> {
