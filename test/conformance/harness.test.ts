@@ -1,5 +1,8 @@
+import { JsonPatch } from 'cdk8s';
 import { conformanceErrors, crdSchemasAvailable, expectConformant } from './conformance';
 import { translateGoRegex } from './crd-schemas';
+import { ModelFormat, ModelStorage, ServedModel } from '../../src';
+import { newChart } from '../util';
 
 const isvc = (predictor: any) => ({
   apiVersion: 'serving.kserve.io/v1beta1',
@@ -74,5 +77,15 @@ describe('conformance harness', () => {
     expect(['abort', 'WARN', 'Abort', ''].every((s) => re.test(s))).toBe(true);
     expect(re.test('stop')).toBe(false);
     expect(translateGoRegex('^[a-z]+\\d$')).toBe('^[a-z]+\\d$');
+  });
+});
+
+describe('conformance harness on synthesized output', () => {
+  test('an escape-hatch patch that writes an unknown field is caught', () => {
+    const chart = newChart();
+    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
+    model.apiObject.addJsonPatch(JsonPatch.add('/spec/predictor/minReplica', 1));
+    if (!crdSchemasAvailable()) return;
+    expect(() => expectConformant(chart.toJson())).toThrow(/\/spec\/predictor: must NOT have additional properties 'minReplica'/);
   });
 });
