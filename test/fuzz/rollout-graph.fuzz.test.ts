@@ -1,10 +1,11 @@
 /**
  * Property-based test for the constructs around a model: CanaryRollout on
- * every platform and InferenceGraph nodes. Each case either synthesizes
+ * every platform, InferenceGraph nodes, ServingRuntimes (priority clashes),
+ * LocalModelCaches and ModelNetworkPolicies. Each case either synthesizes
  * documents that pass the schemas and the pod invariants, deterministically,
  * or fails with the library's error naming the property - never a crash.
  */
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { expectConformant } from '../conformance/conformance';
@@ -54,6 +55,76 @@ const graphRecipe = fc.record({
   crossNamespace: fc.boolean(),
 });
 
+const runtimeRecipe = fc.record({
+  kind: fc.constant('runtime' as const),
+  clusterScoped: fc.boolean(),
+  priorities: fc.array(fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined }), { minLength: 1, maxLength: 3 }),
+  autoSelect: fc.boolean(),
+  image: fc.constantFrom('kserve/sklearnserver:v0.16.0', 'kserve/sklearnserver:latest', 'kserve/sklearnserver'),
+  modelFormat: fc.constantFrom('SKLEARN', 'XGBOOST'),
+  protocol: fc.constantFrom('V1', 'V2'),
+});
+
+const cacheRecipe = fc.record({
+  kind: fc.constant('cache' as const),
+  limitGi: fc.constantFrom(10, 100, 1000),
+  sizesGi: fc.array(fc.constantFrom(5, 40, 200), { minLength: 1, maxLength: 3 }),
+  sameUri: fc.boolean(),
+  localPath: fc.constantFrom('/mnt/models', 'relative/path', '/a/../b'),
+  platform: fc.integer({ min: 0, max: platforms.length - 1 }),
+});
+
+const netpolRecipe = fc.record({
+  kind: fc.constant('netpol' as const),
+  platform: fc.integer({ min: 0, max: platforms.length - 1 }),
+  namespaces: fc.array(fc.constantFrom('payments', 'checkout', 'Bad_NS'), { maxLength: 2 }),
+  pods: fc.option(fc.dictionary(fc.constantFrom('app', 'team', 'bad key'), fc.constantFrom('a', 'b'), { maxKeys: 2 }), { nil: undefined }),
+});
+
+function buildRuntime(chart: Chart, r: any): void {
+  const runtimes = r.priorities.map((priority: number | undefined, i: number) => {
+    const props = {
+      supportedFormats: [{ format: (lib.ModelFormat as any)[r.modelFormat], autoSelect: r.autoSelect, priority }],
+      protocols: [lib.InferenceProtocol.V1, lib.InferenceProtocol.V2],
+      container: { image: r.image },
+    };
+    return r.clusterScoped ? new lib.ClusterServingRuntime(chart, `rt${i}`, props) : new lib.ServingRuntime(chart, `rt${i}`, props);
+  });
+  new lib.ServedModel(chart, 'model', {
+    format: lib.ModelFormat.SKLEARN,
+    storage: lib.ModelStorage.s3('models', 'm'),
+    servingRuntime: runtimes[0],
+    protocol: (lib.InferenceProtocol as any)[r.protocol],
+  });
+}
+
+function buildCache(chart: Chart, c: any): void {
+  const group = new lib.LocalModelNodeGroup(chart, 'nvme', {
+    storageLimit: Size.gibibytes(c.limitGi), localPath: c.localPath, nodeSelector: { 'example.com/nvme': 'true' },
+  });
+  c.sizesGi.forEach((gi: number, i: number) => {
+    const storage = lib.ModelStorage.huggingFace(`org/model-${i}`, 'main');
+    const cache = new lib.LocalModelCache(chart, `cache${i}`, { storage, modelSize: Size.gibibytes(gi), nodeGroups: [group] });
+    new lib.ServedModel(chart, `m${i}`, {
+      format: lib.ModelFormat.HUGGINGFACE,
+      storage: c.sameUri ? storage : lib.ModelStorage.huggingFace(`org/other-${i}`, 'main'),
+      modelCache: cache,
+      platform: platforms[c.platform](),
+      accelerator: lib.Accelerator.nvidiaGpu(),
+    });
+  });
+}
+
+function buildNetpol(chart: Chart, n: any): void {
+  const model = new lib.ServedModel(chart, 'model', {
+    format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.s3('models', 'm'), platform: platforms[n.platform](),
+  });
+  new lib.ModelNetworkPolicy(chart, 'netpol', {
+    model,
+    allowFrom: [...n.namespaces.map((ns: string) => lib.NetworkPeer.namespace(ns)), ...(n.pods ? [lib.NetworkPeer.pods(n.pods)] : [])],
+  });
+}
+
 function buildRollout(chart: Chart, r: any): void {
   const model = new lib.ServedModel(chart, 'model', {
     format: lib.ModelFormat.SKLEARN,
@@ -101,8 +172,10 @@ function buildGraph(chart: Chart, g: any): void {
 
 function synthOnce(r: any): string {
   const chart = new Chart(Testing.app(), 'fuzz', { namespace: 'ml' });
-  if (r.kind === 'rollout') buildRollout(chart, r);
-  else buildGraph(chart, r);
+  const builders: Record<string, (c: Chart, x: any) => void> = {
+    rollout: buildRollout, graph: buildGraph, runtime: buildRuntime, cache: buildCache, netpol: buildNetpol,
+  };
+  builders[r.kind](chart, r);
   return JSON.stringify(chart.toJson());
 }
 
@@ -111,10 +184,10 @@ function isValidationError(e: any): boolean {
   return (e?.name === 'ModelServingError' || /ModelServingError/.test(msg)) && /: [A-Za-z]\S* .*; \S/.test(msg);
 }
 
-describe('fuzz: CanaryRollout and InferenceGraph', () => {
+describe('fuzz: CanaryRollout, InferenceGraph, ServingRuntime, LocalModelCache, ModelNetworkPolicy', () => {
   test(`${RUNS} generated cases synthesize valid YAML or fail with a clear error`, () => {
     const counts = { valid: 0, rejected: 0 };
-    fc.assert(fc.property(fc.oneof(rolloutRecipe, graphRecipe), (r) => {
+    fc.assert(fc.property(fc.oneof(rolloutRecipe, graphRecipe, runtimeRecipe, cacheRecipe, netpolRecipe), (r: any) => {
       let json: string;
       try {
         json = synthOnce(r);
@@ -129,8 +202,8 @@ describe('fuzz: CanaryRollout and InferenceGraph', () => {
       if (synthOnce(r) !== json) throw new Error(`non-deterministic output for ${JSON.stringify(r)}`);
       counts.valid++;
     }), { numRuns: RUNS, seed: SEED });
-    console.log(`fuzz rollout/graph (seed ${SEED}): ${counts.valid + counts.rejected} cases tried, ${counts.valid} valid, ${counts.rejected} rejected with a clear error`);
+    console.log(`fuzz rollout/graph/runtime/cache/netpol (seed ${SEED}): ${counts.valid + counts.rejected} cases tried, ${counts.valid} valid, ${counts.rejected} rejected with a clear error`);
     expect(counts.valid + counts.rejected).toBe(RUNS);
-    expect(counts.valid).toBeGreaterThan(RUNS / 10);
+    expect(counts.valid).toBeGreaterThan(RUNS / 20);
   });
 });
