@@ -55,7 +55,7 @@ describe('GpuCapacityReport', () => {
       ['models/llm', 'NVIDIA-A100-SXM4-80GB', 2, 2, 12, 2],
       ['models/std', 'time-sliced share', 1, 2, 2, undefined],
     ]);
-    expect(report.entries.find((e) => e.path === 'models/llm')!.knativeFlags).toEqual(['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations']);
+    expect(report.entries.find((e) => e.path === 'models/llm')!.knativeFlags).toEqual(['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations', 'kubernetes.podspec-volumes-emptydir']);
     expect(report.entries.find((e) => e.path === 'models/std')!.knativeFlags).toEqual([]);
     expect(report.totals).toEqual([
       { capacityKey: 'NVIDIA-A100-SXM4-80GB', resourceName: 'nvidia.com/gpu', minDevices: 2, maxDevices: 12, models: 1 },

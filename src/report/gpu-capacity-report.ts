@@ -4,7 +4,7 @@ import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
 import { ServedModel } from '../model/served-model';
-import { placementFlagsOf } from '../scheduling/knative-features';
+import { knativeFlagsOf } from '../scheduling/knative-features';
 
 /** One model's accelerator demand. */
 export interface GpuCapacityEntry {
@@ -210,7 +210,7 @@ function collect(scope: IConstruct): GpuCapacityEntry[] {
       minDevices: minReplicas * per,
       maxDevices: maxReplicas === undefined ? undefined : maxReplicas * per,
       maxNodes: perNode && maxReplicas !== undefined ? Math.ceil(maxReplicas / perNode) : undefined,
-      knativeFlags: model.platform.isKnative ? placementFlagsOf(spec) : [],
+      knativeFlags: knativeFlagsOf(model),
     });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

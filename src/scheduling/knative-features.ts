@@ -84,6 +84,13 @@ export function placementFlagsOf(spec: ModelSpec): string[] {
   return flags;
 }
 
+/** Every `config-features` flag a model's pods need; none off Knative. */
+export function knativeFlagsOf(model: ServedModel): string[] {
+  if (!model.platform.isKnative) return [];
+  const spec = model._spec();
+  return model.platform._compiler.knativeFlags?.(spec) ?? placementFlagsOf(spec);
+}
+
 const DECLARED: Array<[keyof KnativeFeaturesProps, string]> = [
   ['nodeSelector', KNATIVE_PLACEMENT_FLAGS.nodeSelector],
   ['tolerations', KNATIVE_PLACEMENT_FLAGS.tolerations],
@@ -114,9 +121,7 @@ export class KnativeFeatures extends Construct {
   public static requiredFlags(scope: IConstruct): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     for (const model of knativeModels(scope)) {
-      const spec = model._spec();
-      const flags = model.platform._compiler.knativeFlags?.(spec) ?? placementFlagsOf(spec);
-      for (const flag of flags) (out[flag] ??= []).push(model.node.path);
+      for (const flag of knativeFlagsOf(model)) (out[flag] ??= []).push(model.node.path);
     }
     return out;
   }
