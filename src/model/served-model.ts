@@ -277,7 +277,7 @@ class ModelDocument extends ApiObject {
       return cached;
     };
     const props: Record<string, unknown> = {};
-    for (const key of Object.keys(body())) props[key] = Lazy.any({ produce: () => body()[key] });
+    for (const key of plan.bodyKeys ?? Object.keys(body())) props[key] = Lazy.any({ produce: () => body()[key] });
     return { ...props, apiVersion: plan.apiVersion, kind: plan.kind, metadata: { name: plan.name, namespace: spec().namespace } };
   }
 

@@ -101,6 +101,8 @@ export class KServeCompiler implements IPlatformCompiler {
       labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
       annotations: (s) => this.annotations(s),
       body: (s) => ({ spec: this.isvcSpec(s) }),
+      // Everything that can fail was checked in validate().
+      bodyKeys: ['spec'],
     }];
   }
 
