@@ -8,8 +8,6 @@ export interface PlannedDocument {
   readonly apiVersion: string;
   readonly kind: string;
   readonly name: string;
-  /** Top-level fields other than apiVersion, kind and metadata (e.g. `spec`). */
-  body(spec: ModelSpec): Record<string, unknown>;
   /**
    * The top-level keys `body` returns, when the platform knows them up front
    * and building the body can raise no error: the body is then built at synth
@@ -17,6 +15,8 @@ export interface PlannedDocument {
    * surface from `new ServedModel`.
    */
   readonly bodyKeys?: string[];
+  /** Top-level fields other than apiVersion, kind and metadata (e.g. `spec`). */
+  body(spec: ModelSpec): Record<string, unknown>;
   /** Extra labels for this document's metadata. */
   labels?(spec: ModelSpec): Record<string, string>;
   /** Annotations for this document's metadata (user annotations are added on the main document). */
