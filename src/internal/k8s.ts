@@ -84,33 +84,44 @@ export function compact<T>(value: T): T {
 }
 
 /**
- * One walk, no intermediate arrays (it runs on every document of a fleet).
+ * One walk, copy on write: an object or array comes back as it is when
+ * nothing under it is dropped, so the spec's shared, already compact parts
+ * (env, security context, tolerations) are not copied for every document.
  * `drop`: the value sits under an object key, where undefined and empty
  * objects/arrays are left out; array elements keep empty ones.
  */
 function compactValue(value: unknown, drop: boolean): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const out: unknown[] = [];
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const c = compactValue(value[i], false);
-      if (c !== undefined) out.push(c);
+      if (out === undefined && (c !== value[i] || c === undefined)) out = value.slice(0, i);
+      if (out !== undefined && c !== undefined) out.push(c);
     }
-    return drop && out.length === 0 ? undefined : out;
+    const result = out ?? value;
+    return drop && result.length === 0 ? undefined : result;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) {
     return drop && Object.keys(value).length === 0 ? undefined : value;
   }
-  const out: Record<string, unknown> = {};
-  let empty = true;
-  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let out: Record<string, unknown> | undefined;
+  let kept = 0;
   for (let i = 0; i < keys.length; i++) {
-    const c = compactValue((value as Record<string, unknown>)[keys[i]], true);
+    const v = record[keys[i]];
+    const c = compactValue(v, true);
+    if (out === undefined && (c !== v || c === undefined)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = record[keys[j]];
+    }
     if (c === undefined) continue;
-    out[keys[i]] = c;
-    empty = false;
+    kept++;
+    if (out !== undefined) out[keys[i]] = c;
   }
-  return drop && empty ? undefined : out;
+  if (drop && kept === 0) return undefined;
+  return out ?? record;
 }
 
 /** A copy of a string map with keys sorted, for deterministic output. */
@@ -121,4 +132,38 @@ export function sortedRecord<V>(record: Record<string, V> | undefined): Record<s
   const out: Record<string, V> = {};
   for (const k of keys) out[k] = record[k];
   return out;
+}
+
+/**
+ * Whether two values render the same JSON (keys in any order; undefined and
+ * functions left out, as JSON.stringify does), stopping at the first
+ * difference and sharing no strings: a fleet compares every candidate with
+ * its stable model.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return jsonScalar(a) === jsonScalar(b);
+  if (typeof (a as any).toJSON === 'function' || typeof (b as any).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k of Object.keys(ra)) {
+    if (jsonScalar(ra[k]) === undefined) continue;
+    count++;
+    if (!Object.prototype.hasOwnProperty.call(rb, k) || !sameJson(ra[k], rb[k])) return false;
+  }
+  for (const k of Object.keys(rb)) if (jsonScalar(rb[k]) !== undefined) count--;
+  return count === 0;
+}
+
+/** A value as JSON.stringify treats it inside an object: undefined for left-out values, null for non-finite numbers. */
+function jsonScalar(v: unknown): unknown {
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  return v;
 }

@@ -7,7 +7,7 @@ import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
 import { checkCacheUri } from '../cache/local-model-cache';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { compact, ContainerSecurityContext, EnvVar } from '../internal/k8s';
+import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
@@ -331,8 +331,8 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     explainer: resolveContainer(scope, 'explainer', props.explainer),
     batcher,
     logger,
-    securityContext: compact(security.container),
-    podSecurityContext: compact(security.pod),
+    securityContext: security.container,
+    podSecurityContext: security.pod,
     scratch: security.scratch,
   };
 }

@@ -276,9 +276,13 @@ class ModelDocument extends ApiObject {
       }
       return cached;
     };
-    const props: Record<string, unknown> = {};
+    const props: Record<string, unknown> = {
+      apiVersion: plan.apiVersion,
+      kind: plan.kind,
+      metadata: { name: plan.name, namespace: spec().namespace },
+    };
     for (const key of plan.bodyKeys ?? Object.keys(body())) props[key] = Lazy.any({ produce: () => body()[key] });
-    return { ...props, apiVersion: plan.apiVersion, kind: plan.kind, metadata: { name: plan.name, namespace: spec().namespace } };
+    return props as unknown as ApiObjectProps;
   }
 
   constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly spec: () => ModelSpec, private readonly isMain: boolean) {

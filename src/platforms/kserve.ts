@@ -150,8 +150,9 @@ export class KServeCompiler implements IPlatformCompiler {
     // A candidate never carries a canary of its own, so it renders like a model without one.
     const shown = inPredictor ? canary.spec : spec;
     const predictor = this.predictor(shown);
+    if (inPredictor) predictor.canaryTrafficPercent = canary.trafficPercent;
     return compact({
-      predictor: inPredictor ? { ...predictor, canaryTrafficPercent: canary.trafficPercent } : predictor,
+      predictor,
       transformer: shown.transformer ? this.component(shown, 'transformer') : undefined,
       explainer: shown.explainer ? this.component(shown, 'explainer') : undefined,
       // A Standard-mode canary inherits the stable predictor's autoscaling: it carries none of its own.
@@ -208,58 +209,53 @@ export class KServeCompiler implements IPlatformCompiler {
     };
   }
 
-  private podFields(spec: ModelSpec): Record<string, unknown> {
-    return {
-      serviceAccountName: spec.serviceAccountName,
-      ...placementFieldsRaw(spec),
-      // Knative rejects most pod-level securityContext fields unless a feature
-      // flag is on; the container-level context carries the restricted profile.
-      securityContext: this.knative ? undefined : spec.podSecurityContext,
-      timeout: spec.timeoutSeconds,
-      volumes: scratchVolumes(spec),
-    };
+  /** Pod-level fields, written into `into`. */
+  private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
+    into.serviceAccountName = spec.serviceAccountName;
+    placementFieldsRaw(spec, into);
+    // Knative rejects most pod-level securityContext fields unless a feature
+    // flag is on; the container-level context carries the restricted profile.
+    into.securityContext = this.knative ? undefined : spec.podSecurityContext;
+    into.timeout = spec.timeoutSeconds;
+    into.volumes = scratchVolumes(spec);
   }
 
+  /**
+   * A predictor, built by assignment rather than spreads: it runs for every
+   * model of a fleet, and the keys are sorted at synth anyway.
+   */
   private predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
-    const base = {
-      ...(withScaling ? this.scalingFields(spec) : {}),
-      ...this.podFields(spec),
-      batcher: spec.batcher
-        ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
-        : undefined,
-      logger: spec.logger,
-    };
+    const p: Record<string, unknown> = withScaling ? this.scalingFields(spec) : {};
+    this.podFields(spec, p);
+    p.batcher = spec.batcher
+      ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
+      : undefined;
+    p.logger = spec.logger;
+    const container: Record<string, unknown> = spec.format
+      ? {
+        modelFormat: { name: spec.format.name, version: spec.format.version },
+        runtime: spec.runtime,
+        runtimeVersion: spec.runtimeVersion,
+        protocolVersion: spec.protocol.version,
+        storageUri: spec.storage?.uri,
+        image: spec.image,
+      }
+      : { name: 'kserve-container', image: spec.image };
+    modelContainerFieldsRaw(spec, container);
+    container.readinessProbe = this.readinessProbe(spec);
     // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
     // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
-    const startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
-    const container = { ...modelContainerFieldsRaw(spec), readinessProbe: this.readinessProbe(spec), startupProbe };
+    container.startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
     if (spec.format) {
-      return {
-        ...base,
-        model: {
-          modelFormat: { name: spec.format.name, version: spec.format.version },
-          runtime: spec.runtime,
-          runtimeVersion: spec.runtimeVersion,
-          protocolVersion: spec.protocol.version,
-          storageUri: spec.storage?.uri,
-          image: spec.image,
-          ...container,
-          ports: spec.image && spec.port !== 8080 ? [{ containerPort: spec.port, protocol: 'TCP' }] : undefined,
-        },
-      };
+      container.ports = spec.image && spec.port !== 8080 ? [{ containerPort: spec.port, protocol: 'TCP' }] : undefined;
+      p.model = container;
+      return p;
     }
     // A custom predictor: KServe still downloads `STORAGE_URI` into /mnt/models.
-    const env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
-    return {
-      ...base,
-      containers: [{
-        name: 'kserve-container',
-        image: spec.image,
-        ...container,
-        env,
-        ports: [{ containerPort: spec.port, protocol: 'TCP' }],
-      }],
-    };
+    container.env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
+    container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
+    p.containers = [container];
+    return p;
   }
 
   /**

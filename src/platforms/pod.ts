@@ -11,17 +11,20 @@ export function placementFields(spec: ModelSpec): Record<string, unknown> {
   return compact(placementFieldsRaw(spec));
 }
 
-/** {@link placementFields} before compaction, for documents compacted once as a whole. */
-export function placementFieldsRaw(spec: ModelSpec): Record<string, unknown> {
+/**
+ * {@link placementFields} before compaction, for documents compacted once as
+ * a whole, written into `into` (assignment rather than a spread: it runs for
+ * every model of a fleet).
+ */
+export function placementFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Record<string, unknown> {
   const p = spec.placement;
-  return {
-    nodeSelector: sortedRecord(p.nodeSelector),
-    tolerations: p.tolerations.length ? p.tolerations : undefined,
-    affinity: p.requiredNodeAffinity.length
-      ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
-      : undefined,
-    runtimeClassName: p.runtimeClassName,
-  };
+  into.nodeSelector = sortedRecord(p.nodeSelector);
+  into.tolerations = p.tolerations.length ? p.tolerations : undefined;
+  into.affinity = p.requiredNodeAffinity.length
+    ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
+    : undefined;
+  into.runtimeClassName = p.runtimeClassName;
+  return into;
 }
 
 export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
@@ -43,16 +46,15 @@ export function modelContainerFields(spec: ModelSpec): Partial<Container> {
   return compact(modelContainerFieldsRaw(spec));
 }
 
-/** {@link modelContainerFields} before compaction, for documents compacted once as a whole. */
-export function modelContainerFieldsRaw(spec: ModelSpec): Partial<Container> {
-  return {
-    command: spec.command,
-    args: spec.args.length ? spec.args : undefined,
-    env: spec.env.length ? spec.env : undefined,
-    resources: resourcesJson(spec.resources) as any,
-    securityContext: spec.securityContext,
-    volumeMounts: scratchMounts(spec),
-  };
+/** {@link modelContainerFields} before compaction, for documents compacted once as a whole, written into `into`. */
+export function modelContainerFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Partial<Container> {
+  into.command = spec.command;
+  into.args = spec.args.length ? spec.args : undefined;
+  into.env = spec.env.length ? spec.env : undefined;
+  into.resources = resourcesJson(spec.resources);
+  into.securityContext = spec.securityContext;
+  into.volumeMounts = scratchMounts(spec);
+  return into;
 }
 
 /** A side container (transformer, explainer) under KServe's conventional name. */

@@ -7,6 +7,7 @@ import { FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
 import { checkInteger, fail } from '../internal/errors';
+import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { secondsOf } from '../internal/units';
 import { ModelContainer, ModelResources } from '../model/components';
@@ -280,9 +281,7 @@ export class CanaryRollout extends Construct {
 
     const overrides = candidateOverrides(props.candidate);
     if (overrides) {
-      const stable = JSON.stringify(model._stableSpec());
-      const candidate = JSON.stringify(model._resolveWith(this, overrides));
-      if (stable === candidate) {
+      if (sameJson(model._stableSpec(), model._resolveWith(this, overrides))) {
         fail(this, 'candidate', Object.keys(overrides).sort(), 'resolves to the same model as the stable one',
           'change storage, format, container, runtimeVersion or another prop, or drop candidate for the steady state');
       }

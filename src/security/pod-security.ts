@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { ContainerSecurityContext } from '../internal/k8s';
+import { compact, ContainerSecurityContext } from '../internal/k8s';
 import { mebibytesOf } from '../internal/units';
 
 /** Options for {@link PodSecurity.restricted}. */
@@ -107,7 +107,12 @@ export class PodSecurity {
     });
   }
 
-  private constructor(private readonly resolved: ResolvedPodSecurity) {}
+  private readonly resolved: ResolvedPodSecurity;
+
+  private constructor(resolved: ResolvedPodSecurity) {
+    // Compacted once here: every model using this profile shares the result.
+    this.resolved = { ...resolved, container: compact(resolved.container), pod: compact(resolved.pod) };
+  }
 
   /** `restricted` or `baseline`. */
   public get profile(): string {
