@@ -3,7 +3,7 @@ import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
 import { ModelFormat } from './format';
-import { ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
+import { mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
 import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache';
@@ -433,7 +433,7 @@ export class ServedModel extends Construct {
   public _resolveWith(scope: IConstruct, overrides: Partial<ServedModelProps>): ModelSpec {
     const cached = this.cachedOverride;
     if (cached !== undefined && cached.scope === scope && cached.overrides === overrides) return cached.spec;
-    const spec = resolveModelSpec(scope, this.name, { ...this.props, ...overrides, namespace: this.namespace }, this.extraEnv);
+    const spec = resolveModelSpec(scope, this.name, mergedProps(this.props, overrides, this.namespace), this.extraEnv);
     this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
     return spec;

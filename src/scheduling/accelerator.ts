@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import { GpuProduct, MigProfile } from './gpu-product';
-import { AcceleratorRequest, ResolvedAccelerator } from './placement';
-import { NVIDIA_GPU_TOLERATION, resolveScheduling } from './resolve';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { AcceleratorRequest, ResolvedAccelerator, ResolvedPool } from './placement';
+import { NVIDIA_GPU_TOLERATION, ResolvedScheduling, resolveScheduling } from './resolve';
+import { checkInteger, checkNonEmpty, ErrorScope, fail } from '../internal/errors';
 import { checkLabels, checkQualifiedKey } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
 
@@ -298,11 +298,26 @@ export class Accelerator {
     return Accelerator.custom('habana.ai/gaudi', { count });
   }
 
-  private readonly resolved: ResolvedAccelerator;
+  private readonly request: AcceleratorRequest;
+  private readonly unpooled: ResolvedScheduling;
 
-  private constructor(private readonly request: AcceleratorRequest) {
-    // Resolve once without a pool so that impossible combinations fail at creation.
-    this.resolved = resolveScheduling(request.factory, request, undefined).accelerator!;
+  private constructor(request: AcceleratorRequest) {
+    // Every key in one order: the resolver reads requests of all factories.
+    this.request = {
+      kind: request.kind,
+      count: request.count,
+      product: request.product,
+      mig: request.mig,
+      minMemoryMib: request.minMemoryMib,
+      minDriverMajor: request.minDriverMajor,
+      minCudaMajor: request.minCudaMajor,
+      renameShared: request.renameShared,
+      custom: request.custom,
+      factory: request.factory,
+    };
+    // Resolve once without a pool so that impossible combinations fail at
+    // creation; models without a node pool reuse the result.
+    this.unpooled = resolveScheduling(request.factory, this.request, undefined);
   }
 
   /** Devices per replica. */
@@ -317,12 +332,20 @@ export class Accelerator {
 
   /** The extended resource requested per replica on a GPU-operator node, e.g. `nvidia.com/mig-1g.10gb`. */
   public get resourceName(): string {
-    return this.resolved.resourceName;
+    return this.unpooled.accelerator!.resourceName;
   }
 
   /** @internal resources and placement on a GPU-operator (GFD-labelled) pool. */
   public _resolve(): ResolvedAccelerator {
-    return this.resolved;
+    return this.unpooled.accelerator!;
+  }
+
+  /**
+   * @internal resources and placement on a node pool (GPU-operator labels
+   * without one), resolved once per accelerator when there is no pool.
+   */
+  public _schedule(scope: ErrorScope, pool: ResolvedPool | undefined): ResolvedScheduling {
+    return pool === undefined ? this.unpooled : resolveScheduling(scope, this.request, pool);
   }
 
   /** @internal the pool-independent request. */

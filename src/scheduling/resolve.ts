@@ -38,6 +38,12 @@ export interface ResolvedScheduling {
   readonly gpusPerNode?: number;
 }
 
+/** A CPU model without a node pool: any node. Shared by every such model, so frozen. */
+const ANYWHERE: ResolvedScheduling = Object.freeze({
+  placement: Object.freeze({ nodeSelector: Object.freeze({}), requiredNodeAffinity: Object.freeze([]) as any, tolerations: Object.freeze([]) as any }),
+  gpusPerNode: undefined,
+});
+
 function atLeast(key: string, min: number): NodeSelectorRequirement {
   // Node affinity has Gt but no Ge.
   return { key, operator: 'Gt', values: [String(min - 1)] };
@@ -50,7 +56,7 @@ function atLeast(key: string, min: number): NodeSelectorRequirement {
  * instance labels before a node exists.
  */
 export function resolveScheduling(scope: ErrorScope, request: AcceleratorRequest | undefined, pool: ResolvedPool | undefined): ResolvedScheduling {
-  if (!request) return { placement: mergePlacement(scope, undefined, pool?.placement), gpusPerNode: pool?.gpusPerNode };
+  if (!request) return pool ? { placement: mergePlacement(scope, undefined, pool.placement), gpusPerNode: pool.gpusPerNode } : ANYWHERE;
   const flavor = pool?.flavor ?? 'gfd';
   const product = checkProduct(scope, request, pool);
   checkMemory(scope, request, product);
