@@ -236,7 +236,8 @@ type AllProps = { [K in keyof Required<ServedModelProps>]: ServedModelProps[K] }
  */
 export function mergedProps(props: ServedModelProps, overrides: Partial<ServedModelProps>, namespace: string | undefined): ServedModelProps {
   // Overrides never hold undefined values (a candidate's are filtered), so this matches a spread.
-  const pick = <K extends keyof ServedModelProps>(k: K): ServedModelProps[K] => (overrides[k] !== undefined ? overrides[k] : props[k]) as ServedModelProps[K];
+  const pick = <K extends keyof ServedModelProps>(k: K): ServedModelProps[K] =>
+    (overrides[k] !== undefined ? overrides[k] : props[k]) as ServedModelProps[K];
   const all: AllProps = {
     format: pick('format'),
     storage: pick('storage'),

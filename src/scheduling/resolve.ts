@@ -40,7 +40,11 @@ export interface ResolvedScheduling {
 
 /** A CPU model without a node pool: any node. Shared by every such model, so frozen. */
 const ANYWHERE: ResolvedScheduling = Object.freeze({
-  placement: Object.freeze({ nodeSelector: Object.freeze({}), requiredNodeAffinity: Object.freeze([]) as any, tolerations: Object.freeze([]) as any }),
+  placement: Object.freeze({
+    nodeSelector: Object.freeze({}),
+    requiredNodeAffinity: Object.freeze([]) as unknown as NodeSelectorRequirement[],
+    tolerations: Object.freeze([]) as unknown as Toleration[],
+  }),
   gpusPerNode: undefined,
 });
 
