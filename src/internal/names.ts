@@ -12,6 +12,9 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
  */
 export const KSERVE_COMPONENT_SUFFIXES = ['-predictor', '-transformer', '-explainer'];
 export const KNATIVE_TAG_PREFIXES = ['latest-', 'prev-'];
+/** The longest of each list, for name budgets. */
+export const LONGEST_KSERVE_COMPONENT_SUFFIX = Math.max(...KSERVE_COMPONENT_SUFFIXES.map((s) => s.length));
+export const LONGEST_KNATIVE_TAG_PREFIX = Math.max(...KNATIVE_TAG_PREFIXES.map((p) => p.length));
 
 /** Checks a DNS-1035 label (what KServe and Knative require of names). */
 export function checkDns1035(scope: ErrorScope, prop: string, name: string, maxLength: number = 63): void {

@@ -40,12 +40,14 @@ export function checkKnativeScaling(scope: IConstruct, spec: ModelSpec, platform
     fail(scope, 'scaling.target', spec.scaling.target, 'is not a whole number', 'use a whole number of requests');
   }
   const o = spec.scaling.options;
-  for (const d of [['scaleDownDelay', o.scaleDownDelay, 3600], ['scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod, 3600]] as const) {
-    if (d[1] !== undefined) {
-      const s = secondsOf(d[1]);
-      if (!Number.isInteger(s) || s < 0 || s > d[2]) fail(scope, `scaling.${d[0]}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
-    }
-  }
+  checkUpToAnHour(scope, 'scaleDownDelay', o.scaleDownDelay);
+  checkUpToAnHour(scope, 'scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod);
+}
+
+function checkUpToAnHour(scope: IConstruct, knob: string, d: Duration | undefined): void {
+  if (d === undefined) return;
+  const s = secondsOf(d);
+  if (!Number.isInteger(s) || s < 0 || s > 3600) fail(scope, `scaling.${knob}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
 }
 
 /** Rejects Knative-only knobs on platforms without Knative. */

@@ -4,7 +4,7 @@ import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { compact } from '../internal/k8s';
-import { checkDns1035, KNATIVE_TAG_PREFIXES, KSERVE_COMPONENT_SUFFIXES } from '../internal/names';
+import { checkDns1035, LONGEST_KNATIVE_TAG_PREFIX, LONGEST_KSERVE_COMPONENT_SUFFIX } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
 import { placementFlagsOf } from '../scheduling/knative-features';
@@ -45,9 +45,9 @@ export class KServeCompiler implements IPlatformCompiler {
     // KServe derives `{name}-predictor` (and -transformer/-explainer) names; in
     // Knative mode tag routing adds `latest-`/`prev-` and the default domain
     // template appends the namespace to the same 63-character DNS label.
-    const suffix = Math.max(...KSERVE_COMPONENT_SUFFIXES.map((s) => s.length));
+    const suffix = LONGEST_KSERVE_COMPONENT_SUFFIX;
     const budget = this.knative
-      ? 63 - Math.max(...KNATIVE_TAG_PREFIXES.map((p) => p.length)) - suffix - 1 - (spec.namespace ?? 'default').length
+      ? 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1 - (spec.namespace ?? 'default').length
       : 63 - suffix;
     checkDns1035(scope, 'name', spec.name, budget);
     if (this.knative) {
@@ -176,9 +176,9 @@ export class KServeCompiler implements IPlatformCompiler {
       maxReplicas: sc.maxReplicas,
     };
     if (this.knative) {
-      fields.scaleMetric = sc.metric?.name;
-      fields.scaleTarget = sc.target;
-      fields.containerConcurrency = spec.containerConcurrency;
+      setDefined(fields, 'scaleMetric', sc.metric?.name);
+      setDefined(fields, 'scaleTarget', sc.target);
+      setDefined(fields, 'containerConcurrency', spec.containerConcurrency);
       return fields;
     }
     const autoscaler = this.standardAutoscaler(spec);
@@ -211,43 +211,48 @@ export class KServeCompiler implements IPlatformCompiler {
 
   /** Pod-level fields, written into `into`. */
   private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
-    into.serviceAccountName = spec.serviceAccountName;
+    setDefined(into, 'serviceAccountName', spec.serviceAccountName);
     placementFieldsRaw(spec, into);
     // Knative rejects most pod-level securityContext fields unless a feature
     // flag is on; the container-level context carries the restricted profile.
-    into.securityContext = this.knative ? undefined : spec.podSecurityContext;
-    into.timeout = spec.timeoutSeconds;
-    into.volumes = scratchVolumes(spec);
+    if (!this.knative) into.securityContext = spec.podSecurityContext;
+    setDefined(into, 'timeout', spec.timeoutSeconds);
+    if (spec.scratch) into.volumes = scratchVolumes(spec);
   }
 
   /**
-   * A predictor, built by assignment rather than spreads: it runs for every
-   * model of a fleet, and the keys are sorted at synth anyway.
+   * A predictor, built by assignment rather than spreads and without
+   * undefined values, so that compact() has nothing to copy: it runs for
+   * every model of a fleet (keys are sorted at synth anyway).
    */
   private predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
     const p: Record<string, unknown> = withScaling ? this.scalingFields(spec) : {};
     this.podFields(spec, p);
-    p.batcher = spec.batcher
-      ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
-      : undefined;
-    p.logger = spec.logger;
-    const container: Record<string, unknown> = spec.format
-      ? {
-        modelFormat: { name: spec.format.name, version: spec.format.version },
-        runtime: spec.runtime,
-        runtimeVersion: spec.runtimeVersion,
-        protocolVersion: spec.protocol.version,
-        storageUri: spec.storage?.uri,
-        image: spec.image,
-      }
-      : { name: 'kserve-container', image: spec.image };
+    if (spec.batcher) {
+      p.batcher = { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds };
+    }
+    setDefined(p, 'logger', spec.logger);
+    const container: Record<string, unknown> = {};
+    if (spec.format) {
+      const modelFormat: Record<string, unknown> = { name: spec.format.name };
+      setDefined(modelFormat, 'version', spec.format.version);
+      container.modelFormat = modelFormat;
+      setDefined(container, 'runtime', spec.runtime);
+      setDefined(container, 'runtimeVersion', spec.runtimeVersion);
+      container.protocolVersion = spec.protocol.version;
+      setDefined(container, 'storageUri', spec.storage?.uri);
+      setDefined(container, 'image', spec.image);
+    } else {
+      container.name = 'kserve-container';
+      setDefined(container, 'image', spec.image);
+    }
     modelContainerFieldsRaw(spec, container);
-    container.readinessProbe = this.readinessProbe(spec);
+    setDefined(container, 'readinessProbe', this.readinessProbe(spec));
     // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
     // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
-    container.startupProbe = spec.protocol.version.startsWith('grpc') ? undefined : spec.startup.probe;
+    if (!spec.protocol.version.startsWith('grpc')) setDefined(container, 'startupProbe', spec.startup.probe);
     if (spec.format) {
-      container.ports = spec.image && spec.port !== 8080 ? [{ containerPort: spec.port, protocol: 'TCP' }] : undefined;
+      if (spec.image && spec.port !== 8080) container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
       p.model = container;
       return p;
     }
@@ -285,4 +290,9 @@ export class KServeCompiler implements IPlatformCompiler {
       containers: [sideContainer(spec, c)],
     };
   }
+}
+
+/** Sets `key` only to a defined value: documents built without undefined values need no compacting copy. */
+function setDefined(into: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) into[key] = value;
 }

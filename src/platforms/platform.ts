@@ -77,7 +77,8 @@ export class ServingPlatform {
    * scale-to-zero. The default.
    */
   public static kserve(): ServingPlatform {
-    return new ServingPlatform(new KServeCompiler('Knative', undefined));
+    // Platforms hold no state: the default one is shared by every model.
+    return (ServingPlatform.defaultKServe ??= new ServingPlatform(new KServeCompiler('Knative', undefined)));
   }
 
   /**
@@ -116,6 +117,8 @@ export class ServingPlatform {
   public static _custom(compiler: IPlatformCompiler): ServingPlatform {
     return new ServingPlatform(compiler);
   }
+
+  private static defaultKServe?: ServingPlatform;
 
   private constructor(
     /** @internal */

@@ -17,18 +17,26 @@ export function placementFields(spec: ModelSpec): Record<string, unknown> {
  * every model of a fleet).
  */
 export function placementFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Record<string, unknown> {
+  // Only defined values: a caller that compacts once then has nothing to copy.
   const p = spec.placement;
-  into.nodeSelector = sortedRecord(p.nodeSelector);
-  into.tolerations = p.tolerations.length ? p.tolerations : undefined;
-  into.affinity = p.requiredNodeAffinity.length
-    ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
-    : undefined;
-  into.runtimeClassName = p.runtimeClassName;
+  const nodeSelector = sortedRecord(p.nodeSelector);
+  if (nodeSelector) into.nodeSelector = nodeSelector;
+  if (p.tolerations.length) into.tolerations = p.tolerations;
+  if (p.requiredNodeAffinity.length) {
+    const terms = [{ matchExpressions: p.requiredNodeAffinity }];
+    into.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
+  }
+  if (p.runtimeClassName !== undefined) into.runtimeClassName = p.runtimeClassName;
   return into;
 }
 
 export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
-  return { limits: sortedRecord(r.limits), requests: sortedRecord(r.requests) };
+  const out: Record<string, unknown> = {};
+  const limits = sortedRecord(r.limits);
+  const requests = sortedRecord(r.requests);
+  if (limits) out.limits = limits;
+  if (requests) out.requests = requests;
+  return out;
 }
 
 /** The scratch volume (read-only root filesystem), if the spec has one. */
@@ -48,12 +56,12 @@ export function modelContainerFields(spec: ModelSpec): Partial<Container> {
 
 /** {@link modelContainerFields} before compaction, for documents compacted once as a whole, written into `into`. */
 export function modelContainerFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Partial<Container> {
-  into.command = spec.command;
-  into.args = spec.args.length ? spec.args : undefined;
-  into.env = spec.env.length ? spec.env : undefined;
+  if (spec.command !== undefined) into.command = spec.command;
+  if (spec.args.length) into.args = spec.args;
+  if (spec.env.length) into.env = spec.env;
   into.resources = resourcesJson(spec.resources);
   into.securityContext = spec.securityContext;
-  into.volumeMounts = scratchMounts(spec);
+  if (spec.scratch) into.volumeMounts = scratchMounts(spec);
   return into;
 }
 
