@@ -146,7 +146,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (typeof (a as any).toJSON === 'function' || typeof (b as any).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    // JSON writes left-out values inside arrays as null.
+    for (let i = 0; i < a.length; i++) if (!sameJson(jsonScalar(a[i]) ?? null, jsonScalar(b[i]) ?? null)) return false;
     return true;
   }
   const ra = a as Record<string, unknown>;
