@@ -163,8 +163,14 @@ function checkBucket(scope: string, bucket: string): void {
 }
 
 function trimSlashes(scope: string, prop: string, path: string): string {
-  const p = (path ?? '').replace(/^\/+|\/+$/g, '');
-  if (p === '' || /\s/.test(p) || p.split('/').some((s) => s === '..')) {
+  // Index scans rather than an anchored global regex and a split: this runs for every model of a fleet.
+  const raw = typeof path === 'string' ? path : '';
+  let start = 0;
+  let end = raw.length;
+  while (start < end && raw.charCodeAt(start) === 47) start++;
+  while (end > start && raw.charCodeAt(end - 1) === 47) end--;
+  const p = raw.slice(start, end);
+  if (p === '' || /\s/.test(p) || `/${p}/`.includes('/../')) {
     fail(scope, prop, path, 'is not a valid object path', 'use a non-empty path without spaces or ".." segments');
   }
   return p;

@@ -124,16 +124,20 @@ export class KServeCompiler implements IPlatformCompiler {
   }
 
   private annotations(spec: ModelSpec): Record<string, string> {
-    const out: Record<string, string> = { [DEPLOYMENT_MODE_ANNOTATION]: this.mode };
+    // knativeAutoscalingAnnotations returns a fresh object: added to, not copied.
+    const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(spec) : {};
+    out[DEPLOYMENT_MODE_ANNOTATION] = this.mode;
     if (this.knative) {
-      Object.assign(out, knativeAutoscalingAnnotations(spec));
       // Tag routing gives the candidate (`latest-`) and the previous model (`prev-`) their own URLs.
       if (spec.canary) out[TAG_ROUTING_ANNOTATION] = 'true';
     } else {
       out[AUTOSCALER_CLASS_ANNOTATION] = this.standardAutoscaler(spec);
     }
-    const custom = [...new Set([...(spec.accelerator?.customResourceTypes ?? []), ...(spec.canary?.spec.accelerator?.customResourceTypes ?? [])])];
-    if (custom.length) out[GPU_RESOURCE_TYPES_ANNOTATION] = JSON.stringify([...custom].sort());
+    const stableTypes = spec.accelerator?.customResourceTypes ?? [];
+    const candidateTypes = spec.canary?.spec.accelerator?.customResourceTypes ?? [];
+    if (stableTypes.length || candidateTypes.length) {
+      out[GPU_RESOURCE_TYPES_ANNOTATION] = JSON.stringify([...new Set([...stableTypes, ...candidateTypes])].sort());
+    }
     return out;
   }
 
@@ -296,3 +300,4 @@ export class KServeCompiler implements IPlatformCompiler {
 function setDefined(into: Record<string, unknown>, key: string, value: unknown): void {
   if (value !== undefined) into[key] = value;
 }
+
