@@ -3,7 +3,7 @@
  * emitting the same YAML.
  *
  * For fleets of 200 and 2,000 models, in fresh Node processes, BENCH_RUNS
- * (default 7) interleaved runs per mode after a discarded warm-up (median
+ * (default 11) interleaved runs per mode after a discarded warm-up (median
  * and min reported), it measures wall time and peak RSS of:
  *   library   - build the fleet with ServedModel/CanaryRollout and synthesize YAML
  *   apiobject - the very same documents (read back from the library's output)
@@ -19,7 +19,7 @@ import * as path from 'path';
 type Mode = 'library' | 'apiobject' | 'yaml';
 interface Sample { readonly ms: number; readonly rssMb: number }
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const SIZES = [200, 2000];
 const MODES: Mode[] = ['library', 'apiobject', 'yaml'];
 

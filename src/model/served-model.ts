@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Chart, Duration, IAnyProducer, Lazy } from 'cdk8s';
 import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
@@ -261,36 +261,60 @@ export interface ServedModelProps {
   readonly llm?: LlmOptions;
 }
 
+/** What a document reads its model through: the current resolved spec. */
+interface SpecSource {
+  _spec(): ModelSpec;
+}
+
+/**
+ * A document's body, built once per resolved spec: the keys are needed at
+ * construction, the values at synth, and a spec only changes when the model
+ * is mutated. Plain objects rather than closures: a fleet holds one per model.
+ */
+class BodyCache {
+  private builtFor?: ModelSpec;
+  private body: Record<string, unknown> = {};
+
+  constructor(private readonly plan: PlannedDocument, private readonly model: SpecSource) {}
+
+  public current(): Record<string, unknown> {
+    const spec = this.model._spec();
+    if (spec !== this.builtFor) {
+      this.body = this.plan.body(spec);
+      this.builtFor = spec;
+    }
+    return this.body;
+  }
+}
+
+/** One top-level key of a document's body, produced at synth. */
+class BodyKey implements IAnyProducer {
+  constructor(private readonly cache: BodyCache, private readonly key: string) {}
+
+  public produce(): unknown {
+    return this.cache.current()[this.key];
+  }
+}
+
 /** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
 class ModelDocument extends ApiObject {
-  private static props(plan: PlannedDocument, spec: () => ModelSpec): ApiObjectProps {
-    // The body is computed once per resolved spec: the keys are needed now,
-    // the values at synth, and a spec only changes when the model is mutated.
-    let bodyOf: ModelSpec | undefined;
-    let cached: Record<string, unknown> = {};
-    const body = () => {
-      const s = spec();
-      if (s !== bodyOf) {
-        cached = plan.body(s);
-        bodyOf = s;
-      }
-      return cached;
-    };
+  private static props(plan: PlannedDocument, model: SpecSource): ApiObjectProps {
+    const cache = new BodyCache(plan, model);
     const props: Record<string, unknown> = {
       apiVersion: plan.apiVersion,
       kind: plan.kind,
-      metadata: { name: plan.name, namespace: spec().namespace },
+      metadata: { name: plan.name, namespace: model._spec().namespace },
     };
-    for (const key of plan.bodyKeys ?? Object.keys(body())) props[key] = Lazy.any({ produce: () => body()[key] });
+    for (const key of plan.bodyKeys ?? Object.keys(cache.current())) props[key] = Lazy.any(new BodyKey(cache, key));
     return props as unknown as ApiObjectProps;
   }
 
-  constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly spec: () => ModelSpec, private readonly isMain: boolean) {
-    super(scope, plan.id, ModelDocument.props(plan, spec));
+  constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly model: SpecSource, private readonly isMain: boolean) {
+    super(scope, plan.id, ModelDocument.props(plan, model));
   }
 
   public toJson(): any {
-    const s = this.spec();
+    const s = this.model._spec();
     // Later sources win, as with a spread: the plan's labels over the model's.
     addAll(s.labels, (k, v) => this.metadata.addLabel(k, v));
     if (this.plan.labels) addAll(this.plan.labels(s), (k, v) => this.metadata.addLabel(k, v));
@@ -343,7 +367,7 @@ export class ServedModel extends Construct {
     if (props.modelCache !== undefined) checkCachePlatform(this, props.modelCache, this.platform.id);
     const spec = this._spec();
     for (const plan of this.platform._compiler.plan(spec)) {
-      this.documents.push(new ModelDocument(this, plan, () => this._spec(), plan.id === 'Resource'));
+      this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
     // Apply the runtime and the cache before the model that uses them.

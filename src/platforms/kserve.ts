@@ -35,6 +35,15 @@ export class KServeCompiler implements IPlatformCompiler {
   public readonly id: string;
   public readonly displayName: string;
 
+  /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
+  private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
+    labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
+    annotations: (s) => this.annotations(s),
+    body: (s) => ({ spec: this.isvcSpec(s) }),
+    // Everything that can fail was checked in validate().
+    bodyKeys: ['spec'],
+  };
+
   constructor(private readonly mode: 'Knative' | 'Standard', private readonly autoscaler: StandardAutoscaler | undefined) {
     this.knative = mode === 'Knative';
     this.id = this.knative ? 'kserve' : 'kserve-standard';
@@ -93,17 +102,7 @@ export class KServeCompiler implements IPlatformCompiler {
   }
 
   public plan(spec: ModelSpec): PlannedDocument[] {
-    return [{
-      id: 'Resource',
-      apiVersion: ISVC_API_VERSION,
-      kind: 'InferenceService',
-      name: spec.name,
-      labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
-      annotations: (s) => this.annotations(s),
-      body: (s) => ({ spec: this.isvcSpec(s) }),
-      // Everything that can fail was checked in validate().
-      bodyKeys: ['spec'],
-    }];
+    return [{ id: 'Resource', apiVersion: ISVC_API_VERSION, kind: 'InferenceService', name: spec.name, ...this.documentParts }];
   }
 
   /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
