@@ -83,6 +83,9 @@ export function emptyPlacement(): ResolvedPlacement {
  * differently can never match: that is a synth error, not a pending pod.
  */
 export function mergePlacement(scope: ErrorScope, a: ResolvedPlacement | undefined, b: ResolvedPlacement | undefined): ResolvedPlacement {
+  // One side alone, too small to hold duplicates, is already merged (placements are never mutated).
+  const alone = b === undefined ? a : a === undefined ? b : undefined;
+  if (alone && alone.tolerations.length <= 1 && alone.requiredNodeAffinity.length <= 1) return alone;
   const nodeSelector: Record<string, string> = { ...(a?.nodeSelector ?? {}) };
   for (const [k, v] of Object.entries(b?.nodeSelector ?? {})) {
     if (nodeSelector[k] !== undefined && nodeSelector[k] !== v) {
