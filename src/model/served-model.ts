@@ -267,23 +267,32 @@ interface SpecSource {
 }
 
 /**
- * A document's body, built once per resolved spec: the keys are needed at
- * construction, the values at synth, and a spec only changes when the model
- * is mutated. Plain objects rather than closures: a fleet holds one per model.
+ * A document's body, built from the model's current spec when the document
+ * renders. Its keys share one body during a render, which is dropped after:
+ * kept, every body of a fleet would survive into the YAML step, where the
+ * garbage collector copies what survives. Plain objects rather than
+ * closures: a fleet holds one per model.
  */
 class BodyCache {
-  private builtFor?: ModelSpec;
-  private body: Record<string, unknown> = {};
+  private held?: Record<string, unknown>;
+  private holding = false;
 
   constructor(private readonly plan: PlannedDocument, private readonly model: SpecSource) {}
 
-  public current(): Record<string, unknown> {
-    const spec = this.model._spec();
-    if (spec !== this.builtFor) {
-      this.body = this.plan.body(spec);
-      this.builtFor = spec;
+  /** Runs `render` with one body for all its keys. */
+  public during<T>(render: () => T): T {
+    this.holding = true;
+    try {
+      return render();
+    } finally {
+      this.holding = false;
+      this.held = undefined;
     }
-    return this.body;
+  }
+
+  public current(): Record<string, unknown> {
+    if (!this.holding) return this.plan.body(this.model._spec());
+    return (this.held ??= this.plan.body(this.model._spec()));
   }
 }
 
@@ -298,8 +307,7 @@ class BodyKey implements IAnyProducer {
 
 /** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
 class ModelDocument extends ApiObject {
-  private static props(plan: PlannedDocument, model: SpecSource): ApiObjectProps {
-    const cache = new BodyCache(plan, model);
+  private static props(plan: PlannedDocument, model: SpecSource, cache: BodyCache): ApiObjectProps {
     const props: Record<string, unknown> = {
       apiVersion: plan.apiVersion,
       kind: plan.kind,
@@ -309,8 +317,18 @@ class ModelDocument extends ApiObject {
     return props as unknown as ApiObjectProps;
   }
 
-  constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly model: SpecSource, private readonly isMain: boolean) {
-    super(scope, plan.id, ModelDocument.props(plan, model));
+  private readonly plan: PlannedDocument;
+  private readonly model: SpecSource;
+  private readonly isMain: boolean;
+  private readonly cache: BodyCache;
+
+  constructor(scope: Construct, plan: PlannedDocument, model: SpecSource, isMain: boolean) {
+    const cache = new BodyCache(plan, model);
+    super(scope, plan.id, ModelDocument.props(plan, model, cache));
+    this.plan = plan;
+    this.model = model;
+    this.isMain = isMain;
+    this.cache = cache;
   }
 
   public toJson(): any {
@@ -320,7 +338,7 @@ class ModelDocument extends ApiObject {
     if (this.plan.labels) addAll(this.plan.labels(s), (k, v) => this.metadata.addLabel(k, v));
     if (this.isMain) addAll(s.annotations, (k, v) => this.metadata.addAnnotation(k, v));
     if (this.plan.annotations) addAll(this.plan.annotations(s), (k, v) => this.metadata.addAnnotation(k, v));
-    return super.toJson();
+    return this.cache.during(() => super.toJson());
   }
 }
 
