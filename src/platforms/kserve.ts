@@ -244,11 +244,10 @@ export class KServeCompiler implements IPlatformCompiler {
       setDefined(container, 'runtimeVersion', spec.runtimeVersion);
       container.protocolVersion = spec.protocol.version;
       setDefined(container, 'storageUri', spec.storage?.uri);
-      setDefined(container, 'image', spec.image);
     } else {
       container.name = 'kserve-container';
-      setDefined(container, 'image', spec.image);
     }
+    setDefined(container, 'image', spec.image);
     modelContainerFieldsRaw(spec, container);
     setDefined(container, 'readinessProbe', this.readinessProbe(spec));
     // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
