@@ -170,10 +170,10 @@ describe('ServedModel bad input', () => {
     ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'k'), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
     ['unknown storage scheme', () => ModelStorage.fromUri('ftp://host/m'), /ModelStorage.fromUri: uri "ftp:\/\/host\/m" has an unknown storage scheme "ftp"; use one of s3:\/\//],
     ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.pvc('models', 'm'), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
-    ['negative count', () => Scaling.fixed(-1), /Scaling.fixed: replicas -1 is not allowed; use a whole number >= 1/],
-    ['fractional count', () => Scaling.autoscale({ maxReplicas: 2.5 }), /maxReplicas 2.5 is not allowed; use a whole number >= 1/],
+    ['negative count', () => Scaling.fixed(-1), /Scaling.fixed: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
+    ['fractional count', () => Scaling.autoscale({ maxReplicas: 2.5 }), /maxReplicas 2.5 is not allowed; use a whole number from 1 to 2147483647/],
     ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'k') }), /test\/m: format undefined is missing/],
-    ['Standard needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard() }), /scaling.maxReplicas undefined is required in KServe Standard mode/],
+    ['Standard HPA needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /scaling.maxReplicas undefined is required in KServe Standard mode/],
     ['Knative knob in Standard mode', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, initialScale: 2 }), platform: ServingPlatform.kserveStandard() }), /scaling.initialScale 2 only applies to the Knative autoscaler/],
     ['bad label', () => new ServedModel(newChart(), 'm', { ...base, labels: { team: 'a b' } }), /labels\["team"\] "a b" is not a valid label value/],
     ['bad env name', () => new ServedModel(newChart(), 'm', { ...base, env: { '1X': 'v' } }), /env name "1X" is not a valid environment variable name/],
@@ -184,14 +184,15 @@ describe('ServedModel bad input', () => {
 });
 
 describe('KServe readiness probes', () => {
-  test('V1 asks for the model, gRPC and custom images keep their own', () => {
+  test('V1 asks for the model, gRPC asks the REST port, custom images keep their own', () => {
     const chart = newChart();
     new ServedModel(chart, 'v1', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.s3('models', 't'), protocol: InferenceProtocol.V1 });
     new ServedModel(chart, 'grpc', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'o'), protocol: InferenceProtocol.GRPC_V2 });
     new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 's'), container: { image: 'registry.example.com/sk:1.0.0' } });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'v1').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v1/models/v1', port: 8080 });
-    expect(docOf(docs, 'InferenceService', 'grpc').spec.predictor.model.readinessProbe).toBeUndefined();
+    // The built-in runtimes serve REST on 8080 next to gRPC.
+    expect(docOf(docs, 'InferenceService', 'grpc').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 8080 });
     expect(docOf(docs, 'InferenceService', 'img').spec.predictor.model.readinessProbe).toBeUndefined();
   });
 });

@@ -171,19 +171,54 @@ export function memoryQuantity(size: Size): string {
   return Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : `${Math.ceil(mib)}Mi`;
 }
 
+/** The default memory request (and limit) of a container, in MiB. */
+const DEFAULT_MEMORY_MIB = 2048;
+
+/**
+ * A CPU quantity in millicores, or a clear error: cdk8s-plus writes any
+ * number it is given (`Cpu.units(-1)` is "-1", NaN is "NaN"), and the API
+ * server rejects such quantities at apply.
+ */
+function cpuMillis(scope: IConstruct, prop: string, amount: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(amount));
+  const millis = m ? Number(m[1]) * (m[2] ? 1 : 1000) : NaN;
+  if (!(millis > 0) || !Number.isFinite(millis)) {
+    fail(scope, prop, String(amount), 'is not a valid CPU quantity', 'use a positive finite number of cores, e.g. Cpu.units(2) or Cpu.millis(500)');
+  }
+  return millis;
+}
+
+/** A memory size in MiB, or a clear error (NaN and Infinity pass `Size` unchecked). */
+function memoryMib(scope: IConstruct, prop: string, size: Size): number {
+  const mib = mebibytesOf(size);
+  if (mib === Infinity) fail(scope, prop, `${mib}Mi`, 'is not a finite size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(4)');
+  if (!(mib >= 1)) fail(scope, prop, `${mib}Mi`, 'is too small', 'use at least 1 MiB');
+  return mib;
+}
+
 export function resolveResources(
   scope: IConstruct, prop: string, r: ModelResources | undefined, extra: Record<string, number> = {},
 ): ResolvedResources {
   const cpu = r?.cpu?.amount ?? '1';
+  const cpuRequestMillis = cpuMillis(scope, `${prop}.cpu`, cpu);
   const memory = r?.memory ?? undefined;
+  const memoryRequestMib = memory ? memoryMib(scope, `${prop}.memory`, memory) : DEFAULT_MEMORY_MIB;
   const memoryRequest = memory ? memoryQuantity(memory) : '2Gi';
-  if (memory && !(mebibytesOf(memory) >= 1)) fail(scope, `${prop}.memory`, `${mebibytesOf(memory)}Mi`, 'is too small', 'use at least 1 MiB');
-  if (r?.memoryLimit && memory && mebibytesOf(r.memoryLimit) < mebibytesOf(memory)) {
-    fail(scope, `${prop}.memoryLimit`, `${mebibytesOf(r.memoryLimit)}Mi`, `is below the memory request (${memoryRequest})`, 'use a limit >= the request');
+  // The API server rejects a limit below its request (core validation, ValidateResourceRequirements).
+  if (r?.memoryLimit) {
+    const limitMib = memoryMib(scope, `${prop}.memoryLimit`, r.memoryLimit);
+    if (limitMib < memoryRequestMib) {
+      fail(scope, `${prop}.memoryLimit`, `${limitMib}Mi`, `is below the memory request (${memoryRequest})`, 'use a limit >= the request');
+    }
   }
   const requests: Record<string, string | number> = { cpu, memory: memoryRequest, ...extra };
   const limits: Record<string, string | number> = { memory: r?.memoryLimit ? memoryQuantity(r.memoryLimit) : memoryRequest, ...extra };
-  if (r?.cpuLimit) limits.cpu = r.cpuLimit.amount;
+  if (r?.cpuLimit) {
+    if (cpuMillis(scope, `${prop}.cpuLimit`, r.cpuLimit.amount) < cpuRequestMillis) {
+      fail(scope, `${prop}.cpuLimit`, r.cpuLimit.amount, `is below the cpu request (${cpu})`, 'use a limit >= the request');
+    }
+    limits.cpu = r.cpuLimit.amount;
+  }
   return { requests, limits };
 }
 
@@ -204,6 +239,21 @@ function resolveContainer(scope: IConstruct, prop: string, c: ModelContainer | u
 export function checkImage(scope: IConstruct, prop: string, image: string): void {
   if (typeof image !== 'string' || !/^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/.test(image)) {
     fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
+  }
+}
+
+/** An image tag, or a digest (`sha256:<64 hex>`); `runtimeVersion` replaces the server image's tag with it. */
+export const DIGEST_VERSION = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function checkRuntimeVersion(scope: IConstruct, version: string, image: string | undefined): void {
+  if (!TAG.test(version) && !DIGEST_VERSION.test(version)) {
+    fail(scope, 'runtimeVersion', version, 'is not a valid image tag or digest', 'use a tag such as "v0.16.0" or a digest "sha256:<64 hex digits>"');
+  }
+  // A digest is the exact server the model was validated with: a version must not silently replace it.
+  if (image !== undefined && image.includes('@')) {
+    fail(scope, 'runtimeVersion', version, `would replace the digest of container.image "${image}"`,
+      'pin the version once: the digest in container.image, or runtimeVersion without a digest');
   }
 }
 
@@ -288,6 +338,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   if (props.runtimeVersion !== undefined && !props.format) {
     fail(scope, 'runtimeVersion', props.runtimeVersion, 'needs a format', 'set format, or pin the version in container.image');
   }
+  if (props.runtimeVersion !== undefined) checkRuntimeVersion(scope, props.runtimeVersion, props.container?.image);
   if (props.serviceAccount !== undefined && props.serviceAccountName !== undefined && props.serviceAccount.name !== props.serviceAccountName) {
     fail(scope, 'serviceAccount', props.serviceAccount.name, `conflicts with serviceAccountName "${props.serviceAccountName}"`, 'give the service account once');
   }

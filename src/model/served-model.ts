@@ -481,6 +481,22 @@ export class ServedModel extends Construct {
     return spec;
   }
 
+  /**
+   * @internal the versions of the model whose pods run: the stable model,
+   * and during a rollout the candidate beside it (KServe keeps the previous
+   * revision or the stable predictor; Flagger the primary; Argo the stable
+   * ReplicaSet), each with the construct that declares it.
+   */
+  public _runningVersions(): Array<{ readonly scope: IConstruct; readonly spec: ModelSpec; readonly role?: 'stable' | 'candidate' }> {
+    const r = this.rollout;
+    const stable = this._stableSpec();
+    if (!r?.candidate) return [{ scope: this, spec: stable }];
+    return [
+      { scope: this, spec: stable, role: 'stable' },
+      { scope: r.scope, spec: this._resolveWith(r.scope, r.candidate), role: 'candidate' },
+    ];
+  }
+
   /** @internal attaches a CanaryRollout (one per model): its candidate and traffic step. */
   public _attachRollout(rollout: RolloutAttachment): void {
     if (this.rollout) {

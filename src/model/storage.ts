@@ -187,7 +187,13 @@ function parseUri(scope: string, uri: string): ResolvedStorage {
   if (scheme === 'pvc') {
     const pm = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(\/(.*))?$/.exec(rest);
     if (!pm) fail(scope, 'uri', uri, 'does not name a valid PersistentVolumeClaim', 'use pvc://<claim-name>/<path>');
-    return { uri, scheme, pvc: { claimName: pm[1], path: (pm[4] ?? '').replace(/\/+$/, '') } };
+    const path = (pm[4] ?? '').replace(/\/+$/, '');
+    // The path becomes the volume mount's subPath: the kubelet rejects ".." and absolute subPaths,
+    // and "." or empty segments name the claim's root by another spelling.
+    if (path !== '' && path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+      fail(scope, 'uri', uri, 'has an empty, "." or ".." path segment or an absolute path', 'use pvc://<claim-name>/<path inside the claim>');
+    }
+    return { uri, scheme, pvc: { claimName: pm[1], path } };
   }
   if ((scheme === 's3' || scheme === 'gs') && !/^[a-z0-9][a-z0-9._-]*[a-z0-9](\/.*)?$/.test(rest)) {
     fail(scope, 'uri', uri, 'does not start with a valid bucket name', `use ${scheme}://<bucket>/<path>`);

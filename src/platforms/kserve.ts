@@ -1,13 +1,15 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
+import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { compact } from '../internal/k8s';
 import { checkDns1035, LONGEST_KNATIVE_TAG_PREFIX, LONGEST_KSERVE_COMPONENT_SUFFIX } from '../internal/names';
 import { Visibility } from '../model/components';
-import { ModelSpec } from '../model/model-spec';
+import { DIGEST_VERSION, ModelSpec } from '../model/model-spec';
 import { placementFlagsOf } from '../scheduling/knative-features';
+import { startupTcpProbe } from '../scheduling/startup';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
@@ -59,27 +61,71 @@ export class KServeCompiler implements IPlatformCompiler {
       ? 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1 - (spec.namespace ?? 'default').length
       : 63 - suffix;
     checkDns1035(scope, 'name', spec.name, budget);
+    // KServe writes `<runtime image>:<runtimeVersion>` (pkg/controller/v1beta1/inferenceservice/utils/utils.go,
+    // UpdateImageTag, v0.20): a digest would become a tag.
+    if (spec.runtimeVersion !== undefined && DIGEST_VERSION.test(spec.runtimeVersion)) {
+      fail(scope, 'runtimeVersion', spec.runtimeVersion, 'is a digest, which KServe would append to the runtime image as a tag',
+        'pin the digest with container.image (<repository>@sha256:...)');
+    }
     if (this.knative) {
       checkKnativeScaling(scope, spec, this.displayName);
     } else {
       checkNoKnativeKnobs(scope, spec, this.displayName);
       this.checkStandardScaling(scope, spec);
+      // KServe Standard mode writes progressDeadlineSeconds: 600 on the Deployment it creates
+      // (reconcilers/deployment/deployment_reconciler.go, v0.20): only a startup probe carries the timeout.
+      if (spec.startup.requested.timeout && spec.startup.requested.probe === false) {
+        fail(scope, 'startup.timeout', `${spec.startup.timeoutSeconds}s`,
+          'has no effect in KServe Standard mode without a startup probe (KServe sets the Deployment\'s progressDeadlineSeconds to 600)',
+          'drop probe: false, or drop timeout');
+      }
+    }
+    if (spec.protocol.grpc && spec.runtime !== undefined && spec.startup.requested.probe === true) {
+      fail(scope, 'startup.probe', true, `cannot be placed: the library does not know the port runtime "${spec.runtime}" serves ${spec.protocol.version} on`,
+        'drop startup.probe and give the runtime its own startupProbe, or use the built-in runtime');
     }
   }
 
+  /**
+   * The replicas and autoscaler of Standard mode. Without an autoscaler of
+   * the user's choice: none for a fixed count and for the default scaling (no
+   * maxReplicas, metric or target: `maxReplicas` defaults to `minReplicas`),
+   * KEDA for Prometheus metrics and scale-to-zero (`maxReplicas` defaulting
+   * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
+   */
+  private standardScaling(spec: ModelSpec): { autoscaler: StandardAutoscaler; minReplicas: number; maxReplicas?: number } {
+    const sc = spec.scaling;
+    const min = sc.minReplicas;
+    const unbounded = !sc.fixed && sc.maxReplicas === undefined && sc.metric === undefined && sc.target === undefined;
+    let autoscaler = this.autoscaler;
+    if (autoscaler === undefined) {
+      if (sc.fixed) autoscaler = StandardAutoscaler.NONE;
+      else if (min === 0 || sc.metric?.name === 'prometheus') autoscaler = StandardAutoscaler.KEDA;
+      else if (unbounded) autoscaler = StandardAutoscaler.NONE;
+      else autoscaler = StandardAutoscaler.HPA;
+    }
+    let max = sc.maxReplicas;
+    if (max === undefined && autoscaler === StandardAutoscaler.KEDA && min === 0) max = 1;
+    if (max === undefined && autoscaler === StandardAutoscaler.NONE && unbounded) max = min;
+    return { autoscaler, minReplicas: min, maxReplicas: max };
+  }
+
   private standardAutoscaler(spec: ModelSpec): StandardAutoscaler {
-    if (this.autoscaler) return this.autoscaler;
-    if (spec.scaling.fixed) return StandardAutoscaler.NONE;
-    if (spec.scaling.minReplicas === 0 || spec.scaling.metric?.name === 'prometheus') return StandardAutoscaler.KEDA;
-    return StandardAutoscaler.HPA;
+    return this.standardScaling(spec).autoscaler;
   }
 
   private checkStandardScaling(scope: IConstruct, spec: ModelSpec): void {
-    const autoscaler = this.standardAutoscaler(spec);
+    const scaling = this.standardScaling(spec);
+    const autoscaler = scaling.autoscaler;
     const metric = spec.scaling.metric;
     if (spec.scaling.minReplicas === 0 && autoscaler !== StandardAutoscaler.KEDA) {
       fail(scope, 'scaling.minReplicas', 0, `needs KEDA in KServe Standard mode (autoscaler is ${autoscaler})`,
         'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
+    }
+    // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
+    if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
+      fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
+        'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
     }
     if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
       fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
@@ -88,7 +134,7 @@ export class KServeCompiler implements IPlatformCompiler {
     if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
       fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
     }
-    if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed) {
+    if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
       fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
     }
     const target = spec.scaling.target;
@@ -96,7 +142,7 @@ export class KServeCompiler implements IPlatformCompiler {
     if (resourceMetric && target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
       fail(scope, 'scaling.target', target, `is not a valid ${metric?.name ?? 'cpu'} utilization`, 'use a whole percentage from 1 to 100');
     }
-    if (!spec.scaling.fixed && spec.scaling.maxReplicas === undefined) {
+    if (!spec.scaling.fixed && scaling.maxReplicas === undefined) {
       fail(scope, 'scaling.maxReplicas', undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
     }
   }
@@ -123,8 +169,11 @@ export class KServeCompiler implements IPlatformCompiler {
   }
 
   private annotations(spec: ModelSpec): Record<string, string> {
+    // Knative mode renders the candidate in the predictor: its revision annotations
+    // (progress deadline, GPU scale-down delay) follow the candidate, as its probes do.
+    const shown = this.knative && spec.canary ? spec.canary.spec : spec;
     // knativeAutoscalingAnnotations returns a fresh object: added to, not copied.
-    const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(spec) : {};
+    const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(shown) : {};
     out[DEPLOYMENT_MODE_ANNOTATION] = this.mode;
     if (this.knative) {
       // Tag routing gives the candidate (`latest-`) and the previous model (`prev-`) their own URLs.
@@ -176,7 +225,7 @@ export class KServeCompiler implements IPlatformCompiler {
     const fields: Record<string, unknown> = {
       // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
       minReplicas: sc.minReplicas,
-      maxReplicas: sc.maxReplicas,
+      maxReplicas: this.knative ? sc.maxReplicas : this.standardScaling(spec).maxReplicas,
     };
     if (this.knative) {
       setDefined(fields, 'scaleMetric', sc.metric?.name);
@@ -250,31 +299,67 @@ export class KServeCompiler implements IPlatformCompiler {
     setDefined(container, 'image', spec.image);
     modelContainerFieldsRaw(spec, container);
     setDefined(container, 'readinessProbe', this.readinessProbe(spec));
-    // The startup probe (GPU models) keeps liveness checks off a model that is still loading.
-    // Only on HTTP protocols: a gRPC runtime may listen on another port than the spec's.
-    if (!spec.protocol.version.startsWith('grpc')) setDefined(container, 'startupProbe', spec.startup.probe);
+    // The startup probe keeps liveness checks off a model that is still loading.
+    setDefined(container, 'startupProbe', this.startupProbe(spec));
     if (spec.format) {
-      if (spec.image && spec.port !== 8080) container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
+      const grpcPort = this.grpcPort(spec);
+      if (grpcPort !== undefined) container.ports = [{ name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
+      else if (spec.image && spec.port !== 8080) container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
       p.model = container;
       return p;
     }
     // A custom predictor: KServe still downloads `STORAGE_URI` into /mnt/models.
     container.env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
-    container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
+    container.ports = [spec.protocol.grpc ? { name: 'h2c', containerPort: spec.port, protocol: 'TCP' } : { containerPort: spec.port, protocol: 'TCP' }];
     p.containers = [container];
     return p;
   }
 
   /**
-   * A readiness probe on the protocol's endpoint for KServe's built-in
-   * runtimes, which all listen on 8080 and name the model after the
-   * InferenceService. V2 asks the server (Triton names models after its
-   * repository folders); V1 asks for the model. A named runtime or a custom
-   * image keeps its own probes.
+   * The port gRPC is served on, named `h2c`: Knative routes HTTP/2 to a pod
+   * only when its port says so (knative serving pkg/apis/serving/k8s_validation.go,
+   * validateContainerPorts: port names `h2c` or `http1`), and KServe's Standard
+   * mode gives such a port `appProtocol: kubernetes.io/h2c`
+   * (reconcilers/service/service_reconciler.go). Known for the built-in
+   * runtimes and a custom image's own port; a named runtime declares its own.
+   */
+  private grpcPort(spec: ModelSpec): number | undefined {
+    if (!spec.protocol.grpc || spec.runtime !== undefined) return undefined;
+    if (spec.image && spec.port !== 8080) return spec.port;
+    return builtInGrpcPort(spec.format!.name, spec.protocol.version);
+  }
+
+  /**
+   * The startup probe: the spec's (a TCP check on the REST port, which KServe's
+   * built-in runtimes open next to gRPC); in Standard mode also for a
+   * `startup.timeout` alone, since KServe fixes the Deployment's progress
+   * deadline. Left out for a named runtime over gRPC, whose port is unknown
+   * (an explicit request fails in validate()).
+   */
+  private startupProbe(spec: ModelSpec): Record<string, unknown> | undefined {
+    if (spec.protocol.grpc && spec.runtime !== undefined) return undefined;
+    const st = spec.startup;
+    if (st.probe) return st.probe as Record<string, unknown>;
+    if (!this.knative && st.requested.timeout && st.requested.probe !== false) {
+      return startupTcpProbe(spec.port, st.timeoutSeconds!) as Record<string, unknown>;
+    }
+    return undefined;
+  }
+
+  /**
+   * A readiness probe on the protocol's REST endpoint for KServe's built-in
+   * runtimes, which all serve REST on 8080 (gRPC protocols too, next to their
+   * gRPC port). V2 asks the server (Triton names models after its repository
+   * folders); V1 asks for the model under the name the server really serves
+   * (`--model_name`, vLLM's `--served-model-name`; the runtimes pass
+   * `{{.Name}}`, the InferenceService name), or the server's root when the
+   * name cannot be known (TorchServe: the model archive names it). A named
+   * runtime or a custom image keeps its own probes.
    */
   private readinessProbe(spec: ModelSpec): Record<string, unknown> | undefined {
-    if (!spec.format || spec.runtime !== undefined || spec.image !== undefined || spec.protocol.grpc) return undefined;
-    const path = spec.protocol.isV2 ? spec.protocol.healthPath : spec.protocol.modelReadyPath(spec.name);
+    if (!spec.format || spec.runtime !== undefined || spec.image !== undefined) return undefined;
+    const name = spec.protocol.isV2 ? undefined : builtInModelName(spec);
+    const path = name !== undefined ? spec.protocol.modelReadyPath(name) : spec.protocol.healthPath;
     return { httpGet: { path, port: spec.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
   }
 

@@ -23,13 +23,15 @@ interface ServerDefinition {
   readonly gpuTag?: string;
   readonly protocols: string[];
   readonly grpcPort: number;
-  /**
-   * Whether the server knows the model under the ServedModel name (readiness
-   * on the model path); Triton names models after the repository folders.
-   */
-  readonly namesModel: boolean;
   /** Needs shared memory (`/dev/shm`) larger than the runtime's 64 MiB default. */
   readonly sharedMemory: boolean;
+  /**
+   * The name the server serves the model under, read from its final args and
+   * env (readiness asks for that model); undefined when it cannot be known
+   * (Triton names models after the repository folders, TorchServe after its
+   * model archive), and readiness asks the server instead.
+   */
+  modelName(args: string[], env: EnvVar[]): string | undefined;
   launch(spec: ModelSpec, format: string, protocol: string): ServerLaunch;
 }
 
@@ -50,7 +52,7 @@ const SERVERS: Record<string, ServerDefinition> = {
     tag: KSERVE_VERSION,
     protocols: ['v1', 'v2', 'grpc-v2'],
     grpcPort: 8081,
-    namesModel: true,
+    modelName: (args) => modelNameFlag(args),
     sharedMemory: false,
     launch: (spec, _format, protocol) => ({
       args: [`--model_name=${spec.name}`, `--model_dir=${MODEL_DIR}`, `--http_port=${HTTP_PORT}`,
@@ -63,7 +65,8 @@ const SERVERS: Record<string, ServerDefinition> = {
     tag: '1.7.1',
     protocols: ['v2', 'grpc-v2'],
     grpcPort: 9000,
-    namesModel: true,
+    // MLServer's single-model settings come from the environment (MLSERVER_MODEL_NAME).
+    modelName: (_args, env) => env.find((e) => e.name === 'MLSERVER_MODEL_NAME')?.value,
     sharedMemory: false,
     launch: (spec, format) => ({
       args: [],
@@ -81,7 +84,7 @@ const SERVERS: Record<string, ServerDefinition> = {
     tag: '25.01-py3',
     protocols: ['v2', 'grpc-v2'],
     grpcPort: 9000,
-    namesModel: false,
+    modelName: () => undefined,
     sharedMemory: true,
     launch: () => ({
       args: ['tritonserver', `--model-store=${MODEL_DIR}`, '--grpc-port=9000', `--http-port=${HTTP_PORT}`, '--allow-grpc=true', '--allow-http=true'],
@@ -94,7 +97,7 @@ const SERVERS: Record<string, ServerDefinition> = {
     gpuTag: '2.18.0-gpu',
     protocols: ['v1', 'grpc-v1'],
     grpcPort: 9000,
-    namesModel: true,
+    modelName: (args) => modelNameFlag(args),
     sharedMemory: false,
     launch: (spec) => ({
       command: ['/usr/bin/tensorflow_model_server'],
@@ -108,7 +111,8 @@ const SERVERS: Record<string, ServerDefinition> = {
     gpuTag: '0.12.0-gpu',
     protocols: ['v1', 'v2', 'grpc-v2'],
     grpcPort: 8081,
-    namesModel: true,
+    // The KServe wrapper registers the models of the archive's config (e.g. `mnist`), whatever the ServedModel is called.
+    modelName: () => undefined,
     sharedMemory: false,
     // The KServe wrapper in the image reads the protocol from PROTOCOL_VERSION.
     launch: (_spec, _format, protocol) => ({
@@ -122,7 +126,7 @@ const SERVERS: Record<string, ServerDefinition> = {
     gpuTag: `${KSERVE_VERSION}-gpu`,
     protocols: ['v1', 'v2'],
     grpcPort: 8081,
-    namesModel: true,
+    modelName: (args) => servedModelNameFlag(args) ?? modelNameFlag(args),
     sharedMemory: true,
     launch: (spec) => ({
       args: [`--model_name=${spec.name}`, `--model_dir=${MODEL_DIR}`, `--http_port=${HTTP_PORT}`],
@@ -246,8 +250,8 @@ export interface ResolvedServer {
   readonly servingPort: number;
   /** Whether probes may use the protocol's endpoints. */
   readonly speaksProtocol: boolean;
-  /** Whether the model ready path uses the ServedModel name (else the server health path). */
-  readonly namesModel: boolean;
+  /** The name the server serves the model under (readiness asks for it); undefined: readiness asks the server. */
+  readonly modelName?: string;
   /** A non-root user for images whose default user is root or non-numeric. */
   readonly runAsUser?: number;
   readonly sharedMemory: boolean;
@@ -276,7 +280,7 @@ export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: Server
       servingPort: spec.port,
       // A custom server only gets protocol probes when the user says which protocol it speaks.
       speaksProtocol: spec.protocolExplicit && !grpc,
-      namesModel: true,
+      modelName: modelNameFlag(spec.args) ?? spec.name,
       sharedMemory: false,
     };
   }
@@ -304,30 +308,36 @@ export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: Server
   let image = spec.image ?? choice.modelServerImage ?? ModelServer.of(name).defaultImage(format, gpu)!;
   if (spec.runtimeVersion !== undefined) image = withTag(image, spec.runtimeVersion);
   const launch = d.launch(spec, format, protocol);
+  const args = [...launch.args, ...spec.args];
+  const env = mergeEnv(launch.env, spec.env);
   return {
     server: name,
     image,
     command: spec.command ?? launch.command,
-    args: [...launch.args, ...spec.args],
-    env: mergeEnv(launch.env, spec.env),
+    args,
+    env,
     httpPort: HTTP_PORT,
     grpcPort: grpc ? d.grpcPort : undefined,
     servingPort: grpc ? d.grpcPort : HTTP_PORT,
     speaksProtocol: true,
-    namesModel: d.namesModel,
+    modelName: d.modelName(args, env),
     // KServe's runtimes set the same: several of these images run as root or a named user.
     runAsUser: 1000,
     sharedMemory: d.sharedMemory,
   };
 }
 
-/** The image with its tag replaced (runtimeVersion pins the server version, as on KServe). */
-function withTag(image: string, tag: string): string {
+/**
+ * The image with its tag replaced (runtimeVersion pins the server version, as
+ * on KServe); a `sha256:` version becomes a digest (`@sha256:...`).
+ */
+function withTag(image: string, version: string): string {
   const at = image.indexOf('@');
   const base = at >= 0 ? image.slice(0, at) : image;
   const slash = base.lastIndexOf('/');
   const colon = base.lastIndexOf(':');
-  return `${colon > slash ? base.slice(0, colon) : base}:${tag}`;
+  const repository = colon > slash ? base.slice(0, colon) : base;
+  return version.startsWith('sha256:') ? `${repository}@${version}` : `${repository}:${version}`;
 }
 
 /** User env overrides the server's defaults of the same name; sorted by name. */
@@ -335,4 +345,63 @@ function mergeEnv(defaults: EnvVar[], user: EnvVar[]): EnvVar[] {
   const byName = new Map<string, EnvVar>();
   for (const e of [...defaults, ...user]) byName.set(e.name, e);
   return [...byName.keys()].sort().map((k) => byName.get(k)!);
+}
+
+const MODEL_NAME_FLAGS = ['--model_name', '--model-name'];
+const SERVED_MODEL_NAME_FLAGS = ['--served-model-name', '--served_model_name'];
+
+/**
+ * The value of the last `--model_name` (or `--model-name`) in `args`, as
+ * `--flag=value` or `--flag value`: KServe's Python servers
+ * (python/kserve/kserve/model_server.py, v0.20) and TensorFlow Serving parse
+ * flags in order, so a user's flag after the runtime's `--model_name={{.Name}}`
+ * wins.
+ */
+export function modelNameFlag(args: string[]): string | undefined {
+  return flagValues(args, MODEL_NAME_FLAGS).pop();
+}
+
+/**
+ * The first name of vLLM's `--served-model-name`, which KServe's Hugging Face
+ * server serves instead of `--model_name` (python/huggingfaceserver/huggingfaceserver/__main__.py, v0.20).
+ */
+export function servedModelNameFlag(args: string[]): string | undefined {
+  return flagValues(args, SERVED_MODEL_NAME_FLAGS).pop();
+}
+
+function flagValues(args: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    for (const n of names) {
+      if (a.startsWith(`${n}=`)) out.push(a.slice(n.length + 1));
+      else if (a === n && i + 1 < args.length) out.push(args[i + 1]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The gRPC port KServe's built-in runtime for a format listens on
+ * (config/runtimes/*.yaml, v0.20): Triton and MLServer 9000
+ * (`--grpc-port=9000`, `MLSERVER_GRPC_PORT`), KServe's Python servers and the
+ * TorchServe wrapper 8081 (model_server.py `--grpc_port` default).
+ */
+export function builtInGrpcPort(format: string, protocol: string): number | undefined {
+  const name = defaultServerName(format, protocol);
+  return name === undefined ? undefined : SERVERS[name].grpcPort;
+}
+
+/**
+ * The name KServe's built-in runtime for the spec's format serves the model
+ * under: the runtimes pass `--model_name={{.Name}}` (the InferenceService
+ * name) or MLSERVER_MODEL_NAME, and KServe appends the model's own args and
+ * env after the runtime's. Undefined when the server names it otherwise
+ * (Triton, TorchServe).
+ */
+export function builtInModelName(spec: ModelSpec): string | undefined {
+  const name = defaultServerName(spec.format!.name, spec.protocol.version);
+  const args = [`--model_name=${spec.name}`, ...spec.args];
+  if (name === undefined) return modelNameFlag(args);
+  return SERVERS[name].modelName(args, mergeEnv([{ name: 'MLSERVER_MODEL_NAME', value: spec.name }], spec.env));
 }

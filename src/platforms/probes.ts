@@ -10,7 +10,8 @@ const STARTUP_PERIOD = 10;
 export interface ServerProbes {
   readonly readinessProbe: Probe;
   readonly livenessProbe: Probe;
-  readonly startupProbe: Probe;
+  /** Left out only when the model says `startup: { probe: false }`. */
+  readonly startupProbe?: Probe;
 }
 
 /**
@@ -21,9 +22,9 @@ export interface ServerProbes {
  * which has no liveness route). Servers that do not speak a REST protocol get
  * TCP checks.
  *
- * The startup probe is always there: servers such as KServe's load the model
- * before they open their port, so liveness alone would restart a model that
- * loads slowly. Its budget is `startup.timeout` (GPU models: 20 minutes),
+ * The startup probe is there unless the model says `startup: { probe: false }`:
+ * servers such as KServe's load the model before they open their port, so
+ * liveness alone would restart a model that loads slowly. Its budget is `startup.timeout` (GPU models: 20 minutes),
  * else 10 minutes; its period follows `spec.startup.probe` when set.
  *
  * @param knative Knative probes readiness itself, fastest when no period is set
@@ -35,14 +36,15 @@ export function serverProbes(spec: ModelSpec, server: ResolvedServer, knative: b
   let live: Probe = tcp;
   if (server.speaksProtocol && http !== undefined) {
     const protocol = spec.protocol;
-    const readyPath = server.namesModel ? protocol.modelReadyPath(spec.name) : protocol.healthPath;
+    // The name the server really serves (args, env), else the server's own health path.
+    const readyPath = server.modelName !== undefined ? protocol.modelReadyPath(server.modelName) : protocol.healthPath;
     ready = { httpGet: { path: readyPath, port: http } };
     live = protocol.isV2 ? { httpGet: { path: '/v2/health/live', port: http } } : { tcpSocket: { port: http } };
   }
   return {
     readinessProbe: knative ? ready : { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     livenessProbe: { ...live, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 },
-    startupProbe: startupProbe(spec, ready),
+    startupProbe: spec.startup.requested.probe === false ? undefined : startupProbe(spec, ready),
   };
 }
 

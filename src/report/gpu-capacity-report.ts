@@ -50,6 +50,13 @@ export interface GpuCapacityEntry {
   readonly maxNodes?: number;
   /** Knative `config-features` flags the model needs (empty off Knative). */
   readonly knativeFlags: string[];
+  /**
+   * During a canary rollout: `stable` or `candidate` (both run at once, and
+   * both are counted; the candidate's entry carries the rollout's path).
+   *
+   * @default - no rollout: the model's only version
+   */
+  readonly rolloutRole?: string;
 }
 
 /** Demand summed per GPU product / MIG profile. */
@@ -66,7 +73,7 @@ export interface GpuCapacityTotal {
    * @default - unbounded (a model has no maxReplicas)
    */
   readonly maxDevices?: number;
-  /** Models counted. */
+  /** Models counted (a rollout's stable and candidate count as one). */
   readonly models: number;
 }
 
@@ -127,18 +134,19 @@ export class GpuCapacityReport extends Construct {
 
   /** Demand per GPU product / MIG profile, sorted by key. */
   public get totals(): GpuCapacityTotal[] {
-    const byKey = new Map<string, { resourceName: string; min: number; max?: number; unbounded: boolean; models: number }>();
+    const byKey = new Map<string, { resourceName: string; min: number; max?: number; unbounded: boolean; models: Set<string> }>();
     for (const e of this.entries) {
-      const t = byKey.get(e.capacityKey) ?? { resourceName: e.resourceName, min: 0, max: 0, unbounded: false, models: 0 };
+      const t = byKey.get(e.capacityKey) ?? { resourceName: e.resourceName, min: 0, max: 0, unbounded: false, models: new Set<string>() };
       t.min += e.minDevices;
       if (e.maxDevices === undefined) t.unbounded = true;
       else t.max = (t.max ?? 0) + e.maxDevices;
-      t.models += 1;
+      // A rollout's stable and candidate entries are one model.
+      t.models.add(`${e.namespace ?? ''}/${e.name}`);
       byKey.set(e.capacityKey, t);
     }
     return [...byKey.keys()].sort().map((k) => {
       const t = byKey.get(k)!;
-      return { capacityKey: k, resourceName: t.resourceName, minDevices: t.min, maxDevices: t.unbounded ? undefined : t.max, models: t.models };
+      return { capacityKey: k, resourceName: t.resourceName, minDevices: t.min, maxDevices: t.unbounded ? undefined : t.max, models: t.models.size };
     });
   }
 
@@ -168,7 +176,7 @@ export class GpuCapacityReport extends Construct {
       '| model | namespace | platform | GPU / MIG profile | per replica | replicas | devices at min | devices at max | nodes at max | Knative flags |',
       '| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
     for (const e of entries) {
-      lines.push(`| ${e.name} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
+      lines.push(`| ${e.name}${e.rolloutRole ? ` ${e.rolloutRole}` : ''} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
         + `| ${e.minReplicas}-${max(e.maxReplicas)} | ${e.minDevices} | ${max(e.maxDevices)} | ${e.maxNodes ?? '-'} | ${e.knativeFlags.join(', ') || '-'} |`);
     }
     lines.push('');
@@ -191,27 +199,31 @@ function collect(scope: IConstruct): GpuCapacityEntry[] {
   const models = scope.node.root.node.findAll().filter((c): c is ServedModel => c instanceof ServedModel);
   const out: GpuCapacityEntry[] = [];
   for (const model of models) {
-    const spec = model._spec();
-    const acc = spec.accelerator;
-    if (!acc) continue;
-    const per = acc.deviceCount;
-    const { minReplicas, maxReplicas } = spec.scaling;
-    const perNode = acc.kind === 'gpu' && spec.gpusPerNode ? Math.floor(spec.gpusPerNode / per) : undefined;
-    out.push({
-      path: model.node.path,
-      name: spec.name,
-      namespace: spec.namespace,
-      platform: model.platform.id,
-      capacityKey: acc.capacityKey,
-      resourceName: acc.resourceName,
-      devicesPerReplica: per,
-      minReplicas,
-      maxReplicas,
-      minDevices: minReplicas * per,
-      maxDevices: maxReplicas === undefined ? undefined : maxReplicas * per,
-      maxNodes: perNode && maxReplicas !== undefined ? Math.ceil(maxReplicas / perNode) : undefined,
-      knativeFlags: knativeFlagsOf(model),
-    });
+    const knativeFlags = knativeFlagsOf(model);
+    for (const version of model._runningVersions()) {
+      const spec = version.spec;
+      const acc = spec.accelerator;
+      if (!acc) continue;
+      const per = acc.deviceCount;
+      const { minReplicas, maxReplicas } = spec.scaling;
+      const perNode = acc.kind === 'gpu' && spec.gpusPerNode ? Math.floor(spec.gpusPerNode / per) : undefined;
+      out.push({
+        path: version.scope.node.path,
+        name: spec.name,
+        namespace: spec.namespace,
+        platform: model.platform.id,
+        capacityKey: acc.capacityKey,
+        resourceName: acc.resourceName,
+        devicesPerReplica: per,
+        minReplicas,
+        maxReplicas,
+        minDevices: minReplicas * per,
+        maxDevices: maxReplicas === undefined ? undefined : maxReplicas * per,
+        maxNodes: perNode && maxReplicas !== undefined ? Math.ceil(maxReplicas / perNode) : undefined,
+        knativeFlags,
+        rolloutRole: version.role,
+      });
+    }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

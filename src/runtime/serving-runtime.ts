@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkInteger, ErrorScope, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
@@ -10,6 +10,7 @@ import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { emptyPlacement } from '../scheduling/placement';
+import { PodSecurity, ResolvedPodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
 export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
 
@@ -94,6 +95,18 @@ export interface ServingRuntimeBaseProps {
    * @default - none
    */
   readonly podAnnotations?: Record<string, string>;
+
+  /**
+   * How the runtime's server container is locked down, e.g.
+   * `PodSecurity.restricted({ runAsUser: 1000 })` for an image whose user is
+   * root or not numeric (the kubelet refuses `runAsNonRoot` without a numeric
+   * user). A read-only root filesystem gets a writable `emptyDir` at `/tmp`
+   * (and `HOME=/tmp`). Written on the container: ServingRuntimeSpec has no
+   * pod-level securityContext.
+   *
+   * @default - the restricted profile without a user id or read-only root filesystem (the image's user, which must not be root)
+   */
+  readonly podSecurity?: PodSecurity;
 }
 
 /** Props of a {@link ServingRuntime}. */
@@ -160,8 +173,17 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.protocols = checkProtocols(this, props.protocols ?? [InferenceProtocol.V1]);
     this.multiModel = props.multiModel ?? false;
     this.disabled = props.disabled ?? false;
-    const container = resolveRuntimeContainer(this, props.container);
+    const security = props.podSecurity?._resolve();
+    const container = resolveRuntimeContainer(this, props.container, security);
     checkPriorityClashes(this);
+    const placement = props.nodePool?._resolve() ?? emptyPlacement();
+    // KServe v0.20's ServingRuntimePodSpec (pkg/apis/serving/v1alpha1/servingruntime_types.go) has
+    // nodeSelector, affinity and tolerations but no runtimeClassName: the API server would prune or reject it.
+    if (placement.runtimeClassName !== undefined) {
+      fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName,
+        'cannot be set on a serving runtime (KServe v0.20 ServingRuntimeSpec has no runtimeClassName)',
+        'give the node pool to the ServedModels that use the runtime, or use a pool without a RuntimeClass');
+    }
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: RUNTIME_API_VERSION,
@@ -175,6 +197,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
           'app.kubernetes.io/managed-by': MANAGED_BY,
           'app.kubernetes.io/name': this.runtimeName,
         },
+        // An opt-out of the restricted profile stays visible to reviewers, as on a ServedModel.
+        annotations: security?.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : undefined,
       },
       spec: compact({
         supportedModelFormats: this.supportedFormats.map((f) => compact({
@@ -188,10 +212,15 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
         // placementFields reads only the placement of a spec.
-        ...placementFields({ placement: props.nodePool?._resolve() ?? emptyPlacement() } as ModelSpec),
+        ...placementFields({ placement } as ModelSpec),
         containers: [container],
+        volumes: security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : undefined,
       }),
     });
+    // cdk8s gives every object its chart's namespace; a cluster-scoped object must have none.
+    if (this.clusterScoped && this.apiObject.metadata.namespace !== undefined) {
+      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
   }
 }
 
@@ -273,12 +302,17 @@ function checkProtocols(scope: IConstruct, protocols: InferenceProtocol[]): Infe
   return [...protocols];
 }
 
-function resolveRuntimeContainer(scope: IConstruct, c: ModelContainer | undefined): Record<string, unknown> {
+function resolveRuntimeContainer(
+  scope: IConstruct, c: ModelContainer | undefined, security: ResolvedPodSecurity | undefined,
+): Record<string, unknown> {
   if (!c) fail(scope, 'container', c, 'is missing', 'give the model server container with a pinned image');
   checkImage(scope, 'container.image', c.image);
   checkPinned(scope, 'container.image', c.image);
   checkInteger(scope, 'container.port', c.port, 1, 65535);
-  const env = resolveEnv(scope, 'container.env', c.env);
+  const scratch = security?.scratch;
+  // Servers keep caches under $HOME; with a read-only root it must be writable.
+  const scratchEnv: Record<string, string> = scratch && c.env?.HOME === undefined ? { HOME: scratch.mountPath } : {};
+  const env = resolveEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) });
   return compact({
     name: 'kserve-container',
     image: c.image,
@@ -287,7 +321,8 @@ function resolveRuntimeContainer(scope: IConstruct, c: ModelContainer | undefine
     env: env.length ? env : undefined,
     ports: [{ containerPort: c.port ?? 8080, protocol: 'TCP' }],
     resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
-    securityContext: RESTRICTED_CONTAINER_SECURITY,
+    securityContext: security?.container ?? RESTRICTED_CONTAINER_SECURITY,
+    volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
   });
 }
 

@@ -2,6 +2,9 @@ import { Duration } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { secondsOf } from '../internal/units';
 
+/** The largest value of the int32 fields replica counts are written to. */
+const INT32_MAX = 2147483647;
+
 /**
  * What an autoscaler watches.
  *
@@ -178,16 +181,17 @@ export class Scaling {
    * @param replicas the number of replicas (>= 1)
    */
   public static fixed(replicas: number): Scaling {
-    checkInteger('Scaling.fixed', 'replicas', replicas, 1);
+    checkInteger('Scaling.fixed', 'replicas', replicas, 1, INT32_MAX);
     return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
   }
 
   private readonly resolved: ResolvedScaling;
 
   private constructor(scope: string, minReplicas: number, maxReplicas: number | undefined, options: ScalingOptions, fixed: boolean) {
-    checkInteger(scope, 'minReplicas', minReplicas, 0);
-    checkInteger(scope, 'maxReplicas', maxReplicas, 1);
-    checkInteger(scope, 'initialScale', options.initialScale, 0);
+    // Replica counts are int32 fields in every engine's API (Knative, KServe, HPA, KEDA).
+    checkInteger(scope, 'minReplicas', minReplicas, 0, INT32_MAX);
+    checkInteger(scope, 'maxReplicas', maxReplicas, 1, INT32_MAX);
+    checkInteger(scope, 'initialScale', options.initialScale, 0, INT32_MAX);
     checkInteger(scope, 'targetUtilizationPercentage', options.targetUtilizationPercentage, 1, 100);
     if (maxReplicas !== undefined && minReplicas > maxReplicas) {
       fail(scope, 'minReplicas', minReplicas, `is greater than maxReplicas (${maxReplicas})`, 'use minReplicas <= maxReplicas');
@@ -202,7 +206,8 @@ export class Scaling {
     }
     if (options.window !== undefined) {
       const s = secondsOf(options.window);
-      if (s < 6 || s > 3600) fail(scope, 'window', `${s}s`, 'is out of range', 'use a window from 6 seconds to 1 hour');
+      // Knative reads whole seconds; NaN and fractions would be written as they are ("NaNs").
+      if (!Number.isInteger(s) || s < 6 || s > 3600) fail(scope, 'window', `${s}s`, 'is out of range', 'use whole seconds from 6 seconds to 1 hour');
     }
     this.resolved = { minReplicas, maxReplicas, metric, target: options.target, fixed, options };
   }

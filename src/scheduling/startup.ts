@@ -47,6 +47,14 @@ export interface ResolvedStartup {
   readonly timeoutSeconds?: number;
   /** The startup probe for the model server container, if any (port = the serving port). */
   readonly probe?: Probe;
+  /** What the user set (platforms that carry the settings differently tell defaults from requests). */
+  readonly requested: { readonly timeout: boolean; readonly probe?: boolean };
+}
+
+/** A TCP startup probe on `port` that allows `budgetSeconds` before liveness and readiness count. */
+export function startupTcpProbe(port: number, budgetSeconds: number): Probe {
+  const period = GPU_DEFAULTS.probePeriodSeconds;
+  return { tcpSocket: { port }, periodSeconds: period, failureThreshold: Math.ceil(budgetSeconds / period) };
 }
 
 /** Resolves `startup` props, applying the GPU defaults when the model has a GPU. */
@@ -64,12 +72,8 @@ export function resolveStartup(
   } else if (gpu) {
     timeoutSeconds = GPU_DEFAULTS.startupTimeoutSeconds;
   }
+  const requested = { timeout: startup?.timeout !== undefined, probe: startup?.probe };
   const wantProbe = startup?.probe ?? gpu;
-  if (!wantProbe) return { timeoutSeconds };
-  const budget = timeoutSeconds ?? 600;
-  const period = GPU_DEFAULTS.probePeriodSeconds;
-  return {
-    timeoutSeconds,
-    probe: { tcpSocket: { port }, periodSeconds: period, failureThreshold: Math.ceil(budget / period) },
-  };
+  if (!wantProbe) return { timeoutSeconds, requested };
+  return { timeoutSeconds, probe: startupTcpProbe(port, timeoutSeconds ?? 600), requested };
 }
