@@ -14,18 +14,21 @@ export interface ModelStartup {
    * The longest time from a replica's creation to ready: node provisioning,
    * image pull and model load. Knative (KServe serverless, Knative Service):
    * the revision's `serving.knative.dev/progress-deadline`; Deployments:
-   * `progressDeadlineSeconds`; and the startup probe's budget.
+   * `progressDeadlineSeconds`; and the startup probe's budget. KServe
+   * Standard mode fixes its Deployment's deadline at 10 minutes, so there a
+   * timeout always comes with a startup probe that carries it.
    *
    * @default - 20 minutes for GPU models; the platform's default otherwise (Knative and Deployments: 10 minutes)
    */
   readonly timeout?: Duration;
 
   /**
-   * Whether the model server gets a startup probe (TCP on the serving port)
-   * that allows `timeout` before liveness and readiness checks count, so a
-   * slow model load is not killed.
+   * Whether the model server gets a startup probe that allows `timeout`
+   * before liveness and readiness checks count, so a slow model load is not
+   * killed. `false` leaves it out on every platform.
    *
-   * @default - true for GPU models, false otherwise
+   * @default - true for GPU models, on the platforms that run the server themselves (Knative Service,
+   * Deployment: they add liveness probes) and in KServe Standard mode with a `timeout`; false otherwise
    */
   readonly probe?: boolean;
 }
