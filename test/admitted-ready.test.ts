@@ -445,3 +445,20 @@ test('a serving runtime\'s baseline opt-out is written, with its reason', () => 
   expect(doc.metadata.annotations).toEqual({ 'model-serving.cdk8s.io/pod-security-opt-out': 'vendor image runs as root, ticket ML-123' });
   expect(doc.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
 });
+
+test('a gRPC-only serving runtime names its port h2c; a runtime that also speaks REST does not', () => {
+  const chart = newChart('ml');
+  new ServingRuntime(chart, 'grpc-only', {
+    supportedFormats: [{ format: ModelFormat.ONNX }],
+    protocols: [InferenceProtocol.GRPC_V2],
+    container: { image: 'nvcr.io/nvidia/tritonserver:25.01-py3', port: 9000 },
+  });
+  new ServingRuntime(chart, 'both', {
+    supportedFormats: [{ format: ModelFormat.TRITON }],
+    protocols: [InferenceProtocol.V2, InferenceProtocol.GRPC_V2],
+    container: { image: 'nvcr.io/nvidia/tritonserver:25.01-py3' },
+  });
+  const docs = synth(chart);
+  expect(docOf(docs, 'ServingRuntime', 'grpc-only').spec.containers[0].ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
+  expect(docOf(docs, 'ServingRuntime', 'both').spec.containers[0].ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
+});

@@ -395,9 +395,10 @@ export function builtInGrpcPort(format: string, protocol: string): number | unde
 /**
  * The name KServe's built-in runtime for the spec's format serves the model
  * under: the runtimes pass `--model_name={{.Name}}` (the InferenceService
- * name) or MLSERVER_MODEL_NAME, and KServe appends the model's own args and
- * env after the runtime's. Undefined when the server names it otherwise
- * (Triton, TorchServe).
+ * name) or MLSERVER_MODEL_NAME, and KServe appends the model's own args
+ * after the runtime's (pkg/controller/v1beta1/inferenceservice/utils/utils.go,
+ * MergeRuntimeContainers, v0.20) and lets its env override. Undefined when
+ * the server names it otherwise (Triton, TorchServe).
  */
 export function builtInModelName(spec: ModelSpec): string | undefined {
   const name = defaultServerName(spec.format!.name, spec.protocol.version);

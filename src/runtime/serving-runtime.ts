@@ -174,7 +174,9 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.multiModel = props.multiModel ?? false;
     this.disabled = props.disabled ?? false;
     const security = props.podSecurity?._resolve();
-    const container = resolveRuntimeContainer(this, props.container, security);
+    // A runtime that speaks only gRPC serves HTTP/2: in Knative mode its port must be named h2c
+    // (knative serving pkg/apis/serving/k8s_validation.go, validateContainerPorts).
+    const container = resolveRuntimeContainer(this, props.container, security, this.protocols.every((p) => p.grpc));
     checkPriorityClashes(this);
     const placement = props.nodePool?._resolve() ?? emptyPlacement();
     // KServe v0.20's ServingRuntimePodSpec (pkg/apis/serving/v1alpha1/servingruntime_types.go) has
@@ -303,7 +305,7 @@ function checkProtocols(scope: IConstruct, protocols: InferenceProtocol[]): Infe
 }
 
 function resolveRuntimeContainer(
-  scope: IConstruct, c: ModelContainer | undefined, security: ResolvedPodSecurity | undefined,
+  scope: IConstruct, c: ModelContainer | undefined, security: ResolvedPodSecurity | undefined, grpcOnly: boolean,
 ): Record<string, unknown> {
   if (!c) fail(scope, 'container', c, 'is missing', 'give the model server container with a pinned image');
   checkImage(scope, 'container.image', c.image);
@@ -319,7 +321,7 @@ function resolveRuntimeContainer(
     command: c.command,
     args: c.args?.length ? [...c.args] : undefined,
     env: env.length ? env : undefined,
-    ports: [{ containerPort: c.port ?? 8080, protocol: 'TCP' }],
+    ports: [{ name: grpcOnly ? 'h2c' : undefined, containerPort: c.port ?? 8080, protocol: 'TCP' }],
     resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
     securityContext: security?.container ?? RESTRICTED_CONTAINER_SECURITY,
     volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
