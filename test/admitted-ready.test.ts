@@ -462,3 +462,14 @@ test('a gRPC-only serving runtime names its port h2c; a runtime that also speaks
   expect(docOf(docs, 'ServingRuntime', 'grpc-only').spec.containers[0].ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
   expect(docOf(docs, 'ServingRuntime', 'both').spec.containers[0].ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
 });
+
+test('inferPath and readyPath use the name the server serves (graphs post to inferPath)', () => {
+  const chart = newChart();
+  const model = new ServedModel(chart, 'llm', {
+    format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromUri('hf://Qwen/Qwen2.5-0.5B'), args: ['--model_name=qwen'],
+  });
+  expect(model.inferPath).toBe('/v1/models/qwen:predict');
+  expect(model.readyPath).toBe('/v1/models/qwen');
+  const plain = new ServedModel(chart, 'plain', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m') });
+  expect(plain.inferPath).toBe('/v2/models/plain/infer');
+});

@@ -11,6 +11,7 @@ import { fail } from '../internal/errors';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { servedModelName } from '../platforms/model-server-images';
 import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/serving-runtime';
 import { Scaling } from '../scaling/scaling';
@@ -427,9 +428,9 @@ export class ServedModel extends Construct {
     return this._spec().protocol;
   }
 
-  /** The path a client posts inference requests to. */
+  /** The path a client posts inference requests to, on the name the server serves (`--model_name` in args, ...). */
   public get inferPath(): string {
-    return this.protocol.inferPath(this.name);
+    return this.protocol.inferPath(this.servedName());
   }
 
   /** The server health path (V2: `/v2/health/ready`). */
@@ -437,9 +438,18 @@ export class ServedModel extends Construct {
     return this.protocol.healthPath;
   }
 
-  /** The model readiness path (V2: `/v2/models/{name}/ready`). */
+  /** The model readiness path (V2: `/v2/models/{name}/ready`), on the name the server serves. */
   public get readyPath(): string {
-    return this.protocol.modelReadyPath(this.name);
+    return this.protocol.modelReadyPath(this.servedName());
+  }
+
+  /**
+   * The name the model server serves the model under: a `--model_name` (or
+   * vLLM `--served-model-name`) in args wins over the resource name; servers
+   * that name models themselves (Triton, TorchServe) keep the resource name.
+   */
+  private servedName(): string {
+    return servedModelName(this._spec()) ?? this.name;
   }
 
   private endpoint(): ModelEndpoint {

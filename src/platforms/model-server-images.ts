@@ -406,3 +406,12 @@ export function builtInModelName(spec: ModelSpec): string | undefined {
   if (name === undefined) return modelNameFlag(args);
   return SERVERS[name].modelName(args, mergeEnv([{ name: 'MLSERVER_MODEL_NAME', value: spec.name }], spec.env));
 }
+
+/**
+ * The name the model is served under on any platform: a custom server's
+ * `--model_name`, else what the format's built-in server reads (see
+ * {@link builtInModelName}); undefined when the server names it itself.
+ */
+export function servedModelName(spec: ModelSpec): string | undefined {
+  return spec.format ? builtInModelName(spec) : modelNameFlag(spec.args) ?? spec.name;
+}
