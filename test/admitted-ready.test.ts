@@ -206,7 +206,7 @@ describe('gRPC in Knative mode gets the h2c port', () => {
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.ports).toEqual([{ name: 'h2c', containerPort: 8081, protocol: 'TCP' }]);
   });
 
-  test('KServe: a custom gRPC container\'s port is named h2c and probed over TCP', () => {
+  test('KServe: a custom gRPC container\'s port is named h2c', () => {
     const chart = newChart();
     new ServedModel(chart, 'custom', {
       container: { image: 'example.com/grpc-server:1.0', port: 9000 }, protocol: InferenceProtocol.GRPC_V2,
@@ -410,11 +410,16 @@ describe('serving runtimes', () => {
       supportedFormats: [{ format: ModelFormat.PYTORCH }],
       protocols: [InferenceProtocol.V1],
       container: { image: 'pytorch/torchserve-kfs:0.12.0' },
-      podSecurity: PodSecurity.restricted({ runAsUser: 1000, readOnlyRootFilesystem: false }),
+      podSecurity: PodSecurity.restricted({ runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: false }),
     });
     const c = docOf(synth(chart), 'ServingRuntime').spec.containers[0];
     expect(c.securityContext).toEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' },
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 

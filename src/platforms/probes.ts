@@ -24,8 +24,9 @@ export interface ServerProbes {
  *
  * The startup probe is there unless the model says `startup: { probe: false }`:
  * servers such as KServe's load the model before they open their port, so
- * liveness alone would restart a model that loads slowly. Its budget is `startup.timeout` (GPU models: 20 minutes),
- * else 10 minutes; its period follows `spec.startup.probe` when set.
+ * liveness alone would restart a model that loads slowly. Its budget is
+ * `startup.timeout` (GPU models: 20 minutes), else 10 minutes; its period
+ * follows `spec.startup.probe` when set.
  *
  * @param knative Knative probes readiness itself, fastest when no period is set
  */

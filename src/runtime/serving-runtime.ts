@@ -323,7 +323,8 @@ function resolveRuntimeContainer(
     env: env.length ? env : undefined,
     ports: [{ name: grpcOnly ? 'h2c' : undefined, containerPort: c.port ?? 8080, protocol: 'TCP' }],
     resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
-    securityContext: security?.container ?? RESTRICTED_CONTAINER_SECURITY,
+    // ServingRuntimeSpec has no pod securityContext: the group id goes on the container.
+    securityContext: security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY,
     volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
   });
 }
