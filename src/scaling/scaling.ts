@@ -159,7 +159,9 @@ export interface ResolvedScaling {
 export class Scaling {
   /**
    * Scale to zero when idle and back up on the first request. Knative mode
-   * does this natively; KServe Standard mode and plain Deployments need KEDA.
+   * does this natively; KServe Standard mode and plain Deployments need KEDA
+   * and a Prometheus metric (`ScalingMetric.prometheus`): KEDA cannot wake a
+   * model from zero on cpu or memory.
    * @param options upper bound, metric, target and Knative knobs
    */
   public static scaleToZero(options: ScaleToZeroOptions = {}): Scaling {
