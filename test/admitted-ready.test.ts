@@ -5,8 +5,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GpuNodePool, GpuProduct, InferenceProtocol, ModelFormat,
-  ModelServer, ModelStorage, PodSecurity, Scaling, ScalingMetric, ServedModel, ServingPlatform, ServingRuntime, StandardAutoscaler,
+  Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GpuNodePool, GpuProduct, InferenceProtocol, LocalModelCache,
+  LocalModelNodeGroup, ModelFormat, ModelServer, ModelStorage, PodSecurity, Scaling, ScalingMetric, ServedModel, ServingPlatform,
+  ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -477,4 +478,13 @@ test('inferPath and readyPath use the name the server serves (graphs post to inf
   expect(model.readyPath).toBe('/v1/models/qwen');
   const plain = new ServedModel(chart, 'plain', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m') });
   expect(plain.inferPath).toBe('/v2/models/plain/infer');
+});
+
+test('LocalModelNodeGroup and LocalModelCache (cluster-scoped) carry no namespace in a namespaced chart', () => {
+  const chart = newChart('ml');
+  const nodes = new LocalModelNodeGroup(chart, 'nvme', { storageLimit: Size.tebibytes(1), localPath: '/mnt/nvme', nodeSelector: { cache: 'nvme' } });
+  new LocalModelCache(chart, 'llama', { storage: ModelStorage.fromUri('hf://meta-llama/Llama-3.1-8B'), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
+  const docs = synth(chart);
+  expect(docOf(docs, 'LocalModelNodeGroup').metadata.namespace).toBeUndefined();
+  expect(docOf(docs, 'LocalModelCache').metadata.namespace).toBeUndefined();
 });

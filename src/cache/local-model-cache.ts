@@ -1,5 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkNonEmpty, ErrorScope, fail } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
@@ -117,7 +118,7 @@ export class LocalModelNodeGroup extends Construct {
     const nodeTerms = nodeAffinityTerms(this, props);
     const capacity = storageQuantity(props.capacity ?? props.storageLimit);
     const storageClassName = props.storageClassName ?? 'local-storage';
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = withoutNamespace(new ApiObject(this, 'Resource', {
       apiVersion: LOCAL_MODEL_API_VERSION,
       kind: 'LocalModelNodeGroup',
       metadata: { name: this.groupName, labels: standardLabels(this.groupName, 'model-cache-node-group', props.labels) },
@@ -139,7 +140,7 @@ export class LocalModelNodeGroup extends Construct {
           volumeMode: 'Filesystem',
         },
       },
-    });
+    }));
   }
 }
 
@@ -252,7 +253,7 @@ export class LocalModelCache extends Construct {
     checkDuplicateUri(this);
     checkGroupCapacity(this);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = withoutNamespace(new ApiObject(this, 'Resource', {
       apiVersion: LOCAL_MODEL_API_VERSION,
       kind: 'LocalModelCache',
       metadata: { name: this.cacheName, labels: standardLabels(this.cacheName, 'model-cache', props.labels) },
@@ -264,7 +265,7 @@ export class LocalModelCache extends Construct {
         storage: props.storageKey !== undefined || props.storageParameters !== undefined
           ? { key: props.storageKey, parameters: sortedRecord(props.storageParameters) } : undefined,
       }),
-    });
+    }));
     for (const g of this.nodeGroups) this.node.addDependency(g);
   }
 }

@@ -1,5 +1,6 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, ErrorScope, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
@@ -219,10 +220,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         volumes: security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : undefined,
       }),
     });
-    // cdk8s gives every object its chart's namespace; a cluster-scoped object must have none.
-    if (this.clusterScoped && this.apiObject.metadata.namespace !== undefined) {
-      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    if (this.clusterScoped) withoutNamespace(this.apiObject);
   }
 }
 
