@@ -21,5 +21,8 @@ export function docOf(docs: any[], kind: string, name?: string): any {
 
 /** Synthesizes every chart of an app and validates each document. */
 export function synthApp(app: App): any[] {
+  // What `cdk8s synth` runs first: every construct's validations (e.g. Knative feature flags).
+  const errors = app.node.findAll().flatMap((c) => c.node.validate());
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return app.charts.flatMap((c) => synthValid(c));
 }

@@ -13,7 +13,8 @@ import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
 import { placementFields, resourcesJson } from '../platforms/pod';
 import { Scaling } from '../scaling/scaling';
 import { GpuNodePool } from '../scheduling/node-pool';
-import { emptyPlacement } from '../scheduling/placement';
+import { KNATIVE_FLAG_FIELDS, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
+import { emptyPlacement, ResolvedPlacement } from '../scheduling/placement';
 
 export const GRAPH_API_VERSION = 'serving.kserve.io/v1alpha1';
 const ROOT = 'root';
@@ -211,6 +212,12 @@ export class InferenceGraph extends Construct {
     if (placement.runtimeClassName !== undefined) {
       fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
     }
+    if (this.mode === GraphDeploymentMode.KNATIVE) {
+      // KServe copies affinity, tolerations and nodeSelector into the router's Knative Service
+      // (v0.20.0 pkg/controller/v1alpha1/inferencegraph/knative_reconciler.go, createKnativeService).
+      const flags = placementFlags(placement);
+      if (flags.length > 0) registerKnativeFlagConsumer(this, () => flags);
+    }
     const labels: Record<string, string> = {
       ...(props.labels ?? {}),
       'app.kubernetes.io/component': 'inference-graph',
@@ -383,4 +390,14 @@ function chartNamespace(c: Construct): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The Knative flags a router placement needs (nodeSelector, tolerations, affinity). */
+function placementFlags(placement: ResolvedPlacement): string[] {
+  const byField: Record<string, boolean> = {
+    nodeSelector: Object.keys(placement.nodeSelector).length > 0,
+    tolerations: placement.tolerations.length > 0,
+    affinity: placement.requiredNodeAffinity.length > 0,
+  };
+  return Object.entries(KNATIVE_FLAG_FIELDS).filter(([, field]) => byField[field]).map(([flag]) => flag);
 }

@@ -15,6 +15,7 @@ import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/serving-runtime';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
+import { registerKnativeFlagConsumer } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
 import { PodSecurity } from '../security/pod-security';
@@ -388,6 +389,8 @@ export class ServedModel extends Construct {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
+    // Knative rejects revisions whose pods use a gated field while its flag is off: checked app-wide at synth.
+    if (this.platform.isKnative) registerKnativeFlagConsumer(this, () => this.platform._compiler.knativeFlags?.(this._spec()) ?? []);
     // Apply the runtime and the cache before the model that uses them.
     if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
