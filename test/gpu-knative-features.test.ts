@@ -174,7 +174,7 @@ describe('Knative feature flags are never a surprise', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'g');
     const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
-    new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('pool') });
+    new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
     const errors = validationErrors(app);
     expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
   });
