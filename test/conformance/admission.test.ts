@@ -120,6 +120,10 @@ describe('Knative webhook: pod-spec field masks and feature flags (k8s_validatio
       '/a/serving.knative.dev/progress-deadline: "NaNs" must be a positive duration',
     ]);
     expect(parseGoDuration('1m30s')).toBe(90);
+    // A cluster whose config-autoscaler allows a zero initial scale.
+    expect(knativeAutoscalingErrors({ [A + 'initial-scale']: '0' }, '/a', { 'allow-zero-initial-scale': 'true' })).toEqual([]);
+    expect(contextOf([{ kind: 'ConfigMap', metadata: { name: 'config-autoscaler' }, data: { 'allow-zero-initial-scale': 'true' } }]).knativeAutoscaler)
+      .toEqual({ 'allow-zero-initial-scale': 'true' });
   });
 
   test('traffic: percents sum to 100, unique DNS-1035 tags, latestRevision xor revisionName', () => {

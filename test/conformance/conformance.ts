@@ -219,12 +219,14 @@ export function conformanceErrors(doc: any, ctx: AdmissionContext = DEFAULT_CONT
  * `config-features` ConfigMap among them (merged over `declared`), and the
  * documents themselves for cross-document rules.
  */
-export function contextOf(docs: readonly any[], declared: Record<string, string> = {}): AdmissionContext {
+export function contextOf(docs: readonly any[], declared: Record<string, string> = {}, autoscaler: Record<string, string> = {}): AdmissionContext {
   const knativeFlags: Record<string, string> = { ...declared };
+  const knativeAutoscaler: Record<string, string> = { ...autoscaler };
   for (const d of docs) {
     if (d?.kind === 'ConfigMap' && d.metadata?.name === 'config-features') Object.assign(knativeFlags, d.data ?? {});
+    if (d?.kind === 'ConfigMap' && d.metadata?.name === 'config-autoscaler') Object.assign(knativeAutoscaler, d.data ?? {});
   }
-  return { knativeFlags, appDocs: docs };
+  return { knativeFlags, knativeAutoscaler, appDocs: docs };
 }
 
 /** Throws one error listing every non-conforming document and why. */

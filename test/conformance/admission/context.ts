@@ -6,6 +6,8 @@
 export interface AdmissionContext {
   /** `config-features` data: the app's ConfigMap and KnativeClusterFlags declarations; Knative's defaults for the rest. */
   readonly knativeFlags: Readonly<Record<string, string>>;
+  /** `config-autoscaler` data of the app (Knative's defaults for the rest). */
+  readonly knativeAutoscaler?: Readonly<Record<string, string>>;
   /** Every document of the app (ServingRuntimes, ClusterServingRuntimes are read from it). */
   readonly appDocs: readonly any[];
 }

@@ -267,7 +267,7 @@ const HPA = 'hpa.autoscaling.knative.dev';
  * with the autoscaler defaults of `config-autoscaler` (class kpa, no
  * max-scale limit, initial-scale 0 not allowed).
  */
-export function knativeAutoscalingErrors(annotations: Record<string, string> | undefined, at: string): string[] {
+export function knativeAutoscalingErrors(annotations: Record<string, string> | undefined, at: string, autoscaler: Readonly<Record<string, string>> = {}): string[] {
   const a = annotations ?? {};
   const out: string[] = [];
   const num = (k: string) => (a[A + k] === undefined ? undefined : Number(a[A + k]));
@@ -332,7 +332,7 @@ export function knativeAutoscalingErrors(annotations: Record<string, string> | u
   const initial = a[A + 'initial-scale'];
   if (initial !== undefined) {
     if (!/^\d+$/.test(initial)) out.push(`${at}/${A}initial-scale: ${initial} is not a non-negative integer`);
-    else if (Number(initial) === 0) out.push(`${at}/${A}initial-scale: 0 is not allowed by a default cluster (allow-zero-initial-scale: false)`);
+    else if (Number(initial) === 0 && autoscaler['allow-zero-initial-scale'] !== 'true') out.push(`${at}/${A}initial-scale: 0 is not allowed by a default cluster (allow-zero-initial-scale: false)`);
   }
   // revision_validation.go validateProgressDeadlineAnnotation: a positive whole-second duration.
   const pd = a['serving.knative.dev/progress-deadline'];
@@ -392,7 +392,7 @@ export function knativeServiceErrors(doc: any, ctx: AdmissionContext): string[] 
   const out = [
     ...knativePodSpecErrors(podSpecOfRevision(tmpl.spec), '/spec/template/spec', ctx),
     ...knativeRevisionSpecErrors(tmpl.spec, '/spec/template/spec'),
-    ...knativeAutoscalingErrors(tmpl.metadata?.annotations, '/spec/template/metadata/annotations'),
+    ...knativeAutoscalingErrors(tmpl.metadata?.annotations, '/spec/template/metadata/annotations', ctx.knativeAutoscaler),
     ...knativeTrafficErrors(doc.spec?.traffic, '/spec/traffic'),
   ];
   // serving.ValidateObjectMetadata: a Service name is a DNS-1035 label of at most 63 characters.

@@ -166,7 +166,7 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
     out.push(...knativePodSpecErrors(pod, `${at} (generated Knative Service pod)`, ctx));
     out.push(...knativeRevisionSpecErrors({ containerConcurrency: comp.containerConcurrency, timeoutSeconds: comp.timeout }, at));
     // KServe copies the InferenceService's and the component's annotations onto the revision template.
-    out.push(...knativeAutoscalingErrors({ ...annotations, ...(comp.annotations ?? {}) }, `${at} (generated revision annotations)`));
+    out.push(...knativeAutoscalingErrors({ ...annotations, ...(comp.annotations ?? {}) }, `${at} (generated revision annotations)`, ctx.knativeAutoscaler));
   }
   return out;
 }
@@ -207,7 +207,7 @@ export function inferenceServiceErrors(doc: any, ctx: AdmissionContext): string[
       }
       if ((c.predictor?.maxReplicas ?? 0) > 0) out.push(`${at}/predictor/maxReplicas: must not be set (canary uses fixed replicas)`);
       if (c.predictor) out.push(...componentErrors(doc, `canary/${i}/predictor`, c.predictor, PREDICTOR_IMPLS, ctx, true));
-      if ((c.predictor?.minReplicas ?? 1) > (spec.predictor?.minReplicas ?? 1)) out.push(`${at}/predictor/minReplicas: must not exceed stable predictor minReplicas`);
+      if (c.predictor?.minReplicas !== undefined && c.predictor.minReplicas > (spec.predictor?.minReplicas ?? 1)) out.push(`${at}/predictor/minReplicas: must not exceed stable predictor minReplicas`);
     });
     if (total > 100) out.push(`/spec/canary: sum of canary trafficPercent values (${total}) must be <= 100`);
   }
@@ -247,7 +247,7 @@ export function inferenceGraphErrors(doc: any, ctx: AdmissionContext): string[] 
     for (const k of ['affinity', 'tolerations', 'nodeSelector', 'serviceAccountName']) if (spec[k] !== undefined) pod[k] = spec[k];
     out.push(...knativePodSpecErrors(pod, '/spec (generated router Knative Service pod)', ctx));
     out.push(...knativeRevisionSpecErrors({ timeoutSeconds: spec.timeout }, '/spec'));
-    out.push(...knativeAutoscalingErrors(doc.metadata?.annotations, '/metadata/annotations'));
+    out.push(...knativeAutoscalingErrors(doc.metadata?.annotations, '/metadata/annotations', ctx.knativeAutoscaler));
   }
   return out;
 }
