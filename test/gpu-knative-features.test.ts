@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform,
+  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
 import { docOf, synthApp } from './util';
@@ -177,6 +177,31 @@ describe('Knative feature flags are never a surprise', () => {
     new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
     const errors = validationErrors(app);
     expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
+  });
+
+  test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'ml', { namespace: 'ml' });
+    const runtime = new ServingRuntime(chart, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime });
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    // The same model in Standard mode runs no Knative revision.
+    const app2 = Testing.app();
+    const chart2 = new Chart(app2, 'ml', { namespace: 'ml' });
+    const runtime2 = new ServingRuntime(chart2, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    new ServedModel(chart2, 'churn', {
+      format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime2,
+      platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
+    });
+    expect(validationErrors(app2)).toEqual([]);
   });
 
   test('additionalFlags values must be enabled, disabled or allowed', () => {

@@ -13,8 +13,8 @@ import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
 import { placementFields, resourcesJson } from '../platforms/pod';
 import { Scaling } from '../scaling/scaling';
 import { GpuNodePool } from '../scheduling/node-pool';
-import { KNATIVE_FLAG_FIELDS, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
-import { emptyPlacement, ResolvedPlacement } from '../scheduling/placement';
+import { placementKnativeFlags, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
+import { emptyPlacement } from '../scheduling/placement';
 
 export const GRAPH_API_VERSION = 'serving.kserve.io/v1alpha1';
 const ROOT = 'root';
@@ -215,7 +215,7 @@ export class InferenceGraph extends Construct {
     if (this.mode === GraphDeploymentMode.KNATIVE) {
       // KServe copies affinity, tolerations and nodeSelector into the router's Knative Service
       // (v0.20.0 pkg/controller/v1alpha1/inferencegraph/knative_reconciler.go, createKnativeService).
-      const flags = placementFlags(placement);
+      const flags = placementKnativeFlags(placement);
       if (flags.length > 0) registerKnativeFlagConsumer(this, () => flags);
     }
     const labels: Record<string, string> = {
@@ -390,14 +390,4 @@ function chartNamespace(c: Construct): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The Knative flags a router placement needs (nodeSelector, tolerations, affinity). */
-function placementFlags(placement: ResolvedPlacement): string[] {
-  const byField: Record<string, boolean> = {
-    nodeSelector: Object.keys(placement.nodeSelector).length > 0,
-    tolerations: placement.tolerations.length > 0,
-    affinity: placement.requiredNodeAffinity.length > 0,
-  };
-  return Object.entries(KNATIVE_FLAG_FIELDS).filter(([, field]) => byField[field]).map(([flag]) => flag);
 }

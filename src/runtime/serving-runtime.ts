@@ -9,6 +9,7 @@ import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resol
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
 import { emptyPlacement } from '../scheduling/placement';
 
 export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
@@ -162,6 +163,9 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.disabled = props.disabled ?? false;
     const container = resolveRuntimeContainer(this, props.container);
     checkPriorityClashes(this);
+    const placement = props.nodePool?._resolve() ?? emptyPlacement();
+    // Knative-mode models that use this runtime get its placement: their pods need the flags.
+    setRuntimeKnativeFlags(this, placementKnativeFlags(placement));
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: RUNTIME_API_VERSION,
@@ -188,7 +192,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
         // placementFields reads only the placement of a spec.
-        ...placementFields({ placement: props.nodePool?._resolve() ?? emptyPlacement() } as ModelSpec),
+        ...placementFields({ placement } as ModelSpec),
         containers: [container],
       }),
     });

@@ -132,3 +132,30 @@ function missingFlagErrors(state: AppState): string[] {
   }
   return errors;
 }
+
+const RUNTIME_FLAGS = new WeakMap<IConstruct, readonly string[]>();
+
+/**
+ * Records the flags a serving runtime's pod fields need: KServe merges the
+ * runtime's nodeSelector, tolerations and affinity into the pods of every
+ * model that uses it (v0.20.0 `components/predictor.go`, `MergePodSpec`).
+ */
+export function setRuntimeKnativeFlags(runtime: IConstruct, flags: readonly string[]): void {
+  RUNTIME_FLAGS.set(runtime, flags);
+}
+
+/** The flags a runtime's pod fields need (none when it sets none). */
+export function runtimeKnativeFlags(runtime: IConstruct | undefined): readonly string[] {
+  return runtime ? RUNTIME_FLAGS.get(runtime) ?? [] : [];
+}
+
+/** The flags a placement needs: nodeSelector, tolerations, required node affinity, RuntimeClass. */
+export function placementKnativeFlags(p: { readonly nodeSelector: Record<string, string>; readonly tolerations: readonly unknown[];
+  readonly requiredNodeAffinity: readonly unknown[]; readonly runtimeClassName?: string; }): string[] {
+  const out: string[] = [];
+  if (Object.keys(p.nodeSelector).length > 0) out.push('kubernetes.podspec-nodeselector');
+  if (p.tolerations.length > 0) out.push('kubernetes.podspec-tolerations');
+  if (p.requiredNodeAffinity.length > 0) out.push('kubernetes.podspec-affinity');
+  if (p.runtimeClassName !== undefined) out.push('kubernetes.podspec-runtimeclassname');
+  return out;
+}

@@ -166,6 +166,15 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
       .toEqual([{ name: 'storage-initializer', image: '<storage initializer>' }]);
   });
 
+  test('a runtime of the app named by the model brings its placement into the generated pod (MergePodSpec)', () => {
+    const runtime = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'sk', namespace: 'ml' }, spec: { nodeSelector: { pool: 'cpu' } } };
+    const doc = isvc({ model: model({ runtime: 'sk' }) });
+    expect(inferenceServiceErrors(doc, contextOf([doc, runtime]))).toEqual([
+      '/spec/predictor (generated Knative Service pod)/nodeSelector: needs Knative feature flag kubernetes.podspec-nodeselector (is the default)',
+    ]);
+    expect(inferenceServiceErrors(doc, DEFAULT_CONTEXT)).toEqual([]);
+  });
+
   test('exactly one implementation per component; names; storage URI schemes; replicas', () => {
     const errors = inferenceServiceErrors({
       ...isvc({ model: model({ storageUri: 'ftp://x/y', name: 'n' }), sklearn: {}, minReplicas: 3, maxReplicas: 2 }),

@@ -59,8 +59,12 @@ export function storageUriError(uri: string): string | undefined {
  * after Knative's webhook; only `storageUris` puts an init container into the
  * Knative Service (`CommonStorageInitialization` from `createKnativeService`).
  */
-export function generatedKnativePodSpec(component: any, impls: string[]): any {
+export function generatedKnativePodSpec(component: any, impls: string[], runtime?: any): any {
   const pod: any = {};
+  // The runtime's pod fields come first; the component's own win (predictor.go, MergePodSpec).
+  for (const k of ['nodeSelector', 'tolerations', 'affinity', 'volumes', 'imagePullSecrets']) {
+    if (runtime?.spec?.[k] !== undefined) pod[k] = runtime.spec[k];
+  }
   for (const [k, v] of Object.entries(component)) {
     if (EXTENSION_FIELDS.includes(k) || PREDICTOR_FIELDS.includes(k) || impls.includes(k)) continue;
     pod[k] = v;
@@ -80,6 +84,15 @@ export function generatedKnativePodSpec(component: any, impls: string[]): any {
     pod.initContainers = [...(pod.initContainers ?? []), { name: 'storage-initializer', image: '<storage initializer>' }];
   }
   return pod;
+}
+
+/** The ServingRuntime (same namespace) or ClusterServingRuntime of the app a component names in `model.runtime`. */
+function runtimeOf(doc: any, comp: any, impls: string[], ctx: AdmissionContext): any {
+  const name = impls.map((i) => comp[i]?.runtime).find((r) => r !== undefined);
+  if (!name) return undefined;
+  const ns = doc.metadata?.namespace ?? '';
+  return ctx.appDocs.find((d) => d?.kind === 'ServingRuntime' && d.metadata?.name === name && (d.metadata?.namespace ?? '') === ns)
+    ?? ctx.appDocs.find((d) => d?.kind === 'ClusterServingRuntime' && d.metadata?.name === name);
 }
 
 function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx: AdmissionContext, canary = false): string[] {
@@ -162,7 +175,7 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
   }
   // The generated Knative Service, judged by Knative's webhook.
   if (knative) {
-    const pod = generatedKnativePodSpec(comp, impls);
+    const pod = generatedKnativePodSpec(comp, impls, runtimeOf(doc, comp, impls, ctx));
     out.push(...knativePodSpecErrors(pod, `${at} (generated Knative Service pod)`, ctx));
     out.push(...knativeRevisionSpecErrors({ containerConcurrency: comp.containerConcurrency, timeoutSeconds: comp.timeout }, at));
     // KServe copies the InferenceService's and the component's annotations onto the revision template.
