@@ -8,7 +8,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling, ServedModel,
+  Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling,
+  ServedModel,
 } from '../src';
 
 export function buildApp(outdir?: string): App {

@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
+  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
+  ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
 import { docOf, synthApp } from './util';
@@ -198,8 +199,11 @@ describe('Knative feature flags are never a surprise', () => {
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
     new ServedModel(chart2, 'churn', {
-      format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime2,
-      platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.s3('models', 'c'),
+      servingRuntime: runtime2,
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
     });
     expect(validationErrors(app2)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { synthValid } from './conformance/conformance';
 import { KnativeClusterFlags } from '../src';
+import { synthValid } from './conformance/conformance';
 
 /**
  * The Knative flags of the test cluster `newChart` declares: the pod-spec

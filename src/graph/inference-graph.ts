@@ -12,8 +12,8 @@ import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations'
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
 import { placementFields, resourcesJson } from '../platforms/pod';
 import { Scaling } from '../scaling/scaling';
-import { GpuNodePool } from '../scheduling/node-pool';
 import { placementKnativeFlags, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
+import { GpuNodePool } from '../scheduling/node-pool';
 import { emptyPlacement } from '../scheduling/placement';
 
 export const GRAPH_API_VERSION = 'serving.kserve.io/v1alpha1';

@@ -8,8 +8,8 @@ import { ModelFormat } from '../model/format';
 import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
-import { GpuNodePool } from '../scheduling/node-pool';
 import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
+import { GpuNodePool } from '../scheduling/node-pool';
 import { emptyPlacement } from '../scheduling/placement';
 
 export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
-import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, validFlagValues } from './knative-flags';
 import { ModelSpec } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 

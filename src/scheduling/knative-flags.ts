@@ -126,7 +126,7 @@ function missingFlagErrors(state: AppState): string[] {
       const state0 = declared[flag] ?? `${KNATIVE_FLAG_DEFAULTS[flag] ?? 'disabled'} (Knative's default)`;
       const field = KNATIVE_FLAG_FIELDS[flag] ?? 'a pod-spec field';
       errors.push(`${scope.node.path}: pod-spec field ${field} needs the Knative feature flag ${flag}, which is ${state0} in this app; `
-        + `Knative's webhook rejects the revision. Add a KnativeFeatures to the app (it enables the flags the models need), or declare `
+        + 'Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app (it enables the flags the models need), or declare '
         + `that the cluster already has it with new KnativeClusterFlags(scope, id, { enabled: ['${flag}'] })`);
     }
   }
@@ -150,8 +150,12 @@ export function runtimeKnativeFlags(runtime: IConstruct | undefined): readonly s
 }
 
 /** The flags a placement needs: nodeSelector, tolerations, required node affinity, RuntimeClass. */
-export function placementKnativeFlags(p: { readonly nodeSelector: Record<string, string>; readonly tolerations: readonly unknown[];
-  readonly requiredNodeAffinity: readonly unknown[]; readonly runtimeClassName?: string; }): string[] {
+export function placementKnativeFlags(p: {
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: readonly unknown[];
+  readonly requiredNodeAffinity: readonly unknown[];
+  readonly runtimeClassName?: string;
+}): string[] {
   const out: string[] = [];
   if (Object.keys(p.nodeSelector).length > 0) out.push('kubernetes.podspec-nodeselector');
   if (p.tolerations.length > 0) out.push('kubernetes.podspec-tolerations');

@@ -104,8 +104,14 @@ describe('Knative webhook: pod-spec field masks and feature flags (k8s_validatio
   test('autoscaling annotations: ranges and combinations (annotation_validation.go)', () => {
     const A = 'autoscaling.knative.dev/';
     expect(knativeAutoscalingErrors({
-      [A + 'min-scale']: '5', [A + 'max-scale']: '2', [A + 'target']: '0', [A + 'window']: '3s', [A + 'metric']: 'cpu',
-      [A + 'target-utilization-percentage']: '150', [A + 'initial-scale']: '0', [A + 'scale-down-delay']: '1.5s',
+      [A + 'min-scale']: '5',
+      [A + 'max-scale']: '2',
+      [A + 'target']: '0',
+      [A + 'window']: '3s',
+      [A + 'metric']: 'cpu',
+      [A + 'target-utilization-percentage']: '150',
+      [A + 'initial-scale']: '0',
+      [A + 'scale-down-delay']: '1.5s',
     }, '/a')).toEqual([
       '/a/autoscaling.knative.dev/max-scale: max-scale=2 is less than min-scale=5',
       '/a/autoscaling.knative.dev/target: 0 is out of range 0.01-Infinity',

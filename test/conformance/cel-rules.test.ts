@@ -24,8 +24,8 @@ describe('CEL rules of the CRDs', () => {
     const tree = celTreeOf({
       type: 'object',
       properties: {
-        items: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.n > 0', message: 'n must be positive' }], properties: { n: { type: 'integer' } } } },
-        byName: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': [{ rule: "self.startsWith('x')" }] } },
+        items: { type: 'array', items: { 'type': 'object', 'x-kubernetes-validations': [{ rule: 'self.n > 0', message: 'n must be positive' }], 'properties': { n: { type: 'integer' } } } },
+        byName: { type: 'object', additionalProperties: { 'type': 'string', 'x-kubernetes-validations': [{ rule: "self.startsWith('x')" }] } },
       },
     })!;
     expect(celErrors('t/v1/T', tree, { items: [{ n: 1 }, { n: 0 }], byName: { a: 'xa', b: 'yb' } })).toEqual([
@@ -38,7 +38,7 @@ describe('CEL rules of the CRDs', () => {
   test('transition rules are skipped on create; an evaluation error rejects like a false rule', () => {
     expect(isTransitionRule('self == oldSelf')).toBe(true);
     expect(isTransitionRule('self.oldSelfish == 1')).toBe(false);
-    const tree = celTreeOf({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }, { rule: 'self.missing == 1' }] })!;
+    const tree = celTreeOf({ 'type': 'object', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }, { rule: 'self.missing == 1' }] })!;
     expect(celErrors('t/v1/U', tree, { a: 1 })).toEqual([expect.stringMatching(/^\/: evaluation error: /)]);
   });
 

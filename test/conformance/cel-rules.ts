@@ -184,8 +184,10 @@ export function celErrors(key: string, tree: CelNode | undefined, doc: any): str
 }
 
 /** Per CRD version: rules in total, compiled, transition rules skipped on create, and those that fail to compile. */
-export function celRuleStats(trees: Record<string, CelNode>): Record<string, { total: number; compiled: number; transition: number; failed: string[] }> {
-  const out: Record<string, { total: number; compiled: number; transition: number; failed: string[] }> = {};
+export interface CelRuleStat { total: number; compiled: number; transition: number; failed: string[] }
+
+export function celRuleStats(trees: Record<string, CelNode>): Record<string, CelRuleStat> {
+  const out: Record<string, CelRuleStat> = {};
   for (const [key, tree] of Object.entries(trees)) {
     const all = rulesOf(tree);
     const s = { total: all.length, compiled: 0, transition: 0, failed: [] as string[] };

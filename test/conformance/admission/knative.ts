@@ -114,7 +114,8 @@ export function knativePodSpecErrors(spec: any, at: string, ctx: AdmissionContex
     if (volSeen.has(v.name)) out.push(`${at}/volumes/${i}/name: duplicate volume name "${v.name}"`);
     volSeen.add(v.name);
   });
-  const mounted = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c: any) => (c.volumeMounts ?? []).map((m: any) => m.name)));
+  const allContainers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  const mounted = new Set(allContainers.flatMap((c: any) => (c.volumeMounts ?? []).map((m: any) => m.name)));
   (spec.volumes ?? []).forEach((v: any, i: number) => {
     if (!mounted.has(v.name)) out.push(`${at}/volumes/${i}/name: volume "${v.name}" is not mounted (ValidateVolumes)`);
   });
@@ -144,7 +145,9 @@ export function knativePodSpecErrors(spec: any, at: string, ctx: AdmissionContex
   return out;
 }
 
-function containerErrors(c: any, at: string, ctx: AdmissionContext, volumes: Map<string, any>, o: { user: boolean; init: boolean; portName: string }): string[] {
+interface ContainerRole { readonly user: boolean; readonly init: boolean; readonly portName: string }
+
+function containerErrors(c: any, at: string, ctx: AdmissionContext, volumes: Map<string, any>, o: ContainerRole): string[] {
   const out: string[] = [];
   // ContainerMask.
   for (const k of Object.keys(c)) if (!CONTAINER_FIELDS.has(k)) out.push(`${at}/${k}: must not set the field (Knative ContainerMask)`);
@@ -267,7 +270,9 @@ const HPA = 'hpa.autoscaling.knative.dev';
  * with the autoscaler defaults of `config-autoscaler` (class kpa, no
  * max-scale limit, initial-scale 0 not allowed).
  */
-export function knativeAutoscalingErrors(annotations: Record<string, string> | undefined, at: string, autoscaler: Readonly<Record<string, string>> = {}): string[] {
+export function knativeAutoscalingErrors(
+  annotations: Record<string, string> | undefined, at: string, autoscaler: Readonly<Record<string, string>> = {},
+): string[] {
   const a = annotations ?? {};
   const out: string[] = [];
   const num = (k: string) => (a[A + k] === undefined ? undefined : Number(a[A + k]));

@@ -153,8 +153,7 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
         }
       } else if (ms.type === 'External' || ms.type === 'PodMetric') {
         const src = ms.type === 'External' ? ms.external : ms.podmetric;
-        if (!src) out.push(`${w}: metricSpec.${ms.type} is not set`);
-        else {
+        if (!src) {out.push(`${w}: metricSpec.${ms.type} is not set`);} else {
           if (!src.metric?.query) out.push(`${w}: the query should not be empty`);
           if (src.target?.value === undefined) out.push(`${w}: the target threshold value should not be empty`);
         }
