@@ -150,6 +150,11 @@ describe('Knative webhook: pod-spec field masks and feature flags (k8s_validatio
       '/spec/template/spec/nodeSelector: needs Knative feature flag kubernetes.podspec-nodeselector (is the default)',
       '/spec/template/spec/timeoutSeconds: 900 is out of range 0-600 (max-revision-timeout-seconds default)',
     ]);
+    const onService = { ...ksvc(), metadata: { name: 'm', annotations: { 'autoscaling.knative.dev/min-scale': '1', 'serving.knative.dev/rollout-duration': '1.5s' } } };
+    expect(knativeServiceErrors(onService, DEFAULT_CONTEXT)).toEqual([
+      '/metadata/annotations/autoscaling.knative.dev/min-scale: autoscaling annotations must be put under spec.template.metadata.annotations',
+      '/metadata/annotations/serving.knative.dev/rollout-duration: 1.5s is not a whole-second duration',
+    ]);
     expect(conformanceErrors(doc, contextOf([{ kind: 'ConfigMap', metadata: { name: 'config-features' }, data: { 'kubernetes.podspec-nodeselector': 'enabled' } }])))
       .toEqual(['[knative] /spec/template/spec/timeoutSeconds: 900 is out of range 0-600 (max-revision-timeout-seconds default)']);
   });

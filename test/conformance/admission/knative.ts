@@ -400,6 +400,16 @@ export function knativeServiceErrors(doc: any, ctx: AdmissionContext): string[] 
     ...knativeAutoscalingErrors(tmpl.metadata?.annotations, '/spec/template/metadata/annotations', ctx.knativeAutoscaler),
     ...knativeTrafficErrors(doc.spec?.traffic, '/spec/traffic'),
   ];
+  // service_validation.go: serving.ValidateObjectMetadata(..., false) rejects autoscaling annotations on the
+  // Service itself (ValidateHasNoAutoscalingAnnotation); ValidateRolloutDurationAnnotation.
+  for (const k of Object.keys(doc.metadata?.annotations ?? {})) {
+    if (k.startsWith('autoscaling.knative.dev')) out.push(`/metadata/annotations/${k}: autoscaling annotations must be put under spec.template.metadata.annotations`);
+  }
+  const rollout = doc.metadata?.annotations?.['serving.knative.dev/rollout-duration'];
+  if (rollout !== undefined) {
+    const d = parseGoDuration(rollout);
+    if (d === undefined || !Number.isInteger(d)) out.push(`/metadata/annotations/serving.knative.dev/rollout-duration: ${rollout} is not a whole-second duration`);
+  }
   // serving.ValidateObjectMetadata: a Service name is a DNS-1035 label of at most 63 characters.
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) out.push(`/metadata/name: ${name} is not a DNS-1035 label`);
   if (tmpl.metadata?.name !== undefined && !String(tmpl.metadata.name).startsWith(`${name}-`)) {
