@@ -178,6 +178,11 @@ describe('Knative feature flags are never a surprise', () => {
     new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
     const errors = validationErrors(app);
     expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
+    // KnativeFeatures enables what the router needs too.
+    const features = new KnativeFeatures(new Chart(app, 'platform'), 'features');
+    expect(KnativeFeatures.requiredFlags(features)['kubernetes.podspec-nodeselector']).toEqual(['g/graph']);
+    expect(features.flags['kubernetes.podspec-nodeselector']).toBe('enabled');
+    expect(validationErrors(app)).toEqual([]);
   });
 
   test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, validFlagValues } from './knative-flags';
+import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
 import { ModelSpec } from '../model/model-spec';
@@ -117,16 +117,14 @@ const DECLARED: Array<[keyof KnativeFeaturesProps, string]> = [
  */
 export class KnativeFeatures extends Construct {
   /**
-   * The flags every Knative model of `scope`'s app needs, with the model paths that need each.
+   * The flags the Knative pods of `scope`'s app need (models, Knative-mode
+   * InferenceGraph routers), with the construct paths that need each.
    *
    * @param scope any construct of the app
    */
   public static requiredFlags(scope: IConstruct): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    for (const model of knativeModels(scope)) {
-      for (const flag of knativeFlagsOf(model)) (out[flag] ??= []).push(model.node.path);
-    }
-    return out;
+    // Models, Knative-mode graph routers, and the runtimes' placement merged into models.
+    return requiredKnativeFlags(scope);
   }
 
   /** The ConfigMap. */
@@ -197,10 +195,6 @@ export class KnativeFeatures extends Construct {
     }
     return errors;
   }
-}
-
-function knativeModels(scope: IConstruct): ServedModel[] {
-  return scope.node.root.node.findAll().filter((c): c is ServedModel => c instanceof ServedModel && c.platform.isKnative);
 }
 
 /** Rejects a `config-features` value Knative would ignore (it keeps its default then, silently). */

@@ -104,6 +104,15 @@ export function registerKnativeFlagConsumer(scope: IConstruct, flags: () => stri
   appState(scope).consumers.push({ scope, flags });
 }
 
+/** Every flag the Knative pods of `scope`'s app need, with the construct paths that need each (registration order). */
+export function requiredKnativeFlags(scope: IConstruct): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { scope: c, flags } of APPS.get(scope.node.root)?.consumers ?? []) {
+    for (const flag of flags()) (out[flag] ??= []).push(c.node.path);
+  }
+  return out;
+}
+
 /** Registers a statement of the cluster's `config-features` (read at synth). */
 export function registerKnativeFlagSource(scope: IConstruct, flags: () => Record<string, string>): void {
   appState(scope).sources.push({ flags });
