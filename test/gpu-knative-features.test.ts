@@ -219,5 +219,8 @@ describe('Knative feature flags are never a surprise', () => {
       'c/f: additionalFlags["kubernetes.podspec-persistent-volume-claim"] "true" is not a value Knative reads (it ignores it and keeps the flag\'s default); '
       + 'use "enabled", "disabled", "allowed" (FeatureFlagState)');
     expect(() => new KnativeFeatures(chart, 'g', { additionalFlags: { 'secure-pod-defaults': 'AllowRootBounded', 'multi-container': 'Enabled' } })).not.toThrow();
+    expect(() => new KnativeFeatures(chart, 'h', { additionalFlags: { 'kubernetes.podspec-pvc': 'enabled' } })).toThrow(
+      'c/h: additionalFlags "kubernetes.podspec-pvc" is not a config-features key of Knative Serving 1.23 (Knative ignores it); '
+      + 'use a key from Knative\'s config-features, e.g. kubernetes.podspec-persistent-volume-claim');
   });
 });

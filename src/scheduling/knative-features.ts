@@ -59,7 +59,8 @@ export interface KnativeFeaturesProps {
    * `kubernetes.podspec-persistent-volume-claim`). Each value must be
    * `enabled`, `disabled` or `allowed` (Knative ignores any other value and
    * keeps its default); `secure-pod-defaults` also takes `AllowRootBounded`.
-   * Keys the four props above manage are rejected here.
+   * Each key must be one Knative Serving 1.23 reads. Keys the four props
+   * above manage are rejected here.
    *
    * @default - none
    */
@@ -141,6 +142,10 @@ export class KnativeFeatures extends Construct {
       if (managed.has(k)) {
         const prop = DECLARED.find(([, f]) => f === k)![0];
         fail(this, `additionalFlags["${k}"]`, v, 'is managed by this construct', `use the ${prop} prop`);
+      }
+      if (!KNATIVE_FLAG_KEYS.includes(k)) {
+        fail(this, 'additionalFlags', k, 'is not a config-features key of Knative Serving 1.23 (Knative ignores it)',
+          'use a key from Knative\'s config-features, e.g. kubernetes.podspec-persistent-volume-claim');
       }
       checkFlagValue(this, `additionalFlags["${k}"]`, k, v);
     }
