@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { DEFAULT_CONTEXT } from './admission/context';
 import { coreErrors, parseQuantity, portNameError, qualifiedNameError } from './admission/core';
 import { knativeAutoscalingErrors, knativePodSpecErrors, knativeServiceErrors, knativeTrafficErrors, parseGoDuration } from './admission/knative';
-import { generatedKnativePodSpec, inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors, storageUriError } from './admission/kserve';
+import { generatedKnativePodSpec, generatedRevisionAnnotations, inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors, storageUriError } from './admission/kserve';
 import { appContext, conformanceErrors, contextOf, expectConformant } from './conformance';
 import { Accelerator, GpuProduct, KnativeClusterFlags, KnativeFeatures, ModelFormat, ModelStorage, ServedModel } from '../../src';
 
@@ -170,6 +170,17 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
     expect(inferenceServiceErrors(isvc(pred), DEFAULT_CONTEXT)).toEqual([
       '/spec/predictor (generated Knative Service pod)/nodeSelector: needs Knative feature flag kubernetes.podspec-nodeselector (is the default)',
     ]);
+    // The autoscaling annotations KServe derives from the component are judged too.
+    expect(inferenceServiceErrors(isvc({ model: model(), minReplicas: 0, maxReplicas: 3, scaleTarget: 0 }), DEFAULT_CONTEXT)).toEqual([
+      '/spec/predictor (generated revision annotations)/autoscaling.knative.dev/target: 0 is out of range 0.01-Infinity',
+    ]);
+    expect(generatedRevisionAnnotations({ metadata: { annotations: { a: 'b' } } }, { minReplicas: 0, maxReplicas: 3, scaleMetric: 'rps' })).toEqual({
+      'a': 'b',
+      'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev',
+      'autoscaling.knative.dev/metric': 'rps',
+      'autoscaling.knative.dev/min-scale': '0',
+      'autoscaling.knative.dev/max-scale': '3',
+    });
     // Standard mode: no Knative Service, no flag.
     expect(inferenceServiceErrors(isvc(pred, { 'serving.kserve.io/deploymentMode': 'Standard' }), DEFAULT_CONTEXT)).toEqual([]);
     // storageUris (not storageUri) puts the storage initializer into the Knative Service.
@@ -217,6 +228,8 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
     }, std('keda')), DEFAULT_CONTEXT)).toEqual(['/spec/predictor/autoScaling/metrics/0: the cpu target value type should be Utilization']);
     expect(inferenceServiceErrors(isvc({ model: model(), scaleMetric: 'cpu' }), DEFAULT_CONTEXT)).toEqual([
       '/spec/predictor/scaleMetric: [cpu] is not a supported metric (KPA)',
+      // ...and Knative would reject the annotation KServe derives from it.
+      '/spec/predictor (generated revision annotations)/autoscaling.knative.dev/metric: cpu is not a metric of the kpa class; concurrency or rps',
     ]);
     expect(inferenceServiceErrors(isvc({ model: model(), deploymentStrategy: { type: 'Recreate' } }), DEFAULT_CONTEXT)).toEqual([
       '/spec/predictor/deploymentStrategy: customizing deploymentStrategy is only supported for raw deployment mode',

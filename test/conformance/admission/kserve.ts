@@ -86,6 +86,24 @@ export function generatedKnativePodSpec(component: any, impls: string[], runtime
   return pod;
 }
 
+/**
+ * The annotations of the revision template KServe generates: the
+ * InferenceService's and the component's, plus the autoscaling ones it
+ * derives from the component (`pkg/controller/v1alpha1/utils/utils.go`,
+ * `SetAutoScalingAnnotations`: class kpa unless set, target, metric,
+ * min-scale (1 when unset), max-scale unless 0).
+ */
+export function generatedRevisionAnnotations(doc: any, comp: any): Record<string, string> {
+  const a: Record<string, string> = { ...(doc.metadata?.annotations ?? {}), ...(comp.annotations ?? {}) };
+  const K = 'autoscaling.knative.dev/';
+  a[K + 'class'] ??= 'kpa.autoscaling.knative.dev';
+  if (comp.scaleTarget !== undefined) a[K + 'target'] = String(comp.scaleTarget);
+  if (comp.scaleMetric !== undefined) a[K + 'metric'] = String(comp.scaleMetric);
+  a[K + 'min-scale'] = String(comp.minReplicas ?? 1);
+  if (comp.maxReplicas) a[K + 'max-scale'] = String(comp.maxReplicas);
+  return a;
+}
+
 /** The ServingRuntime (same namespace) or ClusterServingRuntime of the app a component names in `model.runtime`. */
 function runtimeOf(doc: any, comp: any, impls: string[], ctx: AdmissionContext): any {
   const name = impls.map((i) => comp[i]?.runtime).find((r) => r !== undefined);
@@ -177,8 +195,7 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
     const pod = generatedKnativePodSpec(comp, impls, runtimeOf(doc, comp, impls, ctx));
     out.push(...knativePodSpecErrors(pod, `${at} (generated Knative Service pod)`, ctx));
     out.push(...knativeRevisionSpecErrors({ containerConcurrency: comp.containerConcurrency, timeoutSeconds: comp.timeout }, at));
-    // KServe copies the InferenceService's and the component's annotations onto the revision template.
-    out.push(...knativeAutoscalingErrors({ ...annotations, ...(comp.annotations ?? {}) }, `${at} (generated revision annotations)`, ctx.knativeAutoscaler));
+    out.push(...knativeAutoscalingErrors(generatedRevisionAnnotations(doc, comp), `${at} (generated revision annotations)`, ctx.knativeAutoscaler));
   }
   return out;
 }
