@@ -42,6 +42,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.3.0',
     'kubernetes-models@^4.5.1',
     '@kubernetes-models/apimachinery@^2.2.0',
+    '@bufbuild/cel@^0.6.1',
   ],
 
   // Neutral package names for the other jsii languages. They are configured so

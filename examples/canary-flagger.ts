@@ -5,7 +5,7 @@
 // Apply once without `candidate` first, so Flagger knows v7 as the primary.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
-import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
+import { CanaryRollout, KnativeClusterFlags, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
@@ -18,6 +18,10 @@ export function buildApp(outdir?: string): App {
     platform: ServingPlatform.knativeService(),
     serviceAccountName: 'models-s3-reader',
   });
+  // The model download runs as an init container, which Knative accepts only with
+  // kubernetes.podspec-init-containers enabled. Here the platform team owns
+  // config-features: declare the flag the cluster has instead of emitting the ConfigMap.
+  new KnativeClusterFlags(chart, 'cluster-flags', { enabled: ['kubernetes.podspec-init-containers'] });
 
   new CanaryRollout(chart, 'fraud-v8', {
     model: fraudDetector,

@@ -2,12 +2,14 @@
 // from the Hugging Face Hub (hf://, pinned to a revision), sharded over the
 // 4 GPUs of each replica (tensor parallelism follows the GPU count), and
 // cached ahead of time on the GPU nodes' NVMe disks so a new replica starts
-// without pulling 140 GB.
+// without pulling 140 GB. KnativeFeatures turns on the Knative flags the GPU
+// placement needs.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, GpuNodePool, GpuProduct, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling, ServedModel,
+  Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling,
+  ServedModel,
 } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -50,6 +52,10 @@ export function buildApp(outdir?: string): App {
     timeout: Duration.minutes(10),
     serviceAccountName: 'hf-reader',
   });
+
+  // Knative (KServe's default mode) rejects the GPU pool's nodeSelector, tolerations and
+  // affinity unless config-features enables them: this writes exactly the flags needed.
+  new KnativeFeatures(cluster, 'knative-features');
 
   return app;
 }

@@ -9,6 +9,10 @@ import * as lib from '../src';
 /** Adds `count` models to a fresh App (charts of 100 models each) and returns it. */
 export function buildFleet(count: number, outdir?: string): App {
   const app = new App({ outdir });
+  // The platform team owns config-features: GPU placement and init containers are enabled there.
+  new lib.KnativeClusterFlags(new Chart(app, 'cluster'), 'knative-flags', {
+    enabled: ['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity', 'kubernetes.podspec-init-containers'],
+  });
   let chart: Chart | undefined;
   for (let i = 0; i < count; i++) {
     if (i % 100 === 0) chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });

@@ -10,8 +10,8 @@ export type {
   NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions,
 } from './scheduling/accelerator';
 export type { ModelStartup } from './scheduling/startup';
-export { KnativeFeatures, FeatureFlagState } from './scheduling/knative-features';
-export type { KnativeFeaturesProps } from './scheduling/knative-features';
+export { KnativeFeatures, KnativeClusterFlags, FeatureFlagState } from './scheduling/knative-features';
+export type { KnativeFeaturesProps, KnativeClusterFlagsProps } from './scheduling/knative-features';
 export { GpuCapacityReport } from './report/gpu-capacity-report';
 export type { GpuCapacityReportProps, GpuCapacityEntry, GpuCapacityTotal } from './report/gpu-capacity-report';
 export * from './scheduling/gpu-product';

@@ -1,8 +1,9 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import {
+  KnativeClusterFlags,
   Accelerator, GpuNodePool, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, ServedModel, ServingPlatform,
 } from '../src';
-import { docOf, newChart, synth, synthApp } from './util';
+import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
 
 const LLAMA = ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
 
@@ -26,6 +27,7 @@ describe('LocalModelCache', () => {
       serviceAccountName: 'hf-downloader',
     });
     const ml = new Chart(app, 'ml', { namespace: 'ml' });
+    new KnativeClusterFlags(ml, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
     new ServedModel(ml, 'llama', {
       format: ModelFormat.HUGGINGFACE,
       storage: LLAMA,

@@ -3,15 +3,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
+  KnativeClusterFlags,
   Accelerator, GpuCapacityReport, GpuNodePool, GpuProduct, MigProfile, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform,
   StandardAutoscaler,
 } from '../src';
-import { synthApp } from './util';
+import { synthApp, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
 
 function app(): { app: App; outdir: string; chart: Chart } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-report-'));
   const a = new App({ outdir });
-  return { app: a, outdir, chart: new Chart(a, 'models', { namespace: 'ml' }) };
+  const chart = new Chart(a, 'models', { namespace: 'ml' });
+  new KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
+  return { app: a, outdir, chart };
 }
 
 function fleet(chart: Chart): void {

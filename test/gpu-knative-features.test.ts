@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, KnativeFeatures, MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform,
+  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
+  ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
 import { docOf, synthApp } from './util';
@@ -108,5 +109,118 @@ describe('KnativeFeatures beyond placement', () => {
     new ServedModel(m2, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
     new KnativeFeatures(new Chart(app2, 'platform'), 'features', { additionalFlags: { 'kubernetes.podspec-init-containers': 'disabled' } });
     expect(() => app2.synth()).toThrow(/platform\/features: additionalFlags\["kubernetes.podspec-init-containers"\] "disabled" turns off a feature the model models\/fraud needs/);
+  });
+});
+
+describe('Knative feature flags are never a surprise', () => {
+  const validationErrors = (app: App) => app.node.findAll().flatMap((c) => c.node.validate());
+
+  test('a Knative model whose pods need an off-by-default flag fails synth, naming the model, the field and the flag', () => {
+    const app = Testing.app();
+    gpuModel(new Chart(app, 'models'), 'llm');
+    const errors = validationErrors(app);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBe('models/llm: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector, '
+      + 'which is disabled (Knative\'s default) in this app; Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app '
+      + '(it enables the flags the models need), or declare that the cluster already has it with '
+      + 'new KnativeClusterFlags(scope, id, { enabled: [\'kubernetes.podspec-nodeselector\'] })');
+    expect(errors[1]).toMatch(/^models\/llm: pod-spec field tolerations needs the Knative feature flag kubernetes.podspec-tolerations/);
+    expect(() => app.synth()).toThrow(/kubernetes.podspec-nodeselector/);
+  });
+
+  test('a Knative Service model needs init containers; a KnativeFeatures anywhere in the app satisfies it', () => {
+    const app = Testing.app();
+    new ServedModel(new Chart(app, 'models'), 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    expect(validationErrors(app).join('\n')).toMatch(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
+    new KnativeFeatures(new Chart(app, 'platform'), 'features');
+    expect(validationErrors(app)).toEqual([]);
+  });
+
+  test('KServe Standard mode and Deployments need no flag', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'models');
+    gpuModel(chart, 'std', { platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }) });
+    gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixed(1) });
+    expect(validationErrors(app)).toEqual([]);
+  });
+
+  test('KnativeClusterFlags declares the cluster\'s flags without emitting config-features', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'models');
+    gpuModel(chart, 'llm');
+    const declared = new KnativeClusterFlags(chart, 'cluster', { enabled: ['kubernetes.podspec-tolerations'], allowed: ['kubernetes.podspec-nodeselector'] });
+    expect(declared.flags).toEqual({ 'kubernetes.podspec-nodeselector': 'allowed', 'kubernetes.podspec-tolerations': 'enabled' });
+    expect(validationErrors(app)).toEqual([]);
+    expect(synthApp(app).filter((d) => d.kind === 'ConfigMap')).toEqual([]);
+  });
+
+  test('allowed is not enough for init containers (Knative compares them to Enabled)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'models');
+    new ServedModel(chart, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new KnativeClusterFlags(chart, 'cluster', { allowed: ['kubernetes.podspec-init-containers'] });
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers, which is allowed in this app/)]);
+  });
+
+  test('KnativeClusterFlags rejects unknown keys, duplicates and an empty declaration', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(() => new KnativeClusterFlags(chart, 'a', { enabled: ['kubernetes.podspec-nodeselectors'] })).toThrow(
+      /^c\/a: enabled\[0\] "kubernetes.podspec-nodeselectors" is not a config-features key of Knative Serving 1.23; use one of /);
+    expect(() => new KnativeClusterFlags(chart, 'b', { enabled: ['multi-container'], allowed: ['multi-container'] })).toThrow(
+      'c/b: allowed[0] "multi-container" is declared twice; list each flag once, in enabled or allowed');
+    expect(() => new KnativeClusterFlags(chart, 'c', {})).toThrow('c/c: enabled undefined declares no flag; list at least one config-features key in enabled or allowed');
+  });
+
+  test('a Knative-mode InferenceGraph router on a node pool needs the placement flags', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'g');
+    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
+    new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
+    const errors = validationErrors(app);
+    expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
+    // KnativeFeatures enables what the router needs too.
+    const features = new KnativeFeatures(new Chart(app, 'platform'), 'features');
+    expect(KnativeFeatures.requiredFlags(features)['kubernetes.podspec-nodeselector']).toEqual(['g/graph']);
+    expect(features.flags['kubernetes.podspec-nodeselector']).toBe('enabled');
+    expect(validationErrors(app)).toEqual([]);
+  });
+
+  test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'ml', { namespace: 'ml' });
+    const runtime = new ServingRuntime(chart, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime });
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    // The same model in Standard mode runs no Knative revision.
+    const app2 = Testing.app();
+    const chart2 = new Chart(app2, 'ml', { namespace: 'ml' });
+    const runtime2 = new ServingRuntime(chart2, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    new ServedModel(chart2, 'churn', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.s3('models', 'c'),
+      servingRuntime: runtime2,
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
+    });
+    expect(validationErrors(app2)).toEqual([]);
+  });
+
+  test('additionalFlags values must be enabled, disabled or allowed', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(() => new KnativeFeatures(chart, 'f', { additionalFlags: { 'kubernetes.podspec-persistent-volume-claim': 'true' } })).toThrow(
+      'c/f: additionalFlags["kubernetes.podspec-persistent-volume-claim"] "true" is not a value Knative reads (it ignores it and keeps the flag\'s default); '
+      + 'use "enabled", "disabled", "allowed" (FeatureFlagState)');
+    expect(() => new KnativeFeatures(chart, 'g', { additionalFlags: { 'secure-pod-defaults': 'AllowRootBounded', 'multi-container': 'Enabled' } })).not.toThrow();
+    expect(() => new KnativeFeatures(chart, 'h', { additionalFlags: { 'kubernetes.podspec-pvc': 'enabled' } })).toThrow(
+      'c/h: additionalFlags "kubernetes.podspec-pvc" is not a config-features key of Knative Serving 1.23 (Knative ignores it); '
+      + 'use a key from Knative\'s config-features, e.g. kubernetes.podspec-persistent-volume-claim');
   });
 });

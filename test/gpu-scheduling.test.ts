@@ -96,11 +96,11 @@ describe('whole NVIDIA GPUs', () => {
   test('user knobs win over the GPU defaults', () => {
     const { p, annotations } = predictorOf({
       accelerator: Accelerator.nvidiaGpu(),
-      scaling: Scaling.scaleToZero({ maxReplicas: 2, scaleDownDelay: Duration.minutes(3), initialScale: 0 }),
+      scaling: Scaling.scaleToZero({ maxReplicas: 2, scaleDownDelay: Duration.minutes(3), initialScale: 2 }),
       startup: { timeout: Duration.minutes(45), probe: false },
     });
     expect(annotations['autoscaling.knative.dev/scale-down-delay']).toBe('180s');
-    expect(annotations['autoscaling.knative.dev/initial-scale']).toBe('0');
+    expect(annotations['autoscaling.knative.dev/initial-scale']).toBe('2');
     expect(annotations['serving.knative.dev/progress-deadline']).toBe('2700s');
     expect(p.model.startupProbe).toBeUndefined();
   });

@@ -246,7 +246,7 @@ describe('ServingPlatform.knativeService()', () => {
   test('custom container: its image, port and args; TCP probes unless the protocol is given', () => {
     const chart = newChart();
     new ServedModel(chart, 'custom', {
-      container: { image: 'registry.example.com/ranker:2.1.0', port: 9090, args: ['--workers=2'] },
+      container: { image: 'registry.example.com/ranker:2.1.0', port: 9000, args: ['--workers=2'] },
       storage: ModelStorage.gcs('models', 'ranker'),
       platform: ServingPlatform.knativeService(),
     });
@@ -260,9 +260,9 @@ describe('ServingPlatform.knativeService()', () => {
     expect(c).toMatchObject({
       image: 'registry.example.com/ranker:2.1.0',
       args: ['--workers=2'],
-      ports: [{ name: 'http1', containerPort: 9090, protocol: 'TCP' }],
-      readinessProbe: { tcpSocket: { port: 9090 } },
-      livenessProbe: { tcpSocket: { port: 9090 } },
+      ports: [{ name: 'http1', containerPort: 9000, protocol: 'TCP' }],
+      readinessProbe: { tcpSocket: { port: 9000 } },
+      livenessProbe: { tcpSocket: { port: 9000 } },
     });
     expect(c.securityContext.runAsUser).toBeUndefined();
     expect(docOf(docs, 'Service', 'custom').spec.template.spec.initContainers[0].args).toEqual(['gs://models/ranker', '/mnt/models']);
@@ -328,6 +328,10 @@ describe('ServingPlatform.knativeService() bad input', () => {
     }), /^test\/m: container.image "a.example.com\/s:1" and the platform's modelServerImage "b.example.com\/s:1" both set the model server image; set the image once$/],
     ['container port with a format', () => new ServedModel(newChart(), 'm', { ...base, container: { image: 'a.example.com/s:1', port: 9000 } }),
       /^test\/m: container.port 9000 is fixed to 8080 by the kserve model server for format "sklearn"; drop container.port/],
+    ['a port Knative reserves', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 9090 }, platform: ServingPlatform.knativeService() }),
+      /^test\/m: container.port 9090 is reserved by Knative \(queue-proxy, activator, profiling\) on Knative Service; use another port, e.g. 8080; reserved: 8008, 8012, 8013, 8022, 9090, 9091$/],
+    ['a port Knative reserves, KServe Knative mode', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 8012 } }),
+      /^test\/m: container.port 8012 is reserved by Knative \(queue-proxy, activator, profiling\) on KServe \(Knative mode\)/],
     ['credentials for PVC storage', () => new ServedModel(newChart(), 'm', {
       ...base, storage: ModelStorage.pvc('claim', 'm'), platform: ServingPlatform.knativeService({ storageCredentialsSecret: 's3-creds' }),
     }), /^test\/m: storageCredentialsSecret "s3-creds" has nothing to authenticate on Knative Service: pvc:\/\/ storage is not downloaded/],

@@ -14,7 +14,7 @@ const formats: Array<[string, ServedModelProps]> = [
   ['pytorch', { format: ModelFormat.PYTORCH, storage: ModelStorage.pvc('models', 'm/v1') }],
   ['huggingface', { format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('org/model', 'main') }],
   ['triton', { format: ModelFormat.TRITON, storage: ModelStorage.s3('models', 'm/v1') }],
-  ['custom container', { container: { image: 'registry.example.com/ranker:2.1.0', port: 9090 }, storage: ModelStorage.s3('models', 'm/v1') }],
+  ['custom container', { container: { image: 'registry.example.com/ranker:2.1.0', port: 9000 }, storage: ModelStorage.s3('models', 'm/v1') }],
 ];
 
 const platforms: Array<[string, () => ServingPlatform, string]> = [

@@ -1,10 +1,23 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { KnativeClusterFlags } from '../src';
 import { synthValid } from './conformance/conformance';
 
-/** A fresh chart in a test app. */
+/**
+ * The Knative flags of the test cluster `newChart` declares: the pod-spec
+ * fields the library's Knative pods use (init containers, GPU placement, PVC
+ * volumes). Tests of the flag check itself build their own app without them.
+ */
+export const TEST_CLUSTER_KNATIVE_FLAGS = [
+  'kubernetes.podspec-affinity', 'kubernetes.podspec-init-containers', 'kubernetes.podspec-nodeselector',
+  'kubernetes.podspec-persistent-volume-claim', 'kubernetes.podspec-runtimeclassname', 'kubernetes.podspec-tolerations',
+];
+
+/** A fresh chart in a test app whose cluster has the Knative flags of {@link TEST_CLUSTER_KNATIVE_FLAGS} (declared, not emitted). */
 export function newChart(namespace?: string): Chart {
   const app = Testing.app();
-  return new Chart(app, 'test', { namespace });
+  const chart = new Chart(app, 'test', { namespace });
+  new KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
+  return chart;
 }
 
 /** Synthesizes a chart, validates every document, returns them. */
@@ -21,5 +34,8 @@ export function docOf(docs: any[], kind: string, name?: string): any {
 
 /** Synthesizes every chart of an app and validates each document. */
 export function synthApp(app: App): any[] {
+  // What `cdk8s synth` runs first: every construct's validations (e.g. Knative feature flags).
+  const errors = app.node.findAll().flatMap((c) => c.node.validate());
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return app.charts.flatMap((c) => synthValid(c));
 }

@@ -12,6 +12,7 @@ import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations'
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
 import { placementFields, resourcesJson } from '../platforms/pod';
 import { Scaling } from '../scaling/scaling';
+import { placementKnativeFlags, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { emptyPlacement } from '../scheduling/placement';
 
@@ -210,6 +211,12 @@ export class InferenceGraph extends Construct {
     const placement = props.nodePool?._resolve() ?? emptyPlacement();
     if (placement.runtimeClassName !== undefined) {
       fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
+    }
+    if (this.mode === GraphDeploymentMode.KNATIVE) {
+      // KServe copies affinity, tolerations and nodeSelector into the router's Knative Service
+      // (v0.20.0 pkg/controller/v1alpha1/inferencegraph/knative_reconciler.go, createKnativeService).
+      const flags = placementKnativeFlags(placement);
+      if (flags.length > 0) registerKnativeFlagConsumer(this, () => flags);
     }
     const labels: Record<string, string> = {
       ...(props.labels ?? {}),

@@ -16,6 +16,7 @@ import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/serving-runtime';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
+import { registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
 import { PodSecurity } from '../security/pod-security';
@@ -389,6 +390,14 @@ export class ServedModel extends Construct {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
+    // Knative rejects revisions whose pods use a gated field while its flag is off: checked app-wide at synth.
+    if (this.platform.isKnative) {
+      registerKnativeFlagConsumer(this, () => [...new Set([
+        ...(this.platform._compiler.knativeFlags?.(this._spec()) ?? []),
+        // A runtime's placement is merged into the model's pods by KServe.
+        ...runtimeKnativeFlags(props.servingRuntime),
+      ])].sort());
+    }
     // Apply the runtime and the cache before the model that uses them.
     if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);

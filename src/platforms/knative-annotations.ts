@@ -44,6 +44,21 @@ export function checkKnativeScaling(scope: IConstruct, spec: ModelSpec, platform
   checkUpToAnHour(scope, 'scaleToZeroPodRetentionPeriod', o.scaleToZeroPodRetentionPeriod);
 }
 
+/**
+ * Ports Knative reserves for its queue-proxy, activator and profiling
+ * (knative-v1.23.0 `pkg/apis/serving/k8s_validation.go`, `reservedPorts`):
+ * its webhook rejects a serving container that declares one.
+ */
+export const KNATIVE_RESERVED_PORTS: readonly number[] = [8008, 8012, 8013, 8022, 9090, 9091];
+
+/** A model server port Knative would reject. */
+export function checkKnativePort(scope: IConstruct, prop: string, port: number | undefined, platform: string): void {
+  if (port !== undefined && KNATIVE_RESERVED_PORTS.includes(port)) {
+    fail(scope, prop, port, `is reserved by Knative (queue-proxy, activator, profiling) on ${platform}`,
+      `use another port, e.g. 8080; reserved: ${KNATIVE_RESERVED_PORTS.join(', ')}`);
+  }
+}
+
 function checkUpToAnHour(scope: IConstruct, knob: string, d: Duration | undefined): void {
   if (d === undefined) return;
   const s = secondsOf(d);

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
-import { checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
+import { checkKnativePort, checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
 import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
@@ -54,6 +54,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
     const budget = 63 - Math.max(REVISION_SUFFIX.length, ...KNATIVE_TAG_PREFIXES.map((p) => p.length));
     checkDns1035(scope, 'name', spec.name, budget);
     checkKnativeScaling(scope, spec, this.displayName);
+    checkKnativePort(scope, 'container.port', spec.port, this.displayName);
     checkKServeOnly(scope, spec, this.displayName);
     checkDownload(scope, spec, this.options, this.displayName);
     resolveServer(scope, spec, this.options, this.displayName);

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
-import { checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
+import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
@@ -69,6 +69,9 @@ export class KServeCompiler implements IPlatformCompiler {
     }
     if (this.knative) {
       checkKnativeScaling(scope, spec, this.displayName);
+      checkKnativePort(scope, 'container.port', spec.port, this.displayName);
+      checkKnativePort(scope, 'transformer.port', spec.transformer?.port, this.displayName);
+      checkKnativePort(scope, 'explainer.port', spec.explainer?.port, this.displayName);
     } else {
       checkNoKnativeKnobs(scope, spec, this.displayName);
       this.checkStandardScaling(scope, spec);

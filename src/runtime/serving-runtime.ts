@@ -9,6 +9,7 @@ import { ModelFormat } from '../model/format';
 import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
+import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { emptyPlacement } from '../scheduling/placement';
 import { PodSecurity, ResolvedPodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
@@ -187,6 +188,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         'cannot be set on a serving runtime (KServe v0.20 ServingRuntimeSpec has no runtimeClassName)',
         'give the node pool to the ServedModels that use the runtime, or use a pool without a RuntimeClass');
     }
+    // Knative-mode models that use this runtime get its placement: their pods need the flags.
+    setRuntimeKnativeFlags(this, placementKnativeFlags(placement));
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: RUNTIME_API_VERSION,

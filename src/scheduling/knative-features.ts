@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
 import { ModelSpec } from '../model/model-spec';
@@ -54,9 +55,12 @@ export interface KnativeFeaturesProps {
   readonly runtimeClassName?: FeatureFlagState;
 
   /**
-   * Other `config-features` keys to write as they are (e.g.
-   * `kubernetes.podspec-persistent-volume-claim`). Keys the four props above
-   * manage are rejected here.
+   * Other `config-features` keys to write (e.g.
+   * `kubernetes.podspec-persistent-volume-claim`). Each value must be
+   * `enabled`, `disabled` or `allowed` (Knative ignores any other value and
+   * keeps its default); `secure-pod-defaults` also takes `AllowRootBounded`.
+   * Each key must be one Knative Serving 1.23 reads. Keys the four props
+   * above manage are rejected here.
    *
    * @default - none
    */
@@ -114,16 +118,14 @@ const DECLARED: Array<[keyof KnativeFeaturesProps, string]> = [
  */
 export class KnativeFeatures extends Construct {
   /**
-   * The flags every Knative model of `scope`'s app needs, with the model paths that need each.
+   * The flags the Knative pods of `scope`'s app need (models, Knative-mode
+   * InferenceGraph routers), with the construct paths that need each.
    *
    * @param scope any construct of the app
    */
   public static requiredFlags(scope: IConstruct): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    for (const model of knativeModels(scope)) {
-      for (const flag of knativeFlagsOf(model)) (out[flag] ??= []).push(model.node.path);
-    }
-    return out;
+    // Models, Knative-mode graph routers, and the runtimes' placement merged into models.
+    return requiredKnativeFlags(scope);
   }
 
   /** The ConfigMap. */
@@ -141,7 +143,11 @@ export class KnativeFeatures extends Construct {
         const prop = DECLARED.find(([, f]) => f === k)![0];
         fail(this, `additionalFlags["${k}"]`, v, 'is managed by this construct', `use the ${prop} prop`);
       }
-      if (typeof v !== 'string') fail(this, `additionalFlags["${k}"]`, v, 'is not a string', 'use "enabled", "disabled" or "allowed"');
+      if (!KNATIVE_FLAG_KEYS.includes(k)) {
+        fail(this, 'additionalFlags', k, 'is not a config-features key of Knative Serving 1.23 (Knative ignores it)',
+          'use a key from Knative\'s config-features, e.g. kubernetes.podspec-persistent-volume-claim');
+      }
+      checkFlagValue(this, `additionalFlags["${k}"]`, k, v);
     }
     this.configMap = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
@@ -154,6 +160,7 @@ export class KnativeFeatures extends Construct {
       data: Lazy.any({ produce: () => this.flags }),
     });
     this.node.addValidation({ validate: () => this.conflicts() });
+    registerKnativeFlagSource(this, () => this.flags);
   }
 
   /** The `config-features` data this construct writes (sorted keys). */
@@ -195,6 +202,74 @@ export class KnativeFeatures extends Construct {
   }
 }
 
-function knativeModels(scope: IConstruct): ServedModel[] {
-  return scope.node.root.node.findAll().filter((c): c is ServedModel => c instanceof ServedModel && c.platform.isKnative);
+/** Rejects a `config-features` value Knative would ignore (it keeps its default then, silently). */
+function checkFlagValue(scope: IConstruct, prop: string, flag: string, value: unknown): void {
+  const allowed = validFlagValues(flag);
+  if (typeof value !== 'string' || !allowed.includes(value.toLowerCase())) {
+    fail(scope, prop, value, 'is not a value Knative reads (it ignores it and keeps the flag\'s default)',
+      `use ${allowed.map((a) => `"${a}"`).join(', ')} (FeatureFlagState)`);
+  }
+}
+
+/** Props of {@link KnativeClusterFlags}. */
+export interface KnativeClusterFlagsProps {
+  /**
+   * `config-features` keys the cluster already has `enabled` (e.g.
+   * `kubernetes.podspec-nodeselector`). Each must be a key Knative
+   * Serving reads.
+   *
+   * @default - none
+   */
+  readonly enabled?: string[];
+
+  /**
+   * `config-features` keys the cluster has `allowed`. Knative's field masks
+   * treat `allowed` like enabled for placement fields (nodeSelector,
+   * tolerations, affinity, runtimeClassName), but volumes and init containers
+   * need `enabled`.
+   *
+   * @default - none
+   */
+  readonly allowed?: string[];
+}
+
+/**
+ * Declares the Knative feature flags the cluster already has, without
+ * emitting `config-features`: for clusters whose platform team owns that
+ * ConfigMap (or the Knative Operator's `KnativeServing.spec.config.features`).
+ * Synth fails when a model on a Knative platform needs a flag that is off by
+ * default and neither a {@link KnativeFeatures} nor a `KnativeClusterFlags`
+ * in the app turns it on; this construct is the way to say "it is on".
+ * It writes no document: the claim is checked by the cluster, not by synth.
+ *
+ * @example
+ * new KnativeClusterFlags(chart, 'cluster-flags', {
+ *   enabled: ['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations'],
+ * });
+ */
+export class KnativeClusterFlags extends Construct {
+  /** The declared `config-features` data (sorted keys). */
+  public readonly flags: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: KnativeClusterFlagsProps = {}) {
+    super(scope, id);
+    const out: Record<string, string> = {};
+    const add = (prop: string, list: string[] | undefined, state: FeatureFlagState) => {
+      (list ?? []).forEach((flag, i) => {
+        if (typeof flag !== 'string' || !KNATIVE_FLAG_KEYS.includes(flag)) {
+          fail(this, `${prop}[${i}]`, flag, 'is not a config-features key of Knative Serving 1.23',
+            `use one of ${KNATIVE_FLAG_KEYS.filter((k) => k.startsWith('kubernetes.')).slice(0, 4).join(', ')}, ... (see Knative's config-features)`);
+        }
+        if (out[flag] !== undefined) fail(this, `${prop}[${i}]`, flag, 'is declared twice', 'list each flag once, in enabled or allowed');
+        out[flag] = state;
+      });
+    };
+    add('enabled', props.enabled, FeatureFlagState.ENABLED);
+    add('allowed', props.allowed, FeatureFlagState.ALLOWED);
+    if (Object.keys(out).length === 0) fail(this, 'enabled', props.enabled, 'declares no flag', 'list at least one config-features key in enabled or allowed');
+    const sorted: Record<string, string> = {};
+    for (const k of Object.keys(out).sort()) sorted[k] = out[k];
+    this.flags = sorted;
+    registerKnativeFlagSource(this, () => this.flags);
+  }
 }

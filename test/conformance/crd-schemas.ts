@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { CelNode, celTreeOf } from './cel-rules';
 
 /** Environment variable that points at the CRD folder. */
 export const CRDS_DIR_ENV = 'MODEL_SERVING_CRDS_DIR';
@@ -21,6 +22,8 @@ export interface CrdSchema {
   readonly key: string;
   readonly file: string;
   readonly schema: any;
+  /** The CEL rule tree of the upstream (unclosed) schema, if it has rules. */
+  readonly cel?: CelNode;
 }
 
 /** The key a document is looked up by. */
@@ -53,6 +56,7 @@ export function loadCrdSchemas(dir: string): CrdSchema[] {
           key: kindKey(`${crd.spec.group}/${version.name}`, crd.spec.names.kind),
           file: path.relative(dir, file),
           schema: closeSchema(schema),
+          cel: celTreeOf(schema),
         });
       }
     }

@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { conformanceErrors, crdSchemasAvailable, expectConformant } from './conformance';
+import { conformanceErrors, crdSchemasAvailable, expectConformant, PENDING_DEFECT_FIXES } from './conformance';
 import { translateGoRegex } from './crd-schemas';
 import { ModelFormat, ModelStorage, ServedModel } from '../../src';
 import { newChart } from '../util';
@@ -70,6 +70,14 @@ describe('conformance harness', () => {
 
   test('expectConformant names the document and every problem', () => {
     expect(() => expectConformant([deployment({ bogus: 1 })])).toThrow(/Deployment d:\n {2}\/spec\/template\/spec\/containers\/0\/bogus: unknown field/);
+  });
+
+  test('temporary exemptions are narrow and each names its defect', () => {
+    for (const p of PENDING_DEFECT_FIXES) {
+      expect(['cel', 'knative', 'kserve', 'core']).toContain(p.family);
+      expect(p.kind).toMatch(/^[A-Z]\w+$/);
+      expect(p.defect.length).toBeGreaterThan(10);
+    }
   });
 
   test('translates RE2 case-insensitive patterns', () => {

@@ -9,7 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { CelNode } from './cel-rules';
 import { crdsDir, listCrdFiles, loadCrdSchemas } from './crd-schemas';
+
+/** The file of the cache folder that holds the CEL rule trees by kind key. */
+export const CEL_FILE = 'cel-rules.json';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.conformance-cache');
@@ -22,7 +26,7 @@ export function newAjv(): Ajv {
 export function cacheDirFor(dir: string): string {
   const hash = crypto.createHash('sha256');
   hash.update(JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')).version);
-  for (const f of [path.join(__dirname, 'crd-schemas.ts'), __filename]) hash.update(fs.readFileSync(f));
+  for (const f of [path.join(__dirname, 'crd-schemas.ts'), path.join(__dirname, 'cel-rules.ts'), __filename]) hash.update(fs.readFileSync(f));
   for (const f of listCrdFiles(dir)) {
     hash.update(path.relative(dir, f));
     hash.update(fs.readFileSync(f));
@@ -42,13 +46,17 @@ export function ensureValidatorCache(dir: string = crdsDir()): string {
   const tmp = `${cache}.tmp-${process.pid}`;
   fs.mkdirSync(tmp, { recursive: true });
   const entries: Record<string, string> = {};
+  const cel: Record<string, CelNode> = {};
   for (const crd of loadCrdSchemas(dir)) {
+    if (crd.cel) cel[crd.key] = crd.cel;
     const ajv = newAjv();
     const validate = ajv.compile(crd.schema);
     const file = fileNameFor(crd.key);
     fs.writeFileSync(path.join(tmp, file), standaloneCode(ajv, validate));
     entries[crd.key] = file;
   }
+  // The CEL rule trees, read by every test file instead of the CRD YAML.
+  fs.writeFileSync(path.join(tmp, CEL_FILE), JSON.stringify(cel));
   fs.writeFileSync(path.join(tmp, 'index.json'), JSON.stringify(entries, undefined, 2));
   fs.rmSync(cache, { recursive: true, force: true });
   fs.renameSync(tmp, cache);

@@ -48,6 +48,8 @@ if (CanaryRollout) {
     stepInterval: Duration.minutes(5),
   });
 }
+// GPU placement on Knative needs config-features flags: synth fails without them.
+new ms.KnativeFeatures(new Chart(app, 'knative'), 'features');
 app.synth();
 `;
 

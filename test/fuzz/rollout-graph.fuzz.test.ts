@@ -8,8 +8,11 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
-import { expectConformant } from '../conformance/conformance';
+import { contextOf, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
+import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
+
+const CLUSTER_FLAGS = Object.fromEntries(TEST_CLUSTER_KNATIVE_FLAGS.map((f) => [f, 'enabled']));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261125;
@@ -172,6 +175,8 @@ function buildGraph(chart: Chart, g: any): void {
 
 function synthOnce(r: any): string {
   const chart = new Chart(Testing.app(), 'fuzz', { namespace: 'ml' });
+  // The fuzzed cluster has the Knative flags the library's pods use (declared, not emitted).
+  new lib.KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
   const builders: Record<string, (c: Chart, x: any) => void> = {
     rollout: buildRollout, graph: buildGraph, runtime: buildRuntime, cache: buildCache, netpol: buildNetpol,
   };
@@ -197,7 +202,7 @@ describe('fuzz: CanaryRollout, InferenceGraph, ServingRuntime, LocalModelCache, 
         return;
       }
       const docs = JSON.parse(json);
-      expectConformant(docs);
+      expectConformant(docs, contextOf(docs, CLUSTER_FLAGS));
       expectRestricted(docs);
       if (synthOnce(r) !== json) throw new Error(`non-deterministic output for ${JSON.stringify(r)}`);
       counts.valid++;

@@ -11,8 +11,11 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
-import { expectConformant } from '../conformance/conformance';
+import { contextOf, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
+import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
+
+const CLUSTER_FLAGS = Object.fromEntries(TEST_CLUSTER_KNATIVE_FLAGS.map((f) => [f, 'enabled']));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261125;
@@ -149,6 +152,8 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
 
 function synthOnce(r: Recipe): string {
   const chart = new Chart(Testing.app(), 'fuzz');
+  // The fuzzed cluster has the Knative flags the library's pods use (declared, not emitted).
+  new lib.KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
   build(chart, r);
   return JSON.stringify(chart.toJson());
 }
@@ -178,7 +183,8 @@ describe('fuzz: ServedModel props across platforms', () => {
         return;
       }
       const docs = JSON.parse(json);
-      expectConformant(docs);
+      // initialScale 0 is generated: the fuzzed cluster allows it (config-autoscaler, a cluster setting).
+      expectConformant(docs, contextOf(docs, CLUSTER_FLAGS, { 'allow-zero-initial-scale': 'true' }));
       expectRestricted(docs);
       for (const d of docs) {
         if (String(d.metadata?.name ?? '').length > 63) throw new Error(`name longer than 63: ${d.metadata.name}`);
