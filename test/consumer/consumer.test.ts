@@ -21,9 +21,13 @@ import { expectConformant } from '../conformance/conformance';
 const enabled = process.env.CONSUMER_TEST === '1' || (!!process.env.CI && process.env.CONSUMER_TEST !== '0');
 const root = path.join(__dirname, '..', '..');
 
+// A run under `npx -c` (or `npm exec -c`) leaves npm_config_call set, which
+// would make every nested npx run that command instead: drop it.
+const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'npm_config_call'));
+
 function run(cmd: string, args: string[], opts: ExecFileSyncOptions): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe', ...opts }) as string;
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe', env: childEnv, ...opts }) as string;
   } catch (e: any) {
     throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
