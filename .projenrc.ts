@@ -1,4 +1,5 @@
 import { cdk8s, javascript, JsonFile } from 'projen';
+import { Stability } from 'projen/lib/cdk';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // Versions the library is built and tested against. Peer ranges stay wide so
@@ -6,6 +7,11 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
 const CDK8S_VERSION = '2.70.106';
 const CDK8S_PLUS_VERSION = '2.5.6';
 const CONSTRUCTS_VERSION = '10.3.0';
+
+/** A workflow step that downloads the upstream CRDs the tests validate against (test data, never committed). */
+function fetchCrdsStep() {
+  return { name: 'Fetch the upstream CRDs for the conformance tests', run: 'scripts/fetch-crds.sh "$RUNNER_TEMP/crds"' };
+}
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-model-serving',
@@ -23,6 +29,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
+  // The workflows' Node: the release tools (commit-and-tag-version 13) need
+  // Node >= 22. Node 20, 22 and 24 are all tested by .ci/run.
+  workflowNodeVersion: '22.x',
+  // The API may still change before 1.0 (jsii marks every type experimental).
+  stability: Stability.EXPERIMENTAL,
 
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~5.9.3',
@@ -45,9 +56,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@bufbuild/cel@^0.6.1',
   ],
 
-  // Neutral package names for the other jsii languages. They are configured so
-  // that `jsii-pacmak --code-only` can check them; publishing needs registries
-  // this project's CI cannot reach.
+  // Neutral package names for the other jsii languages. The release workflow
+  // publishes them (secrets: NPM_TOKEN, TWINE_*, MAVEN_*, NUGET_API_KEY,
+  // GO_GITHUB_TOKEN); this project's own CI (.ci/run) checks them offline with
+  // `jsii-pacmak --code-only`, as it cannot reach PyPI, Maven, NuGet or Go.
   publishToPypi: {
     distName: 'cdk8s-model-serving',
     module: 'cdk8s_model_serving',
@@ -90,11 +102,22 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   gitignore: ['/.conformance-cache/', '/bench-results/'],
 
+  // The cdk8s-team release pipeline: a build workflow on every pull request
+  // (build, self-mutation check, package every language), a release workflow
+  // on every push to main (conventional commits pick the next version and
+  // write the changelog, then npm, PyPI, Maven Central, NuGet and the Go
+  // module repository are published), and a daily dependency upgrade.
   githubOptions: { mergify: false },
-  buildWorkflow: false,
-  release: false,
-  depsUpgrade: false,
+  buildWorkflow: true,
+  release: true,
+  depsUpgrade: true,
+  // The tests validate every document against the upstream CRDs, which are
+  // data the repository does not hold: the workflows fetch them first.
+  buildWorkflowOptions: { preBuildSteps: [fetchCrdsStep()] },
+  releaseWorkflowSetupSteps: [fetchCrdsStep()],
   pullRequestTemplate: false,
+  // API compatibility against the latest npm release (task `compat`, below).
+  compat: true,
   sampleCode: false,
 });
 
@@ -133,8 +156,26 @@ for (const dir of ['examples', 'scripts']) {
   });
 }
 
+// The npm package holds only what users need. `files` is an allow-list (npm
+// adds package.json, README.md and LICENSE itself), so a new folder in the
+// repository (a test cache, CI scripts) can never ship by accident;
+// scripts/check-package.ts checks the packed list and size in CI.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', '.jsii.tabl.json', 'API.md', 'docs/*.md']);
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/bench-results/');
+project.addPackageIgnore('/.conformance-cache/');
+project.addPackageIgnore('/.ci/');
+
+project.addTask('check:package', {
+  description: 'Fail when `npm pack` would ship anything but lib/, .jsii, README, API.md, LICENSE and docs/, or more than the size budget (run after compile)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/check-package.ts',
+});
+
+// jsii-diff against the latest npm release, run after every compile; before
+// the first release it passes with a note (see scripts/compat.sh).
+const compat = project.tasks.tryFind('compat')!;
+compat.reset('scripts/compat.sh');
+project.addPackageIgnore('/.compatignore');
 
 project.synth();

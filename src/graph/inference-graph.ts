@@ -130,7 +130,7 @@ export interface InferenceGraphProps {
   /**
    * The namespace; models it names by `serviceName` must be in it.
    *
-   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   * @default - the chart's namespace, else none: kubectl's current namespace at apply time (`url` assumes `default`)
    */
   readonly namespace?: string;
 
@@ -258,7 +258,10 @@ export class InferenceGraph extends Construct {
     for (const m of new Set(models)) this.node.addDependency(m);
   }
 
-  /** The in-cluster host name callers use. */
+  /**
+   * The in-cluster host name callers use: `{name}.{namespace}.svc.cluster.local`,
+   * with `default` as the namespace when the graph has none.
+   */
   public get hostname(): string {
     return `${this.name}.${this.namespace ?? 'default'}.svc.cluster.local`;
   }

@@ -150,7 +150,12 @@ export interface ServedModelProps {
   /**
    * The namespace.
    *
-   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   * Without one (here or on the chart), the documents carry no namespace and
+   * kubectl applies them to its current namespace. `url` and `hostname` then
+   * name the `default` namespace, and KServe's name-length check counts
+   * `default`: set a namespace when the model runs anywhere else.
+   *
+   * @default - the chart's namespace, else none: kubectl's current namespace at apply time (`url` assumes `default`)
    */
   readonly namespace?: string;
 
@@ -357,7 +362,7 @@ class ModelDocument extends ApiObject {
 export class ServedModel extends Construct {
   /** The name of the main resource (the InferenceService name on KServe). */
   public readonly name: string;
-  /** The namespace, if set. */
+  /** The namespace, if set (here or on the chart); undefined: kubectl's current namespace at apply time. */
   public readonly namespace?: string;
   /** The serving platform. */
   public readonly platform: ServingPlatform;
@@ -422,12 +427,15 @@ export class ServedModel extends Construct {
     return [...this.documents];
   }
 
-  /** The in-cluster host name callers use. */
+  /**
+   * The in-cluster host name callers use: `{name}.{namespace}.svc.cluster.local`,
+   * with `default` as the namespace when the model has none.
+   */
   public get hostname(): string {
     return this.endpoint().hostname;
   }
 
-  /** The base URL callers use. */
+  /** The base URL callers use: `http://{hostname}` (namespace `default` when the model has none). */
   public get url(): string {
     return this.endpoint().url;
   }

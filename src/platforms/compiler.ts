@@ -60,6 +60,8 @@ export interface IPlatformCompiler {
  * platform writes it).
  */
 export function clusterEndpoint(spec: ModelSpec): ModelEndpoint {
+  // A model without a namespace is applied to kubectl's current namespace,
+  // which synth cannot know: name `default`, the one a fresh context uses.
   const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
   return { hostname, url: `http://${hostname}` };
 }

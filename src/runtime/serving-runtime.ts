@@ -116,7 +116,7 @@ export interface ServingRuntimeProps extends ServingRuntimeBaseProps {
   /**
    * The namespace; ServedModels that use the runtime must be in it.
    *
-   * @default - the chart's namespace, else none (the namespace kubectl applies to)
+   * @default - the chart's namespace, else none: kubectl's current namespace at apply time
    */
   readonly namespace?: string;
 }
