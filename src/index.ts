@@ -40,3 +40,7 @@ export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';
 export { PodSecurity } from './security/pod-security';
 export type { RestrictedPodSecurityOptions } from './security/pod-security';
+export { GatewayRef } from './traffic/gateway-ref';
+export type { GatewayRefOptions } from './traffic/gateway-ref';
+export { GatewayExposure } from './traffic/gateway-exposure';
+export type { GatewayRouteOptions } from './traffic/gateway-exposure';
