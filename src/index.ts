@@ -44,3 +44,7 @@ export { GatewayRef } from './traffic/gateway-ref';
 export type { GatewayRefOptions } from './traffic/gateway-ref';
 export { GatewayExposure } from './traffic/gateway-exposure';
 export type { GatewayRouteOptions } from './traffic/gateway-exposure';
+export { TrafficRouter } from './traffic/traffic-router';
+export type { GatewayApiRouterOptions } from './traffic/traffic-router';
+export { HeaderMatch, AbTest } from './traffic/header-match';
+export type { AbTestOptions } from './traffic/header-match';

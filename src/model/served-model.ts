@@ -467,6 +467,17 @@ export class ServedModel extends Construct {
     return { exposure: g._resolve(), backend };
   }
 
+  /**
+   * @internal drops this model's documents of the given kinds: a rollout
+   * engine that writes them itself (Flagger's Services and HTTPRoute).
+   */
+  public _omitDocuments(kinds: string[]): void {
+    for (const doc of this.documents.filter((d) => kinds.includes(d.kind))) {
+      this.node.tryRemoveChild(doc.node.id);
+      this.documents.splice(this.documents.indexOf(doc), 1);
+    }
+  }
+
   private gatewayPlans(gateway: GatewayExposure): PlannedDocument[] {
     if (!(gateway instanceof GatewayExposure)) fail(this, 'gateway', gateway, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
     const compiler = this.platform._compiler;
