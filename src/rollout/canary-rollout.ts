@@ -305,6 +305,11 @@ export class CanaryRollout extends Construct {
     if (props.requireAutomaticRollback && !analysis) {
       fail(this, 'analysis', undefined, 'is missing but requireAutomaticRollback is set', 'give an analysis for the engine to roll back on');
     }
+    const scoped = analysis?.checks.filter((c) => c.candidateQuery !== undefined).map((c) => c.name) ?? [];
+    if (scoped.length > 0 && !engine.scopesChecksToCandidate) {
+      fail(this, 'analysis.checks', scoped, `need the candidate's pods, which ${engine.description} cannot select in a query`,
+        'use MetricCheck.max/min/between with your own PromQL, or ServingPlatform.kubernetesDeployment() (Argo Rollouts or Flagger)');
+    }
     if (analysis && analysis.intervalSeconds > stepIntervalSeconds) {
       fail(this, 'analysis.interval', `${analysis.intervalSeconds}s`, `is longer than stepInterval (${stepIntervalSeconds}s)`,
         'check at least once per step: use an interval <= stepInterval');

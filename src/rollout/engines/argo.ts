@@ -6,7 +6,7 @@ import {
   crossNamespace, GATEWAY_API_VERSION, referenceGrantName, referenceGrantSpec, routeIdentity, routeKind, routeSpec,
 } from '../../traffic/gateway-route';
 import { ResolvedHeaderMatch } from '../../traffic/header-match';
-import { goDuration, ResolvedAnalysis } from '../analysis';
+import { checkQuery, goDuration, ResolvedAnalysis } from '../analysis';
 
 /** The Gateway API traffic-router plugin's name in the Rollout and the controller's plugin config (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi). */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -31,6 +31,7 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
   public readonly manualSteps = false;
   public readonly gatewayRouting = true;
   public readonly requiresRouter = false;
+  public readonly scopesChecksToCandidate = true;
   public readonly description = 'Argo Rollouts';
 
   public validate(ctx: EngineContext): void {
@@ -183,7 +184,7 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
     }
     for (const c of a.checks) {
       const conds = [c.min !== undefined ? `result[0] >= ${c.min}` : undefined, c.max !== undefined ? `result[0] <= ${c.max}` : undefined];
-      metrics.push(metric(c.name, c.query, conds.filter((x) => x !== undefined).join(' && ')));
+      metrics.push(metric(c.name, checkQuery(c, { selector: sel, window: w }), conds.filter((x) => x !== undefined).join(' && ')));
     }
     engineDocument(ctx, 'AnalysisTemplate', ARGO_API_VERSION, 'AnalysisTemplate', name, {
       spec: { args: [{ name: 'namespace' }, { name: 'canary-hash' }, { name: 'name', value: ctx.model.name }], metrics },

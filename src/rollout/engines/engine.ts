@@ -84,6 +84,8 @@ export interface IRolloutEngine {
   readonly gatewayRouting: boolean;
   /** Whether it runs only with a Gateway API router (Flagger on a Deployment: no router, no split). */
   readonly requiresRouter: boolean;
+  /** Whether its queries can select the candidate's pods, which typed ServingChecks need. */
+  readonly scopesChecksToCandidate: boolean;
   /** What a user reads in errors about this engine, e.g. `Flagger (knative provider)`. */
   readonly description: string;
   /** Engine rules on top of the rollout's own; throws ModelServingError. */

@@ -4,7 +4,7 @@ import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import { parentRefOf } from '../../traffic/gateway-ref';
 import { ResolvedHeaderMatch } from '../../traffic/header-match';
-import { goDuration, ResolvedAnalysis } from '../analysis';
+import { CandidateScope, checkQuery, goDuration, ResolvedAnalysis } from '../analysis';
 
 export const FLAGGER_API_VERSION = 'flagger.app/v1beta1';
 
@@ -29,6 +29,8 @@ export class FlaggerEngine implements IRolloutEngine {
   // Flagger's knative provider sets Knative's revision percentages; it cannot match headers.
   public readonly gatewayRouting = false;
   public readonly requiresRouter = false;
+  // MetricTemplates know the Knative Service, not which revision is the candidate's.
+  public readonly scopesChecksToCandidate = false;
   public readonly description = 'Flagger (knative provider)';
 
   public validate(_ctx: EngineContext): void {
@@ -85,6 +87,7 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
   public readonly gatewayRouting = true;
   // Flagger's `kubernetes` provider only does blue/green: a weighted canary needs a router.
   public readonly requiresRouter = true;
+  public readonly scopesChecksToCandidate = true;
   public readonly description = 'Flagger on a Deployment (gatewayapi:v1 provider)';
 
   public validate(ctx: EngineContext): void {
@@ -160,12 +163,6 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
   }
 }
 
-/** The candidate's pods and the query window, for checks an engine scopes itself. */
-export interface CandidateScope {
-  readonly selector: string;
-  readonly window: string;
-}
-
 function rollbackNote(a: ResolvedAnalysis | undefined): string {
   return a
     ? `automatic: Flagger rolls back after ${a.failureThreshold} failed checks`
@@ -209,7 +206,8 @@ function flaggerMetrics(ctx: EngineContext, a: ResolvedAnalysis, scope: Candidat
     if (query) template('latency-p99', query, { max: a.maxLatencyMs });
     else out.push({ name: 'request-duration', thresholdRange: { max: a.maxLatencyMs }, interval });
   }
-  for (const c of a.checks) template(c.name, c.query, { min: c.min, max: c.max });
+  // Typed checks reach here only with a scope (CanaryRollout rejects them on engines without one).
+  for (const c of a.checks) template(c.name, scope ? checkQuery(c, scope) : c.query, { min: c.min, max: c.max });
   return out;
 }
 

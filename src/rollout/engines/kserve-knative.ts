@@ -91,7 +91,8 @@ export class KServeKnativeEngine implements IRolloutEngine {
   public readonly manualSteps = true;
   public readonly gatewayRouting = false;
   public readonly requiresRouter = false;
-  public readonly description = "KServe's canary (Knative mode)";
+  public readonly scopesChecksToCandidate = false;
+  public readonly description = 'KServe\'s canary (Knative mode)';
 
   public validate(_ctx: EngineContext): void {
     // The compiler's name budget already reserves the `latest-`/`prev-` tag prefixes.

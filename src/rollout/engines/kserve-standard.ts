@@ -19,7 +19,8 @@ export class KServeStandardEngine implements IRolloutEngine {
   public readonly manualSteps = true;
   public readonly gatewayRouting = false;
   public readonly requiresRouter = false;
-  public readonly description = "KServe's canary (Standard mode)";
+  public readonly scopesChecksToCandidate = false;
+  public readonly description = 'KServe\'s canary (Standard mode)';
 
   public validate(ctx: EngineContext): void {
     const r = ctx.rollout;
