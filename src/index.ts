@@ -50,3 +50,5 @@ export { HeaderMatch, AbTest } from './traffic/header-match';
 export type { AbTestOptions } from './traffic/header-match';
 export { ServingCheck, ServingMetrics } from './rollout/serving-checks';
 export type { LatencyCheckOptions, RequestLatencyCheckOptions, ErrorRateCheckOptions, TokensPerSecondCheckOptions } from './rollout/serving-checks';
+export { LoadTest, LoadTestMethod } from './traffic/load-test';
+export type { HeyLoadTestOptions } from './traffic/load-test';

@@ -18,6 +18,7 @@ import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { AbTest } from '../traffic/header-match';
+import { LoadTest } from '../traffic/load-test';
 import { checkExposure } from '../traffic/gateway-route';
 import { TrafficRouter } from '../traffic/traffic-router';
 
@@ -170,6 +171,16 @@ export interface CanaryRolloutProps {
    * @default - weight steps
    */
   readonly abTest?: AbTest;
+
+  /**
+   * Requests sent to the candidate while it is analysed, for models that
+   * get too little traffic to judge (above all those that scale to zero:
+   * without requests the analysis halts). Flagger runs it through its load
+   * tester, Argo Rollouts as a Job metric. Needs an analysis.
+   *
+   * @default - none: the candidate is judged on real traffic only
+   */
+  readonly loadTest?: LoadTest;
 
   /**
    * How long each step lasts before the next.
@@ -344,6 +355,7 @@ export class CanaryRollout extends Construct {
       hasCandidate: overrides !== undefined,
       gateway,
       abTest,
+      loadTest: resolveLoadTest(this, model, engine, gateway, props.loadTest, analysis !== undefined),
     };
     const ctx: EngineContext = { scope: this, model, rollout };
     engine.validate(ctx);
@@ -424,6 +436,31 @@ function resolveRouting(scope: Construct, model: ServedModel, engine: IRolloutEn
   }
   if (r.gateway) checkExposure(scope, r.gateway, backend, model.namespace);
   return { exposure, backend, fromModel: own !== undefined };
+}
+
+/**
+ * A load test and the URL it targets: the candidate's own Service where the
+ * engine has one (`<name>-canary` of Flagger on a Deployment and of Argo's
+ * Gateway routing), else the model's URL, which the engine splits.
+ */
+function resolveLoadTest(scope: Construct, model: ServedModel, engine: IRolloutEngine, gateway: ResolvedGatewayRouting | undefined,
+  loadTest: LoadTest | undefined, hasAnalysis: boolean): ResolvedRollout['loadTest'] {
+  if (loadTest === undefined) return undefined;
+  if (!(loadTest instanceof LoadTest)) fail(scope, 'loadTest', loadTest, 'is not a LoadTest', 'use LoadTest.hey({...})');
+  if (!engine.rollsBack) {
+    fail(scope, 'loadTest', 'hey', `cannot run on ${engine.description}, which has no analysis runner`,
+      'drop it and send traffic yourself, or use Flagger or Argo Rollouts');
+  }
+  if (!hasAnalysis) fail(scope, 'loadTest', 'hey', 'is set without an analysis: nothing would judge the traffic it sends', 'give analysis too');
+  if (model.protocol.grpc) {
+    fail(scope, 'loadTest', 'hey', `sends HTTP requests, but the model speaks ${model.protocol.version}`, 'drop it, or serve the model over REST');
+  }
+  const t = loadTest._resolve();
+  const path = t.path ?? model.inferPath;
+  // Flagger on a Deployment and Argo with a router have a Service of the candidate's pods alone.
+  const canaryService = gateway !== undefined;
+  const host = canaryService ? `${model.name}-canary.${model.namespace ?? 'default'}.svc.cluster.local` : model.hostname;
+  return { test: t, url: `http://${host}${path}` };
 }
 
 /** An A/B test, checked against the engine and turned into a number of step intervals. */

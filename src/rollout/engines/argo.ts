@@ -6,6 +6,7 @@ import {
   crossNamespace, GATEWAY_API_VERSION, referenceGrantName, referenceGrantSpec, routeIdentity, routeKind, routeSpec,
 } from '../../traffic/gateway-route';
 import { ResolvedHeaderMatch } from '../../traffic/header-match';
+import { heyArgs } from '../../traffic/load-test';
 import { checkQuery, goDuration, ResolvedAnalysis } from '../analysis';
 
 /** The Gateway API traffic-router plugin's name in the Rollout and the controller's plugin config (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi). */
@@ -185,6 +186,37 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
     for (const c of a.checks) {
       const conds = [c.min !== undefined ? `result[0] >= ${c.min}` : undefined, c.max !== undefined ? `result[0] <= ${c.max}` : undefined];
       metrics.push(metric(c.name, checkQuery(c, { selector: sel, window: w }), conds.filter((x) => x !== undefined).join(' && ')));
+    }
+    const l = ctx.rollout.loadTest;
+    if (l) {
+      // A Job per interval that sends the load for that interval; a failed Job (hey cannot start) fails the measurement.
+      const seconds = ctx.rollout.stepIntervalSeconds;
+      metrics.push({
+        name: 'load-test',
+        interval: goDuration(seconds),
+        failureLimit: a.failureThreshold - 1,
+        provider: {
+          job: {
+            spec: {
+              backoffLimit: 0,
+              activeDeadlineSeconds: seconds + 60,
+              template: {
+                spec: {
+                  restartPolicy: 'Never',
+                  securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+                  containers: [{
+                    name: 'hey',
+                    image: l.test.image,
+                    command: ['hey', ...heyArgs(l.test, l.url, seconds)],
+                    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  }],
+                },
+              },
+            },
+          },
+        },
+      });
     }
     engineDocument(ctx, 'AnalysisTemplate', ARGO_API_VERSION, 'AnalysisTemplate', name, {
       spec: { args: [{ name: 'namespace' }, { name: 'canary-hash' }, { name: 'name', value: ctx.model.name }], metrics },

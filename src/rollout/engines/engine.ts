@@ -6,6 +6,7 @@ import type { ServedModel } from '../../model/served-model';
 import { GatewayBackend } from '../../platforms/compiler';
 import { ResolvedGatewayExposure } from '../../traffic/gateway-exposure';
 import { ResolvedAbTest } from '../../traffic/header-match';
+import { ResolvedLoadTest } from '../../traffic/load-test';
 import { ResolvedAnalysis } from '../analysis';
 
 /** The engine that moves traffic from the stable model to the candidate. */
@@ -39,6 +40,8 @@ export interface ResolvedRollout {
   readonly gateway?: ResolvedGatewayRouting;
   /** A header A/B test instead of weight steps (`steps` is then empty). */
   readonly abTest?: ResolvedAbTestPlan;
+  /** Requests sent to the candidate during the analysis, with the URL they go to. */
+  readonly loadTest?: { readonly test: ResolvedLoadTest; readonly url: string };
 }
 
 /** The route a Gateway API router splits. */

@@ -4,6 +4,7 @@ import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import { parentRefOf } from '../../traffic/gateway-ref';
 import { ResolvedHeaderMatch } from '../../traffic/header-match';
+import { heyCommand } from '../../traffic/load-test';
 import { CandidateScope, checkQuery, goDuration, ResolvedAnalysis } from '../analysis';
 
 export const FLAGGER_API_VERSION = 'flagger.app/v1beta1';
@@ -54,6 +55,7 @@ export class FlaggerEngine implements IRolloutEngine {
           threshold: a?.failureThreshold ?? 1,
           stepWeights: [...r.steps],
           metrics: metrics.length ? metrics : undefined,
+          webhooks: loadTestWebhooks(ctx),
         },
       },
     }, { [ROLLBACK_ANNOTATION]: rollbackNote(a) });
@@ -144,6 +146,7 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
           iterations: r.abTest?.iterations,
           match: r.abTest ? [{ headers: flaggerHeaders(r.abTest.matches) }] : undefined,
           metrics: metrics.length ? metrics : undefined,
+          webhooks: loadTestWebhooks(ctx),
         }),
       },
     }, {
@@ -161,6 +164,23 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
       }
     }
   }
+}
+
+/**
+ * The load test as a `rollout` webhook of Flagger's load tester, which runs
+ * `cmd` with `sh -c` at every interval (pkg/loadtester/task_shell.go) and
+ * skips a command that still runs: each run lasts one interval.
+ */
+function loadTestWebhooks(ctx: EngineContext): Array<Record<string, unknown>> | undefined {
+  const l = ctx.rollout.loadTest;
+  if (!l) return undefined;
+  return [{
+    name: 'load-test',
+    type: 'rollout',
+    url: l.test.loadTesterUrl,
+    timeout: '15s',
+    metadata: { type: 'cmd', cmd: heyCommand(l.test, l.url, ctx.rollout.stepIntervalSeconds) },
+  }];
 }
 
 function rollbackNote(a: ResolvedAnalysis | undefined): string {
