@@ -12,7 +12,9 @@ const EXPOSURE = GatewayExposure.route({
   hostnames: ['fraud.models.example.com'],
   requestTimeout: Duration.seconds(30),
 });
-const ANALYSIS = RolloutAnalysis.prometheus({ address: PROM, maxLatencyP99: Duration.millis(250), minSuccessRate: 99, interval: Duration.seconds(30) });
+const ANALYSIS = RolloutAnalysis.prometheus({
+  address: PROM, maxLatencyP99: Duration.millis(250), minSuccessRate: 99, interval: Duration.seconds(30),
+});
 
 function fraud(chart: any, props: Record<string, unknown> = {}) {
   return new ServedModel(chart, 'fraud-detector', {
@@ -102,14 +104,19 @@ describe('Flagger over Gateway API on a Deployment', () => {
     const canary = docOf(synth(chart), 'Canary');
     expect(canary.spec.autoscalerRef).toEqual({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'fraud-detector' });
     expect(canary.spec.service).toEqual({
-      port: 80, targetPort: 'http', gatewayRefs: [{ name: 'inference', namespace: 'gateway-system' }],
-      match: [{ uri: { prefix: '/fraud' } }], backendTimeout: '5s',
+      port: 80,
+      targetPort: 'http',
+      gatewayRefs: [{ name: 'inference', namespace: 'gateway-system' }],
+      match: [{ uri: { prefix: '/fraud' } }],
+      backendTimeout: '5s',
     });
     expect(canary.spec.analysis).toEqual({ interval: '5m', threshold: 1, stepWeights: [10] });
 
     const chart2 = newChart('ml');
     new CanaryRollout(chart2, 'r', {
-      model: fraud(chart2, { format: ModelFormat.ONNX, protocol: InferenceProtocol.GRPC_V2, gateway: GatewayExposure.route({ gateways: [GATEWAY] }) }),
+      model: fraud(chart2, {
+        format: ModelFormat.ONNX, protocol: InferenceProtocol.GRPC_V2, gateway: GatewayExposure.route({ gateways: [GATEWAY] }),
+      }),
       steps: [10],
       engine: RolloutEngine.FLAGGER,
       trafficRouter: TrafficRouter.gatewayApi(),
@@ -320,19 +327,25 @@ describe('traffic routing errors', () => {
     const c1 = newChart('ml');
     expect(() => new CanaryRollout(c1, 'r', {
       model: fraud(c1, { gateway: GatewayExposure.route({ gateways: [GATEWAY], routeNamespace: 'gateway-system' }) }),
-      steps: [5], engine: RolloutEngine.FLAGGER, trafficRouter: TrafficRouter.gatewayApi(),
+      steps: [5],
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi(),
     })).toThrow('test/r: gateway.routeNamespace "gateway-system" cannot be met: Flagger writes the HTTPRoute in the model\'s namespace;');
     const c2 = newChart('ml');
     expect(() => new CanaryRollout(c2, 'r', {
       model: fraud(c2, { gateway: GatewayExposure.route({ gateways: [GATEWAY], name: 'public' }) }),
-      steps: [5], engine: RolloutEngine.FLAGGER, trafficRouter: TrafficRouter.gatewayApi(),
+      steps: [5],
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi(),
     })).toThrow('test/r: gateway.name "public" cannot be met: Flagger names the HTTPRoute after the model ("fraud-detector"); drop the route name');
   });
 
   test('A/B duration and matches', () => {
     const chart = newChart('ml');
     expect(() => new CanaryRollout(chart, 'r', {
-      model: fraud(chart), trafficRouter: TrafficRouter.gatewayApi(), stepInterval: Duration.minutes(5),
+      model: fraud(chart),
+      trafficRouter: TrafficRouter.gatewayApi(),
+      stepInterval: Duration.minutes(5),
       abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-beta', 'yes')], duration: Duration.minutes(12) }),
     })).toThrow('test/r: abTest.duration "720s" is not a whole number of step intervals (300s); use a multiple of stepInterval');
     expect(() => AbTest.headers({ matches: [] })).toThrow('AbTest.headers: matches [] is empty;');

@@ -117,7 +117,9 @@ describe('LoadTest', () => {
     const c3 = newChart('ml');
     expect(() => new CanaryRollout(c3, 'r', {
       model: model(c3, ServingPlatform.knativeService(), { format: ModelFormat.ONNX, protocol: InferenceProtocol.GRPC_V2 }),
-      steps: [5], analysis: ANALYSIS, loadTest: LoadTest.hey(),
+      steps: [5],
+      analysis: ANALYSIS,
+      loadTest: LoadTest.hey(),
     })).toThrow('test/r: loadTest "hey" sends HTTP requests, but the model speaks grpc-v2;');
     expect(() => LoadTest.hey({ body: '{"api_key": "abc"}' })).toThrow('LoadTest.hey: body "<redacted>" looks like it holds a credential; load-test requests must not carry secrets');
     expect(() => LoadTest.hey({ path: 'infer' })).toThrow('LoadTest.hey: path "infer" is not a valid request path;');

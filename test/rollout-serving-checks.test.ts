@@ -87,7 +87,8 @@ describe('ServingCheck', () => {
     expect(() => ServingCheck.interTokenLatency({} as any)).toThrow('ServingCheck.interTokenLatency: max undefined is missing;');
     expect(() => ServingCheck.errorRate({ maxPercent: 101 })).toThrow('ServingCheck.errorRate: maxPercent 101 is out of range; use a number from 0 to 100');
     expect(() => ServingCheck.tokensPerSecond({ min: -1 })).toThrow('ServingCheck.tokensPerSecond: min -1 is out of range;');
-    expect(() => RolloutAnalysis.prometheus({ address: PROM, checks: [ServingCheck.errorRate({ maxPercent: 1 }), ServingCheck.errorRate({ maxPercent: 2 })] }))
+    const twice = [ServingCheck.errorRate({ maxPercent: 1 }), ServingCheck.errorRate({ maxPercent: 2 })];
+    expect(() => RolloutAnalysis.prometheus({ address: PROM, checks: twice }))
       .toThrow('RolloutAnalysis.prometheus: checks "error-rate" is used twice; give every check a unique name');
   });
 

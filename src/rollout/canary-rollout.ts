@@ -17,9 +17,9 @@ import { ServedModel, ServedModelProps } from '../model/served-model';
 import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { checkExposure } from '../traffic/gateway-route';
 import { AbTest } from '../traffic/header-match';
 import { LoadTest } from '../traffic/load-test';
-import { checkExposure } from '../traffic/gateway-route';
 import { TrafficRouter } from '../traffic/traffic-router';
 
 /**
@@ -409,7 +409,8 @@ function enumKey(engine: RolloutEngine): string {
 }
 
 /** The route a Gateway API router splits: the router's own exposure, else the model's. */
-function resolveRouting(scope: Construct, model: ServedModel, engine: IRolloutEngine, router: TrafficRouter | undefined): ResolvedGatewayRouting | undefined {
+function resolveRouting(scope: Construct, model: ServedModel, engine: IRolloutEngine,
+  router: TrafficRouter | undefined): ResolvedGatewayRouting | undefined {
   if (router === undefined) {
     if (engine.requiresRouter) {
       fail(scope, 'trafficRouter', undefined, `is required by ${engine.description}`,

@@ -21,7 +21,8 @@ export function routeKind(backend: GatewayBackend): string {
 }
 
 /** The route's name and namespace. */
-export function routeIdentity(e: ResolvedGatewayExposure, modelName: string, modelNamespace: string | undefined): { name: string; namespace?: string } {
+export function routeIdentity(e: ResolvedGatewayExposure, modelName: string,
+  modelNamespace: string | undefined): { name: string; namespace?: string } {
   return { name: e.name ?? modelName, namespace: e.routeNamespace ?? modelNamespace };
 }
 
@@ -52,7 +53,8 @@ export function checkExposure(scope: IConstruct, e: ResolvedGatewayExposure, bac
 }
 
 /** The route's `spec`: one rule (path prefix, timeouts) to the given backends. */
-export function routeSpec(e: ResolvedGatewayExposure, backend: GatewayBackend, refs: RouteBackendRef[], modelNamespace: string | undefined): Record<string, unknown> {
+export function routeSpec(e: ResolvedGatewayExposure, backend: GatewayBackend, refs: RouteBackendRef[],
+  modelNamespace: string | undefined): Record<string, unknown> {
   const cross = crossNamespace(e, modelNamespace);
   const backendRefs = refs.map((r) => compact({
     name: r.service,
@@ -92,7 +94,8 @@ export function referenceGrantName(e: ResolvedGatewayExposure, modelName: string
  * The documents that expose a model through a Gateway: the route to its
  * Service, and the ReferenceGrant a route in another namespace needs.
  */
-export function gatewayPlans(e: ResolvedGatewayExposure, backend: GatewayBackend, modelName: string, modelNamespace: string | undefined): PlannedDocument[] {
+export function gatewayPlans(e: ResolvedGatewayExposure, backend: GatewayBackend, modelName: string,
+  modelNamespace: string | undefined): PlannedDocument[] {
   const id = routeIdentity(e, modelName, modelNamespace);
   const kind = routeKind(backend);
   const plans: PlannedDocument[] = [{
