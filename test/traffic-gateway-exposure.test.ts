@@ -97,6 +97,22 @@ describe('GatewayExposure on the Deployment platform', () => {
   });
 });
 
+describe('GatewayExposure on KServe Standard mode', () => {
+  test('an HTTPRoute to the predictor Service KServe creates (the transformer\'s when there is one)', () => {
+    const scaling = Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 });
+    const { chart } = exposed(GatewayExposure.route({ gateways: [GATEWAY], hostnames: ['churn.example.com'] }), {
+      platform: ServingPlatform.kserveStandard(), scaling,
+    });
+    const docs = synth(chart);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['InferenceService/churn', 'HTTPRoute/churn']);
+    expect(docOf(docs, 'HTTPRoute').spec.rules[0].backendRefs).toEqual([{ name: 'churn-predictor', port: 80 }]);
+    const { chart: c2 } = exposed(GatewayExposure.route({ gateways: [GATEWAY] }), {
+      platform: ServingPlatform.kserveStandard(), scaling, transformer: { image: 'ghcr.io/acme/churn-features:1.2.0' },
+    });
+    expect(docOf(synth(c2), 'HTTPRoute').spec.rules[0].backendRefs).toEqual([{ name: 'churn-transformer', port: 80 }]);
+  });
+});
+
 describe('GatewayExposure errors', () => {
   const route = (o: Record<string, unknown>) => () => GatewayExposure.route({ gateways: [GATEWAY], ...o } as any);
 
@@ -141,8 +157,13 @@ describe('GatewayExposure errors', () => {
       .toThrow('test/churn: gateway.routeNamespace "gateway-system" needs the model\'s own namespace to point the route and its ReferenceGrant at; set namespace on the model or its chart');
   });
 
-  test('KServe and Knative route through their own ingress', () => {
-    for (const platform of [ServingPlatform.kserve(), ServingPlatform.kserveStandard(), ServingPlatform.knativeService()]) {
+  test('Knative routes through its own ingress; KServe Standard cannot route gRPC', () => {
+    const grpc = { format: ModelFormat.ONNX, protocol: InferenceProtocol.GRPC_V2 };
+    expect(() => exposed(GatewayExposure.route({ gateways: [GATEWAY] }), {
+      ...grpc, platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }),
+    })).toThrow('test/churn: gateway [] cannot route to a grpc-v2 model on KServe (Standard mode): KServe finds the predictor\'s gRPC port at runtime; '
+      + 'use KServe\'s own route (visibility: Visibility.EXTERNAL), a REST protocol, or ServingPlatform.kubernetesDeployment()');
+    for (const platform of [ServingPlatform.kserve(), ServingPlatform.knativeService()]) {
       expect(() => exposed(GatewayExposure.route({ gateways: [GATEWAY], hostnames: ['churn.example.com'] }), { platform, visibility: Visibility.EXTERNAL, scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }) }))
         .toThrow(/^test\/churn: gateway \["churn.example.com"\] is not written on .+, which routes through its own ingress; use visibility: Visibility.EXTERNAL and timeout/);
     }

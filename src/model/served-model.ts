@@ -265,9 +265,10 @@ export interface ServedModelProps {
   /**
    * Exposes the model through an existing Gateway API Gateway: an
    * `HTTPRoute` (`GRPCRoute` for gRPC models) to the model's Service, and a
-   * `ReferenceGrant` when the route lives in another namespace. Deployment
-   * platform only: KServe and Knative write their own routes (use
-   * `visibility` and `timeout` there). A `CanaryRollout` with
+   * `ReferenceGrant` when the route lives in another namespace. On the
+   * Deployment platform and KServe Standard mode (to `{name}-predictor`, or
+   * `{name}-transformer`; REST only); Knative routes through its own
+   * ingress (use `visibility` and `timeout` there). A `CanaryRollout` with
    * `TrafficRouter.gatewayApi()` splits this route's traffic.
    *
    * @default - no route: the model is reached through its Service only
@@ -482,6 +483,11 @@ export class ServedModel extends Construct {
     if (!(gateway instanceof GatewayExposure)) fail(this, 'gateway', gateway, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
     const compiler = this.platform._compiler;
     const backend = compiler.gatewayBackend?.(this._stableSpec());
+    if (backend === undefined && !compiler.knative) {
+      fail(this, 'gateway', gateway.hostnames, `cannot route to a ${this._spec().protocol.version} model on ${compiler.displayName}: `
+        + 'KServe finds the predictor\'s gRPC port at runtime', 'use KServe\'s own route (visibility: Visibility.EXTERNAL), a REST protocol, '
+        + 'or ServingPlatform.kubernetesDeployment()');
+    }
     if (backend === undefined) {
       fail(this, 'gateway', gateway.hostnames, `is not written on ${compiler.displayName}, which routes through its own ingress`,
         'use visibility: Visibility.EXTERNAL and timeout (the Gateway and domain come from the cluster\'s KServe ingress config or Knative\'s '

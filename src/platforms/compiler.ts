@@ -67,10 +67,10 @@ export interface IPlatformCompiler {
   podSelector?(spec: ModelSpec): Record<string, string>;
   /**
    * The Service a Gateway API route may point at, on platforms whose routes
-   * the library writes; platforms that route through their own ingress
-   * (KServe, Knative) leave it out.
+   * the library writes (undefined where none can be: Knative routes through
+   * its own ingress, KServe finds gRPC ports at runtime).
    */
-  gatewayBackend?(spec: ModelSpec): GatewayBackend;
+  gatewayBackend?(spec: ModelSpec): GatewayBackend | undefined;
   /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }

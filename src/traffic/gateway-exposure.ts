@@ -82,9 +82,12 @@ const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
  * another namespace. A `CanaryRollout` with `TrafficRouter.gatewayApi()`
  * splits this route's traffic between stable and candidate.
  *
- * KServe and Knative write their own routes from cluster-wide settings (the
- * `ingress` section of `inferenceservice-config`, Knative's net-gateway-api);
- * there, use `visibility: Visibility.EXTERNAL` and `timeout` instead.
+ * KServe Standard mode (REST models) gets an HTTPRoute to the
+ * `{name}-predictor` (or `-transformer`) Service that KServe creates, next
+ * to or instead of KServe's own route (`disableIngressCreation` in its
+ * `ingress` config). KServe in Knative mode and Knative Services route
+ * through Knative's ingress (net-gateway-api): use `visibility:
+ * Visibility.EXTERNAL` and `timeout` there.
  *
  * @example
  * GatewayExposure.route({
