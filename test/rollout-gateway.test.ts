@@ -280,6 +280,12 @@ describe('traffic routing errors', () => {
       .toThrow('test/r: trafficRouter.gateway ["fraud.models.example.com"] is set as well as the model\'s gateway;');
   });
 
+  test('neither steps nor an A/B test', () => {
+    const chart = newChart('ml');
+    expect(() => new CanaryRollout(chart, 'r', { model: fraud(chart), trafficRouter: TrafficRouter.gatewayApi() }))
+      .toThrow('test/r: steps undefined is empty; give at least one traffic percent, e.g. [5, 25, 50]');
+  });
+
   test('weights out of range', () => {
     for (const [steps, msg] of [
       [[0], 'test/r: steps[0] 0 is outside 1..99;'],

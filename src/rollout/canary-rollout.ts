@@ -248,7 +248,10 @@ export interface CanaryRolloutProps {
  * - `ServingPlatform.kubernetesDeployment()`: an Argo Rollouts `Rollout` that
  *   takes over the Deployment (`workloadRef`), with `AnalysisTemplate`s; Argo
  *   promotes and rolls back on its own. Weights are approximated by replica
- *   counts (no traffic router).
+ *   counts, unless `trafficRouter: TrafficRouter.gatewayApi()` splits the
+ *   requests through a Gateway (Argo's Gateway API plugin, or Flagger's
+ *   `gatewayapi:v1` provider with `engine: RolloutEngine.FLAGGER`), which
+ *   also allows header A/B tests (`abTest`).
  *
  * Workflow: apply the rollout without `candidate` first (steady state), then
  * add `candidate`; once promoted, move the candidate's props into the model
