@@ -15,7 +15,10 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 
 const recipe = fc.record({
   steps: fc.oneof(
-    { arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 6 }).map((a) => [...a].sort((x, y) => x - y)), weight: 8 },
+    {
+      arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 6 }).map((a) => [...a].sort((x, y) => x - y)),
+      weight: 8,
+    },
     { arbitrary: fc.array(fc.constantFrom(0, 100, 101, -1, 2.5, 50), { minLength: 0, maxLength: 3 }), weight: 2 },
   ),
   flagger: fc.boolean(),
