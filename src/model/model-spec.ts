@@ -320,6 +320,7 @@ export function mergedProps(props: ServedModelProps, overrides: Partial<ServedMo
     servingRuntime: pick('servingRuntime'),
     modelCache: pick('modelCache'),
     llm: pick('llm'),
+    gateway: pick('gateway'),
     namespace,
   };
   return all;

@@ -10,7 +10,7 @@ import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache'
 import { fail } from '../internal/errors';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
-import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { GatewayBackend, ModelEndpoint, PlannedDocument } from '../platforms/compiler';
 import { servedModelName } from '../platforms/model-server-images';
 import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/serving-runtime';
@@ -20,6 +20,8 @@ import { registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
 import { PodSecurity } from '../security/pod-security';
+import { GatewayExposure, ResolvedGatewayExposure } from '../traffic/gateway-exposure';
+import { checkExposure, gatewayPlans } from '../traffic/gateway-route';
 
 /** Props of a {@link ServedModel}. */
 export interface ServedModelProps {
@@ -266,6 +268,19 @@ export interface ServedModelProps {
    * @default - none
    */
   readonly llm?: LlmOptions;
+
+  /**
+   * Exposes the model through an existing Gateway API Gateway: an
+   * `HTTPRoute` (`GRPCRoute` for gRPC models) to the model's Service, and a
+   * `ReferenceGrant` when the route lives in another namespace. On the
+   * Deployment platform and KServe Standard mode (to `{name}-predictor`, or
+   * `{name}-transformer`; REST only); Knative routes through its own
+   * ingress (use `visibility` and `timeout` there). A `CanaryRollout` with
+   * `TrafficRouter.gatewayApi()` splits this route's traffic.
+   *
+   * @default - no route: the model is reached through its Service only
+   */
+  readonly gateway?: GatewayExposure;
 }
 
 /** What a document reads its model through: the current resolved spec. */
@@ -318,7 +333,7 @@ class ModelDocument extends ApiObject {
     const props: Record<string, unknown> = {
       apiVersion: plan.apiVersion,
       kind: plan.kind,
-      metadata: { name: plan.name, namespace: model._spec().namespace },
+      metadata: { name: plan.name, namespace: plan.namespace ?? model._spec().namespace },
     };
     for (const key of plan.bodyKeys ?? Object.keys(cache.current())) props[key] = Lazy.any(new BodyKey(cache, key));
     return props as unknown as ApiObjectProps;
@@ -391,7 +406,9 @@ export class ServedModel extends Construct {
     }
     if (props.modelCache !== undefined) checkCachePlatform(this, props.modelCache, this.platform.id);
     const spec = this._spec();
-    for (const plan of this.platform._compiler.plan(spec)) {
+    const plans = this.platform._compiler.plan(spec);
+    if (props.gateway !== undefined) plans.push(...this.gatewayPlans(props.gateway));
+    for (const plan of plans) {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
@@ -467,6 +484,45 @@ export class ServedModel extends Construct {
    */
   private servedName(): string {
     return servedModelName(this._spec()) ?? this.name;
+  }
+
+  /** @internal the Gateway exposure, resolved, with the Service it routes to (undefined without `gateway`). */
+  public _gateway(): { exposure: ResolvedGatewayExposure; backend: GatewayBackend } | undefined {
+    const g = this.props.gateway;
+    if (g === undefined) return undefined;
+    const backend = this.platform._compiler.gatewayBackend?.(this._stableSpec());
+    if (backend === undefined) return undefined;
+    return { exposure: g._resolve(), backend };
+  }
+
+  /**
+   * @internal drops this model's documents of the given kinds: a rollout
+   * engine that writes them itself (Flagger's Services and HTTPRoute).
+   */
+  public _omitDocuments(kinds: string[]): void {
+    for (const doc of this.documents.filter((d) => kinds.includes(d.kind))) {
+      this.node.tryRemoveChild(doc.node.id);
+      this.documents.splice(this.documents.indexOf(doc), 1);
+    }
+  }
+
+  private gatewayPlans(gateway: GatewayExposure): PlannedDocument[] {
+    if (!(gateway instanceof GatewayExposure)) fail(this, 'gateway', gateway, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
+    const compiler = this.platform._compiler;
+    const backend = compiler.gatewayBackend?.(this._stableSpec());
+    if (backend === undefined && !compiler.knative) {
+      fail(this, 'gateway', gateway.hostnames, `cannot route to a ${this._spec().protocol.version} model on ${compiler.displayName}: `
+        + 'KServe finds the predictor\'s gRPC port at runtime', 'use KServe\'s own route (visibility: Visibility.EXTERNAL), a REST protocol, '
+        + 'or ServingPlatform.kubernetesDeployment()');
+    }
+    if (backend === undefined) {
+      fail(this, 'gateway', gateway.hostnames, `is not written on ${compiler.displayName}, which routes through its own ingress`,
+        'use visibility: Visibility.EXTERNAL and timeout (the Gateway and domain come from the cluster\'s KServe ingress config or Knative\'s '
+        + 'net-gateway-api), or ServingPlatform.kubernetesDeployment() for a route of your own');
+    }
+    const e = gateway._resolve();
+    checkExposure(this, e, backend, this.namespace);
+    return gatewayPlans(e, backend, this.name, this.namespace);
   }
 
   private endpoint(): ModelEndpoint {

@@ -9,6 +9,11 @@ export interface PlannedDocument {
   readonly kind: string;
   readonly name: string;
   /**
+   * The document's namespace when it is not the model's (a Gateway route
+   * attached from the Gateway's namespace).
+   */
+  readonly namespace?: string;
+  /**
    * The top-level keys `body` returns, when the platform knows them up front
    * and building the body can raise no error: the body is then built at synth
    * only. Without it the body is built at construction too, so that its errors
@@ -31,6 +36,16 @@ export interface ModelEndpoint {
   readonly url: string;
 }
 
+/** The Service a Gateway route sends a model's traffic to. */
+export interface GatewayBackend {
+  /** The Service's name (in the model's namespace). */
+  readonly service: string;
+  /** The Service port that serves the model's protocol. */
+  readonly port: number;
+  /** Whether that port speaks gRPC (a GRPCRoute, not an HTTPRoute). */
+  readonly grpc: boolean;
+}
+
 /**
  * Turns a {@link ModelSpec} into the documents of one engine. Adding a
  * platform is adding one implementation; nothing else switches on platforms.
@@ -50,6 +65,12 @@ export interface IPlatformCompiler {
   endpoint(spec: ModelSpec): ModelEndpoint;
   /** Labels that select the model's serving pods (for NetworkPolicies); default `app.kubernetes.io/name`. */
   podSelector?(spec: ModelSpec): Record<string, string>;
+  /**
+   * The Service a Gateway API route may point at, on platforms whose routes
+   * the library writes (undefined where none can be: Knative routes through
+   * its own ingress, KServe finds gRPC ports at runtime).
+   */
+  gatewayBackend?(spec: ModelSpec): GatewayBackend | undefined;
   /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
+import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -80,7 +80,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
     checkKServeOnly(scope, spec, this.displayName);
     if (spec.visibility === Visibility.EXTERNAL) {
       fail(scope, 'visibility', spec.visibility, `is not available on ${this.displayName} (it emits a ClusterIP Service only)`,
-        'use Visibility.CLUSTER_LOCAL and route to the Service from your own Ingress or Gateway');
+        'use Visibility.CLUSTER_LOCAL and expose the model with gateway: GatewayExposure.route(...) (or your own Ingress)');
     }
     if (spec.timeoutSeconds !== undefined) {
       fail(scope, 'timeout', `${spec.timeoutSeconds}s`, `is not enforced on ${this.displayName} (no request proxy in front of the server)`,
@@ -127,6 +127,12 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
     return clusterEndpoint(spec);
+  }
+
+  /** The model's Service, port 80 (gRPC when the server speaks it there, see serviceSpec). */
+  public gatewayBackend(spec: ModelSpec): GatewayBackend {
+    const server = resolveServer(spec.name, spec, this.options, this.displayName);
+    return { service: spec.name, port: 80, grpc: server.grpcPort !== undefined };
   }
 
   /** The Deployment `spec`. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
+import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
@@ -169,6 +169,18 @@ export class KServeCompiler implements IPlatformCompiler {
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
     return clusterEndpoint(spec);
+  }
+
+  /**
+   * Standard mode only: the Service KServe puts in front of the entry
+   * component, `{name}-transformer` or `{name}-predictor`
+   * (constants.PredictorServiceName), port 80 for REST. Knative mode routes
+   * through Knative; a gRPC port is found by KServe at runtime
+   * (httproute_reconciler.go detectServiceProtocolPorts), so none is given.
+   */
+  public gatewayBackend(spec: ModelSpec): GatewayBackend | undefined {
+    if (this.knative || spec.protocol.grpc) return undefined;
+    return { service: `${spec.name}-${spec.transformer ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
   }
 
   private annotations(spec: ModelSpec): Record<string, string> {

@@ -9,11 +9,31 @@ export const RESERVED_METRIC_NAMES = ['request-success-rate', 'request-duration'
 /** A resolved custom metric check. */
 export interface ResolvedMetricCheck {
   readonly name: string;
+  /** The PromQL as given; empty for a check the engine scopes to the candidate (`candidateQuery`). */
   readonly query: string;
+  /**
+   * A typed check (`ServingCheck`): its PromQL for the candidate's pods and
+   * the engine's query window. Only engines that can select the candidate's
+   * pods run it (Argo Rollouts; Flagger on a Deployment).
+   */
+  readonly candidateQuery?: (scope: CandidateScope) => string;
   /** The check fails when the value is below this. */
   readonly min?: number;
   /** The check fails when the value is above this. */
   readonly max?: number;
+}
+
+/** How an engine names the candidate's pods and the window of a query, for checks it scopes itself. */
+export interface CandidateScope {
+  /** PromQL label matchers selecting the candidate's pods, e.g. `namespace="...",pod=~"..."`. */
+  readonly selector: string;
+  /** The range of rate windows, e.g. `1m` or Flagger's `{{ interval }}`. */
+  readonly window: string;
+}
+
+/** The PromQL a check runs on an engine that scopes queries to the candidate. */
+export function checkQuery(c: ResolvedMetricCheck, scope: CandidateScope): string {
+  return c.candidateQuery ? c.candidateQuery(scope) : c.query;
 }
 
 /** A resolved analysis: what every rollout engine reads. */
@@ -80,6 +100,12 @@ export class MetricCheck {
     return new MetricCheck(c);
   }
 
+  /** @internal a typed check whose query the engine scopes to the candidate (see ServingCheck). */
+  public static _candidateScoped(name: string, candidateQuery: (scope: CandidateScope) => string, min: number | undefined,
+    max: number | undefined): MetricCheck {
+    return new MetricCheck({ name, query: '', candidateQuery, min, max });
+  }
+
   private constructor(private readonly resolved: ResolvedMetricCheck) {}
 
   /** The check's name. */
@@ -87,9 +113,10 @@ export class MetricCheck {
     return this.resolved.name;
   }
 
-  /** The PromQL query. */
+  /** The PromQL query (for a typed ServingCheck: the query with the pod selector `<candidate>` and window `<window>`). */
   public get query(): string {
-    return this.resolved.query;
+    const c = this.resolved;
+    return c.candidateQuery ? c.candidateQuery({ selector: '<candidate>', window: '<window>' }) : c.query;
   }
 
   /** @internal */

@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
 import { ArgoRolloutsEngine } from './engines/argo';
-import { EngineContext, IRolloutEngine, ResolvedRollout, RolloutEngine } from './engines/engine';
-import { FlaggerEngine } from './engines/flagger';
+import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
+import { FlaggerDeploymentEngine, FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
 import { checkInteger, fail } from '../internal/errors';
@@ -17,16 +17,20 @@ import { ServedModel, ServedModelProps } from '../model/served-model';
 import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { checkExposure } from '../traffic/gateway-route';
+import { AbTest } from '../traffic/header-match';
+import { LoadTest } from '../traffic/load-test';
+import { TrafficRouter } from '../traffic/traffic-router';
 
 /**
- * The engines, keyed by the id of the model's platform compiler. Adding a
- * platform's rollout is adding one entry here.
+ * The engines, keyed by the id of the model's platform compiler, the default
+ * first. Adding a platform's rollout is adding one entry here.
  */
-const ENGINES: Record<string, IRolloutEngine> = {
-  'kserve': new KServeKnativeEngine(),
-  'kserve-standard': new KServeStandardEngine(),
-  'knative-service': new FlaggerEngine(),
-  'kubernetes-deployment': new ArgoRolloutsEngine(),
+const ENGINES: Record<string, IRolloutEngine[]> = {
+  'kserve': [new KServeKnativeEngine()],
+  'kserve-standard': [new KServeStandardEngine()],
+  'knative-service': [new FlaggerEngine()],
+  'kubernetes-deployment': [new ArgoRolloutsEngine(), new FlaggerDeploymentEngine()],
 };
 
 /**
@@ -133,8 +137,50 @@ export interface CanaryRolloutProps {
    */
   readonly candidate?: CandidateProps;
 
-  /** Percent of traffic per step, strictly increasing, each from 1 to 99; 100 follows the last step. */
-  readonly steps: number[];
+  /**
+   * Percent of traffic per step, strictly increasing, each from 1 to 99;
+   * 100 follows the last step.
+   *
+   * @default - none: required unless `abTest` routes by header instead
+   */
+  readonly steps?: number[];
+
+  /**
+   * The rollout engine, where the platform offers more than one: on
+   * `ServingPlatform.kubernetesDeployment()`, Argo Rollouts (the default) or
+   * Flagger (`gatewayapi:v1` provider; needs `trafficRouter`).
+   *
+   * @default - the platform's engine: KServe's canary on KServe, Flagger on a Knative Service, Argo Rollouts on a Deployment
+   */
+  readonly engine?: RolloutEngine;
+
+  /**
+   * What splits the traffic. `TrafficRouter.gatewayApi()` makes each step a
+   * real share of the requests through a Gateway (Flagger `gatewayapi:v1`,
+   * Argo Rollouts' Gateway API plugin); Deployment platform only.
+   *
+   * @default - the platform's own split: revisions on KServe and Knative, replica counts with Argo Rollouts
+   */
+  readonly trafficRouter?: TrafficRouter;
+
+  /**
+   * A header or cookie A/B test instead of weight steps: matching requests
+   * go to the candidate, with the same analysis and rollback, then it is
+   * promoted. Needs `trafficRouter: TrafficRouter.gatewayApi()`.
+   *
+   * @default - weight steps
+   */
+  readonly abTest?: AbTest;
+
+  /**
+   * Requests sent to the candidate while it is analysed, for models that
+   * get too little traffic to judge (above all those that scale to zero:
+   * without requests the analysis halts). Flagger runs it through its load
+   * tester, Argo Rollouts as a Job metric. Needs an analysis.
+   *
+   * @default - none: the candidate is judged on real traffic only
+   */
+  readonly loadTest?: LoadTest;
 
   /**
    * How long each step lasts before the next.
@@ -202,7 +248,10 @@ export interface CanaryRolloutProps {
  * - `ServingPlatform.kubernetesDeployment()`: an Argo Rollouts `Rollout` that
  *   takes over the Deployment (`workloadRef`), with `AnalysisTemplate`s; Argo
  *   promotes and rolls back on its own. Weights are approximated by replica
- *   counts (no traffic router).
+ *   counts, unless `trafficRouter: TrafficRouter.gatewayApi()` splits the
+ *   requests through a Gateway (Argo's Gateway API plugin, or Flagger's
+ *   `gatewayapi:v1` provider with `engine: RolloutEngine.FLAGGER`), which
+ *   also allows header A/B tests (`abTest`).
  *
  * Workflow: apply the rollout without `candidate` first (steady state), then
  * add `candidate`; once promoted, move the candidate's props into the model
@@ -245,18 +294,22 @@ export class CanaryRollout extends Construct {
     this.model = model;
     this.name = props.name ?? nameFromId(id);
     checkDns1035(this, 'name', this.name);
-    this.stepList = checkSteps(this, props.steps);
+    if (props.abTest !== undefined && props.steps !== undefined) {
+      fail(this, 'steps', props.steps, 'is set as well as abTest', 'use weight steps or a header A/B test, not both');
+    }
+    if (props.abTest !== undefined && !(props.abTest instanceof AbTest)) {
+      fail(this, 'abTest', props.abTest, 'is not an AbTest', 'use AbTest.headers({ matches: [...] })');
+    }
+    this.stepList = props.abTest !== undefined ? [] : checkSteps(this, props.steps as number[]);
     const stepIntervalSeconds = secondsOf(props.stepInterval ?? Duration.minutes(5));
     if (!Number.isInteger(stepIntervalSeconds) || stepIntervalSeconds < 10 || stepIntervalSeconds > 86400) {
       fail(this, 'stepInterval', `${stepIntervalSeconds}s`, 'is out of range', 'use whole seconds from 10 seconds to 24 hours');
     }
 
-    const engine = ENGINES[model.platform.id];
-    if (!engine) {
-      fail(this, 'model.platform', model.platform.id, 'has no canary rollout engine',
-        `use one of ${Object.keys(ENGINES).map((k) => `"${k}"`).join(', ')}`);
-    }
+    const engine = selectEngine(this, model, props.engine);
     this.engine = engine.engine;
+    const gateway = resolveRouting(this, model, engine, props.trafficRouter);
+    const abTest = resolveAbTest(this, engine, gateway, props.abTest, stepIntervalSeconds);
     const analysis = props.analysis?._resolve();
     this.automaticRollback = engine.rollsBack && analysis !== undefined;
     if (props.requireAutomaticRollback && !engine.rollsBack) {
@@ -265,6 +318,11 @@ export class CanaryRollout extends Construct {
     }
     if (props.requireAutomaticRollback && !analysis) {
       fail(this, 'analysis', undefined, 'is missing but requireAutomaticRollback is set', 'give an analysis for the engine to roll back on');
+    }
+    const scoped = analysis?.checks.filter((c) => c.candidateQuery !== undefined).map((c) => c.name) ?? [];
+    if (scoped.length > 0 && !engine.scopesChecksToCandidate) {
+      fail(this, 'analysis.checks', scoped, `need the candidate's pods, which ${engine.description} cannot select in a query`,
+        'use MetricCheck.max/min/between with your own PromQL, or ServingPlatform.kubernetesDeployment() (Argo Rollouts or Flagger)');
     }
     if (analysis && analysis.intervalSeconds > stepIntervalSeconds) {
       fail(this, 'analysis.interval', `${analysis.intervalSeconds}s`, `is longer than stepInterval (${stepIntervalSeconds}s)`,
@@ -277,7 +335,8 @@ export class CanaryRollout extends Construct {
         `is set, but ${engine.engine} moves the steps and rolls back on its own`, 'remove it (use the engine\'s CLI to promote or abort by hand)');
     }
     this.current = props.currentStep ?? 0;
-    this.trafficPercent = props.rollback ? 0 : this.promoteStep(this.current);
+    // A header A/B test moves no weight: the candidate takes only matching requests.
+    this.trafficPercent = props.rollback || abTest ? 0 : this.promoteStep(this.current);
 
     const overrides = candidateOverrides(props.candidate);
     if (overrides) {
@@ -297,6 +356,9 @@ export class CanaryRollout extends Construct {
       analysis,
       trafficPercent: this.trafficPercent,
       hasCandidate: overrides !== undefined,
+      gateway,
+      abTest,
+      loadTest: resolveLoadTest(this, model, engine, gateway, props.loadTest, analysis !== undefined),
     };
     const ctx: EngineContext = { scope: this, model, rollout };
     engine.validate(ctx);
@@ -327,6 +389,104 @@ export class CanaryRollout extends Construct {
   public get nextTrafficPercent(): number {
     return this.schedule[Math.min(this.current + 1, this.stepList.length)];
   }
+}
+
+/** The platform's engine, or the one asked for among those the platform offers. */
+function selectEngine(scope: Construct, model: ServedModel, wanted: RolloutEngine | undefined): IRolloutEngine {
+  const engines = ENGINES[model.platform.id];
+  if (!engines) {
+    fail(scope, 'model.platform', model.platform.id, 'has no canary rollout engine',
+      `use one of ${Object.keys(ENGINES).map((k) => `"${k}"`).join(', ')}`);
+  }
+  if (wanted === undefined) return engines[0];
+  const engine = engines.find((e) => e.engine === wanted);
+  if (!engine) {
+    fail(scope, 'engine', wanted, `is not available on ${model.platform._compiler.displayName}`,
+      `use ${engines.map((e) => `RolloutEngine.${enumKey(e.engine)}`).join(' or ')}`);
+  }
+  return engine;
+}
+
+function enumKey(engine: RolloutEngine): string {
+  return Object.entries(RolloutEngine).find(([, v]) => v === engine)?.[0] ?? String(engine);
+}
+
+/** The route a Gateway API router splits: the router's own exposure, else the model's. */
+function resolveRouting(scope: Construct, model: ServedModel, engine: IRolloutEngine,
+  router: TrafficRouter | undefined): ResolvedGatewayRouting | undefined {
+  if (router === undefined) {
+    if (engine.requiresRouter) {
+      fail(scope, 'trafficRouter', undefined, `is required by ${engine.description}`,
+        'set trafficRouter: TrafficRouter.gatewayApi() (with the model\'s gateway), or use RolloutEngine.ARGO_ROLLOUTS');
+    }
+    return undefined;
+  }
+  if (!(router instanceof TrafficRouter)) fail(scope, 'trafficRouter', router, 'is not a TrafficRouter', 'use TrafficRouter.gatewayApi()');
+  if (!engine.gatewayRouting) {
+    fail(scope, 'trafficRouter', 'gateway-api', `is not available with ${engine.description}, which splits traffic on its own`,
+      'drop trafficRouter, or serve the model with ServingPlatform.kubernetesDeployment() and a gateway');
+  }
+  const r = router._resolve();
+  const own = model._gateway();
+  if (r.gateway && own) {
+    fail(scope, 'trafficRouter.gateway', r.gateway.hostnames, 'is set as well as the model\'s gateway', 'give the Gateway once: on the model (gateway) or on the router');
+  }
+  const compiler = model.platform._compiler;
+  const backend = own?.backend ?? compiler.gatewayBackend?.(model._stableSpec());
+  const exposure = r.gateway ?? own?.exposure;
+  if (!exposure || !backend) {
+    fail(scope, 'trafficRouter', 'gateway-api', 'has no gateway to route through',
+      'expose the model with gateway: GatewayExposure.route({ gateways: [GatewayRef.of(...)] }), or give TrafficRouter.gatewayApi({ gateway })');
+  }
+  if (r.gateway) checkExposure(scope, r.gateway, backend, model.namespace);
+  return { exposure, backend, fromModel: own !== undefined };
+}
+
+/**
+ * A load test and the URL it targets: the candidate's own Service where the
+ * engine has one (`<name>-canary` of Flagger on a Deployment and of Argo's
+ * Gateway routing), else the model's URL, which the engine splits.
+ */
+function resolveLoadTest(scope: Construct, model: ServedModel, engine: IRolloutEngine, gateway: ResolvedGatewayRouting | undefined,
+  loadTest: LoadTest | undefined, hasAnalysis: boolean): ResolvedRollout['loadTest'] {
+  if (loadTest === undefined) return undefined;
+  if (!(loadTest instanceof LoadTest)) fail(scope, 'loadTest', loadTest, 'is not a LoadTest', 'use LoadTest.hey({...})');
+  if (!engine.rollsBack) {
+    fail(scope, 'loadTest', 'hey', `cannot run on ${engine.description}, which has no analysis runner`,
+      'drop it and send traffic yourself, or use Flagger or Argo Rollouts');
+  }
+  if (!hasAnalysis) fail(scope, 'loadTest', 'hey', 'is set without an analysis: nothing would judge the traffic it sends', 'give analysis too');
+  if (model.protocol.grpc) {
+    fail(scope, 'loadTest', 'hey', `sends HTTP requests, but the model speaks ${model.protocol.version}`, 'drop it, or serve the model over REST');
+  }
+  const t = loadTest._resolve();
+  const path = t.path ?? model.inferPath;
+  // Flagger on a Deployment and Argo with a router have a Service of the candidate's pods alone.
+  const canaryService = gateway !== undefined;
+  const host = canaryService ? `${model.name}-canary.${model.namespace ?? 'default'}.svc.cluster.local` : model.hostname;
+  return { test: t, url: `http://${host}${path}` };
+}
+
+/** An A/B test, checked against the engine and turned into a number of step intervals. */
+function resolveAbTest(scope: Construct, engine: IRolloutEngine, gateway: ResolvedGatewayRouting | undefined, ab: AbTest | undefined,
+  stepIntervalSeconds: number): ResolvedAbTestPlan | undefined {
+  if (ab === undefined) return undefined;
+  const r = ab._resolve();
+  const names = r.matches.map((m) => m.name);
+  if (!engine.gatewayRouting) {
+    fail(scope, 'abTest', names, `cannot be routed by ${engine.description}, which splits by weight only`,
+      'use weight steps, or ServingPlatform.kubernetesDeployment() with a gateway and trafficRouter: TrafficRouter.gatewayApi()');
+  }
+  if (!gateway) {
+    fail(scope, 'abTest', names, `needs a traffic router that matches headers; ${engine.description} alone splits by replica counts`,
+      'set trafficRouter: TrafficRouter.gatewayApi() (with the model\'s gateway)');
+  }
+  const seconds = r.durationSeconds ?? 10 * stepIntervalSeconds;
+  if (seconds % stepIntervalSeconds !== 0) {
+    fail(scope, 'abTest.duration', `${seconds}s`, `is not a whole number of step intervals (${stepIntervalSeconds}s)`,
+      'use a multiple of stepInterval');
+  }
+  return { ...r, iterations: seconds / stepIntervalSeconds };
 }
 
 function checkSteps(scope: Construct, steps: number[]): number[] {

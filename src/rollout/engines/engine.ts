@@ -3,6 +3,10 @@ import { Construct } from 'constructs';
 import { compact } from '../../internal/k8s';
 import { MANAGED_BY, ModelSpec } from '../../model/model-spec';
 import type { ServedModel } from '../../model/served-model';
+import { GatewayBackend } from '../../platforms/compiler';
+import { ResolvedGatewayExposure } from '../../traffic/gateway-exposure';
+import { ResolvedAbTest } from '../../traffic/header-match';
+import { ResolvedLoadTest } from '../../traffic/load-test';
 import { ResolvedAnalysis } from '../analysis';
 
 /** The engine that moves traffic from the stable model to the candidate. */
@@ -32,6 +36,27 @@ export interface ResolvedRollout {
   readonly trafficPercent: number;
   /** Whether a candidate is declared (else: steady state, engine resources only). */
   readonly hasCandidate: boolean;
+  /** Gateway API routing (`TrafficRouter.gatewayApi()`), with the route it splits. */
+  readonly gateway?: ResolvedGatewayRouting;
+  /** A header A/B test instead of weight steps (`steps` is then empty). */
+  readonly abTest?: ResolvedAbTestPlan;
+  /** Requests sent to the candidate during the analysis, with the URL they go to. */
+  readonly loadTest?: { readonly test: ResolvedLoadTest; readonly url: string };
+}
+
+/** The route a Gateway API router splits. */
+export interface ResolvedGatewayRouting {
+  readonly exposure: ResolvedGatewayExposure;
+  /** The model's Service the route targets. */
+  readonly backend: GatewayBackend;
+  /** Whether the model itself wrote the route (its `gateway` prop), else the router's `gateway` option. */
+  readonly fromModel: boolean;
+}
+
+/** An A/B test with its length in step intervals. */
+export interface ResolvedAbTestPlan extends ResolvedAbTest {
+  /** How many step intervals the candidate takes matching requests before promotion. */
+  readonly iterations: number;
 }
 
 /** What an engine builds from. */
@@ -58,6 +83,14 @@ export interface IRolloutEngine {
   readonly rendersCandidate: boolean;
   /** Whether you move the steps (KServe) rather than the engine (`currentStep`, `rollback`). */
   readonly manualSteps: boolean;
+  /** Whether it splits traffic with a Gateway API router (`TrafficRouter.gatewayApi()`). */
+  readonly gatewayRouting: boolean;
+  /** Whether it runs only with a Gateway API router (Flagger on a Deployment: no router, no split). */
+  readonly requiresRouter: boolean;
+  /** Whether its queries can select the candidate's pods, which typed ServingChecks need. */
+  readonly scopesChecksToCandidate: boolean;
+  /** What a user reads in errors about this engine, e.g. `Flagger (knative provider)`. */
+  readonly description: string;
   /** Engine rules on top of the rollout's own; throws ModelServingError. */
   validate(ctx: EngineContext): void;
   /** Creates the engine's documents under `ctx.scope`. */

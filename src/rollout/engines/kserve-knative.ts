@@ -89,6 +89,10 @@ export class KServeKnativeEngine implements IRolloutEngine {
   public readonly rollsBack = false;
   public readonly rendersCandidate = false;
   public readonly manualSteps = true;
+  public readonly gatewayRouting = false;
+  public readonly requiresRouter = false;
+  public readonly scopesChecksToCandidate = false;
+  public readonly description = 'KServe\'s canary (Knative mode)';
 
   public validate(_ctx: EngineContext): void {
     // The compiler's name budget already reserves the `latest-`/`prev-` tag prefixes.

@@ -17,6 +17,10 @@ export class KServeStandardEngine implements IRolloutEngine {
   public readonly rollsBack = false;
   public readonly rendersCandidate = false;
   public readonly manualSteps = true;
+  public readonly gatewayRouting = false;
+  public readonly requiresRouter = false;
+  public readonly scopesChecksToCandidate = false;
+  public readonly description = 'KServe\'s canary (Standard mode)';
 
   public validate(ctx: EngineContext): void {
     const r = ctx.rollout;
