@@ -1,0 +1,215 @@
+import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkDns1123Label, checkDns1123Subdomain } from '../internal/names';
+
+/** A Gateway API Gateway the service's HTTPRoute attaches to. */
+export interface GatewayRef {
+  /** The Gateway name. */
+  readonly name: string;
+  /**
+   * The Gateway's namespace.
+   *
+   * @default - the service's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * A listener of the Gateway, by name.
+   *
+   * @default - every listener that accepts HTTPRoutes
+   */
+  readonly sectionName?: string;
+}
+
+/** The ConfigMap key holding an EndpointPickerConfig. */
+export interface SchedulerConfigMapRef {
+  /** The ConfigMap name. */
+  readonly name: string;
+  /** The key holding the EndpointPickerConfig YAML. */
+  readonly key: string;
+}
+
+/** Options for {@link LlmScheduler.managed}. */
+export interface ManagedSchedulerOptions {
+  /**
+   * Endpoint-picker replicas.
+   *
+   * @default - KServe's preset (1)
+   */
+  readonly replicas?: number;
+
+  /**
+   * The EndpointPickerConfig (plugins and scheduling profiles), inline.
+   *
+   * @default - KServe's preset (prefix-cache, queue and KV-cache scorers)
+   */
+  readonly inlineConfig?: Record<string, any>;
+
+  /**
+   * The EndpointPickerConfig from a ConfigMap key.
+   *
+   * @default - KServe's preset
+   */
+  readonly configMap?: SchedulerConfigMapRef;
+}
+
+/**
+ * llm-d's scheduler: an InferencePool whose endpoint picker (EPP) sends each
+ * request to the replica with the best prefix-cache hit and the shortest
+ * queue. It pays off from two replicas on.
+ */
+export class LlmScheduler {
+  /** No scheduler: the route sends requests to the workload Service (round robin). */
+  public static readonly NONE = new LlmScheduler(undefined);
+
+  /**
+   * A scheduler KServe creates and manages (InferencePool + endpoint picker).
+   *
+   * @param options replicas and EndpointPickerConfig
+   */
+  public static managed(options: ManagedSchedulerOptions = {}): LlmScheduler {
+    const scope = 'LlmScheduler.managed';
+    // Webhook (validateSchedulerConfig): replicas > 0; inline xor ref; a ref needs a name.
+    checkInteger(scope, 'replicas', options.replicas, 1, 100);
+    if (options.inlineConfig !== undefined && options.configMap !== undefined) {
+      fail(scope, 'inlineConfig', '<object>', 'is set together with configMap', 'set the EndpointPickerConfig inline or by ConfigMap, not both');
+    }
+    const json: Record<string, unknown> = {};
+    if (options.replicas !== undefined) json.replicas = options.replicas;
+    if (options.inlineConfig !== undefined) {
+      const c = options.inlineConfig;
+      if (c === null || typeof c !== 'object' || Array.isArray(c) || Object.keys(c).length === 0) {
+        fail(scope, 'inlineConfig', c, 'is not an EndpointPickerConfig object', 'pass the config as an object with apiVersion, kind, plugins and schedulingProfiles');
+      }
+      json.config = { inline: JSON.parse(JSON.stringify(c)) };
+    }
+    if (options.configMap !== undefined) {
+      checkDns1123Subdomain(scope, 'configMap.name', options.configMap.name);
+      checkNonEmpty(scope, 'configMap.key', options.configMap.key);
+      if (!/^[-._a-zA-Z0-9]+$/.test(options.configMap.key ?? '')) {
+        fail(scope, 'configMap.key', options.configMap.key, 'is not a valid ConfigMap key', 'use letters, digits, "-", "_" and "."');
+      }
+      json.config = { ref: { name: options.configMap.name, key: options.configMap.key } };
+    }
+    return new LlmScheduler(json);
+  }
+
+  /**
+   * An existing InferencePool (and its endpoint picker) in the service's namespace.
+   *
+   * @param poolName the InferencePool name
+   */
+  public static existingPool(poolName: string): LlmScheduler {
+    checkDns1123Subdomain('LlmScheduler.existingPool', 'poolName', poolName);
+    return new LlmScheduler({ pool: { ref: { name: poolName } } });
+  }
+
+  private constructor(private readonly json: Record<string, unknown> | undefined) {}
+
+  /** @internal the `router.scheduler` object, or undefined for none. */
+  public _json(): Record<string, unknown> | undefined {
+    return this.json === undefined ? undefined : JSON.parse(JSON.stringify(this.json));
+  }
+}
+
+/** Options of the routers that create an HTTPRoute. */
+export interface LlmRouterOptions {
+  /**
+   * The scheduler in front of the replicas.
+   *
+   * @default LlmScheduler.managed()
+   */
+  readonly scheduler?: LlmScheduler;
+}
+
+/** Which kind of router, for rules that depend on it. */
+export type LlmRouterKind = 'managed' | 'gateways' | 'http-routes' | 'none';
+
+/** The router after validation. */
+export interface ResolvedLlmRouter {
+  readonly kind: LlmRouterKind;
+  /** `spec.router` without group and weight, or undefined for none. */
+  readonly json?: Record<string, any>;
+  /** Whether requests reach the service through an HTTPRoute KServe writes (traffic splitting needs it). */
+  readonly managedRoute: boolean;
+  readonly scheduler: boolean;
+}
+
+/**
+ * How clients reach an LLM service: through the Gateway API (Gateway,
+ * HTTPRoute) and optionally llm-d's scheduler, or only inside the cluster.
+ *
+ * @example
+ * LlmRouter.managed()                                   // KServe's gateway, a managed HTTPRoute and scheduler
+ * LlmRouter.gateways([{ name: 'inference', namespace: 'gateways' }])
+ * LlmRouter.httpRoutes(['my-route'])                     // your own HTTPRoute
+ * LlmRouter.NONE                                         // the workload Service only
+ */
+export class LlmRouter {
+  /** No router: only the workload Service (`<name>-kserve-workload-svc`) inside the cluster. */
+  public static readonly NONE = new LlmRouter({ kind: 'none', managedRoute: false, scheduler: false });
+
+  /**
+   * KServe's default Gateway, an HTTPRoute it manages and (by default) a managed scheduler.
+   *
+   * @param options the scheduler
+   */
+  public static managed(options: LlmRouterOptions = {}): LlmRouter {
+    return LlmRouter.build('managed', { gateway: {}, route: {} }, options);
+  }
+
+  /**
+   * Existing Gateways the managed HTTPRoute attaches to.
+   *
+   * @param refs the Gateways (at least one)
+   * @param options the scheduler
+   */
+  public static gateways(refs: GatewayRef[], options: LlmRouterOptions = {}): LlmRouter {
+    const scope = 'LlmRouter.gateways';
+    if (!Array.isArray(refs) || refs.length === 0) fail(scope, 'refs', refs, 'is empty', 'name at least one Gateway');
+    const seen = new Set<string>();
+    const json = refs.map((r, i) => {
+      // CRD: name <= 253 characters, namespace a DNS label, sectionName a DNS subdomain.
+      checkDns1123Subdomain(scope, `refs[${i}].name`, r.name);
+      if (r.namespace !== undefined) checkDns1123Label(scope, `refs[${i}].namespace`, r.namespace);
+      if (r.sectionName !== undefined) checkDns1123Subdomain(scope, `refs[${i}].sectionName`, r.sectionName);
+      const key = `${r.namespace ?? ''}/${r.name}/${r.sectionName ?? ''}`;
+      if (seen.has(key)) fail(scope, `refs[${i}]`, key, 'is listed twice', 'name each Gateway listener once');
+      seen.add(key);
+      const out: Record<string, string> = { name: r.name };
+      if (r.namespace !== undefined) out.namespace = r.namespace;
+      if (r.sectionName !== undefined) out.sectionName = r.sectionName;
+      return out;
+    });
+    return LlmRouter.build('gateways', { gateway: { refs: json }, route: {} }, options);
+  }
+
+  /**
+   * HTTPRoutes you manage yourself, in the service's namespace. KServe checks
+   * they exist and reads the service's address from them. They cannot carry
+   * traffic splits between services (KServe webhook).
+   *
+   * @param routeNames the HTTPRoute names (at least one)
+   * @param options the scheduler your routes send to
+   */
+  public static httpRoutes(routeNames: string[], options: LlmRouterOptions = {}): LlmRouter {
+    const scope = 'LlmRouter.httpRoutes';
+    if (!Array.isArray(routeNames) || routeNames.length === 0) fail(scope, 'routeNames', routeNames, 'is empty', 'name at least one HTTPRoute');
+    routeNames.forEach((n, i) => checkDns1123Subdomain(scope, `routeNames[${i}]`, n));
+    if (new Set(routeNames).size !== routeNames.length) fail(scope, 'routeNames', routeNames, 'lists a route twice', 'name each HTTPRoute once');
+    return LlmRouter.build('http-routes', { route: { http: { refs: routeNames.map((name) => ({ name })) } } }, options);
+  }
+
+  private static build(kind: LlmRouterKind, json: Record<string, any>, options: LlmRouterOptions): LlmRouter {
+    const scheduler = options.scheduler ?? LlmScheduler.managed();
+    if (!(scheduler instanceof LlmScheduler)) fail(`LlmRouter.${kind}`, 'scheduler', scheduler, 'is not an LlmScheduler', 'use LlmScheduler.managed(), existingPool(...) or NONE');
+    const s = scheduler._json();
+    if (s !== undefined) json.scheduler = s;
+    return new LlmRouter({ kind, json, managedRoute: kind !== 'http-routes', scheduler: s !== undefined });
+  }
+
+  private constructor(private readonly resolved: ResolvedLlmRouter) {}
+
+  /** @internal */
+  public _resolve(): ResolvedLlmRouter {
+    return { ...this.resolved, json: this.resolved.json === undefined ? undefined : JSON.parse(JSON.stringify(this.resolved.json)) };
+  }
+}

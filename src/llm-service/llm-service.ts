@@ -1,0 +1,553 @@
+import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { LlmRouter, ResolvedLlmRouter } from './llm-router';
+import { LlmServiceConfig } from './llm-service-config';
+import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, workloadFields } from './llm-workload';
+import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
+import { resolveVllmArgs, VllmOptions } from './vllm-options';
+import { checkNonEmpty, fail } from '../internal/errors';
+import { EnvVar } from '../internal/k8s';
+import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { mebibytesOf } from '../internal/units';
+import { checkImage, memoryQuantity, resolveEnv, standardLabels } from '../model/model-spec';
+import { ModelStorage } from '../model/storage';
+import { resolveEnvValues } from '../security/env-values';
+import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
+
+/**
+ * The vLLM image KServe 0.20's presets run (llm-d's CUDA build,
+ * config/llmisvcconfig/config-llm-template.yaml): written into every service
+ * so that a KServe upgrade does not change the engine under a running model.
+ */
+export const DEFAULT_LLM_IMAGE = 'ghcr.io/llm-d/llm-d-cuda:v0.8.0';
+
+/** URI schemes KServe 0.20 downloads LLM weights from (`attachModelArtifacts`, workload_storage.go). */
+const MODEL_SCHEMES = ['hf', 's3', 'pvc', 'oci'];
+
+/** Distributed tracing (OpenTelemetry) for the vLLM pods and the scheduler. */
+export interface LlmTracing {
+  /**
+   * The OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   *
+   * @default - KServe's preset (http://otel-collector:4317)
+   */
+  readonly exporterEndpoint?: string;
+
+  /**
+   * The sampler (`OTEL_TRACES_SAMPLER`), e.g. `parentbased_traceidratio`.
+   *
+   * @default - KServe's preset (parentbased_traceidratio)
+   */
+  readonly sampler?: string;
+
+  /**
+   * Share of traces sampled, from 0 to 1 (`OTEL_TRACES_SAMPLER_ARG`).
+   *
+   * @default - KServe's preset (0.05)
+   */
+  readonly samplingRatio?: number;
+
+  /**
+   * The exporter (`OTEL_TRACES_EXPORTER`).
+   *
+   * @default - KServe's preset (otlp)
+   */
+  readonly exporter?: string;
+}
+
+/** The prefill workload of a prefill/decode split; unset fields follow the service's. */
+export interface LlmPrefillOptions extends LlmWorkloadOptions {}
+
+/** Props of an {@link LlmService}. */
+export interface LlmServiceProps extends LlmWorkloadOptions {
+  /** The model weights: hf://, s3://, pvc:// or oci:// (`spec.model.uri`). */
+  readonly storage: ModelStorage;
+
+  /**
+   * The model name clients send in the request's `model` field (`spec.model.name`).
+   *
+   * @default - the resource name
+   */
+  readonly modelName?: string;
+
+  /**
+   * The resource name.
+   *
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The vLLM image, pinned by tag or digest.
+   *
+   * @default DEFAULT_LLM_IMAGE (the image of KServe 0.20's presets)
+   */
+  readonly image?: string;
+
+  /**
+   * Common vLLM engine settings.
+   *
+   * @default - vLLM's defaults
+   */
+  readonly vllm?: VllmOptions;
+
+  /**
+   * Further `vllm serve` flags, after the typed ones.
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables (credential-looking literals are rejected: use `envValues`).
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * Environment variables from Secrets, ConfigMaps or fields, e.g. `HF_TOKEN`.
+   *
+   * @default - none
+   */
+  readonly envValues?: Record<string, EnvValue>;
+
+  /**
+   * How the pods are locked down.
+   *
+   * @default PodSecurity.restricted({ readOnlyRootFilesystem: false }): restricted, with the writable root
+   * filesystem the NVIDIA container toolkit's CDI hook needs (as in KServe's presets)
+   */
+  readonly podSecurity?: PodSecurity;
+
+  /**
+   * Size of the memory-backed `/dev/shm`: NCCL and vLLM's workers exchange
+   * tensors through shared memory, and the container runtime's 64 MiB default
+   * makes tensor-parallel pods crash.
+   *
+   * @default Size.gibibytes(1) single-pod, Size.gibibytes(8) multi-node (KServe's presets)
+   */
+  readonly sharedMemory?: Size;
+
+  /**
+   * A separate prefill workload (prefill/decode disaggregation); the top-level
+   * workload fields then describe the decode pods.
+   *
+   * @default - one workload does both
+   */
+  readonly prefill?: LlmPrefillOptions;
+
+  /**
+   * LoRA adapters served on top of the base model, each under its own model name.
+   *
+   * @default - none
+   */
+  readonly loraAdapters?: LoraAdapter[];
+
+  /**
+   * LoRA runtime limits.
+   *
+   * @default - vLLM's defaults
+   */
+  readonly lora?: LoraOptions;
+
+  /**
+   * How clients reach the service.
+   *
+   * @default LlmRouter.NONE (the workload Service, inside the cluster)
+   */
+  readonly router?: LlmRouter;
+
+  /**
+   * Shared presets (`spec.baseRefs`), merged in order after KServe's own;
+   * this service's fields win.
+   *
+   * @default - KServe's presets only
+   */
+  readonly config?: LlmServiceConfig[];
+
+  /**
+   * Distributed tracing; `{}` enables it with KServe's defaults.
+   *
+   * @default - no tracing
+   */
+  readonly tracing?: LlmTracing;
+
+  /**
+   * The service account the pods run as (storage credentials for s3://).
+   *
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Extra labels for the LLMInferenceService.
+   *
+   * @default - the standard app.kubernetes.io labels
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Extra annotations for the LLMInferenceService.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * Names KServe derives from the service's (kmeta.ChildName in
+ * pkg/controller/v1alpha2/llmisvc, v0.20.0). Past 63 characters ChildName
+ * replaces the name with a hash, and dashboards, alerts and `kubectl get`
+ * lose track of the service; the budget keeps every derived name readable.
+ */
+const DERIVED_SUFFIXES = {
+  always: ['-kserve-workload-svc', '-kserve-route'],
+  scheduler: ['-kserve-router-scheduler', '-inference-pool'],
+  multiNode: ['-kserve-mn', '-kserve-mn-prefill'],
+  keda: ['-kserve-keda', '-kserve-prefill-keda'],
+  hpa: ['-kserve-hpa', '-kserve-prefill-hpa'],
+};
+
+/** A traffic split a {@link LlmTrafficSplit} attaches (route group and weight). */
+export interface LlmRouteMembership {
+  readonly group: string;
+  readonly weight: number;
+}
+
+/**
+ * A large language model on KServe's LLMInferenceService
+ * (`serving.kserve.io/v1alpha2`): vLLM pods, optional multi-node workers,
+ * prefill/decode split, LoRA adapters, llm-d's scheduler and Gateway API routing.
+ *
+ * @example
+ * new LlmService(chart, 'llama-8b', {
+ *   storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+ *   accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }),
+ *   router: LlmRouter.managed(),
+ * });
+ */
+export class LlmService extends Construct {
+  /** The LLMInferenceService name. */
+  public readonly name: string;
+  /** The namespace, if set. */
+  public readonly namespace?: string;
+  /** What clients send as `model`. */
+  public readonly modelName: string;
+  /** The LLMInferenceService (escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  private readonly decode: ResolvedLlmWorkload;
+  private readonly prefillWorkload?: ResolvedLlmWorkload;
+  private readonly router: ResolvedLlmRouter;
+  private readonly props: LlmServiceProps;
+  private membership?: LlmRouteMembership;
+  private readonly spec: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: LlmServiceProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? nameFromId(id);
+    this.namespace = props.namespace ?? chartNamespace(this);
+    if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
+    if (!(props.storage instanceof ModelStorage)) {
+      fail(this, 'storage', props.storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/model', revision), s3(...), pvc(...) or oci(...)");
+    }
+    if (!MODEL_SCHEMES.includes(props.storage.scheme)) {
+      fail(this, 'storage', props.storage.uri, `uses the scheme ${props.storage.scheme}:// which KServe does not load LLM weights from`,
+        `use one of ${MODEL_SCHEMES.map((s) => `${s}://`).join(', ')}`);
+    }
+    checkNonEmpty(this, 'modelName', props.modelName);
+    this.modelName = props.modelName ?? this.name;
+    if (props.image !== undefined) checkImage(this, 'image', props.image);
+
+    this.decode = resolveWorkload(this, '', props);
+    if (props.prefill !== undefined) {
+      this.prefillWorkload = resolveWorkload(this, 'prefill', props.prefill, { accelerator: props.accelerator, nodePool: props.nodePool });
+      const d = this.decode.scaling?.actuator;
+      const p = this.prefillWorkload.scaling?.actuator;
+      // Webhook (ValidateActuatorConsistency): decode and prefill use the same actuator.
+      if (d && p && d !== p) {
+        fail(this, 'prefill.scaling', p, `uses a different actuator than the decode workload (${d})`,
+          'use LlmScaling.keda or LlmScaling.hpa on both: mixing needs two metric pipelines and scales the halves independently');
+      }
+    }
+    this.checkMultiNode();
+    const router = props.router ?? LlmRouter.NONE;
+    if (!(router instanceof LlmRouter)) fail(this, 'router', router, 'is not an LlmRouter', 'use LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE');
+    this.router = router._resolve();
+    (props.config ?? []).forEach((c, i) => {
+      if (!(c instanceof LlmServiceConfig)) fail(this, `config[${i}]`, c, 'is not an LlmServiceConfig', 'pass LlmServiceConfig constructs');
+      if (c.namespace !== undefined && this.namespace !== undefined && c.namespace !== this.namespace && c.namespace !== 'kserve') {
+        fail(this, `config[${i}]`, c.name, `is in namespace ${c.namespace}, where KServe does not look for this service's presets`,
+          `put it in ${this.namespace} or in KServe's own namespace (kserve)`);
+      }
+    });
+    this.checkName();
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'annotations', props.annotations);
+    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+    const lora = resolveLora(this, props.loraAdapters, props.lora, this.modelName);
+    this.spec = this.buildSpec(lora);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'serving.kserve.io/v1alpha2',
+      kind: 'LLMInferenceService',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { ...standardLabels(this.name, 'llm-server'), ...(props.labels ?? {}) },
+        annotations: this.annotations(),
+      },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+    for (const c of props.config ?? []) this.node.addDependency(c);
+  }
+
+  /**
+   * The base URL of the OpenAI-compatible API: on the Gateway (path-based
+   * routing, `/<namespace>/<name>`, relative to the Gateway's address) when
+   * the service has a router, else the workload Service inside the cluster.
+   */
+  public get url(): string {
+    if (this.router.kind === 'none') {
+      return `http://${this.name}-kserve-workload-svc${this.namespace ? `.${this.namespace}.svc.cluster.local` : ''}:8000`;
+    }
+    return `/${this.namespace ?? 'default'}/${this.name}`;
+  }
+
+  /** GPUs of each role at minimum and maximum scale, for capacity planning. */
+  public get gpuDemand(): LlmGpuDemand[] {
+    const out: LlmGpuDemand[] = [];
+    const add = (role: string, w: ResolvedLlmWorkload | undefined) => {
+      if (!w || !w.resourceName) return;
+      const min = w.scaling ? w.scaling.idleReplicaCount ?? w.scaling.minReplicas : w.replicas ?? 1;
+      const max = w.scaling ? w.scaling.maxReplicas : w.replicas ?? 1;
+      const pods = w.parallelism.podsPerReplica;
+      const leader: LlmGpuDemand = {
+        role,
+        capacityKey: w.capacityKey!,
+        resourceName: w.resourceName,
+        devicesPerPod: w.devicesPerPod,
+        podsPerReplica: 1,
+        minReplicas: min,
+        maxReplicas: max,
+        minDevices: min * w.devicesPerPod,
+        maxDevices: max * w.devicesPerPod,
+      };
+      out.push(leader);
+      if (pods > 1) {
+        out.push({
+          ...leader,
+          role: `${role}-workers`,
+          podsPerReplica: pods - 1,
+          minDevices: min * (pods - 1) * w.devicesPerPod,
+          maxDevices: max * (pods - 1) * w.devicesPerPod,
+        });
+      }
+    };
+    add(this.prefillWorkload ? 'decode' : 'server', this.decode);
+    add('prefill', this.prefillWorkload);
+    return out;
+  }
+
+  /** @internal attaches a route group and weight (traffic split between services). */
+  public _joinRouteGroup(scope: Construct, membership: LlmRouteMembership): void {
+    if (!this.router.managedRoute) {
+      fail(scope, 'services', this.node.path,
+        this.router.kind === 'none' ? 'has no router, so no HTTPRoute to split traffic on' : 'uses its own HTTPRoutes, which KServe cannot split traffic on',
+        'give the service LlmRouter.managed() or LlmRouter.gateways(...)');
+    }
+    if (this.membership && this.membership.group !== membership.group) {
+      fail(scope, 'services', this.node.path, `already belongs to the route group "${this.membership.group}"`, 'a service joins one traffic split');
+    }
+    this.membership = membership;
+  }
+
+  /** @internal the router kind. */
+  public _routerKind(): string {
+    return this.router.kind;
+  }
+
+  private checkMultiNode(): void {
+    for (const w of [this.decode, this.prefillWorkload]) {
+      if (!w) continue;
+      const prop = w.prop ? `${w.prop}.parallelism` : 'parallelism';
+      if (w.parallelism.mode === 'pipeline') {
+        // KServe 0.20 ships no pipeline-parallel multi-node preset (the FIXME in config_merge.go);
+        // without a user config of that name the service fails with ConfigNotFound.
+        const preset = `kserve-config-llm-${w.prop === 'prefill' ? 'prefill-' : this.props.prefill ? 'decode-' : ''}worker-pipeline-parallel`;
+        const provided = (this.props.config ?? []).some((c) => c.name === preset) || findConfig(this, preset);
+        if (!provided) {
+          fail(this, `${prop}.pipeline`, w.parallelism.pipeline, `spans ${w.parallelism.podsPerReplica} pods, but KServe 0.20 ships no "${preset}" preset`,
+            `use data parallelism across nodes (data, dataLocal), or define an LlmServiceConfig named ${preset} in this app`);
+        }
+      }
+    }
+  }
+
+  private checkName(): void {
+    const suffixes = [...DERIVED_SUFFIXES.always];
+    if (this.router.scheduler) suffixes.push(...DERIVED_SUFFIXES.scheduler);
+    if (this.decode.parallelism.multiNode || this.prefillWorkload?.parallelism.multiNode) suffixes.push(...DERIVED_SUFFIXES.multiNode);
+    const actuators = [this.decode.scaling?.actuator, this.prefillWorkload?.scaling?.actuator];
+    if (actuators.includes('keda')) suffixes.push(...DERIVED_SUFFIXES.keda);
+    if (actuators.includes('hpa')) suffixes.push(...DERIVED_SUFFIXES.hpa);
+    const longest = suffixes.reduce((a, b) => (b.length > a.length ? b : a));
+    checkDns1035(this, 'name', this.name, 63 - longest.length);
+  }
+
+  private annotations(): Record<string, string> | undefined {
+    const a: Record<string, string> = { ...(this.props.annotations ?? {}) };
+    const reason = this.podSecurity()._resolve().optOutReason;
+    if (reason) a[SECURITY_OPT_OUT_ANNOTATION] = reason;
+    return Object.keys(a).length ? a : undefined;
+  }
+
+  private podSecurity(): PodSecurity {
+    const ps = this.props.podSecurity ?? DEFAULT_POD_SECURITY;
+    if (!(ps instanceof PodSecurity)) fail(this, 'podSecurity', ps, 'is not a PodSecurity', 'use PodSecurity.restricted(...) or PodSecurity.baseline(reason)');
+    return ps;
+  }
+
+  private buildSpec(lora: Record<string, unknown> | undefined): Record<string, unknown> {
+    const p = this.props;
+    const env = this.env();
+    const args = resolveVllmArgs(this, 'vllm', p.vllm, p.args);
+    const image = p.image ?? DEFAULT_LLM_IMAGE;
+    const shm = this.sharedMemory();
+    const model: Record<string, unknown> = { uri: p.storage.uri, name: this.modelName };
+    if (lora) model.lora = lora;
+    const spec: Record<string, unknown> = { model };
+    const put = (target: Record<string, unknown>, w: ResolvedLlmWorkload) => {
+      Object.assign(target, workloadFields(w));
+      const pod = this.podSpec(w, image, args, env, shm);
+      target.template = pod;
+      if (w.parallelism.multiNode) target.worker = pod;
+    };
+    put(spec, this.decode);
+    if (this.prefillWorkload) {
+      const prefill: Record<string, unknown> = {};
+      put(prefill, this.prefillWorkload);
+      spec.prefill = prefill;
+    }
+    if (p.tracing !== undefined) spec.tracing = this.tracing(p.tracing);
+    const refs = (p.config ?? []).map((c) => ({ name: c.name }));
+    if (refs.length) {
+      const names = refs.map((r) => r.name);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) fail(this, 'config', dup, 'is listed twice', 'reference each LlmServiceConfig once');
+      spec.baseRefs = refs;
+    }
+    return spec;
+  }
+
+  private renderSpec(): Record<string, unknown> {
+    const spec: Record<string, unknown> = JSON.parse(JSON.stringify(this.spec));
+    const router = this.router.json;
+    if (router) {
+      const r = JSON.parse(JSON.stringify(router));
+      if (this.membership) r.route = { ...(r.route ?? {}), group: this.membership.group, weight: this.membership.weight };
+      spec.router = r;
+    }
+    return spec;
+  }
+
+  private env(): EnvVar[] {
+    const plain = resolveEnv(this, 'env', this.props.env);
+    const fromValues = resolveEnvValues(this, this.props.envValues);
+    const names = new Set<string>();
+    for (const e of [...plain, ...fromValues]) {
+      if (names.has(e.name)) fail(this, 'envValues', e.name, 'is also set in env', 'set each variable once');
+      names.add(e.name);
+    }
+    return [...plain, ...fromValues].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private sharedMemory(): string {
+    const multi = this.decode.parallelism.multiNode || !!this.prefillWorkload?.parallelism.multiNode;
+    const size = this.props.sharedMemory;
+    if (size === undefined) return multi ? '8Gi' : '1Gi';
+    if (!(size instanceof Size) || !(mebibytesOf(size) >= 64)) {
+      fail(this, 'sharedMemory', size instanceof Size ? `${mebibytesOf(size)}Mi` : size, 'is too small', 'use at least 64 MiB, e.g. Size.gibibytes(2)');
+    }
+    return memoryQuantity(size);
+  }
+
+  private tracing(t: LlmTracing): Record<string, unknown> {
+    if (t.exporterEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(t.exporterEndpoint)) {
+      fail(this, 'tracing.exporterEndpoint', t.exporterEndpoint, 'is not an http(s) URL', 'use e.g. http://otel-collector.observability:4317');
+    }
+    checkNonEmpty(this, 'tracing.sampler', t.sampler);
+    checkNonEmpty(this, 'tracing.exporter', t.exporter);
+    const r = t.samplingRatio;
+    if (r !== undefined && (typeof r !== 'number' || !Number.isFinite(r) || r < 0 || r > 1)) {
+      fail(this, 'tracing.samplingRatio', r, 'is out of range', 'use a share from 0 to 1, e.g. 0.05');
+    }
+    const out: Record<string, unknown> = {};
+    if (t.exporterEndpoint !== undefined) out.exporterEndpoint = t.exporterEndpoint;
+    if (t.sampler !== undefined) out.sampler = t.sampler;
+    if (r !== undefined) out.samplerArg = String(r);
+    if (t.exporter !== undefined) out.exporter = t.exporter;
+    return out;
+  }
+
+  private podSpec(w: ResolvedLlmWorkload, image: string, args: string[], env: EnvVar[], shm: string): Record<string, unknown> {
+    return llmPodSpec({
+      image,
+      args,
+      env,
+      sharedMemory: shm,
+      security: this.podSecurity()._resolve(),
+      resources: w.resources,
+      placement: w.scheduling.placement,
+      serviceAccountName: this.props.serviceAccountName,
+    });
+  }
+}
+
+/** GPUs one role of an LLM service needs. */
+export interface LlmGpuDemand {
+  /** `server`, `decode`, `prefill`, or `<role>-workers` for the worker pods of a multi-node replica. */
+  readonly role: string;
+  /** GPU product / MIG profile / resource. */
+  readonly capacityKey: string;
+  /** The extended resource. */
+  readonly resourceName: string;
+  /** Devices per pod. */
+  readonly devicesPerPod: number;
+  /** Pods of this role per replica. */
+  readonly podsPerReplica: number;
+  /** Replicas at minimum scale (the KEDA idle floor when set). */
+  readonly minReplicas: number;
+  /** Replicas at maximum scale. */
+  readonly maxReplicas: number;
+  /** Devices at minimum scale. */
+  readonly minDevices: number;
+  /** Devices at maximum scale. */
+  readonly maxDevices: number;
+}
+
+/** Restricted, with a writable root filesystem: the NVIDIA CDI hook writes to it (KServe's presets say so). */
+const DEFAULT_POD_SECURITY = PodSecurity.restricted({ readOnlyRootFilesystem: false });
+
+function chartNamespace(c: Construct): string | undefined {
+  try {
+    return Chart.of(c).namespace;
+  } catch {
+    return undefined;
+  }
+}
+
+function findConfig(scope: Construct, name: string): boolean {
+  return scope.node.root.node.findAll().some((c) => c instanceof LlmServiceConfig && c.name === name);
+}
+
