@@ -3,8 +3,8 @@ import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import { restrictedViolations, resourceViolations } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, DEFAULT_LLM_IMAGE, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling, LlmService,
-  ModelStorage, PodSecurity,
+  Accelerator, DEFAULT_LLM_IMAGE, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig,
+  LoraAdapter, ModelStorage, PodSecurity,
 } from '../src';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
@@ -183,5 +183,194 @@ describe('LlmService scaling', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'h', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), scaling: LlmScaling.hpa({ maxReplicas: 3 }) });
     expect(docOf(synth(chart), 'LLMInferenceService').spec.scaling).toEqual({ maxReplicas: 3, wva: { hpa: {} } });
+  });
+});
+
+describe('LlmService router', () => {
+  test('managed: KServe gateway, managed HTTPRoute and scheduler; url is the gateway path', () => {
+    const chart = newChart('llm');
+    const svc = new LlmService(chart, 'm', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.managed() });
+    expect(docOf(synth(chart), 'LLMInferenceService').spec.router).toEqual({ gateway: {}, route: {}, scheduler: {} });
+    expect(svc.url).toBe('/llm/m');
+  });
+
+  test('existing Gateways with a scheduler config from a ConfigMap', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'g', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
+      router: LlmRouter.gateways([{ name: 'inference', namespace: 'gateways', sectionName: 'https' }, { name: 'internal' }], {
+        scheduler: LlmScheduler.managed({ replicas: 2, configMap: { name: 'epp', key: 'config.yaml' } }),
+      }),
+    });
+    expect(docOf(synth(chart), 'LLMInferenceService').spec.router).toEqual({
+      gateway: { refs: [{ name: 'inference', namespace: 'gateways', sectionName: 'https' }, { name: 'internal' }] },
+      route: {},
+      scheduler: { replicas: 2, config: { ref: { name: 'epp', key: 'config.yaml' } } },
+    });
+  });
+
+  test('inline endpoint-picker config, or an existing InferencePool, or no scheduler', () => {
+    const chart = newChart('llm');
+    const inline = { apiVersion: 'inference.networking.x-k8s.io/v1alpha1', kind: 'EndpointPickerConfig', plugins: [{ type: 'queue-scorer' }] };
+    new LlmService(chart, 'a', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.managed({ scheduler: LlmScheduler.managed({ inlineConfig: inline }) }) });
+    new LlmService(chart, 'b', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.managed({ scheduler: LlmScheduler.existingPool('shared-pool') }) });
+    new LlmService(chart, 'c', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.managed({ scheduler: LlmScheduler.NONE }) });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LLMInferenceService', 'a').spec.router.scheduler).toEqual({ config: { inline } });
+    expect(docOf(docs, 'LLMInferenceService', 'b').spec.router.scheduler).toEqual({ pool: { ref: { name: 'shared-pool' } } });
+    expect(docOf(docs, 'LLMInferenceService', 'c').spec.router).toEqual({ gateway: {}, route: {} });
+  });
+
+  test('existing HTTPRoutes', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'r', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.httpRoutes(['llama-route']) });
+    expect(docOf(synth(chart), 'LLMInferenceService').spec.router).toEqual({ route: { http: { refs: [{ name: 'llama-route' }] } }, scheduler: {} });
+  });
+
+  test.each([
+    ['no gateway', () => LlmRouter.gateways([]), /LlmRouter.gateways: refs \[\] is empty/],
+    ['gateway listed twice', () => LlmRouter.gateways([{ name: 'a' }, { name: 'a' }]), /refs\[1\] "\/a\/" is listed twice/],
+    ['bad gateway namespace', () => LlmRouter.gateways([{ name: 'a', namespace: 'Bad_NS' }]), /refs\[0\].namespace "Bad_NS" is not a valid DNS-1123 label/],
+    ['no route', () => LlmRouter.httpRoutes([]), /routeNames \[\] is empty/],
+    ['route twice', () => LlmRouter.httpRoutes(['a', 'a']), /lists a route twice/],
+    ['inline and ref', () => LlmScheduler.managed({ inlineConfig: { a: 1 }, configMap: { name: 'x', key: 'y' } }), /inlineConfig "<object>" is set together with configMap/],
+    ['empty inline', () => LlmScheduler.managed({ inlineConfig: {} }), /inlineConfig \{\} is not an EndpointPickerConfig object/],
+    ['zero scheduler replicas', () => LlmScheduler.managed({ replicas: 0 }), /LlmScheduler.managed: replicas 0 is not allowed/],
+    ['bad configmap key', () => LlmScheduler.managed({ configMap: { name: 'x', key: 'a/b' } }), /configMap.key "a\/b" is not a valid ConfigMap key/],
+    ['bad pool', () => LlmScheduler.existingPool('Pool'), /poolName "Pool" is not a valid DNS-1123 subdomain/],
+  ])('%s fails', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
+});
+
+describe('LlmService prefill/decode, LoRA, presets', () => {
+  test('a prefill workload with its own replicas, parallelism and accelerator; decode scales with KEDA', () => {
+    const chart = newChart('llm');
+    const svc = new LlmService(chart, 'pd', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.H100_80GB_HBM3 }),
+      nodePool: P5,
+      scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 8 }),
+      prefill: {
+        scaling: LlmScaling.keda({ maxReplicas: 4 }),
+        accelerator: Accelerator.nvidiaGpu({ count: 4, product: GpuProduct.H100_80GB_HBM3 }),
+        parallelism: { tensor: 4 },
+        podLabels: { role: 'prefill' },
+        podAnnotations: { 'example.com/phase': 'prefill' },
+      },
+      router: LlmRouter.managed(),
+    });
+    const doc = docOf(synth(chart), 'LLMInferenceService');
+    expect(doc.spec.parallelism).toEqual({ tensor: 2 });
+    expect(doc.spec.scaling).toEqual({ minReplicas: 2, maxReplicas: 8, wva: { keda: {} } });
+    expect(doc.spec.prefill.scaling).toEqual({ maxReplicas: 4, wva: { keda: {} } });
+    expect(doc.spec.prefill.parallelism).toEqual({ tensor: 4 });
+    expect(doc.spec.prefill.labels).toEqual({ role: 'prefill' });
+    expect(doc.spec.prefill.annotations).toEqual({ 'example.com/phase': 'prefill' });
+    expect(doc.spec.prefill.template.containers[0].resources.limits['nvidia.com/gpu']).toBe(4);
+    expect(doc.spec.prefill.template.nodeSelector['karpenter.sh/nodepool']).toBe('gpu-h100');
+    expect(doc.spec.template.containers[0].resources.limits['nvidia.com/gpu']).toBe(2);
+    expectRestrictedPods(doc);
+    expect(svc.gpuDemand.map((d) => [d.role, d.minDevices, d.maxDevices])).toEqual([['decode', 4, 16], ['prefill', 4, 16]]);
+  });
+
+  test('prefill inherits the accelerator and pool; fixed prefill replicas', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'pd2', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }), nodePool: GpuNodePool.gke('nvidia-l4'), prefill: { replicas: 3 } });
+    const doc = docOf(synth(chart), 'LLMInferenceService');
+    expect(doc.spec.prefill.replicas).toBe(3);
+    expect(doc.spec.prefill.template.nodeSelector).toEqual({ 'cloud.google.com/gke-accelerator': 'nvidia-l4' });
+    expect(doc.spec.prefill.template.containers[0].resources.requests['nvidia.com/gpu']).toBe(1);
+  });
+
+  test('decode and prefill must use the same actuator (KServe webhook)', () => {
+    const chart = newChart('llm');
+    expect(() => new LlmService(chart, 'mix', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
+      scaling: LlmScaling.keda({ maxReplicas: 2 }),
+      prefill: { scaling: LlmScaling.hpa({ maxReplicas: 2 }) },
+    })).toThrow('test/mix: prefill.scaling "hpa" uses a different actuator than the decode workload (keda); use LlmScaling.keda or LlmScaling.hpa on both');
+  });
+
+  test('LoRA adapters with runtime limits', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'lora', {
+      storage: LLAMA_8B,
+      modelName: 'llama',
+      accelerator: Accelerator.nvidiaGpu(),
+      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.s3('adapters', 'support/v3'))],
+      lora: { maxRank: 64, maxAdapters: 2, maxCpuAdapters: 4 },
+    });
+    expect(docOf(synth(chart), 'LLMInferenceService').spec.model).toEqual({
+      uri: LLAMA_8B.uri,
+      name: 'llama',
+      lora: { adapters: [{ name: 'sql', uri: 'hf://org/sql-lora' }, { name: 'support', uri: 's3://adapters/support/v3' }], maxRank: 64, maxAdapters: 2, maxCpuAdapters: 4 },
+    });
+  });
+
+  test.each([
+    ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')), /LoraAdapter.of: name "" is not a valid adapter name/],
+    ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')), /name "\.\." is not a valid adapter name/],
+    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.gcs('bucket', 'a')), /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
+  ])('%s fails', (_n, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test.each([
+    ['duplicate adapter names', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a')), LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/b'))] },
+      'loraAdapters[1].name "a" is the same as loraAdapters[0]'],
+    ['an adapter named like the base model', { modelName: 'base', loraAdapters: [LoraAdapter.of('base', ModelStorage.fromHuggingFace('o/a'))] },
+      'loraAdapters[0].name "base" is the base model\'s name'],
+    ['lora limits without adapters', { lora: { maxRank: 8 } }, 'lora {"maxRank":8} is set without loraAdapters'],
+    ['maxCpuAdapters below maxAdapters', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a'))], lora: { maxAdapters: 4, maxCpuAdapters: 2 } },
+      'lora.maxCpuAdapters 2 is below lora.maxAdapters 4'],
+    ['maxRank 0', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a'))], lora: { maxRank: 0 } }, 'lora.maxRank 0 is not allowed'],
+  ])('%s fails', (_n, props, message) => {
+    const chart = newChart('llm');
+    expect(() => new LlmService(chart, 'x', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), ...props } as any)).toThrow(message);
+  });
+
+  test('an LlmServiceConfig preset referenced by many services (baseRefs)', () => {
+    const chart = newChart('llm');
+    const h100 = new LlmServiceConfig(chart, 'vllm-h100', {
+      accelerator: H100,
+      nodePool: P5,
+      image: 'vllm/vllm-openai:v0.11.0',
+      vllm: { gpuMemoryUtilization: 0.92 },
+      env: { VLLM_LOGGING_LEVEL: 'INFO' },
+      storageInitializer: false,
+      labels: { tier: 'gpu' },
+    });
+    const extra = new LlmServiceConfig(chart, 'routing', { router: LlmRouter.managed() });
+    const a = new LlmService(chart, 'a', { storage: LLAMA_8B, accelerator: H100, config: [h100, extra] });
+    new LlmService(chart, 'b', { storage: LLAMA_8B, accelerator: H100, config: [h100] });
+    const docs = synth(chart);
+    const cfg = docOf(docs, 'LLMInferenceServiceConfig', 'vllm-h100');
+    expect(cfg.apiVersion).toBe('serving.kserve.io/v1alpha2');
+    expect(cfg.metadata.labels.tier).toBe('gpu');
+    expect(cfg.spec.storageInitializer).toEqual({ enabled: false });
+    expect(cfg.spec.template.containers[0]).toMatchObject({
+      name: 'main',
+      image: 'vllm/vllm-openai:v0.11.0',
+      args: ['--gpu-memory-utilization=0.92'],
+      env: [{ name: 'VLLM_LOGGING_LEVEL', value: 'INFO' }],
+      resources: { limits: { 'nvidia.com/gpu': 8 } },
+    });
+    expect(cfg.spec.template.nodeSelector['karpenter.sh/nodepool']).toBe('gpu-h100');
+    expect(cfg.spec.model).toBeUndefined();
+    expect(docOf(docs, 'LLMInferenceServiceConfig', 'routing').spec.router).toEqual({ gateway: {}, route: {}, scheduler: {} });
+    expect(docOf(docs, 'LLMInferenceService', 'a').spec.baseRefs).toEqual([{ name: 'vllm-h100' }, { name: 'routing' }]);
+    expect(docOf(docs, 'LLMInferenceService', 'b').spec.baseRefs).toEqual([{ name: 'vllm-h100' }]);
+    // Presets are applied before the services that use them.
+    expect(a.node.dependencies).toContain(h100);
+  });
+
+  test('a preset in another namespace is not found by KServe', () => {
+    const chart = newChart('llm');
+    const cfg = new LlmServiceConfig(chart, 'other', { namespace: 'elsewhere' });
+    expect(() => new LlmService(chart, 'x', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), config: [cfg] }))
+      .toThrow('test/x: config[0] "other" is in namespace elsewhere, where KServe does not look for this service\'s presets; put it in llm or in KServe\'s own namespace (kserve)');
   });
 });
