@@ -3,8 +3,8 @@ import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import { restrictedViolations, resourceViolations } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, DEFAULT_LLM_IMAGE, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig,
-  LoraAdapter, ModelStorage, PodSecurity,
+  Accelerator, DEFAULT_LLM_IMAGE, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling,
+  LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage, PodSecurity,
 } from '../src';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
