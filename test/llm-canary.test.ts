@@ -17,7 +17,9 @@ describe('LlmCanary', () => {
       candidate: v2,
       candidateWeight: 10,
       group: 'llama',
-      alerts: { maxTimeToFirstToken: Duration.millis(800), maxInterTokenLatency: Duration.millis(50), maxErrorRatePercent: 1, window: Duration.minutes(10) },
+      alerts: {
+        maxTimeToFirstToken: Duration.millis(800), maxInterTokenLatency: Duration.millis(50), maxErrorRatePercent: 1, window: Duration.minutes(10),
+      },
     });
     const docs = synth(chart);
     expect(docOf(docs, 'LLMInferenceService', 'llama-v1').spec.router.route).toEqual({ group: 'llama', weight: 90 });

@@ -114,9 +114,15 @@ describe('LlmScaling rules (CRD CEL and webhook)', () => {
 
   test('KEDA timings and HPA stabilization are written in seconds', () => {
     const keda = LlmScaling.keda({
-      minReplicas: 2, maxReplicas: 4, pollingInterval: Duration.seconds(15), cooldownPeriod: Duration.minutes(10), initialCooldownPeriod: Duration.minutes(5),
+      minReplicas: 2,
+      maxReplicas: 4,
+      pollingInterval: Duration.seconds(15),
+      cooldownPeriod: Duration.minutes(10),
+      initialCooldownPeriod: Duration.minutes(5),
     });
-    expect(keda._resolve().json).toEqual({ minReplicas: 2, maxReplicas: 4, wva: { keda: { pollingInterval: 15, cooldownPeriod: 600, initialCooldownPeriod: 300 } } });
+    expect(keda._resolve().json).toEqual({
+      minReplicas: 2, maxReplicas: 4, wva: { keda: { pollingInterval: 15, cooldownPeriod: 600, initialCooldownPeriod: 300 } },
+    });
     const hpa = LlmScaling.hpa({ maxReplicas: 4, scaleDownStabilization: Duration.minutes(15), variantCost: 10 });
     expect(hpa._resolve().json).toEqual({ maxReplicas: 4, wva: { variantCost: '10', hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 900 } } } } });
     expect(hpa.minReplicas).toBe(1);

@@ -136,8 +136,8 @@ describe('LlmService core', () => {
     expect(doc.spec.template.volumes[0]).toEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '8Gi' } });
     expectRestrictedPods(doc);
     expect(svc.gpuDemand).toEqual([
-      { role: 'server', capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', devicesPerPod: 8, podsPerReplica: 1, minReplicas: 1, maxReplicas: 1, minDevices: 8, maxDevices: 8 },
-      { role: 'server-workers', capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', devicesPerPod: 8, podsPerReplica: 1, minReplicas: 1, maxReplicas: 1, minDevices: 8, maxDevices: 8 },
+      { role: 'server', capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', devicesPerPod: 8, podsPerReplica: 1, minReplicas: 1, maxReplicas: 1, minDevices: 8, maxDevices: 8, maxNodes: 1 },
+      { role: 'server-workers', capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', devicesPerPod: 8, podsPerReplica: 1, minReplicas: 1, maxReplicas: 1, minDevices: 8, maxDevices: 8, maxNodes: 1 },
     ]);
   });
 

@@ -329,30 +329,26 @@ export class LlmService extends Construct {
     const out: LlmGpuDemand[] = [];
     const add = (role: string, w: ResolvedLlmWorkload | undefined) => {
       if (!w || !w.resourceName) return;
+      // KEDA's idle floor is the least the service ever holds.
       const min = w.scaling ? w.scaling.idleReplicaCount ?? w.scaling.minReplicas : w.replicas ?? 1;
       const max = w.scaling ? w.scaling.maxReplicas : w.replicas ?? 1;
-      const pods = w.parallelism.podsPerReplica;
-      const leader: LlmGpuDemand = {
-        role,
+      const perNode = w.scheduling.gpusPerNode && w.scheduling.accelerator?.kind === 'gpu'
+        ? Math.floor(w.scheduling.gpusPerNode / w.devicesPerPod) : undefined;
+      const entry = (r: string, pods: number): LlmGpuDemand => ({
+        role: r,
         capacityKey: w.capacityKey!,
-        resourceName: w.resourceName,
+        resourceName: w.resourceName!,
         devicesPerPod: w.devicesPerPod,
-        podsPerReplica: 1,
+        podsPerReplica: pods,
         minReplicas: min,
         maxReplicas: max,
-        minDevices: min * w.devicesPerPod,
-        maxDevices: max * w.devicesPerPod,
-      };
-      out.push(leader);
-      if (pods > 1) {
-        out.push({
-          ...leader,
-          role: `${role}-workers`,
-          podsPerReplica: pods - 1,
-          minDevices: min * (pods - 1) * w.devicesPerPod,
-          maxDevices: max * (pods - 1) * w.devicesPerPod,
-        });
-      }
+        minDevices: min * pods * w.devicesPerPod,
+        maxDevices: max * pods * w.devicesPerPod,
+        maxNodes: perNode ? Math.ceil((max * pods) / perNode) : undefined,
+      });
+      out.push(entry(role, 1));
+      const workers = w.parallelism.podsPerReplica - 1;
+      if (workers > 0) out.push(entry(`${role}-workers`, workers));
     };
     add(this.prefillWorkload ? 'decode' : 'server', this.decode);
     add('prefill', this.prefillWorkload);
@@ -534,6 +530,12 @@ export interface LlmGpuDemand {
   readonly minDevices: number;
   /** Devices at maximum scale. */
   readonly maxDevices: number;
+  /**
+   * Nodes at maximum scale, when the pool says how many GPUs a node holds (whole GPUs only).
+   *
+   * @default - unknown
+   */
+  readonly maxNodes?: number;
 }
 
 /** Restricted, with a writable root filesystem: the NVIDIA CDI hook writes to it (KServe's presets say so). */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
+import { LlmService } from '../llm-service/llm-service';
 import { ServedModel } from '../model/served-model';
 import { knativeFlagsOf } from '../scheduling/knative-features';
 
@@ -50,6 +51,13 @@ export interface GpuCapacityEntry {
   readonly maxNodes?: number;
   /** Knative `config-features` flags the model needs (empty off Knative). */
   readonly knativeFlags: string[];
+  /**
+   * The role of an LLM service's pods: `server`, `decode`, `prefill`, or `<role>-workers` for the
+   * worker pods of multi-node replicas (one entry per role).
+   *
+   * @default - a ServedModel (one role)
+   */
+  readonly role?: string;
 }
 
 /** Demand summed per GPU product / MIG profile. */
@@ -168,7 +176,8 @@ export class GpuCapacityReport extends Construct {
       '| model | namespace | platform | GPU / MIG profile | per replica | replicas | devices at min | devices at max | nodes at max | Knative flags |',
       '| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
     for (const e of entries) {
-      lines.push(`| ${e.name} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
+      const role = e.role ? ` [${e.role}]` : '';
+      lines.push(`| ${e.name}${role} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
         + `| ${e.minReplicas}-${max(e.maxReplicas)} | ${e.minDevices} | ${max(e.maxDevices)} | ${e.maxNodes ?? '-'} | ${e.knativeFlags.join(', ') || '-'} |`);
     }
     lines.push('');
@@ -213,5 +222,27 @@ function collect(scope: IConstruct): GpuCapacityEntry[] {
       knativeFlags: knativeFlagsOf(model),
     });
   }
+  // LLM services: one entry per role (decode, prefill, multi-node workers), in the service's order.
+  for (const svc of scope.node.root.node.findAll().filter((c): c is LlmService => c instanceof LlmService)) {
+    for (const d of svc.gpuDemand) {
+      out.push({
+        path: svc.node.path,
+        name: svc.name,
+        namespace: svc.namespace,
+        platform: 'kserve-llm',
+        capacityKey: d.capacityKey,
+        resourceName: d.resourceName,
+        devicesPerReplica: d.devicesPerPod * d.podsPerReplica,
+        minReplicas: d.minReplicas,
+        maxReplicas: d.maxReplicas,
+        minDevices: d.minDevices,
+        maxDevices: d.maxDevices,
+        maxNodes: d.maxNodes,
+        knativeFlags: [],
+        role: d.role,
+      });
+    }
+  }
+  // A stable sort: the roles of one service keep their order.
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
