@@ -40,7 +40,7 @@ export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';
 export { PodSecurity } from './security/pod-security';
 export type { RestrictedPodSecurityOptions } from './security/pod-security';
-export { LlmService, DEFAULT_LLM_IMAGE } from './llm-service/llm-service';
+export { LlmService } from './llm-service/llm-service';
 export type { LlmServiceProps, LlmPrefillOptions, LlmTracing, LlmGpuDemand } from './llm-service/llm-service';
 export { LlmServiceConfig } from './llm-service/llm-service-config';
 export type { LlmServiceConfigProps } from './llm-service/llm-service-config';

@@ -3,7 +3,7 @@ import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import { restrictedViolations, resourceViolations } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, DEFAULT_LLM_IMAGE, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling,
+  Accelerator, GpuNodePool, GpuProduct, KvCacheEvictionPolicy, LlmDataType, LlmRouter, LlmScaling,
   LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage, PodSecurity,
 } from '../src';
 
@@ -66,7 +66,7 @@ describe('LlmService core', () => {
     expect(pod.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }]);
     const main = pod.containers[0];
     expect(main.name).toBe('main');
-    expect(main.image).toBe(DEFAULT_LLM_IMAGE);
+    expect(main.image).toBe(LlmService.DEFAULT_IMAGE);
     expect(main.args).toEqual([
       '--max-model-len=8192', '--dtype=bfloat16', '--gpu-memory-utilization=0.9', '--max-num-seqs=64',
       '--enable-prefix-caching', '--quantization=fp8', '--trust-remote-code', '--enable-chunked-prefill',

@@ -15,12 +15,8 @@ import { ModelStorage } from '../model/storage';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
-/**
- * The vLLM image KServe 0.20's presets run (llm-d's CUDA build,
- * config/llmisvcconfig/config-llm-template.yaml): written into every service
- * so that a KServe upgrade does not change the engine under a running model.
- */
-export const DEFAULT_LLM_IMAGE = 'ghcr.io/llm-d/llm-d-cuda:v0.8.0';
+/** See {@link LlmService.DEFAULT_IMAGE}. */
+const DEFAULT_LLM_IMAGE = 'ghcr.io/llm-d/llm-d-cuda:v0.8.0';
 
 /** URI schemes KServe 0.20 downloads LLM weights from (`attachModelArtifacts`, workload_storage.go). */
 const MODEL_SCHEMES = ['hf', 's3', 'pvc', 'oci'];
@@ -88,7 +84,7 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
   /**
    * The vLLM image, pinned by tag or digest.
    *
-   * @default DEFAULT_LLM_IMAGE (the image of KServe 0.20's presets)
+   * @default LlmService.DEFAULT_IMAGE (the image of KServe 0.20's presets)
    */
   readonly image?: string;
 
@@ -236,6 +232,13 @@ export interface LlmRouteMembership {
  * });
  */
 export class LlmService extends Construct {
+  /**
+   * The vLLM image KServe 0.20's presets run (llm-d's CUDA build,
+   * config/llmisvcconfig/config-llm-template.yaml): written into every service
+   * so that a KServe upgrade does not change the engine under a running model.
+   */
+  public static readonly DEFAULT_IMAGE = DEFAULT_LLM_IMAGE;
+
   /** The LLMInferenceService name. */
   public readonly name: string;
   /** The namespace, if set. */
