@@ -83,6 +83,9 @@ describe('LlmCanary', () => {
     const chart2 = newChart('llm');
     const b = twoVersions(chart2, LlmRouter.NONE);
     expect(() => new LlmCanary(chart2, 'c', { stable: b.v1, candidate: b.v2 })).toThrow('has no router, so no HTTPRoute to split traffic on');
+    const chart3 = newChart('llm');
+    const c = twoVersions(chart3, LlmRouter.ingress());
+    expect(() => new LlmCanary(chart3, 'c', { stable: c.v1, candidate: c.v2 })).toThrow('is exposed through an Ingress; KServe splits traffic on its HTTPRoutes only');
   });
 
   test('both versions must serve the same model name, in one namespace', () => {

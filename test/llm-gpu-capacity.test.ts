@@ -41,7 +41,7 @@ describe('GpuCapacityReport counts LLM services per role', () => {
   test('a CPU-only LLM service is not counted', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'llm');
-    new LlmService(chart, 'cpu', { storage: ModelStorage.fromHuggingFace('o/m') });
+    new LlmService(chart, 'cpu', { storage: ModelStorage.fromHuggingFace('o/m'), image: 'public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.11.0' });
     expect(new GpuCapacityReport(app, 'gpu', { writeFiles: false }).entries).toEqual([]);
   });
 });

@@ -71,6 +71,13 @@ describe('LlmService synth-time rules', () => {
     ['a sampling ratio above 1', { tracing: { samplingRatio: 2 } }, 'test/svc: tracing.samplingRatio 2 is out of range'],
     ['tiny shared memory', { sharedMemory: Size.mebibytes(16) }, 'test/svc: sharedMemory "16Mi" is too small; use at least 64 MiB'],
     ['a router that is not one', { router: 'managed' }, 'test/svc: router "managed" is not an LlmRouter'],
+    // Must become Ready
+    ['the CUDA image without a GPU', { accelerator: undefined },
+      'test/svc: accelerator undefined is not set, but the default image ghcr.io/llm-d/llm-d-cuda:v0.8.0 is vLLM\'s CUDA build and needs a GPU'],
+    // Confidential serving (ValidateConfidentialSpec)
+    ['confidential OCI weights', { storage: ModelStorage.oci('registry.example.com/models/llama:v1'), confidential: {} },
+      'test/svc: confidential {} has no effect on oci:// weights'],
+    ['a malformed key resource', { confidential: { keyResourceId: 'kbs://x' } }, 'test/svc: confidential.keyResourceId "kbs://x" is not a KBS resource id; use kbs:///<repo>/<type>/<tag>'],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -94,6 +101,19 @@ describe('LlmService synth-time rules', () => {
     const chart = newChart('llm');
     new LlmServiceConfig(chart, 'pp', { name: 'kserve-config-llm-worker-pipeline-parallel' });
     expect(() => new LlmService(chart, 'pp-svc', { storage: MODEL, accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 } })).not.toThrow();
+  });
+
+  test('a pipeline preset in a namespace KServe does not search does not count', () => {
+    const chart = newChart('llm');
+    new LlmServiceConfig(chart, 'pp', { name: 'kserve-config-llm-worker-pipeline-parallel', namespace: 'elsewhere' });
+    expect(() => new LlmService(chart, 'pp-svc', { storage: MODEL, accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 } }))
+      .toThrow('ships no "kserve-config-llm-worker-pipeline-parallel" preset');
+  });
+
+  test('a prefill pipeline needs the prefill preset', () => {
+    const chart = newChart('llm');
+    expect(() => new LlmService(chart, 'pd', { storage: MODEL, accelerator: EIGHT, nodePool: P5, prefill: { parallelism: { tensor: 8, pipeline: 2 } } }))
+      .toThrow('test/pd: prefill.parallelism.pipeline 2 spans 2 pods, but KServe 0.20 ships no "kserve-config-llm-prefill-worker-pipeline-parallel" preset');
   });
 });
 

@@ -159,6 +159,15 @@ describe('LlmService core', () => {
     expect(doc.spec.tracing).toEqual({ exporterEndpoint: 'http://otel.observability:4317', sampler: 'parentbased_traceidratio', samplerArg: '0.1', exporter: 'otlp' });
   });
 
+  test('confidential weights, with or without a key resource', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'c1', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), confidential: {} });
+    new LlmService(chart, 'c2', { storage: ModelStorage.s3('enc', 'llama'), accelerator: Accelerator.nvidiaGpu(), confidential: { keyResourceId: 'kbs:///default/llm/llama-key' } });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LLMInferenceService', 'c1').spec.model.confidential).toEqual({ enabled: true });
+    expect(docOf(docs, 'LLMInferenceService', 'c2').spec.model.confidential).toEqual({ enabled: true, resourceId: 'kbs:///default/llm/llama-key' });
+  });
+
   test('tracing {} enables KServe\'s defaults', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'tr', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), tracing: {} });
@@ -222,6 +231,16 @@ describe('LlmService router', () => {
     expect(docOf(docs, 'LLMInferenceService', 'c').spec.router).toEqual({ gateway: {}, route: {} });
   });
 
+  test('an Ingress KServe creates, or existing ones; url stays the workload Service', () => {
+    const chart = newChart('llm');
+    const a = new LlmService(chart, 'i1', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.ingress() });
+    new LlmService(chart, 'i2', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.ingress([{ name: 'llm', namespace: 'edge' }, { name: 'x' }]) });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LLMInferenceService', 'i1').spec.router).toEqual({ ingress: {} });
+    expect(docOf(docs, 'LLMInferenceService', 'i2').spec.router).toEqual({ ingress: { refs: [{ name: 'llm', namespace: 'edge' }, { name: 'x' }] } });
+    expect(a.url).toBe('http://i1-kserve-workload-svc.llm.svc.cluster.local:8000');
+  });
+
   test('existing HTTPRoutes', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'r', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), router: LlmRouter.httpRoutes(['llama-route']) });
@@ -239,6 +258,7 @@ describe('LlmService router', () => {
     ['zero scheduler replicas', () => LlmScheduler.managed({ replicas: 0 }), /LlmScheduler.managed: replicas 0 is not allowed/],
     ['bad configmap key', () => LlmScheduler.managed({ configMap: { name: 'x', key: 'a/b' } }), /configMap.key "a\/b" is not a valid ConfigMap key/],
     ['bad pool', () => LlmScheduler.existingPool('Pool'), /poolName "Pool" is not a valid DNS-1123 subdomain/],
+    ['bad ingress', () => LlmRouter.ingress([{ name: 'a', namespace: 'A' }]), /LlmRouter.ingress: refs\[0\].namespace "A" is not a valid DNS-1123 label/],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
   });

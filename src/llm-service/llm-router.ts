@@ -19,6 +19,18 @@ export interface GatewayRef {
   readonly sectionName?: string;
 }
 
+/** A Kubernetes Ingress the service is exposed through. */
+export interface IngressRef {
+  /** The Ingress name. */
+  readonly name: string;
+  /**
+   * The Ingress namespace.
+   *
+   * @default - the service's namespace
+   */
+  readonly namespace?: string;
+}
+
 /** The ConfigMap key holding an EndpointPickerConfig. */
 export interface SchedulerConfigMapRef {
   /** The ConfigMap name. */
@@ -121,7 +133,7 @@ export interface LlmRouterOptions {
 }
 
 /** Which kind of router, for rules that depend on it. */
-export type LlmRouterKind = 'managed' | 'gateways' | 'http-routes' | 'none';
+export type LlmRouterKind = 'managed' | 'gateways' | 'http-routes' | 'ingress' | 'none';
 
 /** The router after validation. */
 export interface ResolvedLlmRouter {
@@ -141,6 +153,7 @@ export interface ResolvedLlmRouter {
  * LlmRouter.managed()                                   // KServe's gateway, a managed HTTPRoute and scheduler
  * LlmRouter.gateways([{ name: 'inference', namespace: 'gateways' }])
  * LlmRouter.httpRoutes(['my-route'])                     // your own HTTPRoute
+ * LlmRouter.ingress()                                    // a Kubernetes Ingress
  * LlmRouter.NONE                                         // the workload Service only
  */
 export class LlmRouter {
@@ -184,8 +197,9 @@ export class LlmRouter {
 
   /**
    * HTTPRoutes you manage yourself, in the service's namespace. KServe checks
-   * they exist and reads the service's address from them. They cannot carry
-   * traffic splits between services (KServe webhook).
+   * they exist and reads the service's address from them; with a managed
+   * scheduler they send to the InferencePool `<name>-inference-pool`. They
+   * cannot carry traffic splits between services (KServe webhook).
    *
    * @param routeNames the HTTPRoute names (at least one)
    * @param options the scheduler your routes send to
@@ -196,6 +210,24 @@ export class LlmRouter {
     routeNames.forEach((n, i) => checkDns1123Subdomain(scope, `routeNames[${i}]`, n));
     if (new Set(routeNames).size !== routeNames.length) fail(scope, 'routeNames', routeNames, 'lists a route twice', 'name each HTTPRoute once');
     return LlmRouter.build('http-routes', { route: { http: { refs: routeNames.map((name) => ({ name })) } } }, options);
+  }
+
+  /**
+   * A Kubernetes Ingress instead of the Gateway API: KServe creates one, or
+   * reads the address of those you name. No scheduler and no traffic
+   * splitting (KServe splits traffic on HTTPRoutes only).
+   *
+   * @param refs existing Ingresses; none for an Ingress KServe creates
+   */
+  public static ingress(refs: IngressRef[] = []): LlmRouter {
+    const scope = 'LlmRouter.ingress';
+    if (!Array.isArray(refs)) fail(scope, 'refs', refs, 'is not a list', 'pass a list of { name, namespace }');
+    const json = refs.map((r, i) => {
+      checkDns1123Subdomain(scope, `refs[${i}].name`, r.name);
+      if (r.namespace !== undefined) checkDns1123Label(scope, `refs[${i}].namespace`, r.namespace);
+      return r.namespace === undefined ? { name: r.name } : { name: r.name, namespace: r.namespace };
+    });
+    return new LlmRouter({ kind: 'ingress', json: { ingress: json.length ? { refs: json } : {} }, managedRoute: false, scheduler: false });
   }
 
   private static build(kind: LlmRouterKind, json: Record<string, any>, options: LlmRouterOptions): LlmRouter {

@@ -52,6 +52,16 @@ export interface LlmTracing {
   readonly exporter?: string;
 }
 
+/** Confidential serving: KServe's storage initializer decrypts the weights with a key from a Key Broker Service after TEE attestation. */
+export interface LlmConfidentialModel {
+  /**
+   * The KBS resource of the decryption key, `kbs:///<repo>/<type>/<tag>`.
+   *
+   * @default - KServe's configured default key
+   */
+  readonly keyResourceId?: string;
+}
+
 /** The prefill workload of a prefill/decode split; unset fields follow the service's. */
 export interface LlmPrefillOptions extends LlmWorkloadOptions {}
 
@@ -59,6 +69,13 @@ export interface LlmPrefillOptions extends LlmWorkloadOptions {}
 export interface LlmServiceProps extends LlmWorkloadOptions {
   /** The model weights: hf://, s3://, pvc:// or oci:// (`spec.model.uri`). */
   readonly storage: ModelStorage;
+
+  /**
+   * Encrypted weights, decrypted by the storage initializer (`spec.model.confidential`).
+   *
+   * @default - plain weights
+   */
+  readonly confidential?: LlmConfidentialModel;
 
   /**
    * The model name clients send in the request's `model` field (`spec.model.name`).
@@ -273,6 +290,10 @@ export class LlmService extends Construct {
     if (props.image !== undefined) checkImage(this, 'image', props.image);
 
     this.decode = resolveWorkload(this, '', props);
+    if (props.image === undefined && !this.decode.scheduling.accelerator?.isGpu) {
+      fail(this, 'accelerator', undefined, `is not set, but the default image ${DEFAULT_LLM_IMAGE} is vLLM's CUDA build and needs a GPU`,
+        'set accelerator (e.g. Accelerator.nvidiaGpu()), or image to a vLLM build for your hardware');
+    }
     if (props.prefill !== undefined) {
       this.prefillWorkload = resolveWorkload(this, 'prefill', props.prefill, { accelerator: props.accelerator, nodePool: props.nodePool });
       const d = this.decode.scaling?.actuator;
@@ -318,10 +339,10 @@ export class LlmService extends Construct {
   /**
    * The base URL of the OpenAI-compatible API: on the Gateway (path-based
    * routing, `/<namespace>/<name>`, relative to the Gateway's address) when
-   * the service has a router, else the workload Service inside the cluster.
+   * the service has a Gateway API router, else the workload Service inside the cluster.
    */
   public get url(): string {
-    if (this.router.kind === 'none') {
+    if (this.router.kind === 'none' || this.router.kind === 'ingress') {
       return `http://${this.name}-kserve-workload-svc${this.namespace ? `.${this.namespace}.svc.cluster.local` : ''}:8000`;
     }
     return `/${this.namespace ?? 'default'}/${this.name}`;
@@ -362,7 +383,9 @@ export class LlmService extends Construct {
   public _joinRouteGroup(scope: Construct, membership: LlmRouteMembership): void {
     if (!this.router.managedRoute) {
       fail(scope, 'services', this.node.path,
-        this.router.kind === 'none' ? 'has no router, so no HTTPRoute to split traffic on' : 'uses its own HTTPRoutes, which KServe cannot split traffic on',
+        this.router.kind === 'none' ? 'has no router, so no HTTPRoute to split traffic on'
+          : this.router.kind === 'ingress' ? 'is exposed through an Ingress; KServe splits traffic on its HTTPRoutes only'
+            : 'uses its own HTTPRoutes, which KServe cannot split traffic on',
         'give the service LlmRouter.managed() or LlmRouter.gateways(...)');
     }
     if (this.membership && this.membership.group !== membership.group) {
@@ -384,7 +407,7 @@ export class LlmService extends Construct {
         // KServe 0.20 ships no pipeline-parallel multi-node preset (the FIXME in config_merge.go);
         // without a user config of that name the service fails with ConfigNotFound.
         const preset = `kserve-config-llm-${w.prop === 'prefill' ? 'prefill-' : this.props.prefill ? 'decode-' : ''}worker-pipeline-parallel`;
-        const provided = (this.props.config ?? []).some((c) => c.name === preset) || findConfig(this, preset);
+        const provided = findConfig(this, preset);
         if (!provided) {
           fail(this, `${prop}.pipeline`, w.parallelism.pipeline, `spans ${w.parallelism.podsPerReplica} pods, but KServe 0.20 ships no "${preset}" preset`,
             `use data parallelism across nodes (data, dataLocal), or define an LlmServiceConfig named ${preset} in this app`);
@@ -425,6 +448,7 @@ export class LlmService extends Construct {
     const shm = this.sharedMemory();
     const model: Record<string, unknown> = { uri: p.storage.uri, name: this.modelName };
     if (lora) model.lora = lora;
+    if (p.confidential !== undefined) model.confidential = this.confidential(p.confidential);
     const spec: Record<string, unknown> = { model };
     const put = (target: Record<string, unknown>, w: ResolvedLlmWorkload) => {
       Object.assign(target, workloadFields(w));
@@ -479,6 +503,21 @@ export class LlmService extends Construct {
       fail(this, 'sharedMemory', size instanceof Size ? `${mebibytesOf(size)}Mi` : size, 'is too small', 'use at least 64 MiB, e.g. Size.gibibytes(2)');
     }
     return memoryQuantity(size);
+  }
+
+  private confidential(c: LlmConfidentialModel): Record<string, unknown> {
+    const scheme = this.props.storage.scheme;
+    // ValidateConfidentialSpec (pkg/validation/confidential.go, v0.20.0) only warns that these have no effect;
+    // a setting without effect is an error here.
+    if (scheme === 'oci' || scheme === 'pvc') {
+      fail(this, 'confidential', c, `has no effect on ${scheme}:// weights (${scheme === 'oci' ? 'the container runtime decrypts OCI images' : 'no storage initializer runs for PVCs'})`,
+        'use hf:// or s3:// weights, or drop confidential');
+    }
+    const id = c.keyResourceId;
+    if (id !== undefined && !/^kbs:\/\/\/[a-zA-Z0-9_.-]+\/[a-zA-Z0-9_.-]+\/[a-zA-Z0-9_.-]+$/.test(id)) {
+      fail(this, 'confidential.keyResourceId', id, 'is not a KBS resource id', 'use kbs:///<repo>/<type>/<tag>');
+    }
+    return id === undefined ? { enabled: true } : { enabled: true, resourceId: id };
   }
 
   private tracing(t: LlmTracing): Record<string, unknown> {
@@ -552,7 +591,9 @@ function chartNamespace(c: Construct): string | undefined {
   }
 }
 
-function findConfig(scope: Construct, name: string): boolean {
-  return scope.node.root.node.findAll().some((c) => c instanceof LlmServiceConfig && c.name === name);
+/** Whether the app defines a config of that name where KServe looks: the service's namespace, then KServe's. */
+function findConfig(scope: LlmService, name: string): boolean {
+  return scope.node.root.node.findAll().some((c) => c instanceof LlmServiceConfig && c.name === name
+    && (c.namespace === scope.namespace || c.namespace === 'kserve'));
 }
 
