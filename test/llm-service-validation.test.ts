@@ -73,7 +73,10 @@ describe('LlmService synth-time rules', () => {
     ['a router that is not one', { router: 'managed' }, 'test/svc: router "managed" is not an LlmRouter'],
     // Must become Ready
     ['the CUDA image without a GPU', { accelerator: undefined },
-      'test/svc: accelerator undefined is not set, but the default image ghcr.io/llm-d/llm-d-cuda:v0.8.0 is vLLM\'s CUDA build and needs a GPU'],
+      'test/svc: accelerator undefined is not an NVIDIA GPU, but the default image ghcr.io/llm-d/llm-d-cuda:v0.8.0 is vLLM\'s CUDA build'],
+    ['the CUDA image on AMD GPUs', { accelerator: Accelerator.amdGpu(1) }, 'test/svc: accelerator "amd.com/gpu" is not an NVIDIA GPU'],
+    ['a worker without multi-node parallelism', { worker: { resources: {} } },
+      'test/svc: worker "<worker>" is set, but one pod holds the whole replica; set pipeline or data parallelism (data, dataLocal) so that a replica spans pods, or drop worker'],
     // Confidential serving (ValidateConfidentialSpec)
     ['confidential OCI weights', { storage: ModelStorage.oci('registry.example.com/models/llama:v1'), confidential: {} },
       'test/svc: confidential {} has no effect on oci:// weights'],

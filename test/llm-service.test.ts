@@ -141,6 +141,25 @@ describe('LlmService core', () => {
     ]);
   });
 
+  test('explicit worker pods: their own resources and pool, the leader\'s GPUs', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'dpw', {
+      storage: LLAMA_8B,
+      accelerator: H100,
+      nodePool: P5,
+      parallelism: { tensor: 8, data: 4, dataLocal: 1 },
+      resources: { cpu: Cpu.units(32), memory: Size.gibibytes(256) },
+      worker: { resources: { cpu: Cpu.units(8), memory: Size.gibibytes(128) }, nodePool: GpuNodePool.eksKarpenter('gpu-h100-spot', 'p5', { gpusPerNode: 8 }) },
+    });
+    const doc = docOf(synth(chart), 'LLMInferenceService');
+    expect(doc.spec.template.containers[0].resources.requests).toEqual({ 'cpu': '32', 'memory': '256Gi', 'nvidia.com/gpu': 8 });
+    expect(doc.spec.worker.containers[0].resources.requests).toEqual({ 'cpu': '8', 'memory': '128Gi', 'nvidia.com/gpu': 8 });
+    expect(doc.spec.worker.nodeSelector['karpenter.sh/nodepool']).toBe('gpu-h100-spot');
+    expect(doc.spec.template.nodeSelector['karpenter.sh/nodepool']).toBe('gpu-h100');
+    expect(doc.spec.worker.containers[0].args).toEqual(doc.spec.template.containers[0].args);
+    expectRestrictedPods(doc);
+  });
+
   test('KV-cache offloading and tracing', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'kv', {

@@ -10,8 +10,9 @@ import { checkNonEmpty, fail } from '../internal/errors';
 import { EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
-import { checkImage, memoryQuantity, resolveEnv, standardLabels } from '../model/model-spec';
+import { checkImage, memoryQuantity, resolveEnv, standardLabels, ResolvedResources } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
+import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
@@ -290,9 +291,10 @@ export class LlmService extends Construct {
     if (props.image !== undefined) checkImage(this, 'image', props.image);
 
     this.decode = resolveWorkload(this, '', props);
-    if (props.image === undefined && !this.decode.scheduling.accelerator?.isGpu) {
-      fail(this, 'accelerator', undefined, `is not set, but the default image ${DEFAULT_LLM_IMAGE} is vLLM's CUDA build and needs a GPU`,
-        'set accelerator (e.g. Accelerator.nvidiaGpu()), or image to a vLLM build for your hardware');
+    const resource = this.decode.scheduling.accelerator?.resourceName;
+    if (props.image === undefined && !resource?.startsWith('nvidia.com/')) {
+      fail(this, 'accelerator', resource, `is not an NVIDIA GPU, but the default image ${DEFAULT_LLM_IMAGE} is vLLM's CUDA build`,
+        'set accelerator to NVIDIA GPUs (e.g. Accelerator.nvidiaGpu()), or image to a vLLM build for your hardware (CPU, ROCm, Gaudi)');
     }
     if (props.prefill !== undefined) {
       this.prefillWorkload = resolveWorkload(this, 'prefill', props.prefill, { accelerator: props.accelerator, nodePool: props.nodePool });
@@ -452,9 +454,11 @@ export class LlmService extends Construct {
     const spec: Record<string, unknown> = { model };
     const put = (target: Record<string, unknown>, w: ResolvedLlmWorkload) => {
       Object.assign(target, workloadFields(w));
-      const pod = this.podSpec(w, image, args, env, shm);
+      const pod = this.podSpec(w.scheduling.placement, w.resources, image, args, env, shm);
       target.template = pod;
-      if (w.parallelism.multiNode) target.worker = pod;
+      if (w.parallelism.multiNode) {
+        target.worker = w.worker ? this.podSpec(w.worker.scheduling.placement, w.worker.resources, image, args, env, shm) : pod;
+      }
     };
     put(spec, this.decode);
     if (this.prefillWorkload) {
@@ -538,15 +542,17 @@ export class LlmService extends Construct {
     return out;
   }
 
-  private podSpec(w: ResolvedLlmWorkload, image: string, args: string[], env: EnvVar[], shm: string): Record<string, unknown> {
+  private podSpec(
+    placement: ResolvedPlacement, resources: ResolvedResources, image: string, args: string[], env: EnvVar[], shm: string,
+  ): Record<string, unknown> {
     return llmPodSpec({
       image,
       args,
       env,
       sharedMemory: shm,
       security: this.podSecurity()._resolve(),
-      resources: w.resources,
-      placement: w.scheduling.placement,
+      resources,
+      placement,
       serviceAccountName: this.props.serviceAccountName,
     });
   }

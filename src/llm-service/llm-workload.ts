@@ -64,6 +64,28 @@ export interface KvCacheOffloading {
   readonly claim?: KvCacheClaim;
 }
 
+/**
+ * Worker pods of a multi-node replica, where they differ from the leader's:
+ * the leader also runs the API server, tokenization and scheduling, workers
+ * only their share of the model. The GPUs per pod stay the leader's (each
+ * pod holds one tensor-parallel group).
+ */
+export interface LlmWorkerOptions {
+  /**
+   * CPU and memory per worker pod.
+   *
+   * @default - the leader's
+   */
+  readonly resources?: ModelResources;
+
+  /**
+   * The node pool of the workers.
+   *
+   * @default - the leader's
+   */
+  readonly nodePool?: GpuNodePool;
+}
+
 /** One workload of an LLM service: the decode (main) pods or the prefill pods. */
 export interface LlmWorkloadOptions {
   /**
@@ -111,6 +133,15 @@ export interface LlmWorkloadOptions {
   readonly resources?: ModelResources;
 
   /**
+   * The worker pods of a multi-node replica (`spec.worker`), where they
+   * differ from the leader pod. Only with pipeline or data parallelism over
+   * several pods (KServe webhook).
+   *
+   * @default - workers are copies of the leader pod (derived from parallelism)
+   */
+  readonly worker?: LlmWorkerOptions;
+
+  /**
    * KV-cache offloading to CPU memory and disk.
    *
    * @default - none
@@ -143,6 +174,8 @@ export interface ResolvedLlmWorkload {
   readonly kvCache?: Record<string, unknown>;
   readonly podLabels?: Record<string, string>;
   readonly podAnnotations?: Record<string, string>;
+  /** The worker pods' own scheduling and resources, when they differ from the leader's. */
+  readonly worker?: { readonly scheduling: ResolvedScheduling; readonly resources: ResolvedResources };
   /** The GPU product / resource key for capacity reports. */
   readonly capacityKey?: string;
   readonly resourceName?: string;
@@ -187,6 +220,22 @@ export function resolveWorkload(
   checkLabels(scope, at('podLabels'), w.podLabels);
   checkAnnotations(scope, at('podAnnotations'), w.podAnnotations);
   const kvCache = resolveKvCache(scope, at('kvCacheOffloading'), w.kvCacheOffloading, w.resources?.memory);
+  let worker: ResolvedLlmWorkload['worker'];
+  if (w.worker !== undefined) {
+    // Webhook (validateWorkloadParallelism): a worker needs data or pipeline parallelism.
+    if (!parallelism.multiNode) {
+      fail(scope, at('worker'), '<worker>', 'is set, but one pod holds the whole replica',
+        'set pipeline or data parallelism (data, dataLocal) so that a replica spans pods, or drop worker');
+    }
+    if (w.worker.nodePool !== undefined && !(w.worker.nodePool instanceof GpuNodePool)) {
+      fail(scope, at('worker.nodePool'), w.worker.nodePool, 'is not a GpuNodePool', 'use GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)');
+    }
+    const workerPool = w.worker.nodePool ?? nodePool;
+    const workerScheduling = accelerator ? accelerator._schedule(scope, workerPool?._pool()) : noAccelerator(workerPool);
+    const wr = resolveResources(scope, at('worker.resources'), w.worker.resources ?? w.resources ?? defaults, acc?.resources ?? {});
+    const workerResources = w.worker.resources ? wr : { requests, limits };
+    worker = { scheduling: workerScheduling, resources: workerResources };
+  }
   return {
     prop,
     replicas: w.replicas,
@@ -197,6 +246,7 @@ export function resolveWorkload(
     kvCache,
     podLabels: w.podLabels,
     podAnnotations: w.podAnnotations,
+    worker,
     capacityKey: acc?.capacityKey,
     resourceName: acc?.resourceName,
     devicesPerPod: devices,
