@@ -33,7 +33,7 @@ describe('GpuCapacityReport counts LLM services per role', () => {
       ['pd', 'decode', 'kserve-llm', 2, 2, 2, 4, 4, 1],
       ['pd', 'prefill', 'kserve-llm', 1, 4, 4, 4, 4, 1],
     ]);
-    expect(report.totals).toEqual([{ capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', minDevices: 24, maxDevices: 56, models: 4 }]);
+    expect(report.totals).toEqual([{ capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', minDevices: 24, maxDevices: 56, models: 2 }]);
     expect(report.toMarkdown()).toContain('| big [server-workers] (`llm/big`) | llm | kserve-llm | NVIDIA-H100-80GB-HBM3 | 8 x `nvidia.com/gpu` | 1-3 | 8 | 24 | 3 | - |');
     expect(JSON.parse(report.toJson()).models[1].role).toBe('server-workers');
   });

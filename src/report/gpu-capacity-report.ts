@@ -135,18 +135,19 @@ export class GpuCapacityReport extends Construct {
 
   /** Demand per GPU product / MIG profile, sorted by key. */
   public get totals(): GpuCapacityTotal[] {
-    const byKey = new Map<string, { resourceName: string; min: number; max?: number; unbounded: boolean; models: number }>();
+    const byKey = new Map<string, { resourceName: string; min: number; max?: number; unbounded: boolean; models: Set<string> }>();
     for (const e of this.entries) {
-      const t = byKey.get(e.capacityKey) ?? { resourceName: e.resourceName, min: 0, max: 0, unbounded: false, models: 0 };
+      const t = byKey.get(e.capacityKey) ?? { resourceName: e.resourceName, min: 0, max: 0, unbounded: false, models: new Set<string>() };
       t.min += e.minDevices;
       if (e.maxDevices === undefined) t.unbounded = true;
       else t.max = (t.max ?? 0) + e.maxDevices;
-      t.models += 1;
+      // An LLM service has one entry per role but counts as one model.
+      t.models.add(e.path);
       byKey.set(e.capacityKey, t);
     }
     return [...byKey.keys()].sort().map((k) => {
       const t = byKey.get(k)!;
-      return { capacityKey: k, resourceName: t.resourceName, minDevices: t.min, maxDevices: t.unbounded ? undefined : t.max, models: t.models };
+      return { capacityKey: k, resourceName: t.resourceName, minDevices: t.min, maxDevices: t.unbounded ? undefined : t.max, models: t.models.size };
     });
   }
 
