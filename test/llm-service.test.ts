@@ -406,6 +406,32 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
     expect(a.node.dependencies).toContain(h100);
   });
 
+  test('a service inherits the preset\'s accelerator, pool and image, and keeps the preset\'s flags next to its own', () => {
+    const chart = newChart('llm');
+    const h100 = new LlmServiceConfig(chart, 'vllm-h100', {
+      accelerator: H100, nodePool: P5, image: 'vllm/vllm-openai:v0.11.0', vllm: { gpuMemoryUtilization: 0.92, maxModelLength: 8192 },
+    });
+    const svc = new LlmService(chart, 'inherits', { storage: LLAMA_8B, config: [h100], vllm: { maxModelLength: 32768 }, args: ['--enable-chunked-prefill'] });
+    const doc = docOf(synth(chart), 'LLMInferenceService', 'inherits');
+    const main = doc.spec.template.containers[0];
+    // The preset's image stays in force: the service's own fields would win KServe's merge.
+    expect(main.image).toBeUndefined();
+    expect(main.args).toEqual(['--gpu-memory-utilization=0.92', '--max-model-len=32768', '--enable-chunked-prefill']);
+    expect(main.resources.limits['nvidia.com/gpu']).toBe(8);
+    expect(doc.spec.parallelism).toEqual({ tensor: 8 });
+    expect(doc.spec.template.nodeSelector['karpenter.sh/nodepool']).toBe('gpu-h100');
+    expect(svc.gpuDemand[0].devicesPerPod).toBe(8);
+  });
+
+  test('without flags of its own a service leaves the preset\'s args alone', () => {
+    const chart = newChart('llm');
+    const preset = new LlmServiceConfig(chart, 'p', { accelerator: H100, vllm: { maxModelLength: 8192 } });
+    new LlmService(chart, 's', { storage: LLAMA_8B, config: [preset] });
+    const main = docOf(synth(chart), 'LLMInferenceService', 's').spec.template.containers[0];
+    expect(main.args).toBeUndefined();
+    expect(main.image).toBe(LlmService.DEFAULT_IMAGE);
+  });
+
   test('a preset in another namespace is not found by KServe', () => {
     const chart = newChart('llm');
     const cfg = new LlmServiceConfig(chart, 'other', { namespace: 'elsewhere' });

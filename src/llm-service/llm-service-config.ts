@@ -140,6 +140,15 @@ export class LlmServiceConfig extends Construct {
   public readonly namespace?: string;
   /** The LLMInferenceServiceConfig (escape hatch). */
   public readonly apiObject: ApiObject;
+  /** The accelerator the preset gives its services, if any. */
+  public readonly accelerator?: Accelerator;
+  /** The node pool the preset gives its services, if any. */
+  public readonly nodePool?: GpuNodePool;
+  /** The image the preset gives its services, if any. */
+  public readonly image?: string;
+
+  /** The preset's `vllm serve` flags (its container args), for services that add their own. */
+  private readonly serverArgs: string[];
 
   constructor(scope: Construct, id: string, props: LlmServiceConfigProps = {}) {
     super(scope, id);
@@ -153,6 +162,10 @@ export class LlmServiceConfig extends Construct {
     const ps = props.podSecurity ?? PodSecurity.restricted({ readOnlyRootFilesystem: false });
     if (!(ps instanceof PodSecurity)) fail(this, 'podSecurity', ps, 'is not a PodSecurity', 'use PodSecurity.restricted(...)');
     const args = resolveVllmArgs(this, 'vllm', props.vllm, props.args);
+    this.serverArgs = args;
+    this.accelerator = props.accelerator;
+    this.nodePool = props.nodePool;
+    this.image = props.image;
     const env = [...resolveEnv(this, 'env', props.env), ...resolveEnvValues(this, props.envValues)]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const scheduling = props.accelerator
@@ -181,6 +194,11 @@ export class LlmServiceConfig extends Construct {
       },
       spec,
     });
+  }
+
+  /** @internal the preset's `vllm serve` flags. */
+  public _serverArgs(): string[] {
+    return [...this.serverArgs];
   }
 }
 

@@ -272,6 +272,7 @@ export class LlmService extends Construct {
   private readonly props: LlmServiceProps;
   private membership?: LlmRouteMembership;
   private readonly spec: Record<string, unknown>;
+  private readonly presetImage?: string;
 
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
@@ -290,14 +291,18 @@ export class LlmService extends Construct {
     this.modelName = props.modelName ?? this.name;
     if (props.image !== undefined) checkImage(this, 'image', props.image);
 
-    this.decode = resolveWorkload(this, '', props);
-    const resource = this.decode.scheduling.accelerator?.resourceName;
-    if (props.image === undefined && !resource?.startsWith('nvidia.com/')) {
-      fail(this, 'accelerator', resource, `is not an NVIDIA GPU, but the default image ${DEFAULT_LLM_IMAGE} is vLLM's CUDA build`,
-        'set accelerator to NVIDIA GPUs (e.g. Accelerator.nvidiaGpu()), or image to a vLLM build for your hardware (CPU, ROCm, Gaudi)');
-    }
+    (props.config ?? []).forEach((c, i) => {
+      if (!(c instanceof LlmServiceConfig)) fail(this, `config[${i}]`, c, 'is not an LlmServiceConfig', 'pass LlmServiceConfig constructs');
+    });
+    // What the presets give: KServe merges them in order, so the last one that sets a field wins.
+    const presets = [...(props.config ?? [])].reverse();
+    const inherited = { accelerator: presets.find((c) => c.accelerator)?.accelerator, nodePool: presets.find((c) => c.nodePool)?.nodePool };
+    this.presetImage = presets.find((c) => c.image)?.image;
+    this.decode = resolveWorkload(this, '', props, inherited);
     if (props.prefill !== undefined) {
-      this.prefillWorkload = resolveWorkload(this, 'prefill', props.prefill, { accelerator: props.accelerator, nodePool: props.nodePool });
+      this.prefillWorkload = resolveWorkload(this, 'prefill', props.prefill, {
+        accelerator: props.accelerator ?? inherited.accelerator, nodePool: props.nodePool ?? inherited.nodePool,
+      });
       const d = this.decode.scaling?.actuator;
       const p = this.prefillWorkload.scaling?.actuator;
       // Webhook (ValidateActuatorConsistency): decode and prefill use the same actuator.
@@ -306,12 +311,21 @@ export class LlmService extends Construct {
           'use LlmScaling.keda or LlmScaling.hpa on both: mixing needs two metric pipelines and scales the halves independently');
       }
     }
+    if (props.image === undefined && this.presetImage === undefined) {
+      for (const w of [this.decode, this.prefillWorkload]) {
+        const resource = w?.scheduling.accelerator?.resourceName;
+        if (w && !resource?.startsWith('nvidia.com/')) {
+          fail(this, w.prop ? `${w.prop}.accelerator` : 'accelerator', resource,
+            `is not an NVIDIA GPU, but the default image ${DEFAULT_LLM_IMAGE} is vLLM's CUDA build`,
+            'set accelerator to NVIDIA GPUs (e.g. Accelerator.nvidiaGpu()), or image to a vLLM build for your hardware (CPU, ROCm, Gaudi)');
+        }
+      }
+    }
     this.checkMultiNode();
     const router = props.router ?? LlmRouter.NONE;
     if (!(router instanceof LlmRouter)) fail(this, 'router', router, 'is not an LlmRouter', 'use LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE');
     this.router = router._resolve();
     (props.config ?? []).forEach((c, i) => {
-      if (!(c instanceof LlmServiceConfig)) fail(this, `config[${i}]`, c, 'is not an LlmServiceConfig', 'pass LlmServiceConfig constructs');
       if (c.namespace !== undefined && this.namespace !== undefined && c.namespace !== this.namespace && c.namespace !== 'kserve') {
         fail(this, `config[${i}]`, c.name, `is in namespace ${c.namespace}, where KServe does not look for this service's presets`,
           `put it in ${this.namespace} or in KServe's own namespace (kserve)`);
@@ -445,8 +459,9 @@ export class LlmService extends Construct {
   private buildSpec(lora: Record<string, unknown> | undefined): Record<string, unknown> {
     const p = this.props;
     const env = this.env();
-    const args = resolveVllmArgs(this, 'vllm', p.vllm, p.args);
-    const image = p.image ?? DEFAULT_LLM_IMAGE;
+    const args = this.serverArgs(resolveVllmArgs(this, 'vllm', p.vllm, p.args));
+    // A preset's image stays in force unless the service names its own: the service's fields win the merge.
+    const image = p.image ?? (this.presetImage === undefined ? DEFAULT_LLM_IMAGE : undefined);
     const shm = this.sharedMemory();
     const model: Record<string, unknown> = { uri: p.storage.uri, name: this.modelName };
     if (lora) model.lora = lora;
@@ -475,6 +490,19 @@ export class LlmService extends Construct {
       spec.baseRefs = refs;
     }
     return spec;
+  }
+
+  /**
+   * The container's args replace a preset's (a list in KServe's strategic
+   * merge), so a service that adds flags repeats the last preset's, minus
+   * those it sets itself: each flag then comes from the service or the preset.
+   */
+  private serverArgs(own: string[]): string[] {
+    if (own.length === 0) return own;
+    const preset = [...(this.props.config ?? [])].reverse().map((c) => c._serverArgs()).find((a) => a.length > 0) ?? [];
+    const flag = (a: string) => a.split('=')[0].replace(/_/g, '-');
+    const mine = new Set(own.map(flag));
+    return [...preset.filter((a) => !mine.has(flag(a))), ...own];
   }
 
   private renderSpec(): Record<string, unknown> {
@@ -543,7 +571,7 @@ export class LlmService extends Construct {
   }
 
   private podSpec(
-    placement: ResolvedPlacement, resources: ResolvedResources, image: string, args: string[], env: EnvVar[], shm: string,
+    placement: ResolvedPlacement, resources: ResolvedResources, image: string | undefined, args: string[], env: EnvVar[], shm: string,
   ): Record<string, unknown> {
     return llmPodSpec({
       image,
