@@ -61,9 +61,13 @@ describe('LlmService synth-time rules', () => {
     ['a dtype string', { vllm: { dtype: 'bf16' } }, 'test/svc: vllm.dtype "bf16" is not an LlmDataType'],
     // Environment
     ['a credential literal', { env: { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwxyz0123456789' } }, 'test/svc: env["HF_TOKEN"] "<redacted>"'],
+    ['a memory limit below the default request', { resources: { memoryLimit: Size.gibibytes(8) } },
+      'test/svc: resources.memoryLimit "8Gi" is below the default memory request 16Gi; set resources.memory as well, or a limit >= the request'],
     // KV cache
     ['a CPU KV tier larger than the pod', { resources: { memory: Size.gibibytes(16) }, kvCacheOffloading: { cpu: Size.gibibytes(32) } },
       'test/svc: kvCacheOffloading.cpu "32Gi" does not fit in the pod\'s memory request 16Gi'],
+    ['a CPU KV tier larger than the default memory request', { kvCacheOffloading: { cpu: Size.gibibytes(16) } },
+      'test/svc: kvCacheOffloading.cpu "16Gi" does not fit in the pod\'s memory request 16Gi'],
     ['an absolute claim path', { kvCacheOffloading: { cpu: Size.gibibytes(1), claim: { claimName: 'kv', path: '/abs' } } },
       'test/svc: kvCacheOffloading.claim.path "/abs" is not a relative path'],
     // Tracing, shared memory, router

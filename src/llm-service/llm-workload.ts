@@ -215,11 +215,17 @@ export function resolveWorkload(
   if (w.resources?.cpu === undefined) requests.cpu = gpu ? '4' : '2';
   if (w.resources?.memory === undefined) {
     requests.memory = gpu ? '16Gi' : '8Gi';
-    if (w.resources?.memoryLimit === undefined) limits.memory = requests.memory;
+    const limit = w.resources?.memoryLimit;
+    if (limit === undefined) {
+      limits.memory = requests.memory;
+    } else if (mebibytesOf(limit) < (gpu ? 16 : 8) * 1024) {
+      fail(scope, at('resources.memoryLimit'), memoryQuantity(limit), `is below the default memory request ${requests.memory}`,
+        'set resources.memory as well, or a limit >= the request');
+    }
   }
   checkLabels(scope, at('podLabels'), w.podLabels);
   checkAnnotations(scope, at('podAnnotations'), w.podAnnotations);
-  const kvCache = resolveKvCache(scope, at('kvCacheOffloading'), w.kvCacheOffloading, w.resources?.memory);
+  const kvCache = resolveKvCache(scope, at('kvCacheOffloading'), w.kvCacheOffloading, w.resources?.memory ?? Size.gibibytes(gpu ? 16 : 8));
   let worker: ResolvedLlmWorkload['worker'];
   if (w.worker !== undefined) {
     // Webhook (validateWorkloadParallelism): a worker needs data or pipeline parallelism.
