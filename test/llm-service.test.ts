@@ -228,13 +228,17 @@ describe('LlmService router', () => {
       storage: LLAMA_8B,
       accelerator: Accelerator.nvidiaGpu(),
       router: LlmRouter.gateways([{ name: 'inference', namespace: 'gateways', sectionName: 'https' }, { name: 'internal' }], {
-        scheduler: LlmScheduler.managed({ replicas: 2, configMap: { name: 'epp', key: 'config.yaml' } }),
+        scheduler: LlmScheduler.managed({
+          replicas: 2, configMap: { name: 'epp', key: 'config.yaml' }, podLabels: { team: 'ml' }, podAnnotations: { 'example.com/owner': 'platform' },
+        }),
       }),
     });
     expect(docOf(synth(chart), 'LLMInferenceService').spec.router).toEqual({
       gateway: { refs: [{ name: 'inference', namespace: 'gateways', sectionName: 'https' }, { name: 'internal' }] },
       route: {},
-      scheduler: { replicas: 2, config: { ref: { name: 'epp', key: 'config.yaml' } } },
+      scheduler: {
+        replicas: 2, config: { ref: { name: 'epp', key: 'config.yaml' } }, labels: { team: 'ml' }, annotations: { 'example.com/owner': 'platform' },
+      },
     });
   });
 
@@ -276,6 +280,7 @@ describe('LlmService router', () => {
     ['empty inline', () => LlmScheduler.managed({ inlineConfig: {} }), /inlineConfig \{\} is not an EndpointPickerConfig object/],
     ['zero scheduler replicas', () => LlmScheduler.managed({ replicas: 0 }), /LlmScheduler.managed: replicas 0 is not allowed/],
     ['bad configmap key', () => LlmScheduler.managed({ configMap: { name: 'x', key: 'a/b' } }), /configMap.key "a\/b" is not a valid ConfigMap key/],
+    ['bad scheduler label', () => LlmScheduler.managed({ podLabels: { 'bad key!': 'x' } }), /LlmScheduler.managed: podLabels key "bad key!" is not a valid key/],
     ['bad pool', () => LlmScheduler.existingPool('Pool'), /poolName "Pool" is not a valid DNS-1123 subdomain/],
     ['bad ingress', () => LlmRouter.ingress([{ name: 'a', namespace: 'A' }]), /LlmRouter.ingress: refs\[0\].namespace "A" is not a valid DNS-1123 label/],
   ])('%s fails', (_name, build, message) => {

@@ -1,5 +1,6 @@
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { checkDns1123Label, checkDns1123Subdomain } from '../internal/names';
+import { sortedRecord } from '../internal/k8s';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 
 /** A Gateway API Gateway the service's HTTPRoute attaches to. */
 export interface GatewayRef {
@@ -61,6 +62,20 @@ export interface ManagedSchedulerOptions {
    * @default - KServe's preset
    */
   readonly configMap?: SchedulerConfigMapRef;
+
+  /**
+   * Extra labels for the endpoint-picker pods.
+   *
+   * @default - none
+   */
+  readonly podLabels?: Record<string, string>;
+
+  /**
+   * Extra annotations for the endpoint-picker pods.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -84,8 +99,14 @@ export class LlmScheduler {
     if (options.inlineConfig !== undefined && options.configMap !== undefined) {
       fail(scope, 'inlineConfig', '<object>', 'is set together with configMap', 'set the EndpointPickerConfig inline or by ConfigMap, not both');
     }
+    checkLabels(scope, 'podLabels', options.podLabels);
+    checkAnnotations(scope, 'podAnnotations', options.podAnnotations);
     const json: Record<string, unknown> = {};
     if (options.replicas !== undefined) json.replicas = options.replicas;
+    const labels = sortedRecord(options.podLabels);
+    if (labels) json.labels = labels;
+    const annotations = sortedRecord(options.podAnnotations);
+    if (annotations) json.annotations = annotations;
     if (options.inlineConfig !== undefined) {
       const c = options.inlineConfig;
       if (c === null || typeof c !== 'object' || Array.isArray(c) || Object.keys(c).length === 0) {
