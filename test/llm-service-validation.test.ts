@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { newChart } from './util';
+import { docOf, newChart, synth } from './util';
 import {
   Accelerator, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmScaling, LlmService, LlmServiceConfig, MigProfile, ModelStorage,
 } from '../src';
@@ -108,6 +108,19 @@ describe('LlmService synth-time rules', () => {
     const chart = newChart('llm');
     new LlmServiceConfig(chart, 'pp', { name: 'kserve-config-llm-worker-pipeline-parallel' });
     expect(() => new LlmService(chart, 'pp-svc', { storage: MODEL, accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 } })).not.toThrow();
+  });
+
+  test('a pipeline preset installed in KServe\'s namespace, referenced by name', () => {
+    const chart = newChart('llm');
+    const pp = LlmServiceConfig.fromConfigName(chart, 'pp', 'kserve-config-llm-worker-pipeline-parallel', 'kserve');
+    new LlmService(chart, 'pp-svc', { storage: MODEL, accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 }, config: [pp] });
+    const docs = synth(chart);
+    expect(docs.map((d) => d.kind)).toEqual(['LLMInferenceService']);
+    const doc = docOf(docs, 'LLMInferenceService');
+    expect(doc.spec.parallelism).toEqual({ tensor: 8, pipeline: 2 });
+    expect(doc.spec.worker).toEqual(doc.spec.template);
+    expect(doc.spec.baseRefs).toEqual([{ name: 'kserve-config-llm-worker-pipeline-parallel' }]);
+    expect(pp.apiObject).toBeUndefined();
   });
 
   test('a pipeline preset in a namespace KServe does not search does not count', () => {

@@ -13,6 +13,9 @@ import { GpuNodePool } from '../scheduling/node-pool';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity } from '../security/pod-security';
 
+/** Marks the props of a config that exists already (see `fromConfigName`). */
+const EXISTING = Symbol('existing LLMInferenceServiceConfig');
+
 /** Props of an {@link LlmServiceConfig}. */
 export interface LlmServiceConfigProps {
   /**
@@ -134,12 +137,32 @@ export interface LlmServiceConfigProps {
  * });
  */
 export class LlmServiceConfig extends Construct {
+  /**
+   * A config that already exists in the cluster (e.g. one a platform team
+   * installs in KServe's namespace), to reference from services without
+   * writing it. Its contents are unknown here: a service referencing it is
+   * checked with its own fields only.
+   *
+   * @param scope the scope
+   * @param id the construct id
+   * @param configName the LLMInferenceServiceConfig name
+   * @param namespace its namespace: the services' or KServe's (`kserve`)
+   */
+  public static fromConfigName(scope: Construct, id: string, configName: string, namespace?: string): LlmServiceConfig {
+    const props: LlmServiceConfigProps & { [EXISTING]?: boolean } = { name: configName, namespace, [EXISTING]: true };
+    return new LlmServiceConfig(scope, id, props);
+  }
+
   /** The config name. */
   public readonly name: string;
   /** The namespace, if set. */
   public readonly namespace?: string;
-  /** The LLMInferenceServiceConfig (escape hatch). */
-  public readonly apiObject: ApiObject;
+  /**
+   * The LLMInferenceServiceConfig (escape hatch); undefined for a config referenced by name.
+   *
+   * @default - none for a config referenced with `fromConfigName`
+   */
+  public readonly apiObject?: ApiObject;
   /** The accelerator the preset gives its services, if any. */
   public readonly accelerator?: Accelerator;
   /** The node pool the preset gives its services, if any. */
@@ -157,6 +180,10 @@ export class LlmServiceConfig extends Construct {
     if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
     this.namespace = props.namespace ?? chartNamespace(this);
     if (props.image !== undefined) checkImage(this, 'image', props.image);
+    if ((props as { [EXISTING]?: boolean })[EXISTING]) {
+      this.serverArgs = [];
+      return;
+    }
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'annotations', props.annotations);
     const ps = props.podSecurity ?? PodSecurity.restricted({ readOnlyRootFilesystem: false });

@@ -426,7 +426,8 @@ export class LlmService extends Construct {
         const provided = findConfig(this, preset);
         if (!provided) {
           fail(this, `${prop}.pipeline`, w.parallelism.pipeline, `spans ${w.parallelism.podsPerReplica} pods, but KServe 0.20 ships no "${preset}" preset`,
-            `use data parallelism across nodes (data, dataLocal), or define an LlmServiceConfig named ${preset} in this app`);
+            `use data parallelism across nodes (data, dataLocal), or define an LlmServiceConfig named ${preset} in this app `
+            + '(or reference an installed one with LlmServiceConfig.fromConfigName)');
         }
       }
     }
