@@ -138,6 +138,16 @@ export class ModelStorage {
     return ModelStorage.fromUri(url);
   }
 
+  /**
+   * A Hugging Face Hub repository (alias of {@link ModelStorage.huggingFace}, named like the other `from*` factories).
+   *
+   * @param repo `owner/name`
+   * @param revision a branch, tag or commit to pin (pin it in production)
+   */
+  public static fromHuggingFace(repo: string, revision?: string): ModelStorage {
+    return ModelStorage.huggingFace(repo, revision);
+  }
+
   private constructor(private readonly resolved: ResolvedStorage) {}
 
   /** The storage URI as KServe's `storageUri` takes it. */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
+import { LlmService } from '../llm-service/llm-service';
 import { ServedModel } from '../model/served-model';
 import { knativeFlagsOf } from '../scheduling/knative-features';
 
@@ -57,6 +58,13 @@ export interface GpuCapacityEntry {
    * @default - no rollout: the model's only version
    */
   readonly rolloutRole?: string;
+  /**
+   * The role of an LLM service's pods: `server`, `decode`, `prefill`, or `<role>-workers` for the
+   * worker pods of multi-node replicas (one entry per role).
+   *
+   * @default - a ServedModel (one role)
+   */
+  readonly role?: string;
 }
 
 /** Demand summed per GPU product / MIG profile. */
@@ -140,7 +148,7 @@ export class GpuCapacityReport extends Construct {
       t.min += e.minDevices;
       if (e.maxDevices === undefined) t.unbounded = true;
       else t.max = (t.max ?? 0) + e.maxDevices;
-      // A rollout's stable and candidate entries are one model.
+      // A rollout's stable and candidate entries are one model; so are an LLM service's roles.
       t.models.add(`${e.namespace ?? ''}/${e.name}`);
       byKey.set(e.capacityKey, t);
     }
@@ -176,7 +184,8 @@ export class GpuCapacityReport extends Construct {
       '| model | namespace | platform | GPU / MIG profile | per replica | replicas | devices at min | devices at max | nodes at max | Knative flags |',
       '| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
     for (const e of entries) {
-      lines.push(`| ${e.name}${e.rolloutRole ? ` ${e.rolloutRole}` : ''} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
+      const role = [e.rolloutRole, e.role ? `[${e.role}]` : undefined].filter((x) => x).map((x) => ` ${x}`).join('');
+      lines.push(`| ${e.name}${role} (\`${e.path}\`) | ${e.namespace ?? '-'} | ${e.platform} | ${e.capacityKey} | ${e.devicesPerReplica} x \`${e.resourceName}\` `
         + `| ${e.minReplicas}-${max(e.maxReplicas)} | ${e.minDevices} | ${max(e.maxDevices)} | ${e.maxNodes ?? '-'} | ${e.knativeFlags.join(', ') || '-'} |`);
     }
     lines.push('');
@@ -225,5 +234,27 @@ function collect(scope: IConstruct): GpuCapacityEntry[] {
       });
     }
   }
+  // LLM services: one entry per role (decode, prefill, multi-node workers), in the service's order.
+  for (const svc of scope.node.root.node.findAll().filter((c): c is LlmService => c instanceof LlmService)) {
+    for (const d of svc.gpuDemand) {
+      out.push({
+        path: svc.node.path,
+        name: svc.name,
+        namespace: svc.namespace,
+        platform: 'kserve-llm',
+        capacityKey: d.capacityKey,
+        resourceName: d.resourceName,
+        devicesPerReplica: d.devicesPerPod * d.podsPerReplica,
+        minReplicas: d.minReplicas,
+        maxReplicas: d.maxReplicas,
+        minDevices: d.minDevices,
+        maxDevices: d.maxDevices,
+        maxNodes: d.maxNodes,
+        knativeFlags: [],
+        role: d.role,
+      });
+    }
+  }
+  // A stable sort: the roles of one service keep their order.
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
