@@ -57,3 +57,20 @@ describe('CEL rules of the CRDs', () => {
     expect(conformanceErrors(scaledObject({ minReplicaCount: 0, maxReplicaCount: 2 }))).toEqual([]);
   });
 });
+
+describe('CEL rules see the schema defaults', () => {
+  test('a Gateway API parentRef without group is read with its default group, as the API server defaults it', () => {
+    const tree = celTreeOf({
+      type: 'object',
+      properties: {
+        refs: {
+          type: 'array',
+          'x-kubernetes-validations': [{ rule: "self.all(r, r.group == 'gateway.networking.k8s.io')", message: 'wrong group' }],
+          'items': { type: 'object', properties: { name: { type: 'string' }, group: { type: 'string', default: 'gateway.networking.k8s.io' } } },
+        },
+      },
+    });
+    expect(celErrors('defaults-test', tree, { refs: [{ name: 'gw' }] })).toEqual([]);
+    expect(celErrors('defaults-test', tree, { refs: [{ name: 'gw', group: 'example.com' }] })).toEqual(['/refs: wrong group']);
+  });
+});

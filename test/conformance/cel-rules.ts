@@ -6,7 +6,10 @@
  *   document (each list item, each map value);
  * - transition rules (those that read `oldSelf`) are skipped: there is no old
  *   object on create;
- * - an evaluation error rejects the object, like a false result.
+ * - an evaluation error rejects the object, like a false result;
+ * - the schema's `default`s are applied first, as the API server defaults a
+ *   structural schema before it validates (so `self.group` of a Gateway API
+ *   parentRef reads `gateway.networking.k8s.io` when the document leaves it out).
  *
  * The evaluator is `@bufbuild/cel` with its strings extension (`split`,
  * `lowerAscii`, ...). A rule it cannot compile is reported by
@@ -25,6 +28,8 @@ export interface CelRuleSource {
 /** The schema nodes that carry rules, or lead to nodes that do; nothing else. */
 export interface CelNode {
   rules?: CelRuleSource[];
+  /** Defaults of this node's properties (the API server fills them in before CEL runs). */
+  defaults?: Record<string, unknown>;
   props?: Record<string, CelNode>;
   items?: CelNode;
   additional?: CelNode;
@@ -41,7 +46,11 @@ export function celTreeOf(schema: any): CelNode | undefined {
     any = true;
   }
   if (schema.properties) {
-    for (const [k, v] of Object.entries(schema.properties)) {
+    for (const [k, v] of Object.entries(schema.properties) as Array<[string, any]>) {
+      if (v && typeof v === 'object' && v.default !== undefined) {
+        (node.defaults ??= {})[k] = v.default;
+        any = true;
+      }
       const child = celTreeOf(v);
       if (child) {
         (node.props ??= {})[k] = child;
@@ -175,11 +184,27 @@ function evaluate(node: CompiledNode, value: any, at: string, out: string[]): vo
   }
 }
 
+/** Fills in the schema defaults of absent fields, in place (structural defaulting, as on create). */
+function applyDefaults(tree: CelNode, value: any): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (tree.items) value.forEach((x) => applyDefaults(tree.items!, x));
+    return;
+  }
+  for (const [k, d] of Object.entries(tree.defaults ?? {})) if (value[k] === undefined) value[k] = toCel(d);
+  for (const [k, child] of Object.entries(tree.props ?? {})) applyDefaults(child, value[k]);
+  if (tree.additional) {
+    for (const [k, x] of Object.entries(value)) if (!(k in (tree.props ?? {}))) applyDefaults(tree.additional, x);
+  }
+}
+
 /** Every CEL rule violation of one document whose kind has the rule tree `tree`. */
 export function celErrors(key: string, tree: CelNode | undefined, doc: any): string[] {
   if (!tree) return [];
   const out: string[] = [];
-  evaluate(compiledFor(key, tree), toCel(doc), '', out);
+  const value = toCel(doc);
+  applyDefaults(tree, value);
+  evaluate(compiledFor(key, tree), value, '', out);
   return out;
 }
 
@@ -190,6 +215,8 @@ export function celRuleStats(trees: Record<string, CelNode>): Record<string, Cel
   const out: Record<string, CelRuleStat> = {};
   for (const [key, tree] of Object.entries(trees)) {
     const all = rulesOf(tree);
+    // A tree may carry only defaults: a kind without rules has no count.
+    if (all.length === 0) continue;
     const s = { total: all.length, compiled: 0, transition: 0, failed: [] as string[] };
     for (const { at, rule } of all) {
       if (isTransitionRule(rule.rule)) {
