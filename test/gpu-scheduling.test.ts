@@ -294,7 +294,15 @@ describe('bad input fails at synth with a clear message', () => {
     ['GKE accelerator name', () => GpuNodePool.gke('l4'), 'GpuNodePool.gke: accelerator "l4" is not a GKE accelerator type'],
     ['gpusPerNode', () => GpuNodePool.custom({ gpusPerNode: 0 }), 'GpuNodePool.custom: gpusPerNode 0 is not allowed'],
   ])('%s', (_name, f, message) => {
-    expect(f).toThrow(message);
+    // Value classes keep their error until a model uses them; the model re-raises it with its path and prop.
+    const use = () => {
+      const v: unknown = f();
+      const prop = v instanceof GpuNodePool ? 'nodePool' : 'accelerator';
+      new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), [prop]: v });
+    };
+    const err = (() => { try { use(); } catch (e: any) { return e; } return undefined; })();
+    expect(err?.message).toContain(message);
+    if (!message.startsWith('MigProfile.')) expect(err.message).toMatch(/^test\/m: (accelerator|nodePool) /);
   });
 
   test.each<[string, Partial<ServedModelProps>, string]>([

@@ -108,8 +108,10 @@ describe('PodSecurity', () => {
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.metadata.annotations['model-serving.cdk8s.io/pod-security-opt-out']).toBe('vendor image runs as root (ticket ML-123)');
     expect(isvc.spec.predictor.model.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(() => PodSecurity.baseline('')).toThrow(/PodSecurity.baseline: reason "" is not a valid value/);
-    expect(() => PodSecurity.restricted({ runAsUser: 0 })).toThrow(/PodSecurity.restricted: runAsUser 0 is not allowed; use a whole number from 1/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.baseline('') }))
+      .toThrow(/^test\/m: podSecurity PodSecurity.baseline: reason "" is not a valid value/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }))
+      .toThrow(/^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed; use a whole number from 1/);
   });
 
   test('every platform passes the restricted checker by default', () => {

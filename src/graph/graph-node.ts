@@ -79,8 +79,7 @@ export class GraphNode {
 
   /** The node's explicit name, if given. */
   public readonly name?: string;
-  /** The steps, in order. */
-  public readonly steps: GraphStep[];
+  private readonly stepList: readonly GraphStep[];
 
   private constructor(
     /** The router type. */
@@ -98,7 +97,17 @@ export class GraphNode {
     if (options.name !== undefined && (typeof options.name !== 'string' || !NODE_NAME.test(options.name) || options.name.length > 63)) {
       fail(factory, 'name', options.name, 'is not a valid node name', 'use at most 63 letters, digits, "-" and "_", starting and ending with a letter or digit');
     }
-    this.steps = [...steps];
+    // Copied and frozen: a step pushed later (or the root pushed onto itself,
+    // a cycle) would bypass the checks graphs run on their nodes.
+    this.stepList = Object.freeze([...steps]);
     this.name = options.name;
+  }
+
+  /**
+   * The steps, in order. The list is frozen: nodes are immutable, and a push
+   * fails loudly instead of being lost or creating a cycle.
+   */
+  public get steps(): GraphStep[] {
+    return this.stepList as GraphStep[];
   }
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { redactSecrets } from './secrets';
 
 /**
  * Where a problem was found: a construct (its path is used) or the name of
@@ -28,9 +29,37 @@ function show(value: unknown): string {
  */
 export class ModelServingError extends Error {
   constructor(scope: ErrorScope, prop: string, value: unknown, problem: string, allowed: string) {
-    super(`${scopePath(scope)}: ${prop} ${show(value)} ${problem}; ${allowed}`);
+    // Whatever was passed in, a credential never reaches the message (CI logs keep them).
+    super(redactSecrets(`${scopePath(scope)}: ${prop} ${show(value)} ${problem}; ${allowed}`));
     this.name = 'ModelServingError';
   }
+}
+
+/**
+ * Runs `fn`, re-raising an error a value class raised under its factory's
+ * name (`Scaling.autoscale: ...`) with the construct path and the prop where
+ * the value is used in front, the factory's message kept: in a fleet built
+ * in a loop, the path says which model. Errors that already name a
+ * construct path, and other errors, pass unchanged.
+ */
+export function withScope<T>(scope: IConstruct, prop: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw rescoped(scope, prop, e);
+  }
+}
+
+/** `e`, re-raised under `scope` and `prop` when a value class raised it (see {@link withScope}). */
+export function rescoped(scope: IConstruct, prop: string, e: unknown): unknown {
+  if (!(e instanceof ModelServingError)) return e;
+  const path = scopePath(scope);
+  const root = scope.node.root.node.path;
+  // Raised by a construct (its path is a construct path) rather than a factory: keep it.
+  if (e.message.startsWith(`${path}:`) || e.message.startsWith(`${path}/`) || !/^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+: /.test(e.message) || root === e.message.split(':')[0]) return e;
+  const out = new ModelServingError(scope, prop, undefined, '', '');
+  out.message = `${path}: ${prop} ${e.message}`;
+  return out;
 }
 
 /** Throws a {@link ModelServingError}. */
@@ -61,4 +90,26 @@ export function checkNonEmpty(scope: ErrorScope, prop: string, value: string | u
   if (typeof value !== 'string' || value.trim() === '' || value.trim() !== value) {
     fail(scope, prop, value, 'is not a valid value', 'use a non-empty string without surrounding whitespace');
   }
+}
+
+/**
+ * Builds a value class, keeping a validation failure instead of throwing
+ * it: `invalid(error)` returns an instance that raises the error when a
+ * construct uses it, re-raised there with the construct's path and prop
+ * (see {@link withScope}). The factory's message is kept whole.
+ */
+export function orInvalid<T>(build: () => T, invalid: (error: ModelServingError) => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ModelServingError) return invalid(e);
+    throw e;
+  }
+}
+
+/** An instance of a value class that only carries its factory's error (read by the class's `_resolve`). */
+export function invalidInstance<T>(prototype: T, error: ModelServingError): T {
+  const out = Object.create(prototype as object);
+  Object.defineProperty(out, 'invalid', { value: error });
+  return out;
 }

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
 import { secondsOf } from '../internal/units';
 
 /**
@@ -160,7 +160,9 @@ export class Scaling {
    * @param options upper bound, metric, target and Knative knobs
    */
   public static scaleToZero(options: ScaleToZeroOptions = {}): Scaling {
-    return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
+    return orInvalid(() => {
+      return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
   /**
@@ -169,7 +171,9 @@ export class Scaling {
    * @param options replica bounds, metric, target and Knative knobs
    */
   public static autoscale(options: AutoscaleOptions = {}): Scaling {
-    return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
+    return orInvalid(() => {
+      return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
   /**
@@ -178,11 +182,15 @@ export class Scaling {
    * @param replicas the number of replicas (>= 1)
    */
   public static fixed(replicas: number): Scaling {
-    checkInteger('Scaling.fixed', 'replicas', replicas, 1);
-    return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+    return orInvalid(() => {
+      checkInteger('Scaling.fixed', 'replicas', replicas, 1);
+      return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
-  private readonly resolved: ResolvedScaling;
+  private readonly resolved!: ResolvedScaling;
+  /** Set when the factory failed: raised where a construct uses the value. */
+  private readonly invalid?: ModelServingError;
 
   private constructor(scope: string, minReplicas: number, maxReplicas: number | undefined, options: ScalingOptions, fixed: boolean) {
     checkInteger(scope, 'minReplicas', minReplicas, 0);
@@ -209,16 +217,17 @@ export class Scaling {
 
   /** @internal */
   public _resolve(): ResolvedScaling {
+    if (this.invalid) throw this.invalid;
     return this.resolved;
   }
 
   /** The lower bound of replicas (0 when the model scales to zero). */
   public get minReplicas(): number {
-    return this.resolved.minReplicas;
+    return this._resolve().minReplicas;
   }
 
   /** The upper bound of replicas, if any. */
   public get maxReplicas(): number | undefined {
-    return this.resolved.maxReplicas;
+    return this._resolve().maxReplicas;
   }
 }

@@ -76,12 +76,27 @@ export class ModelNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelNetworkPolicyProps) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') fail(this, 'props', props, 'is missing', 'pass { model, allowFrom?, servingNamespaces? }');
     const model = props.model;
-    const servingNamespaces = props.servingNamespaces ?? ['istio-system', 'knative-serving', 'kourier-system'];
-    servingNamespaces.forEach((ns) => checkDns1123Label(this, 'servingNamespaces', ns));
+    if (!(model instanceof ServedModel)) fail(this, 'model', model, 'is not a ServedModel', 'pass the ServedModel to protect');
+    for (const prop of ['servingNamespaces', 'allowFrom'] as const) {
+      if (props[prop] !== undefined && !Array.isArray(props[prop])) fail(this, prop, props[prop], 'is not a list', 'use an array');
+    }
+    // Copies: the lists are read once, here.
+    const servingNamespaces = [...(props.servingNamespaces ?? ['istio-system', 'knative-serving', 'kourier-system'])];
+    const allowFrom = [...(props.allowFrom ?? [])];
+    servingNamespaces.forEach((ns, i) => checkDns1123Label(this, `servingNamespaces[${i}]`, ns));
+    allowFrom.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) fail(this, `allowFrom[${i}]`, p, 'is not a NetworkPeer', 'use NetworkPeer.namespace(...) or NetworkPeer.pods(...)');
+    });
+    // An ingress rule with an empty `from` admits every source: the opposite of this construct.
+    if (servingNamespaces.length === 0 && allowFrom.length === 0) {
+      fail(this, 'servingNamespaces', [], 'and allowFrom name no caller, and a rule without sources would admit everyone',
+        'name the gateway namespaces in servingNamespaces or the callers in allowFrom');
+    }
     const peers = [
       ...servingNamespaces.map((ns) => NetworkPeer.namespace(ns)._peer),
-      ...(props.allowFrom ?? []).map((p) => p._peer),
+      ...allowFrom.map((p) => p._peer),
     ];
     const podSelector = model.platform._compiler.podSelector?.(model._spec()) ?? { 'app.kubernetes.io/name': model.name };
     this.apiObject = new ApiObject(this, 'Resource', {
