@@ -178,7 +178,7 @@ export function resolveResources(
   for (const k of ['cpu', 'cpuLimit'] as const) {
     const c: any = r?.[k];
     if (c !== undefined && (c === null || typeof c !== 'object' || typeof c.amount !== 'string')) {
-      fail(scope, `${prop}.${k}`, c, 'is not a Cpu', "use Cpu.units(2) or Cpu.millis(500) from cdk8s-plus-28");
+      fail(scope, `${prop}.${k}`, c, 'is not a Cpu', 'use Cpu.units(2) or Cpu.millis(500) from cdk8s-plus-28');
     }
   }
   for (const k of ['memory', 'memoryLimit'] as const) {

@@ -8,6 +8,7 @@ import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
 import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache';
 import { fail } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
@@ -400,6 +401,7 @@ export class ServedModel extends Construct {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
+    ensureUniqueIdentities(this);
     // Apply the runtime and the cache before the model that uses them.
     if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
@@ -421,7 +423,16 @@ export class ServedModel extends Construct {
     this.cachedSpec = undefined;
     this.cachedStable = undefined;
     this.cachedOverride = undefined;
-    this._spec();
+    try {
+      this._spec();
+    } catch (e) {
+      // A rejected variable is not kept: the model stays as it was.
+      delete this.extraEnv[name];
+      this.cachedSpec = undefined;
+      this.cachedStable = undefined;
+      this.cachedOverride = undefined;
+      throw e;
+    }
   }
 
   /** All documents this model emits, main document first. */
@@ -496,6 +507,11 @@ export class ServedModel extends Construct {
     this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
     return spec;
+  }
+
+  /** @internal objects the engine creates from this model's documents (checked for collisions app-wide). */
+  public _derivedObjects(): DerivedObject[] {
+    return this.platform._compiler.derivedObjects?.(this._spec()) ?? [];
   }
 
   /** @internal attaches a CanaryRollout (one per model): its candidate and traffic step. */

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DerivedObject } from '../internal/identity';
 import { ModelSpec } from '../model/model-spec';
 
 /** One document a platform emits for a model; its body is computed at synth from the final spec. */
@@ -50,6 +51,12 @@ export interface IPlatformCompiler {
   endpoint(spec: ModelSpec): ModelEndpoint;
   /** Labels that select the model's serving pods (for NetworkPolicies); default `app.kubernetes.io/name`. */
   podSelector?(spec: ModelSpec): Record<string, string>;
+  /**
+   * Objects the engine creates from the model's documents (the Service a
+   * Knative Service or an InferenceService gets): the app checks that no
+   * other document has the same identity.
+   */
+  derivedObjects?(spec: ModelSpec): DerivedObject[];
   /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }

@@ -95,6 +95,11 @@ export class GpuProduct {
     return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });
   }
 
+  /** @internal whether `name` is one of the presets (the offerings table maps every preset it holds). */
+  public static _isPreset(name: string): boolean {
+    return KNOWN.some((p) => p.name === name);
+  }
+
   /** @internal the known product GKE calls `accelerator`, if any. */
   public static _fromGkeAccelerator(accelerator: string): GpuProduct | undefined {
     return KNOWN.find((p) => p._facts.gke === accelerator);

@@ -1,4 +1,5 @@
 import { GpuProduct } from './gpu-product';
+import { azureVmOffering, ec2FamilyOffering, gkeOffering, PoolOffering } from './offerings';
 import { PoolFlavor, ResolvedPlacement, ResolvedPool } from './placement';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
 import { Toleration } from '../internal/k8s';
@@ -67,6 +68,18 @@ export interface CustomNodePoolOptions extends NodePoolOptions {
   readonly taints?: NodeTaint[];
 }
 
+/** Options for {@link GpuNodePool.aks}. */
+export interface AksNodePoolOptions extends NodePoolOptions {
+  /**
+   * The pool's VM size, e.g. `Standard_NC24ads_A100_v4`: selected with
+   * `node.kubernetes.io/instance-type`, and the accelerator is checked
+   * against the GPUs of the VM series.
+   *
+   * @default - not selected or checked
+   */
+  readonly vmSize?: string;
+}
+
 /**
  * The node pool a model's pods run on: labels to select it and taints to
  * tolerate, with presets for the managed Kubernetes offerings.
@@ -89,7 +102,8 @@ export class GpuNodePool {
         fail('GpuNodePool.gke', 'accelerator', accelerator, 'is not a GKE accelerator type', 'use e.g. nvidia-l4, nvidia-tesla-t4, nvidia-tesla-a100, nvidia-h100-80gb');
       }
       return new GpuNodePool('GpuNodePool.gke', 'gke', { 'cloud.google.com/gke-accelerator': accelerator },
-        [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }], options, accelerator);
+        [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }], options, accelerator,
+        gkeOffering(accelerator, GpuProduct._fromGkeAccelerator(accelerator)));
     }, (e) => invalidInstance(GpuNodePool.prototype, e));
   }
 
@@ -111,7 +125,8 @@ export class GpuNodePool {
       const labels: Record<string, string> = { 'karpenter.sh/nodepool': nodePool };
       if (instanceFamily !== undefined) labels['karpenter.k8s.aws/instance-family'] = instanceFamily;
       return new GpuNodePool('GpuNodePool.eksKarpenter', 'karpenter', labels,
-        [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options);
+        [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options, undefined,
+        typeof instanceFamily === 'string' ? ec2FamilyOffering(instanceFamily) : undefined);
     }, (e) => invalidInstance(GpuNodePool.prototype, e));
   }
 
@@ -122,13 +137,19 @@ export class GpuNodePool {
    * @param agentPool the AKS node pool name
    * @param options GPUs per node and runtime class
    */
-  public static aks(agentPool: string, options: NodePoolOptions = {}): GpuNodePool {
+  public static aks(agentPool: string, options: AksNodePoolOptions = {}): GpuNodePool {
     return orInvalid(() => {
       if (!/^[a-z][a-z0-9]{0,11}$/.test(agentPool ?? '')) {
         fail('GpuNodePool.aks', 'agentPool', agentPool, 'is not an AKS node pool name', 'use 1 to 12 lower-case letters and digits, starting with a letter');
       }
-      return new GpuNodePool('GpuNodePool.aks', 'gfd', { 'kubernetes.azure.com/agentpool': agentPool },
-        [{ key: 'sku', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }], options);
+      const vmSize = options.vmSize;
+      if (vmSize !== undefined && (typeof vmSize !== 'string' || !/^Standard_[A-Za-z0-9_]+$/.test(vmSize))) {
+        fail('GpuNodePool.aks', 'vmSize', vmSize, 'is not an Azure VM size', 'use e.g. Standard_NC24ads_A100_v4');
+      }
+      const labels: Record<string, string> = { 'kubernetes.azure.com/agentpool': agentPool };
+      if (vmSize !== undefined) labels['node.kubernetes.io/instance-type'] = vmSize;
+      return new GpuNodePool('GpuNodePool.aks', 'gfd', labels,
+        [{ key: 'sku', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }], options, undefined, vmSize !== undefined ? azureVmOffering(vmSize) : undefined);
     }, (e) => invalidInstance(GpuNodePool.prototype, e));
   }
 
@@ -150,7 +171,7 @@ export class GpuNodePool {
 
   private constructor(
     scope: string, flavor: PoolFlavor, labels: Record<string, string>, taints: NodeTaint[],
-    options: NodePoolOptions, gkeAccelerator?: string,
+    options: NodePoolOptions, gkeAccelerator?: string, offering?: PoolOffering,
   ) {
     checkLabels(scope, 'labels', labels);
     checkInteger(scope, 'gpusPerNode', options.gpusPerNode, 1, 64);
@@ -171,7 +192,7 @@ export class GpuNodePool {
     });
     this.resolved = { nodeSelector: { ...labels }, requiredNodeAffinity: [], tolerations, runtimeClassName: options.runtimeClassName };
     const product = gkeAccelerator ? GpuProduct._fromGkeAccelerator(gkeAccelerator) : undefined;
-    this.pool = { flavor, factory: scope, placement: this.resolved, gpusPerNode: options.gpusPerNode, product, gkeAccelerator };
+    this.pool = { flavor, factory: scope, placement: this.resolved, gpusPerNode: options.gpusPerNode, product, gkeAccelerator, offering };
   }
 
   /** The GPU every node holds, when the pool implies it (GKE accelerator types the library knows). */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { sortedRecord } from '../internal/k8s';
 import { checkDns1123Label, checkLabels } from '../internal/names';
 import { standardLabels } from '../model/model-spec';
@@ -109,5 +110,6 @@ export class ModelNetworkPolicy extends Construct {
         ingress: [{ from: peers }],
       },
     });
+    ensureUniqueIdentities(this);
   }
 }

@@ -80,6 +80,10 @@ export class PodSecurity {
           readOnlyRootFilesystem: readOnly ? true : undefined,
           runAsNonRoot: true,
           runAsUser: options.runAsUser,
+          // Also per container: platforms under Knative drop the pod-level
+          // context (Knative rejects it), and Knative's container field mask
+          // admits runAsGroup (knative serving pkg/apis/serving/fieldmask.go, SecurityContextMask).
+          runAsGroup: options.runAsGroup,
           seccompProfile: { type: 'RuntimeDefault' },
         },
         pod: { runAsNonRoot: true, runAsUser: options.runAsUser, runAsGroup: options.runAsGroup, seccompProfile: { type: 'RuntimeDefault' } },
