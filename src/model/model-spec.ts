@@ -373,6 +373,10 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   for (const [k, v] of Object.entries(props.labels ?? {})) checkNoCredential(scope, `labels["${k}"]`, v);
   for (const [k, v] of Object.entries(props.annotations ?? {})) checkNoCredential(scope, `annotations["${k}"]`, v);
   checkManagedKeys(scope, 'labels', props.labels, standardLabels(name), 'standard app.kubernetes.io labels');
+  // Names end up in the manifest too: a pasted token is a leak whatever prop it lands in.
+  for (const [prop, v] of [['name', name], ['serviceAccountName', props.serviceAccountName], ['runtime', props.runtime], ['runtimeVersion', props.runtimeVersion]] as const) {
+    if (typeof v === 'string') checkNoCredential(scope, prop, v);
+  }
   checkNoCredentialArgs(scope, 'args', props.args);
   checkNoCredentialArgs(scope, 'container.args', props.container?.args);
   checkNoCredentialArgs(scope, 'container.command', props.container?.command);

@@ -188,6 +188,11 @@ export class GpuNodePool {
       if (t.effect !== undefined && !effects.includes(t.effect)) {
         fail(scope, `taints[${i}].effect`, t.effect, 'is not a taint effect', 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE');
       }
+      // A node holds one taint per key and effect: a second one is a contradiction, and one of the two would be lost.
+      const j = taints.findIndex((o) => o && o.key === t.key && (o.effect ?? TaintEffect.NO_SCHEDULE) === (t.effect ?? TaintEffect.NO_SCHEDULE));
+      if (j !== i) {
+        fail(scope, `taints[${i}]`, t.key, `has the key and effect of taints[${j}] (a node holds one taint per key and effect)`, 'declare each taint once');
+      }
       return { key: t.key, operator: t.value === undefined ? 'Exists' : 'Equal', value: t.value, effect: t.effect ?? TaintEffect.NO_SCHEDULE };
     });
     this.resolved = { nodeSelector: { ...labels }, requiredNodeAffinity: [], tolerations, runtimeClassName: options.runtimeClassName };

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { checkNoCredential } from './credentials';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
 import { compact, ContainerSecurityContext } from '../internal/k8s';
 import { mebibytesOf } from '../internal/units';
@@ -105,6 +106,8 @@ export class PodSecurity {
   public static baseline(reason: string): PodSecurity {
     return orInvalid(() => {
       checkNonEmpty('PodSecurity.baseline', 'reason', reason);
+      // The reason is written into an annotation: it must not carry a credential.
+      checkNoCredential('PodSecurity.baseline', 'reason', reason);
       if (reason === undefined) fail('PodSecurity.baseline', 'reason', reason, 'is missing', 'say why the model cannot run restricted');
       return new PodSecurity({
         profile: 'baseline',
