@@ -154,8 +154,12 @@ const MODEL_PROPS = Object.keys(modelProps) as Array<keyof typeof modelProps>;
 const modelRecipe = fc.record({
   calm: fc.record(Object.fromEntries(MODEL_PROPS.map((k) => [k, modelProps[k][0]])) as any),
   wild: fc.record(Object.fromEntries(MODEL_PROPS.map((k) => [k, modelProps[k][1]])) as any),
-  wildProps: fc.oneof({ arbitrary: fc.constant([] as string[]), weight: 2 }, { arbitrary: fc.subarray([...MODEL_PROPS] as string[], { minLength: 1, maxLength: 2 }), weight: 3 }),
-}).map(({ calm, wild, wildProps }) => Object.fromEntries(MODEL_PROPS.map((k) => [k, wildProps.includes(k) ? (wild as any)[k] : (calm as any)[k]])) as any);
+  wildProps: fc.oneof(
+    { arbitrary: fc.constant([] as string[]), weight: 2 },
+    { arbitrary: fc.subarray([...MODEL_PROPS] as string[], { minLength: 1, maxLength: 2 }), weight: 3 },
+  ),
+}).map(({ calm, wild, wildProps }) =>
+  Object.fromEntries(MODEL_PROPS.map((k) => [k, wildProps.includes(k) ? (wild as any)[k] : (calm as any)[k]])) as any);
 
 const appRecipe = fc.record({
   namespace: fc.oneof({ arbitrary: maybe(fc.constantFrom('ml', 'risk')), weight: 8 }, { arbitrary: fc.constantFrom('Bad_NS', 'n'.repeat(60), ''), weight: 1 }),
