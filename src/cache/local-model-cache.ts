@@ -1,6 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkNonEmpty, ErrorScope, fail } from '../internal/errors';
+import { checkNonEmpty, ErrorScope, fail, withScope } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -285,7 +285,8 @@ function checkSize(scope: IConstruct, prop: string, size: Size | undefined): voi
 }
 
 function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): NodeSelectorRequirement[] {
-  const placement = props.nodePool?._resolve();
+  const pool = props.nodePool;
+  const placement = pool ? withScope(scope, 'nodePool', () => pool._resolve()) : undefined;
   const labels: Record<string, string> = { ...(placement?.nodeSelector ?? {}) };
   for (const [k, v] of Object.entries(props.nodeSelector ?? {})) {
     if (labels[k] !== undefined && labels[k] !== v) {

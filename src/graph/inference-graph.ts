@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, withScope } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources, Visibility } from '../model/components';
@@ -207,7 +207,7 @@ export class InferenceGraph extends Construct {
       nodesJson[nodeName] = { routerType: node.routerType, steps: this.stepsJson(node, nodeName, nodes) };
     }
 
-    const placement = props.nodePool?._resolve() ?? emptyPlacement();
+    const placement = props.nodePool ? withScope(this, 'nodePool', () => props.nodePool!._resolve()) : emptyPlacement();
     if (placement.runtimeClassName !== undefined) {
       fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
     }
@@ -345,7 +345,7 @@ export class InferenceGraph extends Construct {
 
   private scalingFields(scaling: Scaling | undefined): Record<string, unknown> {
     if (!scaling) return {};
-    const s = scaling._resolve();
+    const s = withScope(this, 'scaling', () => scaling._resolve());
     const metric = s.metric?.name;
     const allowed = this.mode === GraphDeploymentMode.KNATIVE ? ['concurrency', 'rps'] : ['cpu', 'memory'];
     if (metric !== undefined && !allowed.includes(metric)) {
@@ -366,7 +366,7 @@ export class InferenceGraph extends Construct {
   private scalingAnnotations(scaling: Scaling | undefined): Record<string, string> {
     if (!scaling || this.mode !== GraphDeploymentMode.KNATIVE) return {};
     // KServe copies the graph's annotations onto the router's Knative revision.
-    return sortedRecord(knativeAutoscalingAnnotations({ scaling: scaling._resolve() } as ModelSpec)) ?? {};
+    return sortedRecord(knativeAutoscalingAnnotations({ scaling: withScope(this, 'scaling', () => scaling._resolve()) } as ModelSpec)) ?? {};
   }
 }
 

@@ -54,9 +54,8 @@ export function withScope<T>(scope: IConstruct, prop: string, fn: () => T): T {
 export function rescoped(scope: IConstruct, prop: string, e: unknown): unknown {
   if (!(e instanceof ModelServingError)) return e;
   const path = scopePath(scope);
-  const root = scope.node.root.node.path;
-  // Raised by a construct (its path is a construct path) rather than a factory: keep it.
-  if (e.message.startsWith(`${path}:`) || e.message.startsWith(`${path}/`) || !/^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+: /.test(e.message) || root === e.message.split(':')[0]) return e;
+  // Only errors raised under a factory's name (`Scaling.autoscale: ...`); a construct's own error already names its path.
+  if (!/^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+: /.test(e.message)) return e;
   const out = new ModelServingError(scope, prop, undefined, '', '');
   out.message = `${path}: ${prop} ${e.message}`;
   return out;
