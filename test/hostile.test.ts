@@ -6,7 +6,7 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, LlmBackend, ModelFormat, ModelNetworkPolicy,
+  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat, ModelNetworkPolicy,
   ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth } from './util';
@@ -285,6 +285,26 @@ describe('identity is unique across the app', () => {
     expect(() => app.synthYaml()).toThrow(/c\/isvc: name "fraud-predictor" makes Knative \(the predictor's route Service\) create v1 Service ml\/fraud-predictor, but c\/deploy\/Service emits the same object/);
   });
 
+  test('KnativeFeatures in two charts write the same ConfigMap', () => {
+    const app = appWith((a) => {
+      const c1 = new Chart(a, 'c1', { namespace: 'ml' });
+      new ServedModel(c1, 'fraud', base);
+      new KnativeFeatures(c1, 'features');
+      new KnativeFeatures(new Chart(a, 'c2'), 'features');
+    });
+    expect(() => app.synthYaml()).toThrow(/c2\/features\/.*metadata.name "config-features" gives a second v1 ConfigMap knative-serving\/config-features: c1\/features\/.* emits the same object/);
+  });
+
+  test('an InferenceGraph and a model of one name: the router\'s Knative Service collides with the model\'s', () => {
+    const app = appWith((a) => {
+      const c = new Chart(a, 'c', { namespace: 'ml' });
+      const m = new ServedModel(c, 'm', { ...base, name: 'fraud-predictor' });
+      new ServedModel(c, 'other', { ...base, name: 'router', platform: ServingPlatform.knativeService() });
+      new InferenceGraph(c, 'g', { name: 'router', root: GraphNode.sequence([GraphStep.model(m)]) });
+    });
+    expect(() => app.synthYaml()).toThrow(/c\/g: name "router" makes KServe \(the graph router's Knative Service\) create serving.knative.dev\/v1 Service ml\/router, but c\/other\/Resource emits the same object/);
+  });
+
   test('two NetworkPolicies for one model', () => {
     const app = appWith((a) => {
       const c = new Chart(a, 'c', { namespace: 'ml' });
@@ -335,6 +355,13 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     const e = errorOf(() => new ServedModel(newChart(), 'm', props));
     expect(e.name).toBe('ModelServingError');
     expect(e.message).toMatch(message);
+  });
+
+  test('a rollout candidate gets the same checks', () => {
+    const chart = newChart();
+    const model = new ServedModel(chart, 'm', base);
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: { storage: 's3://models/v8' } as any, steps: [10] }))
+      .toThrow(/^test\/r: storage "s3:\/\/models\/v8" is not a ModelStorage; use ModelStorage.fromUri/);
   });
 
   test('missing props', () => {

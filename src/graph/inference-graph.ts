@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
 import { checkInteger, fail, withScope } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources, Visibility } from '../model/components';
@@ -248,6 +249,7 @@ export class InferenceGraph extends Construct {
         }) : undefined,
       }),
     });
+    ensureUniqueIdentities(this);
     for (const m of new Set(models)) this.node.addDependency(m);
   }
 
@@ -341,6 +343,25 @@ export class InferenceGraph extends Construct {
     }
     // What KServe itself resolves serviceName to: the predictor's inference path.
     return { serviceUrl: `${model.url}${model.inferPath}` };
+  }
+
+  /**
+   * @internal What KServe creates for the router, named after the graph
+   * (kserve pkg/controller/v1alpha1/inferencegraph: createKnativeService in
+   * knative_reconciler.go, constructForRawDeployment in raw_ig.go).
+   */
+  public _derivedObjects(): DerivedObject[] {
+    const ns = this.namespace;
+    const name = this.name;
+    return this.mode === GraphDeploymentMode.KNATIVE
+      ? [
+        { apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: ns, name, createdBy: 'KServe (the graph router\'s Knative Service)' },
+        { apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: 'Knative (the graph router\'s route Service)' },
+      ]
+      : [
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: 'KServe (the graph router\'s Deployment)' },
+        { apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: 'KServe (the graph router\'s Service)' },
+      ];
   }
 
   private scalingFields(scaling: Scaling | undefined): Record<string, unknown> {

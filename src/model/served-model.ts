@@ -262,6 +262,9 @@ export interface ServedModelProps {
   readonly llm?: LlmOptions;
 }
 
+/** No overrides: the stable model. */
+const EMPTY_OVERRIDES: Partial<ServedModelProps> = Object.freeze({});
+
 /** What a document reads its model through: the current resolved spec. */
 interface SpecSource {
   _spec(): ModelSpec;
@@ -496,13 +499,15 @@ export class ServedModel extends Construct {
 
   /** @internal the stable model's resolved, validated spec, without any candidate. */
   public _stableSpec(): ModelSpec {
-    return (this.cachedStable ??= this._resolveWith(this, {}));
+    return (this.cachedStable ??= this._resolveWith(this, EMPTY_OVERRIDES));
   }
 
   /** @internal the spec of this model with some props overridden (a rollout's candidate), validated for the platform. */
   public _resolveWith(scope: IConstruct, overrides: Partial<ServedModelProps>): ModelSpec {
     const cached = this.cachedOverride;
     if (cached !== undefined && cached.scope === scope && cached.overrides === overrides) return cached.spec;
+    // A candidate's props come from callers too (plain JavaScript included).
+    if (overrides !== EMPTY_OVERRIDES && Object.keys(overrides).length) checkPropTypes(scope, overrides as ServedModelProps);
     const spec = resolveModelSpec(scope, this.name, mergedProps(this.props, overrides, this.namespace), this.extraEnv);
     this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
