@@ -6,8 +6,8 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat, ModelNetworkPolicy,
-  ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
+  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat,
+  ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
