@@ -197,6 +197,23 @@ describe('contradictions fail', () => {
     expect(isvc.spec.predictor.model.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 3000 });
   });
 
+  test('a runtime with a custom container and no format fails (it would be dropped)', () => {
+    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'm'), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
+      .toThrow(/^test\/m: runtime "kserve-mlserver" needs a format \(a custom container without one replaces the runtime\)/);
+  });
+
+  test('two taints of one key and effect fail (one would be lost)', () => {
+    expect(() => new ServedModel(newChart(), 'm', { ...base, nodePool: GpuNodePool.custom({ taints: [{ key: 'dedicated', value: 'ml' }, { key: 'dedicated' }] }) }))
+      .toThrow(/^test\/m: nodePool GpuNodePool.custom: taints\[1\] "dedicated" has the key and effect of taints\[0\]/);
+  });
+
+  test('a baseline reason or a service account name carrying a token fails', () => {
+    expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.baseline('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2ln') }))
+      .toThrow(/^test\/m: podSecurity PodSecurity.baseline: reason "<redacted>" looks like a JSON web token/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, serviceAccountName: 'sk-abcdefghijklmnopqrstuvwx' }))
+      .toThrow(/^test\/m: serviceAccountName "<redacted>" looks like an OpenAI-style API key/);
+  });
+
   test('modelStoreSizeLimit with PVC storage fails', () => {
     expect(() => new ServedModel(newChart(), 'm', {
       ...base, storage: ModelStorage.pvc('models', 'fraud'), platform: ServingPlatform.kubernetesDeployment({ modelStoreSizeLimit: Size.gibibytes(10) }),

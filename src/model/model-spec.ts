@@ -385,6 +385,10 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   }
   if (props.runtime !== undefined) checkDns1123Subdomain(scope, 'runtime', props.runtime);
   checkNonEmpty(scope, 'runtimeVersion', props.runtimeVersion);
+  // Without a format the container replaces the runtime: a runtime name would be dropped without a word.
+  if (props.runtime !== undefined && !props.format) {
+    fail(scope, 'runtime', props.runtime, 'needs a format (a custom container without one replaces the runtime)', 'set format, or drop runtime');
+  }
   if (props.runtimeVersion !== undefined && !props.format) {
     fail(scope, 'runtimeVersion', props.runtimeVersion, 'needs a format', 'set format, or pin the version in container.image');
   }

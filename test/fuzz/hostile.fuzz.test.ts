@@ -131,10 +131,10 @@ const modelProps = {
   nodePool: [fc.oneof({ arbitrary: fc.constant({ kind: 'none' }), weight: 3 }, fc.constant({ kind: 'karpenter', family: 'g6' }), fc.constant({ kind: 'aks', vmSize: undefined }),
     fc.record({ kind: fc.constant('custom'), taints: fc.array(fc.record({ key: fc.constantFrom('dedicated', 'example.com/gpu'), value: maybe(fc.constantFrom('ml', 'gpu-a')) }), { maxLength: 2 }) })),
   poolArb],
-  scaling: [maybe(fc.oneof(
+  scaling: [fc.option(fc.oneof(
     fc.record({ kind: fc.constant('auto'), min: fc.integer({ min: 1, max: 2 }), max: fc.integer({ min: 3, max: 8 }) }),
     fc.record({ kind: fc.constant('fixed'), n: fc.integer({ min: 1, max: 3 }) }),
-  )), maybe(scalingArb)],
+  ), { nil: undefined, freq: 8 }), maybe(scalingArb)],
   podSecurity: [maybe(fc.record({ kind: fc.constant('restricted'), runAsUser: maybe(fc.constantFrom(1000, 65534)), runAsGroup: maybe(fc.constantFrom(1000, 3000)) })),
     maybe(fc.oneof(
       fc.record({ kind: fc.constant('restricted'), runAsUser: maybe(mostly(fc.constantFrom(1000, 65534), hostileNumber)), runAsGroup: maybe(mostly(fc.constantFrom(1000, 3000), hostileNumber)) }),
@@ -148,6 +148,19 @@ const modelProps = {
   addEnv: [fc.uniqueArray(fc.tuple(fc.constantFrom('ADDED_A', 'ADDED_B'), fc.constantFrom('1', 'x')), { maxLength: 2, selector: (t) => t[0] }),
     fc.array(fc.tuple(envKeys, envVals), { maxLength: 2 })],
   mutateAfter: [fc.boolean(), fc.boolean()],
+  protocol: [fc.constant(undefined), maybe(fc.oneof(fc.constantFrom('V1', 'V2'), fc.record({ raw: wrongType })))],
+  runtime: [fc.constant(undefined), maybe(fc.oneof(fc.constantFrom('kserve-mlserver', 'Bad Runtime', SECRETS[3]), wrongType))],
+  runtimeVersion: [fc.constant(undefined), maybe(fc.oneof(fc.constantFrom('1.5.0', ' ', ''), wrongType))],
+  transformer: [fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 8 },
+    { arbitrary: fc.record({ image: fc.constant('registry.example.com/transformer:1.0.0'), args: maybe(fc.constant(['--feast-url=http://feast:6566'])) }), weight: 1 },
+  ),
+  maybe(fc.oneof(
+    fc.record({ image: fc.constantFrom('registry.example.com/t:1', 'Bad Image', ''), env: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 2 })), args: maybe(fc.array(argArb, { maxLength: 2 })) }),
+    fc.record({ raw: wrongType }),
+  ))],
+  batcher: [fc.constant(undefined), maybe(fc.record({ maxBatchSize: mostly(fc.constantFrom(8, 32), hostileNumber) }))],
+  containerPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8080, 9000), hostileNumber))],
 } as const;
 const MODEL_PROPS = Object.keys(modelProps) as Array<keyof typeof modelProps>;
 
@@ -227,7 +240,12 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   const props: any = {
     name,
     format,
-    container: m.format === 'custom' ? { image: 'registry.example.com/server:1.0.0', env: m.containerEnv } : undefined,
+    container: m.format === 'custom' ? { image: 'registry.example.com/server:1.0.0', env: m.containerEnv, port: m.containerPort } : undefined,
+    protocol: m.protocol === undefined ? undefined : typeof m.protocol === 'string' ? (lib.InferenceProtocol as any)[m.protocol] : m.protocol.raw,
+    runtime: m.runtime,
+    runtimeVersion: m.runtimeVersion,
+    transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : { ...m.transformer, args: m.transformer.args ? [...m.transformer.args] : undefined },
+    batcher: m.batcher,
     storage: m.storage !== undefined ? storageOf(m.storage) : undefined,
     platform: platformOf(m.platform),
     args,
@@ -264,6 +282,12 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   }
   for (const [k, v] of m.addEnv) s.push(k, v);
   if (typeof m.serviceAccountName === 'string') s.push(m.serviceAccountName);
+  for (const v of [m.runtime, m.runtimeVersion]) if (typeof v === 'string') s.push(v);
+  if (m.transformer && !('raw' in m.transformer)) {
+    s.push(m.transformer.image, ...(m.transformer.args ?? []));
+    for (const [k, v] of Object.entries(m.transformer.env ?? {})) s.push(k, String(v));
+  }
+  if (typeof m.batcher?.maxBatchSize === 'number') s.push(`"maxBatchSize":${m.batcher.maxBatchSize}`);
   if (m.storage?.kind === 'uri') {
     // Standalone platforms mount pvc:// storage (claim and subPath) and run oci:// images: the pieces appear, not the URI.
     const u = (m.storage as any).u as string;
