@@ -171,6 +171,16 @@ describe('labels and annotations the library manages', () => {
     expect(() => chart.toJson()).toThrow(/^test\/m: annotations\["serving.kserve.io\/deploymentMode"\] "RawDeployment" conflicts with the value "Knative" the library writes \(InferenceService m\)/);
   });
 
+  test('an InferenceGraph\'s managed labels and annotations fail the same way', () => {
+    const chart = newChart();
+    const m = new ServedModel(chart, 'm', base);
+    const root = GraphNode.sequence([GraphStep.model(m)]);
+    expect(() => new InferenceGraph(chart, 'g', { root, annotations: { 'serving.kserve.io/deploymentMode': 'Other' } }))
+      .toThrow(/^test\/g: annotations\["serving.kserve.io\/deploymentMode"\] "Other" conflicts with the value ".*" the library writes \(InferenceGraph\)/);
+    expect(() => new InferenceGraph(chart, 'g2', { root, labels: { 'app.kubernetes.io/part-of': 'platform' } }))
+      .toThrow(/^test\/g2: labels\["app.kubernetes.io\/part-of"\] "platform" conflicts with the value "g2"/);
+  });
+
   test('the pod security opt-out annotation is written from podSecurity only', () => {
     expect(() => new ServedModel(newChart(), 'm', { ...base, annotations: { 'model-serving.cdk8s.io/pod-security-opt-out': 'because' } }))
       .toThrow(/annotations\["model-serving.cdk8s.io\/pod-security-opt-out"\] "because" is written by the library from podSecurity/);

@@ -7,7 +7,7 @@ import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources, Visibility } from '../model/components';
-import { MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
+import { checkManagedKeys, MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
@@ -212,8 +212,7 @@ export class InferenceGraph extends Construct {
     if (placement.runtimeClassName !== undefined) {
       fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
     }
-    const labels: Record<string, string> = {
-      ...(props.labels ?? {}),
+    const managedLabels: Record<string, string> = {
       'app.kubernetes.io/component': 'inference-graph',
       'app.kubernetes.io/managed-by': MANAGED_BY,
       'app.kubernetes.io/name': this.name,
@@ -221,8 +220,13 @@ export class InferenceGraph extends Construct {
     };
     if ((props.visibility ?? Visibility.CLUSTER_LOCAL) === Visibility.CLUSTER_LOCAL) {
       // The graph's labels are copied to its Knative Service; Standard mode reads KServe's own label.
-      labels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
+      managedLabels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
     }
+    // A user label or annotation the library writes with another value would be overwritten without a word.
+    checkManagedKeys(this, 'labels', props.labels, managedLabels, 'InferenceGraph');
+    const managedAnnotations = { ...this.scalingAnnotations(props.scaling), [DEPLOYMENT_MODE_ANNOTATION]: this.mode };
+    checkManagedKeys(this, 'annotations', props.annotations, managedAnnotations, 'InferenceGraph');
+    const labels: Record<string, string> = { ...(props.labels ?? {}), ...managedLabels };
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: GRAPH_API_VERSION,
@@ -231,7 +235,7 @@ export class InferenceGraph extends Construct {
         name: this.name,
         namespace: this.namespace,
         labels,
-        annotations: { ...(props.annotations ?? {}), ...this.scalingAnnotations(props.scaling), [DEPLOYMENT_MODE_ANNOTATION]: this.mode },
+        annotations: { ...(props.annotations ?? {}), ...managedAnnotations },
       },
       spec: compact({
         nodes: nodesJson,
