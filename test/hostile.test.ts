@@ -396,6 +396,15 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     expect(e.message).toBe('test/m: props undefined is missing or not an object; pass ServedModelProps, e.g. { format, storage }');
   });
 
+  test.each<[string, (c: Chart) => unknown, RegExp]>([
+    ['InferenceGraph', (c) => new (InferenceGraph as any)(c, 'x'), /^test\/x: props undefined is missing or not an object; pass InferenceGraphProps/],
+    ['CanaryRollout', (c) => new (CanaryRollout as any)(c, 'x'), /^test\/x: props undefined is missing or not an object; pass CanaryRolloutProps/],
+    ['ModelNetworkPolicy', (c) => new (ModelNetworkPolicy as any)(c, 'x'), /^test\/x: props undefined is missing/],
+    ['ModelNetworkPolicy without a model', (c) => new (ModelNetworkPolicy as any)(c, 'x', { model: 'fraud' }), /^test\/x: model "fraud" is not a ServedModel/],
+  ])('%s without props', (_n, build, message) => {
+    expect(() => build(newChart())).toThrow(message);
+  });
+
   test('a taint value must be a label value', () => {
     expect(() => new ServedModel(newChart(), 'm', { ...base, nodePool: GpuNodePool.custom({ taints: [{ key: 'dedicated', value: 'ml team' }] }) }))
       .toThrow(/^test\/m: nodePool GpuNodePool.custom: taints\[0\]\["dedicated"\] "ml team" is not a valid label value/);

@@ -1,6 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkNonEmpty, ErrorScope, fail, withScope } from '../internal/errors';
+import { checkNonEmpty, ErrorScope, fail, requireProps, withScope } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -97,6 +97,7 @@ export class LocalModelNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelNodeGroupProps) {
     super(scope, id);
+    requireProps(this, props, 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
     this.groupName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.groupName);
     checkLabels(this, 'labels', props.labels);
@@ -225,6 +226,7 @@ export class LocalModelCache extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
+    requireProps(this, props, 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
     checkLabels(this, 'labels', props.labels);

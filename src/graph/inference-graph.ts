@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
-import { checkInteger, fail, withScope } from '../internal/errors';
+import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
@@ -181,6 +181,7 @@ export class InferenceGraph extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
     super(scope, id);
+    requireProps(this, props, 'InferenceGraphProps, e.g. { root }');
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
     if (this.namespace !== undefined) checkDns1123Label(this, 'namespace', this.namespace);

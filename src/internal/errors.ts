@@ -112,3 +112,10 @@ export function invalidInstance<T>(prototype: T, error: ModelServingError): T {
   Object.defineProperty(out, 'invalid', { value: error });
   return out;
 }
+
+/** Requires a construct's props object: plain JavaScript callers may pass none. */
+export function requireProps(scope: IConstruct, props: unknown, example: string): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    fail(scope, 'props', props, 'is missing or not an object', `pass ${example}`);
+  }
+}

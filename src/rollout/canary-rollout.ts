@@ -6,7 +6,7 @@ import { EngineContext, IRolloutEngine, ResolvedRollout, RolloutEngine } from '.
 import { FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, requireProps } from '../internal/errors';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { secondsOf } from '../internal/units';
@@ -240,6 +240,7 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    requireProps(this, props, 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');
     this.model = model;
