@@ -263,7 +263,7 @@ describe('InferenceGraph bad input', () => {
       const chart = newChart('ml');
       const [a] = two(chart);
       new InferenceGraph(chart, 'g', { name: 'g'.repeat(58), root: GraphNode.sequence([GraphStep.model(a)]) });
-    }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters$/],
+    }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters \(63 minus the revision suffix "-00001" 6\)$/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);

@@ -201,7 +201,8 @@ export class InferenceGraph extends Construct {
       fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
     }
     // Knative revisions append "-00001" to the name; a Service name is a 63-character DNS label.
-    checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63);
+    checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63,
+      this.mode === GraphDeploymentMode.KNATIVE ? '63 minus the revision suffix "-00001" 6' : 'a 63-character DNS label');
     if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
 
     const nodesJson: Record<string, unknown> = {};
