@@ -25,6 +25,11 @@ const SCHEMES = ['s3', 'gs', 'https', 'http', 'pvc', 'hf', 'oci', 'hdfs', 'webhd
  * Where a model's files are stored. Use the typed factories where you can:
  * they check the pieces of the URI as you write them.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * construct uses the value, after the construct's path and prop
+ * (`fleet/fraud-17: storage ModelStorage.s3: ...`), so a fleet built in a loop
+ * says which model it is about.
+ *
  * @example
  * ModelStorage.fromUri('s3://models/fraud/v7')
  * ModelStorage.s3('models', 'fraud/v7')

@@ -148,6 +148,11 @@ export interface ResolvedScaling {
 /**
  * How many replicas serve a model.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * construct uses the value, after the construct's path and prop
+ * (`fleet/fraud-17: scaling Scaling.autoscale: ...`), so a fleet built in a loop
+ * says which model it is about.
+ *
  * @example
  * Scaling.scaleToZero({ maxReplicas: 10, target: 5 })
  * Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 })

@@ -168,6 +168,9 @@ function checkVersions(scope: string, r: GpuRequirements): void {
  * time-shared GPUs, or any extended resource (AMD, Intel, Gaudi, ...).
  * Counts are whole devices: fractions and zero fail at synth.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * model uses the value, after the model's path and prop.
+ *
  * @example
  * Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.A100_SXM4_80GB })
  * Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { count: 2 })

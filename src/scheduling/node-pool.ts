@@ -82,7 +82,12 @@ export interface AksNodePoolOptions extends NodePoolOptions {
 
 /**
  * The node pool a model's pods run on: labels to select it and taints to
- * tolerate, with presets for the managed Kubernetes offerings.
+ * tolerate, with presets for the managed Kubernetes offerings. The
+ * accelerator is checked against what the pool's instance type holds (GKE
+ * accelerator, EC2 instance family, AKS `vmSize`) when the library knows it.
+ *
+ * Bad input does not throw from the factory: the error is raised where a
+ * model uses the value, after the model's path and prop.
  */
 export class GpuNodePool {
   /**

@@ -55,6 +55,9 @@ export const SECURITY_OPT_OUT_ANNOTATION = 'model-serving.cdk8s.io/pod-security-
  * How a model's pods are locked down. Every pod the library creates meets
  * the Pod Security Standards "restricted" profile unless the model opts out
  * explicitly, with a reason that is kept in the manifest.
+ *
+ * Bad input does not throw from the factory: the error is raised where a
+ * model uses the value, after the model's path and prop.
  */
 export class PodSecurity {
   /** The restricted profile with a read-only root filesystem (the default). */
