@@ -378,6 +378,7 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     ['env as a list', { ...base, env: ['A=1'] }, /^test\/m: env \["A=1"\] is not a map/],
     ['args as a string', { ...base, args: '--workers 2' }, /^test\/m: args "--workers 2" is not a list/],
     ['container without image', { container: {} }, /^test\/m: container.image undefined is missing or not a string/],
+    ['visibility not a Visibility', { ...base, visibility: 'public' }, /^test\/m: visibility "public" is not a Visibility; use Visibility.CLUSTER_LOCAL or Visibility.EXTERNAL/],
   ])('%s', (_n, props, message) => {
     const e = errorOf(() => new ServedModel(newChart(), 'm', props));
     expect(e.name).toBe('ModelServingError');

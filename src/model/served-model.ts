@@ -557,6 +557,9 @@ function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
   for (const prop of ['name', 'namespace', 'runtime', 'runtimeVersion', 'serviceAccountName'] as const) {
     if (props[prop] !== undefined && typeof props[prop] !== 'string') fail(scope, prop, props[prop], 'is not a string', 'use a string');
   }
+  if (props.visibility !== undefined && !(Object.values(Visibility) as unknown[]).includes(props.visibility)) {
+    fail(scope, 'visibility', props.visibility, 'is not a Visibility', 'use Visibility.CLUSTER_LOCAL or Visibility.EXTERNAL');
+  }
   if (props.containerConcurrency !== undefined && typeof props.containerConcurrency !== 'number') {
     fail(scope, 'containerConcurrency', props.containerConcurrency, 'is not a number', 'use a whole number from 0 to 1000');
   }

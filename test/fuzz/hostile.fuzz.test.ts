@@ -161,6 +161,11 @@ const modelProps = {
   ))],
   batcher: [fc.constant(undefined), maybe(fc.record({ maxBatchSize: mostly(fc.constantFrom(8, 32), hostileNumber) }))],
   containerPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8080, 9000), hostileNumber))],
+  visibility: [maybe(fc.constantFrom('cluster-local', 'external')), maybe(fc.oneof(fc.constantFrom('cluster-local', 'external', 'public'), wrongType))],
+  explainer: [fc.constant(undefined), maybe(fc.oneof(
+    fc.record({ image: fc.constantFrom('registry.example.com/explainer:1', 'Bad Image'), env: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 1 })) }),
+    fc.record({ raw: wrongType }),
+  ))],
 } as const;
 const MODEL_PROPS = Object.keys(modelProps) as Array<keyof typeof modelProps>;
 
@@ -180,6 +185,10 @@ const appRecipe = fc.record({
   /** The second model reuses the first one's name (and namespace): a collision. */
   sameName: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
   networkPolicy: maybe(fc.record({
+    allowFrom: maybe(fc.oneof(
+      { arbitrary: fc.constantFrom(['checkout'], ['checkout', 'fraud-ops']), weight: 6 },
+      { arbitrary: fc.constantFrom<unknown>('checkout', [null], ['Bad_NS']), weight: 1 },
+    )),
     servingNamespaces: fc.oneof({ arbitrary: maybe(fc.constantFrom(['istio-system'], ['knative-serving', 'kourier-system'])), weight: 6 }, { arbitrary: fc.oneof(fc.constant([]), wrongType), weight: 1 }),
   })),
 });
@@ -246,6 +255,8 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     runtimeVersion: m.runtimeVersion,
     transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : { ...m.transformer, args: m.transformer.args ? [...m.transformer.args] : undefined },
     batcher: m.batcher,
+    visibility: m.visibility,
+    explainer: m.explainer === undefined ? undefined : 'raw' in m.explainer ? m.explainer.raw : { ...m.explainer },
     storage: m.storage !== undefined ? storageOf(m.storage) : undefined,
     platform: platformOf(m.platform),
     args,
@@ -287,7 +298,14 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     s.push(m.transformer.image, ...(m.transformer.args ?? []));
     for (const [k, v] of Object.entries(m.transformer.env ?? {})) s.push(k, String(v));
   }
+  // External is KServe's and Knative's default: it shows as the absence of the cluster-local label.
+  // On the Deployment platform a ClusterIP Service is what cluster-local means.
+  if (m.visibility === 'cluster-local' && platformIds[m.platform] !== 'kubernetesDeployment') s.push('cluster-local');
   if (typeof m.batcher?.maxBatchSize === 'number') s.push(`"maxBatchSize":${m.batcher.maxBatchSize}`);
+  if (m.explainer && !('raw' in m.explainer)) {
+    s.push(m.explainer.image);
+    for (const [k, v] of Object.entries(m.explainer.env ?? {})) s.push(k, String(v));
+  }
   if (m.storage?.kind === 'uri') {
     // Standalone platforms mount pvc:// storage (claim and subPath) and run oci:// images: the pieces appear, not the URI.
     const u = (m.storage as any).u as string;
@@ -331,7 +349,11 @@ function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[]
     models.push(chart.node.findChild(`m${i}`) as lib.ServedModel);
   });
   if (r.networkPolicy) {
-    new lib.ModelNetworkPolicy(chart, 'np', { model: models[0], servingNamespaces: r.networkPolicy.servingNamespaces as any });
+    const allowFrom = Array.isArray(r.networkPolicy.allowFrom)
+      ? r.networkPolicy.allowFrom.map((ns: unknown) => (typeof ns === 'string' && ns !== 'Bad_NS' ? lib.NetworkPeer.namespace(ns) : ns))
+      : r.networkPolicy.allowFrom;
+    new lib.ModelNetworkPolicy(chart, 'np', { model: models[0], servingNamespaces: r.networkPolicy.servingNamespaces as any, allowFrom: allowFrom as any });
+    for (const ns of Array.isArray(r.networkPolicy.allowFrom) ? r.networkPolicy.allowFrom : []) if (typeof ns === 'string') expected.strings.push(ns);
     for (const ns of Array.isArray(r.networkPolicy.servingNamespaces) ? r.networkPolicy.servingNamespaces : []) expected.strings.push(ns);
   }
   if (typeof r.namespace === 'string' && r.namespace) expected.strings.push(r.namespace);
