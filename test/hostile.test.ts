@@ -7,7 +7,8 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat,
-  ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
+  MigProfile, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform,
+  ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -355,6 +356,10 @@ describe('errors name the model', () => {
     ['accelerator', { accelerator: Accelerator.nvidiaGpu({ count: 0 }) }, /^test\/m: accelerator Accelerator.nvidiaGpu: count 0 is not allowed/],
     ['nodePool', { nodePool: GpuNodePool.aks('Bad Pool') }, /^test\/m: nodePool GpuNodePool.aks: agentPool "Bad Pool" is not an AKS node pool name/],
     ['podSecurity', { podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }, /^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed/],
+    ['format', { format: ModelFormat.SKLEARN.withVersion(' ') }, /^test\/m: format ModelFormat.withVersion: version " " is not a valid value/],
+    ['a metric inside scaling', { scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus('up', 'prometheus:9090') }) },
+      /^test\/m: scaling ScalingMetric.prometheus: serverAddress "prometheus:9090" is not an http\(s\) URL/],
+    ['a MIG profile inside an accelerator', { accelerator: Accelerator.nvidiaMig(MigProfile.of('9g.1gb')) }, /^test\/m: accelerator MigProfile.of: name "9g.1gb" is not a MIG profile name/],
   ])('%s', (_n, props, message) => {
     expect(() => new ServedModel(newChart(), 'm', { ...base, ...props } as ServedModelProps)).toThrow(message);
   });

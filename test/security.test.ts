@@ -62,8 +62,12 @@ describe('ModelNetworkPolicy', () => {
   });
 
   test('bad peers are rejected', () => {
-    expect(() => NetworkPeer.namespace('Bad_NS')).toThrow(/NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
-    expect(() => NetworkPeer.pods({})).toThrow(/NetworkPeer.pods: labels \{\} is empty; name at least one label/);
+    // A peer's error is raised where a policy uses it, after the policy's path.
+    const model = new ServedModel(newChart(), 'm', base);
+    expect(() => new ModelNetworkPolicy(model, 'np', { model, allowFrom: [NetworkPeer.namespace('Bad_NS')] }))
+      .toThrow(/^test\/m\/np: allowFrom\[0\] NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
+    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({})] }))
+      .toThrow(/^test\/m\/np2: allowFrom\[0\] NetworkPeer.pods: labels \{\} is empty; name at least one label/);
   });
 });
 

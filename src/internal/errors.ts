@@ -106,11 +106,22 @@ export function orInvalid<T>(build: () => T, invalid: (error: ModelServingError)
   }
 }
 
-/** An instance of a value class that only carries its factory's error (read by the class's `_resolve`). */
-export function invalidInstance<T>(prototype: T, error: ModelServingError): T {
+/**
+ * An instance of a value class that only carries its factory's error (read
+ * by the class's `_resolve`). Reading any of `fields` raises the error too,
+ * so no caller can use the value unchecked.
+ */
+export function invalidInstance<T>(prototype: T, error: ModelServingError, fields: string[] = []): T {
   const out = Object.create(prototype as object);
   Object.defineProperty(out, 'invalid', { value: error });
+  for (const f of fields) Object.defineProperty(out, f, { get: () => { throw error; } });
   return out;
+}
+
+/** Raises the factory's error of a value class instance built from bad input (see {@link invalidInstance}). */
+export function raiseIfInvalid(value: unknown): void {
+  const error = value !== null && typeof value === 'object' ? (value as { invalid?: unknown }).invalid : undefined;
+  if (error instanceof ModelServingError) throw error;
 }
 
 /** Requires a construct's props object: plain JavaScript callers may pass none. */

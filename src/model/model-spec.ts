@@ -6,7 +6,7 @@ import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
 import { checkCacheUri } from '../cache/local-model-cache';
-import { checkInteger, checkNonEmpty, fail, withScope } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
@@ -362,6 +362,9 @@ const DEFAULT_SCALING = Scaling.autoscale({ minReplicas: 1 });
 /** Resolves and validates a ServedModel's props; `env` holds later `addEnv` calls. */
 export function resolveModelSpec(scope: IConstruct, name: string, props: ServedModelProps, extraEnv: Record<string, string>): ModelSpec {
   if (props.namespace !== undefined) checkDns1123Label(scope, 'namespace', props.namespace);
+  // Value classes built from bad input raise their factory's error here, after the model's path.
+  withScope(scope, 'format', () => raiseIfInvalid(props.format));
+  withScope(scope, 'scaling', () => raiseIfInvalid(props.scaling));
   checkRecord(scope, 'labels', props.labels);
   checkRecord(scope, 'annotations', props.annotations);
   checkRecord(scope, 'env', props.env);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { secondsOf } from '../internal/units';
+import { checkNoCredential } from '../security/credentials';
 
 /**
  * What an autoscaler watches.
@@ -26,11 +27,14 @@ export class ScalingMetric {
    * @param serverAddress the Prometheus URL, e.g. `http://prometheus.monitoring:9090`
    */
   public static prometheus(query: string, serverAddress: string): ScalingMetric {
-    checkNonEmpty('ScalingMetric.prometheus', 'query', query);
-    if (!/^https?:\/\/[^\s]+$/.test(serverAddress ?? '')) {
-      fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
-    }
-    return new ScalingMetric('prometheus', 'external', query, serverAddress);
+    return orInvalid(() => {
+      checkNonEmpty('ScalingMetric.prometheus', 'query', query);
+      if (typeof serverAddress !== 'string' || !/^https?:\/\/[^\s]+$/.test(serverAddress)) {
+        fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
+      }
+      checkNoCredential('ScalingMetric.prometheus', 'serverAddress', serverAddress);
+      return new ScalingMetric('prometheus', 'external', query, serverAddress);
+    }, (e) => invalidInstance(ScalingMetric.prototype, e, ['name', '_family', 'query', 'serverAddress']));
   }
 
   private constructor(
@@ -198,6 +202,7 @@ export class Scaling {
   private readonly invalid?: ModelServingError;
 
   private constructor(scope: string, minReplicas: number, maxReplicas: number | undefined, options: ScalingOptions, fixed: boolean) {
+    raiseIfInvalid(options.metric);
     checkInteger(scope, 'minReplicas', minReplicas, 0);
     checkInteger(scope, 'maxReplicas', maxReplicas, 1);
     checkInteger(scope, 'initialScale', options.initialScale, 0);

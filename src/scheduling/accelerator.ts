@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { GpuProduct, MigProfile } from './gpu-product';
 import { AcceleratorRequest, ResolvedAccelerator, ResolvedPool } from './placement';
 import { NVIDIA_GPU_TOLERATION, ResolvedScheduling, resolveScheduling } from './resolve';
-import { checkInteger, checkNonEmpty, ErrorScope, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
+import { checkInteger, checkNonEmpty, ErrorScope, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { checkLabels, checkQualifiedKey } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
 
@@ -186,6 +186,8 @@ export class Accelerator {
   public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
     return orInvalid(() => {
       const scope = 'Accelerator.nvidiaGpu';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
       const count = options.count ?? 1;
       checkInteger(scope, 'count', count, 1, 16);
       checkVersions(scope, options);
@@ -210,7 +212,10 @@ export class Accelerator {
   public static nvidiaMig(profile: MigProfile, options: NvidiaMigOptions = {}): Accelerator {
     return orInvalid(() => {
       const scope = 'Accelerator.nvidiaMig';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
       if (!(profile instanceof MigProfile)) fail(scope, 'profile', profile, 'is not a MigProfile', "use MigProfile.of('1g.10gb')");
+      raiseIfInvalid(profile);
       const count = options.count ?? 1;
       checkInteger(scope, 'count', count, 1, 7 * 16);
       const product = options.product;
@@ -243,6 +248,8 @@ export class Accelerator {
   public static sharedNvidiaGpu(options: SharedNvidiaGpuOptions = {}): Accelerator {
     return orInvalid(() => {
       const scope = 'Accelerator.sharedNvidiaGpu';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
       const count = options.count ?? 1;
       checkInteger(scope, 'count', count, 1);
       if (count !== 1) {

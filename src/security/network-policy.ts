@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../internal/errors';
+import { fail, invalidInstance, orInvalid, raiseIfInvalid, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { sortedRecord } from '../internal/k8s';
 import { checkDns1123Label, checkLabels } from '../internal/names';
@@ -15,8 +15,10 @@ export class NetworkPeer {
    * @param name the namespace
    */
   public static namespace(name: string): NetworkPeer {
-    checkDns1123Label('NetworkPeer.namespace', 'name', name);
-    return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
+    return orInvalid(() => {
+      checkDns1123Label('NetworkPeer.namespace', 'name', name);
+      return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
+    }, (e) => invalidInstance(NetworkPeer.prototype, e, ['_peer', 'description']));
   }
 
   /**
@@ -26,16 +28,18 @@ export class NetworkPeer {
    * @param namespace the callers' namespace; the model's own when omitted
    */
   public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
-    checkLabels('NetworkPeer.pods', 'labels', labels);
-    if (Object.keys(labels).length === 0) fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
-    if (namespace !== undefined) checkDns1123Label('NetworkPeer.pods', 'namespace', namespace);
-    return new NetworkPeer(
-      {
-        podSelector: { matchLabels: sortedRecord(labels) },
-        ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
-      },
-      `pods ${JSON.stringify(labels)}`,
-    );
+    return orInvalid(() => {
+      checkLabels('NetworkPeer.pods', 'labels', labels);
+      if (Object.keys(labels).length === 0) fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
+      if (namespace !== undefined) checkDns1123Label('NetworkPeer.pods', 'namespace', namespace);
+      return new NetworkPeer(
+        {
+          podSelector: { matchLabels: sortedRecord(labels) },
+          ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
+        },
+        `pods ${JSON.stringify(labels)}`,
+      );
+    }, (e) => invalidInstance(NetworkPeer.prototype, e, ['_peer', 'description']));
   }
 
   private constructor(
@@ -89,6 +93,7 @@ export class ModelNetworkPolicy extends Construct {
     servingNamespaces.forEach((ns, i) => checkDns1123Label(this, `servingNamespaces[${i}]`, ns));
     allowFrom.forEach((p, i) => {
       if (!(p instanceof NetworkPeer)) fail(this, `allowFrom[${i}]`, p, 'is not a NetworkPeer', 'use NetworkPeer.namespace(...) or NetworkPeer.pods(...)');
+      withScope(this, `allowFrom[${i}]`, () => raiseIfInvalid(p));
     });
     // An ingress rule with an empty `from` admits every source: the opposite of this construct.
     if (servingNamespaces.length === 0 && allowFrom.length === 0) {
