@@ -7,8 +7,8 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat,
-  MigProfile, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform,
-  ServingRuntime,
+  MetricCheck, MigProfile, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform,
+  RolloutAnalysis, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -388,6 +388,14 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     const e = errorOf(() => new ServedModel(newChart(), 'm', props));
     expect(e.name).toBe('ModelServingError');
     expect(e.message).toMatch(message);
+  });
+
+  test('a rollout re-raises its analysis\'s error after its path', () => {
+    const chart = newChart();
+    const model = new ServedModel(chart, 'm', { ...base, platform: ServingPlatform.knativeService() });
+    expect(() => new CanaryRollout(chart, 'r', {
+      model, steps: [10], analysis: RolloutAnalysis.prometheus({ address: 'http://prom:9090', checks: [MetricCheck.max('Drift', 'q', 1)] }),
+    })).toThrow(/^test\/r: analysis MetricCheck.max: name "Drift" is not a valid DNS-1123 label/);
   });
 
   test('a rollout candidate gets the same checks', () => {

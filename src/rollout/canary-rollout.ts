@@ -6,7 +6,7 @@ import { EngineContext, IRolloutEngine, ResolvedRollout, RolloutEngine } from '.
 import { FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
-import { checkInteger, fail, requireProps } from '../internal/errors';
+import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { secondsOf } from '../internal/units';
@@ -258,7 +258,7 @@ export class CanaryRollout extends Construct {
         `use one of ${Object.keys(ENGINES).map((k) => `"${k}"`).join(', ')}`);
     }
     this.engine = engine.engine;
-    const analysis = props.analysis?._resolve();
+    const analysis = props.analysis === undefined ? undefined : withScope(this, 'analysis', () => props.analysis!._resolve());
     this.automaticRollback = engine.rollsBack && analysis !== undefined;
     if (props.requireAutomaticRollback && !engine.rollsBack) {
       fail(this, 'requireAutomaticRollback', true, `cannot be met: no engine rolls back automatically on ${model.platform._compiler.displayName}`,
