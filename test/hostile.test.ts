@@ -6,9 +6,9 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, ModelFormat,
-  MetricCheck, MigProfile, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform,
-  RolloutAnalysis, ServingRuntime,
+  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, MetricCheck,
+  MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric, ServedModel,
+  ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
