@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
-import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
+import { checkInteger, fail, raiseIfInvalid, requireProps, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
@@ -190,6 +190,8 @@ export class InferenceGraph extends Construct {
     if (!(props.root instanceof GraphNode)) {
       fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or switch(...)');
     }
+    // A node or step built from bad input raises its factory's error here, after the graph's path.
+    withScope(this, 'root', () => raiseIfInvalid(props.root));
     if (props.root.name !== undefined && props.root.name !== ROOT) {
       fail(this, 'root.name', props.root.name, 'is not "root"', 'KServe enters every graph at the node named "root"; drop the name');
     }
