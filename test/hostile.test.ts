@@ -108,11 +108,11 @@ describe('credentials never reach a manifest or a message', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       ...base,
-      args: ['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token'],
+      args: ['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token', '--max-new-token=512', '--token', '/var/run/secrets/hf'],
       envValues: { API_KEY: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 's', 'api'), key: 'key' }) },
     });
     const isvc = docOf(synth(chart), 'InferenceService');
-    expect(isvc.spec.predictor.model.args).toEqual(['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token']);
+    expect(isvc.spec.predictor.model.args).toEqual(['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token', '--max-new-token=512', '--token', '/var/run/secrets/hf']);
   });
 
   test('annotations and labels carrying tokens are rejected', () => {

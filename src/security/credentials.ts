@@ -53,7 +53,9 @@ export function checkNoCredentialArgs(scope: ErrorScope, prop: string, args: rea
     if (!SECRET_FLAG.test(flag)) continue;
     const value = eq > 0 ? arg.slice(eq + 1) : args[i + 1];
     // `$(VAR)` is expanded by the kubelet from the container's env: a reference, not a literal.
-    if (value === undefined || value === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value) || (eq < 0 && value.startsWith('-'))) continue;
+    // Numbers (limits such as --max-new-token=512) and absolute paths (a mounted secret file) are not secrets.
+    if (value === undefined || value === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value) || (eq < 0 && value.startsWith('-'))
+      || /^\d+$/.test(value) || value.startsWith('/')) continue;
     fail(scope, `${prop}[${i}]`, `${flag}${eq > 0 ? '=' : ' '}<redacted>`, 'passes a credential as a literal argument',
       `${BY_REFERENCE}, and pass it as ${flag}=$(VAR_NAME) or let the server read it from the environment`);
   }
