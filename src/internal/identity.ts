@@ -58,37 +58,47 @@ export function ensureUniqueIdentities(scope: IConstruct): void {
 
 /** The collisions in the app under `root`, one message each. */
 export function identityErrors(root: IConstruct): string[] {
-  const seen = new Map<string, { path: string; derived?: DerivedObject }>();
+  // Constructs, not paths, are kept: a path is computed by walking up the tree, and is only needed for a message.
+  const seen = new Map<string, { owner: IConstruct; derived?: DerivedObject }>();
   const errors: string[] = [];
-  const emitted: Array<[IConstruct, ObjectIdentity]> = [];
-  const derived: Array<[IConstruct, DerivedObject]> = [];
+  const derived: Array<[IConstruct, DerivedObject[]]> = [];
+  // Emitted documents first: a collision names the document, then what an engine would create.
   for (const c of root.node.findAll()) {
     if (c instanceof ApiObject) {
-      emitted.push([c, { apiVersion: c.apiVersion, kind: c.kind, namespace: c.metadata.namespace, name: c.name }]);
+      const o: ObjectIdentity = { apiVersion: c.apiVersion, kind: c.kind, namespace: c.metadata.namespace, name: c.name };
+      const k = key(o);
+      const first = seen.get(k);
+      if (first) {
+        errors.push(new ModelServingError(c, 'metadata.name', o.name,
+          `gives a second ${describe(o)}: ${first.owner.node.path} emits the same object, and at apply one replaces the other`,
+          'give one of them another name or namespace').message);
+      } else {
+        seen.set(k, { owner: c });
+      }
+    } else if (hasDerived(c)) {
+      derived.push([c, c._derivedObjects()]);
     }
-    if (hasDerived(c)) for (const d of c._derivedObjects()) derived.push([c, d]);
   }
-  // Emitted documents first: a collision names the document, then what an engine would create.
-  for (const [c, o] of emitted) {
-    const k = key(o);
-    const first = seen.get(k);
-    if (first) {
-      errors.push(new ModelServingError(c, 'metadata.name', o.name, `gives a second ${describe(o)}: ${first.path} emits the same object, and at apply one replaces the other`,
-        'give one of them another name or namespace').message);
-    } else {
-      seen.set(k, { path: c.node.path });
-    }
-  }
-  for (const [c, d] of derived) {
-    const k = key(d);
-    const first = seen.get(k);
-    if (first && first.path !== c.node.path && !first.path.startsWith(`${c.node.path}/`)) {
-      const other = first.derived ? `${first.path} makes ${first.derived.createdBy} create the same object` : `${first.path} emits the same object`;
-      errors.push(new ModelServingError(c, 'name', d.name, `makes ${d.createdBy} create ${describe(d)}, but ${other}`,
-        'give one of them another name or namespace').message);
-    } else if (!first) {
-      seen.set(k, { path: c.node.path, derived: d });
+  for (const [c, list] of derived) {
+    for (const d of list) {
+      const k = key(d);
+      const first = seen.get(k);
+      if (first === undefined) {
+        seen.set(k, { owner: c, derived: d });
+      } else if (first.owner !== c && !isUnder(first.owner, c)) {
+        const other = first.derived
+          ? `${first.owner.node.path} makes ${first.derived.createdBy} create the same object`
+          : `${first.owner.node.path} emits the same object`;
+        errors.push(new ModelServingError(c, 'name', d.name, `makes ${d.createdBy} create ${describe(d)}, but ${other}`,
+          'give one of them another name or namespace').message);
+      }
     }
   }
   return errors;
+}
+
+/** Whether `c` is `scope` or inside it. */
+function isUnder(c: IConstruct, scope: IConstruct): boolean {
+  for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) if (s === scope) return true;
+  return false;
 }

@@ -31,9 +31,12 @@ export const CREDENTIAL_SHAPES: Array<[string, RegExp]> = [
   ['a URL with a password', /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i],
 ];
 
+/** Every shape in one expression: most values match none, and one test is cheaper than twenty (a fleet has thousands of values). */
+const ANY_SHAPE = new RegExp(CREDENTIAL_SHAPES.map(([, re]) => `(?:${re.source})`).join('|'), 'i');
+
 /** Which credential shape `value` has, if any ("an AWS access key id", ...). */
 export function credentialShape(value: string): string | undefined {
-  if (typeof value !== 'string' || value.length < 8) return undefined;
+  if (typeof value !== 'string' || value.length < 8 || !ANY_SHAPE.test(value)) return undefined;
   for (const [what, re] of CREDENTIAL_SHAPES) {
     if (re.test(value)) return what;
   }

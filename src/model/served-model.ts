@@ -587,23 +587,21 @@ function copyMap<T>(m: T): T {
 
 /** A copy of the props whose arrays and maps the caller cannot change any more. */
 function copyProps(props: ServedModelProps): ServedModelProps {
-  return {
-    ...props,
-    args: Array.isArray(props.args) ? [...props.args] : props.args,
-    env: copyMap(props.env),
-    envValues: copyMap(props.envValues),
-    labels: copyMap(props.labels),
-    annotations: copyMap(props.annotations),
-    resources: copyMap(props.resources),
-    container: copyContainer(props.container),
-    transformer: copyContainer(props.transformer),
-    explainer: copyContainer(props.explainer),
-    batcher: copyMap(props.batcher),
-    logger: copyMap(props.logger),
-    llm: copyMap(props.llm),
-    startup: copyMap(props.startup),
-  };
+  const out: { -readonly [K in keyof ServedModelProps]: ServedModelProps[K] } = { ...props };
+  // Only what is set is copied: this runs for every model of a fleet.
+  if (Array.isArray(props.args)) out.args = [...props.args];
+  for (const k of MAP_PROPS) {
+    const v = props[k];
+    if (v !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v)) (out as any)[k] = { ...v };
+  }
+  if (props.container !== undefined) out.container = copyContainer(props.container);
+  if (props.transformer !== undefined) out.transformer = copyContainer(props.transformer);
+  if (props.explainer !== undefined) out.explainer = copyContainer(props.explainer);
+  return out;
 }
+
+/** Props holding maps or plain structs, copied one level deep. */
+const MAP_PROPS = ['env', 'envValues', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup'] as const;
 
 function addAll(record: Record<string, string>, add: (key: string, value: string) => void): void {
   for (const k of Object.keys(record)) add(k, record[k]);
