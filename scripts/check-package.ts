@@ -9,11 +9,12 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 
 /**
- * Unpacked size budget. The package is about 1.9 MB today (lib/ 1.2 MB with
- * its inline source maps, .jsii and API.md 0.35 MB each): 3 MB leaves room to
- * grow and still fails on a stray cache (the test cache alone is 34 MB).
+ * Unpacked size budget. The package is about 3.1 MB since LlmService and the
+ * Gateway API families landed (lib/ with its inline source maps is most of it;
+ * .jsii and API.md grow with the public API): 5 MB leaves room to grow and
+ * still fails on a stray cache (the test cache alone is 34 MB).
  */
-export const UNPACKED_BUDGET_BYTES = 3 * 1024 * 1024;
+export const UNPACKED_BUDGET_BYTES = 5 * 1024 * 1024;
 
 /** Files npm adds itself, the jsii manifest (and rosetta tablet, if one is ever built) and the docs. */
 const ALLOWED: RegExp[] = [

@@ -13,6 +13,12 @@ import { docOf, newChart, synth } from './util';
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 
+// Value classes keep a factory's error until a model uses the value; the model re-raises it after its path.
+const withScaling = (scaling: Scaling) => new ServedModel(newChart(), 'm', {
+  format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m'), scaling,
+});
+const withStorage = (storage: ModelStorage) => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage });
+
 describe('quantities are checked', () => {
   const cases: Array<[string, () => unknown, string]> = [
     ['negative cpu', () => ({ cpu: Cpu.units(-1) }), 'test/m: resources.cpu "-1" is not a valid CPU quantity; use a positive finite number of cores, e.g. Cpu.units(2) or Cpu.millis(500)'],
@@ -47,25 +53,25 @@ describe('quantities are checked', () => {
   });
 
   test('maxReplicas above int32 is rejected', () => {
-    expect(() => Scaling.autoscale({ maxReplicas: 2 ** 31 })).toThrow(
-      'Scaling.autoscale: maxReplicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
-    expect(() => Scaling.autoscale({ minReplicas: 2 ** 31, maxReplicas: 2 ** 31 })).toThrow('minReplicas 2147483648 is not allowed');
-    expect(() => Scaling.fixed(2 ** 31)).toThrow('Scaling.fixed: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
-    expect(() => Scaling.autoscale({ initialScale: 2 ** 31 })).toThrow('initialScale 2147483648 is not allowed');
+    expect(() => withScaling(Scaling.autoscale({ maxReplicas: 2 ** 31 }))).toThrow(
+      'test/m: scaling Scaling.autoscale: maxReplicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
+    expect(() => withScaling(Scaling.autoscale({ minReplicas: 2 ** 31, maxReplicas: 2 ** 31 }))).toThrow('minReplicas 2147483648 is not allowed');
+    expect(() => withScaling(Scaling.fixed(2 ** 31))).toThrow('Scaling.fixed: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
+    expect(() => withScaling(Scaling.autoscale({ initialScale: 2 ** 31 }))).toThrow('initialScale 2147483648 is not allowed');
   });
 
   test('Duration.seconds(NaN) is rejected, never written as "NaNs"', () => {
-    expect(() => Scaling.autoscale({ window: Duration.seconds(NaN) })).toThrow(
-      'Scaling.autoscale: window "NaNs" is out of range; use whole seconds from 6 seconds to 1 hour');
-    expect(() => Scaling.autoscale({ window: Duration.seconds(Infinity) })).toThrow('window "Infinitys" is out of range');
-    expect(() => Scaling.autoscale({ window: Duration.millis(6500) })).toThrow('window "6.5s" is out of range; use whole seconds from 6 seconds to 1 hour');
+    expect(() => withScaling(Scaling.autoscale({ window: Duration.seconds(NaN) }))).toThrow(
+      'test/m: scaling Scaling.autoscale: window "NaNs" is out of range; use whole seconds from 6 seconds to 1 hour');
+    expect(() => withScaling(Scaling.autoscale({ window: Duration.seconds(Infinity) }))).toThrow('window "Infinitys" is out of range');
+    expect(() => withScaling(Scaling.autoscale({ window: Duration.millis(6500) }))).toThrow('window "6.5s" is out of range; use whole seconds from 6 seconds to 1 hour');
   });
 });
 
 describe('pvc storage paths', () => {
   test.each(['pvc://claim/../../etc', 'pvc://claim/a/../b', 'pvc://claim//etc', 'pvc://claim/./x'])('%s is rejected', (uri) => {
-    expect(() => ModelStorage.fromUri(uri)).toThrow(
-      `ModelStorage.fromUri: uri "${uri}" has an empty, "." or ".." path segment or an absolute path; use pvc://<claim-name>/<path inside the claim>`);
+    expect(() => withStorage(ModelStorage.fromUri(uri))).toThrow(
+      `test/m: storage ModelStorage.fromUri: uri "${uri}" has an empty, "." or ".." path segment or an absolute path; use pvc://<claim-name>/<path inside the claim>`);
   });
 
   test('a plain path still mounts as subPath', () => {
@@ -487,4 +493,15 @@ test('LocalModelNodeGroup and LocalModelCache (cluster-scoped) carry no namespac
   const docs = synth(chart);
   expect(docOf(docs, 'LocalModelNodeGroup').metadata.namespace).toBeUndefined();
   expect(docOf(docs, 'LocalModelCache').metadata.namespace).toBeUndefined();
+});
+
+describe('Knative revision annotations come from the typed props', () => {
+  test.each([
+    ['autoscaling.knative.dev/target', 'ML-123'],
+    ['serving.knative.dev/progress-deadline', 'soon'],
+  ])('a user annotation %s is a synth error naming it (Knative would reject the revision)', (key, value) => {
+    expect(() => new ServedModel(newChart(), 'm', {
+      format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m'), annotations: { [key]: value },
+    })).toThrow(`test/m: annotations["${key}"] "${value}" is a Knative revision annotation, which the library writes and checks itself; set it through scaling`);
+  });
 });

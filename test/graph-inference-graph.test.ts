@@ -233,11 +233,15 @@ describe('InferenceGraph bad input', () => {
       const [a, b] = two(chart);
       new InferenceGraph(chart, 'g', { root: GraphNode.ensemble([GraphStep.model(a, { name: 'm' }), GraphStep.model(b, { name: 'm' })]) });
     }, /^test\/g: nodes.root.steps\[1\].name "m" is also the name of step 0; give each step of a node its own name$/],
-    ['empty node', () => GraphNode.sequence([]), /^GraphNode.sequence: steps \[\] is empty; give the node at least one step$/],
-    ['bad node name', () => GraphNode.sequence([GraphStep.url('http://x/y')], { name: 'a b' }), /^GraphNode.sequence: name "a b" is not a valid node name/],
+    // Nodes and steps keep their error until a graph uses them; the graph re-raises it after its path and `root`.
+    ['empty node', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([]) }),
+      /^test\/g: root GraphNode.sequence: steps \[\] is empty; give the node at least one step$/],
+    ['bad node name', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.node(GraphNode.sequence([GraphStep.url('http://x/y')], { name: 'a b' }))]) }),
+      /^test\/g: root GraphNode.sequence: name "a b" is not a valid node name/],
     ['bad step data', () => StepData.of('$body'), /^StepData.of: expression "\$body" is not a request or response reference; use \$request, \$response or \$response.<field>$/],
-    ['bad url', () => GraphStep.url('ftp://x'), /^GraphStep.url: url "ftp:\/\/x" is not an http\(s\) URL/],
-    ['not a model', () => GraphStep.model(undefined as any), /^GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
+    ['bad url', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('ftp://x')]) }), /^test\/g: root GraphStep.url: url "ftp:\/\/x" is not an http\(s\) URL/],
+    ['not a model', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.model(undefined as any)]) }),
+      /^test\/g: root GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
     ['a construct that is not a model', () => {
       const chart = newChart('ml');
       new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(chart as any)]) });
@@ -263,7 +267,7 @@ describe('InferenceGraph bad input', () => {
       const chart = newChart('ml');
       const [a] = two(chart);
       new InferenceGraph(chart, 'g', { name: 'g'.repeat(58), root: GraphNode.sequence([GraphStep.model(a)]) });
-    }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters$/],
+    }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters \(63 minus the revision suffix "-00001" 6\)$/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);

@@ -304,7 +304,7 @@ describe('ServingPlatform.knativeService() bad input', () => {
   const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), platform: ServingPlatform.knativeService() };
   const cases: Array<[string, () => void, RegExp]> = [
     ['name too long for revisions and tag routes', () => new ServedModel(newChart(), 'm', { ...base, name: 'a'.repeat(57) }),
-      /^test\/m: name "a{57}" is 57 characters long; use at most 56 characters$/],
+      /^test\/m: name "a{57}" is 57 characters long; use at most 56 characters \(63 minus the longer of the revision suffix "-00001" and the tag prefix "latest-"\)$/],
     ['cpu metric', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) }),
       /^test\/m: scaling.metric "cpu" is not a Knative autoscaler \(KPA\) metric on Knative Service; use ScalingMetric.CONCURRENCY/],
     ['transformer', () => new ServedModel(newChart(), 'm', { ...base, transformer: { image: 'registry.example.com/t:1' } }),

@@ -88,8 +88,11 @@ describe('ServingCheck', () => {
     expect(() => ServingCheck.errorRate({ maxPercent: 101 })).toThrow('ServingCheck.errorRate: maxPercent 101 is out of range; use a number from 0 to 100');
     expect(() => ServingCheck.tokensPerSecond({ min: -1 })).toThrow('ServingCheck.tokensPerSecond: min -1 is out of range;');
     const twice = [ServingCheck.errorRate({ maxPercent: 1 }), ServingCheck.errorRate({ maxPercent: 2 })];
-    expect(() => RolloutAnalysis.prometheus({ address: PROM, checks: twice }))
-      .toThrow('RolloutAnalysis.prometheus: checks "error-rate" is used twice; give every check a unique name');
+    // RolloutAnalysis keeps its error until a rollout uses it, then raises it after the rollout's path.
+    const chart = newChart('ml');
+    const analysis = RolloutAnalysis.prometheus({ address: PROM, checks: twice });
+    expect(() => new CanaryRollout(chart, 'r', { model: llm(chart), steps: [10], analysis }))
+      .toThrow('test/r: analysis RolloutAnalysis.prometheus: checks "error-rate" is used twice; give every check a unique name');
   });
 
   test('a typed check shows its query with placeholders', () => {

@@ -62,8 +62,12 @@ describe('ModelNetworkPolicy', () => {
   });
 
   test('bad peers are rejected', () => {
-    expect(() => NetworkPeer.namespace('Bad_NS')).toThrow(/NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
-    expect(() => NetworkPeer.pods({})).toThrow(/NetworkPeer.pods: labels \{\} is empty; name at least one label/);
+    // A peer's error is raised where a policy uses it, after the policy's path.
+    const model = new ServedModel(newChart(), 'm', base);
+    expect(() => new ModelNetworkPolicy(model, 'np', { model, allowFrom: [NetworkPeer.namespace('Bad_NS')] }))
+      .toThrow(/^test\/m\/np: allowFrom\[0\] NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
+    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({})] }))
+      .toThrow(/^test\/m\/np2: allowFrom\[0\] NetworkPeer.pods: labels \{\} is empty; name at least one label/);
   });
 });
 
@@ -108,8 +112,10 @@ describe('PodSecurity', () => {
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.metadata.annotations['model-serving.cdk8s.io/pod-security-opt-out']).toBe('vendor image runs as root (ticket ML-123)');
     expect(isvc.spec.predictor.model.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(() => PodSecurity.baseline('')).toThrow(/PodSecurity.baseline: reason "" is not a valid value/);
-    expect(() => PodSecurity.restricted({ runAsUser: 0 })).toThrow(/PodSecurity.restricted: runAsUser 0 is not allowed; use a whole number from 1/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.baseline('') }))
+      .toThrow(/^test\/m: podSecurity PodSecurity.baseline: reason "" is not a valid value/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }))
+      .toThrow(/^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed; use a whole number from 1/);
   });
 
   test('every platform passes the restricted checker by default', () => {

@@ -1,7 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { withoutNamespace } from '../internal/cluster-scoped';
-import { checkNonEmpty, ErrorScope, fail } from '../internal/errors';
+import { checkNonEmpty, ErrorScope, fail, requireProps, withScope } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -98,6 +98,7 @@ export class LocalModelNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelNodeGroupProps) {
     super(scope, id);
+    requireProps(this, props, 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
     this.groupName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.groupName);
     checkLabels(this, 'labels', props.labels);
@@ -226,6 +227,7 @@ export class LocalModelCache extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
+    requireProps(this, props, 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
     checkLabels(this, 'labels', props.labels);
@@ -286,7 +288,8 @@ function checkSize(scope: IConstruct, prop: string, size: Size | undefined): voi
 }
 
 function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): NodeSelectorRequirement[] {
-  const placement = props.nodePool?._resolve();
+  const pool = props.nodePool;
+  const placement = pool ? withScope(scope, 'nodePool', () => pool._resolve()) : undefined;
   const labels: Record<string, string> = { ...(placement?.nodeSelector ?? {}) };
   for (const [k, v] of Object.entries(props.nodeSelector ?? {})) {
     if (labels[k] !== undefined && labels[k] !== v) {

@@ -1,5 +1,5 @@
 import { GraphStep } from './graph-step';
-import { fail } from '../internal/errors';
+import { fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
 
 /** How a graph node routes a request through its steps. */
 export enum RouterType {
@@ -44,7 +44,9 @@ export class GraphNode {
    * @param options the node name
    */
   public static sequence(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
-    return new GraphNode(RouterType.SEQUENCE, steps, options, 'GraphNode.sequence');
+    return orInvalid(() => {
+      return new GraphNode(RouterType.SEQUENCE, steps, options, 'GraphNode.sequence');
+    }, (e) => invalidInstance(GraphNode.prototype, e, ['stepList', 'routerType', 'name']));
   }
 
   /**
@@ -54,7 +56,9 @@ export class GraphNode {
    * @param options the node name
    */
   public static splitter(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
-    return new GraphNode(RouterType.SPLITTER, steps, options, 'GraphNode.splitter');
+    return orInvalid(() => {
+      return new GraphNode(RouterType.SPLITTER, steps, options, 'GraphNode.splitter');
+    }, (e) => invalidInstance(GraphNode.prototype, e, ['stepList', 'routerType', 'name']));
   }
 
   /**
@@ -64,7 +68,9 @@ export class GraphNode {
    * @param options the node name
    */
   public static ensemble(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
-    return new GraphNode(RouterType.ENSEMBLE, steps, options, 'GraphNode.ensemble');
+    return orInvalid(() => {
+      return new GraphNode(RouterType.ENSEMBLE, steps, options, 'GraphNode.ensemble');
+    }, (e) => invalidInstance(GraphNode.prototype, e, ['stepList', 'routerType', 'name']));
   }
 
   /**
@@ -74,13 +80,14 @@ export class GraphNode {
    * @param options the node name
    */
   public static switch(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
-    return new GraphNode(RouterType.SWITCH, steps, options, 'GraphNode.switch');
+    return orInvalid(() => {
+      return new GraphNode(RouterType.SWITCH, steps, options, 'GraphNode.switch');
+    }, (e) => invalidInstance(GraphNode.prototype, e, ['stepList', 'routerType', 'name']));
   }
 
   /** The node's explicit name, if given. */
   public readonly name?: string;
-  /** The steps, in order. */
-  public readonly steps: GraphStep[];
+  private readonly stepList: readonly GraphStep[];
 
   private constructor(
     /** The router type. */
@@ -94,11 +101,22 @@ export class GraphNode {
     }
     steps.forEach((s, i) => {
       if (!(s instanceof GraphStep)) fail(factory, `steps[${i}]`, s, 'is not a GraphStep', 'use GraphStep.model(...), GraphStep.node(...) or GraphStep.url(...)');
+      raiseIfInvalid(s);
     });
     if (options.name !== undefined && (typeof options.name !== 'string' || !NODE_NAME.test(options.name) || options.name.length > 63)) {
       fail(factory, 'name', options.name, 'is not a valid node name', 'use at most 63 letters, digits, "-" and "_", starting and ending with a letter or digit');
     }
-    this.steps = [...steps];
+    // Copied and frozen: a step pushed later (or the root pushed onto itself,
+    // a cycle) would bypass the checks graphs run on their nodes.
+    this.stepList = Object.freeze([...steps]);
     this.name = options.name;
+  }
+
+  /**
+   * The steps, in order. The list is frozen: nodes are immutable, and a push
+   * fails loudly instead of being lost or creating a cycle.
+   */
+  public get steps(): GraphStep[] {
+    return this.stepList as GraphStep[];
   }
 }

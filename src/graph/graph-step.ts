@@ -1,5 +1,5 @@
 import type { GraphNode } from './graph-node';
-import { checkNonEmpty, fail } from '../internal/errors';
+import { checkNonEmpty, fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
 import type { ServedModel } from '../model/served-model';
 
 /** What a step sends to its target. */
@@ -102,10 +102,12 @@ export class GraphStep {
    * @param options weight, condition, data, dependency, name, crossNamespace
    */
   public static model(model: ServedModel, options: ModelStepOptions = {}): GraphStep {
-    if (model === undefined || model === null || typeof (model as any).node !== 'object') {
-      fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
-    }
-    return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
+    return orInvalid(() => {
+      if (model === undefined || model === null || typeof (model as any).node !== 'object') {
+        fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
+      }
+      return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
 
   /**
@@ -115,10 +117,13 @@ export class GraphStep {
    * @param options weight, condition, data, dependency, name
    */
   public static node(node: GraphNode, options: GraphStepOptions = {}): GraphStep {
-    if (node === undefined || node === null || typeof (node as any).routerType !== 'string') {
-      fail('GraphStep.node', 'node', node, 'is not a GraphNode', 'pass a GraphNode made with GraphNode.sequence(...), splitter(...), ...');
-    }
-    return new GraphStep(undefined, node, undefined, options, false);
+    return orInvalid(() => {
+      if (node === undefined || node === null || typeof (node as any).routerType !== 'string') {
+        fail('GraphStep.node', 'node', node, 'is not a GraphNode', 'pass a GraphNode made with GraphNode.sequence(...), splitter(...), ...');
+      }
+      raiseIfInvalid(node);
+      return new GraphStep(undefined, node, undefined, options, false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
 
   /**
@@ -128,10 +133,12 @@ export class GraphStep {
    * @param options weight, condition, data, dependency, name
    */
   public static url(url: string, options: GraphStepOptions = {}): GraphStep {
-    if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
-      fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');
-    }
-    return new GraphStep(undefined, undefined, url, options, false);
+    return orInvalid(() => {
+      if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
+        fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');
+      }
+      return new GraphStep(undefined, undefined, url, options, false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
 
   private constructor(

@@ -2,11 +2,12 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, raiseIfInvalid, requireProps, withScope } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources, Visibility } from '../model/components';
-import { MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
+import { checkManagedKeys, MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
@@ -181,6 +182,7 @@ export class InferenceGraph extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
     super(scope, id);
+    requireProps(this, props, 'InferenceGraphProps, e.g. { root }');
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
     if (this.namespace !== undefined) checkDns1123Label(this, 'namespace', this.namespace);
@@ -189,6 +191,8 @@ export class InferenceGraph extends Construct {
     if (!(props.root instanceof GraphNode)) {
       fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or switch(...)');
     }
+    // A node or step built from bad input raises its factory's error here, after the graph's path.
+    withScope(this, 'root', () => raiseIfInvalid(props.root));
     if (props.root.name !== undefined && props.root.name !== ROOT) {
       fail(this, 'root.name', props.root.name, 'is not "root"', 'KServe enters every graph at the node named "root"; drop the name');
     }
@@ -200,7 +204,8 @@ export class InferenceGraph extends Construct {
       fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
     }
     // Knative revisions append "-00001" to the name; a Service name is a 63-character DNS label.
-    checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63);
+    checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63,
+      this.mode === GraphDeploymentMode.KNATIVE ? '63 minus the revision suffix "-00001" 6' : 'a 63-character DNS label');
     if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
 
     const nodesJson: Record<string, unknown> = {};
@@ -208,7 +213,7 @@ export class InferenceGraph extends Construct {
       nodesJson[nodeName] = { routerType: node.routerType, steps: this.stepsJson(node, nodeName, nodes) };
     }
 
-    const placement = props.nodePool?._resolve() ?? emptyPlacement();
+    const placement = props.nodePool ? withScope(this, 'nodePool', () => props.nodePool!._resolve()) : emptyPlacement();
     if (placement.runtimeClassName !== undefined) {
       fail(this, 'nodePool.runtimeClassName', placement.runtimeClassName, 'cannot be set on an InferenceGraph router', 'use a node pool without a RuntimeClass');
     }
@@ -218,8 +223,7 @@ export class InferenceGraph extends Construct {
       const flags = placementKnativeFlags(placement);
       if (flags.length > 0) registerKnativeFlagConsumer(this, () => flags);
     }
-    const labels: Record<string, string> = {
-      ...(props.labels ?? {}),
+    const managedLabels: Record<string, string> = {
       'app.kubernetes.io/component': 'inference-graph',
       'app.kubernetes.io/managed-by': MANAGED_BY,
       'app.kubernetes.io/name': this.name,
@@ -227,8 +231,13 @@ export class InferenceGraph extends Construct {
     };
     if ((props.visibility ?? Visibility.CLUSTER_LOCAL) === Visibility.CLUSTER_LOCAL) {
       // The graph's labels are copied to its Knative Service; Standard mode reads KServe's own label.
-      labels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
+      managedLabels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
     }
+    // A user label or annotation the library writes with another value would be overwritten without a word.
+    checkManagedKeys(this, 'labels', props.labels, managedLabels, 'InferenceGraph');
+    const managedAnnotations = { ...this.scalingAnnotations(props.scaling), [DEPLOYMENT_MODE_ANNOTATION]: this.mode };
+    checkManagedKeys(this, 'annotations', props.annotations, managedAnnotations, 'InferenceGraph');
+    const labels: Record<string, string> = { ...(props.labels ?? {}), ...managedLabels };
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: GRAPH_API_VERSION,
@@ -237,7 +246,7 @@ export class InferenceGraph extends Construct {
         name: this.name,
         namespace: this.namespace,
         labels,
-        annotations: { ...(props.annotations ?? {}), ...this.scalingAnnotations(props.scaling), [DEPLOYMENT_MODE_ANNOTATION]: this.mode },
+        annotations: { ...(props.annotations ?? {}), ...managedAnnotations },
       },
       spec: compact({
         nodes: nodesJson,
@@ -255,6 +264,7 @@ export class InferenceGraph extends Construct {
         }) : undefined,
       }),
     });
+    ensureUniqueIdentities(this);
     for (const m of new Set(models)) this.node.addDependency(m);
   }
 
@@ -353,9 +363,28 @@ export class InferenceGraph extends Construct {
     return { serviceUrl: `${model.url}${model.inferPath}` };
   }
 
+  /**
+   * @internal What KServe creates for the router, named after the graph
+   * (kserve pkg/controller/v1alpha1/inferencegraph: createKnativeService in
+   * knative_reconciler.go, constructForRawDeployment in raw_ig.go).
+   */
+  public _derivedObjects(): DerivedObject[] {
+    const ns = this.namespace;
+    const name = this.name;
+    return this.mode === GraphDeploymentMode.KNATIVE
+      ? [
+        { apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: ns, name, createdBy: 'KServe (the graph router\'s Knative Service)' },
+        { apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: 'Knative (the graph router\'s route Service)' },
+      ]
+      : [
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: 'KServe (the graph router\'s Deployment)' },
+        { apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: 'KServe (the graph router\'s Service)' },
+      ];
+  }
+
   private scalingFields(scaling: Scaling | undefined): Record<string, unknown> {
     if (!scaling) return {};
-    const s = scaling._resolve();
+    const s = withScope(this, 'scaling', () => scaling._resolve());
     const metric = s.metric?.name;
     const allowed = this.mode === GraphDeploymentMode.KNATIVE ? ['concurrency', 'rps'] : ['cpu', 'memory'];
     if (metric !== undefined && !allowed.includes(metric)) {
@@ -376,7 +405,7 @@ export class InferenceGraph extends Construct {
   private scalingAnnotations(scaling: Scaling | undefined): Record<string, string> {
     if (!scaling || this.mode !== GraphDeploymentMode.KNATIVE) return {};
     // KServe copies the graph's annotations onto the router's Knative revision.
-    return sortedRecord(knativeAutoscalingAnnotations({ scaling: scaling._resolve() } as ModelSpec)) ?? {};
+    return sortedRecord(knativeAutoscalingAnnotations({ scaling: withScope(this, 'scaling', () => scaling._resolve()) } as ModelSpec)) ?? {};
   }
 }
 

@@ -40,6 +40,7 @@ export interface Probe {
 export interface ContainerSecurityContext {
   readonly runAsNonRoot?: boolean;
   readonly runAsUser?: number;
+  readonly runAsGroup?: number;
   readonly allowPrivilegeEscalation?: boolean;
   readonly readOnlyRootFilesystem?: boolean;
   readonly privileged?: boolean;

@@ -12,18 +12,20 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
  */
 export const KSERVE_COMPONENT_SUFFIXES = ['-predictor', '-transformer', '-explainer'];
 export const KNATIVE_TAG_PREFIXES = ['latest-', 'prev-'];
-/** The longest of each list, for name budgets. */
+/** The longest of each list, for name budgets (and the strings themselves, for messages). */
+export const LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT = KSERVE_COMPONENT_SUFFIXES.reduce((a, b) => (b.length > a.length ? b : a));
+export const LONGEST_KNATIVE_TAG_PREFIX_TEXT = KNATIVE_TAG_PREFIXES.reduce((a, b) => (b.length > a.length ? b : a));
 export const LONGEST_KSERVE_COMPONENT_SUFFIX = Math.max(...KSERVE_COMPONENT_SUFFIXES.map((s) => s.length));
 export const LONGEST_KNATIVE_TAG_PREFIX = Math.max(...KNATIVE_TAG_PREFIXES.map((p) => p.length));
 
 /** Checks a DNS-1035 label (what KServe and Knative require of names). */
-export function checkDns1035(scope: ErrorScope, prop: string, name: string, maxLength: number = 63): void {
+export function checkDns1035(scope: ErrorScope, prop: string, name: string, maxLength: number = 63, budget?: string): void {
   if (typeof name !== 'string' || !DNS1035.test(name)) {
     fail(scope, prop, name, 'is not a valid DNS-1035 label',
       'use lower-case letters, digits and "-", starting with a letter and ending with a letter or digit');
   }
   if (name.length > maxLength) {
-    fail(scope, prop, name, `is ${name.length} characters long`, `use at most ${maxLength} characters`);
+    fail(scope, prop, name, `is ${name.length} characters long`, `use at most ${maxLength} characters${budget ? ` (${budget})` : ''}`);
   }
 }
 

@@ -166,7 +166,35 @@ export function resolveLlmArgs(scope: IConstruct, options: LlmOptions, formatNam
       fail(scope, 'args', arg, 'sets what llm already sets', `set it once, in llm or in args (llm writes ${out.join(' ')})`);
     }
   }
+  // An option set explicitly (false included) owns its flags: the same flag in
+  // args would win at runtime (`trustRemoteCode: false` with `--trust_remote_code` runs remote code).
+  for (const [option, flags] of OPTION_FLAGS) {
+    const value = options[option];
+    if (value === undefined) continue;
+    const arg = userArgs.find((a) => typeof a === 'string' && flags.includes(normFlag(a.split('=')[0])));
+    if (arg !== undefined) {
+      fail(scope, 'args', arg, `contradicts or repeats llm.${option} (${value instanceof LlmDataType ? value.value : String(value)})`,
+        `set it once, in llm.${option} or in args`);
+    }
+  }
   return out;
+}
+
+/** The server flags each option stands for, normalized (see normFlag). */
+const OPTION_FLAGS: Array<[keyof LlmOptions, string[]]> = [
+  ['maxModelLength', ['--max-model-len', '--max-length']],
+  ['gpuMemoryUtilization', ['--gpu-memory-utilization']],
+  ['dtype', ['--dtype']],
+  ['maxNumSeqs', ['--max-num-seqs']],
+  ['enablePrefixCaching', ['--enable-prefix-caching', '--no-enable-prefix-caching']],
+  ['quantization', ['--quantization']],
+  ['trustRemoteCode', ['--trust-remote-code']],
+  ['task', ['--task']],
+];
+
+/** Servers accept `_` and `-` alike in flag names. */
+function normFlag(flag: string): string {
+  return flag.replace(/_/g, '-');
 }
 
 /** `--max_model_len`, `--max-model-len` and `--max_length` are one setting. */

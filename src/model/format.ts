@@ -1,5 +1,5 @@
 import { InferenceProtocol } from './protocol';
-import { checkNonEmpty, fail } from '../internal/errors';
+import { checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 
 /**
  * A model serialization format, as KServe's `modelFormat` names it. Each
@@ -42,10 +42,12 @@ export class ModelFormat {
    * @param version the `modelFormat.version`, e.g. `1`
    */
   public static of(name: string, version?: string): ModelFormat {
-    checkNonEmpty('ModelFormat.of', 'name', name);
-    checkNonEmpty('ModelFormat.of', 'version', version);
-    const known = ALL.find((f) => f.name === name);
-    return new ModelFormat(name, version, known?._protocols);
+    return orInvalid(() => {
+      checkNonEmpty('ModelFormat.of', 'name', name);
+      checkNonEmpty('ModelFormat.of', 'version', version);
+      const known = ALL.find((f) => f.name === name);
+      return new ModelFormat(name, version, known?._protocols);
+    }, (e) => invalidInstance(ModelFormat.prototype, e, FORMAT_FIELDS));
   }
 
   private constructor(
@@ -63,8 +65,10 @@ export class ModelFormat {
    * @param version the format version, e.g. `1`
    */
   public withVersion(version: string): ModelFormat {
-    checkNonEmpty('ModelFormat.withVersion', 'version', version);
-    return new ModelFormat(this.name, version, this._protocols);
+    return orInvalid(() => {
+      checkNonEmpty('ModelFormat.withVersion', 'version', version);
+      return new ModelFormat(this.name, version, this._protocols);
+    }, (e) => invalidInstance(ModelFormat.prototype, e, FORMAT_FIELDS));
   }
 
   /**
@@ -95,3 +99,6 @@ const ALL = [
   ModelFormat.ONNX, ModelFormat.TRITON, ModelFormat.TENSORRT, ModelFormat.HUGGINGFACE, ModelFormat.MLFLOW,
   ModelFormat.PMML, ModelFormat.PADDLE, ModelFormat.OPENVINO,
 ];
+
+/** What an invalid format raises its error on. */
+const FORMAT_FIELDS = ['name', 'version', '_protocols'];

@@ -6,7 +6,7 @@ import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
 import { checkCacheUri } from '../cache/local-model-cache';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
@@ -16,7 +16,7 @@ import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
 import { GPU_DEFAULTS, ResolvedStartup, resolveStartup } from '../scheduling/startup';
-import { checkNoCredentialLiteral } from '../security/credentials';
+import { checkNoCredential, checkNoCredentialArgs, checkNoCredentialLiteral } from '../security/credentials';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
@@ -199,6 +199,17 @@ function memoryMib(scope: IConstruct, prop: string, size: Size): number {
 export function resolveResources(
   scope: IConstruct, prop: string, r: ModelResources | undefined, extra: Record<string, number> = {},
 ): ResolvedResources {
+  checkRecord(scope as IConstruct, prop, r);
+  for (const k of ['cpu', 'cpuLimit'] as const) {
+    const c: any = r?.[k];
+    if (c !== undefined && (c === null || typeof c !== 'object' || typeof c.amount !== 'string')) {
+      fail(scope, `${prop}.${k}`, c, 'is not a Cpu', 'use Cpu.units(2) or Cpu.millis(500) from cdk8s-plus-28');
+    }
+  }
+  for (const k of ['memory', 'memoryLimit'] as const) {
+    const m: any = r?.[k];
+    if (m !== undefined && (m === null || typeof m !== 'object' || typeof m.toMebibytes !== 'function')) fail(scope, `${prop}.${k}`, m, 'is not a Size', 'use Size.gibibytes(4) or Size.mebibytes(512) from cdk8s');
+  }
   const cpu = r?.cpu?.amount ?? '1';
   const cpuRequestMillis = cpuMillis(scope, `${prop}.cpu`, cpu);
   const memory = r?.memory ?? undefined;
@@ -224,11 +235,14 @@ export function resolveResources(
 
 function resolveContainer(scope: IConstruct, prop: string, c: ModelContainer | undefined): ResolvedContainerSpec | undefined {
   if (!c) return undefined;
+  checkContainerShape(scope, prop, c);
   checkImage(scope, `${prop}.image`, c.image);
+  checkNoCredentialArgs(scope, `${prop}.args`, c.args);
+  checkNoCredentialArgs(scope, `${prop}.command`, c.command);
   checkInteger(scope, `${prop}.port`, c.port, 1, 65535);
   return {
     image: c.image,
-    command: c.command,
+    command: c.command ? [...c.command] : undefined,
     args: [...(c.args ?? [])],
     env: resolveEnv(scope, `${prop}.env`, c.env),
     port: c.port ?? 8080,
@@ -272,6 +286,74 @@ export function standardLabels(name: string, component: string = 'model-server')
     'app.kubernetes.io/name': name,
     'app.kubernetes.io/part-of': name,
   };
+}
+
+/** Keys of {@link standardLabels}: the library writes them, a user label may not change them. */
+export const STANDARD_LABEL_KEYS = Object.keys(standardLabels('x'));
+
+/**
+ * Rejects user labels and annotations that the library writes itself with
+ * another value: the user's value would be overwritten without a word.
+ * Equal values are fine (nothing is lost).
+ */
+export function checkManagedKeys(
+  scope: IConstruct, prop: 'labels' | 'annotations', user: Record<string, string> | undefined, managed: Record<string, string>, what: string,
+): void {
+  if (!user) return;
+  for (const k of Object.keys(managed)) {
+    if (Object.prototype.hasOwnProperty.call(user, k) && user[k] !== managed[k]) {
+      fail(scope, `${prop}["${k}"]`, user[k], `conflicts with the value ${JSON.stringify(managed[k])} the library writes (${what})`,
+        `drop the ${prop === 'labels' ? 'label' : 'annotation'}: the library manages it`);
+    }
+  }
+}
+
+/** Rejects a value that is not a plain object (a map) where a map is expected. */
+export function checkRecord(scope: IConstruct, prop: string, value: unknown): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    fail(scope, prop, value, 'is not a map', 'use an object of string keys and values');
+  }
+}
+
+/** Rejects a value that is not an array of strings where one is expected. */
+export function checkStringArray(scope: IConstruct, prop: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) fail(scope, prop, value, 'is not a list', 'use an array of strings');
+  value.forEach((v, i) => {
+    if (typeof v !== 'string') fail(scope, `${prop}[${i}]`, v, 'is not a string', 'use an array of strings');
+  });
+}
+
+function checkContainerShape(scope: IConstruct, prop: string, c: ModelContainer): void {
+  if (c === null || typeof c !== 'object') fail(scope, prop, c, 'is not a container', 'use { image, args?, env?, ... }');
+  checkStringArray(scope, `${prop}.args`, c.args);
+  checkStringArray(scope, `${prop}.command`, c.command);
+  checkRecord(scope, `${prop}.env`, c.env);
+}
+
+/**
+ * Every env name comes from exactly one source: two sources for one name
+ * would leave a duplicate entry or silently drop one value. A later
+ * `addEnv` on the model, and a rollout candidate's own `env`, count as
+ * sources too.
+ */
+function checkEnvSources(
+  scope: IConstruct, sources: Array<[string, readonly string[]]>, storage: boolean,
+): void {
+  const seen = new Map<string, string>();
+  for (const [prop, names] of sources) {
+    for (const name of names) {
+      const first = seen.get(name);
+      if (first !== undefined) {
+        fail(scope, prop, name, `is also set by ${first}`, 'set each environment variable once');
+      }
+      seen.set(name, prop);
+    }
+  }
+  const storageUri = seen.get('STORAGE_URI');
+  if (storage && storageUri !== undefined) {
+    fail(scope, `${storageUri}["STORAGE_URI"]`, '<not shown>', 'conflicts with storage', 'set the model location once, with storage');
+  }
 }
 
 /** Every ServedModelProps key, present (the compiler checks none is forgotten). */
@@ -326,16 +408,50 @@ export function mergedProps(props: ServedModelProps, overrides: Partial<ServedMo
   return all;
 }
 
+const DEFAULT_SCALING = Scaling.autoscale({ minReplicas: 1 });
+
 /** Resolves and validates a ServedModel's props; `env` holds later `addEnv` calls. */
 export function resolveModelSpec(scope: IConstruct, name: string, props: ServedModelProps, extraEnv: Record<string, string>): ModelSpec {
   if (props.namespace !== undefined) checkDns1123Label(scope, 'namespace', props.namespace);
+  // Value classes built from bad input raise their factory's error here, after the model's path.
+  withScope(scope, 'format', () => raiseIfInvalid(props.format));
+  withScope(scope, 'scaling', () => raiseIfInvalid(props.scaling));
+  checkRecord(scope, 'labels', props.labels);
+  checkRecord(scope, 'annotations', props.annotations);
+  checkRecord(scope, 'env', props.env);
+  checkRecord(scope, 'envValues', props.envValues);
+  checkStringArray(scope, 'args', props.args);
+  if (props.container !== undefined) checkContainerShape(scope, 'container', props.container);
   checkLabels(scope, 'labels', props.labels);
   checkAnnotations(scope, 'annotations', props.annotations);
+  for (const [k, v] of Object.entries(props.labels ?? {})) checkNoCredential(scope, `labels["${k}"]`, v);
+  for (const [k, v] of Object.entries(props.annotations ?? {})) {
+    checkNoCredential(scope, `annotations["${k}"]`, v);
+    // Knative validates its autoscaling and revision annotations (knative serving
+    // pkg/apis/autoscaling/annotation_validation.go, ValidateAnnotations): a value the
+    // library did not write and check would make the revision fail admission.
+    if (k.startsWith('autoscaling.knative.dev/') || k.startsWith('serving.knative.dev/')) {
+      fail(scope, `annotations["${k}"]`, v, 'is a Knative revision annotation, which the library writes and checks itself',
+        'set it through scaling (Scaling.autoscale, scaleToZero, fixed), startup and timeout');
+    }
+  }
+  checkManagedKeys(scope, 'labels', props.labels, standardLabels(name), 'standard app.kubernetes.io labels');
+  // Names end up in the manifest too: a pasted token is a leak whatever prop it lands in.
+  for (const [prop, v] of [['name', name], ['serviceAccountName', props.serviceAccountName], ['runtime', props.runtime], ['runtimeVersion', props.runtimeVersion]] as const) {
+    if (typeof v === 'string') checkNoCredential(scope, prop, v);
+  }
+  checkNoCredentialArgs(scope, 'args', props.args);
+  checkNoCredentialArgs(scope, 'container.args', props.container?.args);
+  checkNoCredentialArgs(scope, 'container.command', props.container?.command);
   if (!props.format && !props.container) {
     fail(scope, 'format', undefined, 'is missing', 'give a ModelFormat (KServe picks the runtime) or a custom container');
   }
   if (props.runtime !== undefined) checkDns1123Subdomain(scope, 'runtime', props.runtime);
   checkNonEmpty(scope, 'runtimeVersion', props.runtimeVersion);
+  // Without a format the container replaces the runtime: a runtime name would be dropped without a word.
+  if (props.runtime !== undefined && !props.format) {
+    fail(scope, 'runtime', props.runtime, 'needs a format (a custom container without one replaces the runtime)', 'set format, or drop runtime');
+  }
   if (props.runtimeVersion !== undefined && !props.format) {
     fail(scope, 'runtimeVersion', props.runtimeVersion, 'needs a format', 'set format, or pin the version in container.image');
   }
@@ -367,29 +483,40 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   if (format && props.runtime === undefined && props.servingRuntime === undefined && !props.container) format._checkProtocol(scope, protocol);
   if (props.servingRuntime !== undefined) checkRuntimeForModel(scope, props.servingRuntime, format, protocol, props.namespace);
 
-  const storage = props.storage?._resolve();
+  const storage = props.storage === undefined ? undefined : withScope(scope, 'storage', () => props.storage!._resolve());
   if (storage?.pvc && serviceAccountName !== undefined) {
     fail(scope, 'serviceAccountName', serviceAccountName, 'gives storage credentials to pvc:// storage, which is mounted and needs none',
       'drop serviceAccountName, or use object storage (s3://, gs://, ...)');
   }
-  if (storage && props.container?.env && Object.keys(props.container.env).some((k) => k === 'STORAGE_URI')) {
-    fail(scope, 'container.env["STORAGE_URI"]', props.container.env.STORAGE_URI, 'conflicts with storage', 'set the model location once, with storage');
-  }
+  checkEnvSources(scope, [
+    ['container.env', Object.keys(props.container?.env ?? {})],
+    ['env', Object.keys(props.env ?? {})],
+    ['envValues', Object.keys(props.envValues ?? {})],
+    ['addEnv', Object.keys(extraEnv)],
+  ], storage !== undefined);
 
   if (props.modelCache !== undefined) checkCacheUri(scope, props.modelCache, storage?.uri, props.annotations);
 
-  const pool = props.nodePool?._pool();
-  const scheduling = props.accelerator ? props.accelerator._schedule(scope, pool) : resolveScheduling(scope, undefined, pool);
+  const pool = props.nodePool === undefined ? undefined : withScope(scope, 'nodePool', () => props.nodePool!._pool());
+  const scheduling = props.accelerator
+    ? withScope(scope, 'accelerator', () => props.accelerator!._schedule(scope, pool))
+    : resolveScheduling(scope, undefined, pool);
   const accelerator = scheduling.accelerator;
   const placement = scheduling.placement;
   const userArgs = [...(props.container?.args ?? []), ...(props.args ?? [])];
   const llmArgs = props.llm !== undefined ? resolveLlmArgs(scope, props.llm, format?.name, accelerator?.deviceCount ?? 0, userArgs) : [];
 
-  const scaling = (props.scaling ?? Scaling.autoscale({ minReplicas: 1 }))._resolve();
-  const security = (props.podSecurity ?? PodSecurity.RESTRICTED)._resolve();
+  const scaling = withScope(scope, 'scaling', () => (props.scaling ?? DEFAULT_SCALING)._resolve());
+  const security = withScope(scope, 'podSecurity', () => (props.podSecurity ?? PodSecurity.RESTRICTED)._resolve());
+  if (props.annotations?.[SECURITY_OPT_OUT_ANNOTATION] !== undefined && props.annotations[SECURITY_OPT_OUT_ANNOTATION] !== security.optOutReason) {
+    fail(scope, `annotations["${SECURITY_OPT_OUT_ANNOTATION}"]`, props.annotations[SECURITY_OPT_OUT_ANNOTATION], 'is written by the library from podSecurity',
+      'opt out with podSecurity: PodSecurity.baseline(reason)');
+  }
   const userEnv = { ...(props.container?.env ?? {}), ...(props.env ?? {}), ...extraEnv };
   // Servers keep caches under $HOME; with a read-only root it must be writable.
   const scratchEnv: Record<string, string> = security.scratch && userEnv.HOME === undefined ? { HOME: security.scratch.mountPath } : {};
+  // HOME is set for the scratch volume only when no source sets it (envValues included).
+  if (props.envValues?.HOME !== undefined) delete scratchEnv.HOME;
   const env = [...resolveEnv(scope, 'env', { ...scratchEnv, ...userEnv }), ...resolveEnvValues(scope, props.envValues)];
   if (props.container) checkImage(scope, 'container.image', props.container.image);
   checkInteger(scope, 'container.port', props.container?.port, 1, 65535);
@@ -451,7 +578,8 @@ function resolveBatcher(scope: IConstruct, b: Batcher) {
 }
 
 function resolveLogger(scope: IConstruct, l: PayloadLogger) {
-  if (!/^https?:\/\/[^\s]+$/.test(l.url ?? '')) fail(scope, 'logger.url', l.url, 'is not an http(s) URL', 'use the URL of the CloudEvents sink');
+  if (typeof l.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(l.url)) fail(scope, 'logger.url', l.url, 'is not an http(s) URL', 'use the URL of the CloudEvents sink');
+  checkNoCredential(scope, 'logger.url', l.url);
   return { url: l.url, mode: l.mode ?? PayloadLoggerMode.ALL };
 }
 

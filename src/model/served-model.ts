@@ -3,11 +3,12 @@ import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
 import { ModelFormat } from './format';
-import { mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
+import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
 import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache';
 import { fail } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
 import { GatewayBackend, ModelEndpoint, PlannedDocument } from '../platforms/compiler';
@@ -283,6 +284,9 @@ export interface ServedModelProps {
   readonly gateway?: GatewayExposure;
 }
 
+/** No overrides: the stable model. */
+const EMPTY_OVERRIDES: Partial<ServedModelProps> = Object.freeze({});
+
 /** What a document reads its model through: the current resolved spec. */
 interface SpecSource {
   _spec(): ModelSpec;
@@ -355,11 +359,20 @@ class ModelDocument extends ApiObject {
 
   public toJson(): any {
     const s = this.model._spec();
-    // Later sources win, as with a spread: the plan's labels over the model's.
+    const owner = this.node.scope!;
+    // A user label or annotation the platform writes too would be overwritten: fail instead.
     addAll(s.labels, (k, v) => this.metadata.addLabel(k, v));
-    if (this.plan.labels) addAll(this.plan.labels(s), (k, v) => this.metadata.addLabel(k, v));
+    if (this.plan.labels) {
+      const managed = this.plan.labels(s);
+      checkManagedKeys(owner, 'labels', s.labels, managed, `${this.plan.kind} ${this.plan.name}`);
+      addAll(managed, (k, v) => this.metadata.addLabel(k, v));
+    }
     if (this.isMain) addAll(s.annotations, (k, v) => this.metadata.addAnnotation(k, v));
-    if (this.plan.annotations) addAll(this.plan.annotations(s), (k, v) => this.metadata.addAnnotation(k, v));
+    if (this.plan.annotations) {
+      const managed = this.plan.annotations(s);
+      if (this.isMain) checkManagedKeys(owner, 'annotations', s.annotations, managed, `${this.plan.kind} ${this.plan.name}`);
+      addAll(managed, (k, v) => this.metadata.addAnnotation(k, v));
+    }
     return this.cache.during(() => super.toJson());
   }
 }
@@ -396,7 +409,10 @@ export class ServedModel extends Construct {
 
   constructor(scope: Construct, id: string, props: ServedModelProps) {
     super(scope, id);
-    this.props = props;
+    checkPropTypes(this, props);
+    // A copy: arrays and maps mutated after construction cannot bypass validation.
+    this.props = copyProps(props);
+    props = this.props;
     this.platform = props.platform ?? ServingPlatform.kserve();
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
@@ -420,6 +436,7 @@ export class ServedModel extends Construct {
         ...runtimeKnativeFlags(props.servingRuntime),
       ])].sort());
     }
+    ensureUniqueIdentities(this);
     // Apply the runtime and the cache before the model that uses them.
     if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
@@ -432,11 +449,25 @@ export class ServedModel extends Construct {
    * @param value the value (credentials are rejected: use envValues)
    */
   public addEnv(name: string, value: string): void {
+    if (typeof name !== 'string') fail(this, 'addEnv name', name, 'is not a string', 'use an environment variable name');
+    if (typeof value !== 'string') fail(this, `addEnv("${name}")`, value, 'is not a string', 'environment values are strings');
+    if (Object.prototype.hasOwnProperty.call(this.extraEnv, name)) {
+      fail(this, 'addEnv', name, 'was already added', 'add each environment variable once');
+    }
     this.extraEnv[name] = value;
     this.cachedSpec = undefined;
     this.cachedStable = undefined;
     this.cachedOverride = undefined;
-    this._spec();
+    try {
+      this._spec();
+    } catch (e) {
+      // A rejected variable is not kept: the model stays as it was.
+      delete this.extraEnv[name];
+      this.cachedSpec = undefined;
+      this.cachedStable = undefined;
+      this.cachedOverride = undefined;
+      throw e;
+    }
   }
 
   /** All documents this model emits, main document first. */
@@ -551,13 +582,15 @@ export class ServedModel extends Construct {
 
   /** @internal the stable model's resolved, validated spec, without any candidate. */
   public _stableSpec(): ModelSpec {
-    return (this.cachedStable ??= this._resolveWith(this, {}));
+    return (this.cachedStable ??= this._resolveWith(this, EMPTY_OVERRIDES));
   }
 
   /** @internal the spec of this model with some props overridden (a rollout's candidate), validated for the platform. */
   public _resolveWith(scope: IConstruct, overrides: Partial<ServedModelProps>): ModelSpec {
     const cached = this.cachedOverride;
     if (cached !== undefined && cached.scope === scope && cached.overrides === overrides) return cached.spec;
+    // A candidate's props come from callers too (plain JavaScript included).
+    if (overrides !== EMPTY_OVERRIDES && Object.keys(overrides).length) checkPropTypes(scope, overrides as ServedModelProps);
     const spec = resolveModelSpec(scope, this.name, mergedProps(this.props, overrides, this.namespace), this.extraEnv);
     this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
@@ -580,6 +613,11 @@ export class ServedModel extends Construct {
     ];
   }
 
+  /** @internal objects the engine creates from this model's documents (checked for collisions app-wide). */
+  public _derivedObjects(): DerivedObject[] {
+    return this.platform._compiler.derivedObjects?.(this._spec()) ?? [];
+  }
+
   /** @internal attaches a CanaryRollout (one per model): its candidate and traffic step. */
   public _attachRollout(rollout: RolloutAttachment): void {
     if (this.rollout) {
@@ -591,6 +629,78 @@ export class ServedModel extends Construct {
     this._spec();
   }
 }
+
+/** The value classes a prop takes; plain JavaScript callers get a clear error instead of a TypeError. */
+const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
+  ['format', ModelFormat, 'ModelFormat.SKLEARN, ModelFormat.of(...)'],
+  ['storage', ModelStorage, 'ModelStorage.fromUri(...), ModelStorage.s3(...)'],
+  ['protocol', InferenceProtocol, 'InferenceProtocol.V1 or InferenceProtocol.V2'],
+  ['podSecurity', PodSecurity, 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)'],
+  ['accelerator', Accelerator, 'Accelerator.nvidiaGpu(...), Accelerator.custom(...)'],
+  ['nodePool', GpuNodePool, 'GpuNodePool.gke(...), GpuNodePool.eksKarpenter(...), GpuNodePool.aks(...), GpuNodePool.custom(...)'],
+  ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixed(n)'],
+  ['platform', ServingPlatform, 'ServingPlatform.kserve(), ServingPlatform.kserveStandard(), ...'],
+  ['timeout', Duration, 'Duration.seconds(n) from cdk8s'],
+];
+
+function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    fail(scope, 'props', props, 'is missing or not an object', 'pass ServedModelProps, e.g. { format, storage }');
+  }
+  for (const [prop, cls, use] of VALUE_CLASSES) {
+    const v = props[prop];
+    if (v !== undefined && !(v instanceof cls)) {
+      fail(scope, prop, typeof v === 'object' ? `<${(v as any)?.constructor?.name ?? typeof v}>` : v, `is not a ${cls.name}`, `use ${use}`);
+    }
+  }
+  for (const prop of ['name', 'namespace', 'runtime', 'runtimeVersion', 'serviceAccountName'] as const) {
+    if (props[prop] !== undefined && typeof props[prop] !== 'string') fail(scope, prop, props[prop], 'is not a string', 'use a string');
+  }
+  if (props.visibility !== undefined && !(Object.values(Visibility) as unknown[]).includes(props.visibility)) {
+    fail(scope, 'visibility', props.visibility, 'is not a Visibility', 'use Visibility.CLUSTER_LOCAL or Visibility.EXTERNAL');
+  }
+  if (props.containerConcurrency !== undefined && typeof props.containerConcurrency !== 'number') {
+    fail(scope, 'containerConcurrency', props.containerConcurrency, 'is not a number', 'use a whole number from 0 to 1000');
+  }
+  for (const prop of ['container', 'transformer', 'explainer'] as const) {
+    const c = props[prop];
+    if (c !== undefined && (c === null || typeof c !== 'object' || typeof c.image !== 'string')) {
+      fail(scope, `${prop}.image`, (c as any)?.image, 'is missing or not a string', 'give the container an image reference');
+    }
+  }
+}
+
+function copyContainer<T extends ModelContainer | undefined>(c: T): T {
+  if (c === undefined || c === null || typeof c !== 'object') return c;
+  return {
+    ...c,
+    args: Array.isArray(c.args) ? [...c.args] : c.args,
+    command: Array.isArray(c.command) ? [...c.command] : c.command,
+    env: copyMap(c.env),
+  } as T;
+}
+
+function copyMap<T>(m: T): T {
+  return m !== undefined && m !== null && typeof m === 'object' && !Array.isArray(m) ? { ...m } : m;
+}
+
+/** A copy of the props whose arrays and maps the caller cannot change any more. */
+function copyProps(props: ServedModelProps): ServedModelProps {
+  const out: { -readonly [K in keyof ServedModelProps]: ServedModelProps[K] } = { ...props };
+  // Only what is set is copied: this runs for every model of a fleet.
+  if (Array.isArray(props.args)) out.args = [...props.args];
+  for (const k of MAP_PROPS) {
+    const v = props[k];
+    if (v !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v)) (out as any)[k] = { ...v };
+  }
+  if (props.container !== undefined) out.container = copyContainer(props.container);
+  if (props.transformer !== undefined) out.transformer = copyContainer(props.transformer);
+  if (props.explainer !== undefined) out.explainer = copyContainer(props.explainer);
+  return out;
+}
+
+/** Props holding maps or plain structs, copied one level deep. */
+const MAP_PROPS = ['env', 'envValues', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup'] as const;
 
 function addAll(record: Record<string, string>, add: (key: string, value: string) => void): void {
   for (const k of Object.keys(record)) add(k, record[k]);

@@ -1,6 +1,7 @@
 import { IPersistentVolumeClaim } from 'cdk8s-plus-28';
-import { checkNonEmpty, fail } from '../internal/errors';
+import { checkNonEmpty, fail, ModelServingError, orInvalid } from '../internal/errors';
 import { checkDns1123Subdomain } from '../internal/names';
+import { credentialShape } from '../internal/secrets';
 
 /** Where the model files live; engine-neutral, resolved by every platform. */
 export interface ResolvedStorage {
@@ -24,6 +25,11 @@ const SCHEMES = ['s3', 'gs', 'https', 'http', 'pvc', 'hf', 'oci', 'hdfs', 'webhd
  * Where a model's files are stored. Use the typed factories where you can:
  * they check the pieces of the URI as you write them.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * construct uses the value, after the construct's path and prop
+ * (`fleet/fraud-17: storage ModelStorage.s3: ...`), so a fleet built in a loop
+ * says which model it is about.
+ *
  * @example
  * ModelStorage.fromUri('s3://models/fraud/v7')
  * ModelStorage.s3('models', 'fraud/v7')
@@ -37,7 +43,9 @@ export class ModelStorage {
    * @param uri the storage URI
    */
   public static fromUri(uri: string): ModelStorage {
-    return new ModelStorage(parseUri('ModelStorage.fromUri', uri));
+    return orInvalid(() => {
+      return new ModelStorage(parseUri('ModelStorage.fromUri', uri));
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -47,8 +55,10 @@ export class ModelStorage {
    * @param key the object key or prefix
    */
   public static s3(bucket: string, key: string): ModelStorage {
-    checkBucket('ModelStorage.s3', bucket);
-    return ModelStorage.fromUri(`s3://${bucket}/${trimSlashes('ModelStorage.s3', 'key', key)}`);
+    return orInvalid(() => {
+      checkBucket('ModelStorage.s3', bucket);
+      return ModelStorage.fromUri(`s3://${bucket}/${trimSlashes('ModelStorage.s3', 'key', key)}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -58,8 +68,10 @@ export class ModelStorage {
    * @param path the object or prefix
    */
   public static gcs(bucket: string, path: string): ModelStorage {
-    checkBucket('ModelStorage.gcs', bucket);
-    return ModelStorage.fromUri(`gs://${bucket}/${trimSlashes('ModelStorage.gcs', 'path', path)}`);
+    return orInvalid(() => {
+      checkBucket('ModelStorage.gcs', bucket, true);
+      return ModelStorage.fromUri(`gs://${bucket}/${trimSlashes('ModelStorage.gcs', 'path', path)}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -70,13 +82,15 @@ export class ModelStorage {
    * @param path the blob or prefix
    */
   public static azureBlob(account: string, container: string, path: string): ModelStorage {
-    if (!/^[a-z0-9]{3,24}$/.test(account ?? '')) {
-      fail('ModelStorage.azureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
-    }
-    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container ?? '')) {
-      fail('ModelStorage.azureBlob', 'container', container, 'is not a valid container name', 'use 3 to 63 lower-case letters, digits and single hyphens');
-    }
-    return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.azureBlob', 'path', path)}`);
+    return orInvalid(() => {
+      if (!/^[a-z0-9]{3,24}$/.test(account ?? '')) {
+        fail('ModelStorage.azureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
+      }
+      if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container ?? '')) {
+        fail('ModelStorage.azureBlob', 'container', container, 'is not a valid container name', 'use 3 to 63 lower-case letters, digits and single hyphens');
+      }
+      return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.azureBlob', 'path', path)}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -86,8 +100,10 @@ export class ModelStorage {
    * @param path the path inside the claim
    */
   public static pvc(claimName: string, path: string): ModelStorage {
-    checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
-    return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
+    return orInvalid(() => {
+      checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
+      return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -97,7 +113,9 @@ export class ModelStorage {
    * @param path the path inside the claim
    */
   public static fromPersistentVolumeClaim(claim: IPersistentVolumeClaim, path: string): ModelStorage {
-    return ModelStorage.pvc(claim.name, path);
+    return orInvalid(() => {
+      return ModelStorage.pvc(claim.name, path);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -107,14 +125,16 @@ export class ModelStorage {
    * @param revision a branch, tag or commit to pin (pin it in production)
    */
   public static huggingFace(repo: string, revision?: string): ModelStorage {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(repo ?? '')) {
-      fail('ModelStorage.huggingFace', 'repo', repo, 'is not a Hugging Face repository id', 'use "owner/name"');
-    }
-    checkNonEmpty('ModelStorage.huggingFace', 'revision', revision);
-    if (revision !== undefined && /[\s:]/.test(revision)) {
-      fail('ModelStorage.huggingFace', 'revision', revision, 'is not a valid revision', 'use a branch, tag or commit without spaces or ":"');
-    }
-    return ModelStorage.fromUri(`hf://${repo}${revision ? `:${revision}` : ''}`);
+    return orInvalid(() => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(repo ?? '')) {
+        fail('ModelStorage.huggingFace', 'repo', repo, 'is not a Hugging Face repository id', 'use "owner/name"');
+      }
+      checkNonEmpty('ModelStorage.huggingFace', 'revision', revision);
+      if (revision !== undefined && /[\s:]/.test(revision)) {
+        fail('ModelStorage.huggingFace', 'revision', revision, 'is not a valid revision', 'use a branch, tag or commit without spaces or ":"');
+      }
+      return ModelStorage.fromUri(`hf://${repo}${revision ? `:${revision}` : ''}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -123,7 +143,9 @@ export class ModelStorage {
    * @param image the image reference, without `oci://`
    */
   public static oci(image: string): ModelStorage {
-    return ModelStorage.fromUri(`oci://${image}`);
+    return orInvalid(() => {
+      return ModelStorage.fromUri(`oci://${image}`);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -132,10 +154,12 @@ export class ModelStorage {
    * @param url the https:// URL
    */
   public static https(url: string): ModelStorage {
-    if (!/^https:\/\//.test(url ?? '')) {
-      fail('ModelStorage.https', 'url', url, 'is not an https:// URL', 'use an https:// URL');
-    }
-    return ModelStorage.fromUri(url);
+    return orInvalid(() => {
+      if (!/^https:\/\//.test(url ?? '')) {
+        fail('ModelStorage.https', 'url', url, 'is not an https:// URL', 'use an https:// URL');
+      }
+      return ModelStorage.fromUri(url);
+    }, (e) => ModelStorage._invalid(e));
   }
 
   /**
@@ -148,27 +172,35 @@ export class ModelStorage {
     return ModelStorage.huggingFace(repo, revision);
   }
 
-  private constructor(private readonly resolved: ResolvedStorage) {}
+  /** @internal a storage whose factory failed: the error is raised where a model uses it. */
+  public static _invalid(error: ModelServingError): ModelStorage {
+    return new ModelStorage(undefined, error);
+  }
+
+  private constructor(private readonly resolved: ResolvedStorage | undefined, private readonly invalid?: ModelServingError) {}
 
   /** The storage URI as KServe's `storageUri` takes it. */
   public get uri(): string {
-    return this.resolved.uri;
+    return this._resolve().uri;
   }
 
   /** The URI scheme, e.g. `s3`, `gs`, `pvc`, `hf`. */
   public get scheme(): string {
-    return this.resolved.scheme;
+    return this._resolve().scheme;
   }
 
-  /** @internal */
+  /** @internal the resolved storage; raises the factory's error for an invalid one. */
   public _resolve(): ResolvedStorage {
-    return this.resolved;
+    if (this.invalid) throw this.invalid;
+    return this.resolved!;
   }
 }
 
-function checkBucket(scope: string, bucket: string): void {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket ?? '')) {
-    fail(scope, 'bucket', bucket, 'is not a valid bucket name', 'use 3 to 63 lower-case letters, digits, "." and "-"');
+function checkBucket(scope: string, bucket: string, underscore: boolean = false): void {
+  // GCS bucket names may contain "_" (https://cloud.google.com/storage/docs/buckets#naming); S3 names may not.
+  const re = underscore ? /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/ : /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+  if (typeof bucket !== 'string' || !re.test(bucket)) {
+    fail(scope, 'bucket', bucket, 'is not a valid bucket name', `use 3 to 63 lower-case letters, digits, "."${underscore ? ', "_"' : ''} and "-"`);
   }
 }
 
@@ -186,7 +218,15 @@ function trimSlashes(scope: string, prop: string, path: string): string {
   return p;
 }
 
+const SECRET_BACKED = 'keep credentials out of the URI: attach a Secret to the serviceAccount (KServe), or use the platform\'s storageCredentialsSecret';
+
 function parseUri(scope: string, uri: string): ResolvedStorage {
+  if (typeof uri !== 'string') fail(scope, 'uri', uri, 'is not a string', 'use <scheme>://<location>');
+  // Checked first: every later message prints the URI, and CI logs keep it.
+  const userInfo = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@(?!sha256:)/i.exec(uri);
+  if (userInfo) fail(scope, 'uri', `${userInfo[1]}<redacted>@${uri.slice(userInfo[0].length)}`, 'carries credentials in its user information', SECRET_BACKED);
+  const shape = credentialShape(uri);
+  if (shape) fail(scope, 'uri', '<redacted>', `contains ${shape}`, SECRET_BACKED);
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.+)$/.exec(uri ?? '');
   if (!m) fail(scope, 'uri', uri, 'is not a storage URI', `use <scheme>://<location> with one of the schemes ${SCHEMES.join(', ')}`);
   const [, scheme, rest] = m;

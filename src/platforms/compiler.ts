@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DerivedObject } from '../internal/identity';
 import { ModelSpec } from '../model/model-spec';
 
 /** One document a platform emits for a model; its body is computed at synth from the final spec. */
@@ -71,6 +72,12 @@ export interface IPlatformCompiler {
    * its own ingress, KServe finds gRPC ports at runtime).
    */
   gatewayBackend?(spec: ModelSpec): GatewayBackend | undefined;
+  /**
+   * Objects the engine creates from the model's documents (the Service a
+   * Knative Service or an InferenceService gets): the app checks that no
+   * other document has the same identity.
+   */
+  derivedObjects?(spec: ModelSpec): DerivedObject[];
   /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }

@@ -4,6 +4,7 @@ import { checkKnativePort, checkKnativeScaling, knativeAutoscalingAnnotations } 
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
 import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
+import { DerivedObject } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035, KNATIVE_TAG_PREFIXES } from '../internal/names';
 import { Visibility } from '../model/components';
@@ -52,7 +53,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
   public validate(scope: IConstruct, spec: ModelSpec): void {
     // Tag routes prefix the name (`latest-`), revisions suffix it (`-00001`).
     const budget = 63 - Math.max(REVISION_SUFFIX.length, ...KNATIVE_TAG_PREFIXES.map((p) => p.length));
-    checkDns1035(scope, 'name', spec.name, budget);
+    checkDns1035(scope, 'name', spec.name, budget, `63 minus the longer of the revision suffix "${REVISION_SUFFIX}" and the tag prefix "latest-"`);
     checkKnativeScaling(scope, spec, this.displayName);
     checkKnativePort(scope, 'container.port', spec.port, this.displayName);
     checkKServeOnly(scope, spec, this.displayName);
@@ -83,6 +84,21 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
 
   public endpoint(spec: ModelSpec): ModelEndpoint {
     return clusterEndpoint(spec);
+  }
+
+  /**
+   * A Knative Service gets a Route and a Configuration of its name, and the
+   * route a (placeholder) Service of its name (knative serving
+   * pkg/reconciler/service/resources/names/names.go Route/Configuration, and
+   * MakeK8sPlaceholderService in pkg/reconciler/route/resources/service.go).
+   */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    const ns = spec.namespace;
+    return [
+      { apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'Knative (the Knative Service\'s route Service)' },
+      { apiVersion: KNATIVE_SERVICE_API_VERSION, kind: 'Route', namespace: ns, name: spec.name, createdBy: 'Knative (the Knative Service\'s Route)' },
+      { apiVersion: KNATIVE_SERVICE_API_VERSION, kind: 'Configuration', namespace: ns, name: spec.name, createdBy: 'Knative (the Knative Service\'s Configuration)' },
+    ];
   }
 
   /** The revision template: autoscaling annotations, then the pod. */

@@ -4,8 +4,11 @@ import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAuto
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
+import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
-import { checkDns1035, LONGEST_KNATIVE_TAG_PREFIX, LONGEST_KSERVE_COMPONENT_SUFFIX } from '../internal/names';
+import {
+  checkDns1035, LONGEST_KNATIVE_TAG_PREFIX, LONGEST_KNATIVE_TAG_PREFIX_TEXT, LONGEST_KSERVE_COMPONENT_SUFFIX, LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT,
+} from '../internal/names';
 import { Visibility } from '../model/components';
 import { DIGEST_VERSION, ModelSpec } from '../model/model-spec';
 import { placementFlagsOf } from '../scheduling/knative-features';
@@ -57,10 +60,17 @@ export class KServeCompiler implements IPlatformCompiler {
     // Knative mode tag routing adds `latest-`/`prev-` and the default domain
     // template appends the namespace to the same 63-character DNS label.
     const suffix = LONGEST_KSERVE_COMPONENT_SUFFIX;
-    const budget = this.knative
-      ? 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1 - (spec.namespace ?? 'default').length
-      : 63 - suffix;
-    checkDns1035(scope, 'name', spec.name, budget);
+    const ns = spec.namespace ?? 'default';
+    const fixed = 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1;
+    const budget = this.knative ? fixed - ns.length : 63 - suffix;
+    // Every budget message says what it is made of: a long namespace is the usual cause.
+    const parts = this.knative
+      ? `63 minus "${LONGEST_KNATIVE_TAG_PREFIX_TEXT}" ${LONGEST_KNATIVE_TAG_PREFIX}, "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}, "-" 1 and the namespace "${ns}" ${ns.length}`
+      : `63 minus "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}`;
+    if (budget < 1) {
+      fail(scope, 'namespace', ns, `leaves no room for a name (${parts})`, `use a namespace of at most ${fixed - 1} characters`);
+    }
+    checkDns1035(scope, 'name', spec.name, budget, parts);
     // KServe writes `<runtime image>:<runtimeVersion>` (pkg/controller/v1beta1/inferenceservice/utils/utils.go,
     // UpdateImageTag, v0.20): a digest would become a tag.
     if (spec.runtimeVersion !== undefined && DIGEST_VERSION.test(spec.runtimeVersion)) {
@@ -181,6 +191,32 @@ export class KServeCompiler implements IPlatformCompiler {
   public gatewayBackend(spec: ModelSpec): GatewayBackend | undefined {
     if (this.knative || spec.protocol.grpc) return undefined;
     return { service: `${spec.name}-${spec.transformer ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
+  }
+
+  /**
+   * What KServe creates per component (kserve pkg/constants/constants.go
+   * PredictorServiceName & co., `{name}-{component}`): in Knative mode a
+   * Knative Service and the Service its route gets, plus the ExternalName
+   * Service `{name}` of the ingress reconciler (reconcileExternalService in
+   * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go);
+   * in Standard mode a Deployment and a Service.
+   */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    const ns = spec.namespace;
+    const components = ['predictor', ...(spec.transformer ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
+    const out: DerivedObject[] = [];
+    if (this.knative) out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' });
+    for (const c of components) {
+      const name = `${spec.name}-${c}`;
+      if (this.knative) {
+        out.push({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Knative Service)` });
+        out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `Knative (the ${c}'s route Service)` });
+      } else {
+        out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the ${c}'s Deployment)` });
+        out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Service)` });
+      }
+    }
+    return out;
   }
 
   private annotations(spec: ModelSpec): Record<string, string> {

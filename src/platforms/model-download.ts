@@ -40,6 +40,11 @@ export function checkDownload(scope: IConstruct, spec: ModelSpec, options: Downl
       `has nothing to authenticate on ${platform}: ${scheme ? `${scheme}:// storage is not downloaded by the storage initializer` : 'the model has no storage'}`,
       'drop it (pull secrets for oci:// images belong to the service account)');
   }
+  if (options.modelStoreSizeLimit !== undefined && (scheme === undefined || scheme === 'pvc')) {
+    fail(scope, 'modelStoreSizeLimit', options.modelStoreSizeLimit,
+      `has no effect on ${platform}: ${scheme ? 'pvc:// storage is mounted, not downloaded into the model store' : 'the model has no storage to download'}`,
+      'drop it (size the PersistentVolumeClaim instead), or use object storage');
+  }
   if (spec.format && !spec.storage) {
     fail(scope, 'storage', undefined, `is required to serve format "${spec.format.name}" on ${platform} (the model server reads ${MODEL_DIR})`,
       'give storage, or drop format and give a container that bakes in its model');

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
 import { millisOf, secondsOf } from '../internal/units';
+import { checkNoCredential } from '../security/credentials';
 
 /** Metric names the engines reserve for the built-in latency and success-rate checks. */
 export const RESERVED_METRIC_NAMES = ['request-success-rate', 'request-duration', 'latency-p99', 'success-rate'];
@@ -72,7 +73,9 @@ export class MetricCheck {
    * @param threshold the highest acceptable value
    */
   public static max(name: string, query: string, threshold: number): MetricCheck {
-    return new MetricCheck(check('MetricCheck.max', name, query, undefined, threshold));
+    return orInvalid(() => {
+      return new MetricCheck(check('MetricCheck.max', name, query, undefined, threshold));
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -83,7 +86,9 @@ export class MetricCheck {
    * @param threshold the lowest acceptable value
    */
   public static min(name: string, query: string, threshold: number): MetricCheck {
-    return new MetricCheck(check('MetricCheck.min', name, query, threshold, undefined));
+    return orInvalid(() => {
+      return new MetricCheck(check('MetricCheck.min', name, query, threshold, undefined));
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -95,9 +100,11 @@ export class MetricCheck {
    * @param max the highest acceptable value
    */
   public static between(name: string, query: string, min: number, max: number): MetricCheck {
-    const c = check('MetricCheck.between', name, query, min, max);
-    if (min > max) fail('MetricCheck.between', 'min', min, `is above max (${max})`, 'use min <= max');
-    return new MetricCheck(c);
+    return orInvalid(() => {
+      const c = check('MetricCheck.between', name, query, min, max);
+      if (min > max) fail('MetricCheck.between', 'min', min, `is above max (${max})`, 'use min <= max');
+      return new MetricCheck(c);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /** @internal a typed check whose query the engine scopes to the candidate (see ServingCheck). */
@@ -223,55 +230,58 @@ export class RolloutAnalysis {
    * @param options the Prometheus address, thresholds and checks
    */
   public static prometheus(options: PrometheusAnalysisOptions): RolloutAnalysis {
-    const scope = 'RolloutAnalysis.prometheus';
-    const o = options ?? ({} as PrometheusAnalysisOptions);
-    if (typeof o.address !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.address)) {
-      fail(scope, 'address', o.address, 'is not an http(s) URL', 'use the Prometheus base URL, e.g. http://prometheus.monitoring:9090');
-    }
-    let maxLatencyMs: number | undefined;
-    if (o.maxLatencyP99 !== undefined) {
-      maxLatencyMs = millisOf(o.maxLatencyP99);
-      if (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1 || maxLatencyMs > 600_000) {
-        fail(scope, 'maxLatencyP99', `${maxLatencyMs}ms`, 'is out of range', 'use whole milliseconds from 1 ms to 10 minutes');
+    return orInvalid(() => {
+      const scope = 'RolloutAnalysis.prometheus';
+      const o = options ?? ({} as PrometheusAnalysisOptions);
+      if (typeof o.address !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.address)) {
+        fail(scope, 'address', o.address, 'is not an http(s) URL', 'use the Prometheus base URL, e.g. http://prometheus.monitoring:9090');
       }
-    }
-    const rate = o.minSuccessRate;
-    if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 100)) {
-      fail(scope, 'minSuccessRate', rate, 'is out of range', 'use a percentage above 0 and at most 100, e.g. 99 or 99.9');
-    }
-    const checks = (o.checks ?? []).map((c) => c._resolve());
-    const seen = new Set<string>();
-    for (const c of checks) {
-      if (seen.has(c.name)) fail(scope, 'checks', c.name, 'is used twice', 'give every check a unique name');
-      seen.add(c.name);
-    }
-    if (maxLatencyMs === undefined && rate === undefined && checks.length === 0) {
-      fail(scope, 'options', 'no checks', 'checks nothing', 'set maxLatencyP99, minSuccessRate or checks');
-    }
-    const interval = secondsOf(o.interval ?? Duration.minutes(1));
-    if (!Number.isInteger(interval) || interval < 10 || interval > 3600) {
-      fail(scope, 'interval', `${interval}s`, 'is out of range', 'use whole seconds from 10 seconds to 1 hour');
-    }
-    checkInteger(scope, 'failureThreshold', o.failureThreshold, 1, 100);
-    checkNonEmpty(scope, 'latencyQuery', o.latencyQuery);
-    checkNonEmpty(scope, 'successRateQuery', o.successRateQuery);
-    if (o.latencyQuery !== undefined && maxLatencyMs === undefined) {
-      fail(scope, 'latencyQuery', o.latencyQuery, 'has no threshold', 'set maxLatencyP99 too');
-    }
-    if (o.successRateQuery !== undefined && rate === undefined) {
-      fail(scope, 'successRateQuery', o.successRateQuery, 'has no threshold', 'set minSuccessRate too');
-    }
-    return new RolloutAnalysis({
-      provider: 'prometheus',
-      address: o.address.replace(/\/+$/, ''),
-      maxLatencyMs,
-      minSuccessRate: rate,
-      checks,
-      intervalSeconds: interval,
-      failureThreshold: o.failureThreshold ?? 2,
-      latencyQuery: o.latencyQuery,
-      successRateQuery: o.successRateQuery,
-    });
+      checkNoCredential(scope, 'address', o.address);
+      let maxLatencyMs: number | undefined;
+      if (o.maxLatencyP99 !== undefined) {
+        maxLatencyMs = millisOf(o.maxLatencyP99);
+        if (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1 || maxLatencyMs > 600_000) {
+          fail(scope, 'maxLatencyP99', `${maxLatencyMs}ms`, 'is out of range', 'use whole milliseconds from 1 ms to 10 minutes');
+        }
+      }
+      const rate = o.minSuccessRate;
+      if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 100)) {
+        fail(scope, 'minSuccessRate', rate, 'is out of range', 'use a percentage above 0 and at most 100, e.g. 99 or 99.9');
+      }
+      const checks = (o.checks ?? []).map((c) => c._resolve());
+      const seen = new Set<string>();
+      for (const c of checks) {
+        if (seen.has(c.name)) fail(scope, 'checks', c.name, 'is used twice', 'give every check a unique name');
+        seen.add(c.name);
+      }
+      if (maxLatencyMs === undefined && rate === undefined && checks.length === 0) {
+        fail(scope, 'options', 'no checks', 'checks nothing', 'set maxLatencyP99, minSuccessRate or checks');
+      }
+      const interval = secondsOf(o.interval ?? Duration.minutes(1));
+      if (!Number.isInteger(interval) || interval < 10 || interval > 3600) {
+        fail(scope, 'interval', `${interval}s`, 'is out of range', 'use whole seconds from 10 seconds to 1 hour');
+      }
+      checkInteger(scope, 'failureThreshold', o.failureThreshold, 1, 100);
+      checkNonEmpty(scope, 'latencyQuery', o.latencyQuery);
+      checkNonEmpty(scope, 'successRateQuery', o.successRateQuery);
+      if (o.latencyQuery !== undefined && maxLatencyMs === undefined) {
+        fail(scope, 'latencyQuery', o.latencyQuery, 'has no threshold', 'set maxLatencyP99 too');
+      }
+      if (o.successRateQuery !== undefined && rate === undefined) {
+        fail(scope, 'successRateQuery', o.successRateQuery, 'has no threshold', 'set minSuccessRate too');
+      }
+      return new RolloutAnalysis({
+        provider: 'prometheus',
+        address: o.address.replace(/\/+$/, ''),
+        maxLatencyMs,
+        minSuccessRate: rate,
+        checks,
+        intervalSeconds: interval,
+        failureThreshold: o.failureThreshold ?? 2,
+        latencyQuery: o.latencyQuery,
+        successRateQuery: o.successRateQuery,
+      });
+    }, (e) => invalidInstance(RolloutAnalysis.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedAnalysis) {}

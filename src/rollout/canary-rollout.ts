@@ -6,7 +6,7 @@ import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouti
 import { FlaggerDeploymentEngine, FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { secondsOf } from '../internal/units';
@@ -289,6 +289,7 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    requireProps(this, props, 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');
     this.model = model;
@@ -310,7 +311,7 @@ export class CanaryRollout extends Construct {
     this.engine = engine.engine;
     const gateway = resolveRouting(this, model, engine, props.trafficRouter);
     const abTest = resolveAbTest(this, engine, gateway, props.abTest, stepIntervalSeconds);
-    const analysis = props.analysis?._resolve();
+    const analysis = props.analysis === undefined ? undefined : withScope(this, 'analysis', () => props.analysis!._resolve());
     this.automaticRollback = engine.rollsBack && analysis !== undefined;
     if (props.requireAutomaticRollback && !engine.rollsBack) {
       fail(this, 'requireAutomaticRollback', true, `cannot be met: no engine rolls back automatically on ${model.platform._compiler.displayName}`,

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { secondsOf } from '../internal/units';
+import { checkNoCredential } from '../security/credentials';
 
 /** The largest value of the int32 fields replica counts are written to. */
 const INT32_MAX = 2147483647;
@@ -29,11 +30,14 @@ export class ScalingMetric {
    * @param serverAddress the Prometheus URL, e.g. `http://prometheus.monitoring:9090`
    */
   public static prometheus(query: string, serverAddress: string): ScalingMetric {
-    checkNonEmpty('ScalingMetric.prometheus', 'query', query);
-    if (!/^https?:\/\/[^\s]+$/.test(serverAddress ?? '')) {
-      fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
-    }
-    return new ScalingMetric('prometheus', 'external', query, serverAddress);
+    return orInvalid(() => {
+      checkNonEmpty('ScalingMetric.prometheus', 'query', query);
+      if (typeof serverAddress !== 'string' || !/^https?:\/\/[^\s]+$/.test(serverAddress)) {
+        fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
+      }
+      checkNoCredential('ScalingMetric.prometheus', 'serverAddress', serverAddress);
+      return new ScalingMetric('prometheus', 'external', query, serverAddress);
+    }, (e) => invalidInstance(ScalingMetric.prototype, e, ['name', '_family', 'query', 'serverAddress']));
   }
 
   private constructor(
@@ -151,6 +155,11 @@ export interface ResolvedScaling {
 /**
  * How many replicas serve a model.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * construct uses the value, after the construct's path and prop
+ * (`fleet/fraud-17: scaling Scaling.autoscale: ...`), so a fleet built in a loop
+ * says which model it is about.
+ *
  * @example
  * Scaling.scaleToZero({ maxReplicas: 10, target: 5 })
  * Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 })
@@ -165,7 +174,9 @@ export class Scaling {
    * @param options upper bound, metric, target and Knative knobs
    */
   public static scaleToZero(options: ScaleToZeroOptions = {}): Scaling {
-    return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
+    return orInvalid(() => {
+      return new Scaling('Scaling.scaleToZero', 0, options.maxReplicas, options, false);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
   /**
@@ -174,7 +185,9 @@ export class Scaling {
    * @param options replica bounds, metric, target and Knative knobs
    */
   public static autoscale(options: AutoscaleOptions = {}): Scaling {
-    return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
+    return orInvalid(() => {
+      return new Scaling('Scaling.autoscale', options.minReplicas ?? 1, options.maxReplicas, options, false);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
   /**
@@ -183,14 +196,19 @@ export class Scaling {
    * @param replicas the number of replicas (>= 1)
    */
   public static fixed(replicas: number): Scaling {
-    checkInteger('Scaling.fixed', 'replicas', replicas, 1, INT32_MAX);
-    return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+    return orInvalid(() => {
+      checkInteger('Scaling.fixed', 'replicas', replicas, 1, INT32_MAX);
+      return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+    }, (e) => invalidInstance(Scaling.prototype, e));
   }
 
-  private readonly resolved: ResolvedScaling;
+  private readonly resolved!: ResolvedScaling;
+  /** Set when the factory failed: raised where a construct uses the value. */
+  private readonly invalid?: ModelServingError;
 
   private constructor(scope: string, minReplicas: number, maxReplicas: number | undefined, options: ScalingOptions, fixed: boolean) {
     // Replica counts are int32 fields in every engine's API (Knative, KServe, HPA, KEDA).
+    raiseIfInvalid(options.metric);
     checkInteger(scope, 'minReplicas', minReplicas, 0, INT32_MAX);
     checkInteger(scope, 'maxReplicas', maxReplicas, 1, INT32_MAX);
     checkInteger(scope, 'initialScale', options.initialScale, 0, INT32_MAX);
@@ -216,16 +234,17 @@ export class Scaling {
 
   /** @internal */
   public _resolve(): ResolvedScaling {
+    if (this.invalid) throw this.invalid;
     return this.resolved;
   }
 
   /** The lower bound of replicas (0 when the model scales to zero). */
   public get minReplicas(): number {
-    return this.resolved.minReplicas;
+    return this._resolve().minReplicas;
   }
 
   /** The upper bound of replicas, if any. */
   public get maxReplicas(): number | undefined {
-    return this.resolved.maxReplicas;
+    return this._resolve().maxReplicas;
   }
 }

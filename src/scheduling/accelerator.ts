@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { GpuProduct, MigProfile } from './gpu-product';
 import { AcceleratorRequest, ResolvedAccelerator, ResolvedPool } from './placement';
 import { NVIDIA_GPU_TOLERATION, ResolvedScheduling, resolveScheduling } from './resolve';
-import { checkInteger, checkNonEmpty, ErrorScope, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, ErrorScope, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { checkLabels, checkQualifiedKey } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
 
@@ -168,6 +168,9 @@ function checkVersions(scope: string, r: GpuRequirements): void {
  * time-shared GPUs, or any extended resource (AMD, Intel, Gaudi, ...).
  * Counts are whole devices: fractions and zero fail at synth.
  *
+ * Bad input does not throw from the factory: the error is raised where a
+ * model uses the value, after the model's path and prop.
+ *
  * @example
  * Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.A100_SXM4_80GB })
  * Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { count: 2 })
@@ -181,19 +184,23 @@ export class Accelerator {
    * @param options count, product and minimum memory/driver/CUDA
    */
   public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
-    const scope = 'Accelerator.nvidiaGpu';
-    const count = options.count ?? 1;
-    checkInteger(scope, 'count', count, 1, 16);
-    checkVersions(scope, options);
-    return new Accelerator({
-      kind: 'gpu',
-      factory: scope,
-      count,
-      product: options.product,
-      minMemoryMib: memoryMib(scope, options.minMemory),
-      minDriverMajor: options.minDriverMajor,
-      minCudaMajor: options.minCudaMajor,
-    });
+    return orInvalid(() => {
+      const scope = 'Accelerator.nvidiaGpu';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
+      const count = options.count ?? 1;
+      checkInteger(scope, 'count', count, 1, 16);
+      checkVersions(scope, options);
+      return new Accelerator({
+        kind: 'gpu',
+        factory: scope,
+        count,
+        product: options.product,
+        minMemoryMib: memoryMib(scope, options.minMemory),
+        minDriverMajor: options.minDriverMajor,
+        minCudaMajor: options.minCudaMajor,
+      });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
@@ -203,28 +210,33 @@ export class Accelerator {
    * @param options slices per replica, the GPU product and the MIG strategy
    */
   public static nvidiaMig(profile: MigProfile, options: NvidiaMigOptions = {}): Accelerator {
-    const scope = 'Accelerator.nvidiaMig';
-    if (!(profile instanceof MigProfile)) fail(scope, 'profile', profile, 'is not a MigProfile', "use MigProfile.of('1g.10gb')");
-    const count = options.count ?? 1;
-    checkInteger(scope, 'count', count, 1, 7 * 16);
-    const product = options.product;
-    if (product && !product.supportsMig(profile)) {
-      fail(scope, 'profile', profile.name, `does not exist on ${product.name}`,
-        product.migProfiles.length ? `use one of ${product.migProfiles.join(', ')}` : `${product.name} has no MIG support; use Accelerator.nvidiaGpu`);
-    }
-    const strategy = options.strategy ?? MigStrategy.MIXED;
-    if (strategy === MigStrategy.SINGLE && !product) {
-      fail(scope, 'product', undefined, 'is required with MigStrategy.SINGLE (the node label is <product>-MIG-<profile>)',
-        'pin the product, or use MigStrategy.MIXED (nvidia.com/mig-<profile>)');
-    }
-    return new Accelerator({
-      kind: 'mig',
-      factory: scope,
-      count,
-      product,
-      mig: { profile, strategy: strategy === MigStrategy.SINGLE ? 'single' : 'mixed' },
-      minMemoryMib: memoryMib(scope, options.minMemory),
-    });
+    return orInvalid(() => {
+      const scope = 'Accelerator.nvidiaMig';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
+      if (!(profile instanceof MigProfile)) fail(scope, 'profile', profile, 'is not a MigProfile', "use MigProfile.of('1g.10gb')");
+      raiseIfInvalid(profile);
+      const count = options.count ?? 1;
+      checkInteger(scope, 'count', count, 1, 7 * 16);
+      const product = options.product;
+      if (product && !product.supportsMig(profile)) {
+        fail(scope, 'profile', profile.name, `does not exist on ${product.name}`,
+          product.migProfiles.length ? `use one of ${product.migProfiles.join(', ')}` : `${product.name} has no MIG support; use Accelerator.nvidiaGpu`);
+      }
+      const strategy = options.strategy ?? MigStrategy.MIXED;
+      if (strategy === MigStrategy.SINGLE && !product) {
+        fail(scope, 'product', undefined, 'is required with MigStrategy.SINGLE (the node label is <product>-MIG-<profile>)',
+          'pin the product, or use MigStrategy.MIXED (nvidia.com/mig-<profile>)');
+      }
+      return new Accelerator({
+        kind: 'mig',
+        factory: scope,
+        count,
+        product,
+        mig: { profile, strategy: strategy === MigStrategy.SINGLE ? 'single' : 'mixed' },
+        minMemoryMib: memoryMib(scope, options.minMemory),
+      });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
@@ -234,24 +246,28 @@ export class Accelerator {
    * @param options the GPU product and how the GPU operator advertises shares
    */
   public static sharedNvidiaGpu(options: SharedNvidiaGpuOptions = {}): Accelerator {
-    const scope = 'Accelerator.sharedNvidiaGpu';
-    const count = options.count ?? 1;
-    checkInteger(scope, 'count', count, 1);
-    if (count !== 1) {
-      fail(scope, 'count', count, 'asks for more than one share of a time-sliced GPU, which gives no more compute or memory',
-        'use 1, or Accelerator.nvidiaGpu / nvidiaMig for dedicated capacity');
-    }
-    checkVersions(scope, options);
-    return new Accelerator({
-      kind: 'shared',
-      factory: scope,
-      count: 1,
-      product: options.product,
-      renameShared: options.renameByDefault ?? true,
-      minMemoryMib: memoryMib(scope, options.minMemory),
-      minDriverMajor: options.minDriverMajor,
-      minCudaMajor: options.minCudaMajor,
-    });
+    return orInvalid(() => {
+      const scope = 'Accelerator.sharedNvidiaGpu';
+      if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
+      raiseIfInvalid(options.product);
+      const count = options.count ?? 1;
+      checkInteger(scope, 'count', count, 1);
+      if (count !== 1) {
+        fail(scope, 'count', count, 'asks for more than one share of a time-sliced GPU, which gives no more compute or memory',
+          'use 1, or Accelerator.nvidiaGpu / nvidiaMig for dedicated capacity');
+      }
+      checkVersions(scope, options);
+      return new Accelerator({
+        kind: 'shared',
+        factory: scope,
+        count: 1,
+        product: options.product,
+        renameShared: options.renameByDefault ?? true,
+        minMemoryMib: memoryMib(scope, options.minMemory),
+        minDriverMajor: options.minDriverMajor,
+        minCudaMajor: options.minCudaMajor,
+      });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
@@ -262,22 +278,24 @@ export class Accelerator {
    * @param options count, node selector and taint
    */
   public static custom(resourceName: string, options: CustomAcceleratorOptions = {}): Accelerator {
-    const scope = 'Accelerator.custom';
-    checkNonEmpty(scope, 'resourceName', resourceName);
-    checkQualifiedKey(scope, 'resourceName', resourceName);
-    if (!resourceName.includes('/') || resourceName.startsWith('kubernetes.io/') || resourceName.startsWith('requests.')) {
-      fail(scope, 'resourceName', resourceName, 'is not an extended resource name', 'use a vendor-prefixed name such as amd.com/gpu');
-    }
-    const count = options.count ?? 1;
-    checkInteger(scope, 'count', count, 1, 64);
-    checkLabels(scope, 'nodeSelector', options.nodeSelector);
-    if (options.taintKey !== undefined) checkQualifiedKey(scope, 'taintKey', options.taintKey);
-    return new Accelerator({
-      kind: 'custom',
-      factory: scope,
-      count,
-      custom: { resourceName, nodeSelector: { ...(options.nodeSelector ?? {}) }, taintKey: options.taintKey },
-    });
+    return orInvalid(() => {
+      const scope = 'Accelerator.custom';
+      checkNonEmpty(scope, 'resourceName', resourceName);
+      checkQualifiedKey(scope, 'resourceName', resourceName);
+      if (!resourceName.includes('/') || resourceName.startsWith('kubernetes.io/') || resourceName.startsWith('requests.')) {
+        fail(scope, 'resourceName', resourceName, 'is not an extended resource name', 'use a vendor-prefixed name such as amd.com/gpu');
+      }
+      const count = options.count ?? 1;
+      checkInteger(scope, 'count', count, 1, 64);
+      checkLabels(scope, 'nodeSelector', options.nodeSelector);
+      if (options.taintKey !== undefined) checkQualifiedKey(scope, 'taintKey', options.taintKey);
+      return new Accelerator({
+        kind: 'custom',
+        factory: scope,
+        count,
+        custom: { resourceName, nodeSelector: { ...(options.nodeSelector ?? {}) }, taintKey: options.taintKey },
+      });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
@@ -286,7 +304,9 @@ export class Accelerator {
    * @param count AMD GPUs per replica (`amd.com/gpu`)
    */
   public static amdGpu(count: number = 1): Accelerator {
-    return Accelerator.custom('amd.com/gpu', { count });
+    return orInvalid(() => {
+      return Accelerator.custom('amd.com/gpu', { count });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
@@ -295,11 +315,15 @@ export class Accelerator {
    * @param count Gaudi accelerators per replica (`habana.ai/gaudi`)
    */
   public static intelGaudi(count: number = 1): Accelerator {
-    return Accelerator.custom('habana.ai/gaudi', { count });
+    return orInvalid(() => {
+      return Accelerator.custom('habana.ai/gaudi', { count });
+    }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
-  private readonly request: AcceleratorRequest;
-  private readonly unpooled: ResolvedScheduling;
+  private readonly request!: AcceleratorRequest;
+  private readonly unpooled!: ResolvedScheduling;
+  /** Set when the factory failed: raised where a construct uses the value. */
+  private readonly invalid?: ModelServingError;
 
   private constructor(request: AcceleratorRequest) {
     // Every key in one order: the resolver reads requests of all factories.
@@ -322,21 +346,22 @@ export class Accelerator {
 
   /** Devices per replica. */
   public get count(): number {
-    return this.request.count;
+    return this._request().count;
   }
 
   /** The GPU product, if pinned. */
   public get product(): GpuProduct | undefined {
-    return this.request.product;
+    return this._request().product;
   }
 
   /** The extended resource requested per replica on a GPU-operator node, e.g. `nvidia.com/mig-1g.10gb`. */
   public get resourceName(): string {
-    return this.unpooled.accelerator!.resourceName;
+    return this._resolve().resourceName;
   }
 
   /** @internal resources and placement on a GPU-operator (GFD-labelled) pool. */
   public _resolve(): ResolvedAccelerator {
+    if (this.invalid) throw this.invalid;
     return this.unpooled.accelerator!;
   }
 
@@ -345,11 +370,13 @@ export class Accelerator {
    * without one), resolved once per accelerator when there is no pool.
    */
   public _schedule(scope: ErrorScope, pool: ResolvedPool | undefined): ResolvedScheduling {
+    if (this.invalid) throw this.invalid;
     return pool === undefined ? this.unpooled : resolveScheduling(scope, this.request, pool);
   }
 
   /** @internal the pool-independent request. */
   public _request(): AcceleratorRequest {
+    if (this.invalid) throw this.invalid;
     return this.request;
   }
 }

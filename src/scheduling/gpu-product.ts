@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { checkNonEmpty, fail } from '../internal/errors';
+import { checkNonEmpty, fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { gibibytesOf } from '../internal/units';
 
 /**
@@ -12,9 +12,11 @@ export class MigProfile {
    * @param name the profile name, e.g. `1g.10gb`
    */
   public static of(name: string): MigProfile {
-    const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(typeof name === 'string' ? name : '');
-    if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
-    return new MigProfile(name, Number(m[1]), Number(m[2]));
+    return orInvalid(() => {
+      const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(typeof name === 'string' ? name : '');
+      if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
+      return new MigProfile(name, Number(m[1]), Number(m[2]));
+    }, (e) => invalidInstance(MigProfile.prototype, e, ['name', 'computeSlices', 'memoryGb']));
   }
 
   private constructor(
@@ -82,17 +84,24 @@ export class GpuProduct {
    * @param migProfiles the MIG profiles it supports, if any
    */
   public static of(name: string, memory?: Size, migProfiles?: string[]): GpuProduct {
-    checkNonEmpty('GpuProduct.of', 'name', name);
-    if (typeof name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
-      fail('GpuProduct.of', 'name', name, 'is not a valid node label value', 'use the nvidia.com/gpu.product label value, e.g. NVIDIA-L4');
-    }
-    for (const p of migProfiles ?? []) MigProfile.of(p);
-    const known = KNOWN.find((p) => p.name === name);
-    if (known && memory === undefined && migProfiles === undefined) return known;
-    const memoryGb = memory ? gibibytesOf(memory) : known?.memoryGb;
-    if (memoryGb !== undefined && !(memoryGb > 0)) fail('GpuProduct.of', 'memory', `${memoryGb}Gi`, 'is not positive', 'use the GPU memory, e.g. Size.gibibytes(24)');
-    const slices = known?._facts.migSlices ?? ((migProfiles ?? []).length ? 7 : undefined);
-    return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });
+    return orInvalid(() => {
+      checkNonEmpty('GpuProduct.of', 'name', name);
+      if (typeof name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
+        fail('GpuProduct.of', 'name', name, 'is not a valid node label value', 'use the nvidia.com/gpu.product label value, e.g. NVIDIA-L4');
+      }
+      for (const p of migProfiles ?? []) raiseIfInvalid(MigProfile.of(p));
+      const known = KNOWN.find((p) => p.name === name);
+      if (known && memory === undefined && migProfiles === undefined) return known;
+      const memoryGb = memory ? gibibytesOf(memory) : known?.memoryGb;
+      if (memoryGb !== undefined && !(memoryGb > 0)) fail('GpuProduct.of', 'memory', `${memoryGb}Gi`, 'is not positive', 'use the GPU memory, e.g. Size.gibibytes(24)');
+      const slices = known?._facts.migSlices ?? ((migProfiles ?? []).length ? 7 : undefined);
+      return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });
+    }, (e) => invalidInstance(GpuProduct.prototype, e, ['name', 'memoryGb', 'migProfiles', '_facts']));
+  }
+
+  /** @internal whether `name` is one of the presets (the offerings table maps every preset it holds). */
+  public static _isPreset(name: string): boolean {
+    return KNOWN.some((p) => p.name === name);
   }
 
   /** @internal the known product GKE calls `accelerator`, if any. */

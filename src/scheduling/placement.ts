@@ -1,4 +1,5 @@
 import type { GpuProduct, MigProfile } from './gpu-product';
+import type { PoolOffering } from './offerings';
 import { ErrorScope, fail } from '../internal/errors';
 import { NodeSelectorRequirement, Toleration } from '../internal/k8s';
 
@@ -72,6 +73,8 @@ export interface ResolvedPool {
   readonly product?: GpuProduct;
   /** The GKE accelerator type, for messages. */
   readonly gkeAccelerator?: string;
+  /** What the pool's instance type holds (GKE accelerator, EC2 family, Azure VM size), when known. */
+  readonly offering?: PoolOffering;
 }
 
 export function emptyPlacement(): ResolvedPlacement {

@@ -1,4 +1,5 @@
 import { GpuProduct } from './gpu-product';
+import { vendorOfResource } from './offerings';
 import {
   AcceleratorRequest, ResolvedAccelerator, ResolvedPlacement, ResolvedPool, emptyPlacement, mergePlacement,
 } from './placement';
@@ -62,6 +63,7 @@ function atLeast(key: string, min: number): NodeSelectorRequirement {
 export function resolveScheduling(scope: ErrorScope, request: AcceleratorRequest | undefined, pool: ResolvedPool | undefined): ResolvedScheduling {
   if (!request) return pool ? { placement: mergePlacement(scope, undefined, pool.placement), gpusPerNode: pool.gpusPerNode } : ANYWHERE;
   const flavor = pool?.flavor ?? 'gfd';
+  checkOffering(scope, request, pool);
   const product = checkProduct(scope, request, pool);
   checkMemory(scope, request, product);
   checkPerNode(scope, request, product, pool);
@@ -174,6 +176,28 @@ function gfdPlacement(
   if (request.minDriverMajor !== undefined) affinity.push(atLeast(GFD_LABELS.driverMajor, request.minDriverMajor));
   if (request.minCudaMajor !== undefined) affinity.push(atLeast(GFD_LABELS.cudaMajor, request.minCudaMajor));
   return resourceName;
+}
+
+/**
+ * The accelerator must be what the pool's nodes hold: vendor (an AMD GPU on
+ * an NVIDIA pool never schedules) and, when pinned, the GPU product (an H100
+ * on a pool of L4 instances neither). See offerings.ts for the table.
+ */
+function checkOffering(scope: ErrorScope, request: AcceleratorRequest, pool: ResolvedPool | undefined): void {
+  const offering = pool?.offering;
+  if (!offering) return;
+  const resource = request.kind === 'custom' ? request.custom!.resourceName : 'nvidia.com/gpu';
+  const vendor = request.kind === 'custom' ? vendorOfResource(resource) : 'NVIDIA';
+  if (vendor !== undefined && vendor !== offering.vendor) {
+    fail(scope, 'accelerator', resource, `is ${vendor === 'Google TPU' ? 'a' : 'an'} ${vendor} accelerator, but the nodes of ${pool!.factory} (${offering.source}) hold ${offering.accelerator}`,
+      `use an accelerator the pool offers (${offering.vendor}), or a pool of ${vendor} nodes`);
+  }
+  const product = request.product;
+  // A pool that implies its product (GKE) is checked by checkProduct, which also fills it in.
+  if (product && !pool!.product && (offering.product ? offering.product.name !== product.name : GpuProduct._isPreset(product.name))) {
+    fail(scope, 'accelerator.product', product.name, `is not the GPU of ${pool!.factory} (${offering.source} holds ${offering.accelerator})`,
+      'pin the GPU the pool holds, or use a pool of that GPU');
+  }
 }
 
 /** The accelerator's product and the pool's must agree; the pool's fills in when the accelerator has none. */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../internal/errors';
+import { fail, invalidInstance, orInvalid, raiseIfInvalid, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { sortedRecord } from '../internal/k8s';
 import { checkDns1123Label, checkLabels } from '../internal/names';
 import { standardLabels } from '../model/model-spec';
@@ -14,8 +15,10 @@ export class NetworkPeer {
    * @param name the namespace
    */
   public static namespace(name: string): NetworkPeer {
-    checkDns1123Label('NetworkPeer.namespace', 'name', name);
-    return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
+    return orInvalid(() => {
+      checkDns1123Label('NetworkPeer.namespace', 'name', name);
+      return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
+    }, (e) => invalidInstance(NetworkPeer.prototype, e, ['_peer', 'description']));
   }
 
   /**
@@ -25,16 +28,18 @@ export class NetworkPeer {
    * @param namespace the callers' namespace; the model's own when omitted
    */
   public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
-    checkLabels('NetworkPeer.pods', 'labels', labels);
-    if (Object.keys(labels).length === 0) fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
-    if (namespace !== undefined) checkDns1123Label('NetworkPeer.pods', 'namespace', namespace);
-    return new NetworkPeer(
-      {
-        podSelector: { matchLabels: sortedRecord(labels) },
-        ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
-      },
-      `pods ${JSON.stringify(labels)}`,
-    );
+    return orInvalid(() => {
+      checkLabels('NetworkPeer.pods', 'labels', labels);
+      if (Object.keys(labels).length === 0) fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
+      if (namespace !== undefined) checkDns1123Label('NetworkPeer.pods', 'namespace', namespace);
+      return new NetworkPeer(
+        {
+          podSelector: { matchLabels: sortedRecord(labels) },
+          ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
+        },
+        `pods ${JSON.stringify(labels)}`,
+      );
+    }, (e) => invalidInstance(NetworkPeer.prototype, e, ['_peer', 'description']));
   }
 
   private constructor(
@@ -76,12 +81,28 @@ export class ModelNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelNetworkPolicyProps) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') fail(this, 'props', props, 'is missing', 'pass { model, allowFrom?, servingNamespaces? }');
     const model = props.model;
-    const servingNamespaces = props.servingNamespaces ?? ['istio-system', 'knative-serving', 'kourier-system'];
-    servingNamespaces.forEach((ns) => checkDns1123Label(this, 'servingNamespaces', ns));
+    if (!(model instanceof ServedModel)) fail(this, 'model', model, 'is not a ServedModel', 'pass the ServedModel to protect');
+    for (const prop of ['servingNamespaces', 'allowFrom'] as const) {
+      if (props[prop] !== undefined && !Array.isArray(props[prop])) fail(this, prop, props[prop], 'is not a list', 'use an array');
+    }
+    // Copies: the lists are read once, here.
+    const servingNamespaces = [...(props.servingNamespaces ?? ['istio-system', 'knative-serving', 'kourier-system'])];
+    const allowFrom = [...(props.allowFrom ?? [])];
+    servingNamespaces.forEach((ns, i) => checkDns1123Label(this, `servingNamespaces[${i}]`, ns));
+    allowFrom.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) fail(this, `allowFrom[${i}]`, p, 'is not a NetworkPeer', 'use NetworkPeer.namespace(...) or NetworkPeer.pods(...)');
+      withScope(this, `allowFrom[${i}]`, () => raiseIfInvalid(p));
+    });
+    // An ingress rule with an empty `from` admits every source: the opposite of this construct.
+    if (servingNamespaces.length === 0 && allowFrom.length === 0) {
+      fail(this, 'servingNamespaces', [], 'and allowFrom name no caller, and a rule without sources would admit everyone',
+        'name the gateway namespaces in servingNamespaces or the callers in allowFrom');
+    }
     const peers = [
       ...servingNamespaces.map((ns) => NetworkPeer.namespace(ns)._peer),
-      ...(props.allowFrom ?? []).map((p) => p._peer),
+      ...allowFrom.map((p) => p._peer),
     ];
     const podSelector = model.platform._compiler.podSelector?.(model._spec()) ?? { 'app.kubernetes.io/name': model.name };
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -94,5 +115,6 @@ export class ModelNetworkPolicy extends Construct {
         ingress: [{ from: peers }],
       },
     });
+    ensureUniqueIdentities(this);
   }
 }

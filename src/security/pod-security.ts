@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkNoCredential } from './credentials';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid } from '../internal/errors';
 import { compact, ContainerSecurityContext } from '../internal/k8s';
 import { mebibytesOf } from '../internal/units';
 
@@ -54,6 +55,9 @@ export const SECURITY_OPT_OUT_ANNOTATION = 'model-serving.cdk8s.io/pod-security-
  * How a model's pods are locked down. Every pod the library creates meets
  * the Pod Security Standards "restricted" profile unless the model opts out
  * explicitly, with a reason that is kept in the manifest.
+ *
+ * Bad input does not throw from the factory: the error is raised where a
+ * model uses the value, after the model's path and prop.
  */
 export class PodSecurity {
   /** The restricted profile with a read-only root filesystem (the default). */
@@ -65,27 +69,33 @@ export class PodSecurity {
    * @param options read-only root filesystem, user and group ids, scratch size
    */
   public static restricted(options: RestrictedPodSecurityOptions = {}): PodSecurity {
-    const scope = 'PodSecurity.restricted';
-    checkInteger(scope, 'runAsUser', options.runAsUser, 1, 2147483647);
-    checkInteger(scope, 'runAsGroup', options.runAsGroup, 0, 2147483647);
-    const readOnly = options.readOnlyRootFilesystem ?? true;
-    const scratchMib = options.scratchSize !== undefined ? mebibytesOf(options.scratchSize) : 4096;
-    if (!(scratchMib >= 1)) fail(scope, 'scratchSize', `${scratchMib}Mi`, 'is too small', 'use at least 1 MiB');
-    return new PodSecurity({
-      profile: 'restricted',
-      container: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: readOnly ? true : undefined,
-        runAsNonRoot: true,
-        runAsUser: options.runAsUser,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      pod: { runAsNonRoot: true, runAsUser: options.runAsUser, runAsGroup: options.runAsGroup, seccompProfile: { type: 'RuntimeDefault' } },
-      scratch: readOnly
-        ? { volumeName: 'scratch', mountPath: '/tmp', sizeLimit: Number.isInteger(scratchMib / 1024) ? `${scratchMib / 1024}Gi` : `${Math.ceil(scratchMib)}Mi` }
-        : undefined,
-    });
+    return orInvalid(() => {
+      const scope = 'PodSecurity.restricted';
+      checkInteger(scope, 'runAsUser', options.runAsUser, 1, 2147483647);
+      checkInteger(scope, 'runAsGroup', options.runAsGroup, 0, 2147483647);
+      const readOnly = options.readOnlyRootFilesystem ?? true;
+      const scratchMib = options.scratchSize !== undefined ? mebibytesOf(options.scratchSize) : 4096;
+      if (!(scratchMib >= 1)) fail(scope, 'scratchSize', `${scratchMib}Mi`, 'is too small', 'use at least 1 MiB');
+      return new PodSecurity({
+        profile: 'restricted',
+        container: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: readOnly ? true : undefined,
+          runAsNonRoot: true,
+          runAsUser: options.runAsUser,
+          // Also per container: platforms under Knative drop the pod-level
+          // context (Knative rejects it), and Knative's container field mask
+          // admits runAsGroup (knative serving pkg/apis/serving/fieldmask.go, SecurityContextMask).
+          runAsGroup: options.runAsGroup,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+        pod: { runAsNonRoot: true, runAsUser: options.runAsUser, runAsGroup: options.runAsGroup, seccompProfile: { type: 'RuntimeDefault' } },
+        scratch: readOnly
+          ? { volumeName: 'scratch', mountPath: '/tmp', sizeLimit: Number.isInteger(scratchMib / 1024) ? `${scratchMib / 1024}Gi` : `${Math.ceil(scratchMib)}Mi` }
+          : undefined,
+      });
+    }, (e) => invalidInstance(PodSecurity.prototype, e));
   }
 
   /**
@@ -97,17 +107,23 @@ export class PodSecurity {
    * @param reason why this model cannot run restricted (kept in the manifest)
    */
   public static baseline(reason: string): PodSecurity {
-    checkNonEmpty('PodSecurity.baseline', 'reason', reason);
-    if (reason === undefined) fail('PodSecurity.baseline', 'reason', reason, 'is missing', 'say why the model cannot run restricted');
-    return new PodSecurity({
-      profile: 'baseline',
-      container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
-      pod: { seccompProfile: { type: 'RuntimeDefault' } },
-      optOutReason: reason,
-    });
+    return orInvalid(() => {
+      checkNonEmpty('PodSecurity.baseline', 'reason', reason);
+      // The reason is written into an annotation: it must not carry a credential.
+      checkNoCredential('PodSecurity.baseline', 'reason', reason);
+      if (reason === undefined) fail('PodSecurity.baseline', 'reason', reason, 'is missing', 'say why the model cannot run restricted');
+      return new PodSecurity({
+        profile: 'baseline',
+        container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+        pod: { seccompProfile: { type: 'RuntimeDefault' } },
+        optOutReason: reason,
+      });
+    }, (e) => invalidInstance(PodSecurity.prototype, e));
   }
 
-  private readonly resolved: ResolvedPodSecurity;
+  private readonly resolved!: ResolvedPodSecurity;
+  /** Set when the factory failed: raised where a construct uses the value. */
+  private readonly invalid?: ModelServingError;
 
   private constructor(resolved: ResolvedPodSecurity) {
     // Compacted once here: every model using this profile shares the result.
@@ -116,11 +132,12 @@ export class PodSecurity {
 
   /** `restricted` or `baseline`. */
   public get profile(): string {
-    return this.resolved.profile;
+    return this._resolve().profile;
   }
 
   /** @internal */
   public _resolve(): ResolvedPodSecurity {
+    if (this.invalid) throw this.invalid;
     return this.resolved;
   }
 }
