@@ -96,8 +96,14 @@ export function resourceViolations(doc: any): string[] {
   return v;
 }
 
-/** Throws when any document violates the restricted profile or the resource invariants. */
-export function expectRestricted(docs: readonly any[]): void {
+/**
+ * Throws when any document violates the restricted profile or the resource
+ * invariants; returns how many pod templates it checked, so that a caller
+ * can assert the check was not vacuous (kinds `podsOf` does not know pass
+ * unchecked).
+ */
+export function expectRestricted(docs: readonly any[]): number {
   const problems = docs.flatMap((d) => [...restrictedViolations(d), ...resourceViolations(d)].map((p) => `${d.kind} ${d.metadata?.name}: ${p}`));
   if (problems.length) throw new Error(`pod security violations:\n${problems.join('\n')}`);
+  return docs.reduce((n, d) => n + podsOf(d).length, 0);
 }
