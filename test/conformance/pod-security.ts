@@ -45,6 +45,11 @@ export function podsOf(doc: any): PodShape[] {
     case 'Rollout':
       out.push(podTemplate('spec.template.spec', doc.spec?.template?.spec));
       break;
+    case 'LLMInferenceService':
+      // Pod specs inline (no `spec` level): decode and prefill, each with an optional multi-node worker.
+      out.push(podTemplate('spec.template', doc.spec?.template), podTemplate('spec.worker', doc.spec?.worker));
+      out.push(podTemplate('spec.prefill.template', doc.spec?.prefill?.template), podTemplate('spec.prefill.worker', doc.spec?.prefill?.worker));
+      break;
     default:
       break;
   }
