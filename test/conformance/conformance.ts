@@ -33,7 +33,7 @@ import { knativeServiceErrors } from './admission/knative';
 import { inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors } from './admission/kserve';
 import { CelNode, celErrors } from './cel-rules';
 import { crdsDir, kindKey } from './crd-schemas';
-import { CEL_FILE, ensureValidatorCache } from './validator-cache';
+import { CEL_FILE, ensureValidatorCache, loadValidator } from './validator-cache';
 import { KnativeClusterFlags } from '../../src';
 
 type CoreKind = { model: any; toJson: (obj: any) => any };
@@ -89,9 +89,7 @@ function crdValidator(key: string): any | undefined {
   if (!file) return undefined;
   let v = validators.get(key);
   if (!v) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    v = require(path.join(s.crdCache, file));
-    v = v.default ?? v;
+    v = loadValidator(path.join(s.crdCache, file));
     validators.set(key, v);
   }
   return v;
