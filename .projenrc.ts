@@ -82,7 +82,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // The run's own TMPDIR and the compiled CRD validators; the teardown
+      // fails the run when a test leaves a temporary file behind.
       globalSetup: '<rootDir>/test/conformance/global-setup.ts',
+      globalTeardown: '<rootDir>/test/conformance/global-teardown.ts',
+      // Every test must assert (expect.hasAssertions) and clean its cdk8s outdir.
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      // Jest's default is one worker per core minus one: a single worker on
+      // a 2-core CI runner, while the parent process sits idle.
+      maxWorkers: '100%',
+      // Coverage costs about a second of CPU per test file; nothing in CI
+      // reads it. `npm run test:coverage` collects it on demand.
+      collectCoverage: false,
       coverageProvider: 'v8',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverageFrom: ['src/**/*.ts'],
@@ -130,6 +141,12 @@ jestTask.exec('jest --ci --passWithNoTests --json --outputFile=test-reports/jest
 jestTask.spawn(project.tasks.tryFind('eslint')!);
 
 // UpdateSnapshot.NEVER also adds `test:update`, the only task that writes snapshots.
+
+project.addTask('test:coverage', {
+  description: 'Run jest with coverage (v8) into coverage/',
+  exec: 'jest --ci --passWithNoTests --coverage',
+  receiveArgs: true,
+});
 
 project.addTask('synth', {
   description: 'Synthesize every example app in examples/ into dist/examples/<name>/ as plain Kubernetes YAML',

@@ -1,9 +1,9 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import {
   KnativeClusterFlags,
   Accelerator, GpuNodePool, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, ServedModel, ServingPlatform,
 } from '../src';
-import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
+import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS, testApp } from './util';
 
 const LLAMA = ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
 
@@ -17,7 +17,7 @@ function group(chart: Chart, id: string = 'gpu-nvme', limit: Size = Size.tebibyt
 
 describe('LocalModelCache', () => {
   test('node group, cache and a model that uses it', () => {
-    const app = Testing.app();
+    const app = testApp();
     const cluster = new Chart(app, 'cluster');
     const nodes = group(cluster);
     const cache = new LocalModelCache(cluster, 'llama3-8b', {

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectRestricted } from './conformance/pod-security';
-import { synthApp } from './util';
+import { synthApp, testOutdir } from './util';
 
 const examplesDir = path.join(__dirname, '..', 'examples');
 const names = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
@@ -15,9 +14,10 @@ describe('examples', () => {
   test.each(names)('%s synthesizes valid documents', (name) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildApp } = require(path.join(examplesDir, name));
-    const docs = synthApp(buildApp(fs.mkdtempSync(path.join(os.tmpdir(), `ex-${name}-`))));
+    const docs = synthApp(buildApp(testOutdir()));
     expect(docs.length).toBeGreaterThan(0);
-    expectRestricted(docs);
+    // Every example serves a model: the pod checks ran on at least one pod.
+    expect(expectRestricted(docs)).toBeGreaterThan(0);
     expect(docs).toMatchSnapshot();
   });
 });

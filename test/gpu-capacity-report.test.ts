@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
@@ -7,10 +6,10 @@ import {
   Accelerator, GpuCapacityReport, GpuNodePool, GpuProduct, MigProfile, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform,
   StandardAutoscaler,
 } from '../src';
-import { synthApp, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
+import { freshOutdir, synthApp, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
 
 function app(): { app: App; outdir: string; chart: Chart } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-report-'));
+  const outdir = freshOutdir('gpu-report-');
   const a = new App({ outdir });
   const chart = new Chart(a, 'models', { namespace: 'ml' });
   new KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });

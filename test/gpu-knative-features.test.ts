@@ -1,10 +1,10 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import {
   Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
   ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
-import { docOf, synthApp } from './util';
+import { docOf, synthApp, testApp } from './util';
 
 function gpuModel(chart: Chart, id: string, extra: Record<string, unknown> = {}): ServedModel {
   return new ServedModel(chart, id, {
@@ -17,7 +17,7 @@ function gpuModel(chart: Chart, id: string, extra: Record<string, unknown> = {})
 
 describe('KnativeFeatures', () => {
   test('enables exactly the flags the Knative models need, across charts', () => {
-    const app = Testing.app();
+    const app = testApp();
     const models = new Chart(app, 'models', { namespace: 'ml' });
     gpuModel(models, 'llm');
     gpuModel(models, 'big', { accelerator: Accelerator.nvidiaGpu({ minCudaMajor: 12 }), nodePool: GpuNodePool.aks('gpu', { runtimeClassName: 'nvidia' }) });
@@ -45,7 +45,7 @@ describe('KnativeFeatures', () => {
   });
 
   test('a MIG model without a product needs tolerations only', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'mig', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/sk'), accelerator: Accelerator.nvidiaMig(MigProfile.of('1g.10gb')) });
     new KnativeFeatures(chart, 'features');
@@ -53,7 +53,7 @@ describe('KnativeFeatures', () => {
   });
 
   test('models off Knative need no flags; declared and additional flags are written as given', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'std', {
       scaling: Scaling.fixed(1),
@@ -70,7 +70,7 @@ describe('KnativeFeatures', () => {
   });
 
   test('a flag declared disabled that a model needs fails synth, naming the model, the flag and the fix', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'llm');
     new KnativeFeatures(chart, 'features', { tolerations: FeatureFlagState.DISABLED });
@@ -80,14 +80,14 @@ describe('KnativeFeatures', () => {
   });
 
   test('a disabled flag no model needs is fine', () => {
-    const app = new App({ outdir: Testing.app().outdir });
+    const app = testApp();
     const chart = new Chart(app, 'c');
     new KnativeFeatures(chart, 'features', { runtimeClassName: FeatureFlagState.DISABLED });
     expect(docOf(synthApp(app), 'ConfigMap').data).toEqual({ 'kubernetes.podspec-runtimeclassname': 'disabled' });
   });
 
   test('managed keys cannot be set through additionalFlags', () => {
-    const chart = new Chart(Testing.app(), 'c');
+    const chart = new Chart(testApp(), 'c');
     expect(() => new KnativeFeatures(chart, 'f', { additionalFlags: { 'kubernetes.podspec-affinity': 'enabled' } })).toThrow(
       'c/f: additionalFlags["kubernetes.podspec-affinity"] "enabled" is managed by this construct; use the affinity prop');
   });
@@ -95,7 +95,7 @@ describe('KnativeFeatures', () => {
 
 describe('KnativeFeatures beyond placement', () => {
   test('a Knative Service model needs init containers and emptyDir; disabling one fails synth', () => {
-    const app = Testing.app();
+    const app = testApp();
     const models = new Chart(app, 'models', { namespace: 'ml' });
     new ServedModel(models, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
     const platform = new Chart(app, 'platform');
@@ -104,7 +104,7 @@ describe('KnativeFeatures beyond placement', () => {
       'kubernetes.podspec-init-containers': 'enabled',
       'kubernetes.podspec-volumes-emptydir': 'enabled',
     });
-    const app2 = Testing.app();
+    const app2 = testApp();
     const m2 = new Chart(app2, 'models');
     new ServedModel(m2, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
     new KnativeFeatures(new Chart(app2, 'platform'), 'features', { additionalFlags: { 'kubernetes.podspec-init-containers': 'disabled' } });
@@ -116,7 +116,7 @@ describe('Knative feature flags are never a surprise', () => {
   const validationErrors = (app: App) => app.node.findAll().flatMap((c) => c.node.validate());
 
   test('a Knative model whose pods need an off-by-default flag fails synth, naming the model, the field and the flag', () => {
-    const app = Testing.app();
+    const app = testApp();
     gpuModel(new Chart(app, 'models'), 'llm');
     const errors = validationErrors(app);
     expect(errors).toHaveLength(2);
@@ -129,7 +129,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('a Knative Service model needs init containers; a KnativeFeatures anywhere in the app satisfies it', () => {
-    const app = Testing.app();
+    const app = testApp();
     new ServedModel(new Chart(app, 'models'), 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
     expect(validationErrors(app).join('\n')).toMatch(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
     new KnativeFeatures(new Chart(app, 'platform'), 'features');
@@ -137,7 +137,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('KServe Standard mode and Deployments need no flag', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'models');
     gpuModel(chart, 'std', { platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }) });
     gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixed(1) });
@@ -145,7 +145,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('KnativeClusterFlags declares the cluster\'s flags without emitting config-features', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'models');
     gpuModel(chart, 'llm');
     const declared = new KnativeClusterFlags(chart, 'cluster', { enabled: ['kubernetes.podspec-tolerations'], allowed: ['kubernetes.podspec-nodeselector'] });
@@ -155,7 +155,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('allowed is not enough for init containers (Knative compares them to Enabled)', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'models');
     new ServedModel(chart, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
     new KnativeClusterFlags(chart, 'cluster', { allowed: ['kubernetes.podspec-init-containers'] });
@@ -163,7 +163,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('KnativeClusterFlags rejects unknown keys, duplicates and an empty declaration', () => {
-    const chart = new Chart(Testing.app(), 'c');
+    const chart = new Chart(testApp(), 'c');
     expect(() => new KnativeClusterFlags(chart, 'a', { enabled: ['kubernetes.podspec-nodeselectors'] })).toThrow(
       /^c\/a: enabled\[0\] "kubernetes.podspec-nodeselectors" is not a config-features key of Knative Serving 1.23; use one of /);
     expect(() => new KnativeClusterFlags(chart, 'b', { enabled: ['multi-container'], allowed: ['multi-container'] })).toThrow(
@@ -172,7 +172,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('a Knative-mode InferenceGraph router on a node pool needs the placement flags', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'g');
     const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
     new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
@@ -186,7 +186,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'ml', { namespace: 'ml' });
     const runtime = new ServingRuntime(chart, 'sk', {
       supportedFormats: [{ format: ModelFormat.SKLEARN }],
@@ -196,7 +196,7 @@ describe('Knative feature flags are never a surprise', () => {
     new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime });
     expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     // The same model in Standard mode runs no Knative revision.
-    const app2 = Testing.app();
+    const app2 = testApp();
     const chart2 = new Chart(app2, 'ml', { namespace: 'ml' });
     const runtime2 = new ServingRuntime(chart2, 'sk', {
       supportedFormats: [{ format: ModelFormat.SKLEARN }],
@@ -214,7 +214,7 @@ describe('Knative feature flags are never a surprise', () => {
   });
 
   test('additionalFlags values must be enabled, disabled or allowed', () => {
-    const chart = new Chart(Testing.app(), 'c');
+    const chart = new Chart(testApp(), 'c');
     expect(() => new KnativeFeatures(chart, 'f', { additionalFlags: { 'kubernetes.podspec-persistent-volume-claim': 'true' } })).toThrow(
       'c/f: additionalFlags["kubernetes.podspec-persistent-volume-claim"] "true" is not a value Knative reads (it ignores it and keeps the flag\'s default); '
       + 'use "enabled", "disabled", "allowed" (FeatureFlagState)');

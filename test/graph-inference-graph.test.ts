@@ -1,10 +1,10 @@
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric,
   ServedModel, ServingPlatform, StepData, StepDependency, Visibility,
 } from '../src';
-import { docOf, newChart, synth } from './util';
+import { docOf, newChart, synth, testApp } from './util';
 
 function model(chart: Chart, id: string, props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}): ServedModel {
   return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', id), ...props });
@@ -132,7 +132,7 @@ describe('InferenceGraph', () => {
   });
 
   test('a model in another namespace is called by URL when the step says so', () => {
-    const app = Testing.app();
+    const app = testApp();
     const shared = new Chart(app, 'shared', { namespace: 'shared-models' });
     const team = new Chart(app, 'team', { namespace: 'team-a' });
     const embedder = model(shared, 'embedder', { protocol: InferenceProtocol.V2 });
@@ -208,14 +208,14 @@ describe('InferenceGraph bad input', () => {
       new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)], { name: 'start' }) });
     }, /^test\/g: root.name "start" is not "root"; KServe enters every graph at the node named "root"/],
     ['model in another namespace without saying so', () => {
-      const app = Testing.app();
+      const app = testApp();
       const other = new Chart(app, 'other', { namespace: 'other' });
       const chart = new Chart(app, 'test', { namespace: 'ml' });
       const a = model(other, 'a');
       new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a)]) });
     }, /^test\/g: nodes.root.steps\[0\] "other\/a" is in namespace "other", not the graph's "ml"; put the model in the graph's namespace, or say so with GraphStep.model\(model, \{ crossNamespace: true \}\)/],
     ['cross-namespace model without a namespace', () => {
-      const app = Testing.app();
+      const app = testApp();
       const other = new Chart(app, 'other');
       const chart = new Chart(app, 'test', { namespace: 'ml' });
       const a = model(other, 'a');

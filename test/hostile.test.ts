@@ -3,14 +3,14 @@
  * the output as set, or synth fails naming it; secrets never reach a manifest
  * or a message; identities are unique across the app.
  */
-import { App, Chart, Size, Testing } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, MetricCheck,
   MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric, ServedModel,
   ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
-import { docOf, newChart, synth } from './util';
+import { docOf, newChart, synth, testApp } from './util';
 
 const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'fraud/v7') };
 
@@ -263,7 +263,7 @@ describe('contradictions fail', () => {
 
 describe('identity is unique across the app', () => {
   function appWith(build: (app: App) => void): App {
-    const app = Testing.app();
+    const app = testApp();
     build(app);
     return app;
   }

@@ -1,11 +1,12 @@
-import { Testing, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import {
   Accelerator, GpuCapacityReport, GpuNodePool, GpuProduct, LlmScaling, LlmService, ModelStorage,
 } from '../src';
+import { testApp } from './fixtures/temp';
 
 describe('GpuCapacityReport counts LLM services per role', () => {
   test('decode, prefill and multi-node workers at minimum and maximum scale', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
     const h100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
     const pool = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
@@ -39,7 +40,7 @@ describe('GpuCapacityReport counts LLM services per role', () => {
   });
 
   test('a CPU-only LLM service is not counted', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'llm');
     new LlmService(chart, 'cpu', { storage: ModelStorage.fromHuggingFace('o/m'), image: 'public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.11.0' });
     expect(new GpuCapacityReport(app, 'gpu', { writeFiles: false }).entries).toEqual([]);

@@ -14,6 +14,7 @@ const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
 /** The pod templates of an LLMInferenceService, checked with the library's restricted-profile checker. */
 function expectRestrictedPods(doc: any): void {
   const pods = [doc.spec.template, doc.spec.worker, doc.spec.prefill?.template, doc.spec.prefill?.worker].filter((p) => p);
+  expect(pods.length).toBeGreaterThan(0);
   for (const pod of pods) {
     const asDeployment = { kind: 'Deployment', spec: { template: { spec: pod } } };
     expect([...restrictedViolations(asDeployment), ...resourceViolations(asDeployment)]).toEqual([]);

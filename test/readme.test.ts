@@ -4,7 +4,6 @@
  * the YAML shown after the first example must be what it really produces.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import * as cdk8s from 'cdk8s';
@@ -12,6 +11,7 @@ import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { expectConformant } from './conformance/conformance';
 import { expectRestricted } from './conformance/pod-security';
+import { testOutdir } from './fixtures/temp';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -52,7 +52,8 @@ function typeCheck(): string[] {
 
 /** Runs a snippet with 'cdk8s-model-serving' mapped to the sources and App.synth() captured. */
 function run(code: string): any[] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+  // Never written: synth() is captured in memory.
+  const outdir = testOutdir();
   const docs: any[] = [];
   class CapturingApp extends cdk8s.App {
     constructor(props: cdk8s.AppProps = {}) {
@@ -72,7 +73,6 @@ function run(code: string): any[] {
     return require(id);
   };
   vm.runInNewContext(js, { require: shimRequire, exports: {}, module: { exports: {} }, console });
-  fs.rmSync(outdir, { recursive: true, force: true });
   return docs;
 }
 

@@ -1,18 +1,11 @@
 import { Duration } from 'cdk8s';
-import {
-  CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ScalingMetric, ServedModel, ServingPlatform,
-} from '../src';
+import { CanaryRollout, MetricCheck, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ScalingMetric, ServingPlatform } from '../src';
+import { fraudDetector, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 
 function fraud(chart: any, scaling: Scaling = Scaling.autoscale({ minReplicas: 4, maxReplicas: 12 })) {
-  return new ServedModel(chart, 'fraud-detector', {
-    format: ModelFormat.SKLEARN,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
-    scaling,
-    platform: ServingPlatform.kubernetesDeployment(),
-  });
+  return fraudDetector(chart, { scaling, platform: ServingPlatform.kubernetesDeployment() });
 }
 
 describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {

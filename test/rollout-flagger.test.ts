@@ -2,17 +2,12 @@ import { Duration } from 'cdk8s';
 import {
   Accelerator, CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel, ServingPlatform,
 } from '../src';
+import { fraudDetector, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 
 function fraud(chart: any) {
-  return new ServedModel(chart, 'fraud-detector', {
-    format: ModelFormat.SKLEARN,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
-    scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
-    platform: ServingPlatform.knativeService(),
-  });
+  return fraudDetector(chart, { scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }), platform: ServingPlatform.knativeService() });
 }
 
 describe('CanaryRollout on a Knative Service (Flagger)', () => {

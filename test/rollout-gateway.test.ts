@@ -3,9 +3,9 @@ import {
   AbTest, CanaryRollout, GatewayExposure, GatewayRef, HeaderMatch, InferenceProtocol, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine,
   Scaling, ScalingMetric, ServedModel, ServingPlatform, TrafficRouter,
 } from '../src';
+import { fraudDetector, fraudV8, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 const GATEWAY = GatewayRef.of('inference', { namespace: 'gateway-system' });
 const EXPOSURE = GatewayExposure.route({
   gateways: [GATEWAY],
@@ -17,9 +17,7 @@ const ANALYSIS = RolloutAnalysis.prometheus({
 });
 
 function fraud(chart: any, props: Record<string, unknown> = {}) {
-  return new ServedModel(chart, 'fraud-detector', {
-    format: ModelFormat.SKLEARN,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
+  return fraudDetector(chart, {
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 8 }),
     platform: ServingPlatform.kubernetesDeployment(),
     gateway: EXPOSURE,
@@ -27,7 +25,7 @@ function fraud(chart: any, props: Record<string, unknown> = {}) {
   });
 }
 
-const CANDIDATE = { storage: ModelStorage.fromUri('s3://models/fraud/v8') };
+const CANDIDATE = fraudV8();
 
 describe('Flagger over Gateway API on a Deployment', () => {
   test('provider gatewayapi:v1 with the gateway refs, host names and timeout; weights 5/25/50; Flagger owns Service and route', () => {

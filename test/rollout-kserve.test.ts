@@ -1,15 +1,12 @@
 import { Duration, Size } from 'cdk8s';
-import {
-  CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel, ServingPlatform,
-} from '../src';
+import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServingPlatform } from '../src';
+import { fraudDetector, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 
 function fraud(chart: any, platform?: ServingPlatform) {
-  return new ServedModel(chart, 'fraud-detector', {
+  return fraudDetector(chart, {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
     scaling: platform ? Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }) : Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
     platform,
   });

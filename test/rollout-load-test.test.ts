@@ -1,21 +1,16 @@
 import { Duration } from 'cdk8s';
 import {
-  CanaryRollout, GatewayExposure, GatewayRef, InferenceProtocol, LoadTest, LoadTestMethod, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine,
-  Scaling, ServedModel, ServingPlatform, TrafficRouter,
+  CanaryRollout, GatewayExposure, GatewayRef, InferenceProtocol, LoadTest, LoadTestMethod, ModelFormat, RolloutAnalysis, RolloutEngine,
+  Scaling, ServingPlatform, TrafficRouter,
 } from '../src';
+import { fraudDetector, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 const ANALYSIS = RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99 });
 const BODY = '{"inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[1,2]}]}';
 
 function model(chart: any, platform: ServingPlatform, props: Record<string, unknown> = {}) {
-  return new ServedModel(chart, 'fraud', {
-    format: ModelFormat.SKLEARN,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
-    platform,
-    ...props,
-  });
+  return fraudDetector(chart, { platform, ...props }, 'fraud');
 }
 
 describe('LoadTest', () => {

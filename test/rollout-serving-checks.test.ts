@@ -3,9 +3,9 @@ import {
   CanaryRollout, GatewayExposure, GatewayRef, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel,
   ServingCheck, ServingMetrics, ServingPlatform, TrafficRouter,
 } from '../src';
+import { PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 
 const CHECKS = () => [
   ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 95 }),

@@ -1,21 +1,16 @@
 import { Duration } from 'cdk8s';
-import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
+import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServingPlatform } from '../src';
+import { fraudDetector, fraudV8, PROM } from './fixtures/rollout';
 import { newChart } from './util';
 
-const PROM = 'http://prometheus.monitoring:9090';
 
 function setup(platform?: ServingPlatform) {
   const chart = newChart('ml');
-  const model = new ServedModel(chart, 'fraud-detector', {
-    format: ModelFormat.XGBOOST,
-    storage: ModelStorage.fromUri('s3://models/fraud/v7'),
-    scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),
-    platform,
-  });
+  const model = fraudDetector(chart, { format: ModelFormat.XGBOOST, scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }), platform });
   return { chart, model };
 }
 
-const v8 = { storage: ModelStorage.fromUri('s3://models/fraud/v8') };
+const v8 = fraudV8();
 
 describe('CanaryRollout bad input', () => {
   test.each([

@@ -1,9 +1,9 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   ClusterServingRuntime, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
 } from '../src';
-import { docOf, newChart, synth } from './util';
+import { docOf, newChart, synth, testApp } from './util';
 
 const SKLEARN_IMAGE = 'registry.example.com/kserve/sklearnserver:v0.15.2';
 
@@ -53,7 +53,7 @@ describe('ServingRuntime', () => {
   });
 
   test('cluster runtime: usable from any namespace; protocol defaults to one it speaks', () => {
-    const app = Testing.app();
+    const app = testApp();
     const platformChart = new Chart(app, 'platform');
     const triton = new ClusterServingRuntime(platformChart, 'triton-24-08', {
       supportedFormats: [{ format: ModelFormat.ONNX }, { format: ModelFormat.TENSORRT }, { format: ModelFormat.of('my-format', '2'), autoSelect: true, priority: 1 }],
@@ -81,7 +81,7 @@ describe('ServingRuntime', () => {
   });
 
   test('different priorities, scopes, namespaces or protocols do not clash', () => {
-    const app = Testing.app();
+    const app = testApp();
     const a = new Chart(app, 'a', { namespace: 'a' });
     const b = new Chart(app, 'b', { namespace: 'b' });
     sklearnRuntime(a, 'r1', 1);
@@ -107,7 +107,7 @@ describe('ServingRuntime bad input', () => {
       sklearnRuntime(chart, 'second', 2);
     }, /^test\/second: supportedFormats\[0\].priority 2 clashes with ServingRuntime in namespace "ml" "first" \(test\/first\), which auto-selects "sklearn@1" at the same priority; give each auto-selectable runtime of a format a different priority, or set autoSelect: false on one$/],
     ['duplicate priority across cluster runtimes in different charts', () => {
-      const app = Testing.app();
+      const app = testApp();
       const props = { supportedFormats: [{ format: ModelFormat.ONNX, autoSelect: true, priority: 3 }], container: { image: 'triton:24.08' } };
       new ClusterServingRuntime(new Chart(app, 'one'), 'x', props);
       new ClusterServingRuntime(new Chart(app, 'two'), 'y', props);
@@ -147,7 +147,7 @@ describe('ServingRuntime bad input', () => {
       new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
     }, /^test\/m: protocol "grpc-v2" is not spoken by ServingRuntime "sk"; use one of v1, v2$/],
     ['runtime in another namespace', () => {
-      const app = Testing.app();
+      const app = testApp();
       const runtime = sklearnRuntime(new Chart(app, 'rt', { namespace: 'runtimes' }), 'sk');
       new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
     }, /^test\/m: servingRuntime "sk" is in namespace "runtimes", not the model's "ml"; create the ServingRuntime in the model's namespace, or use a ClusterServingRuntime$/],

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { ConfigMap, EnvValue, PersistentVolumeClaim, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import { ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, Scaling, ServedModel, ServingPlatform } from '../src';
-import { expectRestricted } from './conformance/pod-security';
+import { expectRestricted, podsOf } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 
 const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') };
@@ -124,7 +124,11 @@ describe('PodSecurity', () => {
       ['d', ServingPlatform.kubernetesDeployment()]] as const) {
       new ServedModel(chart, id, { ...base, platform, scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }) });
     }
-    expectRestricted(synth(chart));
+    const docs = synth(chart);
+    // One pod template per platform was checked: the two InferenceServices, the Knative Service and the Deployment.
+    expect(expectRestricted(docs)).toBe(4);
+    expect(docs.filter((d) => podsOf(d).length > 0).map((d) => `${d.kind}/${d.metadata.name}`).sort())
+      .toEqual(['Deployment/d', 'InferenceService/a', 'InferenceService/b', 'Service/c']);
   });
 });
 

@@ -1,6 +1,9 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { KnativeClusterFlags } from '../src';
 import { synthValid } from './conformance/conformance';
+import { testApp } from './fixtures/temp';
+
+export { freshOutdir, testApp, testOutdir } from './fixtures/temp';
 
 /**
  * The Knative flags of the test cluster `newChart` declares: the pod-spec
@@ -14,7 +17,7 @@ export const TEST_CLUSTER_KNATIVE_FLAGS = [
 
 /** A fresh chart in a test app whose cluster has the Knative flags of {@link TEST_CLUSTER_KNATIVE_FLAGS} (declared, not emitted). */
 export function newChart(namespace?: string): Chart {
-  const app = Testing.app();
+  const app = testApp();
   const chart = new Chart(app, 'test', { namespace });
   new KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
   return chart;

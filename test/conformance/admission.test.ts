@@ -1,10 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { DEFAULT_CONTEXT } from './admission/context';
 import { coreErrors, parseQuantity, portNameError, qualifiedNameError } from './admission/core';
 import { knativeAutoscalingErrors, knativePodSpecErrors, knativeServiceErrors, knativeTrafficErrors, parseGoDuration } from './admission/knative';
 import { generatedKnativePodSpec, generatedRevisionAnnotations, inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors, storageUriError } from './admission/kserve';
 import { appContext, conformanceErrors, contextOf, expectConformant } from './conformance';
 import { Accelerator, GpuProduct, KnativeClusterFlags, KnativeFeatures, ModelFormat, ModelStorage, ServedModel } from '../../src';
+import { testApp } from '../fixtures/temp';
 
 const ctx = (flags: Record<string, string> = {}) => ({ knativeFlags: flags, appDocs: [] });
 const container = (extra: any = {}) => ({ name: 'user-container', image: 'img', ports: [{ containerPort: 8080 }], ...extra });
@@ -324,7 +325,7 @@ describe('the flag state of an app', () => {
   });
 
   test('comes from a config-features ConfigMap in another chart of the app, else from KnativeClusterFlags, else Knative defaults', () => {
-    const app = Testing.app();
+    const app = testApp();
     const chart = new Chart(app, 'models');
     // The documents alone (chart.toJson() would stop at the app's own flag check first).
     const docs = [gpuModel(chart).apiObject.toJson()];
@@ -332,7 +333,7 @@ describe('the flag state of an app', () => {
     new KnativeFeatures(new Chart(app, 'platform'), 'features');
     expect(() => expectConformant(docs, appContext(chart, docs))).not.toThrow();
 
-    const app2 = Testing.app();
+    const app2 = testApp();
     const chart2 = new Chart(app2, 'models');
     gpuModel(chart2);
     new KnativeClusterFlags(chart2, 'cluster', { enabled: ['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations'] });

@@ -13,20 +13,27 @@ import * as path from 'path';
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { RuntimeClass } from 'kubernetes-models/node.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+// One module per kind: the group indexes load every kind's validator (about
+// a second per test file).
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { RuntimeClass } from 'kubernetes-models/node.k8s.io/v1/RuntimeClass';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { AdmissionContext, DEFAULT_CONTEXT } from './admission/context';
 import { coreErrors } from './admission/core';
 import { knativeServiceErrors } from './admission/knative';
 import { inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors } from './admission/kserve';
 import { CelNode, celErrors } from './cel-rules';
 import { crdsDir, kindKey } from './crd-schemas';
-import { CEL_FILE, ensureValidatorCache } from './validator-cache';
+import { CEL_FILE, ensureValidatorCache, loadValidator } from './validator-cache';
 import { KnativeClusterFlags } from '../../src';
 
 type CoreKind = { model: any; toJson: (obj: any) => any };
@@ -82,9 +89,7 @@ function crdValidator(key: string): any | undefined {
   if (!file) return undefined;
   let v = validators.get(key);
   if (!v) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    v = require(path.join(s.crdCache, file));
-    v = v.default ?? v;
+    v = loadValidator(path.join(s.crdCache, file));
     validators.set(key, v);
   }
   return v;

@@ -25,8 +25,9 @@ const deployment = (container: any) => ({
 });
 
 describe('conformance harness', () => {
-  test('the CRD schemas are present (always in CI)', () => {
-    if (process.env.CI) expect(crdSchemasAvailable()).toBe(true);
+  // Outside CI a missing folder only warns (global-setup.ts): the test shows as skipped there, never as passed.
+  (process.env.CI ? test : test.skip)('the CRD schemas are present (always in CI)', () => {
+    expect(crdSchemasAvailable()).toBe(true);
   });
 
   test('accepts a valid InferenceService', () => {
@@ -73,11 +74,10 @@ describe('conformance harness', () => {
   });
 
   test('temporary exemptions are narrow and each names its defect', () => {
-    for (const p of PENDING_DEFECT_FIXES) {
-      expect(['cel', 'knative', 'kserve', 'core']).toContain(p.family);
-      expect(p.kind).toMatch(/^[A-Z]\w+$/);
-      expect(p.defect.length).toBeGreaterThan(10);
-    }
+    // One assertion over the whole list, so that it runs when the list is empty too.
+    const malformed = PENDING_DEFECT_FIXES.filter((p) => !['cel', 'knative', 'kserve', 'core'].includes(p.family)
+      || !/^[A-Z]\w+$/.test(p.kind) || p.defect.length <= 10);
+    expect(malformed).toEqual([]);
   });
 
   test('translates RE2 case-insensitive patterns', () => {

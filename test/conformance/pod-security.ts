@@ -45,6 +45,11 @@ export function podsOf(doc: any): PodShape[] {
     case 'Rollout':
       out.push(podTemplate('spec.template.spec', doc.spec?.template?.spec));
       break;
+    case 'LLMInferenceService':
+      // Pod specs inline (no `spec` level): decode and prefill, each with an optional multi-node worker.
+      out.push(podTemplate('spec.template', doc.spec?.template), podTemplate('spec.worker', doc.spec?.worker));
+      out.push(podTemplate('spec.prefill.template', doc.spec?.prefill?.template), podTemplate('spec.prefill.worker', doc.spec?.prefill?.worker));
+      break;
     default:
       break;
   }
@@ -96,8 +101,14 @@ export function resourceViolations(doc: any): string[] {
   return v;
 }
 
-/** Throws when any document violates the restricted profile or the resource invariants. */
-export function expectRestricted(docs: readonly any[]): void {
+/**
+ * Throws when any document violates the restricted profile or the resource
+ * invariants; returns how many pod templates it checked, so that a caller
+ * can assert the check was not vacuous (kinds `podsOf` does not know pass
+ * unchecked).
+ */
+export function expectRestricted(docs: readonly any[]): number {
   const problems = docs.flatMap((d) => [...restrictedViolations(d), ...resourceViolations(d)].map((p) => `${d.kind} ${d.metadata?.name}: ${p}`));
   if (problems.length) throw new Error(`pod security violations:\n${problems.join('\n')}`);
+  return docs.reduce((n, d) => n + podsOf(d).length, 0);
 }

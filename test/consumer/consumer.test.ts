@@ -104,8 +104,13 @@ const TSCONFIG = {
 };
 
 (enabled ? describe : describe.skip)('consumer: the packed library in a fresh cdk8s-plus-33 app', () => {
+  let work: string | undefined;
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
   test('jsii build -> npm pack (only the allowed files) -> install -> cdk8s synth -> valid YAML', () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-model-serving-consumer-'));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-model-serving-consumer-'));
     // Build the JS package (jsii: lib/ + .jsii) and pack it as npm would publish it.
     run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: root });
     expect(packageProblems(dryRunPack(root))).toEqual([]);
@@ -171,6 +176,5 @@ const TSCONFIG = {
     // The KServe canary shows the candidate at the first step.
     expect(predictor.canaryTrafficPercent).toBe(5);
     expect(predictor.model.storageUri).toBe('s3://models/fraud/v8');
-    fs.rmSync(work, { recursive: true, force: true });
   }, 600_000);
 });

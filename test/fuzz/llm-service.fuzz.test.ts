@@ -6,11 +6,12 @@
  *
  * CI uses a fixed seed; set FUZZ_SEED / FUZZ_RUNS to explore locally.
  */
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { expectConformant } from '../conformance/conformance';
 import { resourceViolations, restrictedViolations } from '../conformance/pod-security';
+import { testApp } from '../fixtures/temp';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261127;
@@ -123,7 +124,7 @@ function build(chart: Chart, r: Recipe): void {
 }
 
 function synthOnce(r: Recipe): string {
-  const chart = new Chart(Testing.app(), 'fuzz', { namespace: 'llm' });
+  const chart = new Chart(testApp(), 'fuzz', { namespace: 'llm' });
   build(chart, r);
   return JSON.stringify(chart.toJson());
 }

@@ -5,12 +5,12 @@
  * documents that pass the schemas and the pod invariants, deterministically,
  * or fails with the library's error naming the property - never a crash.
  */
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { contextOf, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
-import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
+import { TEST_CLUSTER_KNATIVE_FLAGS, testApp } from '../util';
 
 const CLUSTER_FLAGS = Object.fromEntries(TEST_CLUSTER_KNATIVE_FLAGS.map((f) => [f, 'enabled']));
 
@@ -174,7 +174,7 @@ function buildGraph(chart: Chart, g: any): void {
 }
 
 function synthOnce(r: any): string {
-  const chart = new Chart(Testing.app(), 'fuzz', { namespace: 'ml' });
+  const chart = new Chart(testApp(), 'fuzz', { namespace: 'ml' });
   // The fuzzed cluster has the Knative flags the library's pods use (declared, not emitted).
   new lib.KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
   const builders: Record<string, (c: Chart, x: any) => void> = {

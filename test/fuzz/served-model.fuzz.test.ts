@@ -7,13 +7,13 @@
  *
  * CI uses a fixed seed; set FUZZ_SEED / FUZZ_RUNS to explore locally.
  */
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { contextOf, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
-import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
+import { TEST_CLUSTER_KNATIVE_FLAGS, testApp } from '../util';
 
 const CLUSTER_FLAGS = Object.fromEntries(TEST_CLUSTER_KNATIVE_FLAGS.map((f) => [f, 'enabled']));
 
@@ -151,7 +151,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
 }
 
 function synthOnce(r: Recipe): string {
-  const chart = new Chart(Testing.app(), 'fuzz');
+  const chart = new Chart(testApp(), 'fuzz');
   // The fuzzed cluster has the Knative flags the library's pods use (declared, not emitted).
   new lib.KnativeClusterFlags(chart, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
   build(chart, r);

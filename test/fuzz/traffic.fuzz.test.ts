@@ -5,10 +5,11 @@
  * engines keep), and every document passes its schema; invalid steps fail
  * with the library's error, never a crash.
  */
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { expectConformant } from '../conformance/conformance';
+import { testApp } from '../fixtures/temp';
 
 const RUNS = Math.min(Number(process.env.FUZZ_RUNS ?? 200), 300);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261127;
@@ -31,7 +32,7 @@ const recipe = fc.record({
 describe('fuzz: Gateway API canaries', () => {
   test('weights, backends and schemas', () => {
     fc.assert(fc.property(recipe, (r) => {
-      const chart = new Chart(Testing.app(), 'test', { namespace: 'ml' });
+      const chart = new Chart(testApp(), 'test', { namespace: 'ml' });
       const gateways = r.sections
         ? [lib.GatewayRef.of('gw', { sectionName: 'http' }), lib.GatewayRef.of('gw', { sectionName: 'https' })]
         : [lib.GatewayRef.of('gw', { namespace: 'gateway-system' })];
