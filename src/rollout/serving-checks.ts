@@ -71,9 +71,23 @@ export interface TokensPerSecondCheckOptions {
  * Latencies compare in milliseconds; Prometheus must keep the `namespace`
  * and `pod` target labels (a PodMonitor does).
  *
- * Metric names: vLLM v0.10+ (V1 engine) `vllm:time_to_first_token_seconds`,
- * `vllm:inter_token_latency_seconds`, `vllm:e2e_request_latency_seconds`,
- * `vllm:generation_tokens_total`.
+ * Metric names and labels are vLLM's V1 engine's, as the vLLM 0.19 of
+ * KServe 0.20's default image exports them (`ghcr.io/llm-d/llm-d-cuda:v0.8.0`,
+ * config/llmisvcconfig/config-llm-template.yaml; its tokenizer sidecar is
+ * tagged `vllm-v0.19.1`, config-llm-scheduler.yaml). From
+ * `PrometheusStatLogger` in vllm/v1/metrics/loggers.py: the histograms
+ * `vllm:time_to_first_token_seconds`, `vllm:inter_token_latency_seconds`
+ * (since 0.11; it replaced `vllm:time_per_output_token_seconds`) and
+ * `vllm:e2e_request_latency_seconds`, the counter `vllm:generation_tokens`
+ * (exported with `_total`), all labelled `model_name` and `engine` (the
+ * data-parallel rank; the queries sum over it). The HTTP counter comes from
+ * the API server's prometheus-fastapi-instrumentator (`mount_metrics` in
+ * vllm/entrypoints/openai/api_server.py): `http_requests_total` with
+ * `handler`, `method` and `status` grouped as `2xx`/`4xx`/`5xx`.
+ * `vllm:request_success_total{finished_reason="abort"}` is not an error
+ * rate: a client that disconnects aborts its request.
+ *
+ * The same checks give an {@link LlmCanary}'s PrometheusRule alerts.
  *
  * @example
  * RolloutAnalysis.prometheus({
