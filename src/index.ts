@@ -56,8 +56,10 @@ export { LlmService } from './llm-service/llm-service';
 export type { LlmServiceProps, LlmPrefillOptions, LlmTracing, LlmGpuDemand, LlmConfidentialModel } from './llm-service/llm-service';
 export { LlmServiceConfig } from './llm-service/llm-service-config';
 export type { LlmServiceConfigProps } from './llm-service/llm-service-config';
-export { LlmRouter, LlmScheduler } from './llm-service/llm-router';
-export type { IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions } from './llm-service/llm-router';
+export { LlmRouter, LlmScheduler, EndpointPickerFailureMode, InferencePoolProtocol } from './llm-service/llm-router';
+export type {
+  IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions, InferencePoolOptions, SchedulerPodOptions,
+} from './llm-service/llm-router';
 export { LlmScaling } from './llm-service/llm-scaling';
 export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions } from './llm-service/llm-scaling';
 export { LoraAdapter } from './llm-service/lora-adapter';

@@ -324,7 +324,8 @@ export class LlmService extends Construct {
     this.checkMultiNode();
     const router = props.router ?? LlmRouter.NONE;
     if (!(router instanceof LlmRouter)) fail(this, 'router', router, 'is not an LlmRouter', 'use LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE');
-    this.router = router._resolve();
+    // An inline InferencePool names this service's endpoint-picker Service and workload pods.
+    this.router = router._resolve({ eppService: `${this.name}-epp-service`, workloadName: this.name });
     (props.config ?? []).forEach((c, i) => {
       if (c.namespace !== undefined && this.namespace !== undefined && c.namespace !== this.namespace && c.namespace !== 'kserve') {
         fail(this, `config[${i}]`, c.name, `is in namespace ${c.namespace}, where KServe does not look for this service's presets`,
