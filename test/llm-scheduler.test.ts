@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScheduler, LlmService, LlmServiceConfig, ModelStorage,
+  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage,
 } from '../src';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
@@ -106,5 +106,35 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
 
   test('secrets never reach the error message', () => {
     expect(() => LlmScheduler.managed({ template: { env: { API_TOKEN: 'sk-live-0123456789abcdef' } } })).not.toThrow(/0123456789abcdef/);
+  });
+});
+
+describe('LlmService storageInitializer', () => {
+  const acc = Accelerator.nvidiaGpu();
+
+  test('off: written as spec.storageInitializer.enabled false; on: written as set', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'baked', { storage: LLAMA_8B, accelerator: acc, storageInitializer: false });
+    new LlmService(chart, 'explicit', { storage: LLAMA_8B, accelerator: acc, storageInitializer: true });
+    new LlmService(chart, 'default', { storage: LLAMA_8B, accelerator: acc });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LLMInferenceService', 'baked').spec.storageInitializer).toEqual({ enabled: false });
+    expect(docOf(docs, 'LLMInferenceService', 'explicit').spec.storageInitializer).toEqual({ enabled: true });
+    expect(docOf(docs, 'LLMInferenceService', 'default').spec.storageInitializer).toBeUndefined();
+  });
+
+  test.each<[string, (chart: any) => unknown, string]>([
+    ['not a boolean', (c) => new LlmService(c, 's', { storage: LLAMA_8B, accelerator: acc, storageInitializer: 'no' as any }),
+      'test/s: storageInitializer "no" is not a boolean; use true or false'],
+    ['off with confidential weights', (c) => new LlmService(c, 's', { storage: LLAMA_8B, accelerator: acc, storageInitializer: false, confidential: {} }),
+      'test/s: storageInitializer false is set, but the storage initializer decrypts confidential weights'],
+    ['off with LoRA adapters', (c) => new LlmService(c, 's', {
+      storage: LLAMA_8B, accelerator: acc, storageInitializer: false,
+      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/sql-lora', 'v1'))],
+    }), 'test/s: storageInitializer false is set, but then KServe attaches no LoRA adapter ("sql", hf://acme/sql-lora'],
+    ['off with pvc:// weights', (c) => new LlmService(c, 's', { storage: ModelStorage.pvc('models', 'llama'), accelerator: acc, storageInitializer: false }),
+      'test/s: storageInitializer false is set, but then KServe does not mount the pvc:// weights either'],
+  ])('%s fails', (_n, f, message) => {
+    expect(() => f(newChart('llm'))).toThrow(message);
   });
 });
