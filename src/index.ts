@@ -61,7 +61,7 @@ export type {
   IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions, InferencePoolOptions, SchedulerPodOptions,
 } from './llm-service/llm-router';
 export { LlmScaling } from './llm-service/llm-scaling';
-export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions } from './llm-service/llm-scaling';
+export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions, LlmKedaFallback } from './llm-service/llm-scaling';
 export { LoraAdapter } from './llm-service/lora-adapter';
 export type { LoraOptions } from './llm-service/lora-adapter';
 export type { LlmParallelism } from './llm-service/parallelism';

@@ -1,8 +1,10 @@
-import { Size } from 'cdk8s';
+// The fields of KServe 0.20's LLMInferenceService (v1alpha2) added after the first LlmService release: the scheduler's
+// inline InferencePool and pod, the storage initializer switch, KEDA fallback and HPA scale-up behavior.
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage,
+  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage,
 } from '../src';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
@@ -136,5 +138,37 @@ describe('LlmService storageInitializer', () => {
       'test/s: storageInitializer false is set, but then KServe does not mount the pvc:// weights either'],
   ])('%s fails', (_n, f, message) => {
     expect(() => f(newChart('llm'))).toThrow(message);
+  });
+});
+
+describe('LlmScaling: KEDA fallback and HPA scale-up stabilization (KServe\'s autoscaling examples)', () => {
+  test('KEDA fallback and HPA behavior in both directions are written', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'k', {
+      storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(),
+      scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 6, fallback: { failureThreshold: 3, replicas: 4 } }),
+    });
+    new LlmService(chart, 'h', {
+      storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(),
+      scaling: LlmScaling.hpa({ maxReplicas: 5, scaleUpStabilization: Duration.seconds(0), scaleDownStabilization: Duration.minutes(5) }),
+    });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LLMInferenceService', 'k').spec.scaling).toEqual({ minReplicas: 2, maxReplicas: 6, wva: { keda: { fallback: { failureThreshold: 3, replicas: 4 } } } });
+    expect(docOf(docs, 'LLMInferenceService', 'h').spec.scaling).toEqual({
+      maxReplicas: 5, wva: { hpa: { behavior: { scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 300 } } } },
+    });
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['a fallback above maxReplicas', () => LlmScaling.keda({ maxReplicas: 4, fallback: { failureThreshold: 3, replicas: 5 } }),
+      'LlmScaling.keda: fallback.replicas 5 is not allowed; use a whole number from 1 to 4'],
+    ['a fallback below minReplicas', () => LlmScaling.keda({ minReplicas: 2, maxReplicas: 4, fallback: { failureThreshold: 3, replicas: 1 } }),
+      'LlmScaling.keda: fallback.replicas 1 is not allowed; use a whole number from 2 to 4'],
+    ['a fallback without a threshold', () => LlmScaling.keda({ maxReplicas: 4, fallback: { replicas: 2 } as any }), 'LlmScaling.keda: fallback.failureThreshold undefined is required'],
+    ['a zero threshold', () => LlmScaling.keda({ maxReplicas: 4, fallback: { failureThreshold: 0, replicas: 2 } }), 'LlmScaling.keda: fallback.failureThreshold 0 is not allowed'],
+    ['a fallback without replicas', () => LlmScaling.keda({ maxReplicas: 4, fallback: { failureThreshold: 2 } as any }), 'LlmScaling.keda: fallback.replicas undefined is required'],
+    ['a scale-up window over an hour', () => LlmScaling.hpa({ maxReplicas: 4, scaleUpStabilization: Duration.hours(2) }), 'LlmScaling.hpa: scaleUpStabilization'],
+  ])('%s fails', (_n, f, message) => {
+    expect(f).toThrow(message);
   });
 });
