@@ -101,12 +101,16 @@ describe('LlmCanary', () => {
     ['a check that is not a MetricCheck', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', { stable: v1, candidate: v2, alerts: { checks: [{ name: 'x' } as any] } }),
       'test/c: alerts.checks[0] {"name":"x"} is not a MetricCheck'],
     ['a check used twice', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', {
-      stable: v1, candidate: v2, alerts: { checks: [ServingCheck.timeToFirstToken({ max: Duration.millis(1) }), ServingCheck.timeToFirstToken({ max: Duration.millis(2) })] },
+      stable: v1,
+      candidate: v2,
+      alerts: { checks: [ServingCheck.timeToFirstToken({ max: Duration.millis(1) }), ServingCheck.timeToFirstToken({ max: Duration.millis(2) })] },
     }), 'test/c: alerts.checks "ttft-p99" is used twice'],
     ['an invalid check', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', { stable: v1, candidate: v2, alerts: { checks: [MetricCheck.max('Bad Name', 'up', 1)] } }),
       'test/c: alerts.checks[0] MetricCheck.max: name "Bad Name"'],
     ['a short window', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', {
-      stable: v1, candidate: v2, alerts: { checks: [ServingCheck.errorRate({ maxPercent: 1, metrics: ServingMetrics.VLLM })], window: Duration.seconds(10) },
+      stable: v1,
+      candidate: v2,
+      alerts: { checks: [ServingCheck.errorRate({ maxPercent: 1, metrics: ServingMetrics.VLLM })], window: Duration.seconds(10) },
     }), 'test/c: alerts.window "10s" is out of range'],
     ['a second group', ({ chart, v1, v2 }) => {
       new LlmCanary(chart, 'c', { stable: v1, candidate: v2 });

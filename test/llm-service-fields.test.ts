@@ -4,7 +4,8 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage,
+  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter,
+  ModelStorage,
 } from '../src';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
@@ -131,7 +132,9 @@ describe('LlmService storageInitializer', () => {
     ['off with confidential weights', (c) => new LlmService(c, 's', { storage: LLAMA_8B, accelerator: acc, storageInitializer: false, confidential: {} }),
       'test/s: storageInitializer false is set, but the storage initializer decrypts confidential weights'],
     ['off with LoRA adapters', (c) => new LlmService(c, 's', {
-      storage: LLAMA_8B, accelerator: acc, storageInitializer: false,
+      storage: LLAMA_8B,
+      accelerator: acc,
+      storageInitializer: false,
       loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/sql-lora', 'v1'))],
     }), 'test/s: storageInitializer false is set, but then KServe attaches no LoRA adapter ("sql", hf://acme/sql-lora'],
     ['off with pvc:// weights', (c) => new LlmService(c, 's', { storage: ModelStorage.pvc('models', 'llama'), accelerator: acc, storageInitializer: false }),
@@ -145,11 +148,13 @@ describe('LlmScaling: KEDA fallback and HPA scale-up stabilization (KServe\'s au
   test('KEDA fallback and HPA behavior in both directions are written', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'k', {
-      storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(),
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
       scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 6, fallback: { failureThreshold: 3, replicas: 4 } }),
     });
     new LlmService(chart, 'h', {
-      storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(),
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
       scaling: LlmScaling.hpa({ maxReplicas: 5, scaleUpStabilization: Duration.seconds(0), scaleDownStabilization: Duration.minutes(5) }),
     });
     const docs = synth(chart);

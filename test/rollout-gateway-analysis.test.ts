@@ -42,7 +42,10 @@ describe('analysis of Gateway API canaries, per engine', () => {
     const t = docOf(docs, 'AnalysisTemplate');
     expect(canary.analysis.templates[0].templateName).toBe(t.metadata.name);
     const sel = 'namespace="{{args.namespace}}",pod=~"fraud-detector-{{args.canary-hash}}-.*"';
-    expect(t.spec.metrics.map((m: any) => [m.name, m.successCondition, m.failureLimit, m.interval, m.provider.prometheus.address, m.provider.prometheus.query])).toEqual([
+    const rows = t.spec.metrics.map((m: any) => [
+      m.name, m.successCondition, m.failureLimit, m.interval, m.provider.prometheus.address, m.provider.prometheus.query,
+    ]);
+    expect(rows).toEqual([
       ['e2e-latency-p95', 'result[0] <= 250', 2, '1m', PROM,
         `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${sel}}[1m]))) * 1000`],
       ['error-rate', 'result[0] <= 1', 2, '1m', PROM,
@@ -53,8 +56,11 @@ describe('analysis of Gateway API canaries, per engine', () => {
   test('Argo header A/B: the same analysis runs while the header route sends the matched requests', () => {
     const chart = newChart('ml');
     new CanaryRollout(chart, 'beta', {
-      model: fraud(chart), candidate: CANDIDATE, trafficRouter: TrafficRouter.gatewayApi(),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }), analysis: analysis(),
+      model: fraud(chart),
+      candidate: CANDIDATE,
+      trafficRouter: TrafficRouter.gatewayApi(),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }),
+      analysis: analysis(),
     });
     const docs = synth(chart);
     const canary = docOf(docs, 'Rollout').spec.strategy.canary;
@@ -66,8 +72,12 @@ describe('analysis of Gateway API canaries, per engine', () => {
   test('Flagger header A/B over Gateway API: analysis.match, iterations and the typed checks as MetricTemplates', () => {
     const chart = newChart('ml');
     new CanaryRollout(chart, 'beta', {
-      model: fraud(chart), candidate: CANDIDATE, engine: RolloutEngine.FLAGGER, trafficRouter: TrafficRouter.gatewayApi(),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }), analysis: analysis(),
+      model: fraud(chart),
+      candidate: CANDIDATE,
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi(),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }),
+      analysis: analysis(),
     });
     const docs = synth(chart);
     const c = docOf(docs, 'Canary').spec;

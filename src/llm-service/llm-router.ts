@@ -365,8 +365,9 @@ function schedulerResources(scope: string, r: ModelResources | undefined): Recor
     const req = mib('memory', r.memory);
     requests.memory = memoryQuantity(r.memory);
     // The preset's 16 GiB limit would otherwise stay in force under a larger request.
-    if (r.memoryLimit === undefined) limits.memory = requests.memory;
-    else if (mib('memoryLimit', r.memoryLimit) < req) {
+    if (r.memoryLimit === undefined) {
+      limits.memory = requests.memory;
+    } else if (mib('memoryLimit', r.memoryLimit) < req) {
       fail(scope, 'template.resources.memoryLimit', memoryQuantity(r.memoryLimit), `is below the memory request (${requests.memory})`, 'use a limit >= the request');
     }
   }
