@@ -66,7 +66,7 @@ export { LoraAdapter } from './llm-service/lora-adapter';
 export type { LoraOptions } from './llm-service/lora-adapter';
 export type { LlmParallelism } from './llm-service/parallelism';
 export { KvCacheEvictionPolicy } from './llm-service/llm-workload';
-export type { LlmWorkloadOptions, LlmWorkerOptions, KvCacheOffloading, KvCacheClaim } from './llm-service/llm-workload';
+export type { LlmWorkloadOptions, LlmWorkerOptions, KvCacheOffloading, KvCacheClaim, KvCacheEphemeralVolume } from './llm-service/llm-workload';
 export type { VllmOptions } from './llm-service/vllm-options';
 export { LlmCanary } from './llm-service/llm-canary';
 export type { LlmCanaryProps, LlmCanaryAlerts } from './llm-service/llm-canary';

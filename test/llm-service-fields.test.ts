@@ -177,3 +177,33 @@ describe('LlmScaling: KEDA fallback and HPA scale-up stabilization (KServe\'s au
     expect(f).toThrow(message);
   });
 });
+
+describe('KV-cache offloading on a claim KServe creates per pod', () => {
+  test('written as pvc.spec with access mode, size and storage class, after the emptyDir tier', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'kv', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
+      resources: { memory: Size.gibibytes(64) },
+      kvCacheOffloading: { cpu: Size.gibibytes(20), localDisk: Size.gibibytes(50), ephemeralVolume: { size: Size.gibibytes(200), storageClassName: 'local-nvme' } },
+    });
+    expect(docOf(synth(chart), 'LLMInferenceService').spec.kvCacheOffloading).toEqual({
+      cpu: '20Gi',
+      secondary: [
+        { fileSystem: { emptyDir: { size: '50Gi' } } },
+        { fileSystem: { pvc: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '200Gi' } }, storageClassName: 'local-nvme' } } } },
+      ],
+    });
+  });
+
+  test.each<[string, any, string]>([
+    ['no size', { size: undefined }, 'test/kv: kvCacheOffloading.ephemeralVolume.size undefined is not a Size'],
+    ['a zero size', { size: Size.mebibytes(0) }, 'test/kv: kvCacheOffloading.ephemeralVolume.size "0Mi" is out of range'],
+    ['a bad storage class', { size: Size.gibibytes(1), storageClassName: 'Local NVMe' }, 'test/kv: kvCacheOffloading.ephemeralVolume.storageClassName "Local NVMe"'],
+  ])('%s fails', (_n, ephemeralVolume, message) => {
+    const chart = newChart('llm');
+    expect(() => new LlmService(chart, 'kv', {
+      storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), kvCacheOffloading: { cpu: Size.gibibytes(1), ephemeralVolume },
+    })).toThrow(message);
+  });
+});
