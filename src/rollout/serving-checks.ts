@@ -77,12 +77,13 @@ export interface TokensPerSecondCheckOptions {
  * tagged `vllm-v0.19.1`, config-llm-scheduler.yaml). From
  * `PrometheusStatLogger` in vllm/v1/metrics/loggers.py: the histograms
  * `vllm:time_to_first_token_seconds`, `vllm:inter_token_latency_seconds`
- * (since 0.11; it replaced `vllm:time_per_output_token_seconds`) and
+ * (since 0.11; `vllm:time_per_output_token_seconds` is hidden from 0.12 on) and
  * `vllm:e2e_request_latency_seconds`, the counter `vllm:generation_tokens`
  * (exported with `_total`), all labelled `model_name` and `engine` (the
  * data-parallel rank; the queries sum over it). The HTTP counter comes from
  * the API server's prometheus-fastapi-instrumentator (`mount_metrics` in
- * vllm/entrypoints/openai/api_server.py): `http_requests_total` with
+ * vllm/entrypoints/openai/api_server.py, later
+ * vllm/entrypoints/serve/instrumentator/metrics.py): `http_requests_total` with
  * `handler`, `method` and `status` grouped as `2xx`/`4xx`/`5xx`.
  * `vllm:request_success_total{finished_reason="abort"}` is not an error
  * rate: a client that disconnects aborts its request.
