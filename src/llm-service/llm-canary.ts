@@ -6,6 +6,7 @@ import { checkDns1123Label } from '../internal/names';
 import { secondsOf } from '../internal/units';
 import { standardLabels } from '../model/model-spec';
 import { CandidateScope, checkQuery, MetricCheck } from '../rollout/analysis';
+import { ServingMetrics } from '../rollout/serving-checks';
 
 /** Prometheus alert rules on the candidate, from the same typed checks a rollout analysis takes. */
 export interface LlmCanaryAlerts {
@@ -145,6 +146,11 @@ export class LlmCanary extends Construct {
       if (!(c instanceof MetricCheck)) fail(this, `alerts.checks[${i}]`, c, 'is not a MetricCheck', 'use ServingCheck.timeToFirstToken(...), errorRate(...), ... or MetricCheck.max(...)');
       const r = withScope(this, `alerts.checks[${i}]`, () => c._resolve());
       if (seen.has(r.name)) fail(this, 'alerts.checks', r.name, 'is used twice', 'give every check a unique name (one percentile per latency check)');
+      // An LLM service runs vLLM, which exports no OpenTelemetry HTTP metrics: such an alert could never fire.
+      if (r.metricsSource === ServingMetrics.OPEN_TELEMETRY) {
+        fail(this, `alerts.checks[${i}]`, r.name, 'reads OpenTelemetry HTTP server metrics, which vLLM does not export (the alert would never fire)',
+          'pass metrics: ServingMetrics.VLLM');
+      }
       seen.add(r.name);
       const q = `(${checkQuery(r, scope)})`;
       const expr = r.min !== undefined && r.max !== undefined ? `${q} < ${r.min} or ${q} > ${r.max}`
