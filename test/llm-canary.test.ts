@@ -110,7 +110,9 @@ describe('LlmCanary', () => {
     }), 'test/c: alerts.checks[0] "error-rate" reads OpenTelemetry HTTP server metrics, which vLLM does not export (the alert would never fire); '
       + 'pass metrics: ServingMetrics.VLLM'],
     ['a request latency on OpenTelemetry metrics', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', {
-      stable: v1, candidate: v2, alerts: { checks: [ServingCheck.requestLatency({ max: Duration.seconds(1), metrics: ServingMetrics.OPEN_TELEMETRY })] },
+      stable: v1,
+      candidate: v2,
+      alerts: { checks: [ServingCheck.requestLatency({ max: Duration.seconds(1), metrics: ServingMetrics.OPEN_TELEMETRY })] },
     }), 'test/c: alerts.checks[0] "e2e-latency-p99" reads OpenTelemetry HTTP server metrics'],
     ['an invalid check', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', { stable: v1, candidate: v2, alerts: { checks: [MetricCheck.max('Bad Name', 'up', 1)] } }),
       'test/c: alerts.checks[0] MetricCheck.max: name "Bad Name"'],
