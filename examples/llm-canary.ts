@@ -1,11 +1,14 @@
 // A 90/10 canary between two versions of an LLM service: both join the route
 // group "llama" and KServe's managed HTTPRoutes split requests 90/10. A
 // PrometheusRule pages when the candidate's time to first token, inter-token
-// latency or share of aborted requests degrades; KServe does not roll back on
+// latency or share of HTTP 5xx responses degrades (the same typed
+// ServingChecks a Flagger or Argo analysis takes); KServe does not roll back on
 // its own: set candidateWeight back to 0 (rollback) or promote: true.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
-import { Accelerator, GpuNodePool, GpuProduct, LlmCanary, LlmRouter, LlmService, ModelStorage } from '../src';
+import {
+  Accelerator, GpuNodePool, GpuProduct, LlmCanary, LlmRouter, LlmService, ModelStorage, ServingCheck, ServingMetrics,
+} from '../src';
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
@@ -31,9 +34,11 @@ export function buildApp(outdir?: string): App {
     group: 'llama',
     candidateWeight: 10,
     alerts: {
-      maxTimeToFirstToken: Duration.millis(800),
-      maxInterTokenLatency: Duration.millis(60),
-      maxErrorRatePercent: 1,
+      checks: [
+        ServingCheck.timeToFirstToken({ max: Duration.millis(800) }),
+        ServingCheck.interTokenLatency({ max: Duration.millis(60) }),
+        ServingCheck.errorRate({ maxPercent: 1, metrics: ServingMetrics.VLLM }),
+      ],
     },
   });
   return app;

@@ -56,15 +56,17 @@ export { LlmService } from './llm-service/llm-service';
 export type { LlmServiceProps, LlmPrefillOptions, LlmTracing, LlmGpuDemand, LlmConfidentialModel } from './llm-service/llm-service';
 export { LlmServiceConfig } from './llm-service/llm-service-config';
 export type { LlmServiceConfigProps } from './llm-service/llm-service-config';
-export { LlmRouter, LlmScheduler } from './llm-service/llm-router';
-export type { IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions } from './llm-service/llm-router';
+export { LlmRouter, LlmScheduler, EndpointPickerFailureMode, InferencePoolProtocol } from './llm-service/llm-router';
+export type {
+  IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions, InferencePoolOptions, SchedulerPodOptions,
+} from './llm-service/llm-router';
 export { LlmScaling } from './llm-service/llm-scaling';
-export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions } from './llm-service/llm-scaling';
+export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions, LlmKedaFallback } from './llm-service/llm-scaling';
 export { LoraAdapter } from './llm-service/lora-adapter';
 export type { LoraOptions } from './llm-service/lora-adapter';
 export type { LlmParallelism } from './llm-service/parallelism';
 export { KvCacheEvictionPolicy } from './llm-service/llm-workload';
-export type { LlmWorkloadOptions, LlmWorkerOptions, KvCacheOffloading, KvCacheClaim } from './llm-service/llm-workload';
+export type { LlmWorkloadOptions, LlmWorkerOptions, KvCacheOffloading, KvCacheClaim, KvCacheEphemeralVolume } from './llm-service/llm-workload';
 export type { VllmOptions } from './llm-service/vllm-options';
 export { LlmCanary } from './llm-service/llm-canary';
 export type { LlmCanaryProps, LlmCanaryAlerts } from './llm-service/llm-canary';

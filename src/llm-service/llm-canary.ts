@@ -1,37 +1,28 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
-import { checkNumber, fail } from '../internal/errors';
+import { checkNumber, fail, withScope } from '../internal/errors';
 import { checkDns1123Label } from '../internal/names';
-import { millisOf, secondsOf } from '../internal/units';
+import { secondsOf } from '../internal/units';
 import { standardLabels } from '../model/model-spec';
+import { CandidateScope, checkQuery, MetricCheck } from '../rollout/analysis';
+import { ServingMetrics } from '../rollout/serving-checks';
 
-/** Alert thresholds on the candidate's vLLM metrics. */
+/** Prometheus alert rules on the candidate, from the same typed checks a rollout analysis takes. */
 export interface LlmCanaryAlerts {
   /**
-   * Highest acceptable p99 time to first token (`vllm:time_to_first_token_seconds`).
-   *
-   * @default - no alert on time to first token
+   * What the candidate must keep in range; each check becomes one alert.
+   * The typed {@link ServingCheck}s read vLLM's metrics and are scoped here
+   * to the candidate's vLLM pods and the alert window:
+   * `ServingCheck.timeToFirstToken`, `interTokenLatency`,
+   * `requestLatency({ metrics: ServingMetrics.VLLM })`,
+   * `errorRate({ metrics: ServingMetrics.VLLM })` (HTTP 5xx responses) and
+   * `tokensPerSecond`. `MetricCheck.max/min/between` run their PromQL as written.
    */
-  readonly maxTimeToFirstToken?: Duration;
+  readonly checks: MetricCheck[];
 
   /**
-   * Highest acceptable p99 inter-token latency (`vllm:inter_token_latency_seconds`).
-   *
-   * @default - no alert on inter-token latency
-   */
-  readonly maxInterTokenLatency?: Duration;
-
-  /**
-   * Highest acceptable share of aborted requests, in percent
-   * (`vllm:request_success_total` with `finished_reason="abort"` over all finished requests).
-   *
-   * @default - no alert on the error rate
-   */
-  readonly maxErrorRatePercent?: number;
-
-  /**
-   * How long a threshold must be crossed before the alert fires; also the rate window.
+   * How long a check must fail before its alert fires; also the rate window of the typed checks.
    *
    * @default Duration.minutes(5)
    */
@@ -84,7 +75,10 @@ export interface LlmCanaryProps {
  * setting the weight back to 0, after the alerts fire.
  *
  * @example
- * new LlmCanary(chart, 'llama-canary', { stable: v1, candidate: v2, candidateWeight: 10, alerts: { maxTimeToFirstToken: Duration.millis(800) } });
+ * new LlmCanary(chart, 'llama-canary', {
+ *   stable: v1, candidate: v2, candidateWeight: 10,
+ *   alerts: { checks: [ServingCheck.timeToFirstToken({ max: Duration.millis(800) }), ServingCheck.errorRate({ maxPercent: 1, metrics: ServingMetrics.VLLM })] },
+ * });
  */
 export class LlmCanary extends Construct {
   /** The route group. */
@@ -134,40 +128,42 @@ export class LlmCanary extends Construct {
       fail(this, 'alerts.window', `${windowSeconds}s`, 'is out of range', 'use whole seconds from 30 seconds to 1 day');
     }
     const rate = `${windowSeconds}s`;
-    // vLLM's metrics carry the pod; KServe names the candidate's pods after the service.
-    const sel = `namespace="${candidate.namespace ?? 'default'}",pod=~"${candidate.name}-kserve-.*"`;
-    const p99 = (metric: string) => `histogram_quantile(0.99, sum by (le) (rate(${metric}_bucket{${sel}}[${rate}])))`;
+    const checks = a.checks;
+    if (!Array.isArray(checks) || checks.length === 0) {
+      fail(this, 'alerts.checks', checks, 'is empty', 'give at least one check, e.g. ServingCheck.timeToFirstToken({ max: Duration.millis(800) })');
+    }
+    // The candidate's vLLM pods: KServe names them after the service (`<name>-kserve-<hash>`,
+    // `-kserve-prefill-`, `-kserve-mn-`); the endpoint picker's pods (`-kserve-router-scheduler-`) run no vLLM.
+    const scope: CandidateScope = {
+      selector: `namespace="${candidate.namespace ?? 'default'}",pod=~"${candidate.name}-kserve-.*",pod!~"${candidate.name}-kserve-router-scheduler-.*"`,
+      window: rate,
+    };
     const labels = { service: candidate.name, group: this.group, severity: 'critical' };
     const what = `LLM canary ${candidate.name} (group ${this.group}, ${this.candidateWeight}% of traffic)`;
     const rollback = `set candidateWeight: 0 on ${this.node.path} to send all traffic back to the stable service`;
-    const rules: Record<string, unknown>[] = [];
-    const latencyRule = (alert: string, metric: string, max: Duration | undefined, prop: string, text: string) => {
-      if (max === undefined) return;
-      const ms = millisOf(max);
-      if (!(ms > 0) || !Number.isFinite(ms)) fail(this, `alerts.${prop}`, `${ms}ms`, 'is not a positive duration', 'use e.g. Duration.millis(500)');
-      rules.push({
-        alert,
-        expr: `${p99(metric)} > ${ms / 1000}`,
+    const seen = new Set<string>();
+    const rules = checks.map((c, i) => {
+      if (!(c instanceof MetricCheck)) fail(this, `alerts.checks[${i}]`, c, 'is not a MetricCheck', 'use ServingCheck.timeToFirstToken(...), errorRate(...), ... or MetricCheck.max(...)');
+      const r = withScope(this, `alerts.checks[${i}]`, () => c._resolve());
+      if (seen.has(r.name)) fail(this, 'alerts.checks', r.name, 'is used twice', 'give every check a unique name (one percentile per latency check)');
+      // An LLM service runs vLLM, which exports no OpenTelemetry HTTP metrics: such an alert could never fire.
+      if (r.metricsSource === ServingMetrics.OPEN_TELEMETRY) {
+        fail(this, `alerts.checks[${i}]`, r.name, 'reads OpenTelemetry HTTP server metrics, which vLLM does not export (the alert would never fire)',
+          'pass metrics: ServingMetrics.VLLM');
+      }
+      seen.add(r.name);
+      const q = `(${checkQuery(r, scope)})`;
+      const expr = r.min !== undefined && r.max !== undefined ? `${q} < ${r.min} or ${q} > ${r.max}`
+        : r.max !== undefined ? `${q} > ${r.max}` : `${q} < ${r.min}`;
+      const bound = r.min !== undefined && r.max !== undefined ? `outside [${r.min}, ${r.max}]` : r.max !== undefined ? `above ${r.max}` : `below ${r.min}`;
+      return {
+        alert: `LlmCanary${r.name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`,
+        expr,
         for: rate,
-        labels,
-        annotations: { summary: `${what}: p99 ${text} above ${ms} ms`, description: rollback },
-      });
-    };
-    latencyRule('LlmCanaryTimeToFirstTokenHigh', 'vllm:time_to_first_token_seconds', a.maxTimeToFirstToken, 'maxTimeToFirstToken', 'time to first token');
-    latencyRule('LlmCanaryInterTokenLatencyHigh', 'vllm:inter_token_latency_seconds', a.maxInterTokenLatency, 'maxInterTokenLatency', 'inter-token latency');
-    if (a.maxErrorRatePercent !== undefined) {
-      checkNumber(this, 'alerts.maxErrorRatePercent', a.maxErrorRatePercent, 0, 100);
-      const aborted = `sum(rate(vllm:request_success_total{${sel},finished_reason="abort"}[${rate}]))`;
-      const all = `sum(rate(vllm:request_success_total{${sel}}[${rate}]))`;
-      rules.push({
-        alert: 'LlmCanaryErrorRateHigh',
-        expr: `100 * ${aborted} / ${all} > ${a.maxErrorRatePercent}`,
-        for: rate,
-        labels,
-        annotations: { summary: `${what}: more than ${a.maxErrorRatePercent}% of requests aborted`, description: rollback },
-      });
-    }
-    if (rules.length === 0) fail(this, 'alerts', a, 'sets no threshold', 'set maxTimeToFirstToken, maxInterTokenLatency or maxErrorRatePercent');
+        labels: { ...labels, check: r.name },
+        annotations: { summary: `${what}: ${r.name} is {{ $value }}, ${bound}`, description: rollback },
+      };
+    });
     return new ApiObject(this, 'AlertRules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',

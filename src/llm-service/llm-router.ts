@@ -1,7 +1,102 @@
+import { IConstruct } from 'constructs';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
-import { sortedRecord } from '../internal/k8s';
+import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { mebibytesOf } from '../internal/units';
+import { ModelResources } from '../model/components';
+import { checkImage, memoryQuantity, resolveEnv } from '../model/model-spec';
+import { checkNoCredentialArgs } from '../security/credentials';
 import { GatewayRef, resolveGatewayRefs } from '../traffic/gateway-ref';
+
+/**
+ * What the Gateway does with a request when the endpoint picker does not
+ * answer (`endpointPickerRef.failureMode` of the InferencePool).
+ */
+export enum EndpointPickerFailureMode {
+  /** Send it to any replica of the pool (KServe's preset): requests keep flowing while the picker restarts, without prefix-cache routing. */
+  FAIL_OPEN = 'FailOpen',
+  /** Reject it: no request bypasses the picker's scheduling (and its admission and flow control). */
+  FAIL_CLOSE = 'FailClose',
+}
+
+/** The protocol between the Gateway and the pool's model servers (`appProtocol` of the InferencePool). */
+export enum InferencePoolProtocol {
+  /** HTTP/1.1 (vLLM's OpenAI server). */
+  HTTP = 'http',
+  /** HTTP/2 over cleartext. */
+  H2C = 'kubernetes.io/h2c',
+}
+
+/**
+ * The InferencePool KServe creates for a managed scheduler
+ * (`router.scheduler.pool.spec`). The library writes the whole spec (the
+ * CRD requires its endpoint picker, selector and ports): the endpoint-picker
+ * Service, its port and the workload selector are KServe's
+ * (config/llmisvcconfig/config-llm-scheduler.yaml, v0.20.0).
+ */
+export interface InferencePoolOptions {
+  /**
+   * What the Gateway does when the endpoint picker does not answer. Written
+   * explicitly: the API server defaults an inline pool to FailClose, unlike
+   * KServe's preset.
+   *
+   * @default EndpointPickerFailureMode.FAIL_OPEN (KServe's preset)
+   */
+  readonly failureMode?: EndpointPickerFailureMode;
+
+  /**
+   * The ports the model servers of the pool listen on (at most 8, e.g. one
+   * per data-parallel rank of a pod).
+   *
+   * @default [8000] (vLLM's port in KServe's presets)
+   */
+  readonly targetPorts?: number[];
+
+  /**
+   * The protocol between the Gateway and the model servers.
+   *
+   * @default InferencePoolProtocol.HTTP
+   */
+  readonly appProtocol?: InferencePoolProtocol;
+}
+
+/**
+ * The endpoint picker's pod (`router.scheduler.template`), where it differs
+ * from KServe's preset: KServe merges it over the preset's pod (containers
+ * by name), so the picker keeps its probes, ports, security context and
+ * tokenizer sidecar.
+ */
+export interface SchedulerPodOptions {
+  /**
+   * The endpoint-picker image, pinned by tag or digest.
+   *
+   * @default - KServe's preset (ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0)
+   */
+  readonly image?: string;
+
+  /**
+   * CPU and memory of the endpoint picker; only what is set is written (a
+   * memory request without a limit also sets the limit, so that it never
+   * falls below the request).
+   *
+   * @default - KServe's preset (requests 1 CPU and 2 GiB, limits 6 CPUs and 16 GiB)
+   */
+  readonly resources?: ModelResources;
+
+  /**
+   * Environment variables of the endpoint picker (credential-looking literals are rejected).
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * Further endpoint-picker flags, after KServe's (e.g. `--v=4`).
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+}
 
 /** A Kubernetes Ingress the service is exposed through. */
 export interface IngressRef {
@@ -59,7 +154,39 @@ export interface ManagedSchedulerOptions {
    * @default - none
    */
   readonly podAnnotations?: Record<string, string>;
+
+  /**
+   * The InferencePool KServe creates (failure mode, ports, protocol).
+   *
+   * @default - KServe's preset
+   */
+  readonly pool?: InferencePoolOptions;
+
+  /**
+   * The endpoint picker's pod: image, resources, environment and flags.
+   *
+   * @default - KServe's preset
+   */
+  readonly template?: SchedulerPodOptions;
 }
+
+/** Names an inline InferencePool refers to: a service's own, or KServe's template expressions in a preset. */
+export interface SchedulerNames {
+  /** The endpoint-picker Service KServe creates (`<name>-epp-service`). */
+  readonly eppService: string;
+  /** The value of the workload pods' `app.kubernetes.io/name` label (the service name). */
+  readonly workloadName: string;
+}
+
+/** The names KServe's presets write: Go templates KServe fills per service (config-llm-scheduler.yaml). */
+export const PRESET_SCHEDULER_NAMES: SchedulerNames = {
+  eppService: '{{ ChildName .ObjectMeta.Name `-epp-service` }}',
+  workloadName: '{{ .ObjectMeta.Name }}',
+};
+
+/** Flags KServe's preset passes the endpoint picker; repeating one would contradict it. */
+const EPP_PRESET_FLAGS = ['--pool-name', '--pool-namespace', '--grpc-port', '--grpc-health-port', '--zap-encoder',
+  '--secure-serving', '--cert-path', '--enable-cert-reload', '--model-server-metrics-scheme'];
 
 /**
  * llm-d's scheduler: an InferencePool whose endpoint picker (EPP) sends each
@@ -97,6 +224,11 @@ export class LlmScheduler {
       }
       json.config = { inline: JSON.parse(JSON.stringify(c)) };
     }
+    const pool = options.pool === undefined ? undefined : resolvePool(scope, options.pool);
+    if (options.template !== undefined) {
+      const t = schedulerTemplate(scope, options.template);
+      if (t) json.template = t;
+    }
     if (options.configMap !== undefined) {
       checkDns1123Subdomain(scope, 'configMap.name', options.configMap.name);
       checkNonEmpty(scope, 'configMap.key', options.configMap.key);
@@ -105,7 +237,7 @@ export class LlmScheduler {
       }
       json.config = { ref: { name: options.configMap.name, key: options.configMap.key } };
     }
-    return new LlmScheduler(json);
+    return new LlmScheduler(json, pool);
   }
 
   /**
@@ -118,12 +250,132 @@ export class LlmScheduler {
     return new LlmScheduler({ pool: { ref: { name: poolName } } });
   }
 
-  private constructor(private readonly json: Record<string, unknown> | undefined) {}
+  private constructor(private readonly json: Record<string, unknown> | undefined, private readonly pool?: ResolvedPool) {}
 
-  /** @internal the `router.scheduler` object, or undefined for none. */
-  public _json(): Record<string, unknown> | undefined {
-    return this.json === undefined ? undefined : JSON.parse(JSON.stringify(this.json));
+  /** @internal the `router.scheduler` object, or undefined for none; `names` fill an inline pool. */
+  public _json(names: SchedulerNames = PRESET_SCHEDULER_NAMES): Record<string, unknown> | undefined {
+    if (this.json === undefined) return undefined;
+    const out: Record<string, unknown> = JSON.parse(JSON.stringify(this.json));
+    if (this.pool) {
+      out.pool = {
+        spec: compact({
+          appProtocol: this.pool.appProtocol,
+          endpointPickerRef: { failureMode: this.pool.failureMode, kind: 'Service', name: names.eppService, port: { number: EPP_PORT } },
+          // The workload pods KServe labels (GetWorkloadLabelSelector, config_merge.go).
+          selector: {
+            matchLabels: {
+              'app.kubernetes.io/name': names.workloadName,
+              'app.kubernetes.io/part-of': 'llminferenceservice',
+              'kserve.io/component': 'workload',
+            },
+          },
+          targetPorts: this.pool.targetPorts.map((number) => ({ number })),
+        }),
+      };
+    }
+    return out;
   }
+}
+
+/** The endpoint picker's gRPC port in KServe's preset (the ext-proc port the Gateway calls). */
+const EPP_PORT = 9002;
+
+interface ResolvedPool {
+  readonly failureMode: string;
+  readonly targetPorts: number[];
+  readonly appProtocol?: string;
+}
+
+function resolvePool(scope: string, p: InferencePoolOptions): ResolvedPool {
+  if (p === null || typeof p !== 'object') fail(scope, 'pool', p, 'is not an object', 'pass { failureMode, targetPorts, appProtocol }');
+  if (p.failureMode !== undefined && !Object.values(EndpointPickerFailureMode).includes(p.failureMode)) {
+    fail(scope, 'pool.failureMode', p.failureMode, 'is not a failure mode', 'use EndpointPickerFailureMode.FAIL_OPEN or FAIL_CLOSE');
+  }
+  if (p.appProtocol !== undefined && !Object.values(InferencePoolProtocol).includes(p.appProtocol)) {
+    fail(scope, 'pool.appProtocol', p.appProtocol, 'is not a protocol', 'use InferencePoolProtocol.HTTP or H2C');
+  }
+  const ports = p.targetPorts ?? [8000];
+  // InferencePool CRD (v1): 1 to 8 ports, unique.
+  if (!Array.isArray(ports) || ports.length === 0 || ports.length > 8) {
+    fail(scope, 'pool.targetPorts', ports, 'is not a list of 1 to 8 ports', 'list the ports the model servers listen on, e.g. [8000]');
+  }
+  ports.forEach((n, i) => checkInteger(scope, `pool.targetPorts[${i}]`, n, 1, 65535));
+  const dup = ports.find((n, i) => ports.indexOf(n) !== i);
+  if (dup !== undefined) fail(scope, 'pool.targetPorts', dup, 'is listed twice', 'list each port once');
+  return { failureMode: p.failureMode ?? EndpointPickerFailureMode.FAIL_OPEN, targetPorts: [...ports], appProtocol: p.appProtocol };
+}
+
+function schedulerTemplate(scope: string, t: SchedulerPodOptions): Record<string, unknown> | undefined {
+  if (t === null || typeof t !== 'object') fail(scope, 'template', t, 'is not an object', 'pass { image, resources, env, args }');
+  // Value-class scope: the helpers only name it in their errors.
+  const at = scope as unknown as IConstruct;
+  if (t.image !== undefined) checkImage(at, 'template.image', t.image);
+  if (t.args !== undefined) {
+    if (!Array.isArray(t.args) || t.args.some((a) => typeof a !== 'string' || a.trim() === '')) {
+      fail(scope, 'template.args', t.args, 'is not a list of flags', 'pass non-empty strings, e.g. ["--v=4"]');
+    }
+    checkNoCredentialArgs(scope, 'template.args', t.args);
+    for (const a of t.args) {
+      const flag = a.split('=')[0];
+      if (EPP_PRESET_FLAGS.includes(flag)) {
+        fail(scope, 'template.args', a, 'repeats a flag KServe passes the endpoint picker', `drop it; KServe sets ${EPP_PRESET_FLAGS.join(', ')}`);
+      }
+    }
+  }
+  const env = resolveEnv(at, 'template.env', t.env);
+  const resources = schedulerResources(scope, t.resources);
+  const main = compact({
+    name: 'main',
+    image: t.image,
+    args: t.args?.length ? [...t.args] : undefined,
+    env: env.length ? env : undefined,
+    resources,
+  });
+  if (Object.keys(main).length === 1) fail(scope, 'template', t, 'sets nothing', 'set image, resources, env or args, or drop template');
+  return { containers: [main] };
+}
+
+/** Only what the user set: KServe merges the rest from its preset. */
+function schedulerResources(scope: string, r: ModelResources | undefined): Record<string, unknown> | undefined {
+  if (r === undefined) return undefined;
+  if (r === null || typeof r !== 'object') fail(scope, 'template.resources', r, 'is not a ModelResources', 'pass { cpu, memory, cpuLimit, memoryLimit }');
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  const cpu = (prop: string, c: any): string => {
+    const amount = c?.amount;
+    if (typeof amount !== 'string' || !/^(\d+(\.\d+)?)(m?)$/.test(amount) || parseFloat(amount) <= 0) {
+      fail(scope, `template.resources.${prop}`, amount ?? c, 'is not a positive Cpu', 'use Cpu.units(2) or Cpu.millis(500) from cdk8s-plus-28');
+    }
+    return amount;
+  };
+  const millis = (a: string) => (a.endsWith('m') ? parseFloat(a) : parseFloat(a) * 1000);
+  const mib = (prop: string, m: any): number => {
+    const v = m !== null && typeof m === 'object' && typeof m.toMebibytes === 'function' ? mebibytesOf(m) : NaN;
+    if (!(v >= 1) || !Number.isFinite(v)) fail(scope, `template.resources.${prop}`, m, 'is not a Size of at least 1 MiB', 'use Size.gibibytes(4)');
+    return v;
+  };
+  if (r.cpu !== undefined) requests.cpu = cpu('cpu', r.cpu);
+  if (r.cpuLimit !== undefined) {
+    limits.cpu = cpu('cpuLimit', r.cpuLimit);
+    if (requests.cpu !== undefined && millis(limits.cpu) < millis(requests.cpu)) {
+      fail(scope, 'template.resources.cpuLimit', limits.cpu, `is below the cpu request (${requests.cpu})`, 'use a limit >= the request');
+    }
+  }
+  if (r.memory !== undefined) {
+    const req = mib('memory', r.memory);
+    requests.memory = memoryQuantity(r.memory);
+    // The preset's 16 GiB limit would otherwise stay in force under a larger request.
+    if (r.memoryLimit === undefined) {
+      limits.memory = requests.memory;
+    } else if (mib('memoryLimit', r.memoryLimit) < req) {
+      fail(scope, 'template.resources.memoryLimit', memoryQuantity(r.memoryLimit), `is below the memory request (${requests.memory})`, 'use a limit >= the request');
+    }
+  }
+  if (r.memoryLimit !== undefined) {
+    mib('memoryLimit', r.memoryLimit);
+    limits.memory = memoryQuantity(r.memoryLimit);
+  }
+  return compact({ limits: sortedRecord(limits), requests: sortedRecord(requests) });
 }
 
 /** Options of the routers that create an HTTPRoute. */
@@ -231,14 +483,18 @@ export class LlmRouter {
     const scheduler = options.scheduler ?? LlmScheduler.managed();
     if (!(scheduler instanceof LlmScheduler)) fail(`LlmRouter.${kind}`, 'scheduler', scheduler, 'is not an LlmScheduler', 'use LlmScheduler.managed(), existingPool(...) or NONE');
     const s = scheduler._json();
-    if (s !== undefined) json.scheduler = s;
-    return new LlmRouter({ kind, json, managedRoute: kind !== 'http-routes', scheduler: s !== undefined });
+    return new LlmRouter({ kind, json, managedRoute: kind !== 'http-routes', scheduler: s !== undefined }, s === undefined ? undefined : scheduler);
   }
 
-  private constructor(private readonly resolved: ResolvedLlmRouter) {}
+  private constructor(private readonly resolved: ResolvedLlmRouter, private readonly schedulerValue?: LlmScheduler) {}
 
-  /** @internal */
-  public _resolve(): ResolvedLlmRouter {
-    return { ...this.resolved, json: this.resolved.json === undefined ? undefined : JSON.parse(JSON.stringify(this.resolved.json)) };
+  /**
+   * @internal
+   * @param names the names an inline InferencePool refers to (a service's own; KServe's templates in a preset)
+   */
+  public _resolve(names: SchedulerNames = PRESET_SCHEDULER_NAMES): ResolvedLlmRouter {
+    const json = this.resolved.json === undefined ? undefined : JSON.parse(JSON.stringify(this.resolved.json));
+    if (json !== undefined && this.schedulerValue) json.scheduler = this.schedulerValue._json(names);
+    return { ...this.resolved, json };
   }
 }

@@ -24,6 +24,18 @@ export interface LlmScalingOptions {
   readonly variantCost?: number;
 }
 
+/**
+ * The replicas KEDA holds while it cannot read the WVA metric (Prometheus
+ * down, metric missing), instead of freezing at the last count.
+ */
+export interface LlmKedaFallback {
+  /** Failed reads in a row before KEDA falls back. */
+  readonly failureThreshold: number;
+
+  /** The replicas to hold meanwhile, from minReplicas to maxReplicas. */
+  readonly replicas: number;
+}
+
 /** Options for {@link LlmScaling.keda}. */
 export interface LlmKedaScalingOptions extends LlmScalingOptions {
   /**
@@ -56,6 +68,13 @@ export interface LlmKedaScalingOptions extends LlmScalingOptions {
    * @default - none
    */
   readonly initialCooldownPeriod?: Duration;
+
+  /**
+   * The replicas to hold while KEDA cannot read the metric (`wva.keda.fallback`).
+   *
+   * @default - no fallback (KEDA keeps the last count)
+   */
+  readonly fallback?: LlmKedaFallback;
 }
 
 /** Options for {@link LlmScaling.hpa}. */
@@ -66,6 +85,13 @@ export interface LlmHpaScalingOptions extends LlmScalingOptions {
    * @default - the HPA's default (5 minutes)
    */
   readonly scaleDownStabilization?: Duration;
+
+  /**
+   * How long the HPA waits before acting on a higher recommendation (0 scales up at once).
+   *
+   * @default - the HPA's default (0 seconds)
+   */
+  readonly scaleUpStabilization?: Duration;
 }
 
 /** Scaling as KServe's `spec.scaling` takes it (engine-neutral). */
@@ -122,6 +148,16 @@ export class LlmScaling {
       keda.initialCooldownPeriod = wholeSeconds(scope, 'initialCooldownPeriod', options.initialCooldownPeriod, 0, 86400);
     }
     if (idle !== undefined) keda.idleReplicaCount = idle;
+    if (options.fallback !== undefined) {
+      const f = options.fallback;
+      if (f === null || typeof f !== 'object') fail(scope, 'fallback', f, 'is not an object', 'pass { failureThreshold, replicas }');
+      if (f.failureThreshold === undefined) fail(scope, 'fallback.failureThreshold', undefined, 'is required', 'set the failed reads before the fallback, e.g. 3');
+      checkInteger(scope, 'fallback.failureThreshold', f.failureThreshold, 1, 1000);
+      if (f.replicas === undefined) fail(scope, 'fallback.replicas', undefined, 'is required', `set the replicas to hold, from ${base.minReplicas} to ${options.maxReplicas}`);
+      // The HPA KEDA drives clamps any count to [minReplicas, maxReplicas]: a fallback outside would not be what runs.
+      checkInteger(scope, 'fallback.replicas', f.replicas, base.minReplicas, options.maxReplicas);
+      keda.fallback = { failureThreshold: f.failureThreshold, replicas: f.replicas };
+    }
     return new LlmScaling({
       actuator: 'keda',
       minReplicas: base.minReplicas,
@@ -142,9 +178,15 @@ export class LlmScaling {
     const scope = 'LlmScaling.hpa';
     const base = checkBase(scope, options);
     const hpa: Record<string, unknown> = {};
+    const behavior: Record<string, unknown> = {};
+    // HorizontalPodScalingRules: stabilizationWindowSeconds from 0 to 3600.
     if (options.scaleDownStabilization) {
-      hpa.behavior = { scaleDown: { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleDownStabilization', options.scaleDownStabilization, 0, 3600) } };
+      behavior.scaleDown = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleDownStabilization', options.scaleDownStabilization, 0, 3600) };
     }
+    if (options.scaleUpStabilization) {
+      behavior.scaleUp = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleUpStabilization', options.scaleUpStabilization, 0, 3600) };
+    }
+    if (Object.keys(behavior).length) hpa.behavior = behavior;
     return new LlmScaling({
       actuator: 'hpa',
       minReplicas: base.minReplicas,

@@ -79,6 +79,16 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
   readonly confidential?: LlmConfidentialModel;
 
   /**
+   * Whether KServe's storage initializer downloads the weights and LoRA
+   * adapters into the pod before vLLM starts (`spec.storageInitializer.enabled`).
+   * Turn it off when the image, a node-local cache or an init container of
+   * your own already holds the weights at `/mnt/models`.
+   *
+   * @default true (KServe's default)
+   */
+  readonly storageInitializer?: boolean;
+
+  /**
    * The model name clients send in the request's `model` field (`spec.model.name`).
    *
    * @default - the resource name
@@ -324,7 +334,8 @@ export class LlmService extends Construct {
     this.checkMultiNode();
     const router = props.router ?? LlmRouter.NONE;
     if (!(router instanceof LlmRouter)) fail(this, 'router', router, 'is not an LlmRouter', 'use LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE');
-    this.router = router._resolve();
+    // An inline InferencePool names this service's endpoint-picker Service and workload pods.
+    this.router = router._resolve({ eppService: `${this.name}-epp-service`, workloadName: this.name });
     (props.config ?? []).forEach((c, i) => {
       if (c.namespace !== undefined && this.namespace !== undefined && c.namespace !== this.namespace && c.namespace !== 'kserve') {
         fail(this, `config[${i}]`, c.name, `is in namespace ${c.namespace}, where KServe does not look for this service's presets`,
@@ -482,6 +493,7 @@ export class LlmService extends Construct {
       put(prefill, this.prefillWorkload);
       spec.prefill = prefill;
     }
+    if (p.storageInitializer !== undefined) spec.storageInitializer = { enabled: this.storageInitializer(p.storageInitializer) };
     if (p.tracing !== undefined) spec.tracing = this.tracing(p.tracing);
     const refs = (p.config ?? []).map((c) => ({ name: c.name }));
     if (refs.length) {
@@ -536,6 +548,27 @@ export class LlmService extends Construct {
       fail(this, 'sharedMemory', size instanceof Size ? `${mebibytesOf(size)}Mi` : size, 'is too small', 'use at least 64 MiB, e.g. Size.gibibytes(2)');
     }
     return memoryQuantity(size);
+  }
+
+  /** Rules of KServe's attachModelArtifacts (workload_storage.go, v0.20.0): what the initializer does, and for which URIs. */
+  private storageInitializer(enabled: boolean): boolean {
+    if (typeof enabled !== 'boolean') fail(this, 'storageInitializer', enabled, 'is not a boolean', 'use true or false');
+    if (enabled) return enabled;
+    const p = this.props;
+    if (p.confidential !== undefined) {
+      fail(this, 'storageInitializer', false, 'is set, but the storage initializer decrypts confidential weights', 'keep the storage initializer, or drop confidential');
+    }
+    // Disabled, attachModelArtifacts returns before it attaches anything: no download, no PVC mount, no OCI image volume, no adapter.
+    const adapters = (p.loraAdapters ?? []).filter((a) => a instanceof LoraAdapter);
+    if (adapters.length) {
+      fail(this, 'storageInitializer', false, `is set, but then KServe attaches no LoRA adapter ("${adapters[0].name}", ${adapters[0].storage.uri})`,
+        'keep the storage initializer with LoRA adapters');
+    }
+    if (p.storage.scheme === 'pvc' || p.storage.scheme === 'oci') {
+      fail(this, 'storageInitializer', false, `is set, but then KServe does not mount the ${p.storage.scheme}:// weights either (no storage initializer runs for them anyway)`,
+        'drop storageInitializer');
+    }
+    return enabled;
   }
 
   private confidential(c: LlmConfidentialModel): Record<string, unknown> {

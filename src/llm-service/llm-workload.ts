@@ -35,6 +35,23 @@ export interface KvCacheClaim {
 }
 
 /**
+ * A disk tier on a PersistentVolumeClaim KServe creates for each pod (a
+ * generic ephemeral volume: it is deleted with the pod, so the tier holds no
+ * state across restarts, e.g. on a local-NVMe storage class).
+ */
+export interface KvCacheEphemeralVolume {
+  /** The claim's size. */
+  readonly size: Size;
+
+  /**
+   * The StorageClass of the claim.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/**
  * KV-cache offloading: vLLM keeps evicted KV blocks in CPU memory (and
  * optionally on disk) and reloads them instead of recomputing long prefixes.
  */
@@ -62,6 +79,13 @@ export interface KvCacheOffloading {
    * @default - no claim tier
    */
   readonly claim?: KvCacheClaim;
+
+  /**
+   * A disk tier on a claim KServe creates per pod (`pvc.spec`).
+   *
+   * @default - no per-pod claim tier
+   */
+  readonly ephemeralVolume?: KvCacheEphemeralVolume;
 }
 
 /**
@@ -289,6 +313,20 @@ function resolveKvCache(
       fail(scope, `${prop}.claim.path`, kv.claim.path, 'is not a relative path', 'use a relative subdirectory without spaces or ".." (it becomes the mount\'s subPath)');
     }
     secondary.push({ fileSystem: { pvc: { ref: compact({ name: kv.claim.claimName, path: kv.claim.path }) } } });
+  }
+  if (kv.ephemeralVolume !== undefined) {
+    const e = kv.ephemeralVolume;
+    if (e === null || typeof e !== 'object' || !(e.size instanceof Size)) {
+      fail(scope, `${prop}.ephemeralVolume.size`, e?.size, 'is not a Size', 'use Size.gibibytes(n)');
+    }
+    if (!(mebibytesOf(e.size) >= 1) || !Number.isFinite(mebibytesOf(e.size))) {
+      fail(scope, `${prop}.ephemeralVolume.size`, `${mebibytesOf(e.size)}Mi`, 'is out of range', 'use at least 1 MiB');
+    }
+    if (e.storageClassName !== undefined) checkDns1123Subdomain(scope, `${prop}.ephemeralVolume.storageClassName`, e.storageClassName);
+    // KServe writes it as the volumeClaimTemplate of a generic ephemeral volume (attachFileSystemKVCacheTier,
+    // workload_kvcache.go, v0.20.0); the API server requires access modes and a storage request there.
+    const spec = compact({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: memoryQuantity(e.size) } }, storageClassName: e.storageClassName });
+    secondary.push({ fileSystem: { pvc: { spec } } });
   }
   const out: Record<string, unknown> = { cpu: memoryQuantity(kv.cpu) };
   if (kv.evictionPolicy !== undefined) out.evictionPolicy = kv.evictionPolicy;

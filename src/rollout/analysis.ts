@@ -18,6 +18,8 @@ export interface ResolvedMetricCheck {
    * pods run it (Argo Rollouts; Flagger on a Deployment).
    */
   readonly candidateQuery?: (scope: CandidateScope) => string;
+  /** Whose metrics a typed check reads (`vllm` or `open-telemetry`), for consumers that know their server. */
+  readonly metricsSource?: string;
   /** The check fails when the value is below this. */
   readonly min?: number;
   /** The check fails when the value is above this. */
@@ -109,8 +111,8 @@ export class MetricCheck {
 
   /** @internal a typed check whose query the engine scopes to the candidate (see ServingCheck). */
   public static _candidateScoped(name: string, candidateQuery: (scope: CandidateScope) => string, min: number | undefined,
-    max: number | undefined): MetricCheck {
-    return new MetricCheck({ name, query: '', candidateQuery, min, max });
+    max: number | undefined, metricsSource?: string): MetricCheck {
+    return new MetricCheck({ name, query: '', candidateQuery, min, max, metricsSource });
   }
 
   private constructor(private readonly resolved: ResolvedMetricCheck) {}

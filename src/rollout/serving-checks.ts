@@ -71,9 +71,24 @@ export interface TokensPerSecondCheckOptions {
  * Latencies compare in milliseconds; Prometheus must keep the `namespace`
  * and `pod` target labels (a PodMonitor does).
  *
- * Metric names: vLLM v0.10+ (V1 engine) `vllm:time_to_first_token_seconds`,
- * `vllm:inter_token_latency_seconds`, `vllm:e2e_request_latency_seconds`,
- * `vllm:generation_tokens_total`.
+ * Metric names and labels are vLLM's V1 engine's, as the vLLM 0.19 of
+ * KServe 0.20's default image exports them (`ghcr.io/llm-d/llm-d-cuda:v0.8.0`,
+ * config/llmisvcconfig/config-llm-template.yaml; its tokenizer sidecar is
+ * tagged `vllm-v0.19.1`, config-llm-scheduler.yaml). From
+ * `PrometheusStatLogger` in vllm/v1/metrics/loggers.py: the histograms
+ * `vllm:time_to_first_token_seconds`, `vllm:inter_token_latency_seconds`
+ * (since 0.11; `vllm:time_per_output_token_seconds` is hidden from 0.12 on) and
+ * `vllm:e2e_request_latency_seconds`, the counter `vllm:generation_tokens`
+ * (exported with `_total`), all labelled `model_name` and `engine` (the
+ * data-parallel rank; the queries sum over it). The HTTP counter comes from
+ * the API server's prometheus-fastapi-instrumentator (`mount_metrics` in
+ * vllm/entrypoints/openai/api_server.py, later
+ * vllm/entrypoints/serve/instrumentator/metrics.py): `http_requests_total` with
+ * `handler`, `method` and `status` grouped as `2xx`/`4xx`/`5xx`.
+ * `vllm:request_success_total{finished_reason="abort"}` is not an error
+ * rate: a client that disconnects aborts its request.
+ *
+ * The same checks give an {@link LlmCanary}'s PrometheusRule alerts.
  *
  * @example
  * RolloutAnalysis.prometheus({
@@ -92,7 +107,7 @@ export class ServingCheck {
    * @param options the highest acceptable percentile
    */
   public static timeToFirstToken(options: LatencyCheckOptions): MetricCheck {
-    return latency('ServingCheck.timeToFirstToken', 'ttft', 'vllm:time_to_first_token_seconds_bucket', options);
+    return latency('ServingCheck.timeToFirstToken', 'ttft', 'vllm:time_to_first_token_seconds_bucket', options, ServingMetrics.VLLM);
   }
 
   /**
@@ -101,7 +116,7 @@ export class ServingCheck {
    * @param options the highest acceptable percentile
    */
   public static interTokenLatency(options: LatencyCheckOptions): MetricCheck {
-    return latency('ServingCheck.interTokenLatency', 'itl', 'vllm:inter_token_latency_seconds_bucket', options);
+    return latency('ServingCheck.interTokenLatency', 'itl', 'vllm:inter_token_latency_seconds_bucket', options, ServingMetrics.VLLM);
   }
 
   /**
@@ -111,8 +126,9 @@ export class ServingCheck {
    * @param options the highest acceptable percentile and the metrics source
    */
   public static requestLatency(options: RequestLatencyCheckOptions): MetricCheck {
-    const bucket = options?.metrics === ServingMetrics.VLLM ? 'vllm:e2e_request_latency_seconds_bucket' : 'http_server_request_duration_seconds_bucket';
-    return latency('ServingCheck.requestLatency', 'e2e-latency', bucket, options);
+    const vllm = options?.metrics === ServingMetrics.VLLM;
+    const bucket = vllm ? 'vllm:e2e_request_latency_seconds_bucket' : 'http_server_request_duration_seconds_bucket';
+    return latency('ServingCheck.requestLatency', 'e2e-latency', bucket, options, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
   }
 
   /**
@@ -131,7 +147,7 @@ export class ServingCheck {
     return MetricCheck._candidateScoped('error-rate', (s: CandidateScope) =>
       // `or vector(0)`: with no 5xx series at all the ratio would be empty, which engines count as a failed check.
       `100 * (sum(rate(${counter}{${s.selector},${errors}}[${s.window}])) or vector(0)) / sum(rate(${counter}{${s.selector}}[${s.window}]))`,
-    undefined, max);
+    undefined, max, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
   }
 
   /**
@@ -145,13 +161,13 @@ export class ServingCheck {
     if (min === undefined) fail(scope, 'min', min, 'is missing', 'give the lowest acceptable output tokens per second');
     checkNumber(scope, 'min', min, 0, 1e9);
     return MetricCheck._candidateScoped('tokens-per-second', (s: CandidateScope) =>
-      `sum(rate(vllm:generation_tokens_total{${s.selector}}[${s.window}]))`, min, undefined);
+      `sum(rate(vllm:generation_tokens_total{${s.selector}}[${s.window}]))`, min, undefined, ServingMetrics.VLLM);
   }
 
   private constructor() {}
 }
 
-function latency(scope: string, prefix: string, bucket: string, options: LatencyCheckOptions): MetricCheck {
+function latency(scope: string, prefix: string, bucket: string, options: LatencyCheckOptions, source: ServingMetrics): MetricCheck {
   const o = options ?? ({} as LatencyCheckOptions);
   if (o.max === undefined) fail(scope, 'max', undefined, 'is missing', 'give the highest acceptable latency, e.g. Duration.millis(500)');
   const ms = millisOf(o.max);
@@ -164,5 +180,5 @@ function latency(scope: string, prefix: string, bucket: string, options: Latency
   if (RESERVED_METRIC_NAMES.includes(name)) fail(scope, 'name', name, 'is reserved', 'use another percentile');
   const q = Number((p / 100).toFixed(4));
   return MetricCheck._candidateScoped(name, (s: CandidateScope) =>
-    `histogram_quantile(${q}, sum by (le) (rate(${bucket}{${s.selector}}[${s.window}]))) * 1000`, undefined, ms);
+    `histogram_quantile(${q}, sum by (le) (rate(${bucket}{${s.selector}}[${s.window}]))) * 1000`, undefined, ms, source);
 }
