@@ -2,9 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
 import { checkNumber, fail } from '../internal/errors';
+import { standardLabels } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
 import { millisOf, secondsOf } from '../internal/units';
-import { standardLabels } from '../model/model-spec';
 
 /** Alert thresholds on the candidate's vLLM metrics. */
 export interface LlmCanaryAlerts {

@@ -5,13 +5,14 @@ import { ModelFormat } from './format';
 import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
-import { checkCacheUri } from '../cache/local-model-cache';
+import { checkCacheUri } from '../cache/cache-rules';
 import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
+import { standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
 import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
-import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/serving-runtime';
+import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/runtime-rules';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
@@ -21,7 +22,6 @@ import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
 /** The label every document carries to say who wrote it. */
-export const MANAGED_BY = 'cdk8s-model-serving';
 
 /** Resolved CPU/memory/accelerator resources of one container. */
 export interface ResolvedResources {
@@ -278,18 +278,9 @@ function seconds(scope: IConstruct, prop: string, d: Duration | undefined, min: 
   return s;
 }
 
-/** The standard labels every document and pod carries. */
-export function standardLabels(name: string, component: string = 'model-server'): Record<string, string> {
-  return {
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/managed-by': MANAGED_BY,
-    'app.kubernetes.io/name': name,
-    'app.kubernetes.io/part-of': name,
-  };
-}
 
 /** Keys of {@link standardLabels}: the library writes them, a user label may not change them. */
-export const STANDARD_LABEL_KEYS = Object.keys(standardLabels('x'));
+export const STANDARD_LABEL_KEYS = Object.keys(standardLabels('x', 'x'));
 
 /**
  * Rejects user labels and annotations that the library writes itself with
@@ -435,7 +426,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
         'set it through scaling (Scaling.autoscale, scaleToZero, fixed), startup and timeout');
     }
   }
-  checkManagedKeys(scope, 'labels', props.labels, standardLabels(name), 'standard app.kubernetes.io labels');
+  checkManagedKeys(scope, 'labels', props.labels, standardLabels(name, 'model-server'), 'standard app.kubernetes.io labels');
   // Names end up in the manifest too: a pasted token is a leak whatever prop it lands in.
   for (const [prop, v] of [['name', name], ['serviceAccountName', props.serviceAccountName], ['runtime', props.runtime], ['runtimeVersion', props.runtimeVersion]] as const) {
     if (typeof v === 'string') checkNoCredential(scope, prop, v);
@@ -528,7 +519,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   return {
     name,
     namespace: props.namespace,
-    labels: { ...(props.labels ?? {}), ...standardLabels(name) },
+    labels: { ...(props.labels ?? {}), ...standardLabels(name, 'model-server') },
     annotations: {
       ...(props.annotations ?? {}),
       ...(security.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : {}),

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -9,6 +9,9 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035 } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
+import { ArgoRolloutsEngine } from '../rollout/engines/argo';
+import { FlaggerDeploymentEngine } from '../rollout/engines/flagger';
+import { GatewayBackend } from '../traffic/gateway-exposure';
 
 /** How the Deployment platform scales a model. */
 export interface DeploymentScaling {
@@ -71,6 +74,11 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
   public readonly id = 'kubernetes-deployment';
   public readonly displayName = DISPLAY_NAME;
   public readonly knative = false;
+  public readonly capabilities: PlatformCapabilities = {
+    servingRuntimes: false,
+    modelCaches: false,
+    rolloutEngines: [new ArgoRolloutsEngine(), new FlaggerDeploymentEngine()],
+  };
 
   constructor(private readonly options: StandaloneOptions) {}
 

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
 import { secondsOf } from '../internal/units';
-import { ModelSpec } from '../model/model-spec';
+import type { ModelSpec } from '../model/model-spec';
+import { KNATIVE_PLACEMENT_FLAGS, placementKnativeFlags } from '../scheduling/knative-flags';
 
 /** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
 export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
@@ -81,4 +82,16 @@ export function checkNoKnativeKnobs(scope: IConstruct, spec: ModelSpec, platform
   if (spec.containerConcurrency !== undefined) {
     fail(scope, 'containerConcurrency', spec.containerConcurrency, `only applies to Knative, not ${platform}`, 'remove it, or use a Knative platform');
   }
+}
+
+/**
+ * The placement flags one model spec needs on a Knative platform. A canary
+ * rollout's candidate renders in the same document: its placement counts too.
+ */
+export function placementFlagsOf(spec: ModelSpec): string[] {
+  const flags = placementKnativeFlags(spec.placement);
+  const canary = spec.canary?.spec;
+  if (canary === undefined) return flags;
+  const all = new Set([...flags, ...placementKnativeFlags(canary.placement)]);
+  return Object.values(KNATIVE_PLACEMENT_FLAGS).filter((f) => all.has(f));
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
-import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
@@ -11,8 +11,10 @@ import {
 } from '../internal/names';
 import { Visibility } from '../model/components';
 import { DIGEST_VERSION, ModelSpec } from '../model/model-spec';
-import { placementFlagsOf } from '../scheduling/knative-features';
+import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
+import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
 import { startupTcpProbe } from '../scheduling/startup';
+import { GatewayBackend } from '../traffic/gateway-exposure';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
@@ -39,6 +41,7 @@ export class KServeCompiler implements IPlatformCompiler {
   public readonly knative: boolean;
   public readonly id: string;
   public readonly displayName: string;
+  public readonly capabilities: PlatformCapabilities;
 
   /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
   private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
@@ -53,6 +56,13 @@ export class KServeCompiler implements IPlatformCompiler {
     this.knative = mode === 'Knative';
     this.id = this.knative ? 'kserve' : 'kserve-standard';
     this.displayName = this.knative ? 'KServe (Knative mode)' : 'KServe (Standard mode)';
+    this.capabilities = {
+      servingRuntimes: true,
+      modelCaches: true,
+      inferenceGraphMode: mode,
+      // KServe rewrites the traffic of its own Knative Services: only its own canary can split it.
+      rolloutEngines: [this.knative ? new KServeKnativeEngine() : new KServeStandardEngine()],
+    };
   }
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
