@@ -6,7 +6,7 @@ import { checkNonEmpty, fail, requireProps, withScope } from '../internal/errors
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
-import { mebibytesOf } from '../internal/units';
+import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
 
@@ -14,10 +14,7 @@ export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
 /** A storage quantity in the largest whole binary unit (Ti, Gi, else Mi). */
 export function storageQuantity(size: Size): string {
-  const mib = mebibytesOf(size);
-  if (Number.isInteger(mib / (1024 * 1024))) return `${mib / (1024 * 1024)}Ti`;
-  if (Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
-  return `${Math.ceil(mib)}Mi`;
+  return binaryQuantity(mebibytesOf(size), 'Mi', 'Ti');
 }
 
 /** Props of a {@link LocalModelNodeGroup}. */

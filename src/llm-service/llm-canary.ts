@@ -4,7 +4,7 @@ import { LlmService } from './llm-service';
 import { checkNumber, fail } from '../internal/errors';
 import { standardLabels } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
-import { millisOf, secondsOf } from '../internal/units';
+import { millisOf, wholeSeconds } from '../internal/units';
 
 /** Alert thresholds on the candidate's vLLM metrics. */
 export interface LlmCanaryAlerts {
@@ -129,10 +129,7 @@ export class LlmCanary extends Construct {
 
   private alerts(a: LlmCanaryAlerts, candidate: LlmService): ApiObject {
     const window = a.window ?? Duration.minutes(5);
-    const windowSeconds = secondsOf(window);
-    if (!Number.isInteger(windowSeconds) || windowSeconds < 30 || windowSeconds > 86400) {
-      fail(this, 'alerts.window', `${windowSeconds}s`, 'is out of range', 'use whole seconds from 30 seconds to 1 day');
-    }
+    const windowSeconds = wholeSeconds(this, 'alerts.window', window, 30, 86400, '30 seconds to 1 day');
     const rate = `${windowSeconds}s`;
     // vLLM's metrics carry the pod; KServe names the candidate's pods after the service.
     const sel = `namespace="${candidate.namespace ?? 'default'}",pod=~"${candidate.name}-kserve-.*"`;

@@ -10,7 +10,7 @@ import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '..
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
-import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
+import { binaryQuantity, mebibytesOf, millisOf, wholeSeconds } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
 import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/runtime-rules';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
@@ -167,8 +167,7 @@ export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, 
 
 /** A memory quantity in the largest whole binary unit (4Gi rather than 4096Mi). */
 export function memoryQuantity(size: Size): string {
-  const mib = mebibytesOf(size);
-  return Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : `${Math.ceil(mib)}Mi`;
+  return binaryQuantity(mebibytesOf(size), 'Mi', 'Gi');
 }
 
 /** The default memory request (and limit) of a container, in MiB. */
@@ -272,10 +271,7 @@ function checkRuntimeVersion(scope: IConstruct, version: string, image: string |
 }
 
 function seconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined) return undefined;
-  const s = secondsOf(d);
-  if (!Number.isInteger(s) || s < min || s > max) fail(scope, prop, `${s}s`, 'is out of range', `use whole seconds from ${min} to ${max}`);
-  return s;
+  return d === undefined ? undefined : wholeSeconds(scope, prop, d, min, max);
 }
 
 

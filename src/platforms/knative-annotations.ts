@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
-import { secondsOf } from '../internal/units';
+import { secondsOf, wholeSeconds } from '../internal/units';
 import type { ModelSpec } from '../model/model-spec';
 import { KNATIVE_PLACEMENT_FLAGS, placementKnativeFlags } from '../scheduling/knative-flags';
 
@@ -61,9 +61,7 @@ export function checkKnativePort(scope: IConstruct, prop: string, port: number |
 }
 
 function checkUpToAnHour(scope: IConstruct, knob: string, d: Duration | undefined): void {
-  if (d === undefined) return;
-  const s = secondsOf(d);
-  if (!Number.isInteger(s) || s < 0 || s > 3600) fail(scope, `scaling.${knob}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
+  if (d !== undefined) wholeSeconds(scope, `scaling.${knob}`, d, 0, 3600, '0 to 1 hour');
 }
 
 /** Rejects Knative-only knobs on platforms without Knative. */

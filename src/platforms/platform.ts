@@ -7,6 +7,7 @@ import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
 import { checkDns1123Subdomain } from '../internal/names';
+import { binaryQuantity } from '../internal/units';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -152,13 +153,6 @@ function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions
     modelServerImage: o.modelServerImage,
     storageInitializerImage: o.storageInitializerImage,
     storageCredentialsSecret: o.storageCredentialsSecret,
-    modelStoreSizeLimit: kib !== undefined ? sizeQuantity(kib) : undefined,
+    modelStoreSizeLimit: kib !== undefined ? binaryQuantity(kib, 'Ki', 'Gi') : undefined,
   };
-}
-
-/** A quantity in the largest whole binary unit (40Gi rather than 40960Mi). */
-function sizeQuantity(kib: number): string {
-  if (Number.isInteger(kib / 1048576)) return `${kib / 1048576}Gi`;
-  if (Number.isInteger(kib / 1024)) return `${kib / 1024}Mi`;
-  return `${Math.ceil(kib)}Ki`;
 }
