@@ -9,7 +9,7 @@ import { checkCacheUri } from '../cache/cache-rules';
 import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkEnvName, checkImage, checkLabels } from '../internal/names';
 import { binaryQuantity, mebibytesOf, millisOf, wholeSeconds } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
 import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/runtime-rules';
@@ -153,11 +153,10 @@ export const RESTRICTED_POD_SECURITY = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, string> | undefined): EnvVar[] {
   return Object.keys(env ?? {}).sort().map((name) => {
-    if (!ENV_NAME.test(name)) fail(scope, `${prop} name`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    checkEnvName(scope, `${prop} name`, name);
     const value = env![name];
     if (typeof value !== 'string') fail(scope, `${prop}["${name}"]`, value, 'is not a string', 'environment values are strings');
     checkNoCredentialLiteral(scope, prop, name, value);
@@ -249,11 +248,6 @@ function resolveContainer(scope: IConstruct, prop: string, c: ModelContainer | u
   };
 }
 
-export function checkImage(scope: IConstruct, prop: string, image: string): void {
-  if (typeof image !== 'string' || !/^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/.test(image)) {
-    fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
-  }
-}
 
 /** An image tag, or a digest (`sha256:<64 hex>`); `runtimeVersion` replaces the server image's tag with it. */
 export const DIGEST_VERSION = /^sha256:[a-f0-9]{64}$/;

@@ -6,7 +6,7 @@ import { KServeCompiler, StandardAutoscaler } from './kserve';
 import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
-import { checkDns1123Subdomain } from '../internal/names';
+import { checkDns1123Subdomain, checkImage } from '../internal/names';
 import { binaryQuantity } from '../internal/units';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
@@ -137,13 +137,9 @@ export class ServingPlatform {
   }
 }
 
-const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
-
 function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions {
   for (const [prop, image] of [['modelServerImage', o.modelServerImage], ['storageInitializerImage', o.storageInitializerImage]] as const) {
-    if (image !== undefined && (typeof image !== 'string' || !IMAGE.test(image))) {
-      fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
-    }
+    if (image !== undefined) checkImage(scope, prop, image);
   }
   if (o.storageCredentialsSecret !== undefined) checkDns1123Subdomain(scope, 'storageCredentialsSecret', o.storageCredentialsSecret);
   const kib = o.modelStoreSizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
