@@ -23,11 +23,23 @@ export interface DeploymentScaling {
 
 const DISPLAY_NAME = 'Kubernetes Deployment';
 
+/** The scaling decided for each spec: validation, the plan and every body read the same decision. */
+const SCALING = new WeakMap<ModelSpec, DeploymentScaling>();
+
 /**
  * Picks the autoscaler: none for a fixed (or min = max) replica count, KEDA
  * for Prometheus metrics and scale-to-zero, HPA on cpu or memory otherwise.
  */
 export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
+  let scaling = SCALING.get(spec);
+  if (scaling === undefined) {
+    scaling = decideScaling(scope, spec);
+    SCALING.set(spec, scaling);
+  }
+  return scaling;
+}
+
+function decideScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
   const sc = spec.scaling;
   const min = sc.minReplicas;
   if (sc.fixed) return { autoscaler: 'none', minReplicas: min, maxReplicas: min };

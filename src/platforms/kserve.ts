@@ -32,6 +32,13 @@ export enum StandardAutoscaler {
   NONE = 'none',
 }
 
+/** The replicas and autoscaler KServe Standard mode creates. */
+interface StandardScaling {
+  readonly autoscaler: StandardAutoscaler;
+  readonly minReplicas: number;
+  readonly maxReplicas?: number;
+}
+
 /**
  * KServe InferenceService compiler, in Knative (serverless) or Standard
  * (raw Deployment) mode. The mode annotation is always written: it cannot
@@ -42,6 +49,8 @@ export class KServeCompiler implements IPlatformCompiler {
   public readonly id: string;
   public readonly displayName: string;
   public readonly capabilities: PlatformCapabilities;
+  /** Standard mode's scaling, decided once per spec (validation and the body read it). */
+  private readonly scalingBySpec = new WeakMap<ModelSpec, StandardScaling>();
 
   /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
   private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
@@ -116,7 +125,16 @@ export class KServeCompiler implements IPlatformCompiler {
    * KEDA for Prometheus metrics and scale-to-zero (`maxReplicas` defaulting
    * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
    */
-  private standardScaling(spec: ModelSpec): { autoscaler: StandardAutoscaler; minReplicas: number; maxReplicas?: number } {
+  private standardScaling(spec: ModelSpec): StandardScaling {
+    let scaling = this.scalingBySpec.get(spec);
+    if (scaling === undefined) {
+      scaling = this.decideStandardScaling(spec);
+      this.scalingBySpec.set(spec, scaling);
+    }
+    return scaling;
+  }
+
+  private decideStandardScaling(spec: ModelSpec): StandardScaling {
     const sc = spec.scaling;
     const min = sc.minReplicas;
     const unbounded = !sc.fixed && sc.maxReplicas === undefined && sc.metric === undefined && sc.target === undefined;
