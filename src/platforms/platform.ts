@@ -2,7 +2,7 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IPlatformCompiler } from './compiler';
 import { KubernetesDeploymentCompiler } from './deployment';
 import { KnativeServiceCompiler } from './knative-service';
-import { KServeCompiler, StandardAutoscaler } from './kserve';
+import { KServeKnativeCompiler, KServeStandardCompiler, StandardAutoscaler } from './kserve';
 import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
@@ -79,7 +79,7 @@ export class ServingPlatform {
    */
   public static kserve(): ServingPlatform {
     // Platforms hold no state: the default one is shared by every model.
-    return (ServingPlatform.defaultKServe ??= new ServingPlatform(new KServeCompiler('Knative', undefined)));
+    return (ServingPlatform.defaultKServe ??= new ServingPlatform(new KServeKnativeCompiler()));
   }
 
   /**
@@ -88,7 +88,7 @@ export class ServingPlatform {
    * @param options the autoscaler KServe creates
    */
   public static kserveStandard(options: KServeStandardOptions = {}): ServingPlatform {
-    return new ServingPlatform(new KServeCompiler('Standard', options.autoscaler));
+    return new ServingPlatform(new KServeStandardCompiler(options.autoscaler));
   }
 
   /**
