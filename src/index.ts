@@ -30,9 +30,8 @@ export type { GraphStepOptions, ModelStepOptions } from './graph/graph-step';
 export { InferenceGraph, GraphDeploymentMode } from './graph/inference-graph';
 export type { InferenceGraphProps, RouterTimeouts } from './graph/inference-graph';
 export { ServingRuntime, ClusterServingRuntime } from './runtime/serving-runtime';
-export type {
-  IServingRuntime, SupportedModelFormat, ServingRuntimeBaseProps, ServingRuntimeProps, ClusterServingRuntimeProps,
-} from './runtime/serving-runtime';
+export type { IServingRuntime, SupportedModelFormat } from './runtime/runtime-ref';
+export type { ServingRuntimeBaseProps, ServingRuntimeProps, ClusterServingRuntimeProps } from './runtime/serving-runtime';
 export { LocalModelCache, LocalModelNodeGroup } from './cache/local-model-cache';
 export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/local-model-cache';
 export { LlmDataType, LlmBackend } from './llm/llm-options';

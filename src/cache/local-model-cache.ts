@@ -1,11 +1,12 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { cacheCovers, LOCAL_MODEL_CACHE } from './cache-rules';
 import { withoutNamespace } from '../internal/cluster-scoped';
-import { checkNonEmpty, ErrorScope, fail, requireProps, withScope } from '../internal/errors';
+import { checkNonEmpty, fail, requireProps, withScope } from '../internal/errors';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
+import { standardLabels } from '../internal/labels';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
-import { mebibytesOf } from '../internal/units';
-import { MANAGED_BY } from '../model/model-spec';
+import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
 
@@ -13,10 +14,7 @@ export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
 /** A storage quantity in the largest whole binary unit (Ti, Gi, else Mi). */
 export function storageQuantity(size: Size): string {
-  const mib = mebibytesOf(size);
-  if (Number.isInteger(mib / (1024 * 1024))) return `${mib / (1024 * 1024)}Ti`;
-  if (Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
-  return `${Math.ceil(mib)}Mi`;
+  return binaryQuantity(mebibytesOf(size), 'Mi', 'Ti');
 }
 
 /** Props of a {@link LocalModelNodeGroup}. */
@@ -122,7 +120,7 @@ export class LocalModelNodeGroup extends Construct {
     this.apiObject = withoutNamespace(new ApiObject(this, 'Resource', {
       apiVersion: LOCAL_MODEL_API_VERSION,
       kind: 'LocalModelNodeGroup',
-      metadata: { name: this.groupName, labels: standardLabels(this.groupName, 'model-cache-node-group', props.labels) },
+      metadata: { name: this.groupName, labels: cacheLabels(this.groupName, 'model-cache-node-group', props.labels) },
       spec: {
         storageLimit: storageQuantity(props.storageLimit),
         persistentVolumeClaimSpec: {
@@ -227,6 +225,7 @@ export class LocalModelCache extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
+    Object.defineProperty(this, LOCAL_MODEL_CACHE, { value: true });
     requireProps(this, props, 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
@@ -258,7 +257,7 @@ export class LocalModelCache extends Construct {
     this.apiObject = withoutNamespace(new ApiObject(this, 'Resource', {
       apiVersion: LOCAL_MODEL_API_VERSION,
       kind: 'LocalModelCache',
-      metadata: { name: this.cacheName, labels: standardLabels(this.cacheName, 'model-cache', props.labels) },
+      metadata: { name: this.cacheName, labels: cacheLabels(this.cacheName, 'model-cache', props.labels) },
       spec: compact({
         sourceModelUri: props.storage.uri,
         modelSize: storageQuantity(props.modelSize),
@@ -272,13 +271,9 @@ export class LocalModelCache extends Construct {
   }
 }
 
-function standardLabels(name: string, component: string, extra: Record<string, string> | undefined): Record<string, string> {
-  return {
-    ...(extra ?? {}),
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/managed-by': MANAGED_BY,
-    'app.kubernetes.io/name': name,
-  };
+/** A cache serves every model on its nodes: its documents are part of no single model. */
+function cacheLabels(name: string, component: string, extra: Record<string, string> | undefined): Record<string, string> {
+  return { ...(extra ?? {}), ...standardLabels(name, component, false) };
 }
 
 function checkSize(scope: IConstruct, prop: string, size: Size | undefined): void {
@@ -333,41 +328,3 @@ function checkGroupCapacity(cache: LocalModelCache): void {
   }
 }
 
-/** The InferenceService annotation that picks which of a cache's node groups the model uses. */
-export const NODE_GROUP_ANNOTATION = 'serving.kserve.io/nodegroup';
-
-/** KServe's rule: the model's URI is the cached URI or a path under it. */
-export function cacheCovers(cacheUri: string, storageUri: string): boolean {
-  const cached = cacheUri.replace(/\/+$/, '');
-  const uri = storageUri.replace(/\/+$/, '');
-  return uri === cached || uri.startsWith(`${cached}/`);
-}
-
-/**
- * @internal a ServedModel that names a cache must load the cached URI (or a
- * path under it): KServe matches caches by URI, so any other storage silently
- * bypasses the cache. A `serving.kserve.io/nodegroup` annotation must name
- * one of the cache's node groups, else KServe ignores the cache too.
- */
-export function checkCacheUri(
-  scope: ErrorScope, cache: LocalModelCache, storageUri: string | undefined, annotations: Record<string, string> | undefined,
-): void {
-  if (!(cache instanceof LocalModelCache)) fail(scope, 'modelCache', cache, 'is not a LocalModelCache', 'pass the LocalModelCache construct');
-  if (storageUri === undefined || !cacheCovers(cache.storage.uri, storageUri)) {
-    fail(scope, 'storage', storageUri, `is not the sourceModelUri "${cache.storage.uri}" of LocalModelCache "${cache.cacheName}" (or a path under it), so KServe would not use the cache`,
-      'give the model the same storage as the cache');
-  }
-  const group = annotations?.[NODE_GROUP_ANNOTATION];
-  const groups = cache.nodeGroups.map((g) => g.groupName);
-  if (group !== undefined && !groups.includes(group)) {
-    fail(scope, `annotations["${NODE_GROUP_ANNOTATION}"]`, group, `is not a node group of LocalModelCache "${cache.cacheName}", so KServe would not use the cache`,
-      `use one of ${groups.join(', ')}, or drop the annotation (KServe then uses ${groups[0]})`);
-  }
-}
-
-/** @internal only KServe reads local model caches. */
-export function checkCachePlatform(scope: ErrorScope, cache: LocalModelCache, platformId: string): void {
-  if (!platformId.startsWith('kserve')) {
-    fail(scope, 'modelCache', cache.cacheName, `only works on KServe, not the "${platformId}" platform`, 'use ServingPlatform.kserve() or kserveStandard(), or drop modelCache');
-  }
-}

@@ -1,13 +1,14 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
 import { checkInteger, fail, raiseIfInvalid, requireProps, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
+import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources, Visibility } from '../model/components';
-import { checkManagedKeys, MANAGED_BY, ModelSpec, resolveResources } from '../model/model-spec';
+import { checkManagedKeys, ModelSpec, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
@@ -199,7 +200,7 @@ export class InferenceGraph extends Construct {
     const nodes = this.collectNodes(props.root);
     // Only real ServedModels count here; target() reports anything else with its step path.
     const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter((m): m is ServedModel => m instanceof ServedModel);
-    this.mode = props.mode ?? (models.length > 0 && models.every((m) => m.platform.id === 'kserve-standard') ? GraphDeploymentMode.STANDARD : GraphDeploymentMode.KNATIVE);
+    this.mode = props.mode ?? (models.length > 0 && models.every((m) => m.platform._compiler.capabilities.inferenceGraphMode === 'Standard') ? GraphDeploymentMode.STANDARD : GraphDeploymentMode.KNATIVE);
     if (!Object.values(GraphDeploymentMode).includes(this.mode)) {
       fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
     }
@@ -223,12 +224,7 @@ export class InferenceGraph extends Construct {
       const flags = placementKnativeFlags(placement);
       if (flags.length > 0) registerKnativeFlagConsumer(this, () => flags);
     }
-    const managedLabels: Record<string, string> = {
-      'app.kubernetes.io/component': 'inference-graph',
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-      'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/part-of': this.name,
-    };
+    const managedLabels = standardLabels(this.name, 'inference-graph');
     if ((props.visibility ?? Visibility.CLUSTER_LOCAL) === Visibility.CLUSTER_LOCAL) {
       // The graph's labels are copied to its Knative Service; Standard mode reads KServe's own label.
       managedLabels[this.mode === GraphDeploymentMode.KNATIVE ? 'networking.knative.dev/visibility' : 'networking.kserve.io/visibility'] = 'cluster-local';
@@ -347,7 +343,7 @@ export class InferenceGraph extends Construct {
     if (step._url) return { serviceUrl: step._url };
     const model = step._model!;
     if (!(model instanceof ServedModel)) fail(this, prop, String(model), 'is not a ServedModel', 'pass the ServedModel construct to GraphStep.model');
-    if (!model.platform.id.startsWith('kserve')) {
+    if (model.platform._compiler.capabilities.inferenceGraphMode === undefined) {
       fail(this, prop, model.node.path, `is a model on the "${model.platform.id}" platform; an InferenceGraph only resolves KServe InferenceServices`,
         'serve the model with ServingPlatform.kserve() or kserveStandard(), or call it with GraphStep.url(model.url + model.inferPath)');
     }
@@ -416,10 +412,3 @@ function seconds(scope: Construct, prop: string, d: Duration | undefined): numbe
   return s;
 }
 
-function chartNamespace(c: Construct): string | undefined {
-  try {
-    return Chart.of(c).namespace;
-  } catch {
-    return undefined;
-  }
-}

@@ -87,3 +87,20 @@ export function nameFromId(id: string): string {
   if (DNS1123_LABEL.test(id)) return id;
   return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
 }
+
+/** An image reference: `<registry>/<repository>:<tag>` or `...@sha256:<digest>`. */
+const IMAGE_REFERENCE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
+
+/** Rejects what the kubelet could not pull as written (and anything not a string). */
+export function checkImage(scope: ErrorScope, prop: string, image: unknown): void {
+  if (typeof image !== 'string' || !IMAGE_REFERENCE.test(image)) {
+    fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
+  }
+}
+
+/** Environment variable names the API server accepts (validation.IsEnvVarName). */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+export function checkEnvName(scope: ErrorScope, prop: string, name: string): void {
+  if (!ENV_NAME.test(name)) fail(scope, prop, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+}

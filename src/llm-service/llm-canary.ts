@@ -2,9 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
 import { checkNumber, fail, withScope } from '../internal/errors';
+import { standardLabels } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
-import { secondsOf } from '../internal/units';
-import { standardLabels } from '../model/model-spec';
+import { wholeSeconds } from '../internal/units';
 import { CandidateScope, checkQuery, MetricCheck } from '../rollout/analysis';
 import { ServingMetrics } from '../rollout/serving-checks';
 
@@ -123,10 +123,7 @@ export class LlmCanary extends Construct {
 
   private alerts(a: LlmCanaryAlerts, candidate: LlmService): ApiObject {
     const window = a.window ?? Duration.minutes(5);
-    const windowSeconds = secondsOf(window);
-    if (!Number.isInteger(windowSeconds) || windowSeconds < 30 || windowSeconds > 86400) {
-      fail(this, 'alerts.window', `${windowSeconds}s`, 'is out of range', 'use whole seconds from 30 seconds to 1 day');
-    }
+    const windowSeconds = wholeSeconds(this, 'alerts.window', window, 30, 86400, '30 seconds to 1 day');
     const rate = `${windowSeconds}s`;
     const checks = a.checks;
     if (!Array.isArray(checks) || checks.length === 0) {

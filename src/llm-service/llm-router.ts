@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
 import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
 import { ModelResources } from '../model/components';
-import { checkImage, memoryQuantity, resolveEnv } from '../model/model-spec';
+import { memoryQuantity, resolveEnv } from '../model/model-spec';
 import { checkNoCredentialArgs } from '../security/credentials';
 import { GatewayRef, resolveGatewayRefs } from '../traffic/gateway-ref';
 

@@ -1,13 +1,14 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter } from './llm-router';
 import { llmPodSpec } from './llm-workload';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { fail } from '../internal/errors';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { chartNamespace, standardLabels } from '../internal/labels';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources } from '../model/components';
-import { checkImage, resolveEnv, resolveResources, standardLabels } from '../model/model-spec';
+import { resolveEnv, resolveResources } from '../model/model-spec';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { resolveEnvValues } from '../security/env-values';
@@ -229,10 +230,3 @@ export class LlmServiceConfig extends Construct {
   }
 }
 
-function chartNamespace(c: Construct): string | undefined {
-  try {
-    return Chart.of(c).namespace;
-  } catch {
-    return undefined;
-  }
-}

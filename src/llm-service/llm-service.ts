@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter, ResolvedLlmRouter } from './llm-router';
@@ -8,9 +8,10 @@ import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { checkNonEmpty, fail } from '../internal/errors';
 import { EnvVar } from '../internal/k8s';
-import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { chartNamespace, standardLabels } from '../internal/labels';
+import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
-import { checkImage, memoryQuantity, resolveEnv, standardLabels, ResolvedResources } from '../model/model-spec';
+import { memoryQuantity, resolveEnv, ResolvedResources } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
@@ -651,13 +652,6 @@ export interface LlmGpuDemand {
 /** Restricted, with a writable root filesystem: the NVIDIA CDI hook writes to it (KServe's presets say so). */
 const DEFAULT_POD_SECURITY = PodSecurity.restricted({ readOnlyRootFilesystem: false });
 
-function chartNamespace(c: Construct): string | undefined {
-  try {
-    return Chart.of(c).namespace;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether the app defines a config of that name where KServe looks: the service's namespace, then KServe's. */
 function findConfig(scope: LlmService, name: string): boolean {

@@ -5,13 +5,14 @@ import { ModelFormat } from './format';
 import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
-import { checkCacheUri } from '../cache/local-model-cache';
+import { checkCacheUri } from '../cache/cache-rules';
 import { checkInteger, checkNonEmpty, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../internal/names';
-import { mebibytesOf, millisOf, secondsOf } from '../internal/units';
+import { standardLabels } from '../internal/labels';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkEnvName, checkImage, checkLabels } from '../internal/names';
+import { binaryQuantity, mebibytesOf, millisOf, wholeSeconds } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
-import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/serving-runtime';
+import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/runtime-rules';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
@@ -21,7 +22,6 @@ import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
 /** The label every document carries to say who wrote it. */
-export const MANAGED_BY = 'cdk8s-model-serving';
 
 /** Resolved CPU/memory/accelerator resources of one container. */
 export interface ResolvedResources {
@@ -153,11 +153,10 @@ export const RESTRICTED_POD_SECURITY = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, string> | undefined): EnvVar[] {
   return Object.keys(env ?? {}).sort().map((name) => {
-    if (!ENV_NAME.test(name)) fail(scope, `${prop} name`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    checkEnvName(scope, `${prop} name`, name);
     const value = env![name];
     if (typeof value !== 'string') fail(scope, `${prop}["${name}"]`, value, 'is not a string', 'environment values are strings');
     checkNoCredentialLiteral(scope, prop, name, value);
@@ -167,8 +166,7 @@ export function resolveEnv(scope: IConstruct, prop: string, env: Record<string, 
 
 /** A memory quantity in the largest whole binary unit (4Gi rather than 4096Mi). */
 export function memoryQuantity(size: Size): string {
-  const mib = mebibytesOf(size);
-  return Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : `${Math.ceil(mib)}Mi`;
+  return binaryQuantity(mebibytesOf(size), 'Mi', 'Gi');
 }
 
 /** The default memory request (and limit) of a container, in MiB. */
@@ -250,11 +248,6 @@ function resolveContainer(scope: IConstruct, prop: string, c: ModelContainer | u
   };
 }
 
-export function checkImage(scope: IConstruct, prop: string, image: string): void {
-  if (typeof image !== 'string' || !/^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/.test(image)) {
-    fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
-  }
-}
 
 /** An image tag, or a digest (`sha256:<64 hex>`); `runtimeVersion` replaces the server image's tag with it. */
 export const DIGEST_VERSION = /^sha256:[a-f0-9]{64}$/;
@@ -272,24 +265,12 @@ function checkRuntimeVersion(scope: IConstruct, version: string, image: string |
 }
 
 function seconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined) return undefined;
-  const s = secondsOf(d);
-  if (!Number.isInteger(s) || s < min || s > max) fail(scope, prop, `${s}s`, 'is out of range', `use whole seconds from ${min} to ${max}`);
-  return s;
+  return d === undefined ? undefined : wholeSeconds(scope, prop, d, min, max);
 }
 
-/** The standard labels every document and pod carries. */
-export function standardLabels(name: string, component: string = 'model-server'): Record<string, string> {
-  return {
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/managed-by': MANAGED_BY,
-    'app.kubernetes.io/name': name,
-    'app.kubernetes.io/part-of': name,
-  };
-}
 
 /** Keys of {@link standardLabels}: the library writes them, a user label may not change them. */
-export const STANDARD_LABEL_KEYS = Object.keys(standardLabels('x'));
+export const STANDARD_LABEL_KEYS = Object.keys(standardLabels('x', 'x'));
 
 /**
  * Rejects user labels and annotations that the library writes itself with
@@ -435,7 +416,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
         'set it through scaling (Scaling.autoscale, scaleToZero, fixed), startup and timeout');
     }
   }
-  checkManagedKeys(scope, 'labels', props.labels, standardLabels(name), 'standard app.kubernetes.io labels');
+  checkManagedKeys(scope, 'labels', props.labels, standardLabels(name, 'model-server'), 'standard app.kubernetes.io labels');
   // Names end up in the manifest too: a pasted token is a leak whatever prop it lands in.
   for (const [prop, v] of [['name', name], ['serviceAccountName', props.serviceAccountName], ['runtime', props.runtime], ['runtimeVersion', props.runtimeVersion]] as const) {
     if (typeof v === 'string') checkNoCredential(scope, prop, v);
@@ -528,7 +509,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   return {
     name,
     namespace: props.namespace,
-    labels: { ...(props.labels ?? {}), ...standardLabels(name) },
+    labels: { ...(props.labels ?? {}), ...standardLabels(name, 'model-server') },
     annotations: {
       ...(props.annotations ?? {}),
       ...(security.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : {}),

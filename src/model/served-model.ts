@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, Chart, Duration, IAnyProducer, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Duration, IAnyProducer, Lazy } from 'cdk8s';
 import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
@@ -6,23 +6,24 @@ import { ModelFormat } from './format';
 import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
-import { checkCachePlatform, LocalModelCache } from '../cache/local-model-cache';
+import type { LocalModelCache } from '../cache/local-model-cache';
 import { fail } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
+import { chartNamespace } from '../internal/labels';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
-import { GatewayBackend, ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { checkExposure, gatewayPlans } from '../platforms/gateway-route';
 import { servedModelName } from '../platforms/model-server-images';
 import { ServingPlatform } from '../platforms/platform';
-import type { IServingRuntime } from '../runtime/serving-runtime';
+import type { IServingRuntime } from '../runtime/runtime-ref';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
 import { registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
 import { PodSecurity } from '../security/pod-security';
-import { GatewayExposure, ResolvedGatewayExposure } from '../traffic/gateway-exposure';
-import { checkExposure, gatewayPlans } from '../traffic/gateway-route';
+import { GatewayBackend, GatewayExposure, ResolvedGatewayExposure } from '../traffic/gateway-exposure';
 
 /** Props of a {@link ServedModel}. */
 export interface ServedModelProps {
@@ -416,11 +417,15 @@ export class ServedModel extends Construct {
     this.platform = props.platform ?? ServingPlatform.kserve();
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
-    if (props.servingRuntime !== undefined && !this.platform.id.startsWith('kserve')) {
+    const capabilities = this.platform._compiler.capabilities;
+    if (props.servingRuntime !== undefined && !capabilities.servingRuntimes) {
       fail(this, 'servingRuntime', props.servingRuntime.runtimeName, `only applies to KServe, not the "${this.platform.id}" platform`,
         'use ServingPlatform.kserve() or kserveStandard(), or pin the server with container.image');
     }
-    if (props.modelCache !== undefined) checkCachePlatform(this, props.modelCache, this.platform.id);
+    if (props.modelCache !== undefined && !capabilities.modelCaches) {
+      fail(this, 'modelCache', props.modelCache.cacheName, `only works on KServe, not the "${this.platform.id}" platform`,
+        'use ServingPlatform.kserve() or kserveStandard(), or drop modelCache');
+    }
     const spec = this._spec();
     const plans = this.platform._compiler.plan(spec);
     if (props.gateway !== undefined) plans.push(...this.gatewayPlans(props.gateway));
@@ -706,10 +711,3 @@ function addAll(record: Record<string, string>, add: (key: string, value: string
   for (const k of Object.keys(record)) add(k, record[k]);
 }
 
-function chartNamespace(c: Construct): string | undefined {
-  try {
-    return Chart.of(c).namespace;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { DerivedObject } from '../internal/identity';
-import { ModelSpec } from '../model/model-spec';
+import type { ModelSpec } from '../model/model-spec';
+import type { IRolloutEngine } from '../rollout/engines/engine';
+import type { GatewayBackend } from '../traffic/gateway-exposure';
 
 /** One document a platform emits for a model; its body is computed at synth from the final spec. */
 export interface PlannedDocument {
@@ -37,14 +39,22 @@ export interface ModelEndpoint {
   readonly url: string;
 }
 
-/** The Service a Gateway route sends a model's traffic to. */
-export interface GatewayBackend {
-  /** The Service's name (in the model's namespace). */
-  readonly service: string;
-  /** The Service port that serves the model's protocol. */
-  readonly port: number;
-  /** Whether that port speaks gRPC (a GRPCRoute, not an HTTPRoute). */
-  readonly grpc: boolean;
+/**
+ * What a platform offers around a served model. Constructs ask these; they
+ * never test a platform's id.
+ */
+export interface PlatformCapabilities {
+  /** KServe ServingRuntimes and ClusterServingRuntimes can serve the model (`servingRuntime`). */
+  readonly servingRuntimes: boolean;
+  /** A KServe LocalModelCache can pre-load the model's files on its nodes (`modelCache`). */
+  readonly modelCaches: boolean;
+  /**
+   * The model is an InferenceService an InferenceGraph can route to, and the
+   * graph deployment mode that matches its own; undefined when it is not one.
+   */
+  readonly inferenceGraphMode?: 'Knative' | 'Standard';
+  /** The canary rollout engines that can drive the model's traffic, the default first; none when it cannot be rolled out. */
+  readonly rolloutEngines: readonly IRolloutEngine[];
 }
 
 /**
@@ -58,6 +68,8 @@ export interface IPlatformCompiler {
   readonly displayName: string;
   /** Whether the pods run under Knative (feature flags, KPA metrics apply). */
   readonly knative: boolean;
+  /** What the platform offers around the model (runtimes, caches, graphs, rollouts). */
+  readonly capabilities: PlatformCapabilities;
   /** Platform rules on top of the spec's own checks; throws ModelServingError. */
   validate(scope: IConstruct, spec: ModelSpec): void;
   /** The documents, fixed at construction; bodies resolve at synth. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -9,6 +9,9 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035 } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
+import { ArgoRolloutsEngine } from '../rollout/engines/argo';
+import { FlaggerDeploymentEngine } from '../rollout/engines/flagger';
+import { GatewayBackend } from '../traffic/gateway-exposure';
 
 /** How the Deployment platform scales a model. */
 export interface DeploymentScaling {
@@ -20,11 +23,23 @@ export interface DeploymentScaling {
 
 const DISPLAY_NAME = 'Kubernetes Deployment';
 
+/** The scaling decided for each spec: validation, the plan and every body read the same decision. */
+const SCALING = new WeakMap<ModelSpec, DeploymentScaling>();
+
 /**
  * Picks the autoscaler: none for a fixed (or min = max) replica count, KEDA
  * for Prometheus metrics and scale-to-zero, HPA on cpu or memory otherwise.
  */
 export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
+  let scaling = SCALING.get(spec);
+  if (scaling === undefined) {
+    scaling = decideScaling(scope, spec);
+    SCALING.set(spec, scaling);
+  }
+  return scaling;
+}
+
+function decideScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
   const sc = spec.scaling;
   const min = sc.minReplicas;
   if (sc.fixed) return { autoscaler: 'none', minReplicas: min, maxReplicas: min };
@@ -71,6 +86,11 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
   public readonly id = 'kubernetes-deployment';
   public readonly displayName = DISPLAY_NAME;
   public readonly knative = false;
+  public readonly capabilities: PlatformCapabilities = {
+    servingRuntimes: false,
+    modelCaches: false,
+    rolloutEngines: [new ArgoRolloutsEngine(), new FlaggerDeploymentEngine()],
+  };
 
   constructor(private readonly options: StandaloneOptions) {}
 

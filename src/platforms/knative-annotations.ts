@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
-import { secondsOf } from '../internal/units';
-import { ModelSpec } from '../model/model-spec';
+import { secondsOf, wholeSeconds } from '../internal/units';
+import type { ModelSpec } from '../model/model-spec';
+import { KNATIVE_PLACEMENT_FLAGS, placementKnativeFlags } from '../scheduling/knative-flags';
 
 /** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
 export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
@@ -60,9 +61,7 @@ export function checkKnativePort(scope: IConstruct, prop: string, port: number |
 }
 
 function checkUpToAnHour(scope: IConstruct, knob: string, d: Duration | undefined): void {
-  if (d === undefined) return;
-  const s = secondsOf(d);
-  if (!Number.isInteger(s) || s < 0 || s > 3600) fail(scope, `scaling.${knob}`, `${s}s`, 'is out of range', 'use whole seconds from 0 to 1 hour');
+  if (d !== undefined) wholeSeconds(scope, `scaling.${knob}`, d, 0, 3600, '0 to 1 hour');
 }
 
 /** Rejects Knative-only knobs on platforms without Knative. */
@@ -81,4 +80,16 @@ export function checkNoKnativeKnobs(scope: IConstruct, spec: ModelSpec, platform
   if (spec.containerConcurrency !== undefined) {
     fail(scope, 'containerConcurrency', spec.containerConcurrency, `only applies to Knative, not ${platform}`, 'remove it, or use a Knative platform');
   }
+}
+
+/**
+ * The placement flags one model spec needs on a Knative platform. A canary
+ * rollout's candidate renders in the same document: its placement counts too.
+ */
+export function placementFlagsOf(spec: ModelSpec): string[] {
+  const flags = placementKnativeFlags(spec.placement);
+  const canary = spec.canary?.spec;
+  if (canary === undefined) return flags;
+  const all = new Set([...flags, ...placementKnativeFlags(canary.placement)]);
+  return Object.values(KNATIVE_PLACEMENT_FLAGS).filter((f) => all.has(f));
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { checkKnativePort, checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -9,6 +9,7 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035, KNATIVE_TAG_PREFIXES } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
+import { FlaggerEngine } from '../rollout/engines/flagger';
 
 export const KNATIVE_SERVICE_API_VERSION = 'serving.knative.dev/v1';
 export const KNATIVE_VISIBILITY_LABEL = 'networking.knative.dev/visibility';
@@ -47,6 +48,11 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
   public readonly id = 'knative-service';
   public readonly displayName = 'Knative Service';
   public readonly knative = true;
+  public readonly capabilities: PlatformCapabilities = {
+    servingRuntimes: false,
+    modelCaches: false,
+    rolloutEngines: [new FlaggerEngine()],
+  };
 
   constructor(private readonly options: StandaloneOptions) {}
 

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { GatewayBackend, IPlatformCompiler, ModelEndpoint, PlannedDocument, clusterEndpoint } from './compiler';
-import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations } from './knative-annotations';
+import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
@@ -11,8 +11,10 @@ import {
 } from '../internal/names';
 import { Visibility } from '../model/components';
 import { DIGEST_VERSION, ModelSpec } from '../model/model-spec';
-import { placementFlagsOf } from '../scheduling/knative-features';
+import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
+import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
 import { startupTcpProbe } from '../scheduling/startup';
+import { GatewayBackend } from '../traffic/gateway-exposure';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
@@ -30,15 +32,24 @@ export enum StandardAutoscaler {
   NONE = 'none',
 }
 
+/** The replicas and autoscaler KServe Standard mode creates. */
+interface StandardScaling {
+  readonly autoscaler: StandardAutoscaler;
+  readonly minReplicas: number;
+  readonly maxReplicas?: number;
+}
+
 /**
- * KServe InferenceService compiler, in Knative (serverless) or Standard
- * (raw Deployment) mode. The mode annotation is always written: it cannot
- * change after creation and KServe's default changed across releases.
+ * The InferenceService builder both KServe modes share. Each mode is its own
+ * compiler below; the mode annotation is always written: it cannot change
+ * after creation and KServe's default changed across releases.
  */
-export class KServeCompiler implements IPlatformCompiler {
-  public readonly knative: boolean;
-  public readonly id: string;
-  public readonly displayName: string;
+abstract class InferenceServiceCompiler implements IPlatformCompiler {
+  public abstract readonly knative: boolean;
+  public abstract readonly id: string;
+  public abstract readonly displayName: string;
+  public abstract readonly capabilities: PlatformCapabilities;
+  protected abstract readonly mode: 'Knative' | 'Standard';
 
   /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
   private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
@@ -49,12 +60,6 @@ export class KServeCompiler implements IPlatformCompiler {
     bodyKeys: ['spec'],
   };
 
-  constructor(private readonly mode: 'Knative' | 'Standard', private readonly autoscaler: StandardAutoscaler | undefined) {
-    this.knative = mode === 'Knative';
-    this.id = this.knative ? 'kserve' : 'kserve-standard';
-    this.displayName = this.knative ? 'KServe (Knative mode)' : 'KServe (Standard mode)';
-  }
-
   public validate(scope: IConstruct, spec: ModelSpec): void {
     // KServe derives `{name}-predictor` (and -transformer/-explainer) names; in
     // Knative mode tag routing adds `latest-`/`prev-` and the default domain
@@ -62,11 +67,8 @@ export class KServeCompiler implements IPlatformCompiler {
     const suffix = LONGEST_KSERVE_COMPONENT_SUFFIX;
     const ns = spec.namespace ?? 'default';
     const fixed = 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1;
-    const budget = this.knative ? fixed - ns.length : 63 - suffix;
     // Every budget message says what it is made of: a long namespace is the usual cause.
-    const parts = this.knative
-      ? `63 minus "${LONGEST_KNATIVE_TAG_PREFIX_TEXT}" ${LONGEST_KNATIVE_TAG_PREFIX}, "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}, "-" 1 and the namespace "${ns}" ${ns.length}`
-      : `63 minus "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}`;
+    const { budget, parts } = this.nameBudget(ns);
     if (budget < 1) {
       fail(scope, 'namespace', ns, `leaves no room for a name (${parts})`, `use a namespace of at most ${fixed - 1} characters`);
     }
@@ -77,99 +79,31 @@ export class KServeCompiler implements IPlatformCompiler {
       fail(scope, 'runtimeVersion', spec.runtimeVersion, 'is a digest, which KServe would append to the runtime image as a tag',
         'pin the digest with container.image (<repository>@sha256:...)');
     }
-    if (this.knative) {
-      checkKnativeScaling(scope, spec, this.displayName);
-      checkKnativePort(scope, 'container.port', spec.port, this.displayName);
-      checkKnativePort(scope, 'transformer.port', spec.transformer?.port, this.displayName);
-      checkKnativePort(scope, 'explainer.port', spec.explainer?.port, this.displayName);
-    } else {
-      checkNoKnativeKnobs(scope, spec, this.displayName);
-      this.checkStandardScaling(scope, spec);
-      // KServe Standard mode writes progressDeadlineSeconds: 600 on the Deployment it creates
-      // (reconcilers/deployment/deployment_reconciler.go, v0.20): only a startup probe carries the timeout.
-      if (spec.startup.requested.timeout && spec.startup.requested.probe === false) {
-        fail(scope, 'startup.timeout', `${spec.startup.timeoutSeconds}s`,
-          'has no effect in KServe Standard mode without a startup probe (KServe sets the Deployment\'s progressDeadlineSeconds to 600)',
-          'drop probe: false, or drop timeout');
-      }
-    }
+    this.validateMode(scope, spec);
     if (spec.protocol.grpc && spec.runtime !== undefined && spec.startup.requested.probe === true) {
       fail(scope, 'startup.probe', true, `cannot be placed: the library does not know the port runtime "${spec.runtime}" serves ${spec.protocol.version} on`,
         'drop startup.probe and give the runtime its own startupProbe, or use the built-in runtime');
     }
   }
 
-  /**
-   * The replicas and autoscaler of Standard mode. Without an autoscaler of
-   * the user's choice: none for a fixed count and for the default scaling (no
-   * maxReplicas, metric or target: `maxReplicas` defaults to `minReplicas`),
-   * KEDA for Prometheus metrics and scale-to-zero (`maxReplicas` defaulting
-   * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
-   */
-  private standardScaling(spec: ModelSpec): { autoscaler: StandardAutoscaler; minReplicas: number; maxReplicas?: number } {
-    const sc = spec.scaling;
-    const min = sc.minReplicas;
-    const unbounded = !sc.fixed && sc.maxReplicas === undefined && sc.metric === undefined && sc.target === undefined;
-    let autoscaler = this.autoscaler;
-    if (autoscaler === undefined) {
-      if (sc.fixed) autoscaler = StandardAutoscaler.NONE;
-      else if (min === 0 || sc.metric?.name === 'prometheus') autoscaler = StandardAutoscaler.KEDA;
-      else if (unbounded) autoscaler = StandardAutoscaler.NONE;
-      else autoscaler = StandardAutoscaler.HPA;
-    }
-    let max = sc.maxReplicas;
-    if (max === undefined && autoscaler === StandardAutoscaler.KEDA && min === 0) max = 1;
-    if (max === undefined && autoscaler === StandardAutoscaler.NONE && unbounded) max = min;
-    return { autoscaler, minReplicas: min, maxReplicas: max };
-  }
-
-  private standardAutoscaler(spec: ModelSpec): StandardAutoscaler {
-    return this.standardScaling(spec).autoscaler;
-  }
-
-  private checkStandardScaling(scope: IConstruct, spec: ModelSpec): void {
-    const scaling = this.standardScaling(spec);
-    const autoscaler = scaling.autoscaler;
-    const metric = spec.scaling.metric;
-    if (spec.scaling.minReplicas === 0 && autoscaler !== StandardAutoscaler.KEDA) {
-      fail(scope, 'scaling.minReplicas', 0, `needs KEDA in KServe Standard mode (autoscaler is ${autoscaler})`,
-        'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
-    }
-    // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
-    if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
-      fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
-        'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
-    }
-    if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
-      fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
-        'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) with KEDA');
-    }
-    if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
-      fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
-    }
-    if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
-      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
-    }
-    const target = spec.scaling.target;
-    const resourceMetric = !metric || metric.name === 'cpu' || metric.name === 'memory';
-    if (resourceMetric && target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
-      fail(scope, 'scaling.target', target, `is not a valid ${metric?.name ?? 'cpu'} utilization`, 'use a whole percentage from 1 to 100');
-    }
-    if (!spec.scaling.fixed && scaling.maxReplicas === undefined) {
-      fail(scope, 'scaling.maxReplicas', undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
-    }
-  }
+  /** Name budget left by what KServe and Knative derive from the name, and how it is made up (for messages). */
+  protected abstract nameBudget(namespace: string): { budget: number; parts: string };
+  /** The mode's own rules on top of the shared ones. */
+  protected abstract validateMode(scope: IConstruct, spec: ModelSpec): void;
+  /** The predictor's replica and autoscaler fields. */
+  protected abstract scalingFields(spec: ModelSpec): Record<string, unknown>;
+  /** A transformer's or explainer's replica fields. */
+  protected abstract componentScaling(spec: ModelSpec): Record<string, unknown>;
+  /** The mode's annotations besides the deployment mode. */
+  protected abstract modeAnnotations(spec: ModelSpec, out: Record<string, string>): void;
+  /** The pod-level securityContext, where the mode admits one. */
+  protected abstract podSecurityContext(spec: ModelSpec): unknown;
+  /** A startup probe for `startup.timeout` alone, where the mode needs one. */
+  protected abstract timeoutStartupProbe(spec: ModelSpec): Record<string, unknown> | undefined;
+  public abstract derivedObjects(spec: ModelSpec): DerivedObject[];
 
   public plan(spec: ModelSpec): PlannedDocument[] {
     return [{ id: 'Resource', apiVersion: ISVC_API_VERSION, kind: 'InferenceService', name: spec.name, ...this.documentParts }];
-  }
-
-  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
-  public knativeFlags(spec: ModelSpec): string[] {
-    if (!this.knative) return [];
-    const flags = new Set(placementFlagsOf(spec));
-    if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
-    return [...flags].sort();
   }
 
   /** KServe labels every pod of an InferenceService with its name. */
@@ -181,44 +115,6 @@ export class KServeCompiler implements IPlatformCompiler {
     return clusterEndpoint(spec);
   }
 
-  /**
-   * Standard mode only: the Service KServe puts in front of the entry
-   * component, `{name}-transformer` or `{name}-predictor`
-   * (constants.PredictorServiceName), port 80 for REST. Knative mode routes
-   * through Knative; a gRPC port is found by KServe at runtime
-   * (httproute_reconciler.go detectServiceProtocolPorts), so none is given.
-   */
-  public gatewayBackend(spec: ModelSpec): GatewayBackend | undefined {
-    if (this.knative || spec.protocol.grpc) return undefined;
-    return { service: `${spec.name}-${spec.transformer ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
-  }
-
-  /**
-   * What KServe creates per component (kserve pkg/constants/constants.go
-   * PredictorServiceName & co., `{name}-{component}`): in Knative mode a
-   * Knative Service and the Service its route gets, plus the ExternalName
-   * Service `{name}` of the ingress reconciler (reconcileExternalService in
-   * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go);
-   * in Standard mode a Deployment and a Service.
-   */
-  public derivedObjects(spec: ModelSpec): DerivedObject[] {
-    const ns = spec.namespace;
-    const components = ['predictor', ...(spec.transformer ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
-    const out: DerivedObject[] = [];
-    if (this.knative) out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' });
-    for (const c of components) {
-      const name = `${spec.name}-${c}`;
-      if (this.knative) {
-        out.push({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Knative Service)` });
-        out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `Knative (the ${c}'s route Service)` });
-      } else {
-        out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the ${c}'s Deployment)` });
-        out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Service)` });
-      }
-    }
-    return out;
-  }
-
   private annotations(spec: ModelSpec): Record<string, string> {
     // Knative mode renders the candidate in the predictor: its revision annotations
     // (progress deadline, GPU scale-down delay) follow the candidate, as its probes do.
@@ -226,12 +122,7 @@ export class KServeCompiler implements IPlatformCompiler {
     // knativeAutoscalingAnnotations returns a fresh object: added to, not copied.
     const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(shown) : {};
     out[DEPLOYMENT_MODE_ANNOTATION] = this.mode;
-    if (this.knative) {
-      // Tag routing gives the candidate (`latest-`) and the previous model (`prev-`) their own URLs.
-      if (spec.canary) out[TAG_ROUTING_ANNOTATION] = 'true';
-    } else {
-      out[AUTOSCALER_CLASS_ANNOTATION] = this.standardAutoscaler(spec);
-    }
+    this.modeAnnotations(spec, out);
     const stableTypes = spec.accelerator?.customResourceTypes ?? [];
     const candidateTypes = spec.canary?.spec.accelerator?.customResourceTypes ?? [];
     if (stableTypes.length || candidateTypes.length) {
@@ -271,54 +162,13 @@ export class KServeCompiler implements IPlatformCompiler {
     return { name, ...p, model: p.model ? { name: 'kserve-container', ...(p.model as object) } : undefined };
   }
 
-  private scalingFields(spec: ModelSpec): Record<string, unknown> {
-    const sc = spec.scaling;
-    const fields: Record<string, unknown> = {
-      // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
-      minReplicas: sc.minReplicas,
-      maxReplicas: this.knative ? sc.maxReplicas : this.standardScaling(spec).maxReplicas,
-    };
-    if (this.knative) {
-      setDefined(fields, 'scaleMetric', sc.metric?.name);
-      setDefined(fields, 'scaleTarget', sc.target);
-      setDefined(fields, 'containerConcurrency', spec.containerConcurrency);
-      return fields;
-    }
-    const autoscaler = this.standardAutoscaler(spec);
-    if (autoscaler === StandardAutoscaler.HPA) {
-      fields.scaleMetric = sc.metric?.name ?? 'cpu';
-      fields.scaleMetricType = 'Utilization';
-      fields.scaleTarget = sc.target ?? 80;
-    } else if (autoscaler === StandardAutoscaler.KEDA) {
-      fields.autoScaling = { metrics: [this.kedaMetric(spec)] };
-    }
-    return fields;
-  }
-
-  private kedaMetric(spec: ModelSpec): Record<string, unknown> {
-    const m = spec.scaling.metric;
-    if (m?.name === 'prometheus') {
-      return {
-        type: 'External',
-        external: {
-          metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
-          target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
-        },
-      };
-    }
-    return {
-      type: 'Resource',
-      resource: { name: m?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
-    };
-  }
-
   /** Pod-level fields, written into `into`. */
   private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
     setDefined(into, 'serviceAccountName', spec.serviceAccountName);
     placementFieldsRaw(spec, into);
     // Knative rejects most pod-level securityContext fields unless a feature
     // flag is on; the container-level context carries the restricted profile.
-    if (!this.knative) into.securityContext = spec.podSecurityContext;
+    setDefined(into, 'securityContext', this.podSecurityContext(spec));
     setDefined(into, 'timeout', spec.timeoutSeconds);
     if (spec.scratch) into.volumes = scratchVolumes(spec);
   }
@@ -391,10 +241,7 @@ export class KServeCompiler implements IPlatformCompiler {
     if (spec.protocol.grpc && spec.runtime !== undefined) return undefined;
     const st = spec.startup;
     if (st.probe) return st.probe as Record<string, unknown>;
-    if (!this.knative && st.requested.timeout && st.requested.probe !== false) {
-      return startupTcpProbe(spec.port, st.timeoutSeconds!) as Record<string, unknown>;
-    }
-    return undefined;
+    return this.timeoutStartupProbe(spec);
   }
 
   /**
@@ -416,18 +263,302 @@ export class KServeCompiler implements IPlatformCompiler {
 
   private component(spec: ModelSpec, which: 'transformer' | 'explainer'): Record<string, unknown> {
     const c = spec[which]!;
-    const scaling = this.knative
-      ? { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas }
-      : this.scalingFields(spec);
+    const scaling = this.componentScaling(spec);
     return {
       ...scaling,
       serviceAccountName: spec.serviceAccountName,
-      securityContext: this.knative ? undefined : spec.podSecurityContext,
+      securityContext: this.podSecurityContext(spec),
       timeout: spec.timeoutSeconds,
       volumes: scratchVolumes(spec),
       containers: [sideContainer(spec, c)],
     };
   }
+}
+
+/**
+ * KServe in Knative (serverless) mode: the predictor runs as a Knative
+ * Service with request-driven autoscaling and scale-to-zero.
+ */
+export class KServeKnativeCompiler extends InferenceServiceCompiler {
+  public readonly knative = true;
+  public readonly id = 'kserve';
+  public readonly displayName = 'KServe (Knative mode)';
+  public readonly capabilities: PlatformCapabilities = {
+    servingRuntimes: true,
+    modelCaches: true,
+    inferenceGraphMode: 'Knative',
+    // KServe rewrites the traffic of its own Knative Services: only its own canary can split it.
+    rolloutEngines: [new KServeKnativeEngine()],
+  };
+  protected readonly mode = 'Knative';
+
+  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
+  public knativeFlags(spec: ModelSpec): string[] {
+    const flags = new Set(placementFlagsOf(spec));
+    if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
+    return [...flags].sort();
+  }
+
+  /**
+   * What KServe creates per component (kserve pkg/constants/constants.go
+   * PredictorServiceName & co., `{name}-{component}`): a Knative Service and
+   * the Service its route gets, plus the ExternalName Service `{name}` of the
+   * ingress reconciler (reconcileExternalService in
+   * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go).
+   */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    const ns = spec.namespace;
+    const out: DerivedObject[] = [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' }];
+    for (const c of components(spec)) {
+      const name = `${spec.name}-${c}`;
+      out.push({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Knative Service)` });
+      out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `Knative (the ${c}'s route Service)` });
+    }
+    return out;
+  }
+
+  /**
+   * KServe derives `{name}-predictor` (and -transformer/-explainer) names;
+   * tag routing adds `latest-`/`prev-` and the default domain template
+   * appends the namespace to the same 63-character DNS label.
+   */
+  protected nameBudget(ns: string): { budget: number; parts: string } {
+    const suffix = LONGEST_KSERVE_COMPONENT_SUFFIX;
+    return {
+      budget: 63 - LONGEST_KNATIVE_TAG_PREFIX - suffix - 1 - ns.length,
+      parts: `63 minus "${LONGEST_KNATIVE_TAG_PREFIX_TEXT}" ${LONGEST_KNATIVE_TAG_PREFIX}, "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}, "-" 1 and the namespace "${ns}" ${ns.length}`,
+    };
+  }
+
+  protected validateMode(scope: IConstruct, spec: ModelSpec): void {
+    checkKnativeScaling(scope, spec, this.displayName);
+    checkKnativePort(scope, 'container.port', spec.port, this.displayName);
+    checkKnativePort(scope, 'transformer.port', spec.transformer?.port, this.displayName);
+    checkKnativePort(scope, 'explainer.port', spec.explainer?.port, this.displayName);
+  }
+
+  protected scalingFields(spec: ModelSpec): Record<string, unknown> {
+    const sc = spec.scaling;
+    // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
+    const fields: Record<string, unknown> = { minReplicas: sc.minReplicas, maxReplicas: sc.maxReplicas };
+    setDefined(fields, 'scaleMetric', sc.metric?.name);
+    setDefined(fields, 'scaleTarget', sc.target);
+    setDefined(fields, 'containerConcurrency', spec.containerConcurrency);
+    return fields;
+  }
+
+  protected componentScaling(spec: ModelSpec): Record<string, unknown> {
+    return { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas };
+  }
+
+  protected modeAnnotations(spec: ModelSpec, out: Record<string, string>): void {
+    // Tag routing gives the candidate (`latest-`) and the previous model (`prev-`) their own URLs.
+    if (spec.canary) out[TAG_ROUTING_ANNOTATION] = 'true';
+  }
+
+  /** Knative rejects most pod-level securityContext fields unless a feature flag is on; the container-level context carries the restricted profile. */
+  protected podSecurityContext(): unknown {
+    return undefined;
+  }
+
+  protected timeoutStartupProbe(): undefined {
+    return undefined;
+  }
+}
+
+/**
+ * KServe in Standard mode: an InferenceService backed by a Deployment, a
+ * Service and the HPA or KEDA ScaledObject KServe creates.
+ */
+export class KServeStandardCompiler extends InferenceServiceCompiler {
+  public readonly knative = false;
+  public readonly id = 'kserve-standard';
+  public readonly displayName = 'KServe (Standard mode)';
+  public readonly capabilities: PlatformCapabilities = {
+    servingRuntimes: true,
+    modelCaches: true,
+    inferenceGraphMode: 'Standard',
+    rolloutEngines: [new KServeStandardEngine()],
+  };
+  protected readonly mode = 'Standard';
+  /** The scaling, decided once per spec (validation and the body read it). */
+  private readonly scalingBySpec = new WeakMap<ModelSpec, StandardScaling>();
+
+  constructor(private readonly autoscaler: StandardAutoscaler | undefined) {
+    super();
+  }
+
+  /**
+   * The Service KServe puts in front of the entry component,
+   * `{name}-transformer` or `{name}-predictor` (constants.PredictorServiceName),
+   * port 80 for REST. A gRPC port is found by KServe at runtime
+   * (httproute_reconciler.go detectServiceProtocolPorts), so none is given.
+   */
+  public gatewayBackend(spec: ModelSpec): GatewayBackend | undefined {
+    if (spec.protocol.grpc) return undefined;
+    return { service: `${spec.name}-${spec.transformer ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
+  }
+
+  /** What KServe creates per component (`{name}-{component}`, pkg/constants/constants.go): a Deployment and a Service. */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    const ns = spec.namespace;
+    const out: DerivedObject[] = [];
+    for (const c of components(spec)) {
+      const name = `${spec.name}-${c}`;
+      out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the ${c}'s Deployment)` });
+      out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Service)` });
+    }
+    return out;
+  }
+
+  /** KServe derives `{name}-predictor` (and -transformer/-explainer) names. */
+  protected nameBudget(): { budget: number; parts: string } {
+    const suffix = LONGEST_KSERVE_COMPONENT_SUFFIX;
+    return { budget: 63 - suffix, parts: `63 minus "${LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT}" ${suffix}` };
+  }
+
+  protected validateMode(scope: IConstruct, spec: ModelSpec): void {
+    checkNoKnativeKnobs(scope, spec, this.displayName);
+    this.checkStandardScaling(scope, spec);
+    // KServe Standard mode writes progressDeadlineSeconds: 600 on the Deployment it creates
+    // (reconcilers/deployment/deployment_reconciler.go, v0.20): only a startup probe carries the timeout.
+    if (spec.startup.requested.timeout && spec.startup.requested.probe === false) {
+      fail(scope, 'startup.timeout', `${spec.startup.timeoutSeconds}s`,
+        'has no effect in KServe Standard mode without a startup probe (KServe sets the Deployment\'s progressDeadlineSeconds to 600)',
+        'drop probe: false, or drop timeout');
+    }
+  }
+
+  protected scalingFields(spec: ModelSpec): Record<string, unknown> {
+    const sc = spec.scaling;
+    const fields: Record<string, unknown> = {
+      // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
+      minReplicas: sc.minReplicas,
+      maxReplicas: this.standardScaling(spec).maxReplicas,
+    };
+    const autoscaler = this.standardAutoscaler(spec);
+    if (autoscaler === StandardAutoscaler.HPA) {
+      fields.scaleMetric = sc.metric?.name ?? 'cpu';
+      fields.scaleMetricType = 'Utilization';
+      fields.scaleTarget = sc.target ?? 80;
+    } else if (autoscaler === StandardAutoscaler.KEDA) {
+      fields.autoScaling = { metrics: [this.kedaMetric(spec)] };
+    }
+    return fields;
+  }
+
+  protected componentScaling(spec: ModelSpec): Record<string, unknown> {
+    return this.scalingFields(spec);
+  }
+
+  protected modeAnnotations(spec: ModelSpec, out: Record<string, string>): void {
+    out[AUTOSCALER_CLASS_ANNOTATION] = this.standardAutoscaler(spec);
+  }
+
+  protected podSecurityContext(spec: ModelSpec): unknown {
+    return spec.podSecurityContext;
+  }
+
+  /** KServe fixes the Deployment's progress deadline: a `startup.timeout` alone needs a startup probe. */
+  protected timeoutStartupProbe(spec: ModelSpec): Record<string, unknown> | undefined {
+    const st = spec.startup;
+    if (st.requested.timeout && st.requested.probe !== false) {
+      return startupTcpProbe(spec.port, st.timeoutSeconds!) as Record<string, unknown>;
+    }
+    return undefined;
+  }
+
+  /**
+   * The replicas and autoscaler of Standard mode. Without an autoscaler of
+   * the user's choice: none for a fixed count and for the default scaling (no
+   * maxReplicas, metric or target: `maxReplicas` defaults to `minReplicas`),
+   * KEDA for Prometheus metrics and scale-to-zero (`maxReplicas` defaulting
+   * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
+   */
+  private standardScaling(spec: ModelSpec): StandardScaling {
+    let scaling = this.scalingBySpec.get(spec);
+    if (scaling === undefined) {
+      scaling = this.decideStandardScaling(spec);
+      this.scalingBySpec.set(spec, scaling);
+    }
+    return scaling;
+  }
+
+  private decideStandardScaling(spec: ModelSpec): StandardScaling {
+    const sc = spec.scaling;
+    const min = sc.minReplicas;
+    const unbounded = !sc.fixed && sc.maxReplicas === undefined && sc.metric === undefined && sc.target === undefined;
+    let autoscaler = this.autoscaler;
+    if (autoscaler === undefined) {
+      if (sc.fixed) autoscaler = StandardAutoscaler.NONE;
+      else if (min === 0 || sc.metric?.name === 'prometheus') autoscaler = StandardAutoscaler.KEDA;
+      else if (unbounded) autoscaler = StandardAutoscaler.NONE;
+      else autoscaler = StandardAutoscaler.HPA;
+    }
+    let max = sc.maxReplicas;
+    if (max === undefined && autoscaler === StandardAutoscaler.KEDA && min === 0) max = 1;
+    if (max === undefined && autoscaler === StandardAutoscaler.NONE && unbounded) max = min;
+    return { autoscaler, minReplicas: min, maxReplicas: max };
+  }
+
+  private standardAutoscaler(spec: ModelSpec): StandardAutoscaler {
+    return this.standardScaling(spec).autoscaler;
+  }
+
+  private checkStandardScaling(scope: IConstruct, spec: ModelSpec): void {
+    const scaling = this.standardScaling(spec);
+    const autoscaler = scaling.autoscaler;
+    const metric = spec.scaling.metric;
+    if (spec.scaling.minReplicas === 0 && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.minReplicas', 0, `needs KEDA in KServe Standard mode (autoscaler is ${autoscaler})`,
+        'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
+    }
+    // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
+    if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
+      fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
+        'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
+    }
+    if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
+      fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
+        'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) with KEDA');
+    }
+    if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
+    }
+    if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
+      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
+    }
+    const target = spec.scaling.target;
+    const resourceMetric = !metric || metric.name === 'cpu' || metric.name === 'memory';
+    if (resourceMetric && target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
+      fail(scope, 'scaling.target', target, `is not a valid ${metric?.name ?? 'cpu'} utilization`, 'use a whole percentage from 1 to 100');
+    }
+    if (!spec.scaling.fixed && scaling.maxReplicas === undefined) {
+      fail(scope, 'scaling.maxReplicas', undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
+    }
+  }
+
+  private kedaMetric(spec: ModelSpec): Record<string, unknown> {
+    const m = spec.scaling.metric;
+    if (m?.name === 'prometheus') {
+      return {
+        type: 'External',
+        external: {
+          metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
+          target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
+        },
+      };
+    }
+    return {
+      type: 'Resource',
+      resource: { name: m?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
+    };
+  }
+}
+
+/** The components KServe deploys for a model, the predictor first. */
+function components(spec: ModelSpec): string[] {
+  return ['predictor', ...(spec.transformer ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
 }
 
 /** Sets `key` only to a defined value: documents built without undefined values need no compacting copy. */

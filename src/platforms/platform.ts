@@ -2,11 +2,12 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IPlatformCompiler } from './compiler';
 import { KubernetesDeploymentCompiler } from './deployment';
 import { KnativeServiceCompiler } from './knative-service';
-import { KServeCompiler, StandardAutoscaler } from './kserve';
+import { KServeKnativeCompiler, KServeStandardCompiler, StandardAutoscaler } from './kserve';
 import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
-import { checkDns1123Subdomain } from '../internal/names';
+import { checkDns1123Subdomain, checkImage } from '../internal/names';
+import { binaryQuantity } from '../internal/units';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -78,7 +79,7 @@ export class ServingPlatform {
    */
   public static kserve(): ServingPlatform {
     // Platforms hold no state: the default one is shared by every model.
-    return (ServingPlatform.defaultKServe ??= new ServingPlatform(new KServeCompiler('Knative', undefined)));
+    return (ServingPlatform.defaultKServe ??= new ServingPlatform(new KServeKnativeCompiler()));
   }
 
   /**
@@ -87,7 +88,7 @@ export class ServingPlatform {
    * @param options the autoscaler KServe creates
    */
   public static kserveStandard(options: KServeStandardOptions = {}): ServingPlatform {
-    return new ServingPlatform(new KServeCompiler('Standard', options.autoscaler));
+    return new ServingPlatform(new KServeStandardCompiler(options.autoscaler));
   }
 
   /**
@@ -136,13 +137,9 @@ export class ServingPlatform {
   }
 }
 
-const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
-
 function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions {
   for (const [prop, image] of [['modelServerImage', o.modelServerImage], ['storageInitializerImage', o.storageInitializerImage]] as const) {
-    if (image !== undefined && (typeof image !== 'string' || !IMAGE.test(image))) {
-      fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
-    }
+    if (image !== undefined) checkImage(scope, prop, image);
   }
   if (o.storageCredentialsSecret !== undefined) checkDns1123Subdomain(scope, 'storageCredentialsSecret', o.storageCredentialsSecret);
   const kib = o.modelStoreSizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
@@ -152,13 +149,6 @@ function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions
     modelServerImage: o.modelServerImage,
     storageInitializerImage: o.storageInitializerImage,
     storageCredentialsSecret: o.storageCredentialsSecret,
-    modelStoreSizeLimit: kib !== undefined ? sizeQuantity(kib) : undefined,
+    modelStoreSizeLimit: kib !== undefined ? binaryQuantity(kib, 'Ki', 'Gi') : undefined,
   };
-}
-
-/** A quantity in the largest whole binary unit (40Gi rather than 40960Mi). */
-function sizeQuantity(kib: number): string {
-  if (Number.isInteger(kib / 1048576)) return `${kib / 1048576}Gi`;
-  if (Number.isInteger(kib / 1024)) return `${kib / 1024}Mi`;
-  return `${Math.ceil(kib)}Ki`;
 }

@@ -1,11 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
-import { ArgoRolloutsEngine } from './engines/argo';
 import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
-import { FlaggerDeploymentEngine, FlaggerEngine } from './engines/flagger';
-import { KServeKnativeEngine } from './engines/kserve-knative';
-import { KServeStandardEngine } from './engines/kserve-standard';
 import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
@@ -15,23 +11,12 @@ import { ModelFormat } from '../model/format';
 import { InferenceProtocol } from '../model/protocol';
 import { ServedModel, ServedModelProps } from '../model/served-model';
 import { ModelStorage } from '../model/storage';
+import { checkExposure } from '../platforms/gateway-route';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
-import { checkExposure } from '../traffic/gateway-route';
 import { AbTest } from '../traffic/header-match';
 import { LoadTest } from '../traffic/load-test';
 import { TrafficRouter } from '../traffic/traffic-router';
-
-/**
- * The engines, keyed by the id of the model's platform compiler, the default
- * first. Adding a platform's rollout is adding one entry here.
- */
-const ENGINES: Record<string, IRolloutEngine[]> = {
-  'kserve': [new KServeKnativeEngine()],
-  'kserve-standard': [new KServeStandardEngine()],
-  'knative-service': [new FlaggerEngine()],
-  'kubernetes-deployment': [new ArgoRolloutsEngine(), new FlaggerDeploymentEngine()],
-};
 
 /**
  * What changes in the candidate: each prop given replaces the stable model's
@@ -394,10 +379,10 @@ export class CanaryRollout extends Construct {
 
 /** The platform's engine, or the one asked for among those the platform offers. */
 function selectEngine(scope: Construct, model: ServedModel, wanted: RolloutEngine | undefined): IRolloutEngine {
-  const engines = ENGINES[model.platform.id];
-  if (!engines) {
+  const engines = model.platform._compiler.capabilities.rolloutEngines;
+  if (engines.length === 0) {
     fail(scope, 'model.platform', model.platform.id, 'has no canary rollout engine',
-      `use one of ${Object.keys(ENGINES).map((k) => `"${k}"`).join(', ')}`);
+      'use ServingPlatform.kserve(), kserveStandard(), knativeService() or kubernetesDeployment()');
   }
   if (wanted === undefined) return engines[0];
   const engine = engines.find((e) => e.engine === wanted);

@@ -1,12 +1,14 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { IServingRuntime, SupportedModelFormat } from './runtime-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
-import { checkInteger, ErrorScope, fail } from '../internal/errors';
+import { checkInteger, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { chartNamespace, standardLabels } from '../internal/labels';
+import { checkAnnotations, checkImage, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
+import { ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
@@ -15,27 +17,6 @@ import { emptyPlacement } from '../scheduling/placement';
 import { PodSecurity, ResolvedPodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 
 export const RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
-
-/** One model format a runtime serves, and whether KServe may pick the runtime for it on its own. */
-export interface SupportedModelFormat {
-  /** The format (and version, if pinned with `withVersion`). */
-  readonly format: ModelFormat;
-
-  /**
-   * Let KServe choose this runtime for models of this format that name no runtime.
-   *
-   * @default false
-   */
-  readonly autoSelect?: boolean;
-
-  /**
-   * Priority among auto-selectable runtimes of the same format (higher wins,
-   * at least 1). KServe ignores it without `autoSelect`, so it is rejected there.
-   *
-   * @default - none
-   */
-  readonly priority?: number;
-}
 
 /** Props shared by {@link ServingRuntime} and {@link ClusterServingRuntime}. */
 export interface ServingRuntimeBaseProps {
@@ -124,32 +105,6 @@ export interface ServingRuntimeProps extends ServingRuntimeBaseProps {
 /** Props of a {@link ClusterServingRuntime}. */
 export interface ClusterServingRuntimeProps extends ServingRuntimeBaseProps {}
 
-/**
- * A KServe serving runtime a ServedModel can reference by object
- * (`servingRuntime`): a namespaced {@link ServingRuntime} or a
- * {@link ClusterServingRuntime}.
- */
-export interface IServingRuntime extends IConstruct {
-  /** The resource name (what `predictor.model.runtime` holds). */
-  readonly runtimeName: string;
-  /** Whether this is a ClusterServingRuntime. */
-  readonly clusterScoped: boolean;
-  /**
-   * The namespace of a namespaced runtime, if set.
-   *
-   * @default - no namespace (cluster-scoped, or the namespace kubectl applies to)
-   */
-  readonly runtimeNamespace?: string;
-  /** The formats the runtime serves. */
-  readonly supportedFormats: SupportedModelFormat[];
-  /** The protocols the runtime speaks. */
-  readonly protocols: InferenceProtocol[];
-  /** Whether the runtime serves many models per pod. */
-  readonly multiModel: boolean;
-  /** Whether the runtime is disabled. */
-  readonly disabled: boolean;
-}
-
 /** Common implementation of both runtime kinds. */
 abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   public readonly runtimeName: string;
@@ -199,9 +154,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         namespace,
         labels: {
           ...(props.labels ?? {}),
-          'app.kubernetes.io/component': 'serving-runtime',
-          'app.kubernetes.io/managed-by': MANAGED_BY,
-          'app.kubernetes.io/name': this.runtimeName,
+          // A runtime serves many models: it is part of none of them.
+          ...standardLabels(this.runtimeName, 'serving-runtime', false),
         },
         // An opt-out of the restricted profile stays visible to reviewers, as on a ServedModel.
         annotations: security?.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : undefined,
@@ -259,13 +213,6 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
   }
 }
 
-function chartNamespace(c: Construct): string | undefined {
-  try {
-    return Chart.of(c).namespace;
-  } catch {
-    return undefined;
-  }
-}
 
 function checkFormats(scope: IConstruct, formats: SupportedModelFormat[] | undefined): SupportedModelFormat[] {
   if (!Array.isArray(formats) || formats.length === 0) {
@@ -368,41 +315,5 @@ function checkPriorityClashes(runtime: ServingRuntimeBase): void {
           'give each auto-selectable runtime of a format a different priority, or set autoSelect: false on one');
       }
     }
-  }
-}
-
-/** @internal the protocol a model on `runtime` defaults to: the built-in default if the runtime speaks it, else the runtime's first. */
-export function runtimeDefaultProtocol(runtime: IServingRuntime, builtIn: InferenceProtocol): InferenceProtocol {
-  if (runtime.protocols.length === 0 || runtime.protocols.some((p) => p.version === builtIn.version)) return builtIn;
-  return runtime.protocols[0];
-}
-
-/**
- * @internal KServe's rules for a model that names a runtime: the runtime
- * must serve the model's format (and version, when the model pins one),
- * speak its protocol, be enabled, be single-model, and (namespaced) live in
- * the model's namespace.
- */
-export function checkRuntimeForModel(
-  scope: ErrorScope, runtime: IServingRuntime, format: ModelFormat | undefined, protocol: InferenceProtocol, namespace: string | undefined,
-): void {
-  const what = `${runtime.clusterScoped ? 'ClusterServingRuntime' : 'ServingRuntime'} "${runtime.runtimeName}"`;
-  if (runtime.disabled) fail(scope, 'servingRuntime', runtime.runtimeName, `is disabled (${what})`, 'enable the runtime, or choose another');
-  if (runtime.multiModel) {
-    fail(scope, 'servingRuntime', runtime.runtimeName, `is a multi-model (ModelMesh) runtime (${what})`, 'use a single-model runtime');
-  }
-  if (!runtime.clusterScoped && runtime.runtimeNamespace !== namespace) {
-    fail(scope, 'servingRuntime', runtime.runtimeName, `is in namespace "${runtime.runtimeNamespace ?? '<default>'}", not the model's "${namespace ?? '<default>'}"`,
-      'create the ServingRuntime in the model\'s namespace, or use a ClusterServingRuntime');
-  }
-  if (!format) fail(scope, 'format', undefined, `is missing; ${what} is chosen by format`, 'set format to one the runtime supports');
-  const sameName = runtime.supportedFormats.filter((f) => f.format.name.toLowerCase() === format.name.toLowerCase());
-  const supported = format.version === undefined ? sameName.length > 0 : sameName.some((f) => f.format.version === format.version);
-  if (!supported) {
-    fail(scope, 'format', format.toString(), `is not supported by ${what}`,
-      `use one of ${runtime.supportedFormats.map((f) => f.format.toString()).join(', ')}, or another runtime`);
-  }
-  if (runtime.protocols.length && !runtime.protocols.some((p) => p.version === protocol.version)) {
-    fail(scope, 'protocol', protocol.version, `is not spoken by ${what}`, `use one of ${runtime.protocols.map((p) => p.version).join(', ')}`);
   }
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
-import { secondsOf } from '../internal/units';
+import { wholeSeconds } from '../internal/units';
 import { checkNoCredential } from '../security/credentials';
 
 /** The largest value of the int32 fields replica counts are written to. */
@@ -225,9 +225,7 @@ export class Scaling {
       fail(scope, 'target', options.target, `is not a valid ${metric.name} utilization`, 'use a whole percentage from 1 to 100');
     }
     if (options.window !== undefined) {
-      const s = secondsOf(options.window);
-      // Knative reads whole seconds; NaN and fractions would be written as they are ("NaNs").
-      if (!Number.isInteger(s) || s < 6 || s > 3600) fail(scope, 'window', `${s}s`, 'is out of range', 'use whole seconds from 6 seconds to 1 hour');
+      wholeSeconds(scope, 'window', options.window, 6, 3600, '6 seconds to 1 hour');
     }
     this.resolved = { minReplicas, maxReplicas, metric, target: options.target, fixed, options };
   }

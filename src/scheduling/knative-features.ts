@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
+import { KNATIVE_FLAG_KEYS, KNATIVE_PLACEMENT_FLAGS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
+import { MANAGED_BY } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
-import { ModelSpec } from '../model/model-spec';
-import { ServedModel } from '../model/served-model';
+import type { ServedModel } from '../model/served-model';
+import { placementFlagsOf } from '../platforms/knative-annotations';
 
 /** A Knative feature flag's state in `config-features`. */
 export enum FeatureFlagState {
@@ -16,13 +17,6 @@ export enum FeatureFlagState {
   ALLOWED = 'allowed',
 }
 
-/** The `config-features` keys that gate the pod-spec fields GPU placement uses. */
-export const KNATIVE_PLACEMENT_FLAGS = {
-  nodeSelector: 'kubernetes.podspec-nodeselector',
-  tolerations: 'kubernetes.podspec-tolerations',
-  affinity: 'kubernetes.podspec-affinity',
-  runtimeClassName: 'kubernetes.podspec-runtimeclassname',
-} as const;
 
 /** Props of {@link KnativeFeatures}. */
 export interface KnativeFeaturesProps {
@@ -72,20 +66,6 @@ export interface KnativeFeaturesProps {
    * @default 'knative-serving'
    */
   readonly namespace?: string;
-}
-
-/** The flags one model spec needs on a Knative platform. */
-export function placementFlagsOf(spec: ModelSpec): string[] {
-  const flags: string[] = [];
-  // A canary rollout's candidate renders in the same document: its placement counts too.
-  const canary = (spec as { readonly canary?: { readonly spec: ModelSpec } }).canary;
-  const specs = [spec, ...(canary ? [canary.spec] : [])];
-  const any = (f: (s: ModelSpec) => boolean) => specs.some(f);
-  if (any((s) => Object.keys(s.placement.nodeSelector).length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.nodeSelector);
-  if (any((s) => s.placement.tolerations.length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.tolerations);
-  if (any((s) => s.placement.requiredNodeAffinity.length > 0)) flags.push(KNATIVE_PLACEMENT_FLAGS.affinity);
-  if (any((s) => s.placement.runtimeClassName !== undefined)) flags.push(KNATIVE_PLACEMENT_FLAGS.runtimeClassName);
-  return flags;
 }
 
 /** Every `config-features` flag a model's pods need; none off Knative. */
@@ -155,7 +135,7 @@ export class KnativeFeatures extends Construct {
       metadata: {
         name: 'config-features',
         namespace,
-        labels: { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/managed-by': 'cdk8s-model-serving' },
+        labels: { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/managed-by': MANAGED_BY },
       },
       data: Lazy.any({ produce: () => this.flags }),
     });

@@ -158,6 +158,14 @@ export function runtimeKnativeFlags(runtime: IConstruct | undefined): readonly s
   return runtime ? RUNTIME_FLAGS.get(runtime) ?? [] : [];
 }
 
+/** The `config-features` keys that gate the pod-spec fields GPU placement uses. */
+export const KNATIVE_PLACEMENT_FLAGS = {
+  nodeSelector: 'kubernetes.podspec-nodeselector',
+  tolerations: 'kubernetes.podspec-tolerations',
+  affinity: 'kubernetes.podspec-affinity',
+  runtimeClassName: 'kubernetes.podspec-runtimeclassname',
+} as const;
+
 /** The flags a placement needs: nodeSelector, tolerations, required node affinity, RuntimeClass. */
 export function placementKnativeFlags(p: {
   readonly nodeSelector: Record<string, string>;
@@ -166,9 +174,9 @@ export function placementKnativeFlags(p: {
   readonly runtimeClassName?: string;
 }): string[] {
   const out: string[] = [];
-  if (Object.keys(p.nodeSelector).length > 0) out.push('kubernetes.podspec-nodeselector');
-  if (p.tolerations.length > 0) out.push('kubernetes.podspec-tolerations');
-  if (p.requiredNodeAffinity.length > 0) out.push('kubernetes.podspec-affinity');
-  if (p.runtimeClassName !== undefined) out.push('kubernetes.podspec-runtimeclassname');
+  if (Object.keys(p.nodeSelector).length > 0) out.push(KNATIVE_PLACEMENT_FLAGS.nodeSelector);
+  if (p.tolerations.length > 0) out.push(KNATIVE_PLACEMENT_FLAGS.tolerations);
+  if (p.requiredNodeAffinity.length > 0) out.push(KNATIVE_PLACEMENT_FLAGS.affinity);
+  if (p.runtimeClassName !== undefined) out.push(KNATIVE_PLACEMENT_FLAGS.runtimeClassName);
   return out;
 }

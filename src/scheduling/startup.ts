@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import type { ResolvedAccelerator } from './placement';
-import { ErrorScope, fail } from '../internal/errors';
+import { ErrorScope } from '../internal/errors';
 import { Probe } from '../internal/k8s';
-import { secondsOf } from '../internal/units';
+import { wholeSeconds } from '../internal/units';
 
 /**
  * How long a new replica may take to become ready. GPU models need far more
@@ -67,11 +67,7 @@ export function resolveStartup(
   const gpu = accelerator?.isGpu ?? false;
   let timeoutSeconds: number | undefined;
   if (startup?.timeout !== undefined) {
-    const s = secondsOf(startup.timeout);
-    if (!Number.isInteger(s) || s < 60 || s > 6 * 3600) {
-      fail(scope, 'startup.timeout', `${s}s`, 'is out of range', 'use whole seconds from 1 minute to 6 hours');
-    }
-    timeoutSeconds = s;
+    timeoutSeconds = wholeSeconds(scope, 'startup.timeout', startup.timeout, 60, 6 * 3600, '1 minute to 6 hours');
   } else if (gpu) {
     timeoutSeconds = GPU_DEFAULTS.startupTimeoutSeconds;
   }

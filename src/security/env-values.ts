@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import { checkNoCredentialLiteral } from './credentials';
 import { fail } from '../internal/errors';
 import { EnvVar } from '../internal/k8s';
+import { checkEnvName } from '../internal/names';
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * Turns cdk8s-plus `EnvValue`s (from a Secret, a ConfigMap, a field ref or a
@@ -13,7 +13,7 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  */
 export function resolveEnvValues(scope: IConstruct, values: Record<string, EnvValue> | undefined): EnvVar[] {
   return Object.keys(values ?? {}).sort().map((name) => {
-    if (!ENV_NAME.test(name)) fail(scope, 'envValues name', name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    checkEnvName(scope, 'envValues name', name);
     const v = values![name];
     if (!v || typeof v !== 'object' || (v.value === undefined && v.valueFrom === undefined)) {
       fail(scope, `envValues["${name}"]`, v, 'is not an EnvValue', 'use EnvValue.fromSecretValue(...), EnvValue.fromConfigMap(...) or EnvValue.fromValue(...)');

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { fail, invalidInstance, orInvalid, raiseIfInvalid, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { sortedRecord } from '../internal/k8s';
+import { standardLabels } from '../internal/labels';
 import { checkDns1123Label, checkLabels } from '../internal/names';
-import { standardLabels } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 
 /** Who may call a model. */

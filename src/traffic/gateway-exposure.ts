@@ -169,3 +169,13 @@ function gatewayDuration(scope: string, prop: string, d: Duration): { readonly m
   if (ms > 99999) fail(scope, prop, `${ms}ms`, 'cannot be written as a Gateway API duration', 'use whole seconds above 99999ms');
   return { millis: ms, text: `${ms}ms` };
 }
+
+/** The Service a Gateway route sends a model's traffic to. */
+export interface GatewayBackend {
+  /** The Service's name (in the model's namespace). */
+  readonly service: string;
+  /** The Service port that serves the model's protocol. */
+  readonly port: number;
+  /** Whether that port speaks gRPC (a GRPCRoute, not an HTTPRoute). */
+  readonly grpc: boolean;
+}

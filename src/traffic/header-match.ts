@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkNonEmpty, fail } from '../internal/errors';
-import { secondsOf } from '../internal/units';
+import { wholeSeconds } from '../internal/units';
 
 /** A resolved header condition: exactly one of `exact` and `regex`. */
 export interface ResolvedHeaderMatch {
@@ -140,10 +140,7 @@ export class AbTest {
     if (dup !== undefined) fail(scope, 'matches', dup, 'is matched twice', 'combine the conditions on one header into one regular expression');
     let durationSeconds: number | undefined;
     if (options.duration !== undefined) {
-      durationSeconds = secondsOf(options.duration);
-      if (!Number.isInteger(durationSeconds) || durationSeconds < 60 || durationSeconds > 7 * 86400) {
-        fail(scope, 'duration', `${durationSeconds}s`, 'is out of range', 'use whole seconds from 1 minute to 7 days');
-      }
+      durationSeconds = wholeSeconds(scope, 'duration', options.duration, 60, 7 * 86400, '1 minute to 7 days');
     }
     return new AbTest({ matches: resolved, durationSeconds });
   }

@@ -1,4 +1,5 @@
 import { checkInteger, fail } from '../internal/errors';
+import { checkImage } from '../internal/names';
 
 /** The HTTP method of a load-test request. */
 export enum LoadTestMethod {
@@ -86,7 +87,6 @@ export const DEFAULT_LOAD_TEST_IMAGE = 'ghcr.io/fluxcd/flagger-loadtester:0.38.0
 
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(;\s*[a-z0-9-]+=[A-Za-z0-9-]+)*$/;
-const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
 // Bodies are sent as data, and must not smuggle credentials into a manifest.
 const CREDENTIAL = /(api[_-]?key|secret|password|token|authorization|bearer)\s*["']?\s*[:=]/i;
 
@@ -131,9 +131,7 @@ export class LoadTest {
     if (o.loadTesterUrl !== undefined && (typeof o.loadTesterUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.loadTesterUrl))) {
       fail(scope, 'loadTesterUrl', o.loadTesterUrl, 'is not an http(s) URL', `use the load tester's Service URL, e.g. ${DEFAULT_LOAD_TESTER_URL}`);
     }
-    if (o.image !== undefined && (typeof o.image !== 'string' || !IMAGE.test(o.image))) {
-      fail(scope, 'image', o.image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
-    }
+    if (o.image !== undefined) checkImage(scope, 'image', o.image);
     const concurrency = o.concurrency ?? 2;
     const rps = o.requestsPerSecond ?? 10;
     if (concurrency > rps) fail(scope, 'concurrency', concurrency, `is above requestsPerSecond (${rps})`, 'use at most one worker per request per second');

@@ -4,7 +4,7 @@ import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import {
   crossNamespace, GATEWAY_API_VERSION, referenceGrantName, referenceGrantSpec, routeIdentity, routeKind, routeSpec,
-} from '../../traffic/gateway-route';
+} from '../../platforms/gateway-route';
 import { ResolvedHeaderMatch } from '../../traffic/header-match';
 import { heyArgs } from '../../traffic/load-test';
 import { checkQuery, goDuration, ResolvedAnalysis } from '../analysis';

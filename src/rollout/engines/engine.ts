@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { compact } from '../../internal/k8s';
-import { MANAGED_BY, ModelSpec } from '../../model/model-spec';
+import { standardLabels } from '../../internal/labels';
+import { ModelSpec } from '../../model/model-spec';
 import type { ServedModel } from '../../model/served-model';
-import { GatewayBackend } from '../../platforms/compiler';
-import { ResolvedGatewayExposure } from '../../traffic/gateway-exposure';
+import { GatewayBackend, ResolvedGatewayExposure } from '../../traffic/gateway-exposure';
 import { ResolvedAbTest } from '../../traffic/header-match';
 import { ResolvedLoadTest } from '../../traffic/load-test';
 import { ResolvedAnalysis } from '../analysis';
@@ -68,8 +68,8 @@ export interface EngineContext {
 }
 
 /**
- * One rollout engine. Which one runs is chosen by the model's platform
- * (a registry keyed by the platform compiler's id), never by a switch.
+ * One rollout engine. The model's platform compiler lists the engines it
+ * offers (`capabilities.rolloutEngines`); nothing switches on platforms.
  */
 export interface IRolloutEngine {
   readonly engine: RolloutEngine;
@@ -99,12 +99,7 @@ export interface IRolloutEngine {
 
 /** Labels for the engine's documents. */
 export function rolloutLabels(model: ServedModel): Record<string, string> {
-  return {
-    'app.kubernetes.io/component': 'canary-rollout',
-    'app.kubernetes.io/managed-by': MANAGED_BY,
-    'app.kubernetes.io/name': model.name,
-    'app.kubernetes.io/part-of': model.name,
-  };
+  return standardLabels(model.name, 'canary-rollout');
 }
 
 /** Adds one engine document under the rollout. */

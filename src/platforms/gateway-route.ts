@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { ResolvedGatewayExposure } from './gateway-exposure';
-import { parentRefOf } from './gateway-ref';
+import { PlannedDocument } from './compiler';
 import { fail } from '../internal/errors';
 import { compact } from '../internal/k8s';
-import { GatewayBackend, PlannedDocument } from '../platforms/compiler';
+import { GatewayBackend, ResolvedGatewayExposure } from '../traffic/gateway-exposure';
+import { parentRefOf } from '../traffic/gateway-ref';
 
 /** The Gateway API group and the version of the routes and grants written. */
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
