@@ -2,6 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkNonEmpty, ErrorScope, fail, requireProps, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -98,6 +99,7 @@ export class LocalModelNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelNodeGroupProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     requireProps(this, props, 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
     this.groupName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.groupName);
@@ -227,6 +229,7 @@ export class LocalModelCache extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     requireProps(this, props, 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
 import { checkNumber, fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { checkDns1123Label } from '../internal/names';
 import { millisOf, secondsOf } from '../internal/units';
 import { standardLabels } from '../model/model-spec';
@@ -98,6 +99,7 @@ export class LlmCanary extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmCanaryProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     const { stable, candidate } = props;
     if (!(stable instanceof LlmService)) fail(this, 'stable', stable, 'is not an LlmService', 'pass the LlmService serving today\'s traffic');
     if (!(candidate instanceof LlmService)) fail(this, 'candidate', candidate, 'is not an LlmService', 'pass the new LlmService');

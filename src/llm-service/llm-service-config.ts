@@ -5,6 +5,7 @@ import { LlmRouter } from './llm-router';
 import { llmPodSpec } from './llm-workload';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelResources } from '../model/components';
 import { checkImage, resolveEnv, resolveResources, standardLabels } from '../model/model-spec';
@@ -175,6 +176,7 @@ export class LlmServiceConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmServiceConfigProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     this.name = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.name);
     if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);

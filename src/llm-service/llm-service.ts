@@ -7,6 +7,7 @@ import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, w
 import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { checkNonEmpty, fail } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -276,6 +277,7 @@ export class LlmService extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     this.props = props;
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
@@ -408,6 +410,38 @@ export class LlmService extends Construct {
       fail(scope, 'services', this.node.path, `already belongs to the route group "${this.membership.group}"`, 'a service joins one traffic split');
     }
     this.membership = membership;
+  }
+
+  /**
+   * @internal What KServe creates from the LLMInferenceService, named with
+   * kmeta.ChildName (pkg/controller/v1alpha2/llmisvc, v0.20.0:
+   * mainDeploymentName/prefillDeploymentName in workload_single_node.go,
+   * mainLWSName/prefillLWSName in workload_multi_node.go, workloadServiceName
+   * in workload.go, the `-kserve-route` HTTPRoute in router.go, and
+   * schedulerDeploymentName and the `-inference-pool` InferencePool in
+   * scheduler.go): checked app-wide against every other document.
+   */
+  public _derivedObjects(): DerivedObject[] {
+    const ns = this.namespace;
+    const n = this.name;
+    const out: DerivedObject[] = [];
+    const add = (apiVersion: string, kind: string, suffix: string, what: string) =>
+      out.push({ apiVersion, kind, namespace: ns, name: `${n}${suffix}`, createdBy: `KServe (the LLMInferenceService's ${what})` });
+    for (const [w, role] of [[this.decode, ''], [this.prefillWorkload, 'prefill']] as const) {
+      if (!w) continue;
+      const dash = role ? `-${role}` : '';
+      if (w.parallelism.multiNode) add('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', `-kserve-mn${dash}`, `${role || 'main'} LeaderWorkerSet`);
+      else add('apps/v1', 'Deployment', `-kserve${dash}`, `${role || 'main'} Deployment`);
+    }
+    add('v1', 'Service', '-kserve-workload-svc', 'workload Service');
+    if (this.router.managedRoute) add('gateway.networking.k8s.io/v1', 'HTTPRoute', '-kserve-route', 'HTTPRoute');
+    const scheduler = this.router.json?.scheduler;
+    // A scheduler KServe manages (no reference to an existing pool): the endpoint picker and its pool.
+    if (this.router.scheduler && !scheduler?.pool?.ref) {
+      add('apps/v1', 'Deployment', '-kserve-router-scheduler', 'scheduler Deployment');
+      add('inference.networking.k8s.io/v1', 'InferencePool', '-inference-pool', 'InferencePool');
+    }
+    return out;
   }
 
   /** @internal the router kind. */

@@ -216,6 +216,12 @@ export class KServeCompiler implements IPlatformCompiler {
         out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Service)` });
       }
     }
+    // A Standard-mode canary runs side by side as `{isvc}-{canary}-predictor` (its `spec.canary[]` entry's name).
+    if (!this.knative && spec.canary) {
+      const name = `${spec.name}-${spec.canary.name}-predictor`;
+      out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the canary "${spec.canary.name}"'s Deployment)` });
+      out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the canary "${spec.canary.name}"'s Service)` });
+    }
     return out;
   }
 

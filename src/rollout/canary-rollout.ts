@@ -7,6 +7,7 @@ import { FlaggerDeploymentEngine, FlaggerEngine } from './engines/flagger';
 import { KServeKnativeEngine } from './engines/kserve-knative';
 import { KServeStandardEngine } from './engines/kserve-standard';
 import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { secondsOf } from '../internal/units';
@@ -289,6 +290,7 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     requireProps(this, props, 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, ErrorScope, fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { ModelContainer } from '../model/components';
@@ -164,6 +165,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace: string | undefined) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     this.clusterScoped = kind === 'ClusterServingRuntime';
     this.runtimeName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.runtimeName);

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { checkDns1123Label } from '../internal/names';
 import { ModelSpec } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
@@ -134,6 +135,7 @@ export class KnativeFeatures extends Construct {
 
   constructor(scope: Construct, id: string, props: KnativeFeaturesProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     this.props = props;
     const namespace = props.namespace ?? 'knative-serving';
     checkDns1123Label(this, 'namespace', namespace);
@@ -253,6 +255,7 @@ export class KnativeClusterFlags extends Construct {
 
   constructor(scope: Construct, id: string, props: KnativeClusterFlagsProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
     const out: Record<string, string> = {};
     const add = (prop: string, list: string[] | undefined, state: FeatureFlagState) => {
       (list ?? []).forEach((flag, i) => {
