@@ -4,6 +4,7 @@ import { LlmService } from './llm-service';
 import { checkNumber, fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { checkDns1123Label } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { millisOf, secondsOf } from '../internal/units';
 import { standardLabels } from '../model/model-spec';
 
@@ -100,6 +101,10 @@ export class LlmCanary extends Construct {
   constructor(scope: Construct, id: string, props: LlmCanaryProps) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      stable: { cls: LlmService, use: 'the LlmService serving today\'s traffic' }, candidate: { cls: LlmService, use: 'the new LlmService' },
+      candidateWeight: 'number', promote: 'boolean', group: 'string', alerts: 'struct',
+    }, ['stable', 'candidate'], 'LlmCanaryProps, e.g. { stable, candidate, candidateWeight }');
     const { stable, candidate } = props;
     if (!(stable instanceof LlmService)) fail(this, 'stable', stable, 'is not an LlmService', 'pass the LlmService serving today\'s traffic');
     if (!(candidate instanceof LlmService)) fail(this, 'candidate', candidate, 'is not an LlmService', 'pass the new LlmService');

@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter, ResolvedLlmRouter } from './llm-router';
+import { LlmScaling } from './llm-scaling';
 import { LlmServiceConfig } from './llm-service-config';
 import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, workloadFields } from './llm-workload';
 import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
@@ -10,9 +11,12 @@ import { checkNonEmpty, fail } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { EnvVar } from '../internal/k8s';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
 import { checkImage, memoryQuantity, resolveEnv, standardLabels, ResolvedResources } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
+import { Accelerator } from '../scheduling/accelerator';
+import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
@@ -219,6 +223,28 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
 }
 
 /**
+ * What each prop must be, for callers without a type checker (the workload
+ * options' too). A function: the classes are read when a service is built,
+ * after every module has loaded.
+ */
+function llmServicePropTypes(): Record<string, PropType> {
+  return {
+  storage: { cls: ModelStorage, use: "ModelStorage.fromHuggingFace('org/model', revision), s3(...), pvc(...) or oci(...)" },
+  confidential: 'struct', modelName: 'string', name: 'string', namespace: 'string', image: 'string', vllm: 'struct',
+  args: 'strings', env: 'map', envValues: 'struct',
+  podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+  sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' }, prefill: 'struct',
+  loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of(name, storage)' }, lora: 'struct',
+  router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
+  config: { listOf: LlmServiceConfig, use: 'a list of LlmServiceConfig constructs' }, tracing: 'struct',
+  replicas: 'number', scaling: { cls: LlmScaling, use: 'LlmScaling.keda(...) or LlmScaling.hpa(...)' }, parallelism: 'struct',
+  accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
+  nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' }, resources: 'struct', worker: 'struct', kvCacheOffloading: 'struct',
+  podLabels: 'map', podAnnotations: 'map', serviceAccountName: 'string', labels: 'map', annotations: 'map',
+  };
+}
+
+/**
  * Names KServe derives from the service's (kmeta.ChildName in
  * pkg/controller/v1alpha2/llmisvc, v0.20.0). Past 63 characters ChildName
  * replaces the name with a hash, and dashboards, alerts and `kubectl get`
@@ -278,6 +304,7 @@ export class LlmService extends Construct {
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkProps(this, props, llmServicePropTypes(), ['storage'], "LlmServiceProps, e.g. { storage: ModelStorage.fromHuggingFace('org/model', revision), accelerator }");
     this.props = props;
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);

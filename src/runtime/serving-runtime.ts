@@ -5,6 +5,7 @@ import { checkInteger, ErrorScope, fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { checkProps, PropType } from '../internal/prop-types';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
 import { checkImage, MANAGED_BY, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
@@ -166,6 +167,10 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace: string | undefined) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkProps(this, props, runtimePropTypes(), ['supportedFormats', 'container'], `${kind}Props, e.g. { supportedFormats, container }`);
+    if (kind === 'ClusterServingRuntime' && (props as { namespace?: unknown }).namespace !== undefined) {
+      fail(this, 'namespace', (props as { namespace?: unknown }).namespace, 'is set on a cluster-scoped runtime, which has no namespace', 'use a ServingRuntime for a namespace');
+    }
     this.clusterScoped = kind === 'ClusterServingRuntime';
     this.runtimeName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.runtimeName);
@@ -247,7 +252,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
  */
 export class ServingRuntime extends ServingRuntimeBase {
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
-    super(scope, id, 'ServingRuntime', props, props.namespace ?? chartNamespace(scope));
+    // Plain JavaScript callers may pass no props: the base constructor says so with the path.
+    super(scope, id, 'ServingRuntime', props, (props as ServingRuntimeProps | undefined)?.namespace ?? chartNamespace(scope));
   }
 }
 
@@ -259,6 +265,23 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
   constructor(scope: Construct, id: string, props: ClusterServingRuntimeProps) {
     super(scope, id, 'ClusterServingRuntime', props, undefined);
   }
+}
+
+/** What each prop must be, for callers without a type checker (a function: classes are read after every module loaded). */
+function runtimePropTypes(): Record<string, PropType> {
+  return {
+  supportedFormats: 'list',
+  container: 'struct',
+  protocols: { listOf: InferenceProtocol, use: '[InferenceProtocol.V1, InferenceProtocol.V2, ...]' },
+  multiModel: 'boolean',
+  disabled: 'boolean',
+  nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+  name: 'string',
+  labels: 'map',
+  podAnnotations: 'map',
+  podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+  namespace: 'string',
+  };
 }
 
 function chartNamespace(c: Construct): string | undefined {

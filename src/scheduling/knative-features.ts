@@ -4,6 +4,7 @@ import { KNATIVE_FLAG_KEYS, registerKnativeFlagSource, requiredKnativeFlags, val
 import { fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { checkDns1123Label } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { ModelSpec } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 
@@ -136,6 +137,10 @@ export class KnativeFeatures extends Construct {
   constructor(scope: Construct, id: string, props: KnativeFeaturesProps = {}) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    const flag = { oneOf: FeatureFlagState, name: 'FeatureFlagState' };
+    checkProps(this, props, {
+      nodeSelector: flag, tolerations: flag, affinity: flag, runtimeClassName: flag, additionalFlags: 'map', namespace: 'string',
+    }, [], 'KnativeFeaturesProps, e.g. { affinity: FeatureFlagState.ENABLED }');
     this.props = props;
     const namespace = props.namespace ?? 'knative-serving';
     checkDns1123Label(this, 'namespace', namespace);
@@ -256,6 +261,7 @@ export class KnativeClusterFlags extends Construct {
   constructor(scope: Construct, id: string, props: KnativeClusterFlagsProps = {}) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkProps(this, props, { enabled: 'strings', allowed: 'strings' }, [], "KnativeClusterFlagsProps, e.g. { enabled: ['kubernetes.podspec-affinity'] }");
     const out: Record<string, string> = {};
     const add = (prop: string, list: string[] | undefined, state: FeatureFlagState) => {
       (list ?? []).forEach((flag, i) => {
