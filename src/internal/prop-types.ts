@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail, ModelServingError, rescoped } from './errors';
 
 /**
  * What a prop must be, for callers without a type checker (plain
@@ -108,4 +108,27 @@ export function checkProps(scope: IConstruct, props: unknown, types: Record<stri
     const v = p[prop];
     if (v !== undefined) checkPropType(scope, prop, v, type);
   }
+  raiseInvalidValues(scope, p);
+}
+
+/**
+ * Raises the first error a value class kept from its factory (see
+ * `orInvalid`), found in the props, their lists and their plain structs
+ * (e.g. `candidate.storage`, `loraAdapters[2]`), re-raised after the
+ * construct path and the prop that holds it: in a fleet built in a loop,
+ * the path says which model. Constructs and other class instances are not
+ * entered (they check their own props).
+ */
+export function raiseInvalidValues(scope: IConstruct, props: Record<string, unknown>): void {
+  const visit = (v: unknown, prop: string, depth: number): void => {
+    if (v === null || typeof v !== 'object' || depth > 4) return;
+    const invalid = (v as { invalid?: unknown }).invalid;
+    if (invalid instanceof ModelServingError) throw rescoped(scope, prop, invalid);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${prop}[${i}]`, depth + 1));
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
+      for (const k of Object.keys(v)) visit((v as Record<string, unknown>)[k], `${prop}.${k}`, depth + 1);
+    }
+  };
+  for (const k of Object.keys(props)) visit(props[k], k, 0);
 }
