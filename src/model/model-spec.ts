@@ -254,6 +254,8 @@ export function checkImage(scope: IConstruct, prop: string, image: string): void
   if (typeof image !== 'string' || !/^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/.test(image)) {
     fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
   }
+  // A token pasted in place of an image is still a token: it would sit in the manifest and every pod spec.
+  checkNoCredential(scope, prop, image);
 }
 
 /** An image tag, or a digest (`sha256:<64 hex>`); `runtimeVersion` replaces the server image's tag with it. */

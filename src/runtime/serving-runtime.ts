@@ -301,6 +301,7 @@ function checkFormats(scope: IConstruct, formats: SupportedModelFormat[] | undef
     const prop = `supportedFormats[${i}]`;
     if (!(f?.format instanceof ModelFormat)) fail(scope, `${prop}.format`, f?.format, 'is not a ModelFormat', 'use ModelFormat.SKLEARN, ModelFormat.of(...), ...');
     checkInteger(scope, `${prop}.priority`, f.priority, 1, 2147483647);
+    if (f.autoSelect !== undefined && typeof f.autoSelect !== 'boolean') fail(scope, `${prop}.autoSelect`, f.autoSelect, 'is not a boolean', 'use true or false');
     if (f.priority !== undefined && !f.autoSelect) {
       fail(scope, `${prop}.priority`, f.priority, 'has no effect without autoSelect (KServe ignores it)', 'set autoSelect: true, or drop priority');
     }

@@ -163,6 +163,7 @@ function checkPath(scope: string, path: string): void {
 
 /** A Gateway API Duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): whole seconds, else milliseconds. */
 function gatewayDuration(scope: string, prop: string, d: Duration): { readonly millis: number; readonly text: string } {
+  if (!(d instanceof Duration)) fail(scope, prop, d, 'is not a Duration', 'use Duration.seconds(n) from cdk8s');
   const ms = millisOf(d);
   if (!Number.isInteger(ms) || ms < 1 || ms > 99999 * 1000) {
     fail(scope, prop, `${ms}ms`, 'is out of range', 'use whole milliseconds from 1ms to 99999s');
