@@ -8,8 +8,9 @@
  */
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  AbTest, Accelerator, CanaryRollout, GatewayExposure, GatewayRef, HeaderMatch, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig,
-  LoadTest, LoraAdapter, ModelFormat, ModelStorage, RolloutAnalysis, ServedModel, ServedModelProps, ServingCheck, ServingPlatform, TrafficRouter,
+  AbTest, Accelerator, CanaryRollout, GatewayExposure, GatewayRef, GraphNode, GraphStep, HeaderMatch, InferenceGraph, LlmRouter, LlmScaling,
+  LlmScheduler, LlmService, LlmServiceConfig, LoadTest, LoraAdapter, ModelFormat, ModelStorage, RolloutAnalysis, ServedModel, ServedModelProps,
+  ServingCheck, ServingPlatform, ServingRuntime, TrafficRouter,
 } from '../src';
 
 const GATEWAY = GatewayRef.of('inference', { namespace: 'gateway-system' });
@@ -75,7 +76,8 @@ describe('the construct raises it after its path and prop', () => {
       .toMatch(/^c\/r: abTest HeaderMatch.exact: name "bad header" is not a valid HTTP header name;/);
     expect(messageOf((c) => rollout(c, { steps: [10], loadTest: LoadTest.hey({ path: 'infer' }) })))
       .toMatch(/^c\/r: loadTest LoadTest.hey: path "infer" is not a valid request path;/);
-    const analysis = RolloutAnalysis.prometheus({ address: PROM, checks: [ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 100 })] });
+    const ttft = ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 100 });
+    const analysis = RolloutAnalysis.prometheus({ address: PROM, checks: [ttft] });
     expect(messageOf((c) => rollout(c, { steps: [10], analysis })))
       .toBe('c/r: analysis ServingCheck.timeToFirstToken: percentile 100 is out of range; use a percentile from 50 to 99.9 with at most one decimal');
   });
@@ -112,4 +114,43 @@ describe('the construct raises it after its path and prop', () => {
 
 function llmAt(c: Chart, id: string, scaling: LlmScaling): void {
   new LlmService(c, id, { storage: LLAMA, accelerator: Accelerator.nvidiaGpu(), scaling });
+}
+
+describe('found by the hostile family fuzz (test/fuzz/hostile-families.fuzz.test.ts)', () => {
+  test('a number where a Duration belongs is the library\'s error, not a TypeError', () => {
+    expect(messageOf((c) => new ServedModel(c, 'm', {
+      ...base, gateway: GatewayExposure.route({ gateways: [GATEWAY], requestTimeout: 30 as any }),
+    }))).toBe('c/m: gateway GatewayExposure.route: requestTimeout 30 is not a Duration; use Duration.seconds(n) from cdk8s');
+    const e = messageOf((c) => {
+      const a = new ServedModel(c, 'a', { ...base, platform: ServingPlatform.kserve() });
+      new InferenceGraph(c, 'g', { root: GraphNode.sequence([GraphStep.model(a)]), routerTimeouts: { serverRead: 30 as any } });
+    });
+    expect(e).toBe('c/g: routerTimeouts.serverRead 30 is not a Duration; use Duration.seconds(n) from cdk8s');
+  });
+
+  test('a token pasted as an image, or as a label or annotation of any construct, is rejected and redacted', () => {
+    const token = 'sk-abcdefghijklmnopqrstuvwx';
+    const image = messageOf((c) => llmWith(c, { image: token }));
+    expect(image).toMatch(/^c\/llm: image "<redacted>" looks like .* written as a literal; pass credentials by reference/);
+    const label = messageOf((c) => llmWith(c, { labels: { team: 'AKIAIOSFODNN7EXAMPLE' } }));
+    expect(label).toMatch(/^c\/llm: labels\["team"\] "<redacted>" looks like .* written as a literal/);
+    const annotation = messageOf((c) => new ServingRuntimeWith(c, { podAnnotations: { 'example.com/db': 'postgres://app:pw0rdHidden@db/x' } }));
+    expect(annotation).toMatch(/^c\/rt: podAnnotations\["example.com\/db"\] "<redacted>" looks like .* written as a literal/);
+    for (const m of [image, label, annotation]) expect(m).not.toMatch(/sk-abc|AKIAIOSFODNN7EXAMPLE|pw0rdHidden/);
+  });
+
+  test('a runtime format\'s autoSelect that is not a boolean', () => {
+    expect(messageOf((c) => new ServingRuntimeWith(c, { supportedFormats: [{ format: ModelFormat.SKLEARN, autoSelect: '' as any }] })))
+      .toBe('c/rt: supportedFormats[0].autoSelect "" is not a boolean; use true or false');
+  });
+});
+
+function llmWith(c: Chart, props: Record<string, unknown>): LlmService {
+  return new LlmService(c, 'llm', { storage: LLAMA, accelerator: Accelerator.nvidiaGpu(), ...props } as any);
+}
+
+class ServingRuntimeWith extends ServingRuntime {
+  constructor(c: Chart, props: Record<string, unknown>) {
+    super(c, 'rt', { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'reg.example.com/rt:1' }, ...props } as any);
+  }
 }

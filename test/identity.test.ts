@@ -167,8 +167,11 @@ describe('rollouts and routes', () => {
       const c = new Chart(a, 'c', { namespace: 'ml' });
       const churn = new ServedModel(c, 'churn', { ...base, platform: ServingPlatform.kubernetesDeployment(), gateway: route });
       new CanaryRollout(c, 'v2', {
-        model: churn, candidate: { storage: ModelStorage.s3('models', 'churn/v2') }, steps: [10, 50],
-        engine: RolloutEngine.ARGO_ROLLOUTS, trafficRouter: TrafficRouter.gatewayApi(),
+        model: churn,
+        candidate: { storage: ModelStorage.s3('models', 'churn/v2') },
+        steps: [10, 50],
+        engine: RolloutEngine.ARGO_ROLLOUTS,
+        trafficRouter: TrafficRouter.gatewayApi(),
       });
       new ServedModel(c, 'other', { ...base, name: 'churn-canary', platform: ServingPlatform.kubernetesDeployment() });
     });

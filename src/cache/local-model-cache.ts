@@ -104,8 +104,14 @@ export class LocalModelNodeGroup extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      storageLimit: SIZE, localPath: 'string', nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' }, nodeSelector: 'map',
-      storageClassName: 'string', capacity: SIZE, name: 'string', labels: 'map',
+      storageLimit: SIZE,
+      localPath: 'string',
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      nodeSelector: 'map',
+      storageClassName: 'string',
+      capacity: SIZE,
+      name: 'string',
+      labels: 'map',
     }, ['storageLimit', 'localPath'], 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
     this.groupName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.groupName);
@@ -237,9 +243,14 @@ export class LocalModelCache extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      storage: { cls: ModelStorage, use: 'ModelStorage.fromHuggingFace(...), fromUri(...), s3(...)' }, modelSize: SIZE,
-      nodeGroups: { listOf: LocalModelNodeGroup, use: 'a list of LocalModelNodeGroup constructs' }, serviceAccountName: 'string',
-      storageKey: 'string', storageParameters: 'map', name: 'string', labels: 'map',
+      storage: { cls: ModelStorage, use: 'ModelStorage.fromHuggingFace(...), fromUri(...), s3(...)' },
+      modelSize: SIZE,
+      nodeGroups: { listOf: LocalModelNodeGroup, use: 'a list of LocalModelNodeGroup constructs' },
+      serviceAccountName: 'string',
+      storageKey: 'string',
+      storageParameters: 'map',
+      name: 'string',
+      labels: 'map',
     }, ['storage', 'modelSize', 'nodeGroups'], 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);

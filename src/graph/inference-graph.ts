@@ -187,9 +187,16 @@ export class InferenceGraph extends Construct {
       root: { cls: GraphNode, use: 'GraphNode.sequence([...]), splitter(...), ensemble(...) or switch(...)' },
       mode: { oneOf: GraphDeploymentMode, name: 'GraphDeploymentMode' },
       scaling: { cls: Scaling, use: 'Scaling.autoscale(...), Scaling.scaleToZero(...) or Scaling.fixed(n)' },
-      resources: 'struct', nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' }, serviceAccountName: 'string',
-      timeout: { cls: Duration, use: 'Duration.seconds(n) from cdk8s' }, routerTimeouts: 'struct',
-      visibility: { oneOf: Visibility, name: 'Visibility' }, name: 'string', namespace: 'string', labels: 'map', annotations: 'map',
+      resources: 'struct',
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      serviceAccountName: 'string',
+      timeout: { cls: Duration, use: 'Duration.seconds(n) from cdk8s' },
+      routerTimeouts: 'struct',
+      visibility: { oneOf: Visibility, name: 'Visibility' },
+      name: 'string',
+      namespace: 'string',
+      labels: 'map',
+      annotations: 'map',
     }, [], 'InferenceGraphProps, e.g. { root }');
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
@@ -419,6 +426,7 @@ export class InferenceGraph extends Construct {
 
 function seconds(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
+  if (!(d instanceof Duration)) fail(scope, prop, d, 'is not a Duration', 'use Duration.seconds(n) from cdk8s');
   const s = d.toMilliseconds({ integral: false }) / 1000;
   if (!Number.isInteger(s) || s < 1 || s > 86400) fail(scope, prop, `${s}s`, 'is out of range', 'use whole seconds from 1 second to 1 day');
   return s;

@@ -102,8 +102,12 @@ export class LlmCanary extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      stable: { cls: LlmService, use: 'the LlmService serving today\'s traffic' }, candidate: { cls: LlmService, use: 'the new LlmService' },
-      candidateWeight: 'number', promote: 'boolean', group: 'string', alerts: 'struct',
+      stable: { cls: LlmService, use: 'the LlmService serving today\'s traffic' },
+      candidate: { cls: LlmService, use: 'the new LlmService' },
+      candidateWeight: 'number',
+      promote: 'boolean',
+      group: 'string',
+      alerts: 'struct',
     }, ['stable', 'candidate'], 'LlmCanaryProps, e.g. { stable, candidate, candidateWeight }');
     const { stable, candidate } = props;
     if (!(stable instanceof LlmService)) fail(this, 'stable', stable, 'is not an LlmService', 'pass the LlmService serving today\'s traffic');

@@ -179,10 +179,21 @@ export class LlmServiceConfig extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      name: 'string', namespace: 'string', image: 'string', vllm: 'struct', args: 'strings', env: 'map', envValues: 'struct',
-      accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' }, nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' }, resources: 'struct', podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
-      router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' }, storageInitializer: 'boolean',
-      labels: 'map', annotations: 'map',
+      name: 'string',
+      namespace: 'string',
+      image: 'string',
+      vllm: 'struct',
+      args: 'strings',
+      env: 'map',
+      envValues: 'struct',
+      accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      resources: 'struct',
+      podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+      router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
+      storageInitializer: 'boolean',
+      labels: 'map',
+      annotations: 'map',
     }, [], 'LlmServiceConfigProps, e.g. { image, vllm }');
     this.name = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.name);

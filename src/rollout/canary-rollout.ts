@@ -293,13 +293,19 @@ export class CanaryRollout extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      model: { cls: ServedModel, use: 'the stable ServedModel' }, candidate: 'struct', steps: 'numbers',
+      model: { cls: ServedModel, use: 'the stable ServedModel' },
+      candidate: 'struct',
+      steps: 'numbers',
       engine: { oneOf: RolloutEngine, name: 'RolloutEngine' },
       trafficRouter: { cls: TrafficRouter, use: 'TrafficRouter.gatewayApi(...) or TrafficRouter.DEFAULT' },
-      abTest: { cls: AbTest, use: 'AbTest.headers(...)' }, loadTest: { cls: LoadTest, use: 'LoadTest.hey(...)' },
+      abTest: { cls: AbTest, use: 'AbTest.headers(...)' },
+      loadTest: { cls: LoadTest, use: 'LoadTest.hey(...)' },
       stepInterval: { cls: Duration, use: 'Duration.minutes(n) from cdk8s' },
       analysis: { cls: RolloutAnalysis, use: 'RolloutAnalysis.prometheus(...)' },
-      requireAutomaticRollback: 'boolean', currentStep: 'number', rollback: 'boolean', name: 'string',
+      requireAutomaticRollback: 'boolean',
+      currentStep: 'number',
+      rollback: 'boolean',
+      name: 'string',
     }, ['model'], 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');

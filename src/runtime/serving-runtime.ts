@@ -270,17 +270,17 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
 /** What each prop must be, for callers without a type checker (a function: classes are read after every module loaded). */
 function runtimePropTypes(): Record<string, PropType> {
   return {
-  supportedFormats: 'list',
-  container: 'struct',
-  protocols: { listOf: InferenceProtocol, use: '[InferenceProtocol.V1, InferenceProtocol.V2, ...]' },
-  multiModel: 'boolean',
-  disabled: 'boolean',
-  nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
-  name: 'string',
-  labels: 'map',
-  podAnnotations: 'map',
-  podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
-  namespace: 'string',
+    supportedFormats: 'list',
+    container: 'struct',
+    protocols: { listOf: InferenceProtocol, use: '[InferenceProtocol.V1, InferenceProtocol.V2, ...]' },
+    multiModel: 'boolean',
+    disabled: 'boolean',
+    nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+    name: 'string',
+    labels: 'map',
+    podAnnotations: 'map',
+    podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+    namespace: 'string',
   };
 }
 

@@ -137,9 +137,9 @@ export class KnativeFeatures extends Construct {
   constructor(scope: Construct, id: string, props: KnativeFeaturesProps = {}) {
     super(scope, id);
     ensureUniqueIdentities(this);
-    const flag = { oneOf: FeatureFlagState, name: 'FeatureFlagState' };
+    const state = { oneOf: FeatureFlagState, name: 'FeatureFlagState' };
     checkProps(this, props, {
-      nodeSelector: flag, tolerations: flag, affinity: flag, runtimeClassName: flag, additionalFlags: 'map', namespace: 'string',
+      nodeSelector: state, tolerations: state, affinity: state, runtimeClassName: state, additionalFlags: 'map', namespace: 'string',
     }, [], 'KnativeFeaturesProps, e.g. { affinity: FeatureFlagState.ENABLED }');
     this.props = props;
     const namespace = props.namespace ?? 'knative-serving';

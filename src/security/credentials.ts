@@ -13,7 +13,6 @@ const SECRET_NAME = /(^|_)(SECRET|SECRET_ACCESS_KEY|ACCESS_KEY|PASSWORD|PASSWD|T
 const SECRET_FLAG = /^--?([a-z0-9]+[-_])*(api[-_]?key|token|access[-_]?token|auth[-_]?token|hf[-_]token|password|passwd|secret|secret[-_]key|private[-_]key|access[-_]key|credentials?|connection[-_]string)$/i;
 
 
-
 /**
  * Rejects an env literal that is (or looks like) a credential: credentials
  * are only passed by reference (a Secret or a ServiceAccount). The message

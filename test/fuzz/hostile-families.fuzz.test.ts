@@ -54,7 +54,8 @@ const annotations = maybe(wild(fc.dictionary(fc.constantFrom('example.com/ticket
  */
 const hostileName = fc.oneof(wrongType, hostileNumber, fc.constantFrom<unknown>('', ' ', 'a b', 'x'.repeat(300), '../etc', 'Upper_Case', 'new\nline', '-x'));
 const dnsName = (...names: string[]) => maybe(fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 14 }, { arbitrary: hostileName, weight: 1 }));
-const seconds = (...s: number[]) => wild(fc.constantFrom(...s).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.millis(1500), Duration.seconds(0)));
+const seconds = (...s: number[]) =>
+  wild(fc.constantFrom(...s).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.millis(1500), Duration.seconds(0)));
 const nodePool = maybe(wild(fc.constantFrom(
   lib.GpuNodePool.eksKarpenter('gpu', 'g6'), lib.GpuNodePool.gke('nvidia-l4'), lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }] }),
 )));
@@ -90,9 +91,16 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
     ? r.formats.map((f: string) => ({ format: (lib.ModelFormat as any)[f], autoSelect: r.autoSelect, priority: r.priority }))
     : r.formats;
   const props: any = {
-    name: r.name, supportedFormats: formats, container: { image: r.image, args: r.args, env: r.env },
+    name: r.name,
+    supportedFormats: formats,
+    container: { image: r.image, args: r.args, env: r.env },
     protocols: Array.isArray(r.protocols) ? r.protocols.map((p: string) => (lib.InferenceProtocol as any)[p]) : r.protocols,
-    multiModel: r.multiModel, disabled: r.disabled, nodePool: r.nodePool, labels: r.labels, podAnnotations: r.podAnnotations, podSecurity: r.podSecurity,
+    multiModel: r.multiModel,
+    disabled: r.disabled,
+    nodePool: r.nodePool,
+    labels: r.labels,
+    podAnnotations: r.podAnnotations,
+    podSecurity: r.podSecurity,
   };
   if (r.cluster) new lib.ClusterServingRuntime(chart, 'rt', props);
   else new lib.ServingRuntime(chart, 'rt', { ...props, namespace: r.namespace });
@@ -130,8 +138,19 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
       : [lib.GraphStep.model(a), lib.GraphStep.model(b)];
   const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;
   new lib.InferenceGraph(chart, 'graph', {
-    root, mode: g.mode, scaling: g.scaling, resources: g.resources, nodePool: g.nodePool, serviceAccountName: g.serviceAccountName, timeout: g.timeout,
-    routerTimeouts: g.routerTimeouts, visibility: g.visibility, name: g.name, namespace: g.namespace, labels: g.labels, annotations: g.annotations,
+    root,
+    mode: g.mode,
+    scaling: g.scaling,
+    resources: g.resources,
+    nodePool: g.nodePool,
+    serviceAccountName: g.serviceAccountName,
+    timeout: g.timeout,
+    routerTimeouts: g.routerTimeouts,
+    visibility: g.visibility,
+    name: g.name,
+    namespace: g.namespace,
+    labels: g.labels,
+    annotations: g.annotations,
   } as any);
   out.expected.push(...strings(g.name, g.serviceAccountName, g.labels, g.annotations));
 }
@@ -160,7 +179,10 @@ const rolloutArb = fc.oneof(
   fc.record({
     ...rolloutCommon,
     platform: fc.constantFrom('kserve', 'kserveStandard', 'knativeService'),
-    engine: maybe(fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: fc.oneof(hostile, fc.constant(lib.RolloutEngine.ARGO_ROLLOUTS)), weight: 1 })),
+    engine: maybe(fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 14 },
+      { arbitrary: fc.oneof(hostile, fc.constant(lib.RolloutEngine.ARGO_ROLLOUTS)), weight: 1 },
+    )),
     useRouter: fc.oneof({ arbitrary: fc.constant(false), weight: 14 }, { arbitrary: fc.constant(true), weight: 1 }),
     abTest: fc.constant(undefined),
     loadTest: fc.constant(undefined),
@@ -181,17 +203,17 @@ const rolloutArb = fc.oneof(
     requireAutomaticRollback: maybe(wild(fc.boolean())),
     currentStep: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: hostileNumber, weight: 1 }),
     rollback: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: fc.constant(true), weight: 1 }),
-  route: wild(fc.record({
-    hostnames: fc.constantFrom(['m.example.com'], ['*.models.example.com', 'm.example.com'], []),
-    pathPrefix: maybe(wild(fc.constantFrom('/models/m', '/'), fc.constantFrom('models', '/a/../b'))),
-    requestTimeout: maybe(seconds(30)),
-    backendRequestTimeout: maybe(seconds(10, 60)),
-    name: dnsName('m-route'),
-    routeNamespace: dnsName('gateway-system'),
-    gatewayName: wild(fc.constantFrom('inference', 'public'), fc.constantFrom('Bad_Name')),
-    port: maybe(wild(fc.constantFrom(80, 443), fc.constantFrom(70000))),
-    sectionName: dnsName('http', 'https'),
-  })),
+    route: wild(fc.record({
+      hostnames: fc.constantFrom(['m.example.com'], ['*.models.example.com', 'm.example.com'], []),
+      pathPrefix: maybe(wild(fc.constantFrom('/models/m', '/'), fc.constantFrom('models', '/a/../b'))),
+      requestTimeout: maybe(seconds(30)),
+      backendRequestTimeout: maybe(seconds(10, 60)),
+      name: dnsName('m-route'),
+      routeNamespace: dnsName('gateway-system'),
+      gatewayName: wild(fc.constantFrom('inference', 'public'), fc.constantFrom('Bad_Name')),
+      port: maybe(wild(fc.constantFrom(80, 443), fc.constantFrom(70000))),
+      sectionName: dnsName('http', 'https'),
+    })),
   }),
 );
 
@@ -199,8 +221,12 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
   const route = r.route === undefined ? undefined : typeof r.route !== 'object' || r.route === null || !('gatewayName' in r.route) ? r.route
     : lib.GatewayExposure.route({
       gateways: [lib.GatewayRef.of(r.route.gatewayName, { namespace: 'gateway-system', port: r.route.port, sectionName: r.route.sectionName })],
-      hostnames: r.route.hostnames, pathPrefix: r.route.pathPrefix, requestTimeout: r.route.requestTimeout,
-      backendRequestTimeout: r.route.backendRequestTimeout, name: r.route.name, routeNamespace: r.route.routeNamespace,
+      hostnames: r.route.hostnames,
+      pathPrefix: r.route.pathPrefix,
+      requestTimeout: r.route.requestTimeout,
+      backendRequestTimeout: r.route.backendRequestTimeout,
+      name: r.route.name,
+      routeNamespace: r.route.routeNamespace,
     });
   const model = modelOf(chart, 'm', { platform: (lib.ServingPlatform as any)[r.platform](), gateway: route });
   if (route !== undefined && r.route && typeof r.route === 'object' && 'gatewayName' in r.route) {
@@ -212,8 +238,14 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
     steps: r.abTest !== undefined ? undefined : r.steps ?? [10, 50],
     engine: r.engine,
     trafficRouter: r.useRouter ? lib.TrafficRouter.gatewayApi() : undefined,
-    abTest: r.abTest, loadTest: r.loadTest, stepInterval: r.stepInterval, analysis: r.analysis,
-    requireAutomaticRollback: r.requireAutomaticRollback, currentStep: r.currentStep, rollback: r.rollback, name: r.name,
+    abTest: r.abTest,
+    loadTest: r.loadTest,
+    stepInterval: r.stepInterval,
+    analysis: r.analysis,
+    requireAutomaticRollback: r.requireAutomaticRollback,
+    currentStep: r.currentStep,
+    rollback: r.rollback,
+    name: r.name,
   } as any);
   if (typeof r.candidateStorage === 'string') out.expected.push(r.candidateStorage);
 }
@@ -238,13 +270,24 @@ const cacheArb = fc.record({
 
 function buildCache(chart: Chart, c: any, out: Built): void {
   const group = new lib.LocalModelNodeGroup(chart, 'group', {
-    name: c.groupName, storageLimit: c.storageLimit, localPath: c.localPath, nodePool: c.groupPool,
+    name: c.groupName,
+    storageLimit: c.storageLimit,
+    localPath: c.localPath,
+    nodePool: c.groupPool,
     nodeSelector: c.nodeSelector ?? (c.groupPool === undefined ? { cache: 'nvme' } : undefined),
-    storageClassName: c.storageClassName, capacity: c.capacity, labels: c.groupLabels,
+    storageClassName: c.storageClassName,
+    capacity: c.capacity,
+    labels: c.groupLabels,
   } as any);
   new lib.LocalModelCache(chart, 'cache', {
-    storage: typeof c.storage === 'string' ? lib.ModelStorage.fromUri(c.storage) : c.storage, modelSize: c.modelSize, nodeGroups: [group],
-    serviceAccountName: c.serviceAccountName, storageKey: c.storageKey, storageParameters: c.storageParameters, name: c.name, labels: c.labels,
+    storage: typeof c.storage === 'string' ? lib.ModelStorage.fromUri(c.storage) : c.storage,
+    modelSize: c.modelSize,
+    nodeGroups: [group],
+    serviceAccountName: c.serviceAccountName,
+    storageKey: c.storageKey,
+    storageParameters: c.storageParameters,
+    name: c.name,
+    labels: c.labels,
   } as any);
   out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccountName, c.storage));
 }
@@ -271,9 +314,21 @@ const llmArb = fc.record({
 
 function buildLlm(chart: Chart, l: any, out: Built): void {
   new lib.LlmService(chart, 'llm', {
-    storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'), accelerator: lib.Accelerator.nvidiaGpu(),
-    modelName: l.modelName, name: l.name, namespace: l.namespace, image: l.image, args: l.args, env: l.env, replicas: l.replicas,
-    scaling: l.scaling, router: l.router, loraAdapters: l.lora, podSecurity: l.podSecurity, labels: l.labels, annotations: l.annotations,
+    storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+    accelerator: lib.Accelerator.nvidiaGpu(),
+    modelName: l.modelName,
+    name: l.name,
+    namespace: l.namespace,
+    image: l.image,
+    args: l.args,
+    env: l.env,
+    replicas: l.replicas,
+    scaling: l.scaling,
+    router: l.router,
+    loraAdapters: l.lora,
+    podSecurity: l.podSecurity,
+    labels: l.labels,
+    annotations: l.annotations,
     serviceAccountName: l.serviceAccountName,
   } as any);
   out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.labels, l.annotations, l.serviceAccountName));
@@ -281,7 +336,10 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
 
 const flag = maybe(wild(fc.constantFrom(lib.FeatureFlagState.ENABLED, lib.FeatureFlagState.ALLOWED, lib.FeatureFlagState.DISABLED)));
 const featuresArb = fc.record({
-  nodeSelector: flag, tolerations: flag, affinity: flag, runtimeClassName: flag,
+  nodeSelector: flag,
+  tolerations: flag,
+  affinity: flag,
+  runtimeClassName: flag,
   additionalFlags: maybe(wild(fc.constantFrom({ 'kubernetes.podspec-persistent-volume-claim': 'enabled' }, { 'kubernetes.podspec-init-containers': 'enabled' }),
     fc.constantFrom({ 'not.a.flag': 'enabled' }, { 'kubernetes.podspec-affinity': 'enabled' }, { 'kubernetes.podspec-init-containers': 'maybe' }))),
   namespace: dnsName('knative-serving'),
@@ -289,8 +347,14 @@ const featuresArb = fc.record({
 });
 
 function buildFeatures(app: App, f: any, out: Built): void {
-  const props = { nodeSelector: f.nodeSelector, tolerations: f.tolerations, affinity: f.affinity, runtimeClassName: f.runtimeClassName,
-    additionalFlags: f.additionalFlags, namespace: f.namespace } as any;
+  const props = {
+    nodeSelector: f.nodeSelector,
+    tolerations: f.tolerations,
+    affinity: f.affinity,
+    runtimeClassName: f.runtimeClassName,
+    additionalFlags: f.additionalFlags,
+    namespace: f.namespace,
+  } as any;
   new lib.KnativeFeatures(new Chart(app, 'features'), 'features', props);
   // KnativeFeatures in two charts: the second writes the same ConfigMap.
   if (f.twice) new lib.KnativeFeatures(new Chart(app, 'features2'), 'features', props);
@@ -310,9 +374,7 @@ const appArb = fc.oneof(
 function strings(...vs: unknown[]): string[] {
   const out: string[] = [];
   for (const v of vs) {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) out.push(...strings(...v));
-    else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    if (typeof v === 'string') {out.push(v);} else if (Array.isArray(v)) {out.push(...strings(...v));} else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       for (const [k, x] of Object.entries(v)) out.push(k, ...strings(x));
     }
   }
