@@ -139,15 +139,15 @@ describe('LlmService synth-time rules', () => {
 
 describe('LlmScaling rules (CRD CEL and webhook)', () => {
   test.each<[string, () => unknown, string]>([
-    ['min above max', () => LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 }), 'LlmScaling.keda: minReplicas 3 exceeds maxReplicas 2; keep minReplicas <= maxReplicas'],
-    ['min 0', () => LlmScaling.hpa({ minReplicas: 0, maxReplicas: 2 }), 'LlmScaling.hpa: minReplicas 0 is below the minimum of 1 KServe 0.20 accepts for LLM services'],
-    ['max 0', () => LlmScaling.hpa({ maxReplicas: 0 }), 'LlmScaling.hpa: maxReplicas 0 is not allowed'],
-    ['idle 0', () => LlmScaling.keda({ minReplicas: 2, maxReplicas: 3, idleReplicaCount: 0 }),
+    ['min above max', () => LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })._resolve(), 'LlmScaling.keda: minReplicas 3 exceeds maxReplicas 2; keep minReplicas <= maxReplicas'],
+    ['min 0', () => LlmScaling.hpa({ minReplicas: 0, maxReplicas: 2 })._resolve(), 'LlmScaling.hpa: minReplicas 0 is below the minimum of 1 KServe 0.20 accepts for LLM services'],
+    ['max 0', () => LlmScaling.hpa({ maxReplicas: 0 })._resolve(), 'LlmScaling.hpa: maxReplicas 0 is not allowed'],
+    ['idle 0', () => LlmScaling.keda({ minReplicas: 2, maxReplicas: 3, idleReplicaCount: 0 })._resolve(),
       'LlmScaling.keda: idleReplicaCount 0 is below the minimum of 1 KServe 0.20 accepts (LLMInferenceService CRD); use 1 to idle at one warm replica, or replicas: 0 to stop the service'],
-    ['idle without min', () => LlmScaling.keda({ maxReplicas: 3, idleReplicaCount: 1 }), 'LlmScaling.keda: minReplicas undefined is required when idleReplicaCount is set'],
-    ['idle not below min', () => LlmScaling.keda({ minReplicas: 2, maxReplicas: 3, idleReplicaCount: 2 }), 'LlmScaling.keda: idleReplicaCount 2 is not less than minReplicas 2'],
-    ['negative cost', () => LlmScaling.keda({ maxReplicas: 3, variantCost: -1 }), 'LlmScaling.keda: variantCost -1 is not a non-negative number'],
-    ['fractional polling', () => LlmScaling.keda({ maxReplicas: 3, pollingInterval: Duration.millis(1500) }), 'LlmScaling.keda: pollingInterval "1.5s" is out of range'],
+    ['idle without min', () => LlmScaling.keda({ maxReplicas: 3, idleReplicaCount: 1 })._resolve(), 'LlmScaling.keda: minReplicas undefined is required when idleReplicaCount is set'],
+    ['idle not below min', () => LlmScaling.keda({ minReplicas: 2, maxReplicas: 3, idleReplicaCount: 2 })._resolve(), 'LlmScaling.keda: idleReplicaCount 2 is not less than minReplicas 2'],
+    ['negative cost', () => LlmScaling.keda({ maxReplicas: 3, variantCost: -1 })._resolve(), 'LlmScaling.keda: variantCost -1 is not a non-negative number'],
+    ['fractional polling', () => LlmScaling.keda({ maxReplicas: 3, pollingInterval: Duration.millis(1500) })._resolve(), 'LlmScaling.keda: pollingInterval "1.5s" is out of range'],
   ])('%s', (_n, f, message) => {
     expect(f).toThrow(message);
   });

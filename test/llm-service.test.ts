@@ -272,20 +272,20 @@ describe('LlmService router', () => {
   });
 
   test.each([
-    ['no gateway', () => LlmRouter.gateways([]), /LlmRouter.gateways: refs \[\] is empty/],
-    ['gateway listed twice', () => LlmRouter.gateways([GatewayRef.of('a'), GatewayRef.of('a')]), /refs "a" is listed twice with the same listener/],
-    ['gateway not a GatewayRef', () => LlmRouter.gateways([{ name: 'a' } as any]), /refs\[0\] .* is not a GatewayRef/],
-    ['gateway port', () => LlmRouter.gateways([GatewayRef.of('a', { port: 443 })]), /refs\[0\].port 443 cannot be set on an LLMInferenceService gateway ref/],
-    ['bad gateway namespace', () => GatewayRef.of('a', { namespace: 'Bad_NS' }), /GatewayRef.of: namespace "Bad_NS" is not a valid DNS-1123 label/],
-    ['no route', () => LlmRouter.httpRoutes([]), /routeNames \[\] is empty/],
-    ['route twice', () => LlmRouter.httpRoutes(['a', 'a']), /lists a route twice/],
-    ['inline and ref', () => LlmScheduler.managed({ inlineConfig: { a: 1 }, configMap: { name: 'x', key: 'y' } }), /inlineConfig "<object>" is set together with configMap/],
-    ['empty inline', () => LlmScheduler.managed({ inlineConfig: {} }), /inlineConfig \{\} is not an EndpointPickerConfig object/],
-    ['zero scheduler replicas', () => LlmScheduler.managed({ replicas: 0 }), /LlmScheduler.managed: replicas 0 is not allowed/],
-    ['bad configmap key', () => LlmScheduler.managed({ configMap: { name: 'x', key: 'a/b' } }), /configMap.key "a\/b" is not a valid ConfigMap key/],
-    ['bad scheduler label', () => LlmScheduler.managed({ podLabels: { 'bad key!': 'x' } }), /LlmScheduler.managed: podLabels key "bad key!" is not a valid key/],
-    ['bad pool', () => LlmScheduler.existingPool('Pool'), /poolName "Pool" is not a valid DNS-1123 subdomain/],
-    ['bad ingress', () => LlmRouter.ingress([{ name: 'a', namespace: 'A' }]), /LlmRouter.ingress: refs\[0\].namespace "A" is not a valid DNS-1123 label/],
+    ['no gateway', () => LlmRouter.gateways([])._resolve(), /LlmRouter.gateways: refs \[\] is empty/],
+    ['gateway listed twice', () => LlmRouter.gateways([GatewayRef.of('a'), GatewayRef.of('a')])._resolve(), /refs "a" is listed twice with the same listener/],
+    ['gateway not a GatewayRef', () => LlmRouter.gateways([{ name: 'a' } as any])._resolve(), /refs\[0\] .* is not a GatewayRef/],
+    ['gateway port', () => LlmRouter.gateways([GatewayRef.of('a', { port: 443 })])._resolve(), /refs\[0\].port 443 cannot be set on an LLMInferenceService gateway ref/],
+    ['bad gateway namespace', () => GatewayRef.of('a', { namespace: 'Bad_NS' })._resolve(), /GatewayRef.of: namespace "Bad_NS" is not a valid DNS-1123 label/],
+    ['no route', () => LlmRouter.httpRoutes([])._resolve(), /routeNames \[\] is empty/],
+    ['route twice', () => LlmRouter.httpRoutes(['a', 'a'])._resolve(), /lists a route twice/],
+    ['inline and ref', () => LlmScheduler.managed({ inlineConfig: { a: 1 }, configMap: { name: 'x', key: 'y' } })._json(), /inlineConfig "<object>" is set together with configMap/],
+    ['empty inline', () => LlmScheduler.managed({ inlineConfig: {} })._json(), /inlineConfig \{\} is not an EndpointPickerConfig object/],
+    ['zero scheduler replicas', () => LlmScheduler.managed({ replicas: 0 })._json(), /LlmScheduler.managed: replicas 0 is not allowed/],
+    ['bad configmap key', () => LlmScheduler.managed({ configMap: { name: 'x', key: 'a/b' } })._json(), /configMap.key "a\/b" is not a valid ConfigMap key/],
+    ['bad scheduler label', () => LlmScheduler.managed({ podLabels: { 'bad key!': 'x' } })._json(), /LlmScheduler.managed: podLabels key "bad key!" is not a valid key/],
+    ['bad pool', () => LlmScheduler.existingPool('Pool')._json(), /poolName "Pool" is not a valid DNS-1123 subdomain/],
+    ['bad ingress', () => LlmRouter.ingress([{ name: 'a', namespace: 'A' }])._resolve(), /LlmRouter.ingress: refs\[0\].namespace "A" is not a valid DNS-1123 label/],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
   });
@@ -358,9 +358,9 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
   });
 
   test.each([
-    ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')), /LoraAdapter.of: name "" is not a valid adapter name/],
-    ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')), /name "\.\." is not a valid adapter name/],
-    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.gcs('bucket', 'a')), /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
+    ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')).name, /LoraAdapter.of: name "" is not a valid adapter name/],
+    ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')).name, /name "\.\." is not a valid adapter name/],
+    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.gcs('bucket', 'a')).name, /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
   ])('%s fails', (_n, build, message) => {
     expect(build).toThrow(message);
   });

@@ -352,12 +352,12 @@ describe('traffic routing errors', () => {
       stepInterval: Duration.minutes(5),
       abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-beta', 'yes')], duration: Duration.minutes(12) }),
     })).toThrow('test/r: abTest.duration "720s" is not a whole number of step intervals (300s); use a multiple of stepInterval');
-    expect(() => AbTest.headers({ matches: [] })).toThrow('AbTest.headers: matches [] is empty;');
-    expect(() => AbTest.headers({ matches: [HeaderMatch.exact('x-a', '1'), HeaderMatch.exact('X-A', '2')] }))
+    expect(() => AbTest.headers({ matches: [] })._resolve()).toThrow('AbTest.headers: matches [] is empty;');
+    expect(() => AbTest.headers({ matches: [HeaderMatch.exact('x-a', '1'), HeaderMatch.exact('X-A', '2')] })._resolve())
       .toThrow('AbTest.headers: matches "x-a" is matched twice; combine the conditions on one header into one regular expression');
-    expect(() => HeaderMatch.exact('bad header', 'x')).toThrow('HeaderMatch.exact: name "bad header" is not a valid HTTP header name;');
-    expect(() => HeaderMatch.regex('x-a', '(')).toThrow('HeaderMatch.regex: pattern "(" is not a valid regular expression;');
-    expect(() => HeaderMatch.cookie('canary', 'a b')).toThrow('HeaderMatch.cookie: value "a b" is not a valid cookie value;');
-    expect(() => HeaderMatch.exact('x-a', '')).toThrow('HeaderMatch.exact: value "" is not a valid value;');
+    expect(() => HeaderMatch.exact('bad header', 'x')._resolve()).toThrow('HeaderMatch.exact: name "bad header" is not a valid HTTP header name;');
+    expect(() => HeaderMatch.regex('x-a', '(')._resolve()).toThrow('HeaderMatch.regex: pattern "(" is not a valid regular expression;');
+    expect(() => HeaderMatch.cookie('canary', 'a b')._resolve()).toThrow('HeaderMatch.cookie: value "a b" is not a valid cookie value;');
+    expect(() => HeaderMatch.exact('x-a', '')._resolve()).toThrow('HeaderMatch.exact: value "" is not a valid value;');
   });
 });

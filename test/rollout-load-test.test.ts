@@ -116,9 +116,9 @@ describe('LoadTest', () => {
       analysis: ANALYSIS,
       loadTest: LoadTest.hey(),
     })).toThrow('test/r: loadTest "hey" sends HTTP requests, but the model speaks grpc-v2;');
-    expect(() => LoadTest.hey({ body: '{"api_key": "abc"}' })).toThrow('LoadTest.hey: body "<redacted>" looks like it holds a credential; load-test requests must not carry secrets');
-    expect(() => LoadTest.hey({ path: 'infer' })).toThrow('LoadTest.hey: path "infer" is not a valid request path;');
-    expect(() => LoadTest.hey({ requestsPerSecond: 1, concurrency: 4 })).toThrow('LoadTest.hey: concurrency 4 is above requestsPerSecond (1);');
-    expect(() => LoadTest.hey({ method: LoadTestMethod.GET, body: '{}' })).toThrow('LoadTest.hey: body "<body>" is set on a GET request; use LoadTestMethod.POST');
+    expect(() => LoadTest.hey({ body: '{"api_key": "abc"}' })._resolve()).toThrow('LoadTest.hey: body "<redacted>" looks like it holds a credential; load-test requests must not carry secrets');
+    expect(() => LoadTest.hey({ path: 'infer' })._resolve()).toThrow('LoadTest.hey: path "infer" is not a valid request path;');
+    expect(() => LoadTest.hey({ requestsPerSecond: 1, concurrency: 4 })._resolve()).toThrow('LoadTest.hey: concurrency 4 is above requestsPerSecond (1);');
+    expect(() => LoadTest.hey({ method: LoadTestMethod.GET, body: '{}' })._resolve()).toThrow('LoadTest.hey: body "<body>" is set on a GET request; use LoadTestMethod.POST');
   });
 });

@@ -82,11 +82,11 @@ describe('ServingCheck', () => {
   });
 
   test('bad options', () => {
-    expect(() => ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 100 }))
+    expect(() => ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 100 })._resolve())
       .toThrow('ServingCheck.timeToFirstToken: percentile 100 is out of range; use a percentile from 50 to 99.9 with at most one decimal');
-    expect(() => ServingCheck.interTokenLatency({} as any)).toThrow('ServingCheck.interTokenLatency: max undefined is missing;');
-    expect(() => ServingCheck.errorRate({ maxPercent: 101 })).toThrow('ServingCheck.errorRate: maxPercent 101 is out of range; use a number from 0 to 100');
-    expect(() => ServingCheck.tokensPerSecond({ min: -1 })).toThrow('ServingCheck.tokensPerSecond: min -1 is out of range;');
+    expect(() => ServingCheck.interTokenLatency({} as any)._resolve()).toThrow('ServingCheck.interTokenLatency: max undefined is missing;');
+    expect(() => ServingCheck.errorRate({ maxPercent: 101 })._resolve()).toThrow('ServingCheck.errorRate: maxPercent 101 is out of range; use a number from 0 to 100');
+    expect(() => ServingCheck.tokensPerSecond({ min: -1 })._resolve()).toThrow('ServingCheck.tokensPerSecond: min -1 is out of range;');
     const twice = [ServingCheck.errorRate({ maxPercent: 1 }), ServingCheck.errorRate({ maxPercent: 2 })];
     // RolloutAnalysis keeps its error until a rollout uses it, then raises it after the rollout's path.
     const chart = newChart('ml');

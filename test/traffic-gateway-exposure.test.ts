@@ -114,26 +114,26 @@ describe('GatewayExposure on KServe Standard mode', () => {
 });
 
 describe('GatewayExposure errors', () => {
-  const route = (o: Record<string, unknown>) => () => GatewayExposure.route({ gateways: [GATEWAY], ...o } as any);
+  const route = (o: Record<string, unknown>) => () => GatewayExposure.route({ gateways: [GATEWAY], ...o } as any)._resolve();
 
   test('no gateway', () => {
-    expect(() => GatewayExposure.route({ gateways: [] }))
+    expect(() => GatewayExposure.route({ gateways: [] })._resolve())
       .toThrow('GatewayExposure.route: gateways [] is empty; give at least one GatewayRef.of(name) to attach the route to');
-    expect(() => GatewayExposure.route({} as any)).toThrow('GatewayExposure.route: gateways undefined is empty;');
-    expect(() => GatewayExposure.route({ gateways: ['inference'] as any }))
+    expect(() => GatewayExposure.route({} as any)._resolve()).toThrow('GatewayExposure.route: gateways undefined is empty;');
+    expect(() => GatewayExposure.route({ gateways: ['inference'] as any })._resolve())
       .toThrow('GatewayExposure.route: gateways[0] "inference" is not a GatewayRef; use GatewayRef.of(name, options)');
   });
 
   test('the same Gateway twice needs distinct listeners', () => {
-    expect(() => GatewayExposure.route({ gateways: [GatewayRef.of('a'), GatewayRef.of('a', { sectionName: 'https' })] }))
+    expect(() => GatewayExposure.route({ gateways: [GatewayRef.of('a'), GatewayRef.of('a', { sectionName: 'https' })] })._resolve())
       .toThrow('GatewayExposure.route: gateways "a" is listed more than once without a sectionName on each; give every entry of the same Gateway a distinct sectionName');
-    expect(() => GatewayExposure.route({ gateways: [GatewayRef.of('a', { sectionName: 'x', port: 80 }), GatewayRef.of('a', { sectionName: 'x', port: 443 })] }))
+    expect(() => GatewayExposure.route({ gateways: [GatewayRef.of('a', { sectionName: 'x', port: 80 }), GatewayRef.of('a', { sectionName: 'x', port: 443 })] })._resolve())
       .toThrow('gateways "a" is listed twice with the same listener');
   });
 
   test('bad refs, host names, paths and timeouts', () => {
-    expect(() => GatewayRef.of('Bad_Name')).toThrow('GatewayRef.of: name "Bad_Name" is not a valid DNS-1123 subdomain;');
-    expect(() => GatewayRef.of('a', { port: 70000 })).toThrow('GatewayRef.of: port 70000 is not allowed; use a whole number from 1 to 65535');
+    expect(() => GatewayRef.of('Bad_Name')._resolve()).toThrow('GatewayRef.of: name "Bad_Name" is not a valid DNS-1123 subdomain;');
+    expect(() => GatewayRef.of('a', { port: 70000 })._resolve()).toThrow('GatewayRef.of: port 70000 is not allowed; use a whole number from 1 to 65535');
     expect(route({ hostnames: ['10.0.0.1:80'] })).toThrow('GatewayExposure.route: hostnames[0] "10.0.0.1:80" is not a valid host name;');
     expect(route({ hostnames: ['a.example.com', 'a.example.com'] })).toThrow('hostnames ["a.example.com","a.example.com"] has duplicates');
     expect(route({ pathPrefix: 'models' })).toThrow('GatewayExposure.route: pathPrefix "models" is not a valid path prefix;');

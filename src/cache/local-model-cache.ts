@@ -2,16 +2,20 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cacheCovers, LOCAL_MODEL_CACHE } from './cache-rules';
 import { withoutNamespace } from '../internal/cluster-scoped';
-import { checkNonEmpty, fail, requireProps, withScope } from '../internal/errors';
+import { checkNonEmpty, fail, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
 import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
+
+const SIZE = { cls: Size, use: 'Size.gibibytes(n) from cdk8s' };
 /** A storage quantity in the largest whole binary unit (Ti, Gi, else Mi). */
 export function storageQuantity(size: Size): string {
   return binaryQuantity(mebibytesOf(size), 'Mi', 'Ti');
@@ -96,7 +100,17 @@ export class LocalModelNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalModelNodeGroupProps) {
     super(scope, id);
-    requireProps(this, props, 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
+    ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      storageLimit: SIZE,
+      localPath: 'string',
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      nodeSelector: 'map',
+      storageClassName: 'string',
+      capacity: SIZE,
+      name: 'string',
+      labels: 'map',
+    }, ['storageLimit', 'localPath'], 'LocalModelNodeGroupProps, e.g. { storageLimit, localPath }');
     this.groupName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.groupName);
     checkLabels(this, 'labels', props.labels);
@@ -226,7 +240,17 @@ export class LocalModelCache extends Construct {
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
     Object.defineProperty(this, LOCAL_MODEL_CACHE, { value: true });
-    requireProps(this, props, 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
+    ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      storage: { cls: ModelStorage, use: 'ModelStorage.fromHuggingFace(...), fromUri(...), s3(...)' },
+      modelSize: SIZE,
+      nodeGroups: { listOf: LocalModelNodeGroup, use: 'a list of LocalModelNodeGroup constructs' },
+      serviceAccountName: 'string',
+      storageKey: 'string',
+      storageParameters: 'map',
+      name: 'string',
+      labels: 'map',
+    }, ['storage', 'modelSize', 'nodeGroups'], 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
     checkLabels(this, 'labels', props.labels);

@@ -2,11 +2,12 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
 import { GraphStep } from './graph-step';
-import { checkInteger, fail, raiseIfInvalid, requireProps, withScope } from '../internal/errors';
+import { checkInteger, fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { ModelResources, Visibility } from '../model/components';
 import { checkManagedKeys, ModelSpec, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
@@ -183,7 +184,21 @@ export class InferenceGraph extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
     super(scope, id);
-    requireProps(this, props, 'InferenceGraphProps, e.g. { root }');
+    checkProps(this, props, {
+      root: { cls: GraphNode, use: 'GraphNode.sequence([...]), splitter(...), ensemble(...) or switch(...)' },
+      mode: { oneOf: GraphDeploymentMode, name: 'GraphDeploymentMode' },
+      scaling: { cls: Scaling, use: 'Scaling.autoscale(...), Scaling.scaleToZero(...) or Scaling.fixed(n)' },
+      resources: 'struct',
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      serviceAccountName: 'string',
+      timeout: { cls: Duration, use: 'Duration.seconds(n) from cdk8s' },
+      routerTimeouts: 'struct',
+      visibility: { oneOf: Visibility, name: 'Visibility' },
+      name: 'string',
+      namespace: 'string',
+      labels: 'map',
+      annotations: 'map',
+    }, [], 'InferenceGraphProps, e.g. { root }');
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
     if (this.namespace !== undefined) checkDns1123Label(this, 'namespace', this.namespace);
@@ -407,6 +422,7 @@ export class InferenceGraph extends Construct {
 
 function seconds(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
+  if (!(d instanceof Duration)) fail(scope, prop, d, 'is not a Duration', 'use Duration.seconds(n) from cdk8s');
   const s = d.toMilliseconds({ integral: false }) / 1000;
   if (!Number.isInteger(s) || s < 1 || s > 86400) fail(scope, prop, `${s}s`, 'is out of range', 'use whole seconds from 1 second to 1 day');
   return s;

@@ -44,6 +44,12 @@ function describe(o: ObjectIdentity): string {
 const registered = new WeakSet<IConstruct>();
 
 /**
+ * Kinds the library emits that are cluster-scoped (their CRDs' `scope: Cluster`):
+ * two of one name collide across namespaces, whatever namespace their charts have.
+ */
+const CLUSTER_SCOPED_KINDS = new Set(['ClusterServingRuntime', 'LocalModelCache', 'LocalModelNodeGroup', 'ClusterStorageContainer', 'Namespace']);
+
+/**
  * Makes the app check, at synth, that no two documents (and no document and
  * an object an engine derives from another) share apiVersion group, kind,
  * namespace and name: at apply, one would silently replace the other.
@@ -65,7 +71,9 @@ export function identityErrors(root: IConstruct): string[] {
   // Emitted documents first: a collision names the document, then what an engine would create.
   for (const c of root.node.findAll()) {
     if (c instanceof ApiObject) {
-      const o: ObjectIdentity = { apiVersion: c.apiVersion, kind: c.kind, namespace: c.metadata.namespace, name: c.name };
+      // A cluster-scoped kind has no namespace, whatever the chart's (withoutNamespace drops it from the output).
+      const namespace = CLUSTER_SCOPED_KINDS.has(c.kind) ? undefined : c.metadata.namespace;
+      const o: ObjectIdentity = { apiVersion: c.apiVersion, kind: c.kind, namespace, name: c.name };
       const k = key(o);
       const first = seen.get(k);
       if (first) {

@@ -1,4 +1,5 @@
 import { ErrorScope, fail } from './errors';
+import { BY_REFERENCE, credentialShape } from './secrets';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -66,7 +67,14 @@ export function checkLabels(scope: ErrorScope, prop: string, labels: Record<stri
     if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
       fail(scope, `${prop}["${k}"]`, v, 'is not a valid label value', 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
     }
+    checkNotCredential(scope, `${prop}["${k}"]`, v);
   }
+}
+
+/** Labels and annotations are readable by everyone who can list the object: no credential may be one. */
+function checkNotCredential(scope: ErrorScope, prop: string, value: string): void {
+  const what = credentialShape(value);
+  if (what) fail(scope, prop, '<redacted>', `looks like ${what} written as a literal`, BY_REFERENCE);
 }
 
 /** Checks a map of annotations (keys only; values are free text). */
@@ -74,6 +82,7 @@ export function checkAnnotations(scope: ErrorScope, prop: string, annotations: R
   for (const [k, v] of Object.entries(annotations ?? {})) {
     checkQualifiedKey(scope, `${prop} key`, k);
     if (typeof v !== 'string') fail(scope, `${prop}["${k}"]`, v, 'is not a string', 'annotation values are strings');
+    checkNotCredential(scope, `${prop}["${k}"]`, v);
   }
 }
 
@@ -96,6 +105,9 @@ export function checkImage(scope: ErrorScope, prop: string, image: unknown): voi
   if (typeof image !== 'string' || !IMAGE_REFERENCE.test(image)) {
     fail(scope, prop, image, 'is not a valid image reference', 'use <registry>/<repository>:<tag> or @sha256:<digest>');
   }
+  // A token pasted in place of an image is still a token: it would sit in the manifest and every pod spec.
+  const what = credentialShape(image);
+  if (what) fail(scope, prop, '<redacted>', `looks like ${what} written as a literal`, BY_REFERENCE);
 }
 
 /** Environment variable names the API server accepts (validation.IsEnvVarName). */

@@ -52,3 +52,6 @@ export function redactSecrets(text: string): string {
   for (const re of GLOBAL_SHAPES) out = out.replace(re, '<redacted>');
   return out;
 }
+
+/** Where a credential belongs instead of a literal, for error messages. */
+export const BY_REFERENCE = 'pass credentials by reference: envValues with EnvValue.fromSecretValue(...), or a serviceAccount with the secret attached';

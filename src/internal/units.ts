@@ -7,19 +7,20 @@ import { ErrorScope, fail } from './errors';
  * helpers convert without throwing so that callers can report the property.
  */
 export function secondsOf(d: Duration): number {
-  return d.toSeconds({ integral: false });
+  // Plain JavaScript callers pass numbers or strings ('30s'): NaN, which every caller's range check reports with the prop.
+  return d instanceof Duration ? d.toSeconds({ integral: false }) : Number.NaN;
 }
 
 export function millisOf(d: Duration): number {
-  return d.toMilliseconds({ integral: false });
+  return d instanceof Duration ? d.toMilliseconds({ integral: false }) : Number.NaN;
 }
 
 export function mebibytesOf(s: Size): number {
-  return s.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  return s instanceof Size ? s.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : Number.NaN;
 }
 
 export function gibibytesOf(s: Size): number {
-  return s.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  return s instanceof Size ? s.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : Number.NaN;
 }
 
 /**

@@ -2,8 +2,10 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
 import { checkNumber, fail, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { standardLabels } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { wholeSeconds } from '../internal/units';
 import { CandidateScope, checkQuery, MetricCheck } from '../rollout/analysis';
 import { ServingMetrics } from '../rollout/serving-checks';
@@ -92,6 +94,15 @@ export class LlmCanary extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmCanaryProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      stable: { cls: LlmService, use: 'the LlmService serving today\'s traffic' },
+      candidate: { cls: LlmService, use: 'the new LlmService' },
+      candidateWeight: 'number',
+      promote: 'boolean',
+      group: 'string',
+      alerts: 'struct',
+    }, ['stable', 'candidate'], 'LlmCanaryProps, e.g. { stable, candidate, candidateWeight }');
     const { stable, candidate } = props;
     if (!(stable instanceof LlmService)) fail(this, 'stable', stable, 'is not an LlmService', 'pass the LlmService serving today\'s traffic');
     if (!(candidate instanceof LlmService)) fail(this, 'candidate', candidate, 'is not an LlmService', 'pass the new LlmService');

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkInteger, checkNonEmpty, fail } from '../internal/errors';
+import { checkInteger, checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
@@ -203,41 +203,43 @@ export class LlmScheduler {
    * @param options replicas and EndpointPickerConfig
    */
   public static managed(options: ManagedSchedulerOptions = {}): LlmScheduler {
-    const scope = 'LlmScheduler.managed';
-    // Webhook (validateSchedulerConfig): replicas > 0; inline xor ref; a ref needs a name.
-    checkInteger(scope, 'replicas', options.replicas, 1, 100);
-    if (options.inlineConfig !== undefined && options.configMap !== undefined) {
-      fail(scope, 'inlineConfig', '<object>', 'is set together with configMap', 'set the EndpointPickerConfig inline or by ConfigMap, not both');
-    }
-    checkLabels(scope, 'podLabels', options.podLabels);
-    checkAnnotations(scope, 'podAnnotations', options.podAnnotations);
-    const json: Record<string, unknown> = {};
-    if (options.replicas !== undefined) json.replicas = options.replicas;
-    const labels = sortedRecord(options.podLabels);
-    if (labels) json.labels = labels;
-    const annotations = sortedRecord(options.podAnnotations);
-    if (annotations) json.annotations = annotations;
-    if (options.inlineConfig !== undefined) {
-      const c = options.inlineConfig;
-      if (c === null || typeof c !== 'object' || Array.isArray(c) || Object.keys(c).length === 0) {
-        fail(scope, 'inlineConfig', c, 'is not an EndpointPickerConfig object', 'pass the config as an object with apiVersion, kind, plugins and schedulingProfiles');
+    return orInvalid(() => {
+      const scope = 'LlmScheduler.managed';
+      // Webhook (validateSchedulerConfig): replicas > 0; inline xor ref; a ref needs a name.
+      checkInteger(scope, 'replicas', options.replicas, 1, 100);
+      if (options.inlineConfig !== undefined && options.configMap !== undefined) {
+        fail(scope, 'inlineConfig', '<object>', 'is set together with configMap', 'set the EndpointPickerConfig inline or by ConfigMap, not both');
       }
-      json.config = { inline: JSON.parse(JSON.stringify(c)) };
-    }
-    const pool = options.pool === undefined ? undefined : resolvePool(scope, options.pool);
-    if (options.template !== undefined) {
-      const t = schedulerTemplate(scope, options.template);
-      if (t) json.template = t;
-    }
-    if (options.configMap !== undefined) {
-      checkDns1123Subdomain(scope, 'configMap.name', options.configMap.name);
-      checkNonEmpty(scope, 'configMap.key', options.configMap.key);
-      if (!/^[-._a-zA-Z0-9]+$/.test(options.configMap.key ?? '')) {
-        fail(scope, 'configMap.key', options.configMap.key, 'is not a valid ConfigMap key', 'use letters, digits, "-", "_" and "."');
+      checkLabels(scope, 'podLabels', options.podLabels);
+      checkAnnotations(scope, 'podAnnotations', options.podAnnotations);
+      const json: Record<string, unknown> = {};
+      if (options.replicas !== undefined) json.replicas = options.replicas;
+      const labels = sortedRecord(options.podLabels);
+      if (labels) json.labels = labels;
+      const annotations = sortedRecord(options.podAnnotations);
+      if (annotations) json.annotations = annotations;
+      if (options.inlineConfig !== undefined) {
+        const c = options.inlineConfig;
+        if (c === null || typeof c !== 'object' || Array.isArray(c) || Object.keys(c).length === 0) {
+          fail(scope, 'inlineConfig', c, 'is not an EndpointPickerConfig object', 'pass the config as an object with apiVersion, kind, plugins and schedulingProfiles');
+        }
+        json.config = { inline: JSON.parse(JSON.stringify(c)) };
       }
-      json.config = { ref: { name: options.configMap.name, key: options.configMap.key } };
-    }
-    return new LlmScheduler(json, pool);
+      const pool = options.pool === undefined ? undefined : resolvePool(scope, options.pool);
+      if (options.template !== undefined) {
+        const t = schedulerTemplate(scope, options.template);
+        if (t) json.template = t;
+      }
+      if (options.configMap !== undefined) {
+        checkDns1123Subdomain(scope, 'configMap.name', options.configMap.name);
+        checkNonEmpty(scope, 'configMap.key', options.configMap.key);
+        if (!/^[-._a-zA-Z0-9]+$/.test(options.configMap.key ?? '')) {
+          fail(scope, 'configMap.key', options.configMap.key, 'is not a valid ConfigMap key', 'use letters, digits, "-", "_" and "."');
+        }
+        json.config = { ref: { name: options.configMap.name, key: options.configMap.key } };
+      }
+      return new LlmScheduler(json, pool);
+    }, (e) => invalidInstance(LlmScheduler.prototype, e, ['json']));
   }
 
   /**
@@ -246,8 +248,10 @@ export class LlmScheduler {
    * @param poolName the InferencePool name
    */
   public static existingPool(poolName: string): LlmScheduler {
-    checkDns1123Subdomain('LlmScheduler.existingPool', 'poolName', poolName);
-    return new LlmScheduler({ pool: { ref: { name: poolName } } });
+    return orInvalid(() => {
+      checkDns1123Subdomain('LlmScheduler.existingPool', 'poolName', poolName);
+      return new LlmScheduler({ pool: { ref: { name: poolName } } });
+    }, (e) => invalidInstance(LlmScheduler.prototype, e, ['json']));
   }
 
   private constructor(private readonly json: Record<string, unknown> | undefined, private readonly pool?: ResolvedPool) {}
@@ -422,7 +426,9 @@ export class LlmRouter {
    * @param options the scheduler
    */
   public static managed(options: LlmRouterOptions = {}): LlmRouter {
-    return LlmRouter.build('managed', { gateway: {}, route: {} }, options);
+    return orInvalid(() => {
+      return LlmRouter.build('managed', { gateway: {}, route: {} }, options);
+    }, (e) => invalidInstance(LlmRouter.prototype, e, ['resolved']));
   }
 
   /**
@@ -432,16 +438,18 @@ export class LlmRouter {
    * @param options the scheduler
    */
   public static gateways(refs: GatewayRef[], options: LlmRouterOptions = {}): LlmRouter {
-    const scope = 'LlmRouter.gateways';
-    const json = resolveGatewayRefs(scope, 'refs', refs).map((r, i) => {
-      // LLMInferenceService spec.router.gateway.refs[] has name, namespace and sectionName only.
-      if (r.port !== undefined) fail(scope, `refs[${i}].port`, r.port, 'cannot be set on an LLMInferenceService gateway ref', 'attach by sectionName instead');
-      const out: Record<string, string> = { name: r.name };
-      if (r.namespace !== undefined) out.namespace = r.namespace;
-      if (r.sectionName !== undefined) out.sectionName = r.sectionName;
-      return out;
-    });
-    return LlmRouter.build('gateways', { gateway: { refs: json }, route: {} }, options);
+    return orInvalid(() => {
+      const scope = 'LlmRouter.gateways';
+      const json = resolveGatewayRefs(scope, 'refs', refs).map((r, i) => {
+        // LLMInferenceService spec.router.gateway.refs[] has name, namespace and sectionName only.
+        if (r.port !== undefined) fail(scope, `refs[${i}].port`, r.port, 'cannot be set on an LLMInferenceService gateway ref', 'attach by sectionName instead');
+        const out: Record<string, string> = { name: r.name };
+        if (r.namespace !== undefined) out.namespace = r.namespace;
+        if (r.sectionName !== undefined) out.sectionName = r.sectionName;
+        return out;
+      });
+      return LlmRouter.build('gateways', { gateway: { refs: json }, route: {} }, options);
+    }, (e) => invalidInstance(LlmRouter.prototype, e, ['resolved']));
   }
 
   /**
@@ -454,11 +462,13 @@ export class LlmRouter {
    * @param options the scheduler your routes send to
    */
   public static httpRoutes(routeNames: string[], options: LlmRouterOptions = {}): LlmRouter {
-    const scope = 'LlmRouter.httpRoutes';
-    if (!Array.isArray(routeNames) || routeNames.length === 0) fail(scope, 'routeNames', routeNames, 'is empty', 'name at least one HTTPRoute');
-    routeNames.forEach((n, i) => checkDns1123Subdomain(scope, `routeNames[${i}]`, n));
-    if (new Set(routeNames).size !== routeNames.length) fail(scope, 'routeNames', routeNames, 'lists a route twice', 'name each HTTPRoute once');
-    return LlmRouter.build('http-routes', { route: { http: { refs: routeNames.map((name) => ({ name })) } } }, options);
+    return orInvalid(() => {
+      const scope = 'LlmRouter.httpRoutes';
+      if (!Array.isArray(routeNames) || routeNames.length === 0) fail(scope, 'routeNames', routeNames, 'is empty', 'name at least one HTTPRoute');
+      routeNames.forEach((n, i) => checkDns1123Subdomain(scope, `routeNames[${i}]`, n));
+      if (new Set(routeNames).size !== routeNames.length) fail(scope, 'routeNames', routeNames, 'lists a route twice', 'name each HTTPRoute once');
+      return LlmRouter.build('http-routes', { route: { http: { refs: routeNames.map((name) => ({ name })) } } }, options);
+    }, (e) => invalidInstance(LlmRouter.prototype, e, ['resolved']));
   }
 
   /**
@@ -469,14 +479,16 @@ export class LlmRouter {
    * @param refs existing Ingresses; none for an Ingress KServe creates
    */
   public static ingress(refs: IngressRef[] = []): LlmRouter {
-    const scope = 'LlmRouter.ingress';
-    if (!Array.isArray(refs)) fail(scope, 'refs', refs, 'is not a list', 'pass a list of { name, namespace }');
-    const json = refs.map((r, i) => {
-      checkDns1123Subdomain(scope, `refs[${i}].name`, r.name);
-      if (r.namespace !== undefined) checkDns1123Label(scope, `refs[${i}].namespace`, r.namespace);
-      return r.namespace === undefined ? { name: r.name } : { name: r.name, namespace: r.namespace };
-    });
-    return new LlmRouter({ kind: 'ingress', json: { ingress: json.length ? { refs: json } : {} }, managedRoute: false, scheduler: false });
+    return orInvalid(() => {
+      const scope = 'LlmRouter.ingress';
+      if (!Array.isArray(refs)) fail(scope, 'refs', refs, 'is not a list', 'pass a list of { name, namespace }');
+      const json = refs.map((r, i) => {
+        checkDns1123Subdomain(scope, `refs[${i}].name`, r.name);
+        if (r.namespace !== undefined) checkDns1123Label(scope, `refs[${i}].namespace`, r.namespace);
+        return r.namespace === undefined ? { name: r.name } : { name: r.name, namespace: r.namespace };
+      });
+      return new LlmRouter({ kind: 'ingress', json: { ingress: json.length ? { refs: json } : {} }, managedRoute: false, scheduler: false });
+    }, (e) => invalidInstance(LlmRouter.prototype, e, ['resolved']));
   }
 
   private static build(kind: LlmRouterKind, json: Record<string, any>, options: LlmRouterOptions): LlmRouter {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkInteger, ErrorScope, fail } from '../internal/errors';
+import { checkInteger, ErrorScope, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { wholeSeconds } from '../internal/units';
 
 /** Options every {@link LlmScaling} takes. */
@@ -122,49 +122,51 @@ export class LlmScaling {
    * @param options replica bounds, idle floor and KEDA timings
    */
   public static keda(options: LlmKedaScalingOptions): LlmScaling {
-    const scope = 'LlmScaling.keda';
-    const base = checkBase(scope, options);
-    checkInteger(scope, 'idleReplicaCount', options.idleReplicaCount, 0);
-    const idle = options.idleReplicaCount;
-    if (idle !== undefined) {
-      // CRD: idleReplicaCount minimum 1; CEL on ScalingSpec: minReplicas required, idleReplicaCount < minReplicas
-      // (serving.kserve.io_llminferenceservices.yaml, ScalingSpec in llm_inference_service_types.go, v0.20.0).
-      if (idle < 1) {
-        fail(scope, 'idleReplicaCount', idle, 'is below the minimum of 1 KServe 0.20 accepts (LLMInferenceService CRD)',
-          'use 1 to idle at one warm replica, or replicas: 0 to stop the service');
+    return orInvalid(() => {
+      const scope = 'LlmScaling.keda';
+      const base = checkBase(scope, options);
+      checkInteger(scope, 'idleReplicaCount', options.idleReplicaCount, 0);
+      const idle = options.idleReplicaCount;
+      if (idle !== undefined) {
+        // CRD: idleReplicaCount minimum 1; CEL on ScalingSpec: minReplicas required, idleReplicaCount < minReplicas
+        // (serving.kserve.io_llminferenceservices.yaml, ScalingSpec in llm_inference_service_types.go, v0.20.0).
+        if (idle < 1) {
+          fail(scope, 'idleReplicaCount', idle, 'is below the minimum of 1 KServe 0.20 accepts (LLMInferenceService CRD)',
+            'use 1 to idle at one warm replica, or replicas: 0 to stop the service');
+        }
+        if (options.minReplicas === undefined) {
+          fail(scope, 'minReplicas', undefined, 'is required when idleReplicaCount is set', `set minReplicas above idleReplicaCount ${idle}`);
+        }
+        if (idle >= base.minReplicas) {
+          fail(scope, 'idleReplicaCount', idle, `is not less than minReplicas ${base.minReplicas}`,
+            'idleReplicaCount is the floor when no trigger is active; keep it below minReplicas');
+        }
       }
-      if (options.minReplicas === undefined) {
-        fail(scope, 'minReplicas', undefined, 'is required when idleReplicaCount is set', `set minReplicas above idleReplicaCount ${idle}`);
+      const keda: Record<string, unknown> = {};
+      if (options.pollingInterval) keda.pollingInterval = wholeSeconds(scope, 'pollingInterval', options.pollingInterval, 1, 86400);
+      if (options.cooldownPeriod) keda.cooldownPeriod = wholeSeconds(scope, 'cooldownPeriod', options.cooldownPeriod, 0, 86400);
+      if (options.initialCooldownPeriod) {
+        keda.initialCooldownPeriod = wholeSeconds(scope, 'initialCooldownPeriod', options.initialCooldownPeriod, 0, 86400);
       }
-      if (idle >= base.minReplicas) {
-        fail(scope, 'idleReplicaCount', idle, `is not less than minReplicas ${base.minReplicas}`,
-          'idleReplicaCount is the floor when no trigger is active; keep it below minReplicas');
+      if (idle !== undefined) keda.idleReplicaCount = idle;
+      if (options.fallback !== undefined) {
+        const f = options.fallback;
+        if (f === null || typeof f !== 'object') fail(scope, 'fallback', f, 'is not an object', 'pass { failureThreshold, replicas }');
+        if (f.failureThreshold === undefined) fail(scope, 'fallback.failureThreshold', undefined, 'is required', 'set the failed reads before the fallback, e.g. 3');
+        checkInteger(scope, 'fallback.failureThreshold', f.failureThreshold, 1, 1000);
+        if (f.replicas === undefined) fail(scope, 'fallback.replicas', undefined, 'is required', `set the replicas to hold, from ${base.minReplicas} to ${options.maxReplicas}`);
+        // The HPA KEDA drives clamps any count to [minReplicas, maxReplicas]: a fallback outside would not be what runs.
+        checkInteger(scope, 'fallback.replicas', f.replicas, base.minReplicas, options.maxReplicas);
+        keda.fallback = { failureThreshold: f.failureThreshold, replicas: f.replicas };
       }
-    }
-    const keda: Record<string, unknown> = {};
-    if (options.pollingInterval) keda.pollingInterval = wholeSeconds(scope, 'pollingInterval', options.pollingInterval, 1, 86400);
-    if (options.cooldownPeriod) keda.cooldownPeriod = wholeSeconds(scope, 'cooldownPeriod', options.cooldownPeriod, 0, 86400);
-    if (options.initialCooldownPeriod) {
-      keda.initialCooldownPeriod = wholeSeconds(scope, 'initialCooldownPeriod', options.initialCooldownPeriod, 0, 86400);
-    }
-    if (idle !== undefined) keda.idleReplicaCount = idle;
-    if (options.fallback !== undefined) {
-      const f = options.fallback;
-      if (f === null || typeof f !== 'object') fail(scope, 'fallback', f, 'is not an object', 'pass { failureThreshold, replicas }');
-      if (f.failureThreshold === undefined) fail(scope, 'fallback.failureThreshold', undefined, 'is required', 'set the failed reads before the fallback, e.g. 3');
-      checkInteger(scope, 'fallback.failureThreshold', f.failureThreshold, 1, 1000);
-      if (f.replicas === undefined) fail(scope, 'fallback.replicas', undefined, 'is required', `set the replicas to hold, from ${base.minReplicas} to ${options.maxReplicas}`);
-      // The HPA KEDA drives clamps any count to [minReplicas, maxReplicas]: a fallback outside would not be what runs.
-      checkInteger(scope, 'fallback.replicas', f.replicas, base.minReplicas, options.maxReplicas);
-      keda.fallback = { failureThreshold: f.failureThreshold, replicas: f.replicas };
-    }
-    return new LlmScaling({
-      actuator: 'keda',
-      minReplicas: base.minReplicas,
-      maxReplicas: options.maxReplicas,
-      idleReplicaCount: idle,
-      json: { ...base.json, wva: { ...base.wva, keda } },
-    });
+      return new LlmScaling({
+        actuator: 'keda',
+        minReplicas: base.minReplicas,
+        maxReplicas: options.maxReplicas,
+        idleReplicaCount: idle,
+        json: { ...base.json, wva: { ...base.wva, keda } },
+      });
+    }, (e) => invalidInstance(LlmScaling.prototype, e, ['resolved']));
   }
 
   /**
@@ -175,24 +177,26 @@ export class LlmScaling {
    * @param options replica bounds and scale-down stabilization
    */
   public static hpa(options: LlmHpaScalingOptions): LlmScaling {
-    const scope = 'LlmScaling.hpa';
-    const base = checkBase(scope, options);
-    const hpa: Record<string, unknown> = {};
-    const behavior: Record<string, unknown> = {};
-    // HorizontalPodScalingRules: stabilizationWindowSeconds from 0 to 3600.
-    if (options.scaleDownStabilization) {
-      behavior.scaleDown = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleDownStabilization', options.scaleDownStabilization, 0, 3600) };
-    }
-    if (options.scaleUpStabilization) {
-      behavior.scaleUp = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleUpStabilization', options.scaleUpStabilization, 0, 3600) };
-    }
-    if (Object.keys(behavior).length) hpa.behavior = behavior;
-    return new LlmScaling({
-      actuator: 'hpa',
-      minReplicas: base.minReplicas,
-      maxReplicas: options.maxReplicas,
-      json: { ...base.json, wva: { ...base.wva, hpa } },
-    });
+    return orInvalid(() => {
+      const scope = 'LlmScaling.hpa';
+      const base = checkBase(scope, options);
+      const hpa: Record<string, unknown> = {};
+      const behavior: Record<string, unknown> = {};
+      // HorizontalPodScalingRules: stabilizationWindowSeconds from 0 to 3600.
+      if (options.scaleDownStabilization) {
+        behavior.scaleDown = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleDownStabilization', options.scaleDownStabilization, 0, 3600) };
+      }
+      if (options.scaleUpStabilization) {
+        behavior.scaleUp = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleUpStabilization', options.scaleUpStabilization, 0, 3600) };
+      }
+      if (Object.keys(behavior).length) hpa.behavior = behavior;
+      return new LlmScaling({
+        actuator: 'hpa',
+        minReplicas: base.minReplicas,
+        maxReplicas: options.maxReplicas,
+        json: { ...base.json, wva: { ...base.wva, hpa } },
+      });
+    }, (e) => invalidInstance(LlmScaling.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedLlmScaling) {}

@@ -5,8 +5,10 @@ import { LlmRouter } from './llm-router';
 import { llmPodSpec } from './llm-workload';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { ModelResources } from '../model/components';
 import { resolveEnv, resolveResources } from '../model/model-spec';
 import { Accelerator } from '../scheduling/accelerator';
@@ -176,6 +178,24 @@ export class LlmServiceConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmServiceConfigProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      name: 'string',
+      namespace: 'string',
+      image: 'string',
+      vllm: 'struct',
+      args: 'strings',
+      env: 'map',
+      envValues: 'struct',
+      accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
+      nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+      resources: 'struct',
+      podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+      router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
+      storageInitializer: 'boolean',
+      labels: 'map',
+      annotations: 'map',
+    }, [], 'LlmServiceConfigProps, e.g. { image, vllm }');
     this.name = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.name);
     if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);

@@ -2,17 +2,22 @@ import { ApiObject, Lazy, Size } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter, ResolvedLlmRouter } from './llm-router';
+import { LlmScaling } from './llm-scaling';
 import { LlmServiceConfig } from './llm-service-config';
 import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, workloadFields } from './llm-workload';
 import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
 import { resolveVllmArgs, VllmOptions } from './vllm-options';
 import { checkNonEmpty, fail } from '../internal/errors';
+import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { EnvVar } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
+import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
 import { memoryQuantity, resolveEnv, ResolvedResources } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
+import { Accelerator } from '../scheduling/accelerator';
+import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
@@ -229,6 +234,47 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
 }
 
 /**
+ * What each prop must be, for callers without a type checker (the workload
+ * options' too). A function: the classes are read when a service is built,
+ * after every module has loaded.
+ */
+function llmServicePropTypes(): Record<string, PropType> {
+  return {
+    storage: { cls: ModelStorage, use: "ModelStorage.fromHuggingFace('org/model', revision), s3(...), pvc(...) or oci(...)" },
+    confidential: 'struct',
+    modelName: 'string',
+    name: 'string',
+    namespace: 'string',
+    image: 'string',
+    vllm: 'struct',
+    args: 'strings',
+    env: 'map',
+    envValues: 'struct',
+    podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+    sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' },
+    prefill: 'struct',
+    loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of(name, storage)' },
+    lora: 'struct',
+    router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
+    config: { listOf: LlmServiceConfig, use: 'a list of LlmServiceConfig constructs' },
+    tracing: 'struct',
+    replicas: 'number',
+    scaling: { cls: LlmScaling, use: 'LlmScaling.keda(...) or LlmScaling.hpa(...)' },
+    parallelism: 'struct',
+    accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
+    nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+    resources: 'struct',
+    worker: 'struct',
+    kvCacheOffloading: 'struct',
+    podLabels: 'map',
+    podAnnotations: 'map',
+    serviceAccountName: 'string',
+    labels: 'map',
+    annotations: 'map',
+  };
+}
+
+/**
  * Names KServe derives from the service's (kmeta.ChildName in
  * pkg/controller/v1alpha2/llmisvc, v0.20.0). Past 63 characters ChildName
  * replaces the name with a hash, and dashboards, alerts and `kubectl get`
@@ -287,6 +333,8 @@ export class LlmService extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, llmServicePropTypes(), ['storage'], "LlmServiceProps, e.g. { storage: ModelStorage.fromHuggingFace('org/model', revision), accelerator }");
     this.props = props;
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
@@ -420,6 +468,38 @@ export class LlmService extends Construct {
       fail(scope, 'services', this.node.path, `already belongs to the route group "${this.membership.group}"`, 'a service joins one traffic split');
     }
     this.membership = membership;
+  }
+
+  /**
+   * @internal What KServe creates from the LLMInferenceService, named with
+   * kmeta.ChildName (pkg/controller/v1alpha2/llmisvc, v0.20.0:
+   * mainDeploymentName/prefillDeploymentName in workload_single_node.go,
+   * mainLWSName/prefillLWSName in workload_multi_node.go, workloadServiceName
+   * in workload.go, the `-kserve-route` HTTPRoute in router.go, and
+   * schedulerDeploymentName and the `-inference-pool` InferencePool in
+   * scheduler.go): checked app-wide against every other document.
+   */
+  public _derivedObjects(): DerivedObject[] {
+    const ns = this.namespace;
+    const n = this.name;
+    const out: DerivedObject[] = [];
+    const add = (apiVersion: string, kind: string, suffix: string, what: string) =>
+      out.push({ apiVersion, kind, namespace: ns, name: `${n}${suffix}`, createdBy: `KServe (the LLMInferenceService's ${what})` });
+    for (const [w, role] of [[this.decode, ''], [this.prefillWorkload, 'prefill']] as const) {
+      if (!w) continue;
+      const dash = role ? `-${role}` : '';
+      if (w.parallelism.multiNode) add('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', `-kserve-mn${dash}`, `${role || 'main'} LeaderWorkerSet`);
+      else add('apps/v1', 'Deployment', `-kserve${dash}`, `${role || 'main'} Deployment`);
+    }
+    add('v1', 'Service', '-kserve-workload-svc', 'workload Service');
+    if (this.router.managedRoute) add('gateway.networking.k8s.io/v1', 'HTTPRoute', '-kserve-route', 'HTTPRoute');
+    const scheduler = this.router.json?.scheduler;
+    // A scheduler KServe manages (no reference to an existing pool): the endpoint picker and its pool.
+    if (this.router.scheduler && !scheduler?.pool?.ref) {
+      add('apps/v1', 'Deployment', '-kserve-router-scheduler', 'scheduler Deployment');
+      add('inference.networking.k8s.io/v1', 'InferencePool', '-inference-pool', 'InferencePool');
+    }
+    return out;
   }
 
   /** @internal the router kind. */

@@ -1,4 +1,4 @@
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { ModelStorage } from '../model/storage';
 
 /**
@@ -16,20 +16,22 @@ export class LoraAdapter {
    * @param storage where the adapter weights are (hf://, s3:// or pvc://)
    */
   public static of(name: string, storage: ModelStorage): LoraAdapter {
-    const scope = 'LoraAdapter.of';
-    // Webhook (validateLoRAAdapters): a name is required and must not be "." or ".." (path traversal).
-    if (typeof name !== 'string' || name.trim() === '' || name !== name.trim()) {
-      fail(scope, 'name', name, 'is not a valid adapter name', 'use a non-empty name without surrounding whitespace (clients send it as "model")');
-    }
-    if (name === '.' || name === '..' || name.includes('/') || /\s/.test(name)) {
-      fail(scope, 'name', name, 'is not a valid adapter name', 'use letters, digits, ".", "_" and "-" (no "/", spaces, "." or "..": KServe stores adapters under their name)');
-    }
-    if (!(storage instanceof ModelStorage)) fail(scope, 'storage', storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/adapter') or ModelStorage.s3(...)");
-    if (!LORA_SCHEMES.includes(storage.scheme)) {
-      fail(scope, 'storage', storage.uri, `uses the scheme ${storage.scheme}:// which KServe does not download LoRA adapters from`,
-        `use one of ${LORA_SCHEMES.map((s) => `${s}://`).join(', ')}`);
-    }
-    return new LoraAdapter(name, storage);
+    return orInvalid(() => {
+      const scope = 'LoraAdapter.of';
+      // Webhook (validateLoRAAdapters): a name is required and must not be "." or ".." (path traversal).
+      if (typeof name !== 'string' || name.trim() === '' || name !== name.trim()) {
+        fail(scope, 'name', name, 'is not a valid adapter name', 'use a non-empty name without surrounding whitespace (clients send it as "model")');
+      }
+      if (name === '.' || name === '..' || name.includes('/') || /\s/.test(name)) {
+        fail(scope, 'name', name, 'is not a valid adapter name', 'use letters, digits, ".", "_" and "-" (no "/", spaces, "." or "..": KServe stores adapters under their name)');
+      }
+      if (!(storage instanceof ModelStorage)) fail(scope, 'storage', storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/adapter') or ModelStorage.s3(...)");
+      if (!LORA_SCHEMES.includes(storage.scheme)) {
+        fail(scope, 'storage', storage.uri, `uses the scheme ${storage.scheme}:// which KServe does not download LoRA adapters from`,
+          `use one of ${LORA_SCHEMES.map((s) => `${s}://`).join(', ')}`);
+      }
+      return new LoraAdapter(name, storage);
+    }, (e) => invalidInstance(LoraAdapter.prototype, e, ['name', 'storage']));
   }
 
   private constructor(

@@ -7,7 +7,7 @@ import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAtta
 import { InferenceProtocol } from './protocol';
 import { ModelStorage } from './storage';
 import type { LocalModelCache } from '../cache/local-model-cache';
-import { fail } from '../internal/errors';
+import { fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { chartNamespace } from '../internal/labels';
 import { nameFromId } from '../internal/names';
@@ -544,6 +544,8 @@ export class ServedModel extends Construct {
 
   private gatewayPlans(gateway: GatewayExposure): PlannedDocument[] {
     if (!(gateway instanceof GatewayExposure)) fail(this, 'gateway', gateway, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
+    // A route built from bad input carries its factory's error: raised here, after the model's path.
+    withScope(this, 'gateway', () => raiseIfInvalid(gateway));
     const compiler = this.platform._compiler;
     const backend = compiler.gatewayBackend?.(this._stableSpec());
     if (backend === undefined && !compiler.knative) {

@@ -408,6 +408,12 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the ${c}'s Deployment)` });
       out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the ${c}'s Service)` });
     }
+    // A Standard-mode canary runs side by side as `{isvc}-{canary}-predictor` (its `spec.canary[]` entry's name).
+    if (spec.canary) {
+      const name = `${spec.name}-${spec.canary.name}-predictor`;
+      out.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name, createdBy: `KServe (the canary "${spec.canary.name}"'s Deployment)` });
+      out.push({ apiVersion: 'v1', kind: 'Service', namespace: ns, name, createdBy: `KServe (the canary "${spec.canary.name}"'s Service)` });
+    }
     return out;
   }
 

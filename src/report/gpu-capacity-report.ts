@@ -3,6 +3,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
+import { checkProps } from '../internal/prop-types';
 import { LlmService } from '../llm-service/llm-service';
 import { ServedModel } from '../model/served-model';
 import { knativeFlagsOf } from '../scheduling/knative-features';
@@ -121,6 +123,8 @@ export class GpuCapacityReport extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuCapacityReportProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, { fileName: 'string', writeFiles: 'boolean' }, [], 'GpuCapacityReportProps, e.g. { fileName }');
     this.fileName = props.fileName ?? 'gpu-capacity';
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(this.fileName)) {
       fail(this, 'fileName', this.fileName, 'is not a plain file name', 'use letters, digits, ".", "_" and "-", without a directory');

@@ -2,9 +2,11 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
 import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
-import { checkInteger, fail, requireProps, withScope } from '../internal/errors';
+import { checkInteger, fail, withScope } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { secondsOf } from '../internal/units';
 import { ModelContainer, ModelResources } from '../model/components';
 import { ModelFormat } from '../model/format';
@@ -274,7 +276,22 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
-    requireProps(this, props, 'CanaryRolloutProps, e.g. { model, candidate, steps }');
+    ensureUniqueIdentities(this);
+    checkProps(this, props, {
+      model: { cls: ServedModel, use: 'the stable ServedModel' },
+      candidate: 'struct',
+      steps: 'numbers',
+      engine: { oneOf: RolloutEngine, name: 'RolloutEngine' },
+      trafficRouter: { cls: TrafficRouter, use: 'TrafficRouter.gatewayApi(...) or TrafficRouter.DEFAULT' },
+      abTest: { cls: AbTest, use: 'AbTest.headers(...)' },
+      loadTest: { cls: LoadTest, use: 'LoadTest.hey(...)' },
+      stepInterval: { cls: Duration, use: 'Duration.minutes(n) from cdk8s' },
+      analysis: { cls: RolloutAnalysis, use: 'RolloutAnalysis.prometheus(...)' },
+      requireAutomaticRollback: 'boolean',
+      currentStep: 'number',
+      rollback: 'boolean',
+      name: 'string',
+    }, ['model'], 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');
     this.model = model;

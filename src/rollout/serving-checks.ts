@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { CandidateScope, MetricCheck, RESERVED_METRIC_NAMES } from './analysis';
-import { checkNumber, fail } from '../internal/errors';
+import { checkNumber, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { millisOf } from '../internal/units';
 
 /** Which metrics a model server exports, for {@link ServingCheck}s that exist on more than one. */
@@ -107,7 +107,9 @@ export class ServingCheck {
    * @param options the highest acceptable percentile
    */
   public static timeToFirstToken(options: LatencyCheckOptions): MetricCheck {
-    return latency('ServingCheck.timeToFirstToken', 'ttft', 'vllm:time_to_first_token_seconds_bucket', options, ServingMetrics.VLLM);
+    return orInvalid(() => {
+      return latency('ServingCheck.timeToFirstToken', 'ttft', 'vllm:time_to_first_token_seconds_bucket', options, ServingMetrics.VLLM);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -116,7 +118,9 @@ export class ServingCheck {
    * @param options the highest acceptable percentile
    */
   public static interTokenLatency(options: LatencyCheckOptions): MetricCheck {
-    return latency('ServingCheck.interTokenLatency', 'itl', 'vllm:inter_token_latency_seconds_bucket', options, ServingMetrics.VLLM);
+    return orInvalid(() => {
+      return latency('ServingCheck.interTokenLatency', 'itl', 'vllm:inter_token_latency_seconds_bucket', options, ServingMetrics.VLLM);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -126,9 +130,11 @@ export class ServingCheck {
    * @param options the highest acceptable percentile and the metrics source
    */
   public static requestLatency(options: RequestLatencyCheckOptions): MetricCheck {
-    const vllm = options?.metrics === ServingMetrics.VLLM;
-    const bucket = vllm ? 'vllm:e2e_request_latency_seconds_bucket' : 'http_server_request_duration_seconds_bucket';
-    return latency('ServingCheck.requestLatency', 'e2e-latency', bucket, options, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
+    return orInvalid(() => {
+      const vllm = options?.metrics === ServingMetrics.VLLM;
+      const bucket = vllm ? 'vllm:e2e_request_latency_seconds_bucket' : 'http_server_request_duration_seconds_bucket';
+      return latency('ServingCheck.requestLatency', 'e2e-latency', bucket, options, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -137,17 +143,19 @@ export class ServingCheck {
    * @param options the highest acceptable share and the metrics source
    */
   public static errorRate(options: ErrorRateCheckOptions): MetricCheck {
-    const scope = 'ServingCheck.errorRate';
-    const max = options?.maxPercent;
-    if (max === undefined) fail(scope, 'maxPercent', max, 'is missing', 'give a percentage from 0 to 100');
-    checkNumber(scope, 'maxPercent', max, 0, 100);
-    const vllm = options.metrics === ServingMetrics.VLLM;
-    const counter = vllm ? 'http_requests_total' : 'http_server_request_duration_seconds_count';
-    const errors = vllm ? 'status="5xx"' : 'http_response_status_code=~"5.."';
-    return MetricCheck._candidateScoped('error-rate', (s: CandidateScope) =>
-      // `or vector(0)`: with no 5xx series at all the ratio would be empty, which engines count as a failed check.
-      `100 * (sum(rate(${counter}{${s.selector},${errors}}[${s.window}])) or vector(0)) / sum(rate(${counter}{${s.selector}}[${s.window}]))`,
-    undefined, max, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
+    return orInvalid(() => {
+      const scope = 'ServingCheck.errorRate';
+      const max = options?.maxPercent;
+      if (max === undefined) fail(scope, 'maxPercent', max, 'is missing', 'give a percentage from 0 to 100');
+      checkNumber(scope, 'maxPercent', max, 0, 100);
+      const vllm = options.metrics === ServingMetrics.VLLM;
+      const counter = vllm ? 'http_requests_total' : 'http_server_request_duration_seconds_count';
+      const errors = vllm ? 'status="5xx"' : 'http_response_status_code=~"5.."';
+      return MetricCheck._candidateScoped('error-rate', (s: CandidateScope) =>
+        // `or vector(0)`: with no 5xx series at all the ratio would be empty, which engines count as a failed check.
+        `100 * (sum(rate(${counter}{${s.selector},${errors}}[${s.window}])) or vector(0)) / sum(rate(${counter}{${s.selector}}[${s.window}]))`,
+      undefined, max, vllm ? ServingMetrics.VLLM : ServingMetrics.OPEN_TELEMETRY);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   /**
@@ -156,12 +164,14 @@ export class ServingCheck {
    * @param options the lowest acceptable throughput
    */
   public static tokensPerSecond(options: TokensPerSecondCheckOptions): MetricCheck {
-    const scope = 'ServingCheck.tokensPerSecond';
-    const min = options?.min;
-    if (min === undefined) fail(scope, 'min', min, 'is missing', 'give the lowest acceptable output tokens per second');
-    checkNumber(scope, 'min', min, 0, 1e9);
-    return MetricCheck._candidateScoped('tokens-per-second', (s: CandidateScope) =>
-      `sum(rate(vllm:generation_tokens_total{${s.selector}}[${s.window}]))`, min, undefined, ServingMetrics.VLLM);
+    return orInvalid(() => {
+      const scope = 'ServingCheck.tokensPerSecond';
+      const min = options?.min;
+      if (min === undefined) fail(scope, 'min', min, 'is missing', 'give the lowest acceptable output tokens per second');
+      checkNumber(scope, 'min', min, 0, 1e9);
+      return MetricCheck._candidateScoped('tokens-per-second', (s: CandidateScope) =>
+        `sum(rate(vllm:generation_tokens_total{${s.selector}}[${s.window}]))`, min, undefined, ServingMetrics.VLLM);
+    }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
 
   private constructor() {}

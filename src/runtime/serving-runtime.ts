@@ -3,9 +3,11 @@ import { Construct, IConstruct } from 'constructs';
 import { IServingRuntime, SupportedModelFormat } from './runtime-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkImage, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
+import { checkProps, PropType } from '../internal/prop-types';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
 import { ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
@@ -119,6 +121,11 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace: string | undefined) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, runtimePropTypes(), ['supportedFormats', 'container'], `${kind}Props, e.g. { supportedFormats, container }`);
+    if (kind === 'ClusterServingRuntime' && (props as { namespace?: unknown }).namespace !== undefined) {
+      fail(this, 'namespace', (props as { namespace?: unknown }).namespace, 'is set on a cluster-scoped runtime, which has no namespace', 'use a ServingRuntime for a namespace');
+    }
     this.clusterScoped = kind === 'ClusterServingRuntime';
     this.runtimeName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.runtimeName);
@@ -199,7 +206,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
  */
 export class ServingRuntime extends ServingRuntimeBase {
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
-    super(scope, id, 'ServingRuntime', props, props.namespace ?? chartNamespace(scope));
+    // Plain JavaScript callers may pass no props: the base constructor says so with the path.
+    super(scope, id, 'ServingRuntime', props, (props as ServingRuntimeProps | undefined)?.namespace ?? chartNamespace(scope));
   }
 }
 
@@ -213,6 +221,22 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
   }
 }
 
+/** What each prop must be, for callers without a type checker (a function: classes are read after every module loaded). */
+function runtimePropTypes(): Record<string, PropType> {
+  return {
+    supportedFormats: 'list',
+    container: 'struct',
+    protocols: { listOf: InferenceProtocol, use: '[InferenceProtocol.V1, InferenceProtocol.V2, ...]' },
+    multiModel: 'boolean',
+    disabled: 'boolean',
+    nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
+    name: 'string',
+    labels: 'map',
+    podAnnotations: 'map',
+    podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+    namespace: 'string',
+  };
+}
 
 function checkFormats(scope: IConstruct, formats: SupportedModelFormat[] | undefined): SupportedModelFormat[] {
   if (!Array.isArray(formats) || formats.length === 0) {
@@ -223,6 +247,7 @@ function checkFormats(scope: IConstruct, formats: SupportedModelFormat[] | undef
     const prop = `supportedFormats[${i}]`;
     if (!(f?.format instanceof ModelFormat)) fail(scope, `${prop}.format`, f?.format, 'is not a ModelFormat', 'use ModelFormat.SKLEARN, ModelFormat.of(...), ...');
     checkInteger(scope, `${prop}.priority`, f.priority, 1, 2147483647);
+    if (f.autoSelect !== undefined && typeof f.autoSelect !== 'boolean') fail(scope, `${prop}.autoSelect`, f.autoSelect, 'is not a boolean', 'use true or false');
     if (f.priority !== undefined && !f.autoSelect) {
       fail(scope, `${prop}.priority`, f.priority, 'has no effect without autoSelect (KServe ignores it)', 'set autoSelect: true, or drop priority');
     }

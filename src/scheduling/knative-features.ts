@@ -2,8 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KNATIVE_FLAG_KEYS, KNATIVE_PLACEMENT_FLAGS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
+import { ensureUniqueIdentities } from '../internal/identity';
 import { MANAGED_BY } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import type { ServedModel } from '../model/served-model';
 import { placementFlagsOf } from '../platforms/knative-annotations';
 
@@ -114,6 +116,11 @@ export class KnativeFeatures extends Construct {
 
   constructor(scope: Construct, id: string, props: KnativeFeaturesProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    const state = { oneOf: FeatureFlagState, name: 'FeatureFlagState' };
+    checkProps(this, props, {
+      nodeSelector: state, tolerations: state, affinity: state, runtimeClassName: state, additionalFlags: 'map', namespace: 'string',
+    }, [], 'KnativeFeaturesProps, e.g. { affinity: FeatureFlagState.ENABLED }');
     this.props = props;
     const namespace = props.namespace ?? 'knative-serving';
     checkDns1123Label(this, 'namespace', namespace);
@@ -233,6 +240,8 @@ export class KnativeClusterFlags extends Construct {
 
   constructor(scope: Construct, id: string, props: KnativeClusterFlagsProps = {}) {
     super(scope, id);
+    ensureUniqueIdentities(this);
+    checkProps(this, props, { enabled: 'strings', allowed: 'strings' }, [], "KnativeClusterFlagsProps, e.g. { enabled: ['kubernetes.podspec-affinity'] }");
     const out: Record<string, string> = {};
     const add = (prop: string, list: string[] | undefined, state: FeatureFlagState) => {
       (list ?? []).forEach((flag, i) => {

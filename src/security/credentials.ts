@@ -1,5 +1,5 @@
 import { ErrorScope, fail } from '../internal/errors';
-import { credentialShape } from '../internal/secrets';
+import { BY_REFERENCE, credentialShape } from '../internal/secrets';
 
 export { credentialShape };
 
@@ -12,7 +12,6 @@ const SECRET_NAME = /(^|_)(SECRET|SECRET_ACCESS_KEY|ACCESS_KEY|PASSWORD|PASSWD|T
  */
 const SECRET_FLAG = /^--?([a-z0-9]+[-_])*(api[-_]?key|token|access[-_]?token|auth[-_]?token|hf[-_]token|password|passwd|secret|secret[-_]key|private[-_]key|access[-_]key|credentials?|connection[-_]string)$/i;
 
-const BY_REFERENCE = 'pass credentials by reference: envValues with EnvValue.fromSecretValue(...), or a serviceAccount with the secret attached';
 
 /**
  * Rejects an env literal that is (or looks like) a credential: credentials

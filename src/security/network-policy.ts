@@ -5,6 +5,7 @@ import { ensureUniqueIdentities } from '../internal/identity';
 import { sortedRecord } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
 import { checkDns1123Label, checkLabels } from '../internal/names';
+import { checkProps } from '../internal/prop-types';
 import { ServedModel } from '../model/served-model';
 
 /** Who may call a model. */
@@ -81,12 +82,11 @@ export class ModelNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelNetworkPolicyProps) {
     super(scope, id);
-    if (props === null || typeof props !== 'object') fail(this, 'props', props, 'is missing', 'pass { model, allowFrom?, servingNamespaces? }');
+    checkProps(this, props, {
+      allowFrom: { listOf: NetworkPeer, use: 'NetworkPeer.namespace(name) or NetworkPeer.pods(labels, namespace)' }, servingNamespaces: 'strings',
+    }, [], '{ model, allowFrom?, servingNamespaces? }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', model, 'is not a ServedModel', 'pass the ServedModel to protect');
-    for (const prop of ['servingNamespaces', 'allowFrom'] as const) {
-      if (props[prop] !== undefined && !Array.isArray(props[prop])) fail(this, prop, props[prop], 'is not a list', 'use an array');
-    }
     // Copies: the lists are read once, here.
     const servingNamespaces = [...(props.servingNamespaces ?? ['istio-system', 'knative-serving', 'kourier-system'])];
     const allowFrom = [...(props.allowFrom ?? [])];

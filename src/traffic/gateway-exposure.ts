@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { GatewayRef, resolveGatewayRefs, ResolvedGatewayRef } from './gateway-ref';
-import { fail } from '../internal/errors';
+import { fail, invalidInstance, orInvalid } from '../internal/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../internal/names';
 import { millisOf } from '../internal/units';
 
@@ -103,37 +103,39 @@ export class GatewayExposure {
    * @param options the Gateways, host names, path and timeouts
    */
   public static route(options: GatewayRouteOptions): GatewayExposure {
-    const scope = 'GatewayExposure.route';
-    const o = options ?? ({} as GatewayRouteOptions);
-    const gateways = resolveGatewayRefs(scope, 'gateways', o.gateways);
-    const hostnames = o.hostnames ?? [];
-    if (!Array.isArray(hostnames)) fail(scope, 'hostnames', hostnames, 'is not a list', 'give host names such as "fraud.models.example.com"');
-    if (hostnames.length > 16) fail(scope, 'hostnames', hostnames.length, 'lists too many host names', 'use at most 16 (Gateway API limit)');
-    hostnames.forEach((h, i) => {
-      if (typeof h !== 'string' || !HOSTNAME.test(h) || h.length > 253) {
-        fail(scope, `hostnames[${i}]`, h, 'is not a valid host name',
-          'use a lower-case DNS name, optionally starting with "*." (no IP addresses, ports or trailing dot)');
+    return orInvalid(() => {
+      const scope = 'GatewayExposure.route';
+      const o = options ?? ({} as GatewayRouteOptions);
+      const gateways = resolveGatewayRefs(scope, 'gateways', o.gateways);
+      const hostnames = o.hostnames ?? [];
+      if (!Array.isArray(hostnames)) fail(scope, 'hostnames', hostnames, 'is not a list', 'give host names such as "fraud.models.example.com"');
+      if (hostnames.length > 16) fail(scope, 'hostnames', hostnames.length, 'lists too many host names', 'use at most 16 (Gateway API limit)');
+      hostnames.forEach((h, i) => {
+        if (typeof h !== 'string' || !HOSTNAME.test(h) || h.length > 253) {
+          fail(scope, `hostnames[${i}]`, h, 'is not a valid host name',
+            'use a lower-case DNS name, optionally starting with "*." (no IP addresses, ports or trailing dot)');
+        }
+      });
+      if (new Set(hostnames).size !== hostnames.length) fail(scope, 'hostnames', hostnames, 'has duplicates', 'list each host name once');
+      if (o.pathPrefix !== undefined) checkPath(scope, o.pathPrefix);
+      const request = o.requestTimeout !== undefined ? gatewayDuration(scope, 'requestTimeout', o.requestTimeout) : undefined;
+      const backend = o.backendRequestTimeout !== undefined ? gatewayDuration(scope, 'backendRequestTimeout', o.backendRequestTimeout) : undefined;
+      if (request && backend && backend.millis > request.millis) {
+        fail(scope, 'backendRequestTimeout', backend.text, `is longer than requestTimeout (${request.text})`,
+          'use a backendRequestTimeout <= requestTimeout (a Gateway API rule)');
       }
-    });
-    if (new Set(hostnames).size !== hostnames.length) fail(scope, 'hostnames', hostnames, 'has duplicates', 'list each host name once');
-    if (o.pathPrefix !== undefined) checkPath(scope, o.pathPrefix);
-    const request = o.requestTimeout !== undefined ? gatewayDuration(scope, 'requestTimeout', o.requestTimeout) : undefined;
-    const backend = o.backendRequestTimeout !== undefined ? gatewayDuration(scope, 'backendRequestTimeout', o.backendRequestTimeout) : undefined;
-    if (request && backend && backend.millis > request.millis) {
-      fail(scope, 'backendRequestTimeout', backend.text, `is longer than requestTimeout (${request.text})`,
-        'use a backendRequestTimeout <= requestTimeout (a Gateway API rule)');
-    }
-    if (o.name !== undefined) checkDns1123Subdomain(scope, 'name', o.name);
-    if (o.routeNamespace !== undefined) checkDns1123Label(scope, 'routeNamespace', o.routeNamespace);
-    return new GatewayExposure({
-      gateways,
-      hostnames: [...hostnames],
-      pathPrefix: o.pathPrefix,
-      requestTimeout: request?.text,
-      backendRequestTimeout: backend?.text,
-      name: o.name,
-      routeNamespace: o.routeNamespace,
-    });
+      if (o.name !== undefined) checkDns1123Subdomain(scope, 'name', o.name);
+      if (o.routeNamespace !== undefined) checkDns1123Label(scope, 'routeNamespace', o.routeNamespace);
+      return new GatewayExposure({
+        gateways,
+        hostnames: [...hostnames],
+        pathPrefix: o.pathPrefix,
+        requestTimeout: request?.text,
+        backendRequestTimeout: backend?.text,
+        name: o.name,
+        routeNamespace: o.routeNamespace,
+      });
+    }, (e) => invalidInstance(GatewayExposure.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedGatewayExposure) {}
@@ -161,6 +163,7 @@ function checkPath(scope: string, path: string): void {
 
 /** A Gateway API Duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): whole seconds, else milliseconds. */
 function gatewayDuration(scope: string, prop: string, d: Duration): { readonly millis: number; readonly text: string } {
+  if (!(d instanceof Duration)) fail(scope, prop, d, 'is not a Duration', 'use Duration.seconds(n) from cdk8s');
   const ms = millisOf(d);
   if (!Number.isInteger(ms) || ms < 1 || ms > 99999 * 1000) {
     fail(scope, prop, `${ms}ms`, 'is out of range', 'use whole milliseconds from 1ms to 99999s');

@@ -1,4 +1,4 @@
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../internal/names';
 
 /** Options for {@link GatewayRef.of}. */
@@ -51,12 +51,14 @@ export class GatewayRef {
    * @param options its namespace and listener
    */
   public static of(name: string, options: GatewayRefOptions = {}): GatewayRef {
-    const scope = 'GatewayRef.of';
-    checkDns1123Subdomain(scope, 'name', name);
-    if (options.namespace !== undefined) checkDns1123Label(scope, 'namespace', options.namespace);
-    if (options.sectionName !== undefined) checkDns1123Subdomain(scope, 'sectionName', options.sectionName);
-    checkInteger(scope, 'port', options.port, 1, 65535);
-    return new GatewayRef({ name, namespace: options.namespace, sectionName: options.sectionName, port: options.port });
+    return orInvalid(() => {
+      const scope = 'GatewayRef.of';
+      checkDns1123Subdomain(scope, 'name', name);
+      if (options.namespace !== undefined) checkDns1123Label(scope, 'namespace', options.namespace);
+      if (options.sectionName !== undefined) checkDns1123Subdomain(scope, 'sectionName', options.sectionName);
+      checkInteger(scope, 'port', options.port, 1, 65535);
+      return new GatewayRef({ name, namespace: options.namespace, sectionName: options.sectionName, port: options.port });
+    }, (e) => invalidInstance(GatewayRef.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedGatewayRef) {}

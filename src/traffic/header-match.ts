@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkNonEmpty, fail } from '../internal/errors';
+import { checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { wholeSeconds } from '../internal/units';
 
 /** A resolved header condition: exactly one of `exact` and `regex`. */
@@ -33,10 +33,12 @@ export class HeaderMatch {
    * @param value the value
    */
   public static exact(name: string, value: string): HeaderMatch {
-    const scope = 'HeaderMatch.exact';
-    checkHeaderName(scope, name);
-    checkValue(scope, 'value', value);
-    return new HeaderMatch({ name: name.toLowerCase(), exact: value });
+    return orInvalid(() => {
+      const scope = 'HeaderMatch.exact';
+      checkHeaderName(scope, name);
+      checkValue(scope, 'value', value);
+      return new HeaderMatch({ name: name.toLowerCase(), exact: value });
+    }, (e) => invalidInstance(HeaderMatch.prototype, e, ['resolved']));
   }
 
   /**
@@ -47,15 +49,17 @@ export class HeaderMatch {
    * @param pattern the regular expression
    */
   public static regex(name: string, pattern: string): HeaderMatch {
-    const scope = 'HeaderMatch.regex';
-    checkHeaderName(scope, name);
-    checkValue(scope, 'pattern', pattern);
-    try {
-      new RegExp(pattern);
-    } catch {
-      fail(scope, 'pattern', pattern, 'is not a valid regular expression', 'use RE2 syntax (no look-arounds or back-references)');
-    }
-    return new HeaderMatch({ name: name.toLowerCase(), regex: pattern });
+    return orInvalid(() => {
+      const scope = 'HeaderMatch.regex';
+      checkHeaderName(scope, name);
+      checkValue(scope, 'pattern', pattern);
+      try {
+        new RegExp(pattern);
+      } catch {
+        fail(scope, 'pattern', pattern, 'is not a valid regular expression', 'use RE2 syntax (no look-arounds or back-references)');
+      }
+      return new HeaderMatch({ name: name.toLowerCase(), regex: pattern });
+    }, (e) => invalidInstance(HeaderMatch.prototype, e, ['resolved']));
   }
 
   /**
@@ -66,12 +70,14 @@ export class HeaderMatch {
    * @param value the cookie value
    */
   public static cookie(name: string, value: string): HeaderMatch {
-    const scope = 'HeaderMatch.cookie';
-    if (typeof name !== 'string' || !COOKIE_NAME.test(name)) fail(scope, 'name', name, 'is not a valid cookie name', 'use RFC 6265 token characters');
-    if (typeof value !== 'string' || value === '' || !COOKIE_VALUE.test(value)) {
-      fail(scope, 'value', value, 'is not a valid cookie value', 'use RFC 6265 cookie-octets (no spaces, quotes, commas, semicolons or backslashes)');
-    }
-    return new HeaderMatch({ name: 'cookie', regex: `^(.*?;\\s*)?(${escapeRegex(name)}=${escapeRegex(value)})(;.*)?$` });
+    return orInvalid(() => {
+      const scope = 'HeaderMatch.cookie';
+      if (typeof name !== 'string' || !COOKIE_NAME.test(name)) fail(scope, 'name', name, 'is not a valid cookie name', 'use RFC 6265 token characters');
+      if (typeof value !== 'string' || value === '' || !COOKIE_VALUE.test(value)) {
+        fail(scope, 'value', value, 'is not a valid cookie value', 'use RFC 6265 cookie-octets (no spaces, quotes, commas, semicolons or backslashes)');
+      }
+      return new HeaderMatch({ name: 'cookie', regex: `^(.*?;\\s*)?(${escapeRegex(name)}=${escapeRegex(value)})(;.*)?$` });
+    }, (e) => invalidInstance(HeaderMatch.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedHeaderMatch) {}
@@ -124,25 +130,27 @@ export class AbTest {
    * @param options the conditions and how long the test runs
    */
   public static headers(options: AbTestOptions): AbTest {
-    const scope = 'AbTest.headers';
-    const matches = options?.matches;
-    if (!Array.isArray(matches) || matches.length === 0) {
-      fail(scope, 'matches', matches, 'is empty', 'give at least one HeaderMatch, e.g. HeaderMatch.exact("x-customer-tier", "beta")');
-    }
-    if (matches.length > 16) fail(scope, 'matches', matches.length, 'lists too many conditions', 'use at most 16 (Gateway API header matches per rule)');
-    const resolved = matches.map((m, i) => {
-      if (!(m instanceof HeaderMatch)) fail(scope, `matches[${i}]`, m, 'is not a HeaderMatch', 'use HeaderMatch.exact, regex or cookie');
-      return m._resolve();
-    });
-    const names = resolved.map((m) => m.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    // One header can be matched once per rule (Gateway API: header names are unique within a match; Flagger keys them by name).
-    if (dup !== undefined) fail(scope, 'matches', dup, 'is matched twice', 'combine the conditions on one header into one regular expression');
-    let durationSeconds: number | undefined;
-    if (options.duration !== undefined) {
-      durationSeconds = wholeSeconds(scope, 'duration', options.duration, 60, 7 * 86400, '1 minute to 7 days');
-    }
-    return new AbTest({ matches: resolved, durationSeconds });
+    return orInvalid(() => {
+      const scope = 'AbTest.headers';
+      const matches = options?.matches;
+      if (!Array.isArray(matches) || matches.length === 0) {
+        fail(scope, 'matches', matches, 'is empty', 'give at least one HeaderMatch, e.g. HeaderMatch.exact("x-customer-tier", "beta")');
+      }
+      if (matches.length > 16) fail(scope, 'matches', matches.length, 'lists too many conditions', 'use at most 16 (Gateway API header matches per rule)');
+      const resolved = matches.map((m, i) => {
+        if (!(m instanceof HeaderMatch)) fail(scope, `matches[${i}]`, m, 'is not a HeaderMatch', 'use HeaderMatch.exact, regex or cookie');
+        return m._resolve();
+      });
+      const names = resolved.map((m) => m.name);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      // One header can be matched once per rule (Gateway API: header names are unique within a match; Flagger keys them by name).
+      if (dup !== undefined) fail(scope, 'matches', dup, 'is matched twice', 'combine the conditions on one header into one regular expression');
+      let durationSeconds: number | undefined;
+      if (options.duration !== undefined) {
+        durationSeconds = wholeSeconds(scope, 'duration', options.duration, 60, 7 * 86400, '1 minute to 7 days');
+      }
+      return new AbTest({ matches: resolved, durationSeconds });
+    }, (e) => invalidInstance(AbTest.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedAbTest) {}

@@ -1,4 +1,4 @@
-import { checkInteger, fail } from '../internal/errors';
+import { checkInteger, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { checkImage } from '../internal/names';
 
 /** The HTTP method of a load-test request. */
@@ -108,43 +108,45 @@ export class LoadTest {
    * @param options the request and its rate
    */
   public static hey(options: HeyLoadTestOptions = {}): LoadTest {
-    const scope = 'LoadTest.hey';
-    const o = options;
-    if (o.path !== undefined && (typeof o.path !== 'string' || !PATH.test(o.path) || o.path.length > 1024)) {
-      fail(scope, 'path', o.path, 'is not a valid request path', 'use an absolute path such as /v2/models/fraud/infer');
-    }
-    if (o.method !== undefined && !Object.values(LoadTestMethod).includes(o.method)) {
-      fail(scope, 'method', o.method, 'is not supported', 'use LoadTestMethod.GET or LoadTestMethod.POST');
-    }
-    if (o.body !== undefined) {
-      if (typeof o.body !== 'string' || o.body.length === 0 || o.body.length > 16384) {
-        fail(scope, 'body', typeof o.body === 'string' ? `${o.body.length} characters` : o.body, 'is not a usable request body', 'give 1 to 16384 characters');
+    return orInvalid(() => {
+      const scope = 'LoadTest.hey';
+      const o = options;
+      if (o.path !== undefined && (typeof o.path !== 'string' || !PATH.test(o.path) || o.path.length > 1024)) {
+        fail(scope, 'path', o.path, 'is not a valid request path', 'use an absolute path such as /v2/models/fraud/infer');
       }
-      if (CREDENTIAL.test(o.body)) fail(scope, 'body', '<redacted>', 'looks like it holds a credential', 'load-test requests must not carry secrets');
-      if (o.method === LoadTestMethod.GET) fail(scope, 'body', '<body>', 'is set on a GET request', 'use LoadTestMethod.POST');
-    }
-    if (o.contentType !== undefined && (typeof o.contentType !== 'string' || !CONTENT_TYPE.test(o.contentType))) {
-      fail(scope, 'contentType', o.contentType, 'is not a valid media type', 'use e.g. application/json');
-    }
-    checkInteger(scope, 'requestsPerSecond', o.requestsPerSecond, 1, 1000);
-    checkInteger(scope, 'concurrency', o.concurrency, 1, 100);
-    if (o.loadTesterUrl !== undefined && (typeof o.loadTesterUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.loadTesterUrl))) {
-      fail(scope, 'loadTesterUrl', o.loadTesterUrl, 'is not an http(s) URL', `use the load tester's Service URL, e.g. ${DEFAULT_LOAD_TESTER_URL}`);
-    }
-    if (o.image !== undefined) checkImage(scope, 'image', o.image);
-    const concurrency = o.concurrency ?? 2;
-    const rps = o.requestsPerSecond ?? 10;
-    if (concurrency > rps) fail(scope, 'concurrency', concurrency, `is above requestsPerSecond (${rps})`, 'use at most one worker per request per second');
-    return new LoadTest({
-      path: o.path,
-      method: o.method ?? LoadTestMethod.POST,
-      body: o.body,
-      contentType: o.contentType ?? 'application/json',
-      requestsPerSecond: rps,
-      concurrency,
-      loadTesterUrl: o.loadTesterUrl ?? DEFAULT_LOAD_TESTER_URL,
-      image: o.image ?? DEFAULT_LOAD_TEST_IMAGE,
-    });
+      if (o.method !== undefined && !Object.values(LoadTestMethod).includes(o.method)) {
+        fail(scope, 'method', o.method, 'is not supported', 'use LoadTestMethod.GET or LoadTestMethod.POST');
+      }
+      if (o.body !== undefined) {
+        if (typeof o.body !== 'string' || o.body.length === 0 || o.body.length > 16384) {
+          fail(scope, 'body', typeof o.body === 'string' ? `${o.body.length} characters` : o.body, 'is not a usable request body', 'give 1 to 16384 characters');
+        }
+        if (CREDENTIAL.test(o.body)) fail(scope, 'body', '<redacted>', 'looks like it holds a credential', 'load-test requests must not carry secrets');
+        if (o.method === LoadTestMethod.GET) fail(scope, 'body', '<body>', 'is set on a GET request', 'use LoadTestMethod.POST');
+      }
+      if (o.contentType !== undefined && (typeof o.contentType !== 'string' || !CONTENT_TYPE.test(o.contentType))) {
+        fail(scope, 'contentType', o.contentType, 'is not a valid media type', 'use e.g. application/json');
+      }
+      checkInteger(scope, 'requestsPerSecond', o.requestsPerSecond, 1, 1000);
+      checkInteger(scope, 'concurrency', o.concurrency, 1, 100);
+      if (o.loadTesterUrl !== undefined && (typeof o.loadTesterUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.loadTesterUrl))) {
+        fail(scope, 'loadTesterUrl', o.loadTesterUrl, 'is not an http(s) URL', `use the load tester's Service URL, e.g. ${DEFAULT_LOAD_TESTER_URL}`);
+      }
+      if (o.image !== undefined) checkImage(scope, 'image', o.image);
+      const concurrency = o.concurrency ?? 2;
+      const rps = o.requestsPerSecond ?? 10;
+      if (concurrency > rps) fail(scope, 'concurrency', concurrency, `is above requestsPerSecond (${rps})`, 'use at most one worker per request per second');
+      return new LoadTest({
+        path: o.path,
+        method: o.method ?? LoadTestMethod.POST,
+        body: o.body,
+        contentType: o.contentType ?? 'application/json',
+        requestsPerSecond: rps,
+        concurrency,
+        loadTesterUrl: o.loadTesterUrl ?? DEFAULT_LOAD_TESTER_URL,
+        image: o.image ?? DEFAULT_LOAD_TEST_IMAGE,
+      });
+    }, (e) => invalidInstance(LoadTest.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedLoadTest) {}

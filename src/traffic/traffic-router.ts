@@ -1,5 +1,5 @@
 import { GatewayExposure, ResolvedGatewayExposure } from './gateway-exposure';
-import { fail } from '../internal/errors';
+import { fail, invalidInstance, orInvalid } from '../internal/errors';
 
 /** Options for {@link TrafficRouter.gatewayApi}. */
 export interface GatewayApiRouterOptions {
@@ -44,11 +44,13 @@ export class TrafficRouter {
    * @param options the route to split (default: the model's `gateway`)
    */
   public static gatewayApi(options: GatewayApiRouterOptions = {}): TrafficRouter {
-    const g = options.gateway;
-    if (g !== undefined && !(g instanceof GatewayExposure)) {
-      fail('TrafficRouter.gatewayApi', 'gateway', g, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
-    }
-    return new TrafficRouter({ kind: 'gateway-api', gateway: g?._resolve() });
+    return orInvalid(() => {
+      const g = options.gateway;
+      if (g !== undefined && !(g instanceof GatewayExposure)) {
+        fail('TrafficRouter.gatewayApi', 'gateway', g, 'is not a GatewayExposure', 'use GatewayExposure.route({ gateways: [...] })');
+      }
+      return new TrafficRouter({ kind: 'gateway-api', gateway: g?._resolve() });
+    }, (e) => invalidInstance(TrafficRouter.prototype, e, ['resolved']));
   }
 
   private constructor(private readonly resolved: ResolvedTrafficRouter) {}

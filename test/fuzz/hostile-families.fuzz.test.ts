@@ -1,0 +1,459 @@
+/**
+ * Property-based test with hostile input (issue 16) for the construct
+ * families beside ServedModel and ModelNetworkPolicy (those are in
+ * hostile.fuzz.test.ts): ServingRuntime, InferenceGraph, CanaryRollout (with
+ * traffic router, header A/B test and load test), LocalModelCache and its
+ * node group, GatewayExposure, LlmService and KnativeFeatures. Every public
+ * prop gets valid values most of the time and, now and then, a hostile one
+ * (wrong type, NaN, whitespace, a credential, an invalid name). For every
+ * generated app, either:
+ *
+ * - synth fails with the library's error, naming a construct path of the app
+ *   and a prop, and never printing a credential; or
+ * - the output passes the conformance harness and the Pod Security check,
+ *   contains every value the app set that is rendered as given, contains no
+ *   credential, and is byte-identical on a second synth.
+ *
+ * CI uses a fixed seed (printed on failure); set FUZZ_SEED / FUZZ_FAMILY_RUNS to explore.
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
+import * as lib from '../../src';
+import { appContext, expectConformant } from '../conformance/conformance';
+import { expectRestricted } from '../conformance/pod-security';
+import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
+
+const RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? process.env.FUZZ_RUNS ?? 1400);
+const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261127;
+
+const SECRETS = ['AKIAIOSFODNN7EXAMPLE', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH', 'sk-abcdefghijklmnopqrstuvwx'];
+const HIDDEN = ['pw0rdHidden'];
+const NEVER_SHOWN = [...SECRETS, ...HIDDEN];
+
+const wrongType = fc.constantFrom<unknown>(null, 42, Number.NaN, true, [], ['x'], {}, 'text');
+const hostileString = fc.constantFrom<unknown>('', ' ', 'a b', 'x'.repeat(300), '../etc', 'Upper_Case', 'new\nline', ...SECRETS, 'https://u:pw0rdHidden@h/x');
+const hostileNumber = fc.constantFrom<unknown>(-1, 0, 0.5, 1e9, Number.NaN, Number.POSITIVE_INFINITY, '3');
+const hostile = fc.oneof(wrongType, hostileString, hostileNumber);
+
+/** Valid most of the time, hostile now and then. */
+function wild<T>(calm: fc.Arbitrary<T>, extra?: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.oneof({ arbitrary: calm, weight: 14 }, { arbitrary: extra ? fc.oneof(hostile, extra) : hostile, weight: 1 });
+}
+function maybe<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.option(a, { nil: undefined, freq: 2 });
+}
+const labels = maybe(wild(fc.dictionary(fc.constantFrom('team', 'example.com/owner'), fc.constantFrom('risk', 'a-b'), { maxKeys: 2 }),
+  fc.constantFrom({ 'bad key': 'x' }, { team: 'bad value' }, { team: SECRETS[0] }, { team: 7 })));
+const annotations = maybe(wild(fc.dictionary(fc.constantFrom('example.com/ticket', 'example.com/note'), fc.constantFrom('ML-1', 'free text'), { maxKeys: 2 }),
+  fc.constantFrom({ 'example.com/db': 'postgres://a:pw0rdHidden@db/x' }, { '': 'x' })));
+/**
+ * Names get every hostile value but credentials: a token that also is a valid
+ * DNS name (`sk-...`) is not screened in names (a name is not where a key is
+ * pasted; the shapes that matter are screened where values go).
+ */
+const hostileName = fc.oneof(wrongType, hostileNumber, fc.constantFrom<unknown>('', ' ', 'a b', 'x'.repeat(300), '../etc', 'Upper_Case', 'new\nline', '-x'));
+const dnsName = (...names: string[]) => maybe(fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 14 }, { arbitrary: hostileName, weight: 1 }));
+const seconds = (...s: number[]) =>
+  wild(fc.constantFrom(...s).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.millis(1500), Duration.seconds(0)));
+const nodePool = maybe(wild(fc.constantFrom(
+  lib.GpuNodePool.eksKarpenter('gpu', 'g6'), lib.GpuNodePool.gke('nvidia-l4'), lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }] }),
+)));
+const podSecurity = maybe(wild(fc.constantFrom(lib.PodSecurity.restricted({ runAsUser: 1000 }), lib.PodSecurity.restricted({ runAsGroup: 3000 })),
+  fc.constant(lib.PodSecurity.restricted({ runAsUser: -5 }))));
+
+/** Props, and what the output must show when it synthesizes. */
+interface Built {
+  readonly expected: string[];
+}
+
+const runtimeArb = fc.record({
+  name: dnsName('sklearn-rt', 'triton'),
+  namespace: dnsName('ml', 'serving'),
+  formats: wild(fc.subarray(['SKLEARN', 'XGBOOST', 'ONNX'], { minLength: 1 }), fc.constant([])),
+  autoSelect: maybe(wild(fc.boolean())),
+  priority: maybe(wild(fc.integer({ min: 1, max: 10 }))),
+  image: wild(fc.constantFrom('registry.example.com/rt:1.2.0', 'kserve/sklearnserver:v0.20.0'), fc.constantFrom('Bad Image', '')),
+  args: maybe(wild(fc.constantFrom(['--workers=2'], ['--model_name={{.Name}}']), fc.constantFrom([`--token=${SECRETS[1]}`], ['--api-key=plaintextsecretvalue']))),
+  env: maybe(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
+  protocols: maybe(wild(fc.subarray(['V1', 'V2'], { minLength: 1 }))),
+  multiModel: maybe(wild(fc.boolean())),
+  disabled: maybe(wild(fc.boolean())),
+  nodePool,
+  labels,
+  podAnnotations: annotations,
+  podSecurity,
+  cluster: fc.boolean(),
+});
+
+function buildRuntime(chart: Chart, r: any, out: Built): void {
+  const formats = Array.isArray(r.formats)
+    ? r.formats.map((f: string) => ({ format: (lib.ModelFormat as any)[f], autoSelect: r.autoSelect, priority: r.priority }))
+    : r.formats;
+  const props: any = {
+    name: r.name,
+    supportedFormats: formats,
+    container: { image: r.image, args: r.args, env: r.env },
+    protocols: Array.isArray(r.protocols) ? r.protocols.map((p: string) => (lib.InferenceProtocol as any)[p]) : r.protocols,
+    multiModel: r.multiModel,
+    disabled: r.disabled,
+    nodePool: r.nodePool,
+    labels: r.labels,
+    podAnnotations: r.podAnnotations,
+    podSecurity: r.podSecurity,
+  };
+  if (r.cluster) new lib.ClusterServingRuntime(chart, 'rt', props);
+  else new lib.ServingRuntime(chart, 'rt', { ...props, namespace: r.namespace });
+  out.expected.push(...strings(r.name, r.image, r.args, r.env, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
+}
+
+const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) => new lib.ServedModel(chart, id, {
+  format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.s3('models', `${id}/v1`), ...props,
+});
+
+const graphArb = fc.record({
+  kind: wild(fc.constantFrom('sequence', 'splitter', 'ensemble', 'switch')),
+  weights: fc.constantFrom([100], [50, 50], [30, 70]),
+  mode: maybe(wild(fc.constantFrom(lib.GraphDeploymentMode.KNATIVE, lib.GraphDeploymentMode.STANDARD))),
+  scaling: maybe(wild(fc.constantFrom(lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }), lib.Scaling.fixed(2)),
+    fc.constant(lib.Scaling.autoscale({ minReplicas: 5, maxReplicas: 2 })))),
+  resources: maybe(wild(fc.constantFrom({ cpu: Cpu.millis(500) }, { memory: Size.mebibytes(512) }), fc.constantFrom({ cpu: '2' }))),
+  nodePool,
+  serviceAccountName: dnsName('graph-sa'),
+  timeout: maybe(seconds(30, 120)),
+  routerTimeouts: maybe(wild(fc.record({ serverRead: maybe(seconds(30)), serviceClient: maybe(seconds(60)) }))),
+  visibility: maybe(wild(fc.constantFrom(lib.Visibility.CLUSTER_LOCAL, lib.Visibility.EXTERNAL))),
+  name: dnsName('router', 'fraud-graph'),
+  namespace: dnsName('ml'),
+  labels,
+  annotations,
+});
+
+function buildGraph(chart: Chart, g: any, out: Built): void {
+  const a = modelOf(chart, 'a');
+  const b = modelOf(chart, 'b');
+  const steps = g.kind === 'splitter'
+    ? [lib.GraphStep.model(a, { weight: g.weights[0] }), ...(g.weights.length > 1 ? [lib.GraphStep.model(b, { weight: g.weights[1] })] : [])]
+    : g.kind === 'switch' ? [lib.GraphStep.model(a, { condition: 'instances.#(x>1)' }), lib.GraphStep.model(b, { condition: 'instances.#(x<=1)' })]
+      : [lib.GraphStep.model(a), lib.GraphStep.model(b)];
+  const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;
+  new lib.InferenceGraph(chart, 'graph', {
+    root,
+    mode: g.mode,
+    scaling: g.scaling,
+    resources: g.resources,
+    nodePool: g.nodePool,
+    serviceAccountName: g.serviceAccountName,
+    timeout: g.timeout,
+    routerTimeouts: g.routerTimeouts,
+    visibility: g.visibility,
+    name: g.name,
+    namespace: g.namespace,
+    labels: g.labels,
+    annotations: g.annotations,
+  } as any);
+  out.expected.push(...strings(g.name, g.serviceAccountName, g.labels, g.annotations));
+}
+
+const PROM = 'http://prometheus.monitoring:9090';
+const GATEWAY = lib.GatewayRef.of('inference', { namespace: 'gateway-system' });
+/**
+ * Two shapes whose calm values fit together: KServe or Knative platforms
+ * (their own traffic split, manual steps on KServe), and a Deployment with a
+ * Gateway API route (Argo Rollouts or Flagger, header A/B tests, load tests).
+ * Wild values mix in per prop, as everywhere.
+ */
+const rolloutCommon = {
+  candidateStorage: wild(fc.constantFrom('s3://models/m/v2', 'gs://team_models/m2'), fc.constantFrom('https://u:pw0rdHidden@h/m.zip')),
+  candidateArgs: maybe(wild(fc.constantFrom(['--workers=4']))),
+  steps: maybe(wild(fc.constantFrom([10, 50], [5, 25, 50], [20]), fc.constantFrom([50, 10], [0], [100], [10, 10]))),
+  stepInterval: maybe(seconds(60, 300)),
+  analysis: maybe(wild(fc.constantFrom(
+    lib.RolloutAnalysis.prometheus({ address: PROM, maxLatencyP99: Duration.millis(250), minSuccessRate: 99 }),
+    lib.RolloutAnalysis.prometheus({ address: PROM, checks: [lib.ServingCheck.errorRate({ maxPercent: 1 })] }),
+  ), fc.constantFrom(lib.RolloutAnalysis.prometheus({ address: 'http://u:pw0rdHidden@prom:9090' }),
+    lib.RolloutAnalysis.prometheus({ address: PROM, checks: [lib.ServingCheck.timeToFirstToken({ max: Duration.millis(1), percentile: 100 })] })))),
+  name: dnsName('m-v2', 'canary'),
+};
+const rolloutArb = fc.oneof(
+  fc.record({
+    ...rolloutCommon,
+    platform: fc.constantFrom('kserve', 'kserveStandard', 'knativeService'),
+    engine: maybe(fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 14 },
+      { arbitrary: fc.oneof(hostile, fc.constant(lib.RolloutEngine.ARGO_ROLLOUTS)), weight: 1 },
+    )),
+    useRouter: fc.oneof({ arbitrary: fc.constant(false), weight: 14 }, { arbitrary: fc.constant(true), weight: 1 }),
+    abTest: fc.constant(undefined),
+    loadTest: fc.constant(undefined),
+    requireAutomaticRollback: maybe(wild(fc.constant(false))),
+    currentStep: maybe(wild(fc.constantFrom(0, 1))),
+    rollback: maybe(wild(fc.boolean())),
+    route: fc.constant(undefined),
+  }),
+  fc.record({
+    ...rolloutCommon,
+    platform: fc.constant('kubernetesDeployment'),
+    engine: maybe(wild(fc.constantFrom(lib.RolloutEngine.ARGO_ROLLOUTS, lib.RolloutEngine.FLAGGER))),
+    useRouter: fc.oneof({ arbitrary: fc.constant(true), weight: 14 }, { arbitrary: fc.constant(false), weight: 1 }),
+    abTest: maybe(wild(fc.constantFrom('x-canary', 'x-beta').map((h) => lib.AbTest.headers({ matches: [lib.HeaderMatch.exact(h, 'true')] })),
+      fc.constantFrom(lib.AbTest.headers({ matches: [] }), lib.AbTest.headers({ matches: [lib.HeaderMatch.regex('x-a', '(')] })))),
+    loadTest: maybe(wild(fc.constantFrom(lib.LoadTest.hey({ requestsPerSecond: 5 }), lib.LoadTest.hey({ path: '/v1/models/m:predict' })),
+      fc.constantFrom(lib.LoadTest.hey({ path: 'infer' }), lib.LoadTest.hey({ body: '{"api_key": "abc"}' })))),
+    requireAutomaticRollback: maybe(wild(fc.boolean())),
+    currentStep: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: hostileNumber, weight: 1 }),
+    rollback: fc.oneof({ arbitrary: fc.constant(undefined), weight: 14 }, { arbitrary: fc.constant(true), weight: 1 }),
+    route: wild(fc.record({
+      hostnames: fc.constantFrom(['m.example.com'], ['*.models.example.com', 'm.example.com'], []),
+      pathPrefix: maybe(wild(fc.constantFrom('/models/m', '/'), fc.constantFrom('models', '/a/../b'))),
+      requestTimeout: maybe(seconds(30)),
+      backendRequestTimeout: maybe(seconds(10, 60)),
+      name: dnsName('m-route'),
+      routeNamespace: dnsName('gateway-system'),
+      gatewayName: wild(fc.constantFrom('inference', 'public'), fc.constantFrom('Bad_Name')),
+      port: maybe(wild(fc.constantFrom(80, 443), fc.constantFrom(70000))),
+      sectionName: dnsName('http', 'https'),
+    })),
+  }),
+);
+
+function buildRollout(chart: Chart, r: any, out: Built): void {
+  const route = r.route === undefined ? undefined : typeof r.route !== 'object' || r.route === null || !('gatewayName' in r.route) ? r.route
+    : lib.GatewayExposure.route({
+      gateways: [lib.GatewayRef.of(r.route.gatewayName, { namespace: 'gateway-system', port: r.route.port, sectionName: r.route.sectionName })],
+      hostnames: r.route.hostnames,
+      pathPrefix: r.route.pathPrefix,
+      requestTimeout: r.route.requestTimeout,
+      backendRequestTimeout: r.route.backendRequestTimeout,
+      name: r.route.name,
+      routeNamespace: r.route.routeNamespace,
+    });
+  const model = modelOf(chart, 'm', { platform: (lib.ServingPlatform as any)[r.platform](), gateway: route });
+  if (route !== undefined && r.route && typeof r.route === 'object' && 'gatewayName' in r.route) {
+    out.expected.push(...strings(r.route.hostnames, r.route.pathPrefix, r.route.name, r.route.gatewayName, r.route.sectionName));
+  }
+  new lib.CanaryRollout(chart, 'rollout', {
+    model,
+    candidate: { storage: typeof r.candidateStorage === 'string' ? lib.ModelStorage.fromUri(r.candidateStorage) : r.candidateStorage, args: r.candidateArgs },
+    steps: r.abTest !== undefined ? undefined : r.steps ?? [10, 50],
+    engine: r.engine,
+    trafficRouter: r.useRouter ? lib.TrafficRouter.gatewayApi() : undefined,
+    abTest: r.abTest,
+    loadTest: r.loadTest,
+    stepInterval: r.stepInterval,
+    analysis: r.analysis,
+    requireAutomaticRollback: r.requireAutomaticRollback,
+    currentStep: r.currentStep,
+    rollback: r.rollback,
+    name: r.name,
+  } as any);
+  if (typeof r.candidateStorage === 'string') out.expected.push(r.candidateStorage);
+}
+
+const cacheArb = fc.record({
+  storage: wild(fc.constantFrom('hf://meta-llama/Llama-3.1-8B', 's3://models/llm'), fc.constantFrom('https://u:pw0rdHidden@h/m.zip', 'pvc://claim/m')),
+  modelSize: wild(fc.constantFrom(16, 140).map((n) => Size.gibibytes(n)), fc.constant(Size.gibibytes(0))),
+  serviceAccountName: dnsName('cache-sa'),
+  storageKey: maybe(wild(fc.constantFrom('localModel'))),
+  storageParameters: maybe(wild(fc.constantFrom({ region: 'eu-west-1' }))),
+  name: dnsName('llama', 'models'),
+  labels,
+  groupName: dnsName('nvme'),
+  storageLimit: wild(fc.constantFrom(500, 2000).map((n) => Size.gibibytes(n)), fc.constant(Size.gibibytes(1))),
+  localPath: wild(fc.constantFrom('/mnt/models', '/var/cache/models'), fc.constantFrom('models', '/a/../b')),
+  groupPool: nodePool,
+  nodeSelector: maybe(wild(fc.constantFrom({ cache: 'nvme' }, { 'example.com/disk': 'ssd' }))),
+  storageClassName: dnsName('local-nvme'),
+  capacity: maybe(wild(fc.constantFrom(2000, 4000).map((n) => Size.gibibytes(n)))),
+  groupLabels: labels,
+});
+
+function buildCache(chart: Chart, c: any, out: Built): void {
+  const group = new lib.LocalModelNodeGroup(chart, 'group', {
+    name: c.groupName,
+    storageLimit: c.storageLimit,
+    localPath: c.localPath,
+    nodePool: c.groupPool,
+    nodeSelector: c.nodeSelector ?? (c.groupPool === undefined ? { cache: 'nvme' } : undefined),
+    storageClassName: c.storageClassName,
+    capacity: c.capacity,
+    labels: c.groupLabels,
+  } as any);
+  new lib.LocalModelCache(chart, 'cache', {
+    storage: typeof c.storage === 'string' ? lib.ModelStorage.fromUri(c.storage) : c.storage,
+    modelSize: c.modelSize,
+    nodeGroups: [group],
+    serviceAccountName: c.serviceAccountName,
+    storageKey: c.storageKey,
+    storageParameters: c.storageParameters,
+    name: c.name,
+    labels: c.labels,
+  } as any);
+  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccountName, c.storage));
+}
+
+const llmArb = fc.record({
+  modelName: maybe(wild(fc.constantFrom('llama-8b', 'meta-llama/Llama-3.1-8B-Instruct'))),
+  name: dnsName('chat', 'llama'),
+  namespace: dnsName('llm'),
+  image: maybe(wild(fc.constantFrom('vllm/vllm-openai:v0.11.0'), fc.constantFrom('Bad Image'))),
+  args: maybe(wild(fc.constantFrom(['--max-model-len=8192'], ['--enable-prefix-caching']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
+  env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'INFO' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
+  replicas: maybe(wild(fc.constantFrom(1, 2))),
+  scaling: maybe(wild(fc.constantFrom(lib.LlmScaling.keda({ minReplicas: 1, maxReplicas: 3 }), lib.LlmScaling.hpa({ maxReplicas: 2 })),
+    fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
+  router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
+    fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
+  lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of(n, lib.ModelStorage.fromHuggingFace(`org/${n}`))]),
+    fc.constant([lib.LoraAdapter.of('', lib.ModelStorage.fromHuggingFace('org/x'))]))),
+  podSecurity,
+  labels,
+  annotations,
+  serviceAccountName: dnsName('llm-sa'),
+});
+
+function buildLlm(chart: Chart, l: any, out: Built): void {
+  new lib.LlmService(chart, 'llm', {
+    storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+    accelerator: lib.Accelerator.nvidiaGpu(),
+    modelName: l.modelName,
+    name: l.name,
+    namespace: l.namespace,
+    image: l.image,
+    args: l.args,
+    env: l.env,
+    replicas: l.replicas,
+    scaling: l.scaling,
+    router: l.router,
+    loraAdapters: l.lora,
+    podSecurity: l.podSecurity,
+    labels: l.labels,
+    annotations: l.annotations,
+    serviceAccountName: l.serviceAccountName,
+  } as any);
+  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.labels, l.annotations, l.serviceAccountName));
+}
+
+const flag = maybe(wild(fc.constantFrom(lib.FeatureFlagState.ENABLED, lib.FeatureFlagState.ALLOWED, lib.FeatureFlagState.DISABLED)));
+const featuresArb = fc.record({
+  nodeSelector: flag,
+  tolerations: flag,
+  affinity: flag,
+  runtimeClassName: flag,
+  additionalFlags: maybe(wild(fc.constantFrom({ 'kubernetes.podspec-persistent-volume-claim': 'enabled' }, { 'kubernetes.podspec-init-containers': 'enabled' }),
+    fc.constantFrom({ 'not.a.flag': 'enabled' }, { 'kubernetes.podspec-affinity': 'enabled' }, { 'kubernetes.podspec-init-containers': 'maybe' }))),
+  namespace: dnsName('knative-serving'),
+  twice: fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }),
+});
+
+function buildFeatures(app: App, f: any, out: Built): void {
+  const props = {
+    nodeSelector: f.nodeSelector,
+    tolerations: f.tolerations,
+    affinity: f.affinity,
+    runtimeClassName: f.runtimeClassName,
+    additionalFlags: f.additionalFlags,
+    namespace: f.namespace,
+  } as any;
+  new lib.KnativeFeatures(new Chart(app, 'features'), 'features', props);
+  // KnativeFeatures in two charts: the second writes the same ConfigMap.
+  if (f.twice) new lib.KnativeFeatures(new Chart(app, 'features2'), 'features', props);
+  out.expected.push(...strings(f.namespace, f.additionalFlags));
+}
+
+const appArb = fc.oneof(
+  fc.record({ family: fc.constant('runtime'), p: runtimeArb }),
+  fc.record({ family: fc.constant('graph'), p: graphArb }),
+  { arbitrary: fc.record({ family: fc.constant('rollout'), p: rolloutArb }), weight: 2 },
+  fc.record({ family: fc.constant('cache'), p: cacheArb }),
+  fc.record({ family: fc.constant('llm'), p: llmArb }),
+  fc.record({ family: fc.constant('features'), p: featuresArb }),
+);
+
+/** Every string a value set holds (keys and values of maps, items of lists). */
+function strings(...vs: unknown[]): string[] {
+  const out: string[] = [];
+  for (const v of vs) {
+    if (typeof v === 'string') {out.push(v);} else if (Array.isArray(v)) {out.push(...strings(...v));} else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) out.push(k, ...strings(x));
+    }
+  }
+  return out;
+}
+
+function buildApp(r: any): { app: App; out: Built } {
+  const app = new App({ outdir: '/nonexistent-hostile-fuzz' });
+  const out: Built = { expected: [] };
+  if (r.family === 'features') {
+    buildFeatures(app, r.p, out);
+    return { app, out };
+  }
+  const chart = new Chart(app, 'fuzz', { namespace: 'ml' });
+  new lib.KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
+  const build = { runtime: buildRuntime, graph: buildGraph, rollout: buildRollout, cache: buildCache, llm: buildLlm }[r.family as string]!;
+  build(chart, r.p, out);
+  return { app, out };
+}
+
+function synthInMemory(app: App): string {
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  return JSON.stringify(app.charts.flatMap((c) => c.toJson()));
+}
+
+/** Our error: a construct path of the app, then a prop, then the rest. */
+const OWN_ERROR = /^((fuzz|features2?)(\/[\w-]+)*): ([A-Za-z][\w.]*(\[[^\]]*\])?[\w.]*(\["[^"]*"\])?) .*; \S/;
+
+function checkError(e: any): string {
+  const msg = String(e?.message ?? e);
+  const lines = e?.name === 'ModelServingError' ? [msg]
+    : /^Validation failed with the following errors:/.test(msg) ? msg.split('\n').slice(1).map((l) => l.trim().replace(/^\[[^\]]*\] /, '')).filter(Boolean)
+      : undefined;
+  if (!lines || lines.some((l) => !OWN_ERROR.test(l))) throw new Error(`not a clear error naming a construct path and a prop:\n${e?.stack ?? e}`);
+  for (const secret of NEVER_SHOWN) if (msg.includes(secret)) throw new Error(`a credential reached the error message: ${msg}`);
+  return OWN_ERROR.exec(lines[0])![4].replace(/\[.*$/, '');
+}
+
+describe('fuzz: hostile input for every construct family', () => {
+  test(`${RUNS} generated apps fail with a clear error or synthesize everything they set, and nothing secret`, () => {
+    const valid = new Map<string, number>();
+    const rejected = new Map<string, number>();
+    const started = Date.now();
+    try {
+      fc.assert(fc.property(appArb, (r) => {
+        let json: string;
+        let built: ReturnType<typeof buildApp> | undefined;
+        try {
+          built = buildApp(r);
+          json = synthInMemory(built.app);
+        } catch (e: any) {
+          const prop = checkError(e);
+          rejected.set(`${r.family}.${prop}`, (rejected.get(`${r.family}.${prop}`) ?? 0) + 1);
+          return;
+        }
+        const docs = JSON.parse(json);
+        const chart = built.app.charts[0];
+        expectConformant(docs, appContext(chart, docs));
+        expectRestricted(docs.filter((d: any) => d.metadata?.annotations?.['model-serving.cdk8s.io/pod-security-opt-out'] === undefined));
+        for (const secret of NEVER_SHOWN) if (json.includes(secret)) throw new Error(`a credential reached the output: ${secret}`);
+        for (const s of built.out.expected) {
+          if (!json.includes(s) && !json.includes(JSON.stringify(s).slice(1, -1))) throw new Error(`value ${JSON.stringify(s)} was set but is not in the output`);
+        }
+        if (synthInMemory(buildApp(r).app) !== json) throw new Error('non-deterministic output');
+        valid.set(r.family, (valid.get(r.family) ?? 0) + 1);
+      }), { numRuns: RUNS, seed: SEED });
+    } catch (e: any) {
+      throw new Error(`hostile family fuzz failed with FUZZ_SEED=${SEED} (FUZZ_FAMILY_RUNS=${RUNS}):\n${e?.message ?? e}\n${e?.cause?.message ?? ''}`);
+    }
+    const nValid = [...valid.values()].reduce((a, b) => a + b, 0);
+    const nRejected = [...rejected.values()].reduce((a, b) => a + b, 0);
+    const top = [...rejected.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12).map(([k, n]) => `${k}=${n}`).join(', ');
+    const perFamily = [...valid.entries()].sort().map(([k, n]) => `${k}=${n}`).join(', ');
+    console.log(`hostile family fuzz (seed ${SEED}): ${nValid + nRejected} apps in ${Date.now() - started} ms, ${nValid} valid (${perFamily}), `
+      + `${nRejected} rejected with a clear error (by: ${top})`);
+    expect(nValid + nRejected).toBe(RUNS);
+    // Every family reaches valid output often enough to check the output side of the invariant.
+    for (const family of ['runtime', 'graph', 'rollout', 'cache', 'llm', 'features']) expect(valid.get(family) ?? 0).toBeGreaterThan(RUNS / 60);
+  });
+});
