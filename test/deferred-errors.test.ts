@@ -12,6 +12,7 @@ import {
   LlmScheduler, LlmService, LlmServiceConfig, LoadTest, LoraAdapter, ModelFormat, ModelStorage, RolloutAnalysis, ServedModel, ServedModelProps,
   ServingCheck, ServingPlatform, ServingRuntime, TrafficRouter,
 } from '../src';
+import { testApp } from './util';
 
 const GATEWAY = GatewayRef.of('inference', { namespace: 'gateway-system' });
 const ROUTE = GatewayExposure.route({ gateways: [GATEWAY], hostnames: ['m.example.com'] });
@@ -20,7 +21,7 @@ const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStor
 const PROM = 'http://prometheus.monitoring:9090';
 
 function chart(): Chart {
-  return new Chart(Testing.app(), 'c', { namespace: 'ml' });
+  return new Chart(testApp(), 'c', { namespace: 'ml' });
 }
 
 /** The message of building (and synthesizing) something, or a failure of the test. */

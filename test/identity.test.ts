@@ -11,13 +11,14 @@ import {
   LlmServiceConfig, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, RolloutEngine, ServedModel, ServedModelProps, ServingPlatform,
   ServingRuntime, TrafficRouter,
 } from '../src';
+import { testApp } from './util';
 
 const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'fraud/v7') };
 const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
 const RUNTIME = { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'reg.example.com/rt:1' } };
 
 function appWith(build: (app: App) => void): App {
-  const app = Testing.app();
+  const app = testApp();
   build(app);
   return app;
 }
@@ -130,7 +131,7 @@ describe('objects KServe derives from an LLMInferenceService (pkg/controller/v1a
 
   test('the scheduler\'s Deployment and InferencePool, only when KServe manages the scheduler', () => {
     const derived = (router: LlmRouter) => {
-      const c = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+      const c = new Chart(testApp(), 'c', { namespace: 'llm' });
       const svc = new LlmService(c, 'chat', { storage: LLAMA, accelerator: Accelerator.nvidiaGpu(), router });
       return svc._derivedObjects().map((d) => `${d.apiVersion} ${d.kind} ${d.namespace}/${d.name}`);
     };
@@ -191,7 +192,7 @@ describe('rollouts and routes', () => {
 
 describe('chart.toJson() checks identities too', () => {
   test('synthesizing one chart runs the app-wide check (cdk8s validates the whole app first)', () => {
-    const app = Testing.app();
+    const app = testApp();
     const c1 = new Chart(app, 'c1', { namespace: 'ml' });
     new ServingRuntime(c1, 'rt', { ...RUNTIME, name: 'rt' } as any);
     new ServingRuntime(new Chart(app, 'c2', { namespace: 'ml' }), 'rt', { ...RUNTIME, name: 'rt' } as any);

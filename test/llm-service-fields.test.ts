@@ -7,6 +7,7 @@ import {
   Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter,
   ModelStorage,
 } from '../src';
+import { raiseIfInvalid } from '../src/internal/errors';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
 
@@ -104,11 +105,14 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
       'template.resources.cpuLimit "500m" is below the cpu request (2)'],
     ['a negative cpu', () => LlmScheduler.managed({ template: { resources: { cpu: Cpu.units(-1) } } }), 'template.resources.cpu "-1" is not a positive Cpu'],
   ])('%s fails', (_n, f, message) => {
-    expect(f).toThrow(message);
+    // Value classes keep their factory's error until used (raiseIfInvalid is what a construct runs).
+    expect(() => raiseIfInvalid(f())).toThrow(message);
   });
 
   test('secrets never reach the error message', () => {
-    expect(() => LlmScheduler.managed({ template: { env: { API_TOKEN: 'sk-live-0123456789abcdef' } } })).not.toThrow(/0123456789abcdef/);
+    const withToken = () => raiseIfInvalid(LlmScheduler.managed({ template: { env: { API_TOKEN: 'sk-live-0123456789abcdef' } } }));
+    expect(withToken).toThrow(/API_TOKEN/);
+    expect(withToken).not.toThrow(/0123456789abcdef/);
   });
 });
 
@@ -174,7 +178,8 @@ describe('LlmScaling: KEDA fallback and HPA scale-up stabilization (KServe\'s au
     ['a fallback without replicas', () => LlmScaling.keda({ maxReplicas: 4, fallback: { failureThreshold: 2 } as any }), 'LlmScaling.keda: fallback.replicas undefined is required'],
     ['a scale-up window over an hour', () => LlmScaling.hpa({ maxReplicas: 4, scaleUpStabilization: Duration.hours(2) }), 'LlmScaling.hpa: scaleUpStabilization'],
   ])('%s fails', (_n, f, message) => {
-    expect(f).toThrow(message);
+    // Value classes keep their factory's error until used (raiseIfInvalid is what a construct runs).
+    expect(() => raiseIfInvalid(f())).toThrow(message);
   });
 });
 

@@ -4,12 +4,13 @@
  * Every construct answers such input with the library's error, naming the
  * construct path and the prop, never a TypeError and never a silent drop.
  */
-import { App, Chart, Duration, Size, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures,
   LlmCanary, LlmService, LlmServiceConfig, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelStorage, ServedModel,
   ServingPlatform, ServingRuntime,
 } from '../src';
+import { testApp } from './util';
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'object' | 'struct' | 'duration' | 'size';
 
@@ -235,7 +236,7 @@ const FAMILIES: Family[] = [
 
 /** The outcome of building a family with `props` and synthesizing the app: undefined, or the error. */
 function outcome(f: Family, props: (c: Chart) => unknown): Error | undefined {
-  const app: App = Testing.app();
+  const app: App = testApp();
   const c = new Chart(app, 'c', { namespace: 'ml' });
   try {
     f.build(c, props(c));
