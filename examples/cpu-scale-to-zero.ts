@@ -22,7 +22,7 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'churn', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.gcs('ml-models', 'churn/2026-11'),
+    storage: ModelStorage.fromGcs({ bucket: 'ml-models', path: 'churn/2026-11' }),
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,

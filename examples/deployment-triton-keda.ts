@@ -18,7 +18,7 @@ export function buildApp(outdir?: string): App {
   new ServedModel(chart, 'image-embedder', {
     format: ModelFormat.ONNX,
     protocol: InferenceProtocol.GRPC_V2,
-    storage: ModelStorage.gcs('ml-models', 'image-embedder/triton-repo/v4'),
+    storage: ModelStorage.fromGcs({ bucket: 'ml-models', path: 'image-embedder/triton-repo/v4' }),
     accelerator: Accelerator.nvidiaGpu(),
     nodePool: GpuNodePool.eksKarpenter('gpu', 'g5'),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) },
@@ -29,7 +29,7 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'churn', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.s3('ml-models', 'churn/2026-11'),
+    storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-11' }),
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,
@@ -40,7 +40,7 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'ranker', {
     format: ModelFormat.LIGHTGBM,
-    storage: ModelStorage.pvc('shared-models', 'ranker/v12'),
+    storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'shared-models', path: 'ranker/v12' }),
     scaling: Scaling.fixed(3),
     platform: ServingPlatform.kubernetesDeployment(),
   });

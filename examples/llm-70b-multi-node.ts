@@ -23,7 +23,7 @@ export function buildApp(outdir?: string): App {
   });
 
   new LlmService(chart, 'llama-70b', {
-    storage: ModelStorage.s3('models', 'meta-llama/Llama-3.1-70B-Instruct'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'meta-llama/Llama-3.1-70B-Instruct' }),
     modelName: 'llama-3-70b',
     accelerator: h100,
     nodePool: p5,

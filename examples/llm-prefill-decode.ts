@@ -15,7 +15,7 @@ export function buildApp(outdir?: string): App {
   const chart = new Chart(app, 'llm-pd', { namespace: 'llm' });
   const pool = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
   new LlmService(chart, 'qwen-32b', {
-    storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-32B-Instruct', 'main'),
+    storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-32B-Instruct', { revision: 'main' }),
     modelName: 'qwen-32b',
     accelerator: Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.H100_80GB_HBM3 }),
     nodePool: pool,

@@ -2,6 +2,7 @@ export * from './model/components';
 export * from './model/format';
 export * from './model/protocol';
 export { ModelStorage } from './model/storage';
+export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
 export { Scaling, ScalingMetric } from './scaling/scaling';
 export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions } from './scaling/scaling';

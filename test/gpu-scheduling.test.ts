@@ -298,7 +298,7 @@ describe('bad input fails at synth with a clear message', () => {
     const use = () => {
       const v: unknown = f();
       const prop = v instanceof GpuNodePool ? 'nodePool' : 'accelerator';
-      new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), [prop]: v });
+      new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), [prop]: v });
     };
     const err = (() => { try { use(); } catch (e: any) { return e; } return undefined; })();
     expect(err?.message).toContain(message);
@@ -350,7 +350,7 @@ describe('GpuProduct', () => {
     // The error is raised where the product is used (here: read), with the factory's message.
     expect(() => GpuProduct.of('NVIDIA L4').name).toThrow('GpuProduct.of: name "NVIDIA L4" is not a valid node label value');
     expect(() => new ServedModel(newChart(), 'm', {
-      format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.of('NVIDIA L4') }),
+      format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.of('NVIDIA L4') }),
     })).toThrow(/^test\/m: accelerator GpuProduct.of: name "NVIDIA L4" is not a valid node label value/);
   });
 });

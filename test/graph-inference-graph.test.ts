@@ -7,7 +7,7 @@ import {
 import { docOf, newChart, synth } from './util';
 
 function model(chart: Chart, id: string, props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}): ServedModel {
-  return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', id), ...props });
+  return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: id }), ...props });
 }
 
 describe('InferenceGraph', () => {

@@ -12,7 +12,7 @@ import {
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
-const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'fraud/v7') };
+const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -149,7 +149,7 @@ describe('every env name from one source', () => {
   test('addEnv after a rollout cannot override the candidate\'s own value', () => {
     const chart = newChart();
     const m = new ServedModel(chart, 'm', base);
-    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.s3('models', 'fraud/v8'), env: { THRESHOLD: '0.7' } }, steps: [10, 50] });
+    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }), env: { THRESHOLD: '0.7' } }, steps: [10, 50] });
     expect(() => m.addEnv('THRESHOLD', '0.5')).toThrow(/^test\/r: addEnv "THRESHOLD" is also set by env/);
   });
 });
@@ -190,7 +190,7 @@ describe('labels and annotations the library manages', () => {
 
 describe('contradictions fail', () => {
   const llmBase: ServedModelProps = {
-    format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('org/model'), accelerator: Accelerator.nvidiaGpu(),
+    format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromHuggingFace('org/model'), accelerator: Accelerator.nvidiaGpu(),
   };
   test.each([
     ['--trust_remote_code', { trustRemoteCode: false }, /args "--trust_remote_code" contradicts or repeats llm.trustRemoteCode \(false\)/],
@@ -209,7 +209,7 @@ describe('contradictions fail', () => {
   });
 
   test('a runtime with a custom container and no format fails (it would be dropped)', () => {
-    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'm'), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
+    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
       .toThrow(/^test\/m: runtime "kserve-mlserver" needs a format \(a custom container without one replaces the runtime\)/);
   });
 
@@ -227,7 +227,7 @@ describe('contradictions fail', () => {
 
   test('modelStoreSizeLimit with PVC storage fails', () => {
     expect(() => new ServedModel(newChart(), 'm', {
-      ...base, storage: ModelStorage.pvc('models', 'fraud'), platform: ServingPlatform.kubernetesDeployment({ modelStoreSizeLimit: Size.gibibytes(10) }),
+      ...base, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'fraud' }), platform: ServingPlatform.kubernetesDeployment({ modelStoreSizeLimit: Size.gibibytes(10) }),
     })).toThrow(/^test\/m: modelStoreSizeLimit "10Gi" has no effect on Kubernetes Deployment: pvc:\/\/ storage is mounted/);
   });
 
@@ -352,7 +352,7 @@ describe('errors name the model', () => {
   });
 
   test.each<[string, Partial<ServedModelProps>, RegExp]>([
-    ['storage', { storage: ModelStorage.s3('Bad_Bucket', 'm') }, /^test\/m: storage ModelStorage.s3: bucket "Bad_Bucket" is not a valid bucket name/],
+    ['storage', { storage: ModelStorage.fromS3({ bucket: 'Bad_Bucket', key: 'm' }) }, /^test\/m: storage ModelStorage.fromS3: bucket "Bad_Bucket" is not a valid bucket name/],
     ['accelerator', { accelerator: Accelerator.nvidiaGpu({ count: 0 }) }, /^test\/m: accelerator Accelerator.nvidiaGpu: count 0 is not allowed/],
     ['nodePool', { nodePool: GpuNodePool.aks('Bad Pool') }, /^test\/m: nodePool GpuNodePool.aks: agentPool "Bad Pool" is not an AKS node pool name/],
     ['podSecurity', { podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }, /^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed/],
@@ -428,12 +428,12 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
 describe('valid input that used to be refused', () => {
   test('a GCS bucket with "_"', () => {
     const chart = newChart();
-    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.gcs('team_models', 'fraud/v7') });
+    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.fromGcs({ bucket: 'team_models', path: 'fraud/v7' }) });
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.storageUri).toBe('gs://team_models/fraud/v7');
   });
 
   test('S3 buckets still refuse "_"', () => {
-    expect(() => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.s3('team_models', 'm') })).toThrow(/bucket "team_models" is not a valid bucket name/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromS3({ bucket: 'team_models', key: 'm' }) })).toThrow(/bucket "team_models" is not a valid bucket name/);
   });
 
   test('an OCI image by digest is not user information', () => {

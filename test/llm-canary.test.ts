@@ -4,8 +4,8 @@ import { Accelerator, GatewayRef, LlmCanary, LlmRouter, LlmService, ModelStorage
 
 function twoVersions(chart = newChart('llm'), router: LlmRouter = LlmRouter.managed()) {
   const common = { modelName: 'llama', accelerator: Accelerator.nvidiaGpu(), router };
-  const v1 = new LlmService(chart, 'llama-v1', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'v1'), ...common });
-  const v2 = new LlmService(chart, 'llama-v2', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'v2'), ...common });
+  const v1 = new LlmService(chart, 'llama-v1', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'v1' }), ...common });
+  const v2 = new LlmService(chart, 'llama-v2', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'v2' }), ...common });
   return { chart, v1, v2 };
 }
 

@@ -4,7 +4,7 @@ import {
   Accelerator, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmScaling, LlmService, LlmServiceConfig, MigProfile, ModelStorage,
 } from '../src';
 
-const MODEL = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
+const MODEL = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
 const GPU = Accelerator.nvidiaGpu();
 const EIGHT = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
 const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
@@ -44,7 +44,7 @@ describe('LlmService synth-time rules', () => {
     ['pipeline across nodes without a preset', { accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 } },
       'test/svc: parallelism.pipeline 2 spans 2 pods, but KServe 0.20 ships no "kserve-config-llm-worker-pipeline-parallel" preset; use data parallelism across nodes (data, dataLocal)'],
     // Storage and names
-    ['gs:// weights', { storage: ModelStorage.gcs('models', 'llama') },
+    ['gs:// weights', { storage: ModelStorage.fromGcs({ bucket: 'models', path: 'llama' }) },
       'test/svc: storage "gs://models/llama" uses the scheme gs:// which KServe does not load LLM weights from; use one of hf://, s3://, pvc://, oci://'],
     ['an empty model name', { modelName: '' }, 'test/svc: modelName "" is not a valid value'],
     ['a name too long for KServe\'s derived names', { name: 'a'.repeat(44) },
@@ -82,7 +82,7 @@ describe('LlmService synth-time rules', () => {
     ['a worker without multi-node parallelism', { worker: { resources: {} } },
       'test/svc: worker "<worker>" is set, but one pod holds the whole replica; set pipeline or data parallelism (data, dataLocal) so that a replica spans pods, or drop worker'],
     // Confidential serving (ValidateConfidentialSpec)
-    ['confidential OCI weights', { storage: ModelStorage.oci('registry.example.com/models/llama:v1'), confidential: {} },
+    ['confidential OCI weights', { storage: ModelStorage.fromOci('registry.example.com/models/llama:v1'), confidential: {} },
       'test/svc: confidential {} has no effect on oci:// weights'],
     ['a malformed key resource', { confidential: { keyResourceId: 'kbs://x' } }, 'test/svc: confidential.keyResourceId "kbs://x" is not a KBS resource id; use kbs:///<repo>/<type>/<tag>'],
   ])('%s', (_name, props, message) => {

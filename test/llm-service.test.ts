@@ -7,7 +7,7 @@ import {
   LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage, PodSecurity,
 } from '../src';
 
-const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
+const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 const H100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
 const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
 
@@ -181,7 +181,7 @@ describe('LlmService core', () => {
   test('confidential weights, with or without a key resource', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'c1', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), confidential: {} });
-    new LlmService(chart, 'c2', { storage: ModelStorage.s3('enc', 'llama'), accelerator: Accelerator.nvidiaGpu(), confidential: { keyResourceId: 'kbs:///default/llm/llama-key' } });
+    new LlmService(chart, 'c2', { storage: ModelStorage.fromS3({ bucket: 'enc', key: 'llama' }), accelerator: Accelerator.nvidiaGpu(), confidential: { keyResourceId: 'kbs:///default/llm/llama-key' } });
     const docs = synth(chart);
     expect(docOf(docs, 'LLMInferenceService', 'c1').spec.model.confidential).toEqual({ enabled: true });
     expect(docOf(docs, 'LLMInferenceService', 'c2').spec.model.confidential).toEqual({ enabled: true, resourceId: 'kbs:///default/llm/llama-key' });
@@ -346,7 +346,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
       storage: LLAMA_8B,
       modelName: 'llama',
       accelerator: Accelerator.nvidiaGpu(),
-      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.s3('adapters', 'support/v3'))],
+      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'adapters', key: 'support/v3' }))],
       lora: { maxRank: 64, maxAdapters: 2, maxCpuAdapters: 4 },
     });
     expect(docOf(synth(chart), 'LLMInferenceService').spec.model).toEqual({
@@ -359,7 +359,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
   test.each([
     ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')), /LoraAdapter.of: name "" is not a valid adapter name/],
     ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')), /name "\.\." is not a valid adapter name/],
-    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.gcs('bucket', 'a')), /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
+    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.fromGcs({ bucket: 'bucket', path: 'a' })), /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
   ])('%s fails', (_n, build, message) => {
     expect(build).toThrow(message);
   });

@@ -12,7 +12,7 @@ function deploymentModel(props: Partial<ConstructorParameters<typeof ServedModel
   const chart = newChart('ml');
   const model = new ServedModel(chart, 'churn', {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.s3('models', 'churn/v3'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v3' }),
     platform: ServingPlatform.kubernetesDeployment(),
     ...props,
   });
@@ -171,7 +171,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
 
   test('GPU models keep the GPU-safe scale-down delay: HPA stabilization window, KEDA cooldown', () => {
     const chart = newChart('ml');
-    const gpu = { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'e'), accelerator: Accelerator.nvidiaGpu(), platform: ServingPlatform.kubernetesDeployment() };
+    const gpu = { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'e' }), accelerator: Accelerator.nvidiaGpu(), platform: ServingPlatform.kubernetesDeployment() };
     new ServedModel(chart, 'hpa', { ...gpu, scaling: Scaling.autoscale({ maxReplicas: 4 }) });
     new ServedModel(chart, 'keda', { ...gpu, scaling: Scaling.scaleToZero({ maxReplicas: 2, metric: PROMETHEUS }) });
     const docs = synth(chart);
@@ -188,7 +188,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
 });
 
 describe('ServingPlatform.kubernetesDeployment() bad input', () => {
-  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), platform: ServingPlatform.kubernetesDeployment() };
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), platform: ServingPlatform.kubernetesDeployment() };
   const cases: Array<[string, () => void, RegExp]> = [
     ['scale to zero on cpu', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 3 }) }),
       /^test\/m: scaling.minReplicas 0 needs a Prometheus metric on Kubernetes Deployment \(KEDA cannot scale to zero on cpu or memory\); use ScalingMetric.prometheus/],

@@ -128,12 +128,12 @@ describe('CanaryRollout on a Knative Service (Flagger)', () => {
     const chart = newChart('ml');
     const model = new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('org/model', 'v1'),
+      storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v1' }),
       accelerator: Accelerator.nvidiaGpu(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
       platform: ServingPlatform.knativeService(),
     });
-    new CanaryRollout(chart, 'llm-v2', { model, candidate: { storage: ModelStorage.huggingFace('org/model', 'v2') }, steps: [10, 50] });
+    new CanaryRollout(chart, 'llm-v2', { model, candidate: { storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v2' }) }, steps: [10, 50] });
     expect(docOf(synth(chart), 'Canary').spec.progressDeadlineSeconds).toBe(1200);
   });
 });

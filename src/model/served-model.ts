@@ -633,7 +633,7 @@ export class ServedModel extends Construct {
 /** The value classes a prop takes; plain JavaScript callers get a clear error instead of a TypeError. */
 const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
   ['format', ModelFormat, 'ModelFormat.SKLEARN, ModelFormat.of(...)'],
-  ['storage', ModelStorage, 'ModelStorage.fromUri(...), ModelStorage.s3(...)'],
+  ['storage', ModelStorage, 'ModelStorage.fromUri(...), ModelStorage.fromS3({ bucket: ..., key: undefined })'],
   ['protocol', InferenceProtocol, 'InferenceProtocol.V1 or InferenceProtocol.V2'],
   ['podSecurity', PodSecurity, 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)'],
   ['accelerator', Accelerator, 'Accelerator.nvidiaGpu(...), Accelerator.custom(...)'],

@@ -199,7 +199,7 @@ type ModelRecipe = any;
 
 function storageOf(s: any): unknown {
   if (s.kind === 'uri') return lib.ModelStorage.fromUri(s.u);
-  if (s.kind === 'gcs') return lib.ModelStorage.gcs(s.bucket, s.path);
+  if (s.kind === 'gcs') return lib.ModelStorage.fromGcs({ bucket: s.bucket, path: s.path });
   return s.v;
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The public API settled before 1.0 (issue 19): one factory per storage kind,
+ * options objects for factories with several values, no reserved words.
+ */
+import { PersistentVolumeClaim } from 'cdk8s-plus-28';
+import { ModelFormat, ModelStorage, ServedModel } from '../src';
+import { docOf, newChart, synth } from './util';
+
+function storageUri(storage: ModelStorage): string {
+  const chart = newChart();
+  new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage });
+  return docOf(synth(chart), 'InferenceService').spec.predictor.model.storageUri;
+}
+
+function storageError(storage: ModelStorage): () => void {
+  return () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage });
+}
+
+describe('ModelStorage factories', () => {
+  test.each<[string, () => ModelStorage, string]>([
+    ['fromUri', () => ModelStorage.fromUri('s3://models/fraud/v7'), 's3://models/fraud/v7'],
+    ['fromS3', () => ModelStorage.fromS3({ bucket: 'models', key: '/fraud/v7/' }), 's3://models/fraud/v7'],
+    ['fromGcs', () => ModelStorage.fromGcs({ bucket: 'my_models', path: 'fraud/v7' }), 'gs://my_models/fraud/v7'],
+    ['fromAzureBlob', () => ModelStorage.fromAzureBlob({ account: 'acct1', container: 'models', path: 'fraud/v7' }), 'https://acct1.blob.core.windows.net/models/fraud/v7'],
+    ['fromPersistentVolumeClaim by name', () => ModelStorage.fromPersistentVolumeClaim({ claimName: 'model-pvc', path: 'fraud/v7' }), 'pvc://model-pvc/fraud/v7'],
+    ['fromHuggingFace', () => ModelStorage.fromHuggingFace('org/model'), 'hf://org/model'],
+    ['fromHuggingFace pinned', () => ModelStorage.fromHuggingFace('org/model', { revision: 'v2' }), 'hf://org/model:v2'],
+    ['fromOci', () => ModelStorage.fromOci('registry.example.com/models/fraud:v7'), 'oci://registry.example.com/models/fraud:v7'],
+    ['fromHttps', () => ModelStorage.fromHttps('https://example.com/m.tar.gz'), 'https://example.com/m.tar.gz'],
+  ])('%s', (_name, make, uri) => {
+    expect(storageUri(make())).toBe(uri);
+  });
+
+  test('fromPersistentVolumeClaim takes a cdk8s-plus claim', () => {
+    const chart = newChart();
+    const claim = PersistentVolumeClaim.fromClaimName(chart, 'claim', 'shared-models');
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claim, path: 'sk/v1' }) });
+    expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.storageUri).toBe('pvc://shared-models/sk/v1');
+  });
+
+  test('fromPersistentVolumeClaim needs exactly one of claim and claimName', () => {
+    const chart = newChart();
+    const claim = PersistentVolumeClaim.fromClaimName(chart, 'claim', 'shared-models');
+    expect(storageError(ModelStorage.fromPersistentVolumeClaim({ path: 'x' })))
+      .toThrow(/^test\/m: storage ModelStorage.fromPersistentVolumeClaim: claimName undefined is missing; set exactly one of claim/);
+    expect(storageError(ModelStorage.fromPersistentVolumeClaim({ claim, claimName: 'other', path: 'x' })))
+      .toThrow(/claimName "other" is set together with claim; set exactly one of claim/);
+  });
+
+  test('errors name the factory', () => {
+    expect(storageError(ModelStorage.fromGcs({ bucket: 'B', path: 'x' }))).toThrow(/storage ModelStorage.fromGcs: bucket "B" is not a valid bucket name/);
+    expect(storageError(ModelStorage.fromAzureBlob({ account: 'A!', container: 'models', path: 'x' }))).toThrow(/storage ModelStorage.fromAzureBlob: account "A!" is not a valid storage account name/);
+    expect(storageError(ModelStorage.fromHuggingFace('org/model', { revision: 'a b' }))).toThrow(/storage ModelStorage.fromHuggingFace: revision "a b" is not a valid revision/);
+    expect(storageError(ModelStorage.fromHttps('http://example.com/m'))).toThrow(/storage ModelStorage.fromHttps: url "http:\/\/example.com\/m" is not an https:\/\/ URL/);
+  });
+
+  test('the bare factories are gone', () => {
+    for (const name of ['s3', 'gcs', 'azureBlob', 'pvc', 'huggingFace', 'oci', 'https']) {
+      expect((ModelStorage as any)[name]).toBeUndefined();
+    }
+  });
+});
