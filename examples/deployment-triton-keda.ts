@@ -41,7 +41,7 @@ export function buildApp(outdir?: string): App {
   new ServedModel(chart, 'ranker', {
     format: ModelFormat.LIGHTGBM,
     storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'shared-models', path: 'ranker/v12' }),
-    scaling: Scaling.fixed(3),
+    scaling: Scaling.fixedReplicas(3),
     platform: ServingPlatform.kubernetesDeployment(),
   });
 

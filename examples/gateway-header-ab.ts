@@ -20,7 +20,7 @@ export function buildApp(outdir?: string): App {
     storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' }),
     accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     resources: { cpu: Cpu.units(8), memory: Size.gibibytes(48) },
-    scaling: Scaling.fixed(2),
+    scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kubernetesDeployment(),
     serviceAccountName: 'hf-reader',
     gateway: GatewayExposure.route({

@@ -56,7 +56,7 @@ describe('quantities are checked', () => {
     expect(() => withScaling(Scaling.autoscale({ maxReplicas: 2 ** 31 }))).toThrow(
       'test/m: scaling Scaling.autoscale: maxReplicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
     expect(() => withScaling(Scaling.autoscale({ minReplicas: 2 ** 31, maxReplicas: 2 ** 31 }))).toThrow('minReplicas 2147483648 is not allowed');
-    expect(() => withScaling(Scaling.fixed(2 ** 31))).toThrow('Scaling.fixed: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
+    expect(() => withScaling(Scaling.fixedReplicas(2 ** 31))).toThrow('Scaling.fixedReplicas: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
     expect(() => withScaling(Scaling.autoscale({ initialScale: 2 ** 31 }))).toThrow('initialScale 2147483648 is not allowed');
   });
 

@@ -3,7 +3,7 @@
  * options objects for factories with several values, no reserved words.
  */
 import { PersistentVolumeClaim } from 'cdk8s-plus-28';
-import { ModelFormat, ModelStorage, ServedModel } from '../src';
+import { GraphNode, GraphStep, ModelFormat, ModelStorage, RouterType, Scaling, ServedModel } from '../src';
 import { docOf, newChart, synth } from './util';
 
 function storageUri(storage: ModelStorage): string {
@@ -58,5 +58,19 @@ describe('ModelStorage factories', () => {
     for (const name of ['s3', 'gcs', 'azureBlob', 'pvc', 'huggingFace', 'oci', 'https']) {
       expect((ModelStorage as any)[name]).toBeUndefined();
     }
+  });
+});
+
+describe('no reserved words of any jsii language', () => {
+  test('GraphNode.conditional and Scaling.fixedReplicas replace switch and fixed', () => {
+    expect((GraphNode as any).switch).toBeUndefined();
+    expect((Scaling as any).fixed).toBeUndefined();
+    const chart = newChart();
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), scaling: Scaling.fixedReplicas(3) });
+    const spec = docOf(synth(chart), 'InferenceService').spec.predictor;
+    expect([spec.minReplicas, spec.maxReplicas]).toEqual([3, 3]);
+    expect(() => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), scaling: Scaling.fixedReplicas(0) }))
+      .toThrow(/scaling Scaling.fixedReplicas: replicas 0 is not allowed/);
+    expect(GraphNode.conditional([GraphStep.url('http://a.example.com', { condition: '[@this].#(x==1)' })]).routerType).toBe(RouterType.SWITCH);
   });
 });

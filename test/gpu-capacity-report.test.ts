@@ -41,7 +41,7 @@ function fleet(chart: Chart): void {
     format: ModelFormat.SKLEARN,
     storage: ModelStorage.fromUri('s3://models/std'),
     accelerator: Accelerator.sharedNvidiaGpu(),
-    scaling: Scaling.fixed(2),
+    scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
   });
   new ServedModel(chart, 'cpu', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/cpu') });

@@ -56,7 +56,7 @@ describe('KnativeFeatures', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'std', {
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
     });
     new KnativeFeatures(chart, 'features', {
@@ -140,7 +140,7 @@ describe('Knative feature flags are never a surprise', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'models');
     gpuModel(chart, 'std', { platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }) });
-    gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixed(1) });
+    gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixedReplicas(1) });
     expect(validationErrors(app)).toEqual([]);
   });
 

@@ -117,7 +117,7 @@ describe('whole NVIDIA GPUs', () => {
   test('KServe Standard mode: startup probe, no Knative annotations', () => {
     const { p, annotations } = predictorOf({
       accelerator: Accelerator.nvidiaGpu(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
     });
     expect(annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'none' });
@@ -388,7 +388,7 @@ describe('every accelerator x pool x platform synthesizes schema-valid documents
       storage: ModelStorage.fromUri('s3://models/m'),
       accelerator: acc(),
       nodePool: pool(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: platform(),
     });
     const docs = synth(chart);

@@ -86,7 +86,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
   });
 
   test('fixed replicas: replica count, PDB, no autoscaler', () => {
-    const { chart } = deploymentModel({ scaling: Scaling.fixed(3) });
+    const { chart } = deploymentModel({ scaling: Scaling.fixedReplicas(3) });
     const docs = synth(chart);
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'PodDisruptionBudget']);
     expect(docOf(docs, 'Deployment').spec.replicas).toBe(3);

@@ -122,7 +122,7 @@ describe('ServingPlatform.knativeService()', () => {
   });
 
   test('fixed replicas pin min-scale and max-scale', () => {
-    const { chart } = knativeModel({ scaling: Scaling.fixed(3) });
+    const { chart } = knativeModel({ scaling: Scaling.fixedReplicas(3) });
     expect(docOf(synth(chart), 'Service').spec.template.metadata.annotations).toMatchObject({
       'autoscaling.knative.dev/min-scale': '3',
       'autoscaling.knative.dev/max-scale': '3',

@@ -110,7 +110,7 @@ describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {
 
   test('fixed replicas are copied to the Rollout; a KEDA ScaledObject is retargeted', () => {
     const chart = newChart('ml');
-    new CanaryRollout(chart, 'v8', { model: fraud(chart, Scaling.fixed(3)), candidate: { runtimeVersion: '1.5.0' }, steps: [34, 67] });
+    new CanaryRollout(chart, 'v8', { model: fraud(chart, Scaling.fixedReplicas(3)), candidate: { runtimeVersion: '1.5.0' }, steps: [34, 67] });
     const docs = synth(chart);
     const r = docOf(docs, 'Rollout');
     expect(r.spec.replicas).toBe(3);

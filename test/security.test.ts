@@ -91,7 +91,7 @@ describe('PodSecurity', () => {
       env: { HOME: '/home/model' },
       podSecurity: PodSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, scratchSize: Size.gibibytes(1) }),
       platform: ServingPlatform.kserveStandard(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
     });
     new ServedModel(chart, 'w', { ...base, podSecurity: PodSecurity.restricted({ readOnlyRootFilesystem: false }) });
     const docs = synth(chart);

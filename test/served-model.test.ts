@@ -151,7 +151,7 @@ describe('ServedModel on KServe (Standard mode)', () => {
 
   test('fixed replicas use no autoscaler', () => {
     const chart = newChart();
-    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), scaling: Scaling.fixed(3), platform: ServingPlatform.kserveStandard() });
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), scaling: Scaling.fixedReplicas(3), platform: ServingPlatform.kserveStandard() });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('none');
     expect(isvc.spec.predictor).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
@@ -171,7 +171,7 @@ describe('ServedModel bad input', () => {
     ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
     ['unknown storage scheme', () => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromUri('ftp://host/m') }), /^test\/m: storage ModelStorage.fromUri: uri "ftp:\/\/host\/m" has an unknown storage scheme "ftp"; use one of s3:\/\//],
     ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm' }), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
-    ['negative count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.fixed(-1) }), /^test\/m: scaling Scaling.fixed: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
+    ['negative count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.fixedReplicas(-1) }), /^test\/m: scaling Scaling.fixedReplicas: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
     ['fractional count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2.5 }) }), /maxReplicas 2.5 is not allowed; use a whole number from 1 to 2147483647/],
     ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }) }), /test\/m: format undefined is missing/],
     ['Standard HPA needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /scaling.maxReplicas undefined is required in KServe Standard mode/],

@@ -189,7 +189,7 @@ export class InferenceGraph extends Construct {
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'annotations', props.annotations);
     if (!(props.root instanceof GraphNode)) {
-      fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or switch(...)');
+      fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or conditional(...)');
     }
     // A node or step built from bad input raises its factory's error here, after the graph's path.
     withScope(this, 'root', () => raiseIfInvalid(props.root));

@@ -638,7 +638,7 @@ const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
   ['podSecurity', PodSecurity, 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)'],
   ['accelerator', Accelerator, 'Accelerator.nvidiaGpu(...), Accelerator.custom(...)'],
   ['nodePool', GpuNodePool, 'GpuNodePool.gke(...), GpuNodePool.eksKarpenter(...), GpuNodePool.aks(...), GpuNodePool.custom(...)'],
-  ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixed(n)'],
+  ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixedReplicas(n)'],
   ['platform', ServingPlatform, 'ServingPlatform.kserve(), ServingPlatform.kserveStandard(), ...'],
   ['timeout', Duration, 'Duration.seconds(n) from cdk8s'],
 ];

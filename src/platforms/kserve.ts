@@ -148,7 +148,7 @@ export class KServeCompiler implements IPlatformCompiler {
       fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
     }
     if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
-      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
+      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixedReplicas(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
     }
     const target = spec.scaling.target;
     const resourceMetric = !metric || metric.name === 'cpu' || metric.name === 'memory';

@@ -163,7 +163,7 @@ export interface ResolvedScaling {
  * @example
  * Scaling.scaleToZero({ maxReplicas: 10, target: 5 })
  * Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 })
- * Scaling.fixed(3)
+ * Scaling.fixedReplicas(3)
  */
 export class Scaling {
   /**
@@ -195,10 +195,10 @@ export class Scaling {
    *
    * @param replicas the number of replicas (>= 1)
    */
-  public static fixed(replicas: number): Scaling {
+  public static fixedReplicas(replicas: number): Scaling {
     return orInvalid(() => {
-      checkInteger('Scaling.fixed', 'replicas', replicas, 1, INT32_MAX);
-      return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+      checkInteger('Scaling.fixedReplicas', 'replicas', replicas, 1, INT32_MAX);
+      return new Scaling('Scaling.fixedReplicas', replicas, replicas, {}, true);
     }, (e) => invalidInstance(Scaling.prototype, e));
   }
 

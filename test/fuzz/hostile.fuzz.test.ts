@@ -230,7 +230,7 @@ function poolOf(p: any): lib.GpuNodePool | undefined {
 
 function scalingOf(s: any): unknown {
   if (s === undefined) return undefined;
-  if (s.kind === 'fixed') return lib.Scaling.fixed(s.n);
+  if (s.kind === 'fixed') return lib.Scaling.fixedReplicas(s.n);
   if (s.kind === 'raw') return s.v;
   return lib.Scaling.autoscale({ minReplicas: s.min, maxReplicas: s.max });
 }

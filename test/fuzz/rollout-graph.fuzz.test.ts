@@ -169,7 +169,7 @@ function buildGraph(chart: Chart, g: any): void {
     crossNamespace: g.crossNamespace && i === 1 ? true : undefined,
   }));
   const root = g.router === 'splitter' ? lib.GraphNode.splitter(steps) : g.router === 'sequence' ? lib.GraphNode.sequence(steps)
-    : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.switch(steps);
+    : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.conditional(steps);
   new lib.InferenceGraph(chart, 'graph', { root });
 }
 

@@ -100,7 +100,7 @@ type Recipe = typeof recipe extends fc.Arbitrary<infer T> ? T : never;
 
 function build(chart: Chart, r: Recipe): lib.ServedModel {
   const s: any = r.scaling;
-  const scaling = s.kind === 'fixed' ? lib.Scaling.fixed(s.replicas)
+  const scaling = s.kind === 'fixed' ? lib.Scaling.fixedReplicas(s.replicas)
     : s.kind === 'zero' ? lib.Scaling.scaleToZero({ maxReplicas: s.max, target: s.target })
       : lib.Scaling.autoscale({
         minReplicas: s.min,
