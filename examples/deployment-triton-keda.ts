@@ -20,7 +20,7 @@ export function buildApp(outdir?: string): App {
     protocol: InferenceProtocol.GRPC_V2,
     storage: ModelStorage.fromGcs({ bucket: 'ml-models', path: 'image-embedder/triton-repo/v4' }),
     accelerator: Accelerator.nvidiaGpu(),
-    nodePool: GpuNodePool.eksKarpenter('gpu', 'g5'),
+    nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) },
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 60 }),
     serviceAccountName: 'models-gcs-reader',

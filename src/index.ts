@@ -8,7 +8,7 @@ export { Scaling, ScalingMetric } from './scaling/scaling';
 export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions } from './scaling/scaling';
 export { Accelerator, MigStrategy } from './scheduling/accelerator';
 export type {
-  NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions,
+  NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions, DeviceCountOptions,
 } from './scheduling/accelerator';
 export type { ModelStartup } from './scheduling/startup';
 export { KnativeFeatures, KnativeClusterFlags, FeatureFlagState } from './scheduling/knative-features';

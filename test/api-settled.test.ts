@@ -2,8 +2,12 @@
  * The public API settled before 1.0 (issue 19): one factory per storage kind,
  * options objects for factories with several values, no reserved words.
  */
+import { App, Size } from 'cdk8s';
 import { PersistentVolumeClaim } from 'cdk8s-plus-28';
-import { GraphNode, GraphStep, ModelFormat, ModelStorage, RouterType, Scaling, ServedModel } from '../src';
+import {
+  Accelerator, CandidateProps, GpuCapacityReport, GpuProduct, GraphNode, GraphStep, MigProfile, ModelFormat, ModelStorage, RouterType, Scaling,
+  ServedModel, ServedModelProps,
+} from '../src';
 import { docOf, newChart, synth } from './util';
 
 function storageUri(storage: ModelStorage): string {
@@ -72,5 +76,60 @@ describe('no reserved words of any jsii language', () => {
     expect(() => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), scaling: Scaling.fixedReplicas(0) }))
       .toThrow(/scaling Scaling.fixedReplicas: replicas 0 is not allowed/);
     expect(GraphNode.conditional([GraphStep.url('http://a.example.com', { condition: '[@this].#(x==1)' })]).routerType).toBe(RouterType.SWITCH);
+  });
+});
+
+/** `true` when A and B are the same type (each assignable to the other). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * CandidateProps re-declares ServedModelProps fields (jsii has no Pick): this
+ * map is type-checked (`npm test` runs tsc on the tests), so a candidate prop
+ * that is missing from ServedModelProps or whose type differs stops the build.
+ */
+type CandidateMatches = {
+  [K in keyof Required<CandidateProps>]: K extends keyof ServedModelProps ? Same<Required<CandidateProps>[K], Required<ServedModelProps>[K]> : false
+};
+const candidatePropsMatch: CandidateMatches = {
+  storage: true,
+  format: true,
+  protocol: true,
+  runtime: true,
+  runtimeVersion: true,
+  container: true,
+  args: true,
+  env: true,
+  resources: true,
+  accelerator: true,
+  nodePool: true,
+  serviceAccountName: true,
+};
+
+describe('CandidateProps', () => {
+  test('every candidate prop is a ServedModelProps prop of the same type', () => {
+    expect(Object.values(candidatePropsMatch).every((v) => v === true)).toBe(true);
+  });
+});
+
+describe('strong types and options objects', () => {
+  test('GpuProduct and MigProfile memory is a Size', () => {
+    expect(GpuProduct.L4.memory?.toGibibytes()).toBe(24);
+    expect(GpuProduct.of('NVIDIA-RTX-A6000', { memory: Size.gibibytes(48) }).memory?.toGibibytes()).toBe(48);
+    expect(GpuProduct.of('Some-Unknown-GPU').memory).toBeUndefined();
+    expect(MigProfile.of('3g.40gb').memory.toGibibytes()).toBe(40);
+    expect((GpuProduct.L4 as any).memoryGb).toBeUndefined();
+  });
+
+  test('amdGpu and intelGaudi take an options object', () => {
+    expect(Accelerator.amdGpu({ count: 2 }).resourceName).toBe('amd.com/gpu');
+    expect(Accelerator.intelGaudi().resourceName).toBe('habana.ai/gaudi');
+  });
+
+  test('GpuCapacityReport.toJson() returns an object', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), accelerator: Accelerator.amdGpu({ count: 2 }), scaling: Scaling.fixedReplicas(2) });
+    const report = new GpuCapacityReport(chart.node.root as App, 'gpu', { writeFiles: false });
+    const json = report.toJson();
+    expect(typeof json).toBe('object');
+    expect(json.totals).toEqual([expect.objectContaining({ resourceName: 'amd.com/gpu', minDevices: 4, maxDevices: 4 })]);
   });
 });

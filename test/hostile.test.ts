@@ -453,11 +453,11 @@ describe('placement matches what the node pool offers', () => {
   test.each<[string, Partial<ServedModelProps>, RegExp]>([
     ['an AMD GPU on a GKE NVIDIA pool', { accelerator: Accelerator.amdGpu(), nodePool: GpuNodePool.gke('nvidia-l4') },
       /^test\/m: accelerator "amd.com\/gpu" is an AMD accelerator, but the nodes of GpuNodePool.gke \(GKE accelerator "nvidia-l4"\) hold NVIDIA-L4; use an accelerator the pool offers \(NVIDIA\)/],
-    ['an H100 on a Karpenter pool of g6 (L4)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'g6') },
+    ['an H100 on a Karpenter pool of g6 (L4)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g6' }) },
       /^test\/m: accelerator.product "NVIDIA-H100-80GB-HBM3" is not the GPU of GpuNodePool.eksKarpenter \(EC2 instance family "g6" holds NVIDIA L4\)/],
-    ['an H100 on a Karpenter pool of p3 (V100)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'p3') },
+    ['an H100 on a Karpenter pool of p3 (V100)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'p3' }) },
       /EC2 instance family "p3" holds NVIDIA V100/],
-    ['an NVIDIA GPU on an Inferentia family', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('inf', 'inf2') },
+    ['an NVIDIA GPU on an Inferentia family', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('inf', { instanceFamily: 'inf2' }) },
       /accelerator "nvidia.com\/gpu" is an NVIDIA accelerator, but the nodes of GpuNodePool.eksKarpenter \(EC2 instance family "inf2"\) hold AWS Inferentia2/],
     ['an NVIDIA GPU on an AKS MI300X pool', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.aks('mi', { vmSize: 'Standard_ND96isr_MI300X_v5' }) },
       /\(Azure VM size "Standard_ND96isr_MI300X_v5"\) hold AMD Instinct MI300X/],
@@ -469,9 +469,9 @@ describe('placement matches what the node pool offers', () => {
 
   test('matching pools place as before; the AKS VM size is selected', () => {
     const chart = newChart();
-    new ServedModel(chart, 'a', { ...base, accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'g6') });
+    new ServedModel(chart, 'a', { ...base, accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g6' }) });
     new ServedModel(chart, 'b', { ...base, accelerator: Accelerator.amdGpu(), nodePool: GpuNodePool.aks('mi', { vmSize: 'Standard_ND96isr_MI300X_v5' }) });
-    new ServedModel(chart, 'c', { ...base, accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('gpu', 'x99') });
+    new ServedModel(chart, 'c', { ...base, accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'x99' }) });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'a').spec.predictor.nodeSelector).toEqual({
       'karpenter.k8s.aws/instance-family': 'g6', 'karpenter.k8s.aws/instance-gpu-name': 'l4', 'karpenter.sh/nodepool': 'gpu',

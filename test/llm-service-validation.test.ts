@@ -7,7 +7,7 @@ import {
 const MODEL = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
 const GPU = Accelerator.nvidiaGpu();
 const EIGHT = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+const P5 = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
 
 function build(props: Record<string, unknown>, id = 'svc'): void {
   const chart = newChart('llm');
@@ -78,7 +78,7 @@ describe('LlmService synth-time rules', () => {
     // Must become Ready
     ['the CUDA image without a GPU', { accelerator: undefined },
       'test/svc: accelerator undefined is not an NVIDIA GPU, but the default image ghcr.io/llm-d/llm-d-cuda:v0.8.0 is vLLM\'s CUDA build'],
-    ['the CUDA image on AMD GPUs', { accelerator: Accelerator.amdGpu(1) }, 'test/svc: accelerator "amd.com/gpu" is not an NVIDIA GPU'],
+    ['the CUDA image on AMD GPUs', { accelerator: Accelerator.amdGpu({ count: 1 }) }, 'test/svc: accelerator "amd.com/gpu" is not an NVIDIA GPU'],
     ['a worker without multi-node parallelism', { worker: { resources: {} } },
       'test/svc: worker "<worker>" is set, but one pod holds the whole replica; set pipeline or data parallelism (data, dataLocal) so that a replica spans pods, or drop worker'],
     // Confidential serving (ValidateConfidentialSpec)

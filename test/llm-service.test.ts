@@ -9,7 +9,7 @@ import {
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 const H100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+const P5 = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
 
 /** The pod templates of an LLMInferenceService, checked with the library's restricted-profile checker. */
 function expectRestrictedPods(doc: any): void {
@@ -149,7 +149,7 @@ describe('LlmService core', () => {
       nodePool: P5,
       parallelism: { tensor: 8, data: 4, dataLocal: 1 },
       resources: { cpu: Cpu.units(32), memory: Size.gibibytes(256) },
-      worker: { resources: { cpu: Cpu.units(8), memory: Size.gibibytes(128) }, nodePool: GpuNodePool.eksKarpenter('gpu-h100-spot', 'p5', { gpusPerNode: 8 }) },
+      worker: { resources: { cpu: Cpu.units(8), memory: Size.gibibytes(128) }, nodePool: GpuNodePool.eksKarpenter('gpu-h100-spot', { instanceFamily: 'p5', gpusPerNode: 8 }) },
     });
     const doc = docOf(synth(chart), 'LLMInferenceService');
     expect(doc.spec.template.containers[0].resources.requests).toEqual({ 'cpu': '32', 'memory': '256Gi', 'nvidia.com/gpu': 8 });

@@ -155,7 +155,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
       format: ModelFormat.TENSORFLOW,
       protocol: InferenceProtocol.V1,
       accelerator: Accelerator.nvidiaGpu({ count: 2 }),
-      nodePool: GpuNodePool.eksKarpenter('gpu', 'g5'),
+      nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
       serviceAccountName: 'models-reader',
     });
     const deployment = docOf(synth(chart), 'Deployment');

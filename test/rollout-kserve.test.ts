@@ -55,7 +55,6 @@ describe('CanaryRollout on KServe (Knative mode)', () => {
     expect(rollout.nextTrafficPercent).toBe(25);
     expect(rollout.promoteStep(0)).toBe(5);
     expect(rollout.promoteStep(3)).toBe(100);
-    expect(rollout.rollbackPercent).toBe(0);
     expect(docs).toMatchSnapshot();
   });
 

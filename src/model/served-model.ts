@@ -396,8 +396,8 @@ export class ServedModel extends Construct {
   public readonly platform: ServingPlatform;
   /** The main document (escape hatch): the InferenceService, Knative Service or Deployment. */
   public readonly apiObject: ApiObject;
-  /** The props the model was declared with. */
-  public readonly props: ServedModelProps;
+  /** The props the model was declared with (a copy; not public: the AWS CDK guidelines keep props bags private). */
+  private readonly props: ServedModelProps;
 
   private readonly extraEnv: Record<string, string> = {};
   private cachedSpec?: ModelSpec;

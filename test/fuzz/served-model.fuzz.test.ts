@@ -119,7 +119,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
   const poolOpts = { gpusPerNode: r.gpusPerNode };
   const nodePool = r.nodePool === 'gke' ? lib.GpuNodePool.gke('nvidia-l4', poolOpts)
     : r.nodePool === 'gke-bad' ? lib.GpuNodePool.gke('tpu-v5', poolOpts)
-      : r.nodePool === 'eks' ? lib.GpuNodePool.eksKarpenter('gpu', 'g5', poolOpts)
+      : r.nodePool === 'eks' ? lib.GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5', ...poolOpts })
         : r.nodePool === 'aks' ? lib.GpuNodePool.aks('gpupool', poolOpts)
           : r.nodePool === 'custom' ? lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }], ...poolOpts }) : undefined;
   const format = r.format === 'custom' || r.format === 'none' ? undefined : (lib.ModelFormat as any)[r.format] as lib.ModelFormat;
