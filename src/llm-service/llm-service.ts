@@ -281,7 +281,7 @@ export class LlmService extends Construct {
     this.namespace = props.namespace ?? chartNamespace(this);
     if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
     if (!(props.storage instanceof ModelStorage)) {
-      fail(this, 'storage', props.storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace(repo), fromS3(...), fromPersistentVolumeClaim(...) or fromOci(...)");
+      fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.fromHuggingFace(repo), fromS3(...), fromPersistentVolumeClaim(...) or fromOci(...)');
     }
     if (!MODEL_SCHEMES.includes(props.storage.scheme)) {
       fail(this, 'storage', props.storage.uri, `uses the scheme ${props.storage.scheme}:// which KServe does not load LLM weights from`,

@@ -64,7 +64,7 @@ describe('CEL rules see the schema defaults', () => {
       type: 'object',
       properties: {
         refs: {
-          type: 'array',
+          'type': 'array',
           'x-kubernetes-validations': [{ rule: "self.all(r, r.group == 'gateway.networking.k8s.io')", message: 'wrong group' }],
           'items': { type: 'object', properties: { name: { type: 'string' }, group: { type: 'string', default: 'gateway.networking.k8s.io' } } },
         },
