@@ -26,7 +26,7 @@ export function buildApp(outdir?: string): App {
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,
-      metric: ScalingMetric.prometheus('sum(rate(revision_request_count{service="churn"}[1m]))', 'http://prometheus.monitoring:9090'),
+      metric: ScalingMetric.prometheus({ query: 'sum(rate(revision_request_count{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' }),
     }),
     platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
   });

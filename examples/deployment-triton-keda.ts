@@ -33,7 +33,7 @@ export function buildApp(outdir?: string): App {
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,
-      metric: ScalingMetric.prometheus('sum(rate(mlserver_requests_total{service="churn"}[2m]))', 'http://prometheus.monitoring:9090'),
+      metric: ScalingMetric.prometheus({ query: 'sum(rate(mlserver_requests_total{service="churn"}[2m]))', serverAddress: 'http://prometheus.monitoring:9090' }),
     }),
     platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER, storageCredentialsSecret: 'models-s3-credentials' }),
   });

@@ -357,7 +357,7 @@ describe('errors name the model', () => {
     ['nodePool', { nodePool: GpuNodePool.aks('Bad Pool') }, /^test\/m: nodePool GpuNodePool.aks: agentPool "Bad Pool" is not an AKS node pool name/],
     ['podSecurity', { podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }, /^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed/],
     ['format', { format: ModelFormat.SKLEARN.withVersion(' ') }, /^test\/m: format ModelFormat.withVersion: version " " is not a valid value/],
-    ['a metric inside scaling', { scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus('up', 'prometheus:9090') }) },
+    ['a metric inside scaling', { scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'up', serverAddress: 'prometheus:9090' }) }) },
       /^test\/m: scaling ScalingMetric.prometheus: serverAddress "prometheus:9090" is not an http\(s\) URL/],
     ['a MIG profile inside an accelerator', { accelerator: Accelerator.nvidiaMig(MigProfile.of('9g.1gb')) }, /^test\/m: accelerator MigProfile.of: name "9g.1gb" is not a MIG profile name/],
   ])('%s', (_n, props, message) => {
@@ -394,7 +394,7 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     const chart = newChart();
     const model = new ServedModel(chart, 'm', { ...base, platform: ServingPlatform.knativeService() });
     expect(() => new CanaryRollout(chart, 'r', {
-      model, steps: [10], analysis: RolloutAnalysis.prometheus({ address: 'http://prom:9090', checks: [MetricCheck.max('Drift', 'q', 1)] }),
+      model, steps: [10], analysis: RolloutAnalysis.prometheus({ address: 'http://prom:9090', checks: [MetricCheck.max({ name: 'Drift', query: 'q', threshold: 1 })] }),
     })).toThrow(/^test\/r: analysis MetricCheck.max: name "Drift" is not a valid DNS-1123 label/);
   });
 

@@ -6,7 +6,7 @@ import {
 import { docOf, newChart, synth } from './util';
 
 const SELECTOR = { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'churn' };
-const PROMETHEUS = ScalingMetric.prometheus('sum(rate(http_requests_total{service="churn"}[1m]))', 'http://prometheus.monitoring:9090');
+const PROMETHEUS = ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' });
 
 function deploymentModel(props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}) {
   const chart = newChart('ml');

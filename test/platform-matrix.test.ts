@@ -93,7 +93,7 @@ describe('invalid combinations give a clear error, never a crash', () => {
       /^test\/m: scaling.minReplicas 0 needs a Prometheus metric on Kubernetes Deployment/],
     ['scale to zero with HPA, KServe Standard', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 2 }) },
       () => ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }), /^test\/m: scaling.minReplicas 0 needs KEDA in KServe Standard mode/],
-    ['Prometheus metric, Knative Service', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.prometheus('sum(x)', 'http://p:9090') }) },
+    ['Prometheus metric, Knative Service', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.prometheus({ query: 'sum(x)', serverAddress: 'http://p:9090' }) }) },
       () => ServingPlatform.knativeService(), /^test\/m: scaling.metric "prometheus" is not a Knative autoscaler \(KPA\) metric on Knative Service/],
     ['rps metric, Deployment', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.RPS }) }, () => ServingPlatform.kubernetesDeployment(),
       /^test\/m: scaling.metric "rps" is a Knative autoscaler metric, not available on Kubernetes Deployment/],

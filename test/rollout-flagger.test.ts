@@ -27,7 +27,7 @@ describe('CanaryRollout on a Knative Service (Flagger)', () => {
         address: PROM,
         maxLatencyP99: Duration.millis(250),
         minSuccessRate: 99,
-        checks: [MetricCheck.max('prediction-drift', 'max(fraud_drift_score{namespace="{{ namespace }}"})', 0.2)],
+        checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(fraud_drift_score{namespace="{{ namespace }}"})', threshold: 0.2 })],
         failureThreshold: 3,
       }),
       requireAutomaticRollback: true,

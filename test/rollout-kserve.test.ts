@@ -20,7 +20,7 @@ function analysis() {
     address: PROM,
     maxLatencyP99: Duration.millis(250),
     minSuccessRate: 99,
-    checks: [MetricCheck.max('prediction-drift', 'max(fraud_drift_score)', 0.2)],
+    checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(fraud_drift_score)', threshold: 0.2 })],
   });
 }
 

@@ -135,7 +135,7 @@ describe('ServedModel on KServe (Standard mode)', () => {
     new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }),
-      scaling: Scaling.scaleToZero({ maxReplicas: 5, target: 10, metric: ScalingMetric.prometheus('sum(rate(http_requests_total[1m]))', 'http://prometheus.monitoring:9090') }),
+      scaling: Scaling.scaleToZero({ maxReplicas: 5, target: 10, metric: ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total[1m]))', serverAddress: 'http://prometheus.monitoring:9090' }) }),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
     });
     const docs = synth(chart);

@@ -44,7 +44,7 @@ export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): Deploymen
   }
   if (min === 0) {
     fail(scope, 'scaling.minReplicas', 0, `needs a Prometheus metric on ${DISPLAY_NAME} (KEDA cannot scale to zero on cpu or memory)`,
-      'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.knativeService()');
+      'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.knativeService()');
   }
   const max = sc.maxReplicas;
   if (max === undefined) {

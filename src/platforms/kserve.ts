@@ -138,7 +138,7 @@ export class KServeCompiler implements IPlatformCompiler {
     // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
     if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
       fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
-        'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
+        'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.kserve()');
     }
     if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
       fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',

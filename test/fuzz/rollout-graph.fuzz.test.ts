@@ -147,7 +147,7 @@ function buildRollout(chart: Chart, r: any): void {
       address: 'http://prometheus.monitoring:9090',
       maxLatencyP99: r.analysis.latencyMs !== undefined ? Duration.millis(r.analysis.latencyMs) : undefined,
       minSuccessRate: r.analysis.successRate,
-      checks: r.analysis.drift !== undefined ? [lib.MetricCheck.max('prediction-drift', 'max(drift)', r.analysis.drift)] : undefined,
+      checks: r.analysis.drift !== undefined ? [lib.MetricCheck.max({ name: 'prediction-drift', query: 'max(drift)', threshold: r.analysis.drift })] : undefined,
     }) : undefined,
     requireAutomaticRollback: r.requireAutomaticRollback,
     currentStep: r.currentStep,

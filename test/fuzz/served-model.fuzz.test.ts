@@ -108,7 +108,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
         target: s.target,
         initialScale: s.initialScale,
         scaleDownDelay: s.scaleDownDelayS !== undefined ? Duration.seconds(s.scaleDownDelayS) : undefined,
-        metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus('sum(rate(x[1m]))', 'http://prometheus:9090') : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
+        metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: 'http://prometheus:9090' }) : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
       });
   const a: any = r.accelerator;
   const product = a.product ? (lib.GpuProduct as any)[a.product] : undefined;
