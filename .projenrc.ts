@@ -113,7 +113,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist/', 'lib/', 'test-reports/'],
   },
 
-  gitignore: ['/.conformance-cache/', '/bench-results/'],
+  gitignore: ['/.conformance-cache/', '/bench-results/', '/.jsii.tabl.json'],
 
   // The cdk8s-team release pipeline: a build workflow on every pull request
   // (build, self-mutation check, package every language), a release workflow
@@ -190,6 +190,23 @@ project.addTask('check:package', {
   description: 'Fail when `npm pack` would ship anything but lib/, .jsii, README, API.md, LICENSE and docs/, or more than the size budget (run after compile)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/check-package.ts',
 });
+
+// jsii warns about names that are reserved words in another jsii language
+// (JSII5018); projen silences that warning by default. The public API avoids
+// them, so the warning stays on.
+project.compileTask.reset('jsii');
+project.compileTask.spawn(project.tasks.tryFind('compat')!);
+project.tasks.tryFind('watch')!.reset('jsii -w');
+
+// Every `@example` in the API docs and every README snippet compiles
+// (strict) and is translated to Python, Java, C# and Go: the tablet
+// (.jsii.tabl.json) ships in the package, so Construct Hub shows each
+// language's code. `rosetta/default.ts-fixture` is the examples' context.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every @example and README snippet (strict) and write the translations (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.prependSpawn(rosetta);
 
 // jsii-diff against the latest npm release, run after every compile; before
 // the first release it passes with a note (see scripts/compat.sh).

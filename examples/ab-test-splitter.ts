@@ -28,8 +28,8 @@ export function buildApp(outdir?: string): App {
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 5, target: 20 }),
     serviceAccountName: 'models-s3-reader',
   };
-  const champion = new ServedModel(chart, 'churn-2026-10', { ...common, storage: ModelStorage.s3('ml-models', 'churn/2026-10') });
-  const challenger = new ServedModel(chart, 'churn-2026-11', { ...common, storage: ModelStorage.s3('ml-models', 'churn/2026-11') });
+  const champion = new ServedModel(chart, 'churn-2026-10', { ...common, storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-10' }) });
+  const challenger = new ServedModel(chart, 'churn-2026-11', { ...common, storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-11' }) });
 
   new InferenceGraph(chart, 'churn', {
     root: GraphNode.splitter([

@@ -30,8 +30,7 @@ export function buildApp(outdir?: string): App {
       address: 'http://prometheus.monitoring:9090',
       maxLatencyP99: Duration.millis(250),
       minSuccessRate: 99,
-      checks: [MetricCheck.max('prediction-drift',
-        'max(fraud_prediction_drift{namespace="{{args.namespace}}",pod=~"fraud-detector-{{args.canary-hash}}-.*"})', 0.2)],
+      checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(fraud_prediction_drift{namespace="{{args.namespace}}",pod=~"fraud-detector-{{args.canary-hash}}-.*"})', threshold: 0.2 })],
     }),
   });
 

@@ -27,7 +27,7 @@ export function buildApp(outdir?: string): App {
       address: 'http://prometheus.monitoring:9090',
       maxLatencyP99: Duration.millis(250),
       minSuccessRate: 99,
-      checks: [MetricCheck.max('prediction-drift', 'max(fraud_prediction_drift{model="fraud-detector"})', 0.2)],
+      checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(fraud_prediction_drift{model="fraud-detector"})', threshold: 0.2 })],
     }),
   });
 

@@ -22,11 +22,11 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'churn', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.gcs('ml-models', 'churn/2026-11'),
+    storage: ModelStorage.fromGcs({ bucket: 'ml-models', path: 'churn/2026-11' }),
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,
-      metric: ScalingMetric.prometheus('sum(rate(revision_request_count{service="churn"}[1m]))', 'http://prometheus.monitoring:9090'),
+      metric: ScalingMetric.prometheus({ query: 'sum(rate(revision_request_count{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' }),
     }),
     platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
   });

@@ -18,9 +18,9 @@ export function buildApp(outdir?: string): App {
   new ServedModel(chart, 'image-embedder', {
     format: ModelFormat.ONNX,
     protocol: InferenceProtocol.GRPC_V2,
-    storage: ModelStorage.gcs('ml-models', 'image-embedder/triton-repo/v4'),
+    storage: ModelStorage.fromGcs({ bucket: 'ml-models', path: 'image-embedder/triton-repo/v4' }),
     accelerator: Accelerator.nvidiaGpu(),
-    nodePool: GpuNodePool.eksKarpenter('gpu', 'g5'),
+    nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) },
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 60 }),
     serviceAccountName: 'models-gcs-reader',
@@ -29,19 +29,19 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'churn', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.s3('ml-models', 'churn/2026-11'),
+    storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-11' }),
     scaling: Scaling.scaleToZero({
       maxReplicas: 4,
       target: 20,
-      metric: ScalingMetric.prometheus('sum(rate(mlserver_requests_total{service="churn"}[2m]))', 'http://prometheus.monitoring:9090'),
+      metric: ScalingMetric.prometheus({ query: 'sum(rate(mlserver_requests_total{service="churn"}[2m]))', serverAddress: 'http://prometheus.monitoring:9090' }),
     }),
     platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER, storageCredentialsSecret: 'models-s3-credentials' }),
   });
 
   new ServedModel(chart, 'ranker', {
     format: ModelFormat.LIGHTGBM,
-    storage: ModelStorage.pvc('shared-models', 'ranker/v12'),
-    scaling: Scaling.fixed(3),
+    storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'shared-models', path: 'ranker/v12' }),
+    scaling: Scaling.fixedReplicas(3),
     platform: ServingPlatform.kubernetesDeployment(),
   });
 

@@ -14,7 +14,7 @@ export function buildApp(outdir?: string): App {
 
   new ServedModel(chart, 'churn', {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.s3('models', 'churn/v3'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v3' }),
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
     platform: ServingPlatform.kubernetesDeployment(),
     serviceAccountName: 'models-s3-reader',

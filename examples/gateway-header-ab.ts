@@ -17,10 +17,10 @@ export function buildApp(outdir?: string): App {
 
   const chat = new ServedModel(chart, 'chat', {
     format: ModelFormat.HUGGINGFACE,
-    storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659'),
+    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' }),
     accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     resources: { cpu: Cpu.units(8), memory: Size.gibibytes(48) },
-    scaling: Scaling.fixed(2),
+    scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kubernetesDeployment(),
     serviceAccountName: 'hf-reader',
     gateway: GatewayExposure.route({
@@ -32,7 +32,7 @@ export function buildApp(outdir?: string): App {
 
   new CanaryRollout(chart, 'chat-finetune-v2', {
     model: chat,
-    candidate: { storage: ModelStorage.huggingFace('acme/llama-3.1-8b-support-v2', '5f1c0a6b3e2d4c7a9b8e1f0d2c3b4a5968776655') },
+    candidate: { storage: ModelStorage.fromHuggingFace('acme/llama-3.1-8b-support-v2', { revision: '5f1c0a6b3e2d4c7a9b8e1f0d2c3b4a5968776655' }) },
     engine: RolloutEngine.FLAGGER,
     trafficRouter: TrafficRouter.gatewayApi(),
     stepInterval: Duration.minutes(2),

@@ -19,7 +19,7 @@ export function buildApp(outdir?: string): App {
   // kserve/xgbserver with a storage-initializer init container; idle -> zero pods.
   new ServedModel(models, 'fraud-detector', {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.s3('models', 'fraud/v7'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }),
     resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
     scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5, scaleDownDelay: Duration.minutes(2) }),
     containerConcurrency: 8,
@@ -30,7 +30,7 @@ export function buildApp(outdir?: string): App {
   // KServe's Hugging Face server (vLLM, GPU build) on one L4; HF_TOKEN comes from the Secret.
   new ServedModel(models, 'assistant', {
     format: ModelFormat.HUGGINGFACE,
-    storage: ModelStorage.huggingFace('Qwen/Qwen2.5-7B-Instruct', 'a09a35458c702b33eeacc393d103063234e8bc28'),
+    storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-7B-Instruct', { revision: 'a09a35458c702b33eeacc393d103063234e8bc28' }),
     accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }),
     nodePool: GpuNodePool.gke('nvidia-l4'),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(24) },

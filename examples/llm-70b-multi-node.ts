@@ -14,7 +14,7 @@ export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'llm-large', { namespace: 'llm' });
   const h100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-  const p5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+  const p5 = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
 
   const preset = new LlmServiceConfig(chart, 'vllm-h100', {
     image: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
@@ -23,7 +23,7 @@ export function buildApp(outdir?: string): App {
   });
 
   new LlmService(chart, 'llama-70b', {
-    storage: ModelStorage.s3('models', 'meta-llama/Llama-3.1-70B-Instruct'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'meta-llama/Llama-3.1-70B-Instruct' }),
     modelName: 'llama-3-70b',
     accelerator: h100,
     nodePool: p5,

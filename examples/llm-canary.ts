@@ -21,11 +21,11 @@ export function buildApp(outdir?: string): App {
     router: LlmRouter.managed(),
   };
   const stable = new LlmService(chart, 'llama-v1', {
-    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659'),
+    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' }),
     ...common,
   });
   const candidate = new LlmService(chart, 'llama-v2', {
-    storage: ModelStorage.s3('models', 'llama-3.1-8b-instruct/finetune-2026-11'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'llama-3.1-8b-instruct/finetune-2026-11' }),
     ...common,
   });
   new LlmCanary(chart, 'llama-canary', {

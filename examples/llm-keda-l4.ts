@@ -13,7 +13,7 @@ export function buildApp(outdir?: string): App {
   const chart = new Chart(app, 'llm-small', { namespace: 'llm' });
   const hfToken = Secret.fromSecretName(chart, 'hf-token', 'hf-token');
   new LlmService(chart, 'llama-8b', {
-    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659'),
+    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' }),
     modelName: 'llama-3-8b',
     accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }),
     nodePool: GpuNodePool.gke('nvidia-l4'),

@@ -9,14 +9,14 @@ export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'llm-lora', { namespace: 'llm' });
   new LlmService(chart, 'llama-8b-lora', {
-    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659'),
+    storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' }),
     modelName: 'llama-3-8b',
     accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L40S }),
     nodePool: GpuNodePool.aks('gpul40s'),
     replicas: 2,
     loraAdapters: [
-      LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', 'v2')),
-      LoraAdapter.of('support', ModelStorage.s3('acme-adapters', 'support/v5')),
+      LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', { revision: 'v2' })),
+      LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'acme-adapters', key: 'support/v5' })),
     ],
     lora: { maxRank: 32, maxAdapters: 2 },
     serviceAccountName: 'adapter-reader',

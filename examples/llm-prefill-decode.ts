@@ -13,9 +13,9 @@ import {
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'llm-pd', { namespace: 'llm' });
-  const pool = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+  const pool = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
   new LlmService(chart, 'qwen-32b', {
-    storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-32B-Instruct', 'main'),
+    storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-32B-Instruct', { revision: 'main' }),
     modelName: 'qwen-32b',
     accelerator: Accelerator.nvidiaGpu({ count: 2, product: GpuProduct.H100_80GB_HBM3 }),
     nodePool: pool,

@@ -14,8 +14,8 @@ import {
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
-  const gpuPool = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
-  const weights = ModelStorage.huggingFace('meta-llama/Llama-3.1-70B-Instruct', '1605565b47bb9346c5515c34102e054115b4f98b');
+  const gpuPool = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
+  const weights = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-70B-Instruct', { revision: '1605565b47bb9346c5515c34102e054115b4f98b' });
 
   // Cluster-scoped caching resources, applied by the platform team.
   const cluster = new Chart(app, 'model-cache');

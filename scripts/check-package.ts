@@ -16,7 +16,7 @@ import * as path from 'path';
  */
 export const UNPACKED_BUDGET_BYTES = 5 * 1024 * 1024;
 
-/** Files npm adds itself, the jsii manifest (and rosetta tablet, if one is ever built) and the docs. */
+/** Files npm adds itself, the jsii manifest, the rosetta tablet (the examples translated) and the docs. */
 const ALLOWED: RegExp[] = [
   /^package\.json$/,
   /^README\.md$/,
@@ -28,8 +28,11 @@ const ALLOWED: RegExp[] = [
   /^docs\/[a-z0-9-]+\.md$/,
 ];
 
-/** What a jsii consumer cannot do without. */
-export const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'lib/index.js', 'lib/index.d.ts'];
+/**
+ * What a jsii consumer cannot do without. The tablet carries the examples in
+ * Python, Java, C# and Go: without it Construct Hub shows them in TypeScript.
+ */
+export const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.tabl.json', 'lib/index.js', 'lib/index.d.ts'];
 
 /** The part of `npm pack --dry-run --json` this check reads. */
 export interface PackResult {
@@ -45,7 +48,8 @@ export function packageProblems(pack: PackResult, budget = UNPACKED_BUDGET_BYTES
     if (!ALLOWED.some((re) => re.test(p))) problems.push(`${p} must not be packed; only lib/*.js, lib/*.d.ts, .jsii, API.md, docs/*.md, README.md, LICENSE`);
   }
   for (const r of REQUIRED) {
-    if (!paths.includes(r)) problems.push(`${r} is missing from the package (run the jsii build first: npx projen compile)`);
+    const build = r === '.jsii.tabl.json' ? 'translate the examples after the jsii build: npx projen rosetta:extract' : 'run the jsii build first: npx projen compile';
+    if (!paths.includes(r)) problems.push(`${r} is missing from the package (${build})`);
   }
   if (pack.unpackedSize > budget) {
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

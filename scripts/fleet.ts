@@ -22,7 +22,7 @@ export function buildFleet(count: number, outdir?: string): App {
       case 0:
         model = new lib.ServedModel(chart!, id, {
           format: lib.ModelFormat.SKLEARN,
-          storage: lib.ModelStorage.s3('sensor-models', `${id}/v1`),
+          storage: lib.ModelStorage.fromS3({ bucket: 'sensor-models', key: `${id}/v1` }),
           resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) },
           scaling: lib.Scaling.scaleToZero({ maxReplicas: 3, target: 10 }),
         });
@@ -31,7 +31,7 @@ export function buildFleet(count: number, outdir?: string): App {
         model = new lib.ServedModel(chart!, id, {
           format: lib.ModelFormat.ONNX,
           runtime: 'kserve-tritonserver',
-          storage: lib.ModelStorage.gcs('sensor-models', `${id}/onnx`),
+          storage: lib.ModelStorage.fromGcs({ bucket: 'sensor-models', path: `${id}/onnx` }),
           accelerator: lib.Accelerator.nvidiaGpu({ count: 1, product: lib.GpuProduct.A100_SXM4_80GB }),
           scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),
         });
@@ -39,7 +39,7 @@ export function buildFleet(count: number, outdir?: string): App {
       default:
         model = new lib.ServedModel(chart!, id, {
           format: lib.ModelFormat.HUGGINGFACE,
-          storage: lib.ModelStorage.huggingFace('Qwen/Qwen2.5-0.5B-Instruct', 'main'),
+          storage: lib.ModelStorage.fromHuggingFace('Qwen/Qwen2.5-0.5B-Instruct', { revision: 'main' }),
           accelerator: lib.Accelerator.nvidiaMig(lib.MigProfile.of('1g.10gb')),
           scaling: lib.Scaling.scaleToZero({ maxReplicas: 2 }),
         });
@@ -47,7 +47,7 @@ export function buildFleet(count: number, outdir?: string): App {
     if (i % 5 === 4) {
       new lib.CanaryRollout(chart!, `${id}-canary`, {
         model,
-        candidate: { storage: lib.ModelStorage.s3('sensor-models', `${id}/v2`) },
+        candidate: { storage: lib.ModelStorage.fromS3({ bucket: 'sensor-models', key: `${id}/v2` }) },
         steps: [5, 25, 50],
         stepInterval: Duration.minutes(5),
       });

@@ -2,12 +2,13 @@ export * from './model/components';
 export * from './model/format';
 export * from './model/protocol';
 export { ModelStorage } from './model/storage';
+export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
 export { Scaling, ScalingMetric } from './scaling/scaling';
-export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions } from './scaling/scaling';
+export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions, PrometheusMetricOptions } from './scaling/scaling';
 export { Accelerator, MigStrategy } from './scheduling/accelerator';
 export type {
-  NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions,
+  NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions, DeviceCountOptions,
 } from './scheduling/accelerator';
 export type { ModelStartup } from './scheduling/startup';
 export { KnativeFeatures, KnativeClusterFlags, FeatureFlagState } from './scheduling/knative-features';
@@ -20,7 +21,7 @@ export * from './platforms/platform';
 export { StandardAutoscaler } from './platforms/kserve';
 export * from './rollout/canary-rollout';
 export { RolloutAnalysis, MetricCheck } from './rollout/analysis';
-export type { PrometheusAnalysisOptions } from './rollout/analysis';
+export type { PrometheusAnalysisOptions, MetricThresholdOptions, MetricRangeOptions } from './rollout/analysis';
 export { RolloutEngine } from './rollout/engines/engine';
 export * from './security/network-policy';
 export { GraphNode, RouterType } from './graph/graph-node';

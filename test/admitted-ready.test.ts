@@ -56,7 +56,7 @@ describe('quantities are checked', () => {
     expect(() => withScaling(Scaling.autoscale({ maxReplicas: 2 ** 31 }))).toThrow(
       'test/m: scaling Scaling.autoscale: maxReplicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
     expect(() => withScaling(Scaling.autoscale({ minReplicas: 2 ** 31, maxReplicas: 2 ** 31 }))).toThrow('minReplicas 2147483648 is not allowed');
-    expect(() => withScaling(Scaling.fixed(2 ** 31))).toThrow('Scaling.fixed: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
+    expect(() => withScaling(Scaling.fixedReplicas(2 ** 31))).toThrow('Scaling.fixedReplicas: replicas 2147483648 is not allowed; use a whole number from 1 to 2147483647');
     expect(() => withScaling(Scaling.autoscale({ initialScale: 2 ** 31 }))).toThrow('initialScale 2147483648 is not allowed');
   });
 
@@ -257,7 +257,7 @@ describe('KServe Standard mode scaling', () => {
       scaling: Scaling.scaleToZero({ maxReplicas: 3 }),
       platform: ServingPlatform.kserveStandard(),
     })).toThrow('test/m: scaling.minReplicas 0 needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory); '
-      + 'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
+      + 'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.kserve()');
   });
 
   test('the documented default scaling works: one replica, no autoscaler', () => {
@@ -286,7 +286,7 @@ describe('KServe Standard mode scaling', () => {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromUri('s3://models/m'),
       platform: ServingPlatform.kserveStandard(),
-      scaling: Scaling.scaleToZero({ metric: ScalingMetric.prometheus('sum(rate(requests_total[1m]))', 'http://prometheus:9090') }),
+      scaling: Scaling.scaleToZero({ metric: ScalingMetric.prometheus({ query: 'sum(rate(requests_total[1m]))', serverAddress: 'http://prometheus:9090' }) }),
     });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');

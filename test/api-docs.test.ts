@@ -13,7 +13,7 @@ function assembly(): any {
   const newestSource = Math.max(...fs.readdirSync(path.join(root, 'src'), { recursive: true })
     .map((f) => path.join(root, 'src', String(f))).filter((f) => f.endsWith('.ts')).map((f) => fs.statSync(f).mtimeMs));
   if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < newestSource) {
-    execFileSync('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: root, stdio: 'pipe' });
+    execFileSync('npx', ['jsii'], { cwd: root, stdio: 'pipe' });
   }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }

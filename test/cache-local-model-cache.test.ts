@@ -5,7 +5,7 @@ import {
 } from '../src';
 import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS, testApp } from './util';
 
-const LLAMA = ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct');
+const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct');
 
 function group(chart: Chart, id: string = 'gpu-nvme', limit: Size = Size.tebibytes(1)): LocalModelNodeGroup {
   return new LocalModelNodeGroup(chart, id, {
@@ -79,7 +79,7 @@ describe('LocalModelCache', () => {
       storageClassName: 'nvme-local',
     });
     new LocalModelCache(chart, 'fraud', {
-      storage: ModelStorage.s3('models', 'fraud/v7'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }),
       modelSize: Size.mebibytes(512),
       nodeGroups: [nodes],
       storageKey: 'my-s3-key',
@@ -105,13 +105,13 @@ describe('LocalModelCache', () => {
 test('a model under the cached prefix, on the second node group', () => {
   const chart = newChart('ml');
   const cache = new LocalModelCache(chart, 'models', {
-    storage: ModelStorage.s3('models', 'llm'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm' }),
     modelSize: Size.gibibytes(40),
     nodeGroups: [group(chart, 'a100'), group(chart, 'h100')],
   });
   new ServedModel(chart, 'm', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.s3('models', 'llm/mistral'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm/mistral' }),
     modelCache: cache,
     annotations: { 'serving.kserve.io/nodegroup': 'h100' },
   });
@@ -126,13 +126,13 @@ describe('LocalModelCache bad input', () => {
       const chart = newChart('ml');
       const cache = new LocalModelCache(chart, 'c', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
       new ServedModel(chart, 'm', {
-        format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-70B-Instruct'), accelerator: Accelerator.nvidiaGpu(), modelCache: cache,
+        format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-70B-Instruct'), accelerator: Accelerator.nvidiaGpu(), modelCache: cache,
       });
     }, /^test\/m: storage "hf:\/\/meta-llama\/Llama-3.1-70B-Instruct" is not the sourceModelUri "hf:\/\/meta-llama\/Llama-3.1-8B-Instruct" of LocalModelCache "c" \(or a path under it\), so KServe would not use the cache; give the model the same storage as the cache$/],
     ['a sibling path is not under the cached prefix', () => {
       const chart = newChart('ml');
-      const cache = new LocalModelCache(chart, 'c', { storage: ModelStorage.s3('models', 'llm'), modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'llm-v2'), modelCache: cache });
+      const cache = new LocalModelCache(chart, 'c', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm' }), modelSize: Size.gibibytes(16), nodeGroups: [group(chart)] });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm-v2' }), modelCache: cache });
     }, /^test\/m: storage "s3:\/\/models\/llm-v2" is not the sourceModelUri "s3:\/\/models\/llm"/],
     ['node group annotation naming another group', () => {
       const chart = newChart('ml');
@@ -156,7 +156,7 @@ describe('LocalModelCache bad input', () => {
       const chart = newChart();
       const nodes = group(chart, 'small', Size.gibibytes(40));
       new LocalModelCache(chart, 'a', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
-      new LocalModelCache(chart, 'b', { storage: ModelStorage.huggingFace('mistralai/Mistral-7B-Instruct-v0.3'), modelSize: Size.gibibytes(30), nodeGroups: [nodes] });
+      new LocalModelCache(chart, 'b', { storage: ModelStorage.fromHuggingFace('mistralai/Mistral-7B-Instruct-v0.3'), modelSize: Size.gibibytes(30), nodeGroups: [nodes] });
     }, /^test\/b: modelSize "30Gi" brings the models cached on node group "small" to 46Gi, over its storage limit of 40Gi \(a: 16Gi, b: 30Gi\); raise the node group's storageLimit, or cache fewer models on it$/],
     ['the same URI cached twice', () => {
       const chart = newChart();
@@ -167,12 +167,12 @@ describe('LocalModelCache bad input', () => {
     ['a cache nested under another', () => {
       const chart = newChart();
       const nodes = group(chart);
-      new LocalModelCache(chart, 'a', { storage: ModelStorage.s3('models', 'llm'), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
-      new LocalModelCache(chart, 'b', { storage: ModelStorage.s3('models', 'llm/v2'), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
+      new LocalModelCache(chart, 'a', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm' }), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
+      new LocalModelCache(chart, 'b', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'llm/v2' }), modelSize: Size.gibibytes(16), nodeGroups: [nodes] });
     }, /^test\/b: storage "s3:\/\/models\/llm\/v2" overlaps the URI "s3:\/\/models\/llm" of LocalModelCache "a"/],
     ['no node groups', () => new LocalModelCache(newChart(), 'c', { storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [] }),
       /^test\/c: nodeGroups \[\] is empty; give at least one LocalModelNodeGroup$/],
-    ['pvc storage', () => new LocalModelCache(newChart(), 'c', { storage: ModelStorage.pvc('models', 'x'), modelSize: Size.gibibytes(1), nodeGroups: [group(newChart())] }),
+    ['pvc storage', () => new LocalModelCache(newChart(), 'c', { storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'x' }), modelSize: Size.gibibytes(1), nodeGroups: [group(newChart())] }),
       /^test\/c: storage "pvc:\/\/models\/x" is already a volume in the cluster/],
     ['node group without nodes', () => new LocalModelNodeGroup(newChart(), 'g', { storageLimit: Size.gibibytes(100), localPath: '/mnt/models' }),
       /^test\/g: nodePool undefined is missing, and so is nodeSelector: local volumes must name their nodes/],

@@ -16,8 +16,8 @@ import { testApp } from './util';
 
 const GATEWAY = GatewayRef.of('inference', { namespace: 'gateway-system' });
 const ROUTE = GatewayExposure.route({ gateways: [GATEWAY], hostnames: ['m.example.com'] });
-const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
-const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm/v1'), platform: ServingPlatform.kubernetesDeployment() };
+const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
+const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }), platform: ServingPlatform.kubernetesDeployment() };
 const PROM = 'http://prometheus.monitoring:9090';
 
 function chart(): Chart {
@@ -64,7 +64,7 @@ describe('the construct raises it after its path and prop', () => {
 
   const rollout = (c: Chart, props: Record<string, unknown>) => new CanaryRollout(c, 'r', {
     model: new ServedModel(c, 'm', { ...base, gateway: ROUTE }),
-    candidate: { storage: ModelStorage.s3('models', 'm/v2') },
+    candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v2' }) },
     ...props,
   } as any);
 

@@ -96,7 +96,7 @@ describe('docs/canaries.md: the default analysis queries', () => {
   function queriesFor(platform: ServingPlatform): { queries: string[]; docs: any[] } {
     const chart = newChart('ml');
     const model = new ServedModel(chart, 'fraud', {
-      format: ModelFormat.XGBOOST, storage: ModelStorage.fromUri('s3://models/fraud/v1'), platform, scaling: Scaling.fixed(2),
+      format: ModelFormat.XGBOOST, storage: ModelStorage.fromUri('s3://models/fraud/v1'), platform, scaling: Scaling.fixedReplicas(2),
     });
     new CanaryRollout(chart, 'v2', {
       model,

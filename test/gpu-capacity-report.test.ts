@@ -40,7 +40,7 @@ function fleet(chart: Chart): void {
     format: ModelFormat.SKLEARN,
     storage: ModelStorage.fromUri('s3://models/std'),
     accelerator: Accelerator.sharedNvidiaGpu(),
-    scaling: Scaling.fixed(2),
+    scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
   });
   new ServedModel(chart, 'cpu', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/cpu') });
@@ -65,7 +65,7 @@ describe('GpuCapacityReport', () => {
       { capacityKey: 'time-sliced share', resourceName: 'nvidia.com/gpu.shared', minDevices: 2, maxDevices: 2, models: 1 },
     ]);
     expect(report.toMarkdown()).toMatchSnapshot();
-    expect(JSON.parse(report.toJson()).totals[1].maxDevices).toBeNull();
+    expect(report.toJson().totals[1].maxDevices).toBeNull();
   });
 
   test('app.synth() writes gpu-capacity.md and gpu-capacity.json next to the YAML', () => {
@@ -76,7 +76,7 @@ describe('GpuCapacityReport', () => {
     a.synth();
     expect(fs.readdirSync(outdir).sort()).toEqual(['gpu-capacity.json', 'gpu-capacity.md', 'models.k8s.yaml']);
     expect(fs.readFileSync(path.join(outdir, 'gpu-capacity.md'), 'utf8')).toBe(report.toMarkdown());
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'gpu-capacity.json'), 'utf8'))).toEqual(JSON.parse(report.toJson()));
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'gpu-capacity.json'), 'utf8'))).toEqual(report.toJson());
   });
 
   test('custom file name, or no files', () => {
@@ -97,6 +97,6 @@ describe('GpuCapacityReport', () => {
     new ServedModel(chart, 'cpu', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/cpu') });
     const report = new GpuCapacityReport(a, 'r');
     expect(report.toMarkdown()).toBe('# GPU capacity\n\nNo model in this app requests an accelerator.\n');
-    expect(JSON.parse(report.toJson())).toEqual({ models: [], totals: [] });
+    expect(report.toJson()).toEqual({ models: [], totals: [] });
   });
 });

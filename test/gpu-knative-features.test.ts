@@ -56,7 +56,7 @@ describe('KnativeFeatures', () => {
     const app = testApp();
     const chart = new Chart(app, 'c');
     gpuModel(chart, 'std', {
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
     });
     new KnativeFeatures(chart, 'features', {
@@ -97,7 +97,7 @@ describe('KnativeFeatures beyond placement', () => {
   test('a Knative Service model needs init containers and emptyDir; disabling one fails synth', () => {
     const app = testApp();
     const models = new Chart(app, 'models', { namespace: 'ml' });
-    new ServedModel(models, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new ServedModel(models, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     const platform = new Chart(app, 'platform');
     new KnativeFeatures(platform, 'features');
     expect(docOf(synthApp(app), 'ConfigMap').data).toEqual({
@@ -106,7 +106,7 @@ describe('KnativeFeatures beyond placement', () => {
     });
     const app2 = testApp();
     const m2 = new Chart(app2, 'models');
-    new ServedModel(m2, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new ServedModel(m2, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     new KnativeFeatures(new Chart(app2, 'platform'), 'features', { additionalFlags: { 'kubernetes.podspec-init-containers': 'disabled' } });
     expect(() => app2.synth()).toThrow(/platform\/features: additionalFlags\["kubernetes.podspec-init-containers"\] "disabled" turns off a feature the model models\/fraud needs/);
   });
@@ -130,7 +130,7 @@ describe('Knative feature flags are never a surprise', () => {
 
   test('a Knative Service model needs init containers; a KnativeFeatures anywhere in the app satisfies it', () => {
     const app = testApp();
-    new ServedModel(new Chart(app, 'models'), 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new ServedModel(new Chart(app, 'models'), 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     expect(validationErrors(app).join('\n')).toMatch(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
     new KnativeFeatures(new Chart(app, 'platform'), 'features');
     expect(validationErrors(app)).toEqual([]);
@@ -140,7 +140,7 @@ describe('Knative feature flags are never a surprise', () => {
     const app = testApp();
     const chart = new Chart(app, 'models');
     gpuModel(chart, 'std', { platform: ServingPlatform.kserveStandard(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }) });
-    gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixed(1) });
+    gpuModel(chart, 'dep', { platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixedReplicas(1) });
     expect(validationErrors(app)).toEqual([]);
   });
 
@@ -157,7 +157,7 @@ describe('Knative feature flags are never a surprise', () => {
   test('allowed is not enough for init containers (Knative compares them to Enabled)', () => {
     const app = testApp();
     const chart = new Chart(app, 'models');
-    new ServedModel(chart, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new ServedModel(chart, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     new KnativeClusterFlags(chart, 'cluster', { allowed: ['kubernetes.podspec-init-containers'] });
     expect(validationErrors(app)).toEqual([expect.stringMatching(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers, which is allowed in this app/)]);
   });
@@ -174,7 +174,7 @@ describe('Knative feature flags are never a surprise', () => {
   test('a Knative-mode InferenceGraph router on a node pool needs the placement flags', () => {
     const app = testApp();
     const chart = new Chart(app, 'g');
-    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
+    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) });
     new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
     const errors = validationErrors(app);
     expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
@@ -193,7 +193,7 @@ describe('Knative feature flags are never a surprise', () => {
       container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
-    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'c'), servingRuntime: runtime });
+    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), servingRuntime: runtime });
     expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     // The same model in Standard mode runs no Knative revision.
     const app2 = testApp();
@@ -205,7 +205,7 @@ describe('Knative feature flags are never a surprise', () => {
     });
     new ServedModel(chart2, 'churn', {
       format: ModelFormat.SKLEARN,
-      storage: ModelStorage.s3('models', 'c'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }),
       servingRuntime: runtime2,
       platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),

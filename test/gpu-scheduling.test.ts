@@ -117,7 +117,7 @@ describe('whole NVIDIA GPUs', () => {
   test('KServe Standard mode: startup probe, no Knative annotations', () => {
     const { p, annotations } = predictorOf({
       accelerator: Accelerator.nvidiaGpu(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
     });
     expect(annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'none' });
@@ -186,7 +186,7 @@ describe('shared (time-sliced) GPUs', () => {
 
 describe('other accelerators', () => {
   test('AMD, Gaudi and custom resources are listed in the KServe annotation', () => {
-    const amd = predictorOf({ accelerator: Accelerator.amdGpu(2) });
+    const amd = predictorOf({ accelerator: Accelerator.amdGpu({ count: 2 }) });
     expect(amd.p.model.resources.limits['amd.com/gpu']).toBe(2);
     expect(amd.p.tolerations).toBeUndefined();
     expect(amd.annotations['serving.kserve.io/gpu-resource-types']).toBe('["amd.com/gpu"]');
@@ -236,7 +236,7 @@ describe('node pools', () => {
   test('EKS Karpenter: instance-gpu-name and memory labels that Karpenter provisions from', () => {
     const { p } = predictorOf({
       accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.A100_SXM4_80GB }),
-      nodePool: GpuNodePool.eksKarpenter('gpu', 'p4de'),
+      nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'p4de' }),
     });
     expect(p.nodeSelector).toEqual({
       'karpenter.k8s.aws/instance-family': 'p4de',
@@ -283,8 +283,8 @@ describe('bad input fails at synth with a clear message', () => {
     ['bad MIG profile name', () => Accelerator.nvidiaMig(MigProfile.of('10gb')), 'MigProfile.of: name "10gb" is not a MIG profile name; use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb'],
     ['single strategy without product', () => Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { strategy: MigStrategy.SINGLE }),
       'Accelerator.nvidiaMig: product undefined is required with MigStrategy.SINGLE'],
-    ['shared GPU count > 1', () => Accelerator.sharedNvidiaGpu({ count: 2 }),
-      'Accelerator.sharedNvidiaGpu: count 2 asks for more than one share of a time-sliced GPU, which gives no more compute or memory; use 1'],
+    ['shared GPU with a count (not an option)', () => Accelerator.sharedNvidiaGpu({ count: 2 } as any),
+      'Accelerator.sharedNvidiaGpu: count 2 is not an option: a replica gets one share of a time-sliced GPU, and a second gives no more compute or memory; drop count'],
     ['min memory above the product', () => Accelerator.nvidiaGpu({ product: GpuProduct.L4, minMemory: Size.gibibytes(40) }),
       'Accelerator.nvidiaGpu: accelerator.minMemory "40960Mi" is more than the 24GiB of NVIDIA-L4; use a GPU with more memory, or lower minMemory'],
     ['min memory above the MIG slice', () => Accelerator.nvidiaMig(MigProfile.of('1g.10gb'), { minMemory: Size.gibibytes(20) }),
@@ -298,7 +298,7 @@ describe('bad input fails at synth with a clear message', () => {
     const use = () => {
       const v: unknown = f();
       const prop = v instanceof GpuNodePool ? 'nodePool' : 'accelerator';
-      new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), [prop]: v });
+      new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), [prop]: v });
     };
     const err = (() => { try { use(); } catch (e: any) { return e; } return undefined; })();
     expect(err?.message).toContain(message);
@@ -306,7 +306,7 @@ describe('bad input fails at synth with a clear message', () => {
   });
 
   test.each<[string, Partial<ServedModelProps>, string]>([
-    ['more GPUs than a node holds', { accelerator: Accelerator.nvidiaGpu({ count: 8 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'g5', { gpusPerNode: 4 }) },
+    ['more GPUs than a node holds', { accelerator: Accelerator.nvidiaGpu({ count: 8 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5', gpusPerNode: 4 }) },
       'test/llm: accelerator.count 8 is more than the 4 GPUs a node of the pool holds; use at most 4, or a pool with larger nodes'],
     ['more MIG slices than a node holds', {
       accelerator: Accelerator.nvidiaMig(MigProfile.of('3g.40gb'), { count: 3, product: GpuProduct.A100_SXM4_80GB }),
@@ -344,13 +344,13 @@ describe('bad input fails at synth with a clear message', () => {
 describe('GpuProduct', () => {
   test('of() returns presets for known names and custom products otherwise', () => {
     expect(GpuProduct.of('NVIDIA-L4')).toBe(GpuProduct.L4);
-    const rtx = GpuProduct.of('NVIDIA-RTX-A6000', Size.gibibytes(48));
-    expect(rtx.memoryGb).toBe(48);
+    const rtx = GpuProduct.of('NVIDIA-RTX-A6000', { memory: Size.gibibytes(48) });
+    expect(rtx.memory?.toGibibytes()).toBe(48);
     expect(rtx.migProfiles).toEqual([]);
     // The error is raised where the product is used (here: read), with the factory's message.
     expect(() => GpuProduct.of('NVIDIA L4').name).toThrow('GpuProduct.of: name "NVIDIA L4" is not a valid node label value');
     expect(() => new ServedModel(newChart(), 'm', {
-      format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.of('NVIDIA L4') }),
+      format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.of('NVIDIA L4') }),
     })).toThrow(/^test\/m: accelerator GpuProduct.of: name "NVIDIA L4" is not a valid node label value/);
   });
 });
@@ -388,7 +388,7 @@ describe('every accelerator x pool x platform synthesizes schema-valid documents
       storage: ModelStorage.fromUri('s3://models/m'),
       accelerator: acc(),
       nodePool: pool(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
       platform: platform(),
     });
     const docs = synth(chart);

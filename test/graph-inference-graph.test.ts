@@ -7,7 +7,7 @@ import {
 import { docOf, newChart, synth, testApp } from './util';
 
 function model(chart: Chart, id: string, props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}): ServedModel {
-  return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', id), ...props });
+  return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: id }), ...props });
 }
 
 describe('InferenceGraph', () => {
@@ -55,7 +55,7 @@ describe('InferenceGraph', () => {
       GraphStep.model(xgb, { name: 'xgb' }),
       GraphStep.model(lgbm, { name: 'lgbm', dependency: StepDependency.SOFT }),
     ], { name: 'ensemble' });
-    const byTier = GraphNode.switch([
+    const byTier = GraphNode.conditional([
       GraphStep.model(gold, { condition: 'instances.#(tier=="gold")' }),
       GraphStep.node(ensemble, { condition: 'instances.#(tier!="gold")' }),
     ]);
@@ -117,8 +117,8 @@ describe('InferenceGraph', () => {
   test('Standard mode follows the models, scales on cpu', () => {
     const chart = newChart('ml');
     const standard = ServingPlatform.kserveStandard();
-    const a = model(chart, 'a', { platform: standard, scaling: Scaling.fixed(2) });
-    const b = model(chart, 'b', { platform: standard, scaling: Scaling.fixed(2) });
+    const a = model(chart, 'a', { platform: standard, scaling: Scaling.fixedReplicas(2) });
+    const b = model(chart, 'b', { platform: standard, scaling: Scaling.fixedReplicas(2) });
     const graph = new InferenceGraph(chart, 'g', {
       root: GraphNode.splitter([GraphStep.model(a, { weight: 50 }), GraphStep.model(b, { weight: 50 })]),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3, metric: ScalingMetric.CPU, target: 75 }),
@@ -155,7 +155,7 @@ describe('InferenceGraph', () => {
     const a = model(chart, 'a');
     const shared = GraphNode.sequence([GraphStep.model(a)], { name: 'shared' });
     new InferenceGraph(chart, 'g', {
-      root: GraphNode.switch([
+      root: GraphNode.conditional([
         GraphStep.node(shared, { condition: 'x' }),
         GraphStep.node(shared, { condition: 'y' }),
       ]),
@@ -193,7 +193,7 @@ describe('InferenceGraph bad input', () => {
     ['switch step without condition', () => {
       const chart = newChart('ml');
       const [a] = two(chart);
-      new InferenceGraph(chart, 'g', { root: GraphNode.switch([GraphStep.model(a)]) });
+      new InferenceGraph(chart, 'g', { root: GraphNode.conditional([GraphStep.model(a)]) });
     }, /^test\/g: nodes.root.steps\[0\].condition undefined is missing in a Switch node/],
     ['condition in an ensemble', () => {
       const chart = newChart('ml');
@@ -201,7 +201,7 @@ describe('InferenceGraph bad input', () => {
       new InferenceGraph(chart, 'g', { root: GraphNode.ensemble([GraphStep.model(a, { condition: 'x' })]) });
     }, /^test\/g: nodes.root.steps\[0\].condition "x" has no effect in a Ensemble node/],
     ['graph without a root', () => new InferenceGraph(newChart(), 'g', {} as any),
-      /^test\/g: root undefined is missing; give the graph its root node: GraphNode.sequence\(...\), splitter\(...\), ensemble\(...\) or switch\(...\)$/],
+      /^test\/g: root undefined is missing; give the graph its root node: GraphNode.sequence\(...\), splitter\(...\), ensemble\(...\) or conditional\(...\)$/],
     ['root with another name', () => {
       const chart = newChart('ml');
       const [a] = two(chart);

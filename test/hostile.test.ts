@@ -12,7 +12,7 @@ import {
 } from '../src';
 import { docOf, newChart, synth, testApp } from './util';
 
-const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'fraud/v7') };
+const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -149,7 +149,7 @@ describe('every env name from one source', () => {
   test('addEnv after a rollout cannot override the candidate\'s own value', () => {
     const chart = newChart();
     const m = new ServedModel(chart, 'm', base);
-    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.s3('models', 'fraud/v8'), env: { THRESHOLD: '0.7' } }, steps: [10, 50] });
+    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }), env: { THRESHOLD: '0.7' } }, steps: [10, 50] });
     expect(() => m.addEnv('THRESHOLD', '0.5')).toThrow(/^test\/r: addEnv "THRESHOLD" is also set by env/);
   });
 });
@@ -190,7 +190,7 @@ describe('labels and annotations the library manages', () => {
 
 describe('contradictions fail', () => {
   const llmBase: ServedModelProps = {
-    format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('org/model'), accelerator: Accelerator.nvidiaGpu(),
+    format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromHuggingFace('org/model'), accelerator: Accelerator.nvidiaGpu(),
   };
   test.each([
     ['--trust_remote_code', { trustRemoteCode: false }, /args "--trust_remote_code" contradicts or repeats llm.trustRemoteCode \(false\)/],
@@ -209,7 +209,7 @@ describe('contradictions fail', () => {
   });
 
   test('a runtime with a custom container and no format fails (it would be dropped)', () => {
-    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'm'), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
+    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
       .toThrow(/^test\/m: runtime "kserve-mlserver" needs a format \(a custom container without one replaces the runtime\)/);
   });
 
@@ -227,7 +227,7 @@ describe('contradictions fail', () => {
 
   test('modelStoreSizeLimit with PVC storage fails', () => {
     expect(() => new ServedModel(newChart(), 'm', {
-      ...base, storage: ModelStorage.pvc('models', 'fraud'), platform: ServingPlatform.kubernetesDeployment({ modelStoreSizeLimit: Size.gibibytes(10) }),
+      ...base, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'fraud' }), platform: ServingPlatform.kubernetesDeployment({ modelStoreSizeLimit: Size.gibibytes(10) }),
     })).toThrow(/^test\/m: modelStoreSizeLimit "10Gi" has no effect on Kubernetes Deployment: pvc:\/\/ storage is mounted/);
   });
 
@@ -352,12 +352,12 @@ describe('errors name the model', () => {
   });
 
   test.each<[string, Partial<ServedModelProps>, RegExp]>([
-    ['storage', { storage: ModelStorage.s3('Bad_Bucket', 'm') }, /^test\/m: storage ModelStorage.s3: bucket "Bad_Bucket" is not a valid bucket name/],
+    ['storage', { storage: ModelStorage.fromS3({ bucket: 'Bad_Bucket', key: 'm' }) }, /^test\/m: storage ModelStorage.fromS3: bucket "Bad_Bucket" is not a valid bucket name/],
     ['accelerator', { accelerator: Accelerator.nvidiaGpu({ count: 0 }) }, /^test\/m: accelerator Accelerator.nvidiaGpu: count 0 is not allowed/],
     ['nodePool', { nodePool: GpuNodePool.aks('Bad Pool') }, /^test\/m: nodePool GpuNodePool.aks: agentPool "Bad Pool" is not an AKS node pool name/],
     ['podSecurity', { podSecurity: PodSecurity.restricted({ runAsUser: 0 }) }, /^test\/m: podSecurity PodSecurity.restricted: runAsUser 0 is not allowed/],
     ['format', { format: ModelFormat.SKLEARN.withVersion(' ') }, /^test\/m: format ModelFormat.withVersion: version " " is not a valid value/],
-    ['a metric inside scaling', { scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus('up', 'prometheus:9090') }) },
+    ['a metric inside scaling', { scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'up', serverAddress: 'prometheus:9090' }) }) },
       /^test\/m: scaling ScalingMetric.prometheus: serverAddress "prometheus:9090" is not an http\(s\) URL/],
     ['a MIG profile inside an accelerator', { accelerator: Accelerator.nvidiaMig(MigProfile.of('9g.1gb')) }, /^test\/m: accelerator MigProfile.of: name "9g.1gb" is not a MIG profile name/],
   ])('%s', (_n, props, message) => {
@@ -394,7 +394,7 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     const chart = newChart();
     const model = new ServedModel(chart, 'm', { ...base, platform: ServingPlatform.knativeService() });
     expect(() => new CanaryRollout(chart, 'r', {
-      model, steps: [10], analysis: RolloutAnalysis.prometheus({ address: 'http://prom:9090', checks: [MetricCheck.max('Drift', 'q', 1)] }),
+      model, steps: [10], analysis: RolloutAnalysis.prometheus({ address: 'http://prom:9090', checks: [MetricCheck.max({ name: 'Drift', query: 'q', threshold: 1 })] }),
     })).toThrow(/^test\/r: analysis MetricCheck.max: name "Drift" is not a valid DNS-1123 label/);
   });
 
@@ -428,12 +428,12 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
 describe('valid input that used to be refused', () => {
   test('a GCS bucket with "_"', () => {
     const chart = newChart();
-    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.gcs('team_models', 'fraud/v7') });
+    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.fromGcs({ bucket: 'team_models', path: 'fraud/v7' }) });
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.storageUri).toBe('gs://team_models/fraud/v7');
   });
 
   test('S3 buckets still refuse "_"', () => {
-    expect(() => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.s3('team_models', 'm') })).toThrow(/bucket "team_models" is not a valid bucket name/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromS3({ bucket: 'team_models', key: 'm' }) })).toThrow(/bucket "team_models" is not a valid bucket name/);
   });
 
   test('an OCI image by digest is not user information', () => {
@@ -453,11 +453,11 @@ describe('placement matches what the node pool offers', () => {
   test.each<[string, Partial<ServedModelProps>, RegExp]>([
     ['an AMD GPU on a GKE NVIDIA pool', { accelerator: Accelerator.amdGpu(), nodePool: GpuNodePool.gke('nvidia-l4') },
       /^test\/m: accelerator "amd.com\/gpu" is an AMD accelerator, but the nodes of GpuNodePool.gke \(GKE accelerator "nvidia-l4"\) hold NVIDIA-L4; use an accelerator the pool offers \(NVIDIA\)/],
-    ['an H100 on a Karpenter pool of g6 (L4)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'g6') },
+    ['an H100 on a Karpenter pool of g6 (L4)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g6' }) },
       /^test\/m: accelerator.product "NVIDIA-H100-80GB-HBM3" is not the GPU of GpuNodePool.eksKarpenter \(EC2 instance family "g6" holds NVIDIA L4\)/],
-    ['an H100 on a Karpenter pool of p3 (V100)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'p3') },
+    ['an H100 on a Karpenter pool of p3 (V100)', { accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.H100_80GB_HBM3 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'p3' }) },
       /EC2 instance family "p3" holds NVIDIA V100/],
-    ['an NVIDIA GPU on an Inferentia family', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('inf', 'inf2') },
+    ['an NVIDIA GPU on an Inferentia family', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('inf', { instanceFamily: 'inf2' }) },
       /accelerator "nvidia.com\/gpu" is an NVIDIA accelerator, but the nodes of GpuNodePool.eksKarpenter \(EC2 instance family "inf2"\) hold AWS Inferentia2/],
     ['an NVIDIA GPU on an AKS MI300X pool', { accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.aks('mi', { vmSize: 'Standard_ND96isr_MI300X_v5' }) },
       /\(Azure VM size "Standard_ND96isr_MI300X_v5"\) hold AMD Instinct MI300X/],
@@ -469,9 +469,9 @@ describe('placement matches what the node pool offers', () => {
 
   test('matching pools place as before; the AKS VM size is selected', () => {
     const chart = newChart();
-    new ServedModel(chart, 'a', { ...base, accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }), nodePool: GpuNodePool.eksKarpenter('gpu', 'g6') });
+    new ServedModel(chart, 'a', { ...base, accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g6' }) });
     new ServedModel(chart, 'b', { ...base, accelerator: Accelerator.amdGpu(), nodePool: GpuNodePool.aks('mi', { vmSize: 'Standard_ND96isr_MI300X_v5' }) });
-    new ServedModel(chart, 'c', { ...base, accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('gpu', 'x99') });
+    new ServedModel(chart, 'c', { ...base, accelerator: Accelerator.nvidiaGpu(), nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'x99' }) });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'a').spec.predictor.nodeSelector).toEqual({
       'karpenter.k8s.aws/instance-family': 'g6', 'karpenter.k8s.aws/instance-gpu-name': 'l4', 'karpenter.sh/nodepool': 'gpu',

@@ -13,8 +13,8 @@ import {
 } from '../src';
 import { testApp } from './util';
 
-const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'fraud/v7') };
-const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
+const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
+const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
 const RUNTIME = { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'reg.example.com/rt:1' } };
 
 function appWith(build: (app: App) => void): App {
@@ -156,7 +156,7 @@ describe('rollouts and routes', () => {
     const app = appWith((a) => {
       const c = new Chart(a, 'c', { namespace: 'ml' });
       const fraud = new ServedModel(c, 'fraud', { ...base, platform: ServingPlatform.kserveStandard() });
-      new CanaryRollout(c, 'v2', { model: fraud, candidate: { storage: ModelStorage.s3('models', 'fraud/v8') }, steps: [10, 50] });
+      new CanaryRollout(c, 'v2', { model: fraud, candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }) }, steps: [10, 50] });
       new ServedModel(c, 'other', { ...base, name: 'fraud-v2', platform: ServingPlatform.kserveStandard() });
     });
     expect(() => app.synthYaml()).toThrow(/c\/other: name "fraud-v2-predictor" makes KServe \(the predictor's Deployment\) create apps\/v1 Deployment ml\/fraud-v2-predictor, but c\/fraud makes KServe \(the canary "v2"'s Deployment\) create the same object/);
@@ -169,7 +169,7 @@ describe('rollouts and routes', () => {
       const churn = new ServedModel(c, 'churn', { ...base, platform: ServingPlatform.kubernetesDeployment(), gateway: route });
       new CanaryRollout(c, 'v2', {
         model: churn,
-        candidate: { storage: ModelStorage.s3('models', 'churn/v2') },
+        candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v2' }) },
         steps: [10, 50],
         engine: RolloutEngine.ARGO_ROLLOUTS,
         trafficRouter: TrafficRouter.gatewayApi(),

@@ -4,8 +4,8 @@ import { Accelerator, GatewayRef, LlmCanary, LlmRouter, LlmService, MetricCheck,
 
 function twoVersions(chart = newChart('llm'), router: LlmRouter = LlmRouter.managed()) {
   const common = { modelName: 'llama', accelerator: Accelerator.nvidiaGpu(), router };
-  const v1 = new LlmService(chart, 'llama-v1', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'v1'), ...common });
-  const v2 = new LlmService(chart, 'llama-v2', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'v2'), ...common });
+  const v1 = new LlmService(chart, 'llama-v1', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'v1' }), ...common });
+  const v2 = new LlmService(chart, 'llama-v2', { storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'v2' }), ...common });
   return { chart, v1, v2 };
 }
 
@@ -24,7 +24,7 @@ describe('LlmCanary', () => {
           ServingCheck.requestLatency({ max: Duration.seconds(30), metrics: ServingMetrics.VLLM }),
           ServingCheck.errorRate({ maxPercent: 1, metrics: ServingMetrics.VLLM }),
           ServingCheck.tokensPerSecond({ min: 20 }),
-          MetricCheck.between('kv-cache', 'max(vllm:kv_cache_usage_perc{namespace="llm"})', 0.1, 0.95),
+          MetricCheck.between({ name: 'kv-cache', query: 'max(vllm:kv_cache_usage_perc{namespace="llm"})', min: 0.1, max: 0.95 }),
         ],
         window: Duration.minutes(10),
       },
@@ -114,7 +114,7 @@ describe('LlmCanary', () => {
       candidate: v2,
       alerts: { checks: [ServingCheck.requestLatency({ max: Duration.seconds(1), metrics: ServingMetrics.OPEN_TELEMETRY })] },
     }), 'test/c: alerts.checks[0] "e2e-latency-p99" reads OpenTelemetry HTTP server metrics'],
-    ['an invalid check', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', { stable: v1, candidate: v2, alerts: { checks: [MetricCheck.max('Bad Name', 'up', 1)] } }),
+    ['an invalid check', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', { stable: v1, candidate: v2, alerts: { checks: [MetricCheck.max({ name: 'Bad Name', query: 'up', threshold: 1 })] } }),
       'test/c: alerts.checks[0] MetricCheck.max: name "Bad Name"'],
     ['a short window', ({ chart, v1, v2 }) => new LlmCanary(chart, 'c', {
       stable: v1,

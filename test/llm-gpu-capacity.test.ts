@@ -9,7 +9,7 @@ describe('GpuCapacityReport counts LLM services per role', () => {
     const app = testApp();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
     const h100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-    const pool = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+    const pool = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
     new LlmService(chart, 'big', {
       storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-70B-Instruct'),
       accelerator: h100,
@@ -36,7 +36,7 @@ describe('GpuCapacityReport counts LLM services per role', () => {
     ]);
     expect(report.totals).toEqual([{ capacityKey: 'NVIDIA-H100-80GB-HBM3', resourceName: 'nvidia.com/gpu', minDevices: 24, maxDevices: 56, models: 2 }]);
     expect(report.toMarkdown()).toContain('| big [server-workers] (`llm/big`) | llm | kserve-llm | NVIDIA-H100-80GB-HBM3 | 8 x `nvidia.com/gpu` | 1-3 | 8 | 24 | 3 | - |');
-    expect(JSON.parse(report.toJson()).models[1].role).toBe('server-workers');
+    expect(report.toJson().models[1].role).toBe('server-workers');
   });
 
   test('a CPU-only LLM service is not counted', () => {

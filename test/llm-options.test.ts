@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Accelerator, GpuProduct, LlmBackend, LlmDataType, ModelFormat, ModelStorage, ServedModel } from '../src';
 import { docOf, newChart, synth } from './util';
 
-const LLAMA = ModelStorage.huggingFace('meta-llama/Llama-3.1-70B-Instruct');
+const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-70B-Instruct');
 
 describe('LLM serving on the Hugging Face runtime (vLLM)', () => {
   test('typed options become server args; tensor parallelism follows the GPU count', () => {
@@ -47,7 +47,7 @@ describe('LLM serving on the Hugging Face runtime (vLLM)', () => {
     const chart = newChart();
     new ServedModel(chart, 'bert', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('google-bert/bert-base-uncased', 'main'),
+      storage: ModelStorage.fromHuggingFace('google-bert/bert-base-uncased', { revision: 'main' }),
       llm: { backend: LlmBackend.HUGGINGFACE, task: 'fill_mask', trustRemoteCode: true, dtype: LlmDataType.FLOAT32, maxModelLength: 512 },
     });
     const model = docOf(synth(chart), 'InferenceService').spec.predictor.model;
@@ -59,7 +59,7 @@ describe('LLM serving on the Hugging Face runtime (vLLM)', () => {
     const chart = newChart();
     new ServedModel(chart, 'qwen', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('Qwen/Qwen2.5-7B-Instruct'),
+      storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-7B-Instruct'),
       accelerator: Accelerator.nvidiaGpu(),
       llm: { enablePrefixCaching: false, dtype: LlmDataType.of('half') },
     });

@@ -9,7 +9,7 @@ import {
 } from '../src';
 import { raiseIfInvalid } from '../src/internal/errors';
 
-const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
+const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 
 function schedulerOf(scheduler: LlmScheduler, name = 'llama'): any {
   const chart = newChart('llm');
@@ -139,9 +139,9 @@ describe('LlmService storageInitializer', () => {
       storage: LLAMA_8B,
       accelerator: acc,
       storageInitializer: false,
-      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/sql-lora', 'v1'))],
+      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/sql-lora', { revision: 'v1' }))],
     }), 'test/s: storageInitializer false is set, but then KServe attaches no LoRA adapter ("sql", hf://acme/sql-lora'],
-    ['off with pvc:// weights', (c) => new LlmService(c, 's', { storage: ModelStorage.pvc('models', 'llama'), accelerator: acc, storageInitializer: false }),
+    ['off with pvc:// weights', (c) => new LlmService(c, 's', { storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'llama' }), accelerator: acc, storageInitializer: false }),
       'test/s: storageInitializer false is set, but then KServe does not mount the pvc:// weights either'],
   ])('%s fails', (_n, f, message) => {
     expect(() => f(newChart('llm'))).toThrow(message);

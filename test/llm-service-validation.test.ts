@@ -4,10 +4,10 @@ import {
   Accelerator, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmScaling, LlmService, LlmServiceConfig, MigProfile, ModelStorage,
 } from '../src';
 
-const MODEL = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
+const MODEL = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
 const GPU = Accelerator.nvidiaGpu();
 const EIGHT = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+const P5 = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
 
 function build(props: Record<string, unknown>, id = 'svc'): void {
   const chart = newChart('llm');
@@ -44,7 +44,7 @@ describe('LlmService synth-time rules', () => {
     ['pipeline across nodes without a preset', { accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 } },
       'test/svc: parallelism.pipeline 2 spans 2 pods, but KServe 0.20 ships no "kserve-config-llm-worker-pipeline-parallel" preset; use data parallelism across nodes (data, dataLocal)'],
     // Storage and names
-    ['gs:// weights', { storage: ModelStorage.gcs('models', 'llama') },
+    ['gs:// weights', { storage: ModelStorage.fromGcs({ bucket: 'models', path: 'llama' }) },
       'test/svc: storage "gs://models/llama" uses the scheme gs:// which KServe does not load LLM weights from; use one of hf://, s3://, pvc://, oci://'],
     ['an empty model name', { modelName: '' }, 'test/svc: modelName "" is not a valid value'],
     ['a name too long for KServe\'s derived names', { name: 'a'.repeat(44) },
@@ -78,11 +78,11 @@ describe('LlmService synth-time rules', () => {
     // Must become Ready
     ['the CUDA image without a GPU', { accelerator: undefined },
       'test/svc: accelerator undefined is not an NVIDIA GPU, but the default image ghcr.io/llm-d/llm-d-cuda:v0.8.0 is vLLM\'s CUDA build'],
-    ['the CUDA image on AMD GPUs', { accelerator: Accelerator.amdGpu(1) }, 'test/svc: accelerator "amd.com/gpu" is not an NVIDIA GPU'],
+    ['the CUDA image on AMD GPUs', { accelerator: Accelerator.amdGpu({ count: 1 }) }, 'test/svc: accelerator "amd.com/gpu" is not an NVIDIA GPU'],
     ['a worker without multi-node parallelism', { worker: { resources: {} } },
       'test/svc: worker "<worker>" is set, but one pod holds the whole replica; set pipeline or data parallelism (data, dataLocal) so that a replica spans pods, or drop worker'],
     // Confidential serving (ValidateConfidentialSpec)
-    ['confidential OCI weights', { storage: ModelStorage.oci('registry.example.com/models/llama:v1'), confidential: {} },
+    ['confidential OCI weights', { storage: ModelStorage.fromOci('registry.example.com/models/llama:v1'), confidential: {} },
       'test/svc: confidential {} has no effect on oci:// weights'],
     ['a malformed key resource', { confidential: { keyResourceId: 'kbs://x' } }, 'test/svc: confidential.keyResourceId "kbs://x" is not a KBS resource id; use kbs:///<repo>/<type>/<tag>'],
   ])('%s', (_name, props, message) => {

@@ -7,9 +7,9 @@ import {
   LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter, ModelStorage, PodSecurity,
 } from '../src';
 
-const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', '0e9e39f249a16976918f6564b8830bc894c89659');
+const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 const H100 = Accelerator.nvidiaGpu({ count: 8, product: GpuProduct.H100_80GB_HBM3 });
-const P5 = GpuNodePool.eksKarpenter('gpu-h100', 'p5', { gpusPerNode: 8 });
+const P5 = GpuNodePool.eksKarpenter('gpu-h100', { instanceFamily: 'p5', gpusPerNode: 8 });
 
 /** The pod templates of an LLMInferenceService, checked with the library's restricted-profile checker. */
 function expectRestrictedPods(doc: any): void {
@@ -150,7 +150,7 @@ describe('LlmService core', () => {
       nodePool: P5,
       parallelism: { tensor: 8, data: 4, dataLocal: 1 },
       resources: { cpu: Cpu.units(32), memory: Size.gibibytes(256) },
-      worker: { resources: { cpu: Cpu.units(8), memory: Size.gibibytes(128) }, nodePool: GpuNodePool.eksKarpenter('gpu-h100-spot', 'p5', { gpusPerNode: 8 }) },
+      worker: { resources: { cpu: Cpu.units(8), memory: Size.gibibytes(128) }, nodePool: GpuNodePool.eksKarpenter('gpu-h100-spot', { instanceFamily: 'p5', gpusPerNode: 8 }) },
     });
     const doc = docOf(synth(chart), 'LLMInferenceService');
     expect(doc.spec.template.containers[0].resources.requests).toEqual({ 'cpu': '32', 'memory': '256Gi', 'nvidia.com/gpu': 8 });
@@ -182,7 +182,7 @@ describe('LlmService core', () => {
   test('confidential weights, with or without a key resource', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'c1', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), confidential: {} });
-    new LlmService(chart, 'c2', { storage: ModelStorage.s3('enc', 'llama'), accelerator: Accelerator.nvidiaGpu(), confidential: { keyResourceId: 'kbs:///default/llm/llama-key' } });
+    new LlmService(chart, 'c2', { storage: ModelStorage.fromS3({ bucket: 'enc', key: 'llama' }), accelerator: Accelerator.nvidiaGpu(), confidential: { keyResourceId: 'kbs:///default/llm/llama-key' } });
     const docs = synth(chart);
     expect(docOf(docs, 'LLMInferenceService', 'c1').spec.model.confidential).toEqual({ enabled: true });
     expect(docOf(docs, 'LLMInferenceService', 'c2').spec.model.confidential).toEqual({ enabled: true, resourceId: 'kbs:///default/llm/llama-key' });
@@ -347,7 +347,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
       storage: LLAMA_8B,
       modelName: 'llama',
       accelerator: Accelerator.nvidiaGpu(),
-      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.s3('adapters', 'support/v3'))],
+      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'adapters', key: 'support/v3' }))],
       lora: { maxRank: 64, maxAdapters: 2, maxCpuAdapters: 4 },
     });
     expect(docOf(synth(chart), 'LLMInferenceService').spec.model).toEqual({
@@ -360,7 +360,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
   test.each([
     ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')).name, /LoraAdapter.of: name "" is not a valid adapter name/],
     ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')).name, /name "\.\." is not a valid adapter name/],
-    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.gcs('bucket', 'a')).name, /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
+    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.fromGcs({ bucket: 'bucket', path: 'a' })).name, /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
   ])('%s fails', (_n, build, message) => {
     expect(build).toThrow(message);
   });

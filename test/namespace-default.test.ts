@@ -15,7 +15,7 @@ describe('namespace default', () => {
   ])('%s: no namespace in any document, url names "default"', (_id, platform) => {
     const chart = newChart();
     const model = new ServedModel(chart, 'churn', {
-      format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/churn/v1'), platform, scaling: Scaling.fixed(1),
+      format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/churn/v1'), platform, scaling: Scaling.fixedReplicas(1),
     });
     const docs = synth(chart);
     expect(docs.length).toBeGreaterThan(0);

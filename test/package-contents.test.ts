@@ -30,6 +30,11 @@ describe('npm package contents', () => {
       .toEqual([expect.stringContaining(`${stray} must not be packed`)]);
   });
 
+  test('a package without the translated examples (.jsii.tabl.json) fails', () => {
+    expect(packageProblems({ files: good.filter((f) => f.path !== '.jsii.tabl.json'), unpackedSize: 1 }))
+      .toEqual(['.jsii.tabl.json is missing from the package (translate the examples after the jsii build: npx projen rosetta:extract)']);
+  });
+
   test('a missing entry point or manifest fails', () => {
     const problems = packageProblems({ files: good.filter((f) => f.path !== '.jsii' && f.path !== 'lib/index.d.ts'), unpackedSize: 1 });
     expect(problems).toEqual([

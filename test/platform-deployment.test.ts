@@ -6,13 +6,13 @@ import {
 import { docOf, newChart, synth } from './util';
 
 const SELECTOR = { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'churn' };
-const PROMETHEUS = ScalingMetric.prometheus('sum(rate(http_requests_total{service="churn"}[1m]))', 'http://prometheus.monitoring:9090');
+const PROMETHEUS = ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' });
 
 function deploymentModel(props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}) {
   const chart = newChart('ml');
   const model = new ServedModel(chart, 'churn', {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.s3('models', 'churn/v3'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v3' }),
     platform: ServingPlatform.kubernetesDeployment(),
     ...props,
   });
@@ -86,7 +86,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
   });
 
   test('fixed replicas: replica count, PDB, no autoscaler', () => {
-    const { chart } = deploymentModel({ scaling: Scaling.fixed(3) });
+    const { chart } = deploymentModel({ scaling: Scaling.fixedReplicas(3) });
     const docs = synth(chart);
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'PodDisruptionBudget']);
     expect(docOf(docs, 'Deployment').spec.replicas).toBe(3);
@@ -155,7 +155,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
       format: ModelFormat.TENSORFLOW,
       protocol: InferenceProtocol.V1,
       accelerator: Accelerator.nvidiaGpu({ count: 2 }),
-      nodePool: GpuNodePool.eksKarpenter('gpu', 'g5'),
+      nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
       serviceAccountName: 'models-reader',
     });
     const deployment = docOf(synth(chart), 'Deployment');
@@ -171,7 +171,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
 
   test('GPU models keep the GPU-safe scale-down delay: HPA stabilization window, KEDA cooldown', () => {
     const chart = newChart('ml');
-    const gpu = { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'e'), accelerator: Accelerator.nvidiaGpu(), platform: ServingPlatform.kubernetesDeployment() };
+    const gpu = { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'e' }), accelerator: Accelerator.nvidiaGpu(), platform: ServingPlatform.kubernetesDeployment() };
     new ServedModel(chart, 'hpa', { ...gpu, scaling: Scaling.autoscale({ maxReplicas: 4 }) });
     new ServedModel(chart, 'keda', { ...gpu, scaling: Scaling.scaleToZero({ maxReplicas: 2, metric: PROMETHEUS }) });
     const docs = synth(chart);
@@ -188,7 +188,7 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
 });
 
 describe('ServingPlatform.kubernetesDeployment() bad input', () => {
-  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), platform: ServingPlatform.kubernetesDeployment() };
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), platform: ServingPlatform.kubernetesDeployment() };
   const cases: Array<[string, () => void, RegExp]> = [
     ['scale to zero on cpu', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 3 }) }),
       /^test\/m: scaling.minReplicas 0 needs a Prometheus metric on Kubernetes Deployment \(KEDA cannot scale to zero on cpu or memory\); use ScalingMetric.prometheus/],

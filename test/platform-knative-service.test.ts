@@ -19,7 +19,7 @@ function knativeModel(props: Partial<ConstructorParameters<typeof ServedModel>[2
   const chart = newChart(namespace);
   const model = new ServedModel(chart, 'fraud', {
     format: ModelFormat.SKLEARN,
-    storage: ModelStorage.s3('models', 'fraud/v7'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }),
     platform: ServingPlatform.knativeService(),
     ...props,
   });
@@ -122,7 +122,7 @@ describe('ServingPlatform.knativeService()', () => {
   });
 
   test('fixed replicas pin min-scale and max-scale', () => {
-    const { chart } = knativeModel({ scaling: Scaling.fixed(3) });
+    const { chart } = knativeModel({ scaling: Scaling.fixedReplicas(3) });
     expect(docOf(synth(chart), 'Service').spec.template.metadata.annotations).toMatchObject({
       'autoscaling.knative.dev/min-scale': '3',
       'autoscaling.knative.dev/max-scale': '3',
@@ -142,7 +142,7 @@ describe('ServingPlatform.knativeService()', () => {
   });
 
   test('PVC storage is mounted read-only with its path, without init container', () => {
-    const { chart, model } = knativeModel({ storage: ModelStorage.pvc('model-pvc', 'fraud/v7') });
+    const { chart, model } = knativeModel({ storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'model-pvc', path: 'fraud/v7' }) });
     const pod = podOf(synth(chart));
     expect(pod.initContainers).toBeUndefined();
     expect(pod.volumes).toEqual([{ name: 'model-store', persistentVolumeClaim: { claimName: 'model-pvc', readOnly: true } }, { name: 'scratch', emptyDir: { sizeLimit: '4Gi' } }]);
@@ -151,7 +151,7 @@ describe('ServingPlatform.knativeService()', () => {
   });
 
   test('OCI modelcar: an init container running the model image copies /models', () => {
-    const { chart } = knativeModel({ storage: ModelStorage.oci('registry.example.com/models/fraud:v7') });
+    const { chart } = knativeModel({ storage: ModelStorage.fromOci('registry.example.com/models/fraud:v7') });
     const pod = podOf(synth(chart));
     expect(pod.initContainers).toEqual([{
       name: 'storage-initializer',
@@ -167,7 +167,7 @@ describe('ServingPlatform.knativeService()', () => {
     const chart = newChart();
     new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+      storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
       runtimeVersion: 'v0.15.2',
       platform: ServingPlatform.knativeService({
         modelServerImage: 'mirror.example.com/kserve/huggingfaceserver:v0.16.0',
@@ -178,12 +178,12 @@ describe('ServingPlatform.knativeService()', () => {
     });
     new ServedModel(chart, 'small', {
       format: ModelFormat.SKLEARN,
-      storage: ModelStorage.s3('models', 's'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 's' }),
       platform: ServingPlatform.knativeService({ modelStoreSizeLimit: Size.mebibytes(1536) }),
     });
     new ServedModel(chart, 'odd', {
       format: ModelFormat.SKLEARN,
-      storage: ModelStorage.s3('models', 'o'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'o' }),
       platform: ServingPlatform.knativeService({ modelStoreSizeLimit: Size.kibibytes(2049) }),
     });
     const docs = synth(chart);
@@ -206,10 +206,10 @@ describe('ServingPlatform.knativeService()', () => {
   test('model servers: MLServer env, TF Serving on V1, TorchServe protocol', () => {
     const chart = newChart();
     const platform = ServingPlatform.knativeService({ modelServer: ModelServer.MLSERVER });
-    new ServedModel(chart, 'ml', { format: ModelFormat.XGBOOST, storage: ModelStorage.s3('models', 'x'), platform });
-    new ServedModel(chart, 'tf', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.s3('models', 't'), platform: ServingPlatform.knativeService() });
-    new ServedModel(chart, 'pt', { format: ModelFormat.PYTORCH, storage: ModelStorage.s3('models', 'p'), platform: ServingPlatform.knativeService() });
-    new ServedModel(chart, 'flow', { format: ModelFormat.MLFLOW, storage: ModelStorage.s3('models', 'f'), platform: ServingPlatform.knativeService() });
+    new ServedModel(chart, 'ml', { format: ModelFormat.XGBOOST, storage: ModelStorage.fromS3({ bucket: 'models', key: 'x' }), platform });
+    new ServedModel(chart, 'tf', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromS3({ bucket: 'models', key: 't' }), platform: ServingPlatform.knativeService() });
+    new ServedModel(chart, 'pt', { format: ModelFormat.PYTORCH, storage: ModelStorage.fromS3({ bucket: 'models', key: 'p' }), platform: ServingPlatform.knativeService() });
+    new ServedModel(chart, 'flow', { format: ModelFormat.MLFLOW, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     const docs = synth(chart);
     const container = (name: string) => docOf(docs, 'Service', name).spec.template.spec.containers[0];
     expect(container('ml')).toMatchObject({
@@ -247,7 +247,7 @@ describe('ServingPlatform.knativeService()', () => {
     const chart = newChart();
     new ServedModel(chart, 'custom', {
       container: { image: 'registry.example.com/ranker:2.1.0', port: 9000, args: ['--workers=2'] },
-      storage: ModelStorage.gcs('models', 'ranker'),
+      storage: ModelStorage.fromGcs({ bucket: 'models', path: 'ranker' }),
       platform: ServingPlatform.knativeService(),
     });
     new ServedModel(chart, 'v2', {
@@ -276,7 +276,7 @@ describe('ServingPlatform.knativeService()', () => {
     const chart = newChart();
     const model = new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('org/model'),
+      storage: ModelStorage.fromHuggingFace('org/model'),
       accelerator: Accelerator.nvidiaGpu(),
       nodePool: GpuNodePool.gke('nvidia-l4'),
       scaling: Scaling.scaleToZero({ maxReplicas: 2 }),
@@ -301,7 +301,7 @@ describe('ServingPlatform.knativeService()', () => {
 });
 
 describe('ServingPlatform.knativeService() bad input', () => {
-  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), platform: ServingPlatform.knativeService() };
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), platform: ServingPlatform.knativeService() };
   const cases: Array<[string, () => void, RegExp]> = [
     ['name too long for revisions and tag routes', () => new ServedModel(newChart(), 'm', { ...base, name: 'a'.repeat(57) }),
       /^test\/m: name "a{57}" is 57 characters long; use at most 56 characters \(63 minus the longer of the revision suffix "-00001" and the tag prefix "latest-"\)$/],
@@ -333,7 +333,7 @@ describe('ServingPlatform.knativeService() bad input', () => {
     ['a port Knative reserves, KServe Knative mode', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 8012 } }),
       /^test\/m: container.port 8012 is reserved by Knative \(queue-proxy, activator, profiling\) on KServe \(Knative mode\)/],
     ['credentials for PVC storage', () => new ServedModel(newChart(), 'm', {
-      ...base, storage: ModelStorage.pvc('claim', 'm'), platform: ServingPlatform.knativeService({ storageCredentialsSecret: 's3-creds' }),
+      ...base, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'claim', path: 'm' }), platform: ServingPlatform.knativeService({ storageCredentialsSecret: 's3-creds' }),
     }), /^test\/m: storageCredentialsSecret "s3-creds" has nothing to authenticate on Knative Service: pvc:\/\/ storage is not downloaded/],
     ['modelServer for a custom container', () => new ServedModel(newChart(), 'm', {
       container: { image: 'a.example.com/s:1' }, platform: ServingPlatform.knativeService({ modelServer: ModelServer.TRITON }),

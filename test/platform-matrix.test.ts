@@ -8,13 +8,13 @@ import { newChart, synth } from './util';
 // One table: every format x every platform x every accelerator, same props, through the conformance harness.
 
 const formats: Array<[string, ServedModelProps]> = [
-  ['sklearn', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm/v1') }],
-  ['xgboost', { format: ModelFormat.XGBOOST, storage: ModelStorage.gcs('models', 'm/v1') }],
-  ['onnx', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'm/v1') }],
-  ['pytorch', { format: ModelFormat.PYTORCH, storage: ModelStorage.pvc('models', 'm/v1') }],
-  ['huggingface', { format: ModelFormat.HUGGINGFACE, storage: ModelStorage.huggingFace('org/model', 'main') }],
-  ['triton', { format: ModelFormat.TRITON, storage: ModelStorage.s3('models', 'm/v1') }],
-  ['custom container', { container: { image: 'registry.example.com/ranker:2.1.0', port: 9000 }, storage: ModelStorage.s3('models', 'm/v1') }],
+  ['sklearn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
+  ['xgboost', { format: ModelFormat.XGBOOST, storage: ModelStorage.fromGcs({ bucket: 'models', path: 'm/v1' }) }],
+  ['onnx', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
+  ['pytorch', { format: ModelFormat.PYTORCH, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm/v1' }) }],
+  ['huggingface', { format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromHuggingFace('org/model', { revision: 'main' }) }],
+  ['triton', { format: ModelFormat.TRITON, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
+  ['custom container', { container: { image: 'registry.example.com/ranker:2.1.0', port: 9000 }, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
 ];
 
 const platforms: Array<[string, () => ServingPlatform, string]> = [
@@ -96,24 +96,24 @@ describe('formats x platforms x accelerators', () => {
 });
 
 describe('invalid combinations give a clear error, never a crash', () => {
-  const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') };
+  const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) };
   const cases: Array<[string, ServedModelProps, () => ServingPlatform, RegExp]> = [
     ['scale to zero on cpu, Deployment', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 2 }) }, () => ServingPlatform.kubernetesDeployment(),
       /^test\/m: scaling.minReplicas 0 needs a Prometheus metric on Kubernetes Deployment/],
     ['scale to zero with HPA, KServe Standard', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 2 }) },
       () => ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }), /^test\/m: scaling.minReplicas 0 needs KEDA in KServe Standard mode/],
-    ['Prometheus metric, Knative Service', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.prometheus('sum(x)', 'http://p:9090') }) },
+    ['Prometheus metric, Knative Service', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.prometheus({ query: 'sum(x)', serverAddress: 'http://p:9090' }) }) },
       () => ServingPlatform.knativeService(), /^test\/m: scaling.metric "prometheus" is not a Knative autoscaler \(KPA\) metric on Knative Service/],
     ['rps metric, Deployment', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2, metric: ScalingMetric.RPS }) }, () => ServingPlatform.kubernetesDeployment(),
       /^test\/m: scaling.metric "rps" is a Knative autoscaler metric, not available on Kubernetes Deployment/],
-    ['V1 for onnx, every platform', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'm'), protocol: InferenceProtocol.V1 },
+    ['V1 for onnx, every platform', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), protocol: InferenceProtocol.V1 },
       () => ServingPlatform.knativeService(), /^test\/m: protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
     ['gRPC V1 for sklearn', { ...base, protocol: InferenceProtocol.GRPC_V1 }, () => ServingPlatform.kubernetesDeployment(),
       /^test\/m: protocol "grpc-v1" is not spoken by the built-in runtimes for format "sklearn"/],
     ['V1 on MLServer', { ...base, format: ModelFormat.XGBOOST, protocol: InferenceProtocol.V1 },
       () => ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER }),
       /^test\/m: protocol "v1" is not spoken by the mlserver model server on Kubernetes Deployment; use one of v2, grpc-v2/],
-    ['format without a default server, Deployment', { format: ModelFormat.OPENVINO, storage: ModelStorage.s3('models', 'm') },
+    ['format without a default server, Deployment', { format: ModelFormat.OPENVINO, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) },
       () => ServingPlatform.kubernetesDeployment(), /^test\/m: format "openvino_ir" has no default model server on Kubernetes Deployment/],
     ['transformer, Deployment', { ...base, transformer: { image: 'registry.example.com/t:1' } }, () => ServingPlatform.kubernetesDeployment(),
       /^test\/m: transformer "registry.example.com\/t:1" is not available on Kubernetes Deployment/],

@@ -17,7 +17,8 @@ const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 interface Block { readonly lang: string; readonly code: string; readonly index: number }
-const blocks: Block[] = [...readme.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m, index) => ({ lang: m[1], code: m[2], index }));
+// A fence may carry jsii-rosetta parameters after the language (`ts nofixture`: the snippet is a whole program).
+const blocks: Block[] = [...readme.matchAll(/```(\w+)[^\n]*\n([\s\S]*?)```/g)].map((m, index) => ({ lang: m[1], code: m[2], index }));
 const snippets = blocks.filter((b) => b.lang === 'ts');
 const virtualDir = path.join(root, '.readme-snippets');
 const fileOf = (b: Block) => path.join(virtualDir, `snippet-${b.index}.ts`);

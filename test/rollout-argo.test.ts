@@ -20,7 +20,7 @@ describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {
         address: PROM,
         maxLatencyP99: Duration.millis(250),
         minSuccessRate: 99,
-        checks: [MetricCheck.between('prediction-mean', 'avg(fraud_score{namespace="{{args.namespace}}"})', 0.01, 0.3)],
+        checks: [MetricCheck.between({ name: 'prediction-mean', query: 'avg(fraud_score{namespace="{{args.namespace}}"})', min: 0.01, max: 0.3 })],
         interval: Duration.seconds(30),
       }),
       requireAutomaticRollback: true,
@@ -103,7 +103,7 @@ describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {
 
   test('fixed replicas are copied to the Rollout; a KEDA ScaledObject is retargeted', () => {
     const chart = newChart('ml');
-    new CanaryRollout(chart, 'v8', { model: fraud(chart, Scaling.fixed(3)), candidate: { runtimeVersion: '1.5.0' }, steps: [34, 67] });
+    new CanaryRollout(chart, 'v8', { model: fraud(chart, Scaling.fixedReplicas(3)), candidate: { runtimeVersion: '1.5.0' }, steps: [34, 67] });
     const docs = synth(chart);
     const r = docOf(docs, 'Rollout');
     expect(r.spec.replicas).toBe(3);
@@ -114,7 +114,7 @@ describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {
 
     const chart2 = newChart('ml');
     new CanaryRollout(chart2, 'v8', {
-      model: fraud(chart2, Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.prometheus('sum(rate(x[1m]))', PROM), target: 10 })),
+      model: fraud(chart2, Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: PROM }), target: 10 })),
       candidate: { runtimeVersion: '1.5.0' },
       steps: [50],
     });
@@ -123,7 +123,7 @@ describe('CanaryRollout on a Deployment (Argo Rollouts)', () => {
 
   test('a model that scales to zero cannot be split by replicas', () => {
     const chart = newChart('ml');
-    const model = fraud(chart, Scaling.scaleToZero({ maxReplicas: 4, metric: ScalingMetric.prometheus('sum(rate(x[1m]))', PROM), target: 10 }));
+    const model = fraud(chart, Scaling.scaleToZero({ maxReplicas: 4, metric: ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: PROM }), target: 10 }));
     expect(() => new CanaryRollout(chart, 'r', { model, candidate: { runtimeVersion: '1.5.0' }, steps: [5] }))
       .toThrow('test/r: model.scaling.minReplicas 0 leaves no pods to shift weight to: Argo Rollouts splits traffic by replicas; '
         + 'use minReplicas >= 1, or ServingPlatform.knativeService() (Flagger) to canary a model that scales to zero');

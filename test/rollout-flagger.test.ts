@@ -22,7 +22,7 @@ describe('CanaryRollout on a Knative Service (Flagger)', () => {
         address: PROM,
         maxLatencyP99: Duration.millis(250),
         minSuccessRate: 99,
-        checks: [MetricCheck.max('prediction-drift', 'max(fraud_drift_score{namespace="{{ namespace }}"})', 0.2)],
+        checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(fraud_drift_score{namespace="{{ namespace }}"})', threshold: 0.2 })],
         failureThreshold: 3,
       }),
       requireAutomaticRollback: true,
@@ -123,12 +123,12 @@ describe('CanaryRollout on a Knative Service (Flagger)', () => {
     const chart = newChart('ml');
     const model = new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('org/model', 'v1'),
+      storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v1' }),
       accelerator: Accelerator.nvidiaGpu(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
       platform: ServingPlatform.knativeService(),
     });
-    new CanaryRollout(chart, 'llm-v2', { model, candidate: { storage: ModelStorage.huggingFace('org/model', 'v2') }, steps: [10, 50] });
+    new CanaryRollout(chart, 'llm-v2', { model, candidate: { storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v2' }) }, steps: [10, 50] });
     expect(docOf(synth(chart), 'Canary').spec.progressDeadlineSeconds).toBe(1200);
   });
 });

@@ -92,7 +92,7 @@ describe('Flagger over Gateway API on a Deployment', () => {
     new CanaryRollout(chart, 'r', {
       model: fraud(chart, {
         gateway: GatewayExposure.route({ gateways: [GATEWAY], pathPrefix: '/fraud', backendRequestTimeout: Duration.seconds(5) }),
-        scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, metric: ScalingMetric.prometheus('sum(rate(x[1m]))', PROM), target: 10 }),
+        scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, metric: ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: PROM }), target: 10 }),
       }),
       candidate: CANDIDATE,
       steps: [10],

@@ -65,7 +65,7 @@ describe('LoadTest', () => {
   test('Argo Rollouts: a restricted Job metric running hey for each interval', () => {
     const chart = newChart('ml');
     new CanaryRollout(chart, 'r', {
-      model: model(chart, ServingPlatform.kubernetesDeployment(), { scaling: Scaling.fixed(2) }),
+      model: model(chart, ServingPlatform.kubernetesDeployment(), { scaling: Scaling.fixedReplicas(2) }),
       steps: [50],
       stepInterval: Duration.minutes(2),
       analysis: ANALYSIS,

@@ -19,7 +19,7 @@ function llm(chart: any, props: Record<string, unknown> = {}) {
   return new ServedModel(chart, 'chat', {
     format: ModelFormat.HUGGINGFACE,
     storage: ModelStorage.fromUri('hf://meta-llama/Llama-3.1-8B-Instruct'),
-    scaling: Scaling.fixed(2),
+    scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kubernetesDeployment(),
     ...props,
   });

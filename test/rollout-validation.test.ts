@@ -101,21 +101,21 @@ describe('RolloutAnalysis and MetricCheck bad input', () => {
     [{ address: PROM, minSuccessRate: 99, failureThreshold: 0 }, 'RolloutAnalysis.prometheus: failureThreshold 0 is not allowed; use a whole number from 1 to 100'],
     [{ address: PROM, minSuccessRate: 99, interval: Duration.seconds(5) }, 'RolloutAnalysis.prometheus: interval "5s" is out of range; use whole seconds from 10 seconds to 1 hour'],
     [{ address: PROM, minSuccessRate: 99, latencyQuery: 'x' }, 'RolloutAnalysis.prometheus: latencyQuery "x" has no threshold; set maxLatencyP99 too'],
-    [{ address: PROM, checks: [MetricCheck.max('a', 'q', 1), MetricCheck.min('a', 'q', 0)] }, 'RolloutAnalysis.prometheus: checks "a" is used twice; give every check a unique name'],
+    [{ address: PROM, checks: [MetricCheck.max({ name: 'a', query: 'q', threshold: 1 }), MetricCheck.min({ name: 'a', query: 'q', threshold: 0 })] }, 'RolloutAnalysis.prometheus: checks "a" is used twice; give every check a unique name'],
   ])('analysis %#', (options, message) => {
     // The error surfaces when the analysis is used (here: read); a rollout re-raises it after its path.
     expect(() => RolloutAnalysis.prometheus(options as any).address).toThrow(message);
   });
 
   test('metric checks', () => {
-    expect(() => MetricCheck.max('Drift', 'q', 1).name).toThrow('MetricCheck.max: name "Drift" is not a valid DNS-1123 label');
-    expect(() => MetricCheck.max('request-duration', 'q', 1).name)
+    expect(() => MetricCheck.max({ name: 'Drift', query: 'q', threshold: 1 }).name).toThrow('MetricCheck.max: name "Drift" is not a valid DNS-1123 label');
+    expect(() => MetricCheck.max({ name: 'request-duration', query: 'q', threshold: 1 }).name)
       .toThrow('MetricCheck.max: name "request-duration" is reserved for the built-in latency and success-rate checks; choose another name, or use maxLatencyP99 / minSuccessRate');
-    expect(() => MetricCheck.min('drift', ' ', 1).name).toThrow('MetricCheck.min: query " " is not a valid value; use a non-empty string without surrounding whitespace');
-    expect(() => MetricCheck.max('drift', 'q', Number.NaN).name).toThrow('MetricCheck.max: threshold NaN is not a finite number; use a finite number');
-    expect(() => MetricCheck.max('drift', 'q', undefined as any).name).toThrow('MetricCheck.max: threshold undefined is missing; use a finite number');
-    expect(() => MetricCheck.between('drift', 'q', 2, 1).name).toThrow('MetricCheck.between: min 2 is above max (1); use min <= max');
-    const c = MetricCheck.between('drift', 'q', 0, 1);
+    expect(() => MetricCheck.min({ name: 'drift', query: ' ', threshold: 1 }).name).toThrow('MetricCheck.min: query " " is not a valid value; use a non-empty string without surrounding whitespace');
+    expect(() => MetricCheck.max({ name: 'drift', query: 'q', threshold: Number.NaN }).name).toThrow('MetricCheck.max: threshold NaN is not a finite number; use a finite number');
+    expect(() => MetricCheck.max({ name: 'drift', query: 'q', threshold: undefined as any }).name).toThrow('MetricCheck.max: threshold undefined is missing; use a finite number');
+    expect(() => MetricCheck.between({ name: 'drift', query: 'q', min: 2, max: 1 }).name).toThrow('MetricCheck.between: min 2 is above max (1); use min <= max');
+    const c = MetricCheck.between({ name: 'drift', query: 'q', min: 0, max: 1 });
     expect([c.name, c.query]).toEqual(['drift', 'q']);
   });
 });

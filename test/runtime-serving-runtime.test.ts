@@ -26,7 +26,7 @@ describe('ServingRuntime', () => {
     });
     new ServedModel(chart, 'churn', {
       format: ModelFormat.SKLEARN.withVersion('1'),
-      storage: ModelStorage.s3('models', 'churn'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn' }),
       servingRuntime: runtime,
     });
     const docs = synth(chart);
@@ -67,7 +67,7 @@ describe('ServingRuntime', () => {
       multiModel: false,
     });
     const team = new Chart(app, 'team', { namespace: 'team-a' });
-    new ServedModel(team, 'detector', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'det'), servingRuntime: triton });
+    new ServedModel(team, 'detector', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'det' }), servingRuntime: triton });
     const csr = docOf(synth(platformChart), 'ClusterServingRuntime');
     expect(csr.metadata.namespace).toBeUndefined();
     expect(csr.spec).toMatchObject({
@@ -134,50 +134,50 @@ describe('ServingRuntime bad input', () => {
     ['unsupported format for the chosen runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.XGBOOST, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.XGBOOST, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
     }, /^test\/m: format "xgboost" is not supported by ServingRuntime "sk"; use one of sklearn@1, or another runtime$/],
     ['unsupported format version', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN.withVersion('2'), storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN.withVersion('2'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
     }, /^test\/m: format "sklearn@2" is not supported by ServingRuntime "sk"/],
     ['protocol the runtime does not speak', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
     }, /^test\/m: protocol "grpc-v2" is not spoken by ServingRuntime "sk"; use one of v1, v2$/],
     ['runtime in another namespace', () => {
       const app = testApp();
       const runtime = sklearnRuntime(new Chart(app, 'rt', { namespace: 'runtimes' }), 'sk');
-      new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+      new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
     }, /^test\/m: servingRuntime "sk" is in namespace "runtimes", not the model's "ml"; create the ServingRuntime in the model's namespace, or use a ClusterServingRuntime$/],
     ['disabled runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk', 2, { disabled: true });
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
     }, /^test\/m: servingRuntime "sk" is disabled \(ServingRuntime "sk"\); enable the runtime, or choose another$/],
     ['runtime and servingRuntime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, runtime: 'other' });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, runtime: 'other' });
     }, /^test\/m: runtime "other" is set as well as servingRuntime; name the runtime once/],
     ['runtimeVersion over a pinned runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, runtimeVersion: 'v0.16.0' });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, runtimeVersion: 'v0.16.0' });
     }, /^test\/m: runtimeVersion "v0.16.0" would replace the image tag pinned by servingRuntime "sk"; pin the version in the runtime's container.image, or drop servingRuntime$/],
     ['container over a pinned runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
       new ServedModel(chart, 'm', {
-        format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, container: { image: 'kserve/sklearnserver:v0.16.0' },
+        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, container: { image: 'kserve/sklearnserver:v0.16.0' },
       });
     }, /^test\/m: container.image "kserve\/sklearnserver:v0.16.0" would replace the server pinned by servingRuntime "sk"/],
     ['servingRuntime on a non-KServe platform', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
       new ServedModel(chart, 'm', {
-        format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm'), servingRuntime: runtime, platform: ServingPlatform.kubernetesDeployment(),
+        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, platform: ServingPlatform.kubernetesDeployment(),
       });
     }, /^test\/m: servingRuntime "sk" only applies to KServe, not the "kubernetes-deployment" platform/],
   ];

@@ -4,7 +4,7 @@ import { ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity
 import { expectRestricted, podsOf } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 
-const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') };
+const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) };
 
 describe('credentials only by reference', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
@@ -91,7 +91,7 @@ describe('PodSecurity', () => {
       env: { HOME: '/home/model' },
       podSecurity: PodSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, scratchSize: Size.gibibytes(1) }),
       platform: ServingPlatform.kserveStandard(),
-      scaling: Scaling.fixed(1),
+      scaling: Scaling.fixedReplicas(1),
     });
     new ServedModel(chart, 'w', { ...base, podSecurity: PodSecurity.restricted({ readOnlyRootFilesystem: false }) });
     const docs = synth(chart);
@@ -141,11 +141,11 @@ describe('cdk8s-plus interop', () => {
     const pvc = PersistentVolumeClaim.fromClaimName(chart, 'pvc', 'models');
     new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.huggingFace('org/model', 'v1'),
+      storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v1' }),
       envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret: token, key: 'token' }), MAX_LEN: EnvValue.fromConfigMap(config, 'max-len') },
       serviceAccount: sa,
     });
-    new ServedModel(chart, 'local', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim(pvc, 'sk/v1') });
+    new ServedModel(chart, 'local', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claim: pvc, path: 'sk/v1' }) });
     const docs = synth(chart);
     const p = docOf(docs, 'InferenceService', 'llm').spec.predictor;
     expect(p.serviceAccountName).toBe('model-reader');

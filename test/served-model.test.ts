@@ -43,7 +43,7 @@ describe('ServedModel on KServe (Knative mode)', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN,
-      storage: ModelStorage.gcs('models', 'm'),
+      storage: ModelStorage.fromGcs({ bucket: 'models', path: 'm' }),
       scaling: Scaling.autoscale({
         minReplicas: 1,
         maxReplicas: 4,
@@ -77,7 +77,7 @@ describe('ServedModel on KServe (Knative mode)', () => {
       format: ModelFormat.SKLEARN.withVersion('1'),
       runtime: 'kserve-sklearnserver',
       runtimeVersion: 'v0.16.0',
-      storage: ModelStorage.s3('models', 'k'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }),
       transformer: { image: 'registry.example.com/features:1.2.0', args: ['--feast-url', 'feast:6566'] },
       explainer: { image: 'registry.example.com/explainer:1.0.0' },
       batcher: { maxBatchSize: 16, maxLatency: Duration.millis(100), timeout: Duration.seconds(30) },
@@ -120,7 +120,7 @@ describe('ServedModel on KServe (Standard mode)', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       format: ModelFormat.LIGHTGBM,
-      storage: ModelStorage.s3('models', 'k'),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }),
       scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 70 }),
       platform: ServingPlatform.kserveStandard(),
     });
@@ -134,8 +134,8 @@ describe('ServedModel on KServe (Standard mode)', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN,
-      storage: ModelStorage.s3('models', 'k'),
-      scaling: Scaling.scaleToZero({ maxReplicas: 5, target: 10, metric: ScalingMetric.prometheus('sum(rate(http_requests_total[1m]))', 'http://prometheus.monitoring:9090') }),
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }),
+      scaling: Scaling.scaleToZero({ maxReplicas: 5, target: 10, metric: ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total[1m]))', serverAddress: 'http://prometheus.monitoring:9090' }) }),
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
     });
     const docs = synth(chart);
@@ -151,7 +151,7 @@ describe('ServedModel on KServe (Standard mode)', () => {
 
   test('fixed replicas use no autoscaler', () => {
     const chart = newChart();
-    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k'), scaling: Scaling.fixed(3), platform: ServingPlatform.kserveStandard() });
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), scaling: Scaling.fixedReplicas(3), platform: ServingPlatform.kserveStandard() });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('none');
     expect(isvc.spec.predictor).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
@@ -159,7 +159,7 @@ describe('ServedModel on KServe (Standard mode)', () => {
 });
 
 describe('ServedModel bad input', () => {
-  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'k') };
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }) };
   const cases: Array<[string, () => void, RegExp]> = [
     ['invalid name', () => new ServedModel(newChart(), 'm', { ...base, name: 'My_Model' }), /test\/m: name "My_Model" is not a valid DNS-1035 label; use lower-case/],
     ['name too long for KServe derived hosts', () => new ServedModel(newChart(), 'm', { ...base, name: 'a'.repeat(40) }), /name "a{40}" is 40 characters long; use at most 36 characters/],
@@ -168,12 +168,12 @@ describe('ServedModel bad input', () => {
     ['scale to zero in Standard mode with HPA', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.scaleToZero({ maxReplicas: 3 }), platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /test\/m: scaling.minReplicas 0 needs KEDA in KServe Standard mode/],
     ['HPA metric rps', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.RPS }), platform: ServingPlatform.kserveStandard() }), /scaling.metric "rps" is a Knative autoscaler metric/],
     ['KPA metric cpu', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) }), /scaling.metric "cpu" is not a Knative autoscaler \(KPA\) metric/],
-    ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'k'), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
+    ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
     ['unknown storage scheme', () => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromUri('ftp://host/m') }), /^test\/m: storage ModelStorage.fromUri: uri "ftp:\/\/host\/m" has an unknown storage scheme "ftp"; use one of s3:\/\//],
-    ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.pvc('models', 'm'), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
-    ['negative count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.fixed(-1) }), /^test\/m: scaling Scaling.fixed: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
+    ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm' }), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
+    ['negative count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.fixedReplicas(-1) }), /^test\/m: scaling Scaling.fixedReplicas: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
     ['fractional count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2.5 }) }), /maxReplicas 2.5 is not allowed; use a whole number from 1 to 2147483647/],
-    ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.s3('models', 'k') }), /test\/m: format undefined is missing/],
+    ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }) }), /test\/m: format undefined is missing/],
     ['Standard HPA needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /scaling.maxReplicas undefined is required in KServe Standard mode/],
     ['Knative knob in Standard mode', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, initialScale: 2 }), platform: ServingPlatform.kserveStandard() }), /scaling.initialScale 2 only applies to the Knative autoscaler/],
     ['bad label', () => new ServedModel(newChart(), 'm', { ...base, labels: { team: 'a b' } }), /labels\["team"\] "a b" is not a valid label value/],
@@ -187,9 +187,9 @@ describe('ServedModel bad input', () => {
 describe('KServe readiness probes', () => {
   test('V1 asks for the model, gRPC asks the REST port, custom images keep their own', () => {
     const chart = newChart();
-    new ServedModel(chart, 'v1', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.s3('models', 't'), protocol: InferenceProtocol.V1 });
-    new ServedModel(chart, 'grpc', { format: ModelFormat.ONNX, storage: ModelStorage.s3('models', 'o'), protocol: InferenceProtocol.GRPC_V2 });
-    new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 's'), container: { image: 'registry.example.com/sk:1.0.0' } });
+    new ServedModel(chart, 'v1', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromS3({ bucket: 'models', key: 't' }), protocol: InferenceProtocol.V1 });
+    new ServedModel(chart, 'grpc', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'o' }), protocol: InferenceProtocol.GRPC_V2 });
+    new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 's' }), container: { image: 'registry.example.com/sk:1.0.0' } });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'v1').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v1/models/v1', port: 8080 });
     // The built-in runtimes serve REST on 8080 next to gRPC.

@@ -10,7 +10,7 @@ function exposed(gateway: GatewayExposure, props: Record<string, unknown> = {}, 
   const chart = newChart(namespace ?? undefined);
   const model = new ServedModel(chart, 'churn', {
     format: ModelFormat.XGBOOST,
-    storage: ModelStorage.s3('models', 'churn/v3'),
+    storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v3' }),
     platform: ServingPlatform.kubernetesDeployment(),
     gateway,
     ...props,

@@ -5,7 +5,7 @@ import { newChart } from './util';
 // cdk8s throws a plain Error when a Duration or Size is not a whole number of
 // the unit asked for; the library must report the property instead.
 describe('fractional durations and sizes give clear errors', () => {
-  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') };
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) };
   test.each([
     ['timeout', () => new ServedModel(newChart(), 'm', { ...base, timeout: Duration.millis(1500) }), /test\/m: timeout "1.5s" is out of range; use whole seconds/],
     ['batcher.maxLatency', () => new ServedModel(newChart(), 'm', { ...base, batcher: { maxLatency: Duration.millis(0.5) } }), /batcher.maxLatency "0.5ms" is not allowed/],

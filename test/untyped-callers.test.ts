@@ -41,7 +41,7 @@ interface Family {
   readonly required: string[];
 }
 
-const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main');
+const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
 const runtimeProps = { supportedFormats: [{ format: ModelFormat.SKLEARN }], container: { image: 'reg.example.com/rt:1' } };
 const runtimeKinds: Record<string, Kind> = {
   supportedFormats: 'list',
@@ -56,7 +56,7 @@ const runtimeKinds: Record<string, Kind> = {
   podSecurity: 'object',
 };
 const model = (c: Chart, platform = ServingPlatform.kserve()) =>
-  new ServedModel(c, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm/v1'), platform });
+  new ServedModel(c, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }), platform });
 const group = (c: Chart) => new LocalModelNodeGroup(c, 'g', { storageLimit: Size.gibibytes(500), localPath: '/mnt/models', nodeSelector: { cache: 'nvme' } });
 
 const FAMILIES: Family[] = [
@@ -142,7 +142,7 @@ const FAMILIES: Family[] = [
     name: 'CanaryRollout',
     id: 'cr',
     build: (c, p) => new CanaryRollout(c, 'cr', p),
-    valid: (c) => ({ model: model(c), candidate: { storage: ModelStorage.s3('models', 'm/v2') }, steps: [10, 50] }),
+    valid: (c) => ({ model: model(c), candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v2' }) }, steps: [10, 50] }),
     props: {
       model: 'object',
       candidate: 'struct',

@@ -220,7 +220,7 @@ export interface LocalModelCacheProps {
  *
  * @example
  * const llamaCache = new LocalModelCache(chart, 'llama3-8b', {
- *   storage: ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+ *   storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct'),
  *   modelSize: Size.gibibytes(16),
  *   nodeGroups: [gpuNodes],
  * });
@@ -254,7 +254,7 @@ export class LocalModelCache extends Construct {
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
     checkLabels(this, 'labels', props.labels);
-    if (!(props.storage instanceof ModelStorage)) fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.huggingFace(...), ModelStorage.s3(...), ...');
+    if (!(props.storage instanceof ModelStorage)) fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.fromHuggingFace(...), ModelStorage.fromS3({ bucket: ..., key: undefined }), ...');
     if (props.storage.scheme === 'pvc') {
       fail(this, 'storage', props.storage.uri, 'is already a volume in the cluster', 'cache models from remote storage (hf://, s3://, gs://, https://, ...)');
     }

@@ -79,9 +79,9 @@ export class GraphNode {
    * @param steps the models or nodes with their conditions
    * @param options the node name
    */
-  public static switch(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
+  public static conditional(steps: GraphStep[], options: GraphNodeOptions = {}): GraphNode {
     return orInvalid(() => {
-      return new GraphNode(RouterType.SWITCH, steps, options, 'GraphNode.switch');
+      return new GraphNode(RouterType.SWITCH, steps, options, 'GraphNode.conditional');
     }, (e) => invalidInstance(GraphNode.prototype, e, ['stepList', 'routerType', 'name']));
   }
 

@@ -187,7 +187,7 @@ export class InferenceGraph extends Construct {
     checkProps(this, props, {
       root: { cls: GraphNode, use: 'GraphNode.sequence([...]), splitter(...), ensemble(...) or switch(...)' },
       mode: { oneOf: GraphDeploymentMode, name: 'GraphDeploymentMode' },
-      scaling: { cls: Scaling, use: 'Scaling.autoscale(...), Scaling.scaleToZero(...) or Scaling.fixed(n)' },
+      scaling: { cls: Scaling, use: 'Scaling.autoscale(...), Scaling.scaleToZero(...) or Scaling.fixedReplicas(n)' },
       resources: 'struct',
       nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
       serviceAccountName: 'string',
@@ -205,7 +205,7 @@ export class InferenceGraph extends Construct {
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'annotations', props.annotations);
     if (!(props.root instanceof GraphNode)) {
-      fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or switch(...)');
+      fail(this, 'root', props.root, 'is missing', 'give the graph its root node: GraphNode.sequence(...), splitter(...), ensemble(...) or conditional(...)');
     }
     // A node or step built from bad input raises its factory's error here, after the graph's path.
     withScope(this, 'root', () => raiseIfInvalid(props.root));

@@ -411,7 +411,7 @@ export interface ResolvedLlmRouter {
  *
  * @example
  * LlmRouter.managed()                                   // KServe's gateway, a managed HTTPRoute and scheduler
- * LlmRouter.gateways([{ name: 'inference', namespace: 'gateways' }])
+ * LlmRouter.gateways([GatewayRef.of('inference', { namespace: 'gateways' })])
  * LlmRouter.httpRoutes(['my-route'])                     // your own HTTPRoute
  * LlmRouter.ingress()                                    // a Kubernetes Ingress
  * LlmRouter.NONE                                         // the workload Service only

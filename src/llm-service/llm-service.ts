@@ -301,7 +301,7 @@ export interface LlmRouteMembership {
  *
  * @example
  * new LlmService(chart, 'llama-8b', {
- *   storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+ *   storage: ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
  *   accelerator: Accelerator.nvidiaGpu({ product: GpuProduct.L4 }),
  *   router: LlmRouter.managed(),
  * });
@@ -340,7 +340,7 @@ export class LlmService extends Construct {
     this.namespace = props.namespace ?? chartNamespace(this);
     if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
     if (!(props.storage instanceof ModelStorage)) {
-      fail(this, 'storage', props.storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/model', revision), s3(...), pvc(...) or oci(...)");
+      fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.fromHuggingFace(repo), fromS3(...), fromPersistentVolumeClaim(...) or fromOci(...)');
     }
     if (!MODEL_SCHEMES.includes(props.storage.scheme)) {
       fail(this, 'storage', props.storage.uri, `uses the scheme ${props.storage.scheme}:// which KServe does not load LLM weights from`,

@@ -25,7 +25,7 @@ export class LoraAdapter {
       if (name === '.' || name === '..' || name.includes('/') || /\s/.test(name)) {
         fail(scope, 'name', name, 'is not a valid adapter name', 'use letters, digits, ".", "_" and "-" (no "/", spaces, "." or "..": KServe stores adapters under their name)');
       }
-      if (!(storage instanceof ModelStorage)) fail(scope, 'storage', storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/adapter') or ModelStorage.s3(...)");
+      if (!(storage instanceof ModelStorage)) fail(scope, 'storage', storage, 'is not a ModelStorage', "use ModelStorage.fromHuggingFace('org/adapter') or ModelStorage.fromS3({ bucket: ..., key: undefined })");
       if (!LORA_SCHEMES.includes(storage.scheme)) {
         fail(scope, 'storage', storage.uri, `uses the scheme ${storage.scheme}:// which KServe does not download LoRA adapters from`,
           `use one of ${LORA_SCHEMES.map((s) => `${s}://`).join(', ')}`);

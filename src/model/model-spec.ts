@@ -413,7 +413,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     // library did not write and check would make the revision fail admission.
     if (k.startsWith('autoscaling.knative.dev/') || k.startsWith('serving.knative.dev/')) {
       fail(scope, `annotations["${k}"]`, v, 'is a Knative revision annotation, which the library writes and checks itself',
-        'set it through scaling (Scaling.autoscale, scaleToZero, fixed), startup and timeout');
+        'set it through scaling (Scaling.autoscale, scaleToZero, fixedReplicas), startup and timeout');
     }
   }
   checkManagedKeys(scope, 'labels', props.labels, standardLabels(name, 'model-server'), 'standard app.kubernetes.io labels');

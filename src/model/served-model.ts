@@ -397,8 +397,8 @@ export class ServedModel extends Construct {
   public readonly platform: ServingPlatform;
   /** The main document (escape hatch): the InferenceService, Knative Service or Deployment. */
   public readonly apiObject: ApiObject;
-  /** The props the model was declared with. */
-  public readonly props: ServedModelProps;
+  /** The props the model was declared with (a copy; not public: the AWS CDK guidelines keep props bags private). */
+  private readonly props: ServedModelProps;
 
   private readonly extraEnv: Record<string, string> = {};
   private cachedSpec?: ModelSpec;
@@ -640,12 +640,12 @@ export class ServedModel extends Construct {
 /** The value classes a prop takes; plain JavaScript callers get a clear error instead of a TypeError. */
 const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
   ['format', ModelFormat, 'ModelFormat.SKLEARN, ModelFormat.of(...)'],
-  ['storage', ModelStorage, 'ModelStorage.fromUri(...), ModelStorage.s3(...)'],
+  ['storage', ModelStorage, 'ModelStorage.fromUri(...), ModelStorage.fromS3({ bucket: ..., key: undefined })'],
   ['protocol', InferenceProtocol, 'InferenceProtocol.V1 or InferenceProtocol.V2'],
   ['podSecurity', PodSecurity, 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)'],
   ['accelerator', Accelerator, 'Accelerator.nvidiaGpu(...), Accelerator.custom(...)'],
   ['nodePool', GpuNodePool, 'GpuNodePool.gke(...), GpuNodePool.eksKarpenter(...), GpuNodePool.aks(...), GpuNodePool.custom(...)'],
-  ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixed(n)'],
+  ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixedReplicas(n)'],
   ['platform', ServingPlatform, 'ServingPlatform.kserve(), ServingPlatform.kserveStandard(), ...'],
   ['timeout', Duration, 'Duration.seconds(n) from cdk8s'],
 ];

@@ -21,19 +21,73 @@ export interface ResolvedStorage {
  */
 const SCHEMES = ['s3', 'gs', 'https', 'http', 'pvc', 'hf', 'oci', 'hdfs', 'webhdfs'];
 
+/** Options for {@link ModelStorage.fromS3}. */
+export interface S3StorageOptions {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The object key or prefix. */
+  readonly key: string;
+}
+
+/** Options for {@link ModelStorage.fromGcs}. */
+export interface GcsStorageOptions {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The object or prefix. */
+  readonly path: string;
+}
+
+/** Options for {@link ModelStorage.fromAzureBlob}. */
+export interface AzureBlobStorageOptions {
+  /** The storage account. */
+  readonly account: string;
+  /** The blob container. */
+  readonly container: string;
+  /** The blob or prefix. */
+  readonly path: string;
+}
+
+/**
+ * Options for {@link ModelStorage.fromPersistentVolumeClaim}: the claim (a
+ * cdk8s-plus object, or its name) and the path inside it.
+ */
+export interface PersistentVolumeClaimStorageOptions {
+  /**
+   * The claim, a cdk8s-plus object in the model's namespace. Set this or `claimName`.
+   * @default - `claimName` names the claim
+   */
+  readonly claim?: IPersistentVolumeClaim;
+  /**
+   * The claim's name, in the model's namespace. Set this or `claim`.
+   * @default - `claim` is the claim
+   */
+  readonly claimName?: string;
+  /** The path inside the claim. */
+  readonly path: string;
+}
+
+/** Options for {@link ModelStorage.fromHuggingFace}. */
+export interface HuggingFaceStorageOptions {
+  /**
+   * A branch, tag or commit to pin (pin it in production).
+   * @default - the repository's default branch, whatever it holds at download time
+   */
+  readonly revision?: string;
+}
+
 /**
  * Where a model's files are stored. Use the typed factories where you can:
  * they check the pieces of the URI as you write them.
  *
  * Bad input does not throw from the factory: the error is raised where a
  * construct uses the value, after the construct's path and prop
- * (`fleet/fraud-17: storage ModelStorage.s3: ...`), so a fleet built in a loop
+ * (`fleet/fraud-17: storage ModelStorage.fromS3: ...`), so a fleet built in a loop
  * says which model it is about.
  *
  * @example
- * ModelStorage.fromUri('s3://models/fraud/v7')
- * ModelStorage.s3('models', 'fraud/v7')
- * ModelStorage.huggingFace('meta-llama/Llama-3.1-8B-Instruct')
+ * ModelStorage.fromUri('s3://models/fraud/v7');
+ * ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' });
+ * ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
  */
 export class ModelStorage {
   /**
@@ -51,70 +105,62 @@ export class ModelStorage {
   /**
    * An object or prefix in an S3 (or S3-compatible) bucket.
    *
-   * @param bucket the bucket
-   * @param key the object key or prefix
+   * @param options the bucket and the key
    */
-  public static s3(bucket: string, key: string): ModelStorage {
+  public static fromS3(options: S3StorageOptions): ModelStorage {
     return orInvalid(() => {
-      checkBucket('ModelStorage.s3', bucket);
-      return ModelStorage.fromUri(`s3://${bucket}/${trimSlashes('ModelStorage.s3', 'key', key)}`);
+      checkBucket('ModelStorage.fromS3', options?.bucket);
+      return ModelStorage.fromUri(`s3://${options.bucket}/${trimSlashes('ModelStorage.fromS3', 'key', options.key)}`);
     }, (e) => ModelStorage._invalid(e));
   }
 
   /**
    * An object or prefix in a Google Cloud Storage bucket.
    *
-   * @param bucket the bucket
-   * @param path the object or prefix
+   * @param options the bucket and the path
    */
-  public static gcs(bucket: string, path: string): ModelStorage {
+  public static fromGcs(options: GcsStorageOptions): ModelStorage {
     return orInvalid(() => {
-      checkBucket('ModelStorage.gcs', bucket, true);
-      return ModelStorage.fromUri(`gs://${bucket}/${trimSlashes('ModelStorage.gcs', 'path', path)}`);
+      checkBucket('ModelStorage.fromGcs', options?.bucket, true);
+      return ModelStorage.fromUri(`gs://${options.bucket}/${trimSlashes('ModelStorage.fromGcs', 'path', options.path)}`);
     }, (e) => ModelStorage._invalid(e));
   }
 
   /**
    * A blob or prefix in Azure Blob Storage.
    *
-   * @param account the storage account
-   * @param container the blob container
-   * @param path the blob or prefix
+   * @param options the account, the container and the path
    */
-  public static azureBlob(account: string, container: string, path: string): ModelStorage {
+  public static fromAzureBlob(options: AzureBlobStorageOptions): ModelStorage {
     return orInvalid(() => {
+      const { account, container, path } = options ?? ({} as AzureBlobStorageOptions);
       if (!/^[a-z0-9]{3,24}$/.test(account ?? '')) {
-        fail('ModelStorage.azureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
+        fail('ModelStorage.fromAzureBlob', 'account', account, 'is not a valid storage account name', 'use 3 to 24 lower-case letters and digits');
       }
       if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container ?? '')) {
-        fail('ModelStorage.azureBlob', 'container', container, 'is not a valid container name', 'use 3 to 63 lower-case letters, digits and single hyphens');
+        fail('ModelStorage.fromAzureBlob', 'container', container, 'is not a valid container name', 'use 3 to 63 lower-case letters, digits and single hyphens');
       }
-      return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.azureBlob', 'path', path)}`);
+      return ModelStorage.fromUri(`https://${account}.blob.core.windows.net/${container}/${trimSlashes('ModelStorage.fromAzureBlob', 'path', path)}`);
     }, (e) => ModelStorage._invalid(e));
   }
 
   /**
-   * A path inside a PersistentVolumeClaim in the model's namespace, mounted read-only.
+   * A path inside a PersistentVolumeClaim in the model's namespace, mounted
+   * read-only. Name the claim by a cdk8s-plus object (`claim`) or by its name
+   * (`claimName`), not both.
    *
-   * @param claimName the PersistentVolumeClaim name
-   * @param path the path inside the claim
+   * @param options the claim and the path inside it
    */
-  public static pvc(claimName: string, path: string): ModelStorage {
+  public static fromPersistentVolumeClaim(options: PersistentVolumeClaimStorageOptions): ModelStorage {
     return orInvalid(() => {
-      checkDns1123Subdomain('ModelStorage.pvc', 'claimName', claimName);
-      return ModelStorage.fromUri(`pvc://${claimName}/${trimSlashes('ModelStorage.pvc', 'path', path)}`);
-    }, (e) => ModelStorage._invalid(e));
-  }
-
-  /**
-   * A path inside a cdk8s-plus PersistentVolumeClaim (same namespace), mounted read-only.
-   *
-   * @param claim the claim (same namespace as the model)
-   * @param path the path inside the claim
-   */
-  public static fromPersistentVolumeClaim(claim: IPersistentVolumeClaim, path: string): ModelStorage {
-    return orInvalid(() => {
-      return ModelStorage.pvc(claim.name, path);
+      const scope = 'ModelStorage.fromPersistentVolumeClaim';
+      const { claim, claimName, path } = options ?? ({} as PersistentVolumeClaimStorageOptions);
+      if ((claim === undefined) === (claimName === undefined)) {
+        fail(scope, 'claimName', claimName, claim ? 'is set together with claim' : 'is missing', 'set exactly one of claim (a cdk8s-plus PersistentVolumeClaim) and claimName');
+      }
+      const name = claim ? claim.name : claimName!;
+      checkDns1123Subdomain(scope, claim ? 'claim' : 'claimName', name);
+      return ModelStorage.fromUri(`pvc://${name}/${trimSlashes(scope, 'path', path)}`);
     }, (e) => ModelStorage._invalid(e));
   }
 
@@ -122,16 +168,18 @@ export class ModelStorage {
    * A Hugging Face Hub repository, e.g. `meta-llama/Llama-3.1-8B-Instruct`.
    *
    * @param repo `owner/name`
-   * @param revision a branch, tag or commit to pin (pin it in production)
+   * @param options the revision to pin
    */
-  public static huggingFace(repo: string, revision?: string): ModelStorage {
+  public static fromHuggingFace(repo: string, options: HuggingFaceStorageOptions = {}): ModelStorage {
     return orInvalid(() => {
+      const scope = 'ModelStorage.fromHuggingFace';
+      const revision = options?.revision;
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(repo ?? '')) {
-        fail('ModelStorage.huggingFace', 'repo', repo, 'is not a Hugging Face repository id', 'use "owner/name"');
+        fail(scope, 'repo', repo, 'is not a Hugging Face repository id', 'use "owner/name"');
       }
-      checkNonEmpty('ModelStorage.huggingFace', 'revision', revision);
+      checkNonEmpty(scope, 'revision', revision);
       if (revision !== undefined && /[\s:]/.test(revision)) {
-        fail('ModelStorage.huggingFace', 'revision', revision, 'is not a valid revision', 'use a branch, tag or commit without spaces or ":"');
+        fail(scope, 'revision', revision, 'is not a valid revision', 'use a branch, tag or commit without spaces or ":"');
       }
       return ModelStorage.fromUri(`hf://${repo}${revision ? `:${revision}` : ''}`);
     }, (e) => ModelStorage._invalid(e));
@@ -142,7 +190,7 @@ export class ModelStorage {
    *
    * @param image the image reference, without `oci://`
    */
-  public static oci(image: string): ModelStorage {
+  public static fromOci(image: string): ModelStorage {
     return orInvalid(() => {
       return ModelStorage.fromUri(`oci://${image}`);
     }, (e) => ModelStorage._invalid(e));
@@ -153,23 +201,13 @@ export class ModelStorage {
    *
    * @param url the https:// URL
    */
-  public static https(url: string): ModelStorage {
+  public static fromHttps(url: string): ModelStorage {
     return orInvalid(() => {
       if (!/^https:\/\//.test(url ?? '')) {
-        fail('ModelStorage.https', 'url', url, 'is not an https:// URL', 'use an https:// URL');
+        fail('ModelStorage.fromHttps', 'url', url, 'is not an https:// URL', 'use an https:// URL');
       }
       return ModelStorage.fromUri(url);
     }, (e) => ModelStorage._invalid(e));
-  }
-
-  /**
-   * A Hugging Face Hub repository (alias of {@link ModelStorage.huggingFace}, named like the other `from*` factories).
-   *
-   * @param repo `owner/name`
-   * @param revision a branch, tag or commit to pin (pin it in production)
-   */
-  public static fromHuggingFace(repo: string, revision?: string): ModelStorage {
-    return ModelStorage.huggingFace(repo, revision);
   }
 
   /** @internal a storage whose factory failed: the error is raised where a model uses it. */

@@ -59,7 +59,7 @@ function decideScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
   }
   if (min === 0) {
     fail(scope, 'scaling.minReplicas', 0, `needs a Prometheus metric on ${DISPLAY_NAME} (KEDA cannot scale to zero on cpu or memory)`,
-      'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.knativeService()');
+      'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.knativeService()');
   }
   const max = sc.maxReplicas;
   if (max === undefined) {

@@ -522,7 +522,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
     if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
       fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
-        'use ScalingMetric.prometheus(query, serverAddress), minReplicas >= 1, or ServingPlatform.kserve()');
+        'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.kserve()');
     }
     if (metric && (metric.name === 'concurrency' || metric.name === 'rps')) {
       fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
@@ -532,7 +532,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
     }
     if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
-      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixed(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
+      fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixedReplicas(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
     }
     const target = spec.scaling.target;
     const resourceMetric = !metric || metric.name === 'cpu' || metric.name === 'memory';

@@ -14,7 +14,7 @@ export interface KServeStandardOptions {
   /**
    * The autoscaler KServe creates for the predictor.
    *
-   * @default - KEDA when the model scales to zero or on a Prometheus metric, none for Scaling.fixed, HPA otherwise
+   * @default - KEDA when the model scales to zero or on a Prometheus metric, none for Scaling.fixedReplicas, HPA otherwise
    */
   readonly autoscaler?: StandardAutoscaler;
 }

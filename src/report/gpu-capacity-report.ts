@@ -162,13 +162,16 @@ export class GpuCapacityReport extends Construct {
     });
   }
 
-  /** The report as a JSON string (stable key order, trailing newline). */
-  public toJson(): string {
+  /**
+   * The report as a JSON object: `models` and `totals` (stable key order;
+   * `null` for an unbounded maximum), as written to `<fileName>.json`.
+   */
+  public toJson(): any {
     const strip = (o: object) => JSON.parse(JSON.stringify(o));
-    return JSON.stringify({
+    return {
       models: this.entries.map((e) => strip({ ...e, maxReplicas: e.maxReplicas ?? null, maxDevices: e.maxDevices ?? null })),
       totals: this.totals.map((t) => strip({ ...t, maxDevices: t.maxDevices ?? null })),
-    }, undefined, 2) + '\n';
+    };
   }
 
   /** The report as Markdown. */
@@ -204,7 +207,7 @@ export class GpuCapacityReport extends Construct {
   public writeTo(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${this.fileName}.md`), this.toMarkdown());
-    fs.writeFileSync(path.join(dir, `${this.fileName}.json`), this.toJson());
+    fs.writeFileSync(path.join(dir, `${this.fileName}.json`), JSON.stringify(this.toJson(), undefined, 2) + '\n');
   }
 }
 

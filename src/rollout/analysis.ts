@@ -52,6 +52,28 @@ export interface ResolvedAnalysis {
   readonly successRateQuery?: string;
 }
 
+/** Options for {@link MetricCheck.max} and {@link MetricCheck.min}. */
+export interface MetricThresholdOptions {
+  /** A DNS label naming the check (metric and template names use it). */
+  readonly name: string;
+  /** PromQL returning one number. */
+  readonly query: string;
+  /** The highest (`max`) or lowest (`min`) acceptable value. */
+  readonly threshold: number;
+}
+
+/** Options for {@link MetricCheck.between}. */
+export interface MetricRangeOptions {
+  /** A DNS label naming the check (metric and template names use it). */
+  readonly name: string;
+  /** PromQL returning one number. */
+  readonly query: string;
+  /** The lowest acceptable value. */
+  readonly min: number;
+  /** The highest acceptable value. */
+  readonly max: number;
+}
+
 /**
  * One prediction-quality (or any other) metric the candidate must keep in
  * range: a PromQL query returning a single number, and a bound.
@@ -64,18 +86,17 @@ export interface ResolvedAnalysis {
  * KServe alert rules take plain PromQL.
  *
  * @example
- * MetricCheck.max('prediction-drift', 'max(model_drift_score{model="fraud"})', 0.2)
+ * MetricCheck.max({ name: 'prediction-drift', query: 'max(model_drift_score{model="fraud"})', threshold: 0.2 })
  */
 export class MetricCheck {
   /**
    * Fails when the query's value is above `threshold`.
    *
-   * @param name a DNS label naming the check (metric and template names use it)
-   * @param query PromQL returning one number
-   * @param threshold the highest acceptable value
+   * @param options the check's name, query and highest acceptable value
    */
-  public static max(name: string, query: string, threshold: number): MetricCheck {
+  public static max(options: MetricThresholdOptions): MetricCheck {
     return orInvalid(() => {
+      const { name, query, threshold } = options ?? ({} as MetricThresholdOptions);
       return new MetricCheck(check('MetricCheck.max', name, query, undefined, threshold));
     }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
@@ -83,12 +104,11 @@ export class MetricCheck {
   /**
    * Fails when the query's value is below `threshold`.
    *
-   * @param name a DNS label naming the check
-   * @param query PromQL returning one number
-   * @param threshold the lowest acceptable value
+   * @param options the check's name, query and lowest acceptable value
    */
-  public static min(name: string, query: string, threshold: number): MetricCheck {
+  public static min(options: MetricThresholdOptions): MetricCheck {
     return orInvalid(() => {
+      const { name, query, threshold } = options ?? ({} as MetricThresholdOptions);
       return new MetricCheck(check('MetricCheck.min', name, query, threshold, undefined));
     }, (e) => invalidInstance(MetricCheck.prototype, e, ['resolved']));
   }
@@ -96,13 +116,11 @@ export class MetricCheck {
   /**
    * Fails when the query's value leaves [min, max].
    *
-   * @param name a DNS label naming the check
-   * @param query PromQL returning one number
-   * @param min the lowest acceptable value
-   * @param max the highest acceptable value
+   * @param options the check's name, query and acceptable range
    */
-  public static between(name: string, query: string, min: number, max: number): MetricCheck {
+  public static between(options: MetricRangeOptions): MetricCheck {
     return orInvalid(() => {
+      const { name, query, min, max } = options ?? ({} as MetricRangeOptions);
       const c = check('MetricCheck.between', name, query, min, max);
       if (min > max) fail('MetricCheck.between', 'min', min, `is above max (${max})`, 'use min <= max');
       return new MetricCheck(c);
@@ -222,7 +240,7 @@ export interface PrometheusAnalysisOptions {
  *   address: 'http://prometheus.monitoring:9090',
  *   maxLatencyP99: Duration.millis(250),
  *   minSuccessRate: 99,
- *   checks: [MetricCheck.max('prediction-drift', 'max(drift_score{model="fraud"})', 0.2)],
+ *   checks: [MetricCheck.max({ name: 'prediction-drift', query: 'max(drift_score{model="fraud"})', threshold: 0.2 })],
  * })
  */
 export class RolloutAnalysis {

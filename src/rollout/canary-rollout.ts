@@ -268,8 +268,6 @@ export class CanaryRollout extends Construct {
   public readonly automaticRollback: boolean;
   /** The candidate's share of traffic now (KServe: the current step, 0 when rolled back; Flagger/Argo: the first step). */
   public readonly trafficPercent: number;
-  /** The traffic percent that rolls the candidate back. */
-  public readonly rollbackPercent: number = 0;
 
   private readonly stepList: number[];
   private readonly current: number;

@@ -6,6 +6,14 @@ import { checkNoCredential } from '../security/credentials';
 /** The largest value of the int32 fields replica counts are written to. */
 const INT32_MAX = 2147483647;
 
+/** Options for {@link ScalingMetric.prometheus}. */
+export interface PrometheusMetricOptions {
+  /** PromQL returning one number, e.g. `sum(rate(requests_total[1m]))`. */
+  readonly query: string;
+  /** The Prometheus URL, e.g. `http://prometheus.monitoring:9090`. */
+  readonly serverAddress: string;
+}
+
 /**
  * What an autoscaler watches.
  *
@@ -26,11 +34,11 @@ export class ScalingMetric {
    * A Prometheus query whose value per replica drives scaling (KEDA only;
    * on the Kubernetes Deployment platform a KEDA ScaledObject is emitted).
    *
-   * @param query PromQL returning one number, e.g. `sum(rate(requests_total[1m]))`
-   * @param serverAddress the Prometheus URL, e.g. `http://prometheus.monitoring:9090`
+   * @param options the query and the Prometheus server
    */
-  public static prometheus(query: string, serverAddress: string): ScalingMetric {
+  public static prometheus(options: PrometheusMetricOptions): ScalingMetric {
     return orInvalid(() => {
+      const { query, serverAddress } = options ?? ({} as PrometheusMetricOptions);
       checkNonEmpty('ScalingMetric.prometheus', 'query', query);
       if (typeof serverAddress !== 'string' || !/^https?:\/\/[^\s]+$/.test(serverAddress)) {
         fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
@@ -163,7 +171,7 @@ export interface ResolvedScaling {
  * @example
  * Scaling.scaleToZero({ maxReplicas: 10, target: 5 })
  * Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 })
- * Scaling.fixed(3)
+ * Scaling.fixedReplicas(3)
  */
 export class Scaling {
   /**
@@ -195,10 +203,10 @@ export class Scaling {
    *
    * @param replicas the number of replicas (>= 1)
    */
-  public static fixed(replicas: number): Scaling {
+  public static fixedReplicas(replicas: number): Scaling {
     return orInvalid(() => {
-      checkInteger('Scaling.fixed', 'replicas', replicas, 1, INT32_MAX);
-      return new Scaling('Scaling.fixed', replicas, replicas, {}, true);
+      checkInteger('Scaling.fixedReplicas', 'replicas', replicas, 1, INT32_MAX);
+      return new Scaling('Scaling.fixedReplicas', replicas, replicas, {}, true);
     }, (e) => invalidInstance(Scaling.prototype, e));
   }
 

@@ -99,16 +99,18 @@ export interface NvidiaMigOptions {
   readonly minMemory?: Size;
 }
 
-/** Options for {@link Accelerator.sharedNvidiaGpu}. */
-export interface SharedNvidiaGpuOptions extends GpuRequirements {
+/** Options for {@link Accelerator.amdGpu} and {@link Accelerator.intelGaudi}. */
+export interface DeviceCountOptions {
   /**
-   * Shares per replica. Only 1 is allowed: a second time slice of the same
-   * GPU gives no more compute or memory.
+   * Devices per replica.
    *
    * @default 1
    */
   readonly count?: number;
+}
 
+/** Options for {@link Accelerator.sharedNvidiaGpu}: one share per replica. */
+export interface SharedNvidiaGpuOptions extends GpuRequirements {
   /**
    * Pin the GPU model.
    *
@@ -250,11 +252,11 @@ export class Accelerator {
       const scope = 'Accelerator.sharedNvidiaGpu';
       if (options.product !== undefined && !(options.product instanceof GpuProduct)) fail(scope, 'product', options.product, 'is not a GpuProduct', 'use GpuProduct.L4, GpuProduct.of(...), ...');
       raiseIfInvalid(options.product);
-      const count = options.count ?? 1;
-      checkInteger(scope, 'count', count, 1);
-      if (count !== 1) {
-        fail(scope, 'count', count, 'asks for more than one share of a time-sliced GPU, which gives no more compute or memory',
-          'use 1, or Accelerator.nvidiaGpu / nvidiaMig for dedicated capacity');
+      // One share per replica, always: a second time slice of the same GPU gives no more compute or memory.
+      const extra = (options as { count?: unknown }).count;
+      if (extra !== undefined) {
+        fail(scope, 'count', extra, 'is not an option: a replica gets one share of a time-sliced GPU, and a second gives no more compute or memory',
+          'drop count, or use Accelerator.nvidiaGpu / nvidiaMig for dedicated capacity');
       }
       checkVersions(scope, options);
       return new Accelerator({
@@ -301,22 +303,22 @@ export class Accelerator {
   /**
    * AMD Instinct GPUs (`amd.com/gpu`, AMD GPU operator).
    *
-   * @param count AMD GPUs per replica (`amd.com/gpu`)
+   * @param options AMD GPUs per replica
    */
-  public static amdGpu(count: number = 1): Accelerator {
+  public static amdGpu(options: DeviceCountOptions = {}): Accelerator {
     return orInvalid(() => {
-      return Accelerator.custom('amd.com/gpu', { count });
+      return Accelerator.custom('amd.com/gpu', { count: options?.count ?? 1 });
     }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 
   /**
    * Intel Gaudi accelerators (`habana.ai/gaudi`).
    *
-   * @param count Gaudi accelerators per replica (`habana.ai/gaudi`)
+   * @param options Gaudi accelerators per replica
    */
-  public static intelGaudi(count: number = 1): Accelerator {
+  public static intelGaudi(options: DeviceCountOptions = {}): Accelerator {
     return orInvalid(() => {
-      return Accelerator.custom('habana.ai/gaudi', { count });
+      return Accelerator.custom('habana.ai/gaudi', { count: options?.count ?? 1 });
     }, (e) => invalidInstance(Accelerator.prototype, e));
   }
 

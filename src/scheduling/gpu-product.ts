@@ -16,7 +16,7 @@ export class MigProfile {
       const m = /^([1-7])g\.(\d+)gb(\+me)?$/.exec(typeof name === 'string' ? name : '');
       if (!m) fail('MigProfile.of', 'name', name, 'is not a MIG profile name', 'use <slices>g.<memory>gb, e.g. 1g.10gb or 3g.40gb');
       return new MigProfile(name, Number(m[1]), Number(m[2]));
-    }, (e) => invalidInstance(MigProfile.prototype, e, ['name', 'computeSlices', 'memoryGb']));
+    }, (e) => invalidInstance(MigProfile.prototype, e, ['name', 'computeSlices', '_memoryGb']));
   }
 
   private constructor(
@@ -24,9 +24,14 @@ export class MigProfile {
     public readonly name: string,
     /** Compute slices (1 to 7). */
     public readonly computeSlices: number,
-    /** Memory of the slice in GB. */
-    public readonly memoryGb: number,
+    /** @internal memory of the slice in GB, as the profile name says */
+    public readonly _memoryGb: number,
   ) {}
+
+  /** Memory of the slice (the `<memory>gb` of the name; NVIDIA's nominal GB, counted here as GiB). */
+  public get memory(): Size {
+    return Size.gibibytes(this._memoryGb);
+  }
 
   /** A readable form for messages and logs. */
   public toString(): string {
@@ -42,6 +47,23 @@ interface ProductFacts {
   readonly karpenter?: string;
   /** Compute slices a MIG-enabled GPU splits into (7, or 4 on A30). */
   readonly migSlices?: number;
+}
+
+/** Options for {@link GpuProduct.of}. */
+export interface GpuProductOptions {
+  /**
+   * The GPU memory (enables memory checks).
+   *
+   * @default - the preset's memory for a known name, else unknown
+   */
+  readonly memory?: Size;
+
+  /**
+   * The MIG profiles it supports, e.g. `['1g.10gb', '3g.40gb']`.
+   *
+   * @default - the preset's profiles for a known name, else none
+   */
+  readonly migProfiles?: string[];
 }
 
 /**
@@ -80,11 +102,11 @@ export class GpuProduct {
    * returns the preset (with its memory and MIG profiles).
    *
    * @param name the label value, e.g. `NVIDIA-L4`
-   * @param memory the GPU memory, if known (enables memory checks)
-   * @param migProfiles the MIG profiles it supports, if any
+   * @param options its memory and MIG profiles, if known
    */
-  public static of(name: string, memory?: Size, migProfiles?: string[]): GpuProduct {
+  public static of(name: string, options: GpuProductOptions = {}): GpuProduct {
     return orInvalid(() => {
+      const { memory, migProfiles } = options ?? {};
       checkNonEmpty('GpuProduct.of', 'name', name);
       if (typeof name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name) || name.length > 63) {
         fail('GpuProduct.of', 'name', name, 'is not a valid node label value', 'use the nvidia.com/gpu.product label value, e.g. NVIDIA-L4');
@@ -92,11 +114,11 @@ export class GpuProduct {
       for (const p of migProfiles ?? []) raiseIfInvalid(MigProfile.of(p));
       const known = KNOWN.find((p) => p.name === name);
       if (known && memory === undefined && migProfiles === undefined) return known;
-      const memoryGb = memory ? gibibytesOf(memory) : known?.memoryGb;
+      const memoryGb = memory ? gibibytesOf(memory) : known?._memoryGb;
       if (memoryGb !== undefined && !(memoryGb > 0)) fail('GpuProduct.of', 'memory', `${memoryGb}Gi`, 'is not positive', 'use the GPU memory, e.g. Size.gibibytes(24)');
       const slices = known?._facts.migSlices ?? ((migProfiles ?? []).length ? 7 : undefined);
       return new GpuProduct(name, memoryGb, [...(migProfiles ?? known?.migProfiles ?? [])], { ...(known?._facts ?? {}), migSlices: slices });
-    }, (e) => invalidInstance(GpuProduct.prototype, e, ['name', 'memoryGb', 'migProfiles', '_facts']));
+    }, (e) => invalidInstance(GpuProduct.prototype, e, ['name', '_memoryGb', 'migProfiles', '_facts']));
   }
 
   /** @internal whether `name` is one of the presets (the offerings table maps every preset it holds). */
@@ -112,13 +134,18 @@ export class GpuProduct {
   private constructor(
     /** The `nvidia.com/gpu.product` label value. */
     public readonly name: string,
-    /** GPU memory in GiB (nominal), if known. */
-    public readonly memoryGb: number | undefined,
+    /** @internal GPU memory in GiB (nominal), if known */
+    public readonly _memoryGb: number | undefined,
     /** MIG profiles this GPU can be partitioned into. */
     public readonly migProfiles: string[],
     /** @internal */
     public readonly _facts: ProductFacts,
   ) {}
+
+  /** GPU memory (nominal), if known. */
+  public get memory(): Size | undefined {
+    return this._memoryGb === undefined ? undefined : Size.gibibytes(this._memoryGb);
+  }
 
   /**
    * Whether `profile` exists on this GPU.

@@ -68,6 +68,18 @@ export interface CustomNodePoolOptions extends NodePoolOptions {
   readonly taints?: NodeTaint[];
 }
 
+/** Options for {@link GpuNodePool.eksKarpenter}. */
+export interface EksKarpenterNodePoolOptions extends NodePoolOptions {
+  /**
+   * An EC2 instance family such as `g6` or `p5`: selected with
+   * `karpenter.k8s.aws/instance-family`, and the accelerator is checked
+   * against the family's GPUs.
+   *
+   * @default - any instance type of the NodePool
+   */
+  readonly instanceFamily?: string;
+}
+
 /** Options for {@link GpuNodePool.aks}. */
 export interface AksNodePoolOptions extends NodePoolOptions {
   /**
@@ -121,16 +133,16 @@ export class GpuNodePool {
    * Karpenter's instance labels (`karpenter.k8s.aws/instance-gpu-name`,
    * `karpenter.k8s.aws/instance-gpu-memory`).
    * @param nodePool the Karpenter NodePool name
-   * @param instanceFamily an EC2 instance family such as `g6` or `p5`
-   * @param options GPUs per node and runtime class
+   * @param options the EC2 instance family, GPUs per node and runtime class
    */
-  public static eksKarpenter(nodePool: string, instanceFamily?: string, options: NodePoolOptions = {}): GpuNodePool {
+  public static eksKarpenter(nodePool: string, options: EksKarpenterNodePoolOptions = {}): GpuNodePool {
     return orInvalid(() => {
+      const instanceFamily = options?.instanceFamily;
       checkNonEmpty('GpuNodePool.eksKarpenter', 'nodePool', nodePool);
       const labels: Record<string, string> = { 'karpenter.sh/nodepool': nodePool };
       if (instanceFamily !== undefined) labels['karpenter.k8s.aws/instance-family'] = instanceFamily;
       return new GpuNodePool('GpuNodePool.eksKarpenter', 'karpenter', labels,
-        [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options, undefined,
+        [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }], options ?? {}, undefined,
         typeof instanceFamily === 'string' ? ec2FamilyOffering(instanceFamily) : undefined);
     }, (e) => invalidInstance(GpuNodePool.prototype, e));
   }
@@ -227,3 +239,4 @@ export class GpuNodePool {
     return this.pool;
   }
 }
+

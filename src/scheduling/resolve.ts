@@ -91,7 +91,7 @@ export function resolveScheduling(scope: ErrorScope, request: AcceleratorRequest
           `cannot be placed on ${pool!.factory}: GKE nodes carry no nvidia.com/cuda.* labels`,
           'choose the driver with the GKE node pool\'s gpu-driver-version, or use GpuNodePool.custom on a GPU-operator pool');
       }
-      if (request.minMemoryMib !== undefined && !product?.memoryGb) {
+      if (request.minMemoryMib !== undefined && !product?._memoryGb) {
         fail(scope, 'accelerator.minMemory', `${request.minMemoryMib}Mi`, `cannot be checked on ${pool!.factory}: GKE nodes carry no nvidia.com/gpu.memory label`,
           'use a GKE accelerator type the library knows (e.g. nvidia-l4, nvidia-a100-80gb), or pin the product');
       }
@@ -114,7 +114,7 @@ export function resolveScheduling(scope: ErrorScope, request: AcceleratorRequest
             'use a known product (A100, H100, H200, L4, L40S, A10G, T4), or GpuNodePool.custom with the pool\'s labels');
         }
         nodeSelector[KARPENTER_LABELS.gpuName] = gpuName;
-        if (product.memoryGb) affinity.push(atLeast(KARPENTER_LABELS.gpuMemory, (product.memoryGb - 1) * 1024));
+        if (product._memoryGb) affinity.push(atLeast(KARPENTER_LABELS.gpuMemory, (product._memoryGb - 1) * 1024));
       } else if (request.minMemoryMib !== undefined) {
         affinity.push(atLeast(KARPENTER_LABELS.gpuMemory, request.minMemoryMib));
       }
@@ -222,11 +222,11 @@ function checkMemory(scope: ErrorScope, request: AcceleratorRequest, product: Gp
   const min = request.minMemoryMib;
   if (min === undefined) return;
   const mig = request.mig?.profile;
-  if (mig && mig.memoryGb * 1024 < min) {
-    fail(scope, 'accelerator.minMemory', `${min}Mi`, `is more than the ${mig.memoryGb}GB of a ${mig.name} slice`, 'use a larger MIG profile or whole GPUs');
+  if (mig && mig._memoryGb * 1024 < min) {
+    fail(scope, 'accelerator.minMemory', `${min}Mi`, `is more than the ${mig._memoryGb}GB of a ${mig.name} slice`, 'use a larger MIG profile or whole GPUs');
   }
-  if (!mig && product?.memoryGb !== undefined && product.memoryGb * 1024 < min) {
-    fail(scope, 'accelerator.minMemory', `${min}Mi`, `is more than the ${product.memoryGb}GiB of ${product.name}`, 'use a GPU with more memory, or lower minMemory');
+  if (!mig && product?._memoryGb !== undefined && product._memoryGb * 1024 < min) {
+    fail(scope, 'accelerator.minMemory', `${min}Mi`, `is more than the ${product._memoryGb}GiB of ${product.name}`, 'use a GPU with more memory, or lower minMemory');
   }
 }
 

@@ -91,7 +91,7 @@ describe('conformance harness', () => {
 describe('conformance harness on synthesized output', () => {
   test('an escape-hatch patch that writes an unknown field is caught', () => {
     const chart = newChart();
-    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.s3('models', 'm') });
+    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) });
     model.apiObject.addJsonPatch(JsonPatch.add('/spec/predictor/minReplica', 1));
     if (!crdSchemasAvailable()) return;
     expect(() => expectConformant(chart.toJson())).toThrow(/\/spec\/predictor: must NOT have additional properties 'minReplica'/);

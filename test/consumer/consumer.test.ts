@@ -111,8 +111,10 @@ const TSCONFIG = {
 
   test('jsii build -> npm pack (only the allowed files) -> install -> cdk8s synth -> valid YAML', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-model-serving-consumer-'));
-    // Build the JS package (jsii: lib/ + .jsii) and pack it as npm would publish it.
-    run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: root });
+    // Build the JS package (jsii: lib/ + .jsii, rosetta: .jsii.tabl.json) and pack it as npm would publish it.
+    run('npx', ['jsii'], { cwd: root });
+    // The tablet of translated examples ships with the package (Construct Hub shows each language's code).
+    run('npx', ['jsii-rosetta', 'extract', '--strict'], { cwd: root });
     expect(packageProblems(dryRunPack(root))).toEqual([]);
     const tarball = run('npm', ['pack', '--pack-destination', work, '--silent', '--ignore-scripts'], { cwd: root }).trim().split('\n').pop()!;
     const tarPath = path.join(work, tarball);

@@ -57,7 +57,7 @@ const dnsName = (...names: string[]) => maybe(fc.oneof({ arbitrary: fc.constantF
 const seconds = (...s: number[]) =>
   wild(fc.constantFrom(...s).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.millis(1500), Duration.seconds(0)));
 const nodePool = maybe(wild(fc.constantFrom(
-  lib.GpuNodePool.eksKarpenter('gpu', 'g6'), lib.GpuNodePool.gke('nvidia-l4'), lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }] }),
+  lib.GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g6' }), lib.GpuNodePool.gke('nvidia-l4'), lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }] }),
 )));
 const podSecurity = maybe(wild(fc.constantFrom(lib.PodSecurity.restricted({ runAsUser: 1000 }), lib.PodSecurity.restricted({ runAsGroup: 3000 })),
   fc.constant(lib.PodSecurity.restricted({ runAsUser: -5 }))));
@@ -108,14 +108,14 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
 }
 
 const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) => new lib.ServedModel(chart, id, {
-  format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.s3('models', `${id}/v1`), ...props,
+  format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.fromS3({ bucket: 'models', key: `${id}/v1` }), ...props,
 });
 
 const graphArb = fc.record({
   kind: wild(fc.constantFrom('sequence', 'splitter', 'ensemble', 'switch')),
   weights: fc.constantFrom([100], [50, 50], [30, 70]),
   mode: maybe(wild(fc.constantFrom(lib.GraphDeploymentMode.KNATIVE, lib.GraphDeploymentMode.STANDARD))),
-  scaling: maybe(wild(fc.constantFrom(lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }), lib.Scaling.fixed(2)),
+  scaling: maybe(wild(fc.constantFrom(lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }), lib.Scaling.fixedReplicas(2)),
     fc.constant(lib.Scaling.autoscale({ minReplicas: 5, maxReplicas: 2 })))),
   resources: maybe(wild(fc.constantFrom({ cpu: Cpu.millis(500) }, { memory: Size.mebibytes(512) }), fc.constantFrom({ cpu: '2' }))),
   nodePool,
@@ -314,7 +314,7 @@ const llmArb = fc.record({
 
 function buildLlm(chart: Chart, l: any, out: Built): void {
   new lib.LlmService(chart, 'llm', {
-    storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', 'main'),
+    storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
     accelerator: lib.Accelerator.nvidiaGpu(),
     modelName: l.modelName,
     name: l.name,

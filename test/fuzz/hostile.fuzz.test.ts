@@ -199,7 +199,7 @@ type ModelRecipe = any;
 
 function storageOf(s: any): unknown {
   if (s.kind === 'uri') return lib.ModelStorage.fromUri(s.u);
-  if (s.kind === 'gcs') return lib.ModelStorage.gcs(s.bucket, s.path);
+  if (s.kind === 'gcs') return lib.ModelStorage.fromGcs({ bucket: s.bucket, path: s.path });
   return s.v;
 }
 
@@ -212,7 +212,7 @@ function platformOf(i: number): lib.ServingPlatform {
 function acceleratorOf(a: any): unknown {
   switch (a.kind) {
     case 'gpu': return lib.Accelerator.nvidiaGpu({ count: a.count, product: a.product ? (lib.GpuProduct as any)[a.product] : undefined });
-    case 'amd': return lib.Accelerator.amdGpu(a.count);
+    case 'amd': return lib.Accelerator.amdGpu({ count: a.count });
     case 'raw': return a.v;
     default: return undefined;
   }
@@ -221,7 +221,7 @@ function acceleratorOf(a: any): unknown {
 function poolOf(p: any): lib.GpuNodePool | undefined {
   switch (p.kind) {
     case 'gke': return lib.GpuNodePool.gke(p.acc);
-    case 'karpenter': return lib.GpuNodePool.eksKarpenter('gpu', p.family);
+    case 'karpenter': return lib.GpuNodePool.eksKarpenter('gpu', { instanceFamily: p.family });
     case 'aks': return lib.GpuNodePool.aks('gpupool', { vmSize: p.vmSize });
     case 'custom': return lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: p.taints });
     default: return undefined;
@@ -230,7 +230,7 @@ function poolOf(p: any): lib.GpuNodePool | undefined {
 
 function scalingOf(s: any): unknown {
   if (s === undefined) return undefined;
-  if (s.kind === 'fixed') return lib.Scaling.fixed(s.n);
+  if (s.kind === 'fixed') return lib.Scaling.fixedReplicas(s.n);
   if (s.kind === 'raw') return s.v;
   return lib.Scaling.autoscale({ minReplicas: s.min, maxReplicas: s.max });
 }

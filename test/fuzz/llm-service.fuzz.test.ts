@@ -70,7 +70,7 @@ type Recipe = typeof recipe extends fc.Arbitrary<infer R> ? R : never;
 function pool(kind: string): lib.GpuNodePool | undefined {
   switch (kind) {
     case 'gke': return lib.GpuNodePool.gke('nvidia-l4');
-    case 'karpenter8': return lib.GpuNodePool.eksKarpenter('gpu', 'p5', { gpusPerNode: 8 });
+    case 'karpenter8': return lib.GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'p5', gpusPerNode: 8 });
     case 'custom4': return lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, gpusPerNode: 4 });
     default: return undefined;
   }

@@ -95,7 +95,7 @@ function buildRuntime(chart: Chart, r: any): void {
   });
   new lib.ServedModel(chart, 'model', {
     format: lib.ModelFormat.SKLEARN,
-    storage: lib.ModelStorage.s3('models', 'm'),
+    storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm' }),
     servingRuntime: runtimes[0],
     protocol: (lib.InferenceProtocol as any)[r.protocol],
   });
@@ -106,11 +106,11 @@ function buildCache(chart: Chart, c: any): void {
     storageLimit: Size.gibibytes(c.limitGi), localPath: c.localPath, nodeSelector: { 'example.com/nvme': 'true' },
   });
   c.sizesGi.forEach((gi: number, i: number) => {
-    const storage = lib.ModelStorage.huggingFace(`org/model-${i}`, 'main');
+    const storage = lib.ModelStorage.fromHuggingFace(`org/model-${i}`, { revision: 'main' });
     const cache = new lib.LocalModelCache(chart, `cache${i}`, { storage, modelSize: Size.gibibytes(gi), nodeGroups: [group] });
     new lib.ServedModel(chart, `m${i}`, {
       format: lib.ModelFormat.HUGGINGFACE,
-      storage: c.sameUri ? storage : lib.ModelStorage.huggingFace(`org/other-${i}`, 'main'),
+      storage: c.sameUri ? storage : lib.ModelStorage.fromHuggingFace(`org/other-${i}`, { revision: 'main' }),
       modelCache: cache,
       platform: platforms[c.platform](),
       accelerator: lib.Accelerator.nvidiaGpu(),
@@ -120,7 +120,7 @@ function buildCache(chart: Chart, c: any): void {
 
 function buildNetpol(chart: Chart, n: any): void {
   const model = new lib.ServedModel(chart, 'model', {
-    format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.s3('models', 'm'), platform: platforms[n.platform](),
+    format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm' }), platform: platforms[n.platform](),
   });
   new lib.ModelNetworkPolicy(chart, 'netpol', {
     model,
@@ -131,12 +131,12 @@ function buildNetpol(chart: Chart, n: any): void {
 function buildRollout(chart: Chart, r: any): void {
   const model = new lib.ServedModel(chart, 'model', {
     format: lib.ModelFormat.SKLEARN,
-    storage: lib.ModelStorage.s3('models', 'm/v1'),
+    storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }),
     platform: platforms[r.platform](),
     scaling: r.scaleToZero ? lib.Scaling.scaleToZero({ maxReplicas: 3 }) : lib.Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }),
   });
-  const candidate = r.candidate === 'storage' ? { storage: lib.ModelStorage.s3('models', 'm/v2') }
-    : r.candidate === 'same' ? { storage: lib.ModelStorage.s3('models', 'm/v1') }
+  const candidate = r.candidate === 'storage' ? { storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm/v2' }) }
+    : r.candidate === 'same' ? { storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }
       : r.candidate === 'runtimeVersion' ? { runtimeVersion: '1.5.0' } : undefined;
   new lib.CanaryRollout(chart, 'rollout', {
     model,
@@ -147,7 +147,7 @@ function buildRollout(chart: Chart, r: any): void {
       address: 'http://prometheus.monitoring:9090',
       maxLatencyP99: r.analysis.latencyMs !== undefined ? Duration.millis(r.analysis.latencyMs) : undefined,
       minSuccessRate: r.analysis.successRate,
-      checks: r.analysis.drift !== undefined ? [lib.MetricCheck.max('prediction-drift', 'max(drift)', r.analysis.drift)] : undefined,
+      checks: r.analysis.drift !== undefined ? [lib.MetricCheck.max({ name: 'prediction-drift', query: 'max(drift)', threshold: r.analysis.drift })] : undefined,
     }) : undefined,
     requireAutomaticRollback: r.requireAutomaticRollback,
     currentStep: r.currentStep,
@@ -158,7 +158,7 @@ function buildRollout(chart: Chart, r: any): void {
 function buildGraph(chart: Chart, g: any): void {
   const models = g.weights.map((_w: number, i: number) => new lib.ServedModel(chart, `m${i}`, {
     format: lib.ModelFormat.SKLEARN,
-    storage: lib.ModelStorage.s3('models', `m${i}`),
+    storage: lib.ModelStorage.fromS3({ bucket: 'models', key: `m${i}` }),
     platform: i === 0 ? platforms[g.modelPlatform]() : lib.ServingPlatform.kserve(),
     namespace: g.crossNamespace && i === 1 ? 'other' : undefined,
     scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
@@ -169,7 +169,7 @@ function buildGraph(chart: Chart, g: any): void {
     crossNamespace: g.crossNamespace && i === 1 ? true : undefined,
   }));
   const root = g.router === 'splitter' ? lib.GraphNode.splitter(steps) : g.router === 'sequence' ? lib.GraphNode.sequence(steps)
-    : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.switch(steps);
+    : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.conditional(steps);
   new lib.InferenceGraph(chart, 'graph', { root });
 }
 

@@ -100,7 +100,7 @@ type Recipe = typeof recipe extends fc.Arbitrary<infer T> ? T : never;
 
 function build(chart: Chart, r: Recipe): lib.ServedModel {
   const s: any = r.scaling;
-  const scaling = s.kind === 'fixed' ? lib.Scaling.fixed(s.replicas)
+  const scaling = s.kind === 'fixed' ? lib.Scaling.fixedReplicas(s.replicas)
     : s.kind === 'zero' ? lib.Scaling.scaleToZero({ maxReplicas: s.max, target: s.target })
       : lib.Scaling.autoscale({
         minReplicas: s.min,
@@ -108,7 +108,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
         target: s.target,
         initialScale: s.initialScale,
         scaleDownDelay: s.scaleDownDelayS !== undefined ? Duration.seconds(s.scaleDownDelayS) : undefined,
-        metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus('sum(rate(x[1m]))', 'http://prometheus:9090') : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
+        metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: 'http://prometheus:9090' }) : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
       });
   const a: any = r.accelerator;
   const product = a.product ? (lib.GpuProduct as any)[a.product] : undefined;
@@ -119,7 +119,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
   const poolOpts = { gpusPerNode: r.gpusPerNode };
   const nodePool = r.nodePool === 'gke' ? lib.GpuNodePool.gke('nvidia-l4', poolOpts)
     : r.nodePool === 'gke-bad' ? lib.GpuNodePool.gke('tpu-v5', poolOpts)
-      : r.nodePool === 'eks' ? lib.GpuNodePool.eksKarpenter('gpu', 'g5', poolOpts)
+      : r.nodePool === 'eks' ? lib.GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5', ...poolOpts })
         : r.nodePool === 'aks' ? lib.GpuNodePool.aks('gpupool', poolOpts)
           : r.nodePool === 'custom' ? lib.GpuNodePool.custom({ labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'ml' }], ...poolOpts }) : undefined;
   const format = r.format === 'custom' || r.format === 'none' ? undefined : (lib.ModelFormat as any)[r.format] as lib.ModelFormat;

@@ -43,7 +43,7 @@ describe('fuzz: Gateway API canaries', () => {
           protocol: r.grpc ? lib.InferenceProtocol.GRPC_V2 : undefined,
           storage: lib.ModelStorage.fromUri('s3://models/m/1'),
           platform: lib.ServingPlatform.kubernetesDeployment(),
-          scaling: lib.Scaling.fixed(3),
+          scaling: lib.Scaling.fixedReplicas(3),
           gateway: lib.GatewayExposure.route({ gateways, hostnames: r.hostnames, routeNamespace: r.routeNamespace }),
         });
         rollout = new lib.CanaryRollout(chart, 'r', {
