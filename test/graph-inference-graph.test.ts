@@ -240,6 +240,18 @@ describe('InferenceGraph bad input', () => {
       /^test\/g: root GraphNode.sequence: name "a b" is not a valid node name/],
     ['bad step data', () => StepData.of('$body'), /^StepData.of: expression "\$body" is not a request or response reference; use \$request, \$response or \$response.<field>$/],
     ['bad url', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('ftp://x')]) }), /^test\/g: root GraphStep.url: url "ftp:\/\/x" is not an http\(s\) URL/],
+    // Step options are checked under the factory's name, so the graph names its path (found by the hostile family fuzz).
+    ['step data that is not a StepData', () => {
+      const chart = newChart('ml');
+      const [a] = two(chart);
+      new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(a, { data: -1 as any })]) });
+    }, /^test\/g: root GraphStep.model: data -1 is not a StepData; use StepData.REQUEST, StepData.RESPONSE or StepData.of\(...\)$/],
+    ['bad step dependency', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('http://x/y', { dependency: 'Hard ' as any })]) }),
+      /^test\/g: root GraphStep.url: dependency "Hard " is not a step dependency; use StepDependency.HARD or StepDependency.SOFT$/],
+    ['blank step name', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.node(GraphNode.sequence([GraphStep.url('http://x/y')]), { name: ' ' })]) }),
+      /^test\/g: root GraphStep.node: name " " is not a valid value; use a non-empty string without surrounding whitespace$/],
+    ['step options that are not an object', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('http://x/y', null as any)]) }),
+      /^test\/g: root GraphStep.url: options null is not an options object/],
     ['not a model', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.model(undefined as any)]) }),
       /^test\/g: root GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
     ['a construct that is not a model', () => {

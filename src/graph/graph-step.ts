@@ -106,6 +106,7 @@ export class GraphStep {
       if (model === undefined || model === null || typeof (model as any).node !== 'object') {
         fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
       }
+      GraphStep.checkOptions('GraphStep.model', options);
       return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
     }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
@@ -122,6 +123,7 @@ export class GraphStep {
         fail('GraphStep.node', 'node', node, 'is not a GraphNode', 'pass a GraphNode made with GraphNode.sequence(...), splitter(...), ...');
       }
       raiseIfInvalid(node);
+      GraphStep.checkOptions('GraphStep.node', options);
       return new GraphStep(undefined, node, undefined, options, false);
     }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
@@ -137,6 +139,7 @@ export class GraphStep {
       if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
         fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');
       }
+      GraphStep.checkOptions('GraphStep.url', options);
       return new GraphStep(undefined, undefined, url, options, false);
     }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
@@ -153,13 +156,23 @@ export class GraphStep {
     /** @internal */
     public readonly _crossNamespace: boolean,
   ) {
-    checkNonEmpty('GraphStep', 'name', _options.name);
-    checkNonEmpty('GraphStep', 'condition', _options.condition);
-    if (_options.data !== undefined && !(_options.data instanceof StepData)) {
-      fail('GraphStep', 'data', _options.data, 'is not a StepData', 'use StepData.REQUEST, StepData.RESPONSE or StepData.of(...)');
+  }
+
+  /**
+   * Checks the options under the factory's name (`GraphStep.model`), so the
+   * construct that uses the step re-raises the error under its own path.
+   */
+  private static checkOptions(factory: string, options: GraphStepOptions): void {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      fail(factory, 'options', options, 'is not an options object', 'pass { name, weight, condition, data, dependency } or leave it out');
     }
-    if (_options.dependency !== undefined && !Object.values(StepDependency).includes(_options.dependency)) {
-      fail('GraphStep', 'dependency', _options.dependency, 'is not a step dependency', 'use StepDependency.HARD or StepDependency.SOFT');
+    checkNonEmpty(factory, 'name', options.name);
+    checkNonEmpty(factory, 'condition', options.condition);
+    if (options.data !== undefined && !(options.data instanceof StepData)) {
+      fail(factory, 'data', options.data, 'is not a StepData', 'use StepData.REQUEST, StepData.RESPONSE or StepData.of(...)');
+    }
+    if (options.dependency !== undefined && !Object.values(StepDependency).includes(options.dependency)) {
+      fail(factory, 'dependency', options.dependency, 'is not a step dependency', 'use StepDependency.HARD or StepDependency.SOFT');
     }
   }
 

@@ -17,7 +17,7 @@
  * CI uses a fixed seed (printed on failure); set FUZZ_SEED / FUZZ_FAMILY_RUNS to explore.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -42,6 +42,10 @@ function wild<T>(calm: fc.Arbitrary<T>, extra?: fc.Arbitrary<unknown>): fc.Arbit
 }
 function maybe<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.option(a, { nil: undefined, freq: 2 });
+}
+/** Usually unset: knobs of which several at once make few apps that synthesize. */
+function rarely<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: a, weight: 1 });
 }
 const labels = maybe(wild(fc.dictionary(fc.constantFrom('team', 'example.com/owner'), fc.constantFrom('risk', 'a-b'), { maxKeys: 2 }),
   fc.constantFrom({ 'bad key': 'x' }, { team: 'bad value' }, { team: SECRETS[0] }, { team: 7 })));
@@ -112,8 +116,17 @@ const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) 
 });
 
 const graphArb = fc.record({
-  kind: wild(fc.constantFrom('sequence', 'splitter', 'ensemble', 'switch')),
-  weights: fc.constantFrom([100], [50, 50], [30, 70]),
+  kind: wild(fc.constantFrom('sequence', 'splitter', 'ensemble', 'conditional')),
+  weights: fc.constantFrom<unknown[]>([100], [50, 50], [30, 70]).chain((w) => fc.oneof({ arbitrary: fc.constant(w), weight: 14 },
+    { arbitrary: fc.constantFrom<unknown[]>([60, 60], [100.5], [-1, 101], [Number.NaN], ['50', 50]), weight: 1 })),
+  stepOptions: fc.array(fc.record({
+    name: dnsName('first', 'second'),
+    condition: wild(fc.constantFrom('instances.#(x>1)', '{"instances":[{"x":1}]}', 'predictions.#(@this>0.5)'), fc.constantFrom('', ' ')),
+    data: maybe(wild(fc.constantFrom(lib.StepData.REQUEST, lib.StepData.RESPONSE, lib.StepData.of('$response.predictions')),
+      fc.constantFrom<unknown>('$request', { expression: '$request' }))),
+    dependency: maybe(wild(fc.constantFrom(lib.StepDependency.HARD, lib.StepDependency.SOFT), fc.constant('Hard '))),
+    crossNamespace: maybe(wild(fc.boolean())),
+  }), { minLength: 2, maxLength: 2 }),
   mode: maybe(wild(fc.constantFrom(lib.GraphDeploymentMode.KNATIVE, lib.GraphDeploymentMode.STANDARD))),
   scaling: maybe(wild(fc.constantFrom(lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }), lib.Scaling.fixedReplicas(2)),
     fc.constant(lib.Scaling.autoscale({ minReplicas: 5, maxReplicas: 2 })))),
@@ -132,10 +145,15 @@ const graphArb = fc.record({
 function buildGraph(chart: Chart, g: any, out: Built): void {
   const a = modelOf(chart, 'a');
   const b = modelOf(chart, 'b');
-  const steps = g.kind === 'splitter'
-    ? [lib.GraphStep.model(a, { weight: g.weights[0] }), ...(g.weights.length > 1 ? [lib.GraphStep.model(b, { weight: g.weights[1] })] : [])]
-    : g.kind === 'switch' ? [lib.GraphStep.model(a, { condition: 'instances.#(x>1)' }), lib.GraphStep.model(b, { condition: 'instances.#(x<=1)' })]
-      : [lib.GraphStep.model(a), lib.GraphStep.model(b)];
+  // Options every step kind takes; weight on a splitter and a condition on a conditional node only.
+  const opts = (i: number) => {
+    const o = g.stepOptions[i];
+    return { name: o.name, data: o.data, dependency: o.dependency, crossNamespace: o.crossNamespace,
+      weight: g.kind === 'splitter' ? g.weights[i] : undefined, condition: g.kind === 'conditional' ? o.condition : undefined } as any;
+  };
+  const models = g.kind === 'splitter' ? [a, b].slice(0, g.weights.length) : [a, b];
+  const steps = models.map((m, i) => lib.GraphStep.model(m, opts(i)));
+  models.forEach((_m, i) => out.expected.push(...strings(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression)));
   const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;
   new lib.InferenceGraph(chart, 'graph', {
     root,
@@ -166,6 +184,25 @@ const GATEWAY = lib.GatewayRef.of('inference', { namespace: 'gateway-system' });
 const rolloutCommon = {
   candidateStorage: wild(fc.constantFrom('s3://models/m/v2', 'gs://team_models/m2'), fc.constantFrom('https://u:pw0rdHidden@h/m.zip')),
   candidateArgs: maybe(wild(fc.constantFrom(['--workers=4']))),
+  // Every other CandidateProps field: each usually unset (the stable model's value), valid or hostile when set.
+  candidate: fc.record({
+    format: rarely(wild(fc.constantFrom(lib.ModelFormat.SKLEARN, lib.ModelFormat.XGBOOST), fc.constantFrom('sklearn', lib.ModelFormat.of('my-format')))),
+    protocol: rarely(wild(fc.constantFrom(lib.InferenceProtocol.V1, lib.InferenceProtocol.V2))),
+    runtime: rarely(wild(fc.constantFrom('kserve-sklearnserver', 'team-sklearn'), fc.constantFrom('Bad Runtime'))),
+    runtimeVersion: rarely(wild(fc.constantFrom('v0.20.0', '1.5.2'), fc.constantFrom('bad version'))),
+    container: rarely(wild(fc.record({
+      image: wild(fc.constantFrom('registry.example.com/srv:2.0.0'), fc.constantFrom('Bad Image')),
+      args: maybe(wild(fc.constantFrom(['--port=8080']), fc.constantFrom([`--token=${SECRETS[1]}`]))),
+      env: maybe(wild(fc.constantFrom({ MODEL_DIR: '/mnt/models' }), fc.constantFrom({ 'bad key': '1' }))),
+      port: maybe(wild(fc.constantFrom(8080, 9000), fc.constantFrom(70000))),
+    }))),
+    env: rarely(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
+    resources: rarely(wild(fc.constantFrom({ cpu: Cpu.millis(500), memory: Size.gibibytes(2) }, { memory: Size.mebibytes(512) }), fc.constantFrom({ cpu: '2' }, { memory: Size.mebibytes(0) }))),
+    accelerator: rarely(wild(fc.constantFrom(lib.Accelerator.nvidiaGpu(), lib.Accelerator.nvidiaGpu({ count: 2 })),
+      fc.constant(lib.Accelerator.nvidiaGpu({ count: 0 })))),
+    nodePool: rarely(nodePool),
+    serviceAccountName: rarely(dnsName('candidate-sa')),
+  }),
   steps: maybe(wild(fc.constantFrom([10, 50], [5, 25, 50], [20]), fc.constantFrom([50, 10], [0], [100], [10, 10]))),
   stepInterval: maybe(seconds(60, 300)),
   analysis: maybe(wild(fc.constantFrom(
@@ -234,7 +271,7 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
   }
   new lib.CanaryRollout(chart, 'rollout', {
     model,
-    candidate: { storage: typeof r.candidateStorage === 'string' ? lib.ModelStorage.fromUri(r.candidateStorage) : r.candidateStorage, args: r.candidateArgs },
+    candidate: { ...r.candidate, storage: typeof r.candidateStorage === 'string' ? lib.ModelStorage.fromUri(r.candidateStorage) : r.candidateStorage, args: r.candidateArgs },
     steps: r.abTest !== undefined ? undefined : r.steps ?? [10, 50],
     engine: r.engine,
     trafficRouter: r.useRouter ? lib.TrafficRouter.gatewayApi() : undefined,
@@ -248,6 +285,9 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
     name: r.name,
   } as any);
   if (typeof r.candidateStorage === 'string') out.expected.push(r.candidateStorage);
+  const c = r.candidate;
+  out.expected.push(...strings(r.candidateArgs, c.runtime, c.runtimeVersion, c.env, c.serviceAccountName,
+    c.container && typeof c.container === 'object' ? [c.container.image, c.container.args, c.container.env] : undefined));
 }
 
 const cacheArb = fc.record({
@@ -292,6 +332,38 @@ function buildCache(chart: Chart, c: any, out: Built): void {
   out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccountName, c.storage));
 }
 
+/**
+ * GPUs per pod and the parallelism they must match (tensor x dataLocal GPUs
+ * per pod, KServe's webhook); multi-node shapes also take a worker. Pipeline
+ * parallelism is among the hostile values: KServe 0.20 ships no preset for it.
+ */
+const llmShape = fc.constantFrom(
+  { gpus: 1, parallelism: undefined, multiNode: false },
+  { gpus: 2, parallelism: { tensor: 2 }, multiNode: false },
+  { gpus: 1, parallelism: { data: 2, dataLocal: 1 }, multiNode: true },
+  { gpus: 2, parallelism: { tensor: 1, data: 4, dataLocal: 2, dataRpcPort: 5555, expert: true }, multiNode: true },
+);
+const podLabels = rarely(wild(fc.constantFrom({ 'example.com/tier': 'gold' }, { team: 'risk' }), fc.constantFrom({ 'bad key': 'x' }, { team: SECRETS[0] })));
+const podAnnotations = rarely(wild(fc.constantFrom({ 'example.com/scrape': 'true' }), fc.constantFrom({ 'example.com/db': 'postgres://a:pw0rdHidden@db/x' }, { '': 'x' })));
+/** The options a decode and a prefill workload both take. */
+const llmWorkloadArb = fc.record({
+  shape: llmShape,
+  wildParallelism: rarely(fc.oneof(hostile, fc.constantFrom({ tensor: 0 }, { pipeline: 2 }, { pipeline: 2, data: 2, dataLocal: 1 }, { data: 3, dataLocal: 2 }, { expert: true }, { dataRpcPort: 70000 }))),
+  worker: rarely(wild(fc.constantFrom({ resources: { memory: Size.gibibytes(32) } }, { nodePool: lib.GpuNodePool.gke('nvidia-l4') }),
+    fc.constantFrom({ nodePool: 'gpu' }, { resources: { cpu: '2' } }))),
+  kvCacheOffloading: rarely(wild(fc.constantFrom<any>(
+    { cpu: Size.gibibytes(20) },
+    { cpu: Size.gibibytes(8), evictionPolicy: lib.KvCacheEvictionPolicy.LRU, localDisk: Size.gibibytes(50) },
+    { cpu: Size.gibibytes(8), claim: { claimName: 'kv-cache', path: '/mnt/kv' } },
+    { cpu: Size.gibibytes(8), ephemeralVolume: { size: Size.gibibytes(200), storageClassName: 'local-nvme' } },
+  ), fc.constantFrom<any>({ cpu: Size.gibibytes(0) }, { cpu: Size.gibibytes(8), evictionPolicy: 'fifo' }, { cpu: Size.gibibytes(8), claim: { claimName: 'Bad Claim' } },
+    { cpu: Size.gibibytes(8), claim: { claimName: 'kv', path: 'relative' } }, { cpu: Size.gibibytes(8), ephemeralVolume: { size: Size.gibibytes(1), storageClassName: 'Local NVMe' } }))),
+  podLabels,
+  podAnnotations,
+  // Replicas and scaling exclude each other; both usually unset.
+  replicas: rarely(wild(fc.constantFrom(1, 2))),
+});
+
 const llmArb = fc.record({
   modelName: maybe(wild(fc.constantFrom('llama-8b', 'meta-llama/Llama-3.1-8B-Instruct'))),
   name: dnsName('chat', 'llama'),
@@ -299,39 +371,135 @@ const llmArb = fc.record({
   image: maybe(wild(fc.constantFrom('vllm/vllm-openai:v0.11.0'), fc.constantFrom('Bad Image'))),
   args: maybe(wild(fc.constantFrom(['--max-model-len=8192'], ['--enable-prefix-caching']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
   env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'INFO' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
-  replicas: maybe(wild(fc.constantFrom(1, 2))),
-  scaling: maybe(wild(fc.constantFrom(lib.LlmScaling.keda({ minReplicas: 1, maxReplicas: 3 }), lib.LlmScaling.hpa({ maxReplicas: 2 })),
+  envValues: rarely(wild(fc.constantFrom({ VLLM_PORT_RANGE: 'standard' }, { OMP_NUM_THREADS: '4' }),
+    fc.constantFrom({ 'bad key': '1' }, { HF_TOKEN: SECRETS[2] }, { DB_URL: 'postgres://a:pw0rdHidden@db/x' }))),
+  scaling: rarely(wild(fc.constantFrom(lib.LlmScaling.keda({ minReplicas: 1, maxReplicas: 3 }), lib.LlmScaling.hpa({ maxReplicas: 2 })),
     fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
   router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
     fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
   lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of(n, lib.ModelStorage.fromHuggingFace(`org/${n}`))]),
     fc.constant([lib.LoraAdapter.of('', lib.ModelStorage.fromHuggingFace('org/x'))]))),
+  loraOptions: rarely(wild(fc.record({
+    maxRank: maybe(wild(fc.constantFrom(8, 16, 64), fc.constantFrom(7, 1000))),
+    maxAdapters: maybe(wild(fc.constantFrom(1, 4))),
+    maxCpuAdapters: maybe(wild(fc.constantFrom(4, 8))),
+  }))),
+  confidential: rarely(wild(fc.constantFrom({}, { keyResourceId: 'kbs:///default/llama/key' }), fc.constantFrom({ keyResourceId: 'llama-key' }, { keyResourceId: '' }))),
+  storageInitializer: rarely(wild(fc.boolean())),
+  vllm: rarely(wild(fc.record({
+    maxModelLength: maybe(wild(fc.constantFrom(4096, 32768))),
+    gpuMemoryUtilization: maybe(wild(fc.constantFrom(0.8, 0.95), fc.constant(1.5))),
+    dtype: maybe(wild(fc.constantFrom(lib.LlmDataType.AUTO, lib.LlmDataType.BFLOAT16, lib.LlmDataType.of('half')), fc.constant('bfloat16'))),
+    maxNumSeqs: maybe(wild(fc.constantFrom(64, 256))),
+    enablePrefixCaching: maybe(wild(fc.boolean())),
+    quantization: maybe(wild(fc.constantFrom('fp8', 'awq'))),
+    trustRemoteCode: maybe(wild(fc.boolean())),
+  }))),
+  sharedMemory: rarely(wild(fc.constantFrom(Size.gibibytes(2), Size.gibibytes(16)), fc.constant(Size.mebibytes(0)))),
+  tracing: rarely(wild(fc.record({
+    exporterEndpoint: maybe(wild(fc.constantFrom('http://otel-collector.observability:4317', 'https://otel.example.com:4318'),
+      fc.constantFrom('otel collector', 'http://u:pw0rdHidden@otel:4317'))),
+    sampler: maybe(wild(fc.constantFrom('parentbased_traceidratio', 'always_on'))),
+    samplingRatio: maybe(wild(fc.constantFrom(0.05, 1), fc.constant(1.5))),
+    exporter: maybe(wild(fc.constantFrom('otlp'))),
+  }))),
+  decode: llmWorkloadArb,
+  prefill: rarely(wild(llmWorkloadArb)),
+  config: rarely(wild(fc.record({
+    name: dnsName('team-preset'),
+    image: maybe(wild(fc.constantFrom('vllm/vllm-openai:v0.11.1'), fc.constantFrom('Bad Image'))),
+    args: maybe(wild(fc.constantFrom(['--seed=1']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
+    env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'DEBUG' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
+    vllm: maybe(wild(fc.constantFrom({ maxModelLength: 8192 }, { enablePrefixCaching: true }), fc.constant({ gpuMemoryUtilization: 0 }))),
+    labels,
+    annotations,
+  }), fc.constantFrom<unknown>([{ name: 'not-a-construct' }]))),
+  canary: rarely(fc.record({
+    candidateWeight: maybe(wild(fc.constantFrom(0, 10, 50), fc.constantFrom(101, 2.5))),
+    promote: maybe(wild(fc.constant(false), fc.constant(true))),
+    group: dnsName('llama-group'),
+    alerts: maybe(wild(fc.record({
+      checks: fc.constantFrom([lib.ServingCheck.timeToFirstToken({ max: Duration.millis(800) })],
+        [lib.ServingCheck.interTokenLatency({ max: Duration.millis(50), percentile: 95 }), lib.ServingCheck.tokensPerSecond({ min: 20 })]),
+      window: maybe(wild(fc.constantFrom(Duration.minutes(5), Duration.minutes(10)), fc.constant(Duration.seconds(1)))),
+    }), fc.constantFrom({ checks: [] }, { checks: [lib.ServingCheck.errorRate({ maxPercent: 1 })] }))),
+  }, { requiredKeys: [] })),
   podSecurity,
   labels,
   annotations,
   serviceAccountName: dnsName('llm-sa'),
 });
 
+/** An LlmWorkloadOptions from a generated workload; hostile parallelism replaces the shape's now and then. */
+function llmWorkload(w: any): Record<string, unknown> {
+  if (w === null || typeof w !== 'object' || !('shape' in w)) return w;
+  return {
+    accelerator: lib.Accelerator.nvidiaGpu({ count: w.shape.gpus }),
+    parallelism: w.wildParallelism ?? w.shape.parallelism,
+    // A worker goes with a replica that spans pods (or with hostile parallelism, which may not span pods: rejected, as it should be).
+    worker: w.shape.multiNode || w.wildParallelism !== undefined ? w.worker : undefined,
+    kvCacheOffloading: w.kvCacheOffloading,
+    resources: w.kvCacheOffloading === undefined ? undefined : { memory: Size.gibibytes(64) },
+    podLabels: w.podLabels,
+    podAnnotations: w.podAnnotations,
+    replicas: w.replicas,
+  };
+}
+function llmWorkloadStrings(w: any): string[] {
+  if (w === null || typeof w !== 'object' || !('shape' in w)) return [];
+  const kv = w.kvCacheOffloading;
+  return strings(w.podLabels, w.podAnnotations, kv?.claim?.claimName, kv?.claim?.path, kv?.ephemeralVolume?.storageClassName);
+}
+
 function buildLlm(chart: Chart, l: any, out: Built): void {
-  new lib.LlmService(chart, 'llm', {
+  const config = l.config === undefined ? undefined : Array.isArray(l.config) ? l.config
+    : [new lib.LlmServiceConfig(chart, 'preset', { ...l.config, namespace: l.namespace } as any)];
+  const props = {
     storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
-    accelerator: lib.Accelerator.nvidiaGpu(),
+    ...llmWorkload(l.decode),
     modelName: l.modelName,
     name: l.name,
     namespace: l.namespace,
     image: l.image,
     args: l.args,
     env: l.env,
-    replicas: l.replicas,
+    envValues: l.envValues === null || typeof l.envValues !== 'object' || Array.isArray(l.envValues) ? l.envValues
+      : Object.fromEntries(Object.entries(l.envValues).map(([k, v]) => [k, EnvValue.fromValue(v as string)])),
     scaling: l.scaling,
     router: l.router,
-    loraAdapters: l.lora,
+    // LoRA options apply to adapters: set with some.
+    loraAdapters: l.lora ?? (l.loraOptions === undefined ? undefined : [lib.LoraAdapter.of('sql', lib.ModelStorage.fromHuggingFace('org/sql'))]),
+    lora: l.loraOptions,
+    confidential: l.confidential,
+    storageInitializer: l.storageInitializer,
+    vllm: l.vllm,
+    sharedMemory: l.sharedMemory,
+    tracing: l.tracing,
+    prefill: l.prefill === undefined ? undefined : llmWorkload(l.prefill),
+    config,
     podSecurity: l.podSecurity,
     labels: l.labels,
     annotations: l.annotations,
     serviceAccountName: l.serviceAccountName,
-  } as any);
-  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.labels, l.annotations, l.serviceAccountName));
+  } as any;
+  const stable = new lib.LlmService(chart, 'llm', props);
+  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccountName,
+    l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
+    ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
+  if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
+    out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations));
+  }
+  if (l.canary !== undefined) {
+    // The candidate: the same model name and namespace, other weights; its name follows the stable one's.
+    const candidate = new lib.LlmService(chart, 'llm-v2', {
+      ...props,
+      storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'v2' }),
+      name: typeof l.name === 'string' ? `${l.name}-v2` : undefined,
+      modelName: props.modelName ?? stable.modelName,
+    });
+    new lib.LlmCanary(chart, 'canary', { stable, candidate, ...l.canary } as any);
+    out.expected.push(...strings(l.canary.group));
+  }
 }
 
 const flag = maybe(wild(fc.constantFrom(lib.FeatureFlagState.ENABLED, lib.FeatureFlagState.ALLOWED, lib.FeatureFlagState.DISABLED)));
@@ -429,6 +597,7 @@ describe('fuzz: hostile input for every construct family', () => {
           json = synthInMemory(built.app);
         } catch (e: any) {
           const prop = checkError(e);
+          if (process.env.FUZZ_DEBUG && `${r.family}.${prop}`.match(process.env.FUZZ_DEBUG)) console.log(String(e?.message).slice(0, 400));
           rejected.set(`${r.family}.${prop}`, (rejected.get(`${r.family}.${prop}`) ?? 0) + 1);
           return;
         }
@@ -448,7 +617,7 @@ describe('fuzz: hostile input for every construct family', () => {
     }
     const nValid = [...valid.values()].reduce((a, b) => a + b, 0);
     const nRejected = [...rejected.values()].reduce((a, b) => a + b, 0);
-    const top = [...rejected.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12).map(([k, n]) => `${k}=${n}`).join(', ');
+    const top = [...rejected.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, Number(process.env.FUZZ_TOP ?? 12)).map(([k, n]) => `${k}=${n}`).join(', ');
     const perFamily = [...valid.entries()].sort().map(([k, n]) => `${k}=${n}`).join(', ');
     console.log(`hostile family fuzz (seed ${SEED}): ${nValid + nRejected} apps in ${Date.now() - started} ms, ${nValid} valid (${perFamily}), `
       + `${nRejected} rejected with a clear error (by: ${top})`);
