@@ -266,6 +266,7 @@ export class LlmScaling {
         if (f.replicas === undefined) fail(scope, 'fallback.replicas', undefined, 'is required', `set the replicas to hold, from ${base.minReplicas} to ${options.maxReplicas}`);
         // The HPA KEDA drives clamps any count to [minReplicas, maxReplicas]: a fallback outside would not be what runs.
         checkInteger(scope, 'fallback.replicas', f.replicas, base.minReplicas, options.maxReplicas);
+        // KServe copies wva.keda.fallback whole into the ScaledObject (scaling.go, v0.20.0).
         const fallback: Record<string, unknown> = { failureThreshold: f.failureThreshold, replicas: f.replicas };
         if (f.behavior !== undefined) {
           const allowed = Object.values(LlmKedaFallbackBehavior) as string[];
@@ -356,7 +357,8 @@ function formatDecimal(n: number): string {
 }
 
 /**
- * autoscaling/v2 HorizontalPodAutoscalerBehavior, as the API server validates it
+ * KServe copies `wva.hpa.behavior` whole into the HPA it creates (scaling.go, v0.20.0), so the
+ * behavior must pass autoscaling/v2 HorizontalPodAutoscalerBehavior as the API server validates it
  * (validateScalingRules in pkg/apis/autoscaling/validation/validation.go): stabilization 0-3600 s,
  * policy value > 0, periodSeconds 1-1800, type Pods|Percent, selectPolicy Max|Min|Disabled, tolerance >= 0.
  */
