@@ -60,8 +60,8 @@ export { LlmRouter, LlmScheduler, EndpointPickerFailureMode, InferencePoolProtoc
 export type {
   IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions, InferencePoolOptions, SchedulerPodOptions,
 } from './llm-service/llm-router';
-export { LlmScaling } from './llm-service/llm-scaling';
-export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions, LlmKedaFallback } from './llm-service/llm-scaling';
+export { LlmScaling, LlmKedaFallbackBehavior, LlmScalingPolicyType, LlmScalingSelectPolicy } from './llm-service/llm-scaling';
+export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions, LlmKedaFallback, LlmScalingPolicy, LlmScalingRules } from './llm-service/llm-scaling';
 export { LoraAdapter } from './llm-service/lora-adapter';
 export type { LoraOptions } from './llm-service/lora-adapter';
 export type { LlmParallelism } from './llm-service/parallelism';

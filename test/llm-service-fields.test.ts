@@ -1,13 +1,15 @@
 // The fields of KServe 0.20's LLMInferenceService (v1alpha2) added after the first LlmService release: the scheduler's
-// inline InferencePool and pod, the storage initializer switch, KEDA fallback and HPA scale-up behavior.
+// inline InferencePool and pod, the storage initializer switch, KEDA fallback (and its behavior), HPA behavior and policies.
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
-  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmRouter, LlmScaling, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter,
+  Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmKedaFallbackBehavior, LlmRouter, LlmScaling, LlmScalingPolicyType,
+  LlmScalingSelectPolicy, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter,
   ModelStorage,
 } from '../src';
 import { raiseIfInvalid } from '../src/internal/errors';
+import { conformanceErrors } from './conformance/conformance';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 
@@ -210,5 +212,92 @@ describe('KV-cache offloading on a claim KServe creates per pod', () => {
     expect(() => new LlmService(chart, 'kv', {
       storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), kvCacheOffloading: { cpu: Size.gibibytes(1), ephemeralVolume },
     })).toThrow(message);
+  });
+});
+
+describe('LlmScaling: HPA policies, KEDA advanced and fallback behavior (KServe 0.20 ScalingSpec)', () => {
+  test('HPA policies, select policy and tolerance are written in both directions', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'h', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
+      scaling: LlmScaling.hpa({
+        maxReplicas: 8,
+        scaleUpStabilization: Duration.seconds(30),
+        scaleUp: {
+          policies: [
+            { type: LlmScalingPolicyType.PODS, value: 2, period: Duration.minutes(1) },
+            { type: LlmScalingPolicyType.PERCENT, value: 50, period: Duration.seconds(60) },
+          ],
+          selectPolicy: LlmScalingSelectPolicy.MIN,
+          tolerance: 0.05,
+        },
+        scaleDown: { stabilization: Duration.minutes(10), selectPolicy: LlmScalingSelectPolicy.DISABLED },
+      }),
+    });
+    expect(docOf(synth(chart), 'LLMInferenceService', 'h').spec.scaling).toEqual({
+      maxReplicas: 8,
+      wva: {
+        hpa: {
+          behavior: {
+            scaleUp: {
+              stabilizationWindowSeconds: 30,
+              selectPolicy: 'Min',
+              policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }, { type: 'Percent', value: 50, periodSeconds: 60 }],
+              tolerance: '0.05',
+            },
+            scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Disabled' },
+          },
+        },
+      },
+    });
+  });
+
+  test('KEDA fallback behavior is written', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'k', {
+      storage: LLAMA_8B,
+      accelerator: Accelerator.nvidiaGpu(),
+      scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 6, fallback: { failureThreshold: 3, replicas: 4, behavior: LlmKedaFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER } }),
+    });
+    expect(docOf(synth(chart), 'LLMInferenceService', 'k').spec.scaling).toEqual({
+      minReplicas: 2, maxReplicas: 6, wva: { keda: { fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' } } },
+    });
+  });
+
+  test('why KEDA advanced is not offered: the KServe 0.20 CRD admits no `advanced` block', () => {
+    const chart = newChart('llm');
+    new LlmService(chart, 'k', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), scaling: LlmScaling.keda({ maxReplicas: 4 }) });
+    const doc = docOf(synth(chart), 'LLMInferenceService', 'k');
+    const withAdvanced = (advanced: unknown) => {
+      const d = JSON.parse(JSON.stringify(doc));
+      d.spec.scaling.wva.keda.advanced = advanced;
+      return conformanceErrors(d).join('\n');
+    };
+    // Without scalingModifiers the CEL rule reads a missing key; with an empty metricType the enum rejects it.
+    expect(withAdvanced({ restoreToOriginalReplicaCount: true })).toMatch(/wva\/keda: evaluation error: field not found: scalingModifiers/);
+    expect(withAdvanced({ restoreToOriginalReplicaCount: true, scalingModifiers: { formula: '', target: '', activationTarget: '', metricType: '' } }))
+      .toMatch(/advanced\/scalingModifiers\/metricType: must be equal to one of the allowed values/);
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['an unknown fallback behavior', () => LlmScaling.keda({ maxReplicas: 4, fallback: { failureThreshold: 3, replicas: 2, behavior: 'sticky' as any } }),
+      'LlmScaling.keda: fallback.behavior "sticky" is not a KEDA fallback behavior; use one of static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower'],
+    ['a stabilization set twice', () => LlmScaling.hpa({ maxReplicas: 4, scaleDownStabilization: Duration.minutes(1), scaleDown: { stabilization: Duration.minutes(2) } }),
+      'LlmScaling.hpa: scaleDown.stabilization "<Duration>" is set together with scaleDownStabilization'],
+    ['an empty policy list', () => LlmScaling.hpa({ maxReplicas: 4, scaleUp: { policies: [] } }), 'LlmScaling.hpa: scaleUp.policies [] is empty'],
+    ['a zero policy value', () => LlmScaling.hpa({ maxReplicas: 4, scaleUp: { policies: [{ type: LlmScalingPolicyType.PODS, value: 0, period: Duration.seconds(15) }] } }),
+      'LlmScaling.hpa: scaleUp.policies[0].value 0 is not allowed'],
+    ['a policy period over 30 minutes', () => LlmScaling.hpa({ maxReplicas: 4, scaleDown: { policies: [{ type: LlmScalingPolicyType.PERCENT, value: 10, period: Duration.hours(1) }] } }),
+      'LlmScaling.hpa: scaleDown.policies[0].period "3600s" is out of range; use whole seconds from 1 to 1800'],
+    ['an unknown policy type', () => LlmScaling.hpa({ maxReplicas: 4, scaleUp: { policies: [{ type: 'Nodes' as any, value: 1, period: Duration.seconds(15) }] } }),
+      'LlmScaling.hpa: scaleUp.policies[0].type "Nodes" is not a policy type; use one of Pods, Percent'],
+    ['a policy without a period', () => LlmScaling.hpa({ maxReplicas: 4, scaleUp: { policies: [{ type: LlmScalingPolicyType.PODS, value: 1 } as any] } }),
+      'LlmScaling.hpa: scaleUp.policies[0].period undefined is required'],
+    ['an unknown select policy', () => LlmScaling.hpa({ maxReplicas: 4, scaleUp: { selectPolicy: 'Avg' as any } }),
+      'LlmScaling.hpa: scaleUp.selectPolicy "Avg" is not a select policy; use one of Max, Min, Disabled'],
+    ['a negative tolerance', () => LlmScaling.hpa({ maxReplicas: 4, scaleDown: { tolerance: -0.1 } }), 'LlmScaling.hpa: scaleDown.tolerance -0.1 is not a fraction from 0 to below 1'],
+  ])('%s fails', (_n, f, message) => {
+    expect(() => raiseIfInvalid(f())).toThrow(message);
   });
 });

@@ -110,7 +110,15 @@ export interface IngressRef {
   readonly namespace?: string;
 }
 
-/** The ConfigMap key holding an EndpointPickerConfig. */
+/**
+ * The ConfigMap key holding an EndpointPickerConfig.
+ *
+ * The CRD's `ref.optional` is not offered: KServe 0.20 ignores it. Its config
+ * merge (config_merge.go, v0.20.0) fails the reconcile when the ConfigMap or
+ * the key is missing whatever `optional` says, so `optional: true` would
+ * promise a fallback to the preset that never happens. Leave `configMap`
+ * unset for KServe's preset config.
+ */
 export interface SchedulerConfigMapRef {
   /** The ConfigMap name. */
   readonly name: string;
@@ -422,6 +430,16 @@ export class LlmRouter {
 
   /**
    * KServe's default Gateway, an HTTPRoute it manages and (by default) a managed scheduler.
+   *
+   * The managed HTTPRoute's own spec (`router.route.http.spec`) is not offered.
+   * KServe 0.20 merges a service's spec over its preset by strategic merge
+   * (mergeSpecs in config_merge.go), and HTTPRoute `rules` is an atomic list
+   * that the CRD defaults to one `PathPrefix /` match without backends: any
+   * partial spec (hostnames, timeouts) would replace the preset's rules, which
+   * route to the InferencePool, with a rule that has no backend. For hostnames
+   * use {@link LlmRouter.gateways} with a Gateway listener that owns them; for
+   * custom rules, timeouts or filters write your own HTTPRoute and use
+   * {@link LlmRouter.httpRoutes}.
    *
    * @param options the scheduler
    */

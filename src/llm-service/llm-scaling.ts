@@ -34,9 +34,102 @@ export interface LlmKedaFallback {
 
   /** The replicas to hold meanwhile, from minReplicas to maxReplicas. */
   readonly replicas: number;
+
+  /**
+   * How KEDA picks the count while it falls back (`fallback.behavior`).
+   *
+   * @default LlmKedaFallbackBehavior.STATIC
+   */
+  readonly behavior?: LlmKedaFallbackBehavior;
 }
 
-/** Options for {@link LlmScaling.keda}. */
+/** How KEDA picks the replica count while it cannot read the metric (KEDA's `fallback.behavior`). */
+export enum LlmKedaFallbackBehavior {
+  /** Hold `replicas` (KEDA's default). */
+  STATIC = 'static',
+  /** Keep the current count; `replicas` is not used. */
+  CURRENT_REPLICAS = 'currentReplicas',
+  /** Keep the current count if it is above `replicas`, else `replicas`. */
+  CURRENT_REPLICAS_IF_HIGHER = 'currentReplicasIfHigher',
+  /** Keep the current count if it is below `replicas`, else `replicas`. */
+  CURRENT_REPLICAS_IF_LOWER = 'currentReplicasIfLower',
+}
+
+/** What an HPA scaling policy counts (`policies[].type`). */
+export enum LlmScalingPolicyType {
+  /** An absolute number of pods per period. */
+  PODS = 'Pods',
+  /** A percentage of the current replicas per period. */
+  PERCENT = 'Percent',
+}
+
+/** Which policy an HPA applies when several allow a change (`selectPolicy`). */
+export enum LlmScalingSelectPolicy {
+  /** The policy allowing the largest change (the HPA's default). */
+  MAX = 'Max',
+  /** The policy allowing the smallest change. */
+  MIN = 'Min',
+  /** No scaling in this direction. */
+  DISABLED = 'Disabled',
+}
+
+/** One HPA scaling policy: at most `value` pods (or percent) per `period`. */
+export interface LlmScalingPolicy {
+  /** Whether `value` counts pods or percent. */
+  readonly type: LlmScalingPolicyType;
+  /** The most pods (or percent) to add or remove per period; at least 1. */
+  readonly value: number;
+  /** The window the policy holds over, from 1 second to 30 minutes. */
+  readonly period: Duration;
+}
+
+/**
+ * The HPA's rules for one direction (`behavior.scaleUp` / `behavior.scaleDown`,
+ * autoscaling/v2 HPAScalingRules).
+ */
+export interface LlmScalingRules {
+  /**
+   * How long the HPA waits before acting on a recommendation in this direction, up to one hour.
+   *
+   * @default - the HPA's default (0 seconds up, 5 minutes down)
+   */
+  readonly stabilization?: Duration;
+
+  /**
+   * The most replicas to add or remove per period.
+   *
+   * @default - the HPA's defaults (up: 4 pods or 100% per 15 seconds; down: 100% per 15 seconds)
+   */
+  readonly policies?: LlmScalingPolicy[];
+
+  /**
+   * Which policy applies when several do.
+   *
+   * @default LlmScalingSelectPolicy.MAX
+   */
+  readonly selectPolicy?: LlmScalingSelectPolicy;
+
+  /**
+   * The relative change in the metric under which the HPA does not act in this
+   * direction (e.g. 0.05 for 5%). Needs Kubernetes' HPAConfigurableTolerance
+   * feature (1.33+); older API servers drop it.
+   *
+   * @default - the cluster's tolerance (0.1)
+   */
+  readonly tolerance?: number;
+}
+
+/**
+ * Options for {@link LlmScaling.keda}.
+ *
+ * KEDA's `advanced` block (the HPA behavior KEDA writes,
+ * `restoreToOriginalReplicaCount`) is not offered: the KServe 0.20 CRD cannot
+ * admit it. Its CEL rule on `wva.keda` reads
+ * `size(self.advanced.scalingModifiers.metricType) == 0` without `has()`, so
+ * an `advanced` without `scalingModifiers.metricType` fails with "no such
+ * key", while an empty `metricType` fails the field's enum (AverageValue,
+ * Value). Use {@link LlmScaling.hpa} for scaling policies.
+ */
 export interface LlmKedaScalingOptions extends LlmScalingOptions {
   /**
    * Replicas KEDA keeps while no trigger is active: the idle floor below
@@ -92,6 +185,22 @@ export interface LlmHpaScalingOptions extends LlmScalingOptions {
    * @default - the HPA's default (0 seconds)
    */
   readonly scaleUpStabilization?: Duration;
+
+  /**
+   * Scale-up policies, select policy and tolerance (`behavior.scaleUp`).
+   * Its `stabilization` and `scaleUpStabilization` are one field: set one.
+   *
+   * @default - the HPA's defaults
+   */
+  readonly scaleUp?: LlmScalingRules;
+
+  /**
+   * Scale-down policies, select policy and tolerance (`behavior.scaleDown`).
+   * Its `stabilization` and `scaleDownStabilization` are one field: set one.
+   *
+   * @default - the HPA's defaults
+   */
+  readonly scaleDown?: LlmScalingRules;
 }
 
 /** Scaling as KServe's `spec.scaling` takes it (engine-neutral). */
@@ -157,7 +266,14 @@ export class LlmScaling {
         if (f.replicas === undefined) fail(scope, 'fallback.replicas', undefined, 'is required', `set the replicas to hold, from ${base.minReplicas} to ${options.maxReplicas}`);
         // The HPA KEDA drives clamps any count to [minReplicas, maxReplicas]: a fallback outside would not be what runs.
         checkInteger(scope, 'fallback.replicas', f.replicas, base.minReplicas, options.maxReplicas);
-        keda.fallback = { failureThreshold: f.failureThreshold, replicas: f.replicas };
+        // KServe copies wva.keda.fallback whole into the ScaledObject (scaling.go, v0.20.0).
+        const fallback: Record<string, unknown> = { failureThreshold: f.failureThreshold, replicas: f.replicas };
+        if (f.behavior !== undefined) {
+          const allowed = Object.values(LlmKedaFallbackBehavior) as string[];
+          if (!allowed.includes(f.behavior)) fail(scope, 'fallback.behavior', f.behavior, 'is not a KEDA fallback behavior', `use one of ${allowed.join(', ')}`);
+          fallback.behavior = f.behavior;
+        }
+        keda.fallback = fallback;
       }
       return new LlmScaling({
         actuator: 'keda',
@@ -181,15 +297,8 @@ export class LlmScaling {
       const scope = 'LlmScaling.hpa';
       const base = checkBase(scope, options);
       const hpa: Record<string, unknown> = {};
-      const behavior: Record<string, unknown> = {};
-      // HorizontalPodScalingRules: stabilizationWindowSeconds from 0 to 3600.
-      if (options.scaleDownStabilization) {
-        behavior.scaleDown = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleDownStabilization', options.scaleDownStabilization, 0, 3600) };
-      }
-      if (options.scaleUpStabilization) {
-        behavior.scaleUp = { stabilizationWindowSeconds: wholeSeconds(scope, 'scaleUpStabilization', options.scaleUpStabilization, 0, 3600) };
-      }
-      if (Object.keys(behavior).length) hpa.behavior = behavior;
+      const behavior = hpaBehavior(scope, options.scaleUp, options.scaleDown, options.scaleUpStabilization, options.scaleDownStabilization);
+      if (behavior) hpa.behavior = behavior;
       return new LlmScaling({
         actuator: 'hpa',
         minReplicas: base.minReplicas,
@@ -245,4 +354,60 @@ function checkBase(scope: ErrorScope, o: LlmScalingOptions) {
 function formatDecimal(n: number): string {
   const s = n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
   return s;
+}
+
+/**
+ * KServe copies `wva.hpa.behavior` whole into the HPA it creates (scaling.go, v0.20.0), so the
+ * behavior must pass autoscaling/v2 HorizontalPodAutoscalerBehavior as the API server validates it
+ * (validateScalingRules in pkg/apis/autoscaling/validation/validation.go): stabilization 0-3600 s,
+ * policy value > 0, periodSeconds 1-1800, type Pods|Percent, selectPolicy Max|Min|Disabled, tolerance >= 0.
+ */
+function hpaBehavior(scope: ErrorScope, up: LlmScalingRules | undefined, down: LlmScalingRules | undefined,
+  upWindow: Duration | undefined, downWindow: Duration | undefined): Record<string, unknown> | undefined {
+  const behavior: Record<string, unknown> = {};
+  const u = scalingRules(scope, 'scaleUp', up, 'scaleUpStabilization', upWindow);
+  const d = scalingRules(scope, 'scaleDown', down, 'scaleDownStabilization', downWindow);
+  if (u) behavior.scaleUp = u;
+  if (d) behavior.scaleDown = d;
+  return Object.keys(behavior).length ? behavior : undefined;
+}
+
+function scalingRules(scope: ErrorScope, prop: string, rules: LlmScalingRules | undefined,
+  windowProp: string, window: Duration | undefined): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  if (window) out.stabilizationWindowSeconds = wholeSeconds(scope, windowProp, window, 0, 3600);
+  if (rules === undefined) return Object.keys(out).length ? out : undefined;
+  if (rules === null || typeof rules !== 'object') fail(scope, prop, rules, 'is not an object', 'pass { stabilization, policies, selectPolicy, tolerance }');
+  if (rules.stabilization !== undefined) {
+    if (window) fail(scope, `${prop}.stabilization`, '<Duration>', `is set together with ${windowProp}`, 'set the stabilization window once');
+    out.stabilizationWindowSeconds = wholeSeconds(scope, `${prop}.stabilization`, rules.stabilization, 0, 3600);
+  }
+  if (rules.selectPolicy !== undefined) {
+    const allowed = Object.values(LlmScalingSelectPolicy) as string[];
+    if (!allowed.includes(rules.selectPolicy)) fail(scope, `${prop}.selectPolicy`, rules.selectPolicy, 'is not a select policy', `use one of ${allowed.join(', ')}`);
+    out.selectPolicy = rules.selectPolicy;
+  }
+  if (rules.policies !== undefined) {
+    if (!Array.isArray(rules.policies) || rules.policies.length === 0) {
+      fail(scope, `${prop}.policies`, rules.policies, 'is empty', 'list at least one policy, or leave policies unset for the HPA defaults');
+    }
+    const types = Object.values(LlmScalingPolicyType) as string[];
+    out.policies = rules.policies.map((p, i) => {
+      const at = `${prop}.policies[${i}]`;
+      if (p === null || typeof p !== 'object') fail(scope, at, p, 'is not an object', 'pass { type, value, period }');
+      if (!types.includes(p.type)) fail(scope, `${at}.type`, p.type, 'is not a policy type', `use one of ${types.join(', ')}`);
+      if (p.value === undefined) fail(scope, `${at}.value`, undefined, 'is required', 'set the pods or percent per period, e.g. 2');
+      checkInteger(scope, `${at}.value`, p.value, 1, 100000);
+      if (p.period === undefined) fail(scope, `${at}.period`, undefined, 'is required', 'set the window, e.g. Duration.seconds(60)');
+      return { type: p.type, value: p.value, periodSeconds: wholeSeconds(scope, `${at}.period`, p.period, 1, 1800) };
+    });
+  }
+  if (rules.tolerance !== undefined) {
+    if (typeof rules.tolerance !== 'number' || !Number.isFinite(rules.tolerance) || rules.tolerance < 0 || rules.tolerance >= 1) {
+      fail(scope, `${prop}.tolerance`, rules.tolerance, 'is not a fraction from 0 to below 1', 'use e.g. 0.05 for 5%');
+    }
+    // A Quantity: a plain decimal string (the CRD's int-or-string with the Quantity pattern).
+    out.tolerance = formatDecimal(rules.tolerance);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
