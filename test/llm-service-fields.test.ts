@@ -8,8 +8,8 @@ import {
   LlmScalingSelectPolicy, LlmScheduler, LlmService, LlmServiceConfig, LoraAdapter,
   ModelStorage,
 } from '../src';
-import { raiseIfInvalid } from '../src/internal/errors';
 import { conformanceErrors } from './conformance/conformance';
+import { raiseIfInvalid } from '../src/internal/errors';
 
 const LLAMA_8B = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: '0e9e39f249a16976918f6564b8830bc894c89659' });
 
@@ -258,7 +258,9 @@ describe('LlmScaling: HPA policies, KEDA advanced and fallback behavior (KServe 
     new LlmService(chart, 'k', {
       storage: LLAMA_8B,
       accelerator: Accelerator.nvidiaGpu(),
-      scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 6, fallback: { failureThreshold: 3, replicas: 4, behavior: LlmKedaFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER } }),
+      scaling: LlmScaling.keda({
+        minReplicas: 2, maxReplicas: 6, fallback: { failureThreshold: 3, replicas: 4, behavior: LlmKedaFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER },
+      }),
     });
     expect(docOf(synth(chart), 'LLMInferenceService', 'k').spec.scaling).toEqual({
       minReplicas: 2, maxReplicas: 6, wva: { keda: { fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' } } },

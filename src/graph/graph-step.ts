@@ -143,21 +143,6 @@ export class GraphStep {
       return new GraphStep(undefined, undefined, url, options, false);
     }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
   }
-
-  private constructor(
-    /** @internal */
-    public readonly _model: ServedModel | undefined,
-    /** @internal */
-    public readonly _node: GraphNode | undefined,
-    /** @internal */
-    public readonly _url: string | undefined,
-    /** @internal */
-    public readonly _options: GraphStepOptions,
-    /** @internal */
-    public readonly _crossNamespace: boolean,
-  ) {
-  }
-
   /**
    * Checks the options under the factory's name (`GraphStep.model`), so the
    * construct that uses the step re-raises the error under its own path.
@@ -175,6 +160,21 @@ export class GraphStep {
       fail(factory, 'dependency', options.dependency, 'is not a step dependency', 'use StepDependency.HARD or StepDependency.SOFT');
     }
   }
+
+  private constructor(
+    /** @internal */
+    public readonly _model: ServedModel | undefined,
+    /** @internal */
+    public readonly _node: GraphNode | undefined,
+    /** @internal */
+    public readonly _url: string | undefined,
+    /** @internal */
+    public readonly _options: GraphStepOptions,
+    /** @internal */
+    public readonly _crossNamespace: boolean,
+  ) {
+  }
+
 
   /** The step name, if given. */
   public get name(): string | undefined {

@@ -148,8 +148,14 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
   // Options every step kind takes; weight on a splitter and a condition on a conditional node only.
   const opts = (i: number) => {
     const o = g.stepOptions[i];
-    return { name: o.name, data: o.data, dependency: o.dependency, crossNamespace: o.crossNamespace,
-      weight: g.kind === 'splitter' ? g.weights[i] : undefined, condition: g.kind === 'conditional' ? o.condition : undefined } as any;
+    return {
+      name: o.name,
+      data: o.data,
+      dependency: o.dependency,
+      crossNamespace: o.crossNamespace,
+      weight: g.kind === 'splitter' ? g.weights[i] : undefined,
+      condition: g.kind === 'conditional' ? o.condition : undefined,
+    } as any;
   };
   const models = g.kind === 'splitter' ? [a, b].slice(0, g.weights.length) : [a, b];
   const steps = models.map((m, i) => lib.GraphStep.model(m, opts(i)));
@@ -348,7 +354,8 @@ const podAnnotations = rarely(wild(fc.constantFrom({ 'example.com/scrape': 'true
 /** The options a decode and a prefill workload both take. */
 const llmWorkloadArb = fc.record({
   shape: llmShape,
-  wildParallelism: rarely(fc.oneof(hostile, fc.constantFrom({ tensor: 0 }, { pipeline: 2 }, { pipeline: 2, data: 2, dataLocal: 1 }, { data: 3, dataLocal: 2 }, { expert: true }, { dataRpcPort: 70000 }))),
+  wildParallelism: rarely(fc.oneof(hostile, fc.constantFrom(
+    { tensor: 0 }, { pipeline: 2 }, { pipeline: 2, data: 2, dataLocal: 1 }, { data: 3, dataLocal: 2 }, { expert: true }, { dataRpcPort: 70000 }))),
   worker: rarely(wild(fc.constantFrom({ resources: { memory: Size.gibibytes(32) } }, { nodePool: lib.GpuNodePool.gke('nvidia-l4') }),
     fc.constantFrom({ nodePool: 'gpu' }, { resources: { cpu: '2' } }))),
   kvCacheOffloading: rarely(wild(fc.constantFrom<any>(
@@ -485,7 +492,7 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
   const stable = new lib.LlmService(chart, 'llm', props);
   out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccountName,
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
-    ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
+  ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
     out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations));
   }
