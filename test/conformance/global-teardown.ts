@@ -9,8 +9,9 @@ import { RUN_TMPDIR_ENV } from '../fixtures/temp';
 export default function globalTeardown(): void {
   const dir = process.env[RUN_TMPDIR_ENV];
   if (!dir || !fs.existsSync(dir)) return;
-  // v8-compile-cache is the compile cache some child tools (npm, jsii) keep in TMPDIR: a cache, not a leak.
-  const left = fs.readdirSync(dir).filter((f) => !f.startsWith('v8-compile-cache')).sort();
+  // v8-compile-cache (npm, jsii on Node 20) and node-compile-cache (Node >= 22's module compile cache,
+  // which npm turns on) are caches child tools keep in TMPDIR, not leaks of the tests.
+  const left = fs.readdirSync(dir).filter((f) => !f.startsWith('v8-compile-cache') && f !== 'node-compile-cache').sort();
   fs.rmSync(dir, { recursive: true, force: true });
   if (left.length > 0) {
     throw new Error(`tests left ${left.length} entries in their temporary folder ${dir}: ${left.slice(0, 20).join(', ')}; remove them (or use testApp()/freshOutdir() from test/util)`);
