@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import * as ts from 'typescript';
 import { CanaryRollout, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
+import { typeCheckVirtualFiles } from './fixtures/type-check';
 import { newChart, synth } from './util';
 
 const root = path.join(__dirname, '..');
@@ -44,32 +44,6 @@ function codeBlocks(rel: string, lang: string): string[] {
   return [...read(rel).matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 }
 
-function typeCheck(files: Map<string, string>): string[] {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: ['node'],
-    baseUrl: root,
-    paths: { 'cdk8s-model-serving': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) =>
-    (files.has(name) ? ts.createSourceFile(name, files.get(name)!, lang) : getSourceFile(name, lang, ...rest));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => files.has(name) || fileExists(name);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (name) => files.get(name) ?? readFile(name);
-  return ts.getPreEmitDiagnostics(ts.createProgram([...files.keys()], options, host))
-    .filter((d) => d.file && files.has(d.file.fileName))
-    .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
-
 describe('docs/', () => {
   test('one page per topic, each linked from the README', () => {
     expect(pages).toEqual(TOPICS.map((t) => `docs/${t}.md`).sort());
@@ -85,7 +59,7 @@ describe('docs/', () => {
     const files = new Map(pages.flatMap((p) => codeBlocks(p, 'ts').map((code, i) =>
       [path.join(root, '.docs-snippets', `${path.basename(p, '.md')}-${i}.ts`), code] as const)));
     expect(files.size).toBeGreaterThan(0);
-    expect(typeCheck(files)).toEqual([]);
+    expect(typeCheckVirtualFiles(files)).toEqual([]);
   });
 });
 

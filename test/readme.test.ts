@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { expectConformant } from './conformance/conformance';
 import { expectRestricted } from './conformance/pod-security';
 import { testOutdir } from './fixtures/temp';
+import { typeCheckVirtualFiles } from './fixtures/type-check';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -22,34 +23,6 @@ const blocks: Block[] = [...readme.matchAll(/```(\w+)[^\n]*\n([\s\S]*?)```/g)].m
 const snippets = blocks.filter((b) => b.lang === 'ts');
 const virtualDir = path.join(root, '.readme-snippets');
 const fileOf = (b: Block) => path.join(virtualDir, `snippet-${b.index}.ts`);
-
-function typeCheck(): string[] {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: ['node'],
-    baseUrl: root,
-    paths: { 'cdk8s-model-serving': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const virtual = new Map(snippets.map((b) => [fileOf(b), b.code]));
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) =>
-    (virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, lang) : getSourceFile(name, lang, ...rest));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => virtual.has(name) || fileExists(name);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (name) => virtual.get(name) ?? readFile(name);
-  const program = ts.createProgram([...virtual.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program)
-    .filter((d) => d.file && virtual.has(d.file.fileName))
-    .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
 
 /** Runs a snippet with 'cdk8s-model-serving' mapped to the sources and App.synth() captured. */
 function run(code: string): any[] {
@@ -83,7 +56,7 @@ describe('README', () => {
   });
 
   test('every TypeScript snippet compiles against the library', () => {
-    expect(typeCheck()).toEqual([]);
+    expect(typeCheckVirtualFiles(new Map(snippets.map((b) => [fileOf(b), b.code])))).toEqual([]);
   });
 
   const runnable = snippets.filter((b) => /app\.synth\(\)/.test(b.code));
