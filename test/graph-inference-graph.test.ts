@@ -1,5 +1,5 @@
 import { Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric,
   ServedModel, ServingPlatform, StepData, StepDependency, Visibility,
@@ -63,7 +63,7 @@ describe('InferenceGraph', () => {
       root: GraphNode.sequence([
         GraphStep.model(features, { name: 'features', dependency: StepDependency.HARD }),
         GraphStep.node(byTier, { data: StepData.RESPONSE }),
-        GraphStep.url('http://audit.tools.svc.cluster.local/v1/models/audit:predict', { data: StepData.of('$response.predictions') }),
+        GraphStep.url('http://audit.tools.svc.cluster.local/v1/models/audit:predict', { data: StepData.RESPONSE, mapPredictionsToInstances: true }),
       ]),
       timeout: Duration.seconds(30),
       routerTimeouts: {
@@ -73,7 +73,7 @@ describe('InferenceGraph', () => {
       scaling: Scaling.autoscale({
         minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CONCURRENCY, target: 50, scaleDownDelay: Duration.minutes(1),
       }),
-      serviceAccountName: 'graph-router',
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'router-sa', 'graph-router'),
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
     const ig = docOf(synth(chart), 'InferenceGraph');
@@ -83,7 +83,7 @@ describe('InferenceGraph', () => {
         steps: [
           { name: 'features', serviceName: 'features', dependency: 'Hard' },
           { nodeName: 'root-step-2', data: '$response' },
-          { serviceUrl: 'http://audit.tools.svc.cluster.local/v1/models/audit:predict', data: '$response.predictions' },
+          { serviceUrl: 'http://audit.tools.svc.cluster.local/v1/models/audit:predict', data: '$response', mapPredictionsToInstances: true },
         ],
       },
       'root-step-2': {
@@ -280,6 +280,148 @@ describe('InferenceGraph bad input', () => {
       const [a] = two(chart);
       new InferenceGraph(chart, 'g', { name: 'g'.repeat(58), root: GraphNode.sequence([GraphStep.model(a)]) });
     }, /^test\/g: name "g{58}" is 58 characters long; use at most 57 characters \(63 minus the revision suffix "-00001" 6\)$/],
+  ];
+  test.each(cases)('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
+
+describe('InferenceGraph steps that call existing services', () => {
+  test('an InferenceService by name, an external URL, resources, scaling and placement (Standard mode)', () => {
+    const chart = newChart('fraud');
+    const rules = model(chart, 'rules', { platform: ServingPlatform.kserveStandard() });
+    const sa = new ServiceAccount(chart, 'router-sa', { metadata: { name: 'graph-router' }, automountToken: false });
+    const graph = new InferenceGraph(chart, 'scoring', {
+      root: GraphNode.sequence([
+        GraphStep.inferenceService('feature-store', { name: 'features', dependency: StepDependency.HARD }),
+        GraphStep.node(GraphNode.ensemble([
+          GraphStep.model(rules, { name: 'rules' }),
+          GraphStep.inferenceService('fraud-xgb', { name: 'xgb', dependency: StepDependency.SOFT }),
+        ], { name: 'score' }), { data: StepData.RESPONSE }),
+        GraphStep.url('https://audit.example.com/v1/models/audit:predict', {
+          name: 'audit', data: StepData.RESPONSE, mapPredictionsToInstances: true, dependency: StepDependency.SOFT,
+        }),
+      ]),
+      mode: GraphDeploymentMode.STANDARD,
+      resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(512) },
+      scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 }),
+      nodePool: GpuNodePool.custom({ labels: { 'pool': 'router' }, taints: [{ key: 'dedicated', value: 'router' }] }),
+      nodeName: 'node-a.example.internal',
+      serviceAccount: sa,
+      routerTimeouts: { serviceClient: Duration.seconds(20) },
+    });
+    const docs = synth(chart);
+    const ig = docOf(docs, 'InferenceGraph');
+    expect(ig.spec).toEqual({
+      nodes: {
+        root: {
+          routerType: 'Sequence',
+          steps: [
+            { name: 'features', serviceName: 'feature-store', dependency: 'Hard' },
+            { nodeName: 'score', data: '$response' },
+            { name: 'audit', serviceUrl: 'https://audit.example.com/v1/models/audit:predict', data: '$response', mapPredictionsToInstances: true, dependency: 'Soft' },
+          ],
+        },
+        score: {
+          routerType: 'Ensemble',
+          steps: [{ name: 'rules', serviceName: 'rules' }, { name: 'xgb', serviceName: 'fraud-xgb', dependency: 'Soft' }],
+        },
+      },
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '512Mi' } },
+      minReplicas: 2,
+      maxReplicas: 8,
+      scaleMetric: 'cpu',
+      scaleTarget: 70,
+      nodeSelector: { pool: 'router' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'router', effect: 'NoSchedule' }],
+      nodeName: 'node-a.example.internal',
+      serviceAccountName: 'graph-router',
+      routerTimeouts: { serviceClient: 20 },
+    });
+    expect(graph.mode).toBe(GraphDeploymentMode.STANDARD);
+    // The service account and the model are applied before the graph that uses them.
+    expect(docs.map((d) => d.kind)).toEqual(['InferenceService', 'ServiceAccount', 'InferenceGraph']);
+    expect(graph.node.validate()).toEqual([]);
+  });
+
+  test('a service account by name, and mapPredictionsToInstances false is left out', () => {
+    const chart = newChart('ml');
+    new InferenceGraph(chart, 'g', {
+      root: GraphNode.sequence([
+        GraphStep.inferenceService('a'),
+        GraphStep.inferenceService('b', { data: StepData.RESPONSE, mapPredictionsToInstances: false }),
+      ]),
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'router'),
+      timeout: Duration.minutes(10),
+    });
+    const ig = docOf(synth(chart), 'InferenceGraph');
+    expect(ig.spec).toEqual({
+      nodes: { root: { routerType: 'Sequence', steps: [{ serviceName: 'a' }, { serviceName: 'b', data: '$response' }] } },
+      serviceAccountName: 'router',
+      timeout: 600,
+    });
+  });
+
+  test('a step naming a ServedModel of the app by name fails at synth', () => {
+    const chart = newChart('ml');
+    model(chart, 'churn');
+    const graph = new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.inferenceService('churn')]) });
+    expect(graph.node.validate()).toEqual([
+      'test/g: nodes.root.steps[0] "churn" names the ServedModel "test/churn" of this app; pass it by object: GraphStep.model(model); '
+      + 'GraphStep.inferenceService is for InferenceServices the app does not declare',
+    ]);
+    // The same name in another namespace is another InferenceService.
+    const other = new Chart(chart.node.root, 'other', { namespace: 'other' });
+    const g2 = new InferenceGraph(other, 'g', { root: GraphNode.sequence([GraphStep.inferenceService('churn')]) });
+    expect(g2.node.validate()).toEqual([]);
+  });
+});
+
+describe('InferenceGraph existing services: bad input', () => {
+  const seq = (...steps: GraphStep[]) => GraphNode.sequence(steps);
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['InferenceService name that is not a DNS-1035 label', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('Fraud_V1')) }),
+      /^test\/g: root GraphStep.inferenceService: name "Fraud_V1" is not a valid DNS-1035 label; use lower-case letters/],
+    ['InferenceService name that is not a string', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService(7 as any)) }),
+      /^test\/g: root GraphStep.inferenceService: name 7 is not a valid DNS-1035 label/],
+    ['mapPredictionsToInstances that is not a boolean', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: seq(GraphStep.inferenceService('a'), GraphStep.inferenceService('b', { mapPredictionsToInstances: 'yes' as any })),
+    }), /^test\/g: root GraphStep.inferenceService: mapPredictionsToInstances "yes" is not a boolean; use true or false$/],
+    ['mapPredictionsToInstances in an Ensemble', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: GraphNode.ensemble([GraphStep.inferenceService('a', { mapPredictionsToInstances: true })]),
+    }), /^test\/g: nodes.root.steps\[0\].mapPredictionsToInstances true has no effect in a Ensemble node; use it in Sequence nodes only$/],
+    ['a field path in data', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: seq(GraphStep.inferenceService('a'), GraphStep.inferenceService('b', { data: StepData.of('$response.predictions') })),
+    }), /^test\/g: nodes.root.steps\[1\].data "\$response.predictions" is not read by KServe's router, which only tells \$response from the original request \(the step would get the request\); use StepData.RESPONSE in a Sequence, with mapPredictionsToInstances: true/],
+    ['$response in a Splitter', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: GraphNode.splitter([GraphStep.inferenceService('a', { weight: 100, data: StepData.RESPONSE })]),
+    }), /^test\/g: nodes.root.steps\[0\].data "\$response" has no effect in a Splitter node; use StepData.RESPONSE in Sequence nodes only/],
+    ['$response on the first step of a Sequence', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: seq(GraphStep.inferenceService('a', { data: StepData.of('$response') })),
+    }), /^test\/g: nodes.root.steps\[0\].data "\$response" has no previous response on the first step of a Sequence; drop it: the first step gets the request$/],
+    ['dependency in a Switch', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: GraphNode.conditional([GraphStep.inferenceService('a', { condition: 'x', dependency: StepDependency.HARD })]),
+    }), /^test\/g: nodes.root.steps\[0\].dependency "Hard" has no effect in a Switch node \(the chosen step's answer is the node's answer\); use dependency in Sequence and Ensemble nodes only$/],
+    ['nodeName in Knative mode', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), nodeName: 'node-a' }),
+      /^test\/g: nodeName "node-a" cannot be set on a Knative-mode graph router \(Knative revisions do not allow nodeName\); use nodePool to place the router, or GraphDeploymentMode.STANDARD$/],
+    ['bad nodeName', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), nodeName: 'Node A', mode: GraphDeploymentMode.STANDARD }),
+      /^test\/g: nodeName "Node A" is not a valid DNS-1123 subdomain/],
+    ['timeout in Standard mode', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: seq(GraphStep.inferenceService('a')), mode: GraphDeploymentMode.STANDARD, timeout: Duration.seconds(30),
+    }), /^test\/g: timeout "30 seconds" has no effect on a Standard-mode graph router \(KServe sets it on Knative revisions only\); use routerTimeouts/],
+    ['timeout over Knative\'s maximum', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), timeout: Duration.minutes(11) }),
+      /^test\/g: timeout "660s" is out of range; use whole seconds from 1 second to 10 minutes \(Knative's max-revision-timeout-seconds\)$/],
+    ['the old serviceAccountName prop', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), serviceAccountName: 'sa' } as any),
+      /^test\/g: serviceAccountName "sa" was replaced by serviceAccount; use serviceAccount: ServiceAccount.fromServiceAccountName\(scope, id, name\) from cdk8s-plus-28$/],
+    ['a service account that is a string', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), serviceAccount: 'sa' as any }),
+      /^test\/g: serviceAccount "sa" is not an object; use an object with the documented fields$/],
+    ['a service account without a name', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('a')), serviceAccount: {} as any }),
+      /^test\/g: serviceAccount "<object>" is not a service account; use ServiceAccount.fromServiceAccountName/],
+    ['a service account in another namespace', () => {
+      const chart = newChart('ml');
+      const sa = new ServiceAccount(new Chart(chart.node.root, 'other', { namespace: 'other' }), 'sa', { metadata: { name: 'router' } });
+      new InferenceGraph(chart, 'g', { root: seq(GraphStep.inferenceService('a')), serviceAccount: sa });
+    }, /^test\/g: serviceAccount "other\/router" is in namespace "other", not the graph's "ml"; a pod runs as a service account of its own namespace/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);

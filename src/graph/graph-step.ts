@@ -1,5 +1,6 @@
 import type { GraphNode } from './graph-node';
 import { checkNonEmpty, fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
+import { checkDns1035 } from '../internal/names';
 import type { ServedModel } from '../model/served-model';
 
 /** What a step sends to its target. */
@@ -71,11 +72,24 @@ export interface GraphStepOptions {
   readonly data?: StepData;
 
   /**
-   * Whether a failure of this step fails the request.
+   * Sequence and Ensemble nodes: whether a failure of this step fails the
+   * request. A failing hard step ends a Sequence and answers an Ensemble with
+   * its status; a soft one lets the graph go on. (KServe's router only reads
+   * it in Sequence and Ensemble nodes.)
    *
    * @default - KServe's default (soft)
    */
   readonly dependency?: StepDependency;
+
+  /**
+   * Sequence nodes only: move the `predictions` of the request this step
+   * gets (usually the previous step's response, `data: StepData.RESPONSE`)
+   * into `instances`, so a V1-protocol model can take another model's output
+   * as its input (KServe's `mapPredictionsToInstances`).
+   *
+   * @default false
+   */
+  readonly mapPredictionsToInstances?: boolean;
 }
 
 /** Options of {@link GraphStep.model}. */
@@ -90,8 +104,11 @@ export interface ModelStepOptions extends GraphStepOptions {
   readonly crossNamespace?: boolean;
 }
 
+const INSTANCE_FIELDS = ['_model', '_node', '_url', '_serviceName', '_options', '_crossNamespace'];
+
 /**
- * One step of a graph node: a ServedModel, another node, or any URL.
+ * One step of a graph node: a ServedModel of this app, an InferenceService
+ * already in the cluster, another node, or any URL.
  * Models and nodes are referenced by object, never by typed-in names.
  */
 export class GraphStep {
@@ -107,8 +124,27 @@ export class GraphStep {
         fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
       }
       GraphStep.checkOptions('GraphStep.model', options);
-      return new GraphStep(model, undefined, undefined, options, options.crossNamespace ?? false);
-    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
+      return new GraphStep(model, undefined, undefined, undefined, options, options.crossNamespace ?? false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, INSTANCE_FIELDS));
+  }
+
+  /**
+   * Call an InferenceService that exists in the cluster but is not declared
+   * in this app (KServe's `serviceName`), e.g. a model another team deploys.
+   * KServe looks it up in the graph's namespace and calls its predictor; the
+   * graph stays not Ready until that InferenceService exists and is Ready.
+   * For a ServedModel of this app use {@link GraphStep.model}; for a service
+   * in another namespace or outside KServe use {@link GraphStep.url}.
+   *
+   * @param name the InferenceService's name, in the graph's namespace
+   * @param options weight, condition, data, dependency, name
+   */
+  public static inferenceService(name: string, options: GraphStepOptions = {}): GraphStep {
+    return orInvalid(() => {
+      checkDns1035('GraphStep.inferenceService', 'name', name);
+      GraphStep.checkOptions('GraphStep.inferenceService', options);
+      return new GraphStep(undefined, undefined, undefined, name, options, false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, INSTANCE_FIELDS));
   }
 
   /**
@@ -124,12 +160,14 @@ export class GraphStep {
       }
       raiseIfInvalid(node);
       GraphStep.checkOptions('GraphStep.node', options);
-      return new GraphStep(undefined, node, undefined, options, false);
-    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
+      return new GraphStep(undefined, node, undefined, undefined, options, false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, INSTANCE_FIELDS));
   }
 
   /**
-   * Call any HTTP endpoint that speaks the models' protocol (e.g. a service outside KServe).
+   * Call any HTTP endpoint that speaks the models' protocol (KServe's
+   * `serviceUrl`): a service outside KServe, or an InferenceService in
+   * another namespace by its inference URL.
    *
    * @param url the http(s) URL to call
    * @param options weight, condition, data, dependency, name
@@ -140,8 +178,8 @@ export class GraphStep {
         fail('GraphStep.url', 'url', url, 'is not an http(s) URL', 'use the full URL the router posts to, e.g. http://svc.ns.svc.cluster.local/v1/models/m:predict');
       }
       GraphStep.checkOptions('GraphStep.url', options);
-      return new GraphStep(undefined, undefined, url, options, false);
-    }, (e) => invalidInstance(GraphStep.prototype, e, ['_model', '_node', '_url', '_options', '_crossNamespace']));
+      return new GraphStep(undefined, undefined, url, undefined, options, false);
+    }, (e) => invalidInstance(GraphStep.prototype, e, INSTANCE_FIELDS));
   }
   /**
    * Checks the options under the factory's name (`GraphStep.model`), so the
@@ -150,6 +188,9 @@ export class GraphStep {
   private static checkOptions(factory: string, options: GraphStepOptions): void {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       fail(factory, 'options', options, 'is not an options object', 'pass { name, weight, condition, data, dependency } or leave it out');
+    }
+    if (options.mapPredictionsToInstances !== undefined && typeof options.mapPredictionsToInstances !== 'boolean') {
+      fail(factory, 'mapPredictionsToInstances', options.mapPredictionsToInstances, 'is not a boolean', 'use true or false');
     }
     checkNonEmpty(factory, 'name', options.name);
     checkNonEmpty(factory, 'condition', options.condition);
@@ -168,6 +209,8 @@ export class GraphStep {
     public readonly _node: GraphNode | undefined,
     /** @internal */
     public readonly _url: string | undefined,
+    /** @internal */
+    public readonly _serviceName: string | undefined,
     /** @internal */
     public readonly _options: GraphStepOptions,
     /** @internal */

@@ -1,13 +1,15 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GraphNode, RouterType } from './graph-node';
-import { GraphStep } from './graph-step';
-import { checkInteger, fail, raiseIfInvalid, withScope } from '../internal/errors';
+import { GraphStep, GraphStepOptions, StepData } from './graph-step';
+import { checkInteger, fail, ModelServingError, raiseIfInvalid, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
+import { wholeSeconds } from '../internal/units';
 import { ModelResources, Visibility } from '../model/components';
 import { checkManagedKeys, ModelSpec, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
@@ -74,8 +76,9 @@ export interface InferenceGraphProps {
   readonly mode?: GraphDeploymentMode;
 
   /**
-   * Router replicas. Knative mode scales on concurrency or rps (and may scale
-   * to zero); Standard mode on cpu or memory.
+   * Router replicas (`minReplicas`, `maxReplicas`, `scaleMetric`,
+   * `scaleTarget`). Knative mode scales on concurrency or rps (and may scale
+   * to zero); Standard mode on cpu or memory, through the HPA KServe creates.
    *
    * @default - KServe's default (one replica)
    */
@@ -89,23 +92,40 @@ export interface InferenceGraphProps {
   readonly resources?: ModelResources;
 
   /**
-   * The node pool the router runs on.
+   * The node pool the router runs on: its node selector, node affinity and
+   * tolerations go to the router's pod (`GpuNodePool.custom({ labels, taints })`
+   * for a CPU pool).
    *
    * @default - any node
    */
   readonly nodePool?: GpuNodePool;
 
   /**
-   * The router's service account.
+   * Standard mode only: pin the router's pod to one node by name
+   * (KServe's `nodeName`; Knative does not allow it in a revision).
+   * Prefer `nodePool`: a pinned pod is not rescheduled when its node goes.
+   *
+   * @default - the scheduler picks a node
+   */
+  readonly nodeName?: string;
+
+  /**
+   * The router's service account, e.g.
+   * `ServiceAccount.fromServiceAccountName(this, 'sa', 'graph-router')` or a
+   * `ServiceAccount` of this app (in the graph's namespace). KServe does not
+   * mount its token (the router never calls the API server).
    *
    * @default - the namespace's default service account
    */
-  readonly serviceAccountName?: string;
+  readonly serviceAccount?: IServiceAccount;
 
   /**
-   * Timeout of a request to the graph, in whole seconds.
+   * Knative mode only: the longest a request to the graph may take (the
+   * router's Knative revision `timeoutSeconds`, at most 600 seconds, Knative's
+   * default `max-revision-timeout-seconds`). In Standard mode use
+   * `routerTimeouts`.
    *
-   * @default - KServe's default
+   * @default - Knative's default (300 seconds)
    */
   readonly timeout?: Duration;
 
@@ -190,7 +210,8 @@ export class InferenceGraph extends Construct {
       scaling: { cls: Scaling, use: 'Scaling.autoscale(...), Scaling.scaleToZero(...) or Scaling.fixedReplicas(n)' },
       resources: 'struct',
       nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
-      serviceAccountName: 'string',
+      nodeName: 'string',
+      serviceAccount: 'struct',
       timeout: { cls: Duration, use: 'Duration.seconds(n) from cdk8s' },
       routerTimeouts: 'struct',
       visibility: { oneOf: Visibility, name: 'Visibility' },
@@ -222,7 +243,16 @@ export class InferenceGraph extends Construct {
     // Knative revisions append "-00001" to the name; a Service name is a 63-character DNS label.
     checkDns1035(this, 'name', this.name, this.mode === GraphDeploymentMode.KNATIVE ? 57 : 63,
       this.mode === GraphDeploymentMode.KNATIVE ? '63 minus the revision suffix "-00001" 6' : 'a 63-character DNS label');
-    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+    const serviceAccountName = this.serviceAccountName(props);
+    if (props.nodeName !== undefined) {
+      checkDns1123Subdomain(this, 'nodeName', props.nodeName);
+      if (this.mode === GraphDeploymentMode.KNATIVE) {
+        // Knative's PodSpec field mask drops nodeName (knative.dev/serving pkg/apis/serving/fieldmask.go, PodSpecMask),
+        // and its webhook rejects a revision that sets it.
+        fail(this, 'nodeName', props.nodeName, 'cannot be set on a Knative-mode graph router (Knative revisions do not allow nodeName)',
+          'use nodePool to place the router, or GraphDeploymentMode.STANDARD');
+      }
+    }
 
     const nodesJson: Record<string, unknown> = {};
     for (const [node, nodeName] of [...nodes.entries()].sort((a, b) => (a[1] < b[1] ? -1 : 1))) {
@@ -265,8 +295,9 @@ export class InferenceGraph extends Construct {
         resources: props.resources ? resourcesJson(resolveResources(this, 'resources', props.resources)) : undefined,
         // placementFields reads only the placement of a spec.
         ...placementFields({ placement } as ModelSpec),
-        serviceAccountName: props.serviceAccountName,
-        timeout: seconds(this, 'timeout', props.timeout),
+        nodeName: props.nodeName,
+        serviceAccountName,
+        timeout: this.timeoutSeconds(props.timeout),
         routerTimeouts: props.routerTimeouts ? compact({
           serverRead: seconds(this, 'routerTimeouts.serverRead', props.routerTimeouts.serverRead),
           serverWrite: seconds(this, 'routerTimeouts.serverWrite', props.routerTimeouts.serverWrite),
@@ -277,6 +308,11 @@ export class InferenceGraph extends Construct {
     });
     ensureUniqueIdentities(this);
     for (const m of new Set(models)) this.node.addDependency(m);
+    if (props.serviceAccount instanceof ServiceAccount) this.node.addDependency(props.serviceAccount);
+    const named = [...nodes.entries()].flatMap(([node, nodeName]) => node.steps
+      .map((step, i) => ({ serviceName: step._serviceName, prop: `nodes.${nodeName}.steps[${i}]` })))
+      .filter((s): s is { serviceName: string; prop: string } => s.serviceName !== undefined);
+    if (named.length > 0) this.node.addValidation({ validate: () => this.declaredByName(named) });
   }
 
   /**
@@ -336,6 +372,7 @@ export class InferenceGraph extends Construct {
       if ((node.routerType === RouterType.SPLITTER || node.routerType === RouterType.ENSEMBLE) && o.condition !== undefined) {
         fail(this, `${prop}.condition`, o.condition, `has no effect in a ${node.routerType} node`, 'use conditions in Switch and Sequence nodes');
       }
+      this.checkRouterReads(node.routerType, prop, i, o);
       return compact({
         name: o.name,
         ...this.target(step, prop, names),
@@ -343,6 +380,7 @@ export class InferenceGraph extends Construct {
         weight: o.weight,
         condition: o.condition,
         dependency: o.dependency,
+        mapPredictionsToInstances: o.mapPredictionsToInstances || undefined,
       });
     });
     if (node.routerType === RouterType.SPLITTER) {
@@ -353,9 +391,38 @@ export class InferenceGraph extends Construct {
     return json;
   }
 
+  /**
+   * Options KServe's router ignores in a node (v0.20.0 cmd/router/main.go,
+   * routeStep): `data` and `mapPredictionsToInstances` are read by Sequence
+   * nodes only, and only `$response` (on a step after the first) changes what
+   * a step gets; `dependency` changes the answer in Sequence and Ensemble
+   * nodes only. Set where it is ignored, an option would read as if it worked.
+   */
+  private checkRouterReads(type: RouterType, prop: string, index: number, o: GraphStepOptions): void {
+    const data = o.data?.expression;
+    if (data !== undefined && data !== StepData.REQUEST.expression && data !== StepData.RESPONSE.expression) {
+      fail(this, `${prop}.data`, data, 'is not read by KServe\'s router, which only tells $response from the original request (the step would get the request)',
+        'use StepData.RESPONSE in a Sequence, with mapPredictionsToInstances: true to pass the predictions to a V1 model');
+    }
+    if (data === StepData.RESPONSE.expression && type !== RouterType.SEQUENCE) {
+      fail(this, `${prop}.data`, data, `has no effect in a ${type} node`, 'use StepData.RESPONSE in Sequence nodes only (other nodes send every step the request they get)');
+    }
+    if (data === StepData.RESPONSE.expression && index === 0) {
+      fail(this, `${prop}.data`, data, 'has no previous response on the first step of a Sequence', 'drop it: the first step gets the request');
+    }
+    if (o.mapPredictionsToInstances && type !== RouterType.SEQUENCE) {
+      fail(this, `${prop}.mapPredictionsToInstances`, true, `has no effect in a ${type} node`, 'use it in Sequence nodes only');
+    }
+    if (o.dependency !== undefined && (type === RouterType.SPLITTER || type === RouterType.SWITCH)) {
+      fail(this, `${prop}.dependency`, o.dependency, `has no effect in a ${type} node (the chosen step's answer is the node's answer)`,
+        'use dependency in Sequence and Ensemble nodes only');
+    }
+  }
+
   private target(step: GraphStep, prop: string, names: Map<GraphNode, string>): Record<string, string> {
     if (step._node) return { nodeName: names.get(step._node)! };
     if (step._url) return { serviceUrl: step._url };
+    if (step._serviceName !== undefined) return { serviceName: step._serviceName };
     const model = step._model!;
     if (!(model instanceof ServedModel)) fail(this, prop, String(model), 'is not a ServedModel', 'pass the ServedModel construct to GraphStep.model');
     if (model.platform._compiler.capabilities.inferenceGraphMode === undefined) {
@@ -393,6 +460,57 @@ export class InferenceGraph extends Construct {
       ];
   }
 
+  /** The router's service account name, from a cdk8s-plus service account in the graph's namespace. */
+  private serviceAccountName(props: InferenceGraphProps): string | undefined {
+    const legacy = (props as { serviceAccountName?: unknown }).serviceAccountName;
+    if (legacy !== undefined) {
+      // Renamed before 1.0; a plain-JavaScript caller would otherwise lose it without a word.
+      fail(this, 'serviceAccountName', legacy, 'was replaced by serviceAccount',
+        'use serviceAccount: ServiceAccount.fromServiceAccountName(scope, id, name) from cdk8s-plus-28');
+    }
+    const sa = props.serviceAccount;
+    if (sa === undefined) return undefined;
+    if (typeof sa.name !== 'string') {
+      fail(this, 'serviceAccount', '<object>', 'is not a service account', 'use ServiceAccount.fromServiceAccountName(scope, id, name) or a ServiceAccount from cdk8s-plus-28');
+    }
+    checkDns1123Subdomain(this, 'serviceAccount.name', sa.name);
+    const ns = sa instanceof ServiceAccount ? sa.metadata.namespace : undefined;
+    if (ns !== undefined && ns !== this.namespace) {
+      fail(this, 'serviceAccount', `${ns}/${sa.name}`, `is in namespace "${ns}", not the graph's "${this.namespace ?? '<default>'}"`,
+        'a pod runs as a service account of its own namespace: create it in the graph\'s namespace');
+    }
+    return sa.name;
+  }
+
+  /**
+   * The Knative revision timeout; Standard mode has no request timeout of its
+   * own (KServe copies `timeout` only into the Knative revision:
+   * v0.20.0 knative_reconciler.go, createKnativeService; raw_ig.go ignores it).
+   */
+  private timeoutSeconds(timeout: Duration | undefined): number | undefined {
+    if (timeout !== undefined && this.mode === GraphDeploymentMode.STANDARD) {
+      fail(this, 'timeout', timeout instanceof Duration ? timeout.toHumanString() : timeout, 'has no effect on a Standard-mode graph router (KServe sets it on Knative revisions only)',
+        'use routerTimeouts (serverRead, serverWrite, serviceClient), or GraphDeploymentMode.KNATIVE');
+    }
+    // Knative's config-defaults max-revision-timeout-seconds (600 by default) caps a revision's timeoutSeconds.
+    return seconds(this, 'timeout', timeout, 600, '1 second to 10 minutes (Knative\'s max-revision-timeout-seconds)');
+  }
+
+  /**
+   * Steps that name an InferenceService the app itself declares lose what a
+   * reference by object gives (the namespace check, the apply order), and a
+   * renamed model would leave the graph calling a name that no longer exists.
+   */
+  private declaredByName(named: Array<{ serviceName: string; prop: string }>): string[] {
+    const declared = new Map<string, ServedModel>();
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof ServedModel && c.namespace === this.namespace) declared.set(c.name, c);
+    }
+    return named.filter((s) => declared.has(s.serviceName)).map((s) => new ModelServingError(this, s.prop, s.serviceName,
+      `names the ServedModel "${declared.get(s.serviceName)!.node.path}" of this app`,
+      'pass it by object: GraphStep.model(model); GraphStep.inferenceService is for InferenceServices the app does not declare').message);
+  }
+
   private scalingFields(scaling: Scaling | undefined): Record<string, unknown> {
     if (!scaling) return {};
     const s = withScope(this, 'scaling', () => scaling._resolve());
@@ -420,11 +538,9 @@ export class InferenceGraph extends Construct {
   }
 }
 
-function seconds(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
+function seconds(scope: Construct, prop: string, d: Duration | undefined, max: number = 86400, range: string = '1 second to 1 day'): number | undefined {
   if (d === undefined) return undefined;
   if (!(d instanceof Duration)) fail(scope, prop, d, 'is not a Duration', 'use Duration.seconds(n) from cdk8s');
-  const s = d.toMilliseconds({ integral: false }) / 1000;
-  if (!Number.isInteger(s) || s < 1 || s > 86400) fail(scope, prop, `${s}s`, 'is out of range', 'use whole seconds from 1 second to 1 day');
-  return s;
+  return wholeSeconds(scope, prop, d, 1, max, range);
 }
 
