@@ -253,6 +253,7 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
       spec: {
         nodes: { main: { routerType: 'Splitter', steps: [{ serviceName: 'a', weight: 60 }, { serviceName: 'b', serviceUrl: 'http://b', weight: 30 }] } },
         tolerations: [{ key: 'gpu', operator: 'Exists' }],
+        nodeName: 'node-a',
       },
     };
     expect(inferenceGraphErrors(graph, DEFAULT_CONTEXT)).toEqual([
@@ -260,7 +261,11 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
       '/spec/nodes/main/steps/1: specifies more than one of nodeName, serviceName, serviceUrl',
       '/spec/nodes/main: splitter node: the sum of traffic weights for all routing targets should be 100',
       '/spec (generated router Knative Service pod)/tolerations: needs Knative feature flag kubernetes.podspec-tolerations (is the default)',
+      '/spec (generated router Knative Service pod)/nodeName: must not set the field (Knative PodSpecMask)',
     ]);
+    // Standard mode: KServe's raw Deployment takes nodeName (raw_ig.go createInferenceGraphPodSpec).
+    const standard = { ...graph, metadata: { name: 'g', annotations: { 'serving.kserve.io/deploymentMode': 'Standard' } } };
+    expect(inferenceGraphErrors(standard, DEFAULT_CONTEXT)).not.toContainEqual(expect.stringMatching(/nodeName: must not set/));
   });
 
   test('ServingRuntime: same priority for the same auto-selected format in two runtimes of a namespace clashes', () => {

@@ -268,12 +268,12 @@ export function inferenceGraphErrors(doc: any, ctx: AdmissionContext): string[] 
     if (node.routerType === 'Splitter' && weights !== 100) out.push(`/spec/nodes/${nodeName}: splitter node: the sum of traffic weights for all routing targets should be 100`);
   }
   // The router's Knative Service (knative_reconciler.go createKnativeService) carries
-  // affinity, tolerations, nodeSelector and serviceAccountName from the graph spec.
+  // affinity, tolerations, nodeSelector, nodeName and serviceAccountName from the graph spec.
   const mode = doc.metadata?.annotations?.[DEPLOYMENT_MODE];
   if (mode === 'Knative' || mode === 'Serverless') {
     const spec = doc.spec ?? {};
     const pod: any = { containers: [{ name: 'router', image: '<router image>' }], automountServiceAccountToken: false };
-    for (const k of ['affinity', 'tolerations', 'nodeSelector', 'serviceAccountName']) if (spec[k] !== undefined) pod[k] = spec[k];
+    for (const k of ['affinity', 'tolerations', 'nodeSelector', 'nodeName', 'serviceAccountName']) if (spec[k] !== undefined) pod[k] = spec[k];
     out.push(...knativePodSpecErrors(pod, '/spec (generated router Knative Service pod)', ctx));
     out.push(...knativeRevisionSpecErrors({ timeoutSeconds: spec.timeout }, '/spec'));
     out.push(...knativeAutoscalingErrors(doc.metadata?.annotations, '/metadata/annotations', ctx.knativeAutoscaler));
