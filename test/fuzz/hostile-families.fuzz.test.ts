@@ -17,7 +17,7 @@
  * CI uses a fixed seed (printed on failure); set FUZZ_SEED / FUZZ_FAMILY_RUNS to explore.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -126,13 +126,22 @@ const graphArb = fc.record({
       fc.constantFrom<unknown>('$request', { expression: '$request' }))),
     dependency: maybe(wild(fc.constantFrom(lib.StepDependency.HARD, lib.StepDependency.SOFT), fc.constant('Hard '))),
     crossNamespace: maybe(wild(fc.boolean())),
+    mapPredictionsToInstances: maybe(wild(fc.boolean())),
+    // What the step calls: a model of the app, an InferenceService the app does not declare ('a' is one it does), or a URL.
+    target: fc.constantFrom('model', 'model', 'inferenceService', 'url'),
+    serviceName: wild(fc.constantFrom('fraud-xgb', 'feature-store', 'fraud-xgb', 'feature-store', 'a'), hostileName),
+    url: wild(fc.constantFrom('http://audit.tools.svc.cluster.local/v1/models/audit:predict', 'https://scores.example.com/v2/models/s/infer'),
+      fc.constantFrom('ftp://x', 'https://u:pw0rdHidden@h/x')),
   }), { minLength: 2, maxLength: 2 }),
+  // Now and then, step options where the node's router does not read them (data, dependency, mapPredictionsToInstances).
+  misplaced: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
   mode: maybe(wild(fc.constantFrom(lib.GraphDeploymentMode.KNATIVE, lib.GraphDeploymentMode.STANDARD))),
   scaling: maybe(wild(fc.constantFrom(lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }), lib.Scaling.fixedReplicas(2)),
     fc.constant(lib.Scaling.autoscale({ minReplicas: 5, maxReplicas: 2 })))),
   resources: maybe(wild(fc.constantFrom({ cpu: Cpu.millis(500) }, { memory: Size.mebibytes(512) }), fc.constantFrom({ cpu: '2' }))),
   nodePool,
-  serviceAccountName: dnsName('graph-sa'),
+  serviceAccount: maybe(wild(fc.constantFrom('graph-sa', 'router'), hostileName)),
+  nodeName: rarely(wild(fc.constantFrom('node-a', 'ip-10-0-0-1.ec2.internal'), hostileName)),
   timeout: maybe(seconds(30, 120)),
   routerTimeouts: maybe(wild(fc.record({ serverRead: maybe(seconds(30)), serviceClient: maybe(seconds(60)) }))),
   visibility: maybe(wild(fc.constantFrom(lib.Visibility.CLUSTER_LOCAL, lib.Visibility.EXTERNAL))),
@@ -145,29 +154,44 @@ const graphArb = fc.record({
 function buildGraph(chart: Chart, g: any, out: Built): void {
   const a = modelOf(chart, 'a');
   const b = modelOf(chart, 'b');
-  // Options every step kind takes; weight on a splitter and a condition on a conditional node only.
+  // Options every step kind takes; weight on a splitter and a condition on a conditional node only;
+  // data and mapPredictionsToInstances where a Sequence reads them, dependency in Sequences and Ensembles (unless misplaced).
   const opts = (i: number) => {
     const o = g.stepOptions[i];
+    const sequenceRead = g.misplaced || (g.kind === 'sequence' && i > 0);
     return {
       name: o.name,
-      data: o.data,
-      dependency: o.dependency,
-      crossNamespace: o.crossNamespace,
+      data: sequenceRead ? o.data : undefined,
+      dependency: g.misplaced || g.kind === 'sequence' || g.kind === 'ensemble' ? o.dependency : undefined,
+      mapPredictionsToInstances: sequenceRead ? o.mapPredictionsToInstances : undefined,
+      crossNamespace: o.target === 'model' ? o.crossNamespace : undefined,
       weight: g.kind === 'splitter' ? g.weights[i] : undefined,
       condition: g.kind === 'conditional' ? o.condition : undefined,
     } as any;
   };
   const models = g.kind === 'splitter' ? [a, b].slice(0, g.weights.length) : [a, b];
-  const steps = models.map((m, i) => lib.GraphStep.model(m, opts(i)));
-  models.forEach((_m, i) => out.expected.push(...strings(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression)));
+  const steps = models.map((m, i) => {
+    const o = g.stepOptions[i];
+    if (o.target === 'inferenceService') return lib.GraphStep.inferenceService(o.serviceName, opts(i));
+    if (o.target === 'url') return lib.GraphStep.url(o.url, opts(i));
+    return lib.GraphStep.model(m, opts(i));
+  });
+  models.forEach((_m, i) => {
+    const o = g.stepOptions[i];
+    out.expected.push(...strings(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression));
+    out.expected.push(...strings(o.target === 'inferenceService' ? o.serviceName : o.target === 'url' ? o.url : undefined));
+    if (opts(i).mapPredictionsToInstances === true) out.expected.push('"mapPredictionsToInstances":true');
+  });
   const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;
+  const serviceAccount = typeof g.serviceAccount === 'string' ? ServiceAccount.fromServiceAccountName(chart, 'graph-sa', g.serviceAccount) : g.serviceAccount;
   new lib.InferenceGraph(chart, 'graph', {
     root,
     mode: g.mode,
     scaling: g.scaling,
     resources: g.resources,
     nodePool: g.nodePool,
-    serviceAccountName: g.serviceAccountName,
+    nodeName: g.nodeName,
+    serviceAccount,
     timeout: g.timeout,
     routerTimeouts: g.routerTimeouts,
     visibility: g.visibility,
@@ -176,7 +200,7 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
     labels: g.labels,
     annotations: g.annotations,
   } as any);
-  out.expected.push(...strings(g.name, g.serviceAccountName, g.labels, g.annotations));
+  out.expected.push(...strings(g.name, g.serviceAccount, g.nodeName, g.labels, g.annotations));
 }
 
 const PROM = 'http://prometheus.monitoring:9090';
