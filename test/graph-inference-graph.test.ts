@@ -305,7 +305,7 @@ describe('InferenceGraph steps that call existing services', () => {
       mode: GraphDeploymentMode.STANDARD,
       resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(512) },
       scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, metric: ScalingMetric.CPU, target: 70 }),
-      nodePool: GpuNodePool.custom({ labels: { 'pool': 'router' }, taints: [{ key: 'dedicated', value: 'router' }] }),
+      nodePool: GpuNodePool.custom({ labels: { pool: 'router' }, taints: [{ key: 'dedicated', value: 'router' }] }),
       nodeName: 'node-a.example.internal',
       serviceAccount: sa,
       routerTimeouts: { serviceClient: Duration.seconds(20) },
