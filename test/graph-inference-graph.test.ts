@@ -4,7 +4,7 @@ import {
   GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric,
   ServedModel, ServingPlatform, StepData, StepDependency, Visibility,
 } from '../src';
-import { docOf, newChart, synth, testApp } from './util';
+import { docOf, newChart, synth, synthApp, testApp, testOutdir } from './util';
 
 function model(chart: Chart, id: string, props: Partial<ConstructorParameters<typeof ServedModel>[2]> = {}): ServedModel {
   return new ServedModel(chart, id, { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: id }), ...props });
@@ -425,5 +425,24 @@ describe('InferenceGraph existing services: bad input', () => {
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
+  });
+});
+
+describe('examples/graph-existing-service', () => {
+  test('calls an InferenceService by name and an external URL, with router resources, scaling and placement', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp } = require('../examples/graph-existing-service');
+    const docs = synthApp(buildApp(testOutdir()));
+    const ig = docOf(docs, 'InferenceGraph');
+    expect(ig.spec.nodes.root.steps.map((s: any) => s.serviceName ?? s.serviceUrl)).toEqual([
+      'feature-transformer', 'fraud-xgb', 'https://case-manager.risk.example.com/v1/models/triage:predict',
+    ]);
+    // Only the model the app declares is emitted; the transformer and the triage service are not.
+    expect(docs.filter((d) => d.kind === 'InferenceService').map((d) => d.metadata.name)).toEqual(['fraud-xgb']);
+    expect(ig.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
+    expect(ig.spec).toMatchObject({
+      minReplicas: 2, maxReplicas: 10, scaleMetric: 'cpu', scaleTarget: 60, serviceAccountName: 'fraud-graph-router',
+      resources: { requests: { cpu: '500m', memory: '256Mi' } }, nodeSelector: { 'node-pool': 'routers' },
+    });
   });
 });
