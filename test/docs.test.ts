@@ -11,7 +11,7 @@ import { typeCheckVirtualFiles } from './fixtures/type-check';
 import { newChart, synth } from './util';
 
 const root = path.join(__dirname, '..');
-const TOPICS = ['platforms', 'gpus', 'canaries', 'llms', 'security', 'troubleshooting'];
+const TOPICS = ['platforms', 'gpus', 'canaries', 'graphs', 'llms', 'security', 'troubleshooting'];
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
 const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
 

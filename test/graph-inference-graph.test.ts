@@ -399,6 +399,9 @@ describe('InferenceGraph existing services: bad input', () => {
     ['$response on the first step of a Sequence', () => new InferenceGraph(newChart('ml'), 'g', {
       root: seq(GraphStep.inferenceService('a', { data: StepData.of('$response') })),
     }), /^test\/g: nodes.root.steps\[0\].data "\$response" has no previous response on the first step of a Sequence; drop it: the first step gets the request$/],
+    ['a condition on the first step of a Sequence', () => new InferenceGraph(newChart('ml'), 'g', {
+      root: seq(GraphStep.inferenceService('a', { condition: 'predictions.#(@>0.5)' })),
+    }), /^test\/g: nodes.root.steps\[0\].condition "predictions.#\(@>0.5\)" has no previous response to test on the first step of a Sequence \(KServe's router answers 500\); put the condition on a later step/],
     ['dependency in a Switch', () => new InferenceGraph(newChart('ml'), 'g', {
       root: GraphNode.conditional([GraphStep.inferenceService('a', { condition: 'x', dependency: StepDependency.HARD })]),
     }), /^test\/g: nodes.root.steps\[0\].dependency "Hard" has no effect in a Switch node \(the chosen step's answer is the node's answer\); use dependency in Sequence and Ensemble nodes only$/],

@@ -410,6 +410,11 @@ export class InferenceGraph extends Construct {
     if (data === StepData.RESPONSE.expression && index === 0) {
       fail(this, `${prop}.data`, data, 'has no previous response on the first step of a Sequence', 'drop it: the first step gets the request');
     }
+    if (type === RouterType.SEQUENCE && index === 0 && o.condition !== undefined) {
+      // The router tests a Sequence step's condition on the previous answer; before the first step there is none, and it answers 500.
+      fail(this, `${prop}.condition`, o.condition, 'has no previous response to test on the first step of a Sequence (KServe\'s router answers 500)',
+        'put the condition on a later step, or route with GraphNode.conditional(...)');
+    }
     if (o.mapPredictionsToInstances && type !== RouterType.SEQUENCE) {
       fail(this, `${prop}.mapPredictionsToInstances`, true, `has no effect in a ${type} node`, 'use it in Sequence nodes only');
     }
