@@ -381,9 +381,9 @@ describe('InferenceGraph existing services: bad input', () => {
   const seq = (...steps: GraphStep[]) => GraphNode.sequence(steps);
   const cases: Array<[string, () => void, RegExp]> = [
     ['InferenceService name that is not a DNS-1035 label', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('Fraud_V1')) }),
-      /^test\/g: root GraphStep.inferenceService: name "Fraud_V1" is not a valid DNS-1035 label; use lower-case letters/],
+      /^test\/g: root GraphStep.inferenceService: serviceName "Fraud_V1" is not a valid DNS-1035 label; use lower-case letters/],
     ['InferenceService name that is not a string', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService(7 as any)) }),
-      /^test\/g: root GraphStep.inferenceService: name 7 is not a valid DNS-1035 label/],
+      /^test\/g: root GraphStep.inferenceService: serviceName 7 is not a valid DNS-1035 label/],
     ['mapPredictionsToInstances that is not a boolean', () => new InferenceGraph(newChart('ml'), 'g', {
       root: seq(GraphStep.inferenceService('a'), GraphStep.inferenceService('b', { mapPredictionsToInstances: 'yes' as any })),
     }), /^test\/g: root GraphStep.inferenceService: mapPredictionsToInstances "yes" is not a boolean; use true or false$/],

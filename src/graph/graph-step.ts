@@ -11,7 +11,10 @@ export class StepData {
   public static readonly RESPONSE = new StepData('$response');
 
   /**
-   * A part of the request or response, e.g. `$response.predictions`.
+   * A `data` expression as KServe's CRD spells it. KServe 0.20's router only
+   * tells `$response` from the original request, so an InferenceGraph fails
+   * synth on a field path such as `$response.predictions` (use
+   * `StepData.RESPONSE` with `mapPredictionsToInstances: true`).
    *
    * @param expression starts with `$request` or `$response`
    */
@@ -56,16 +59,19 @@ export interface GraphStepOptions {
   readonly weight?: number;
 
   /**
-   * Switch nodes (required) and Sequence nodes (optional): a GJSON
-   * condition on the request (Switch) or the previous response (Sequence),
-   * e.g. `instances.#(user_tier=="gold")` or `predictions.#(@>0.5)`.
+   * Switch nodes (required) and Sequence nodes (optional, not on the first
+   * step): a GJSON condition on the request (Switch) or the previous
+   * response (Sequence: a step whose condition does not match ends the
+   * Sequence with that response), e.g. `instances.#(user_tier=="gold")` or
+   * `predictions.#(@>0.5)`.
    *
    * @default - none
    */
   readonly condition?: string;
 
   /**
-   * What the step receives.
+   * Sequence nodes only: what the step receives. `StepData.RESPONSE` (on a
+   * step after the first) sends it the previous step's answer.
    *
    * @default StepData.REQUEST
    */
@@ -136,14 +142,14 @@ export class GraphStep {
    * For a ServedModel of this app use {@link GraphStep.model}; for a service
    * in another namespace or outside KServe use {@link GraphStep.url}.
    *
-   * @param name the InferenceService's name, in the graph's namespace
+   * @param serviceName the InferenceService's name, in the graph's namespace
    * @param options weight, condition, data, dependency, name
    */
-  public static inferenceService(name: string, options: GraphStepOptions = {}): GraphStep {
+  public static inferenceService(serviceName: string, options: GraphStepOptions = {}): GraphStep {
     return orInvalid(() => {
-      checkDns1035('GraphStep.inferenceService', 'name', name);
+      checkDns1035('GraphStep.inferenceService', 'serviceName', serviceName);
       GraphStep.checkOptions('GraphStep.inferenceService', options);
-      return new GraphStep(undefined, undefined, undefined, name, options, false);
+      return new GraphStep(undefined, undefined, undefined, serviceName, options, false);
     }, (e) => invalidInstance(GraphStep.prototype, e, INSTANCE_FIELDS));
   }
 
