@@ -444,8 +444,13 @@ describe('examples/graph-existing-service', () => {
     expect(docs.filter((d) => d.kind === 'InferenceService').map((d) => d.metadata.name)).toEqual(['fraud-xgb']);
     expect(ig.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
     expect(ig.spec).toMatchObject({
-      minReplicas: 2, maxReplicas: 10, scaleMetric: 'cpu', scaleTarget: 60, serviceAccountName: 'fraud-graph-router',
-      resources: { requests: { cpu: '500m', memory: '256Mi' } }, nodeSelector: { 'node-pool': 'routers' },
+      minReplicas: 2,
+      maxReplicas: 10,
+      scaleMetric: 'cpu',
+      scaleTarget: 60,
+      serviceAccountName: 'fraud-graph-router',
+      resources: { requests: { cpu: '500m', memory: '256Mi' } },
+      nodeSelector: { 'node-pool': 'routers' },
     });
   });
 });
