@@ -56,6 +56,8 @@ const graphRecipe = fc.record({
   conditions: fc.boolean(),
   modelPlatform: fc.integer({ min: 0, max: platforms.length - 1 }),
   crossNamespace: fc.boolean(),
+  // The first step calls a ServedModel of the app, an InferenceService the app does not declare, or a URL.
+  firstTarget: fc.constantFrom('model', 'inferenceService', 'url'),
 });
 
 const runtimeRecipe = fc.record({
@@ -163,11 +165,15 @@ function buildGraph(chart: Chart, g: any): void {
     namespace: g.crossNamespace && i === 1 ? 'other' : undefined,
     scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
   }));
-  const steps = models.map((m: lib.ServedModel, i: number) => lib.GraphStep.model(m, {
-    weight: g.router === 'splitter' ? g.weights[i] : undefined,
-    condition: g.router === 'switch' && g.conditions ? `instances.#(feature>${i})` : undefined,
-    crossNamespace: g.crossNamespace && i === 1 ? true : undefined,
-  }));
+  const steps = models.map((m: lib.ServedModel, i: number) => {
+    const options = {
+      weight: g.router === 'splitter' ? g.weights[i] : undefined,
+      condition: g.router === 'switch' && g.conditions ? `instances.#(feature>${i})` : undefined,
+    };
+    if (i === 0 && g.firstTarget === 'inferenceService') return lib.GraphStep.inferenceService('shared-embedder', options);
+    if (i === 0 && g.firstTarget === 'url') return lib.GraphStep.url('https://scores.example.com/v2/models/s/infer', options);
+    return lib.GraphStep.model(m, { ...options, crossNamespace: g.crossNamespace && i === 1 ? true : undefined });
+  });
   const root = g.router === 'splitter' ? lib.GraphNode.splitter(steps) : g.router === 'sequence' ? lib.GraphNode.sequence(steps)
     : g.router === 'ensemble' ? lib.GraphNode.ensemble(steps) : lib.GraphNode.conditional(steps);
   new lib.InferenceGraph(chart, 'graph', { root });
