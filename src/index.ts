@@ -47,7 +47,7 @@ export type { GatewayRouteOptions } from './traffic/gateway-exposure';
 export { TrafficRouter } from './traffic/traffic-router';
 export type { GatewayApiRouterOptions } from './traffic/traffic-router';
 export { HeaderMatch, AbTest } from './traffic/header-match';
-export type { AbTestOptions } from './traffic/header-match';
+export type { AbTestOptions, HeaderExactMatchOptions, HeaderRegexMatchOptions, CookieMatchOptions } from './traffic/header-match';
 export { ServingCheck, ServingMetrics } from './rollout/serving-checks';
 export type { LatencyCheckOptions, RequestLatencyCheckOptions, ErrorRateCheckOptions, TokensPerSecondCheckOptions } from './rollout/serving-checks';
 export { LoadTest, LoadTestMethod } from './traffic/load-test';

@@ -40,7 +40,7 @@ describe('ModelNetworkPolicy', () => {
     const model = new ServedModel(chart, 'fraud', base);
     new ModelNetworkPolicy(chart, 'fraud-netpol', {
       model,
-      allowFrom: [NetworkPeer.namespace('payments'), NetworkPeer.pods({ app: 'checkout' })],
+      allowFrom: [NetworkPeer.namespace('payments'), NetworkPeer.pods({ labels: { app: 'checkout' } })],
     });
     const docs = synth(chart);
     expectRestricted(docs);
@@ -66,7 +66,7 @@ describe('ModelNetworkPolicy', () => {
     const model = new ServedModel(newChart(), 'm', base);
     expect(() => new ModelNetworkPolicy(model, 'np', { model, allowFrom: [NetworkPeer.namespace('Bad_NS')] }))
       .toThrow(/^test\/m\/np: allowFrom\[0\] NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
-    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({})] }))
+    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({ labels: {} })] }))
       .toThrow(/^test\/m\/np2: allowFrom\[0\] NetworkPeer.pods: labels \{\} is empty; name at least one label/);
   });
 });

@@ -124,7 +124,7 @@ function buildNetpol(chart: Chart, n: any): void {
   });
   new lib.ModelNetworkPolicy(chart, 'netpol', {
     model,
-    allowFrom: [...n.namespaces.map((ns: string) => lib.NetworkPeer.namespace(ns)), ...(n.pods ? [lib.NetworkPeer.pods(n.pods)] : [])],
+    allowFrom: [...n.namespaces.map((ns: string) => lib.NetworkPeer.namespace(ns)), ...(n.pods ? [lib.NetworkPeer.pods({ labels: n.pods })] : [])],
   });
 }
 
