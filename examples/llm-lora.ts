@@ -15,8 +15,8 @@ export function buildApp(outdir?: string): App {
     nodePool: GpuNodePool.aks('gpul40s'),
     replicas: 2,
     loraAdapters: [
-      LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', { revision: 'v2' })),
-      LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'acme-adapters', key: 'support/v5' })),
+      LoraAdapter.of({ name: 'sql', storage: ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', { revision: 'v2' }) }),
+      LoraAdapter.of({ name: 'support', storage: ModelStorage.fromS3({ bucket: 'acme-adapters', key: 'support/v5' }) }),
     ],
     lora: { maxRank: 32, maxAdapters: 2 },
     serviceAccountName: 'adapter-reader',

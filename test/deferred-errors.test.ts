@@ -48,7 +48,7 @@ describe('factories keep their error: no throw where the value is created', () =
     ['LlmRouter.gateways', () => LlmRouter.gateways([])],
     ['LlmScheduler.managed', () => LlmScheduler.managed({ replicas: 0 })],
     ['LlmScaling.keda', () => LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })],
-    ['LoraAdapter.of', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a'))],
+    ['LoraAdapter.of', () => LoraAdapter.of({ name: '', storage: ModelStorage.fromHuggingFace('o/a') })],
   ])('%s', (_name, build) => {
     expect(build).not.toThrow();
   });
@@ -93,7 +93,7 @@ describe('the construct raises it after its path and prop', () => {
       .toBe('c/llm: scaling LlmScaling.keda: minReplicas 3 exceeds maxReplicas 2; keep minReplicas <= maxReplicas');
     expect(messageOf((c) => llm(c, { prefill: { scaling: LlmScaling.hpa({ maxReplicas: 0 }) } })))
       .toMatch(/^c\/llm: prefill.scaling LlmScaling.hpa: maxReplicas 0 is not allowed/);
-    expect(messageOf((c) => llm(c, { loraAdapters: [LoraAdapter.of('ok', LLAMA), LoraAdapter.of('', LLAMA)] })))
+    expect(messageOf((c) => llm(c, { loraAdapters: [LoraAdapter.of({ name: 'ok', storage: LLAMA }), LoraAdapter.of({ name: '', storage: LLAMA })] })))
       .toMatch(/^c\/llm: loraAdapters\[1\] LoraAdapter.of: name "" is not a valid adapter name/);
   });
 

@@ -19,6 +19,16 @@ import { PodSecurity } from '../security/pod-security';
 /** Marks the props of a config that exists already (see `fromConfigName`). */
 const EXISTING = Symbol('existing LLMInferenceServiceConfig');
 
+/** Options for {@link LlmServiceConfig.fromConfigName}. */
+export interface ExistingLlmServiceConfigOptions {
+  /**
+   * The config's namespace: the services' or KServe's (`kserve`) for a cluster-wide preset.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+}
+
 /** Props of an {@link LlmServiceConfig}. */
 export interface LlmServiceConfigProps {
   /**
@@ -149,10 +159,10 @@ export class LlmServiceConfig extends Construct {
    * @param scope the scope
    * @param id the construct id
    * @param configName the LLMInferenceServiceConfig name
-   * @param namespace its namespace: the services' or KServe's (`kserve`)
+   * @param options where it is
    */
-  public static fromConfigName(scope: Construct, id: string, configName: string, namespace?: string): LlmServiceConfig {
-    const props: LlmServiceConfigProps & { [EXISTING]?: boolean } = { name: configName, namespace, [EXISTING]: true };
+  public static fromConfigName(scope: Construct, id: string, configName: string, options: ExistingLlmServiceConfigOptions = {}): LlmServiceConfig {
+    const props: LlmServiceConfigProps & { [EXISTING]?: boolean } = { name: configName, namespace: options?.namespace, [EXISTING]: true };
     return new LlmServiceConfig(scope, id, props);
   }
 

@@ -253,7 +253,7 @@ function llmServicePropTypes(): Record<string, PropType> {
     podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
     sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' },
     prefill: 'struct',
-    loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of(name, storage)' },
+    loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of({ name, storage })' },
     lora: 'struct',
     router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
     config: { listOf: LlmServiceConfig, use: 'a list of LlmServiceConfig constructs' },

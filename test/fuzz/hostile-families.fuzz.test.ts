@@ -384,8 +384,8 @@ const llmArb = fc.record({
     fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
   router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
     fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
-  lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of(n, lib.ModelStorage.fromHuggingFace(`org/${n}`))]),
-    fc.constant([lib.LoraAdapter.of('', lib.ModelStorage.fromHuggingFace('org/x'))]))),
+  lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of({ name: n, storage: lib.ModelStorage.fromHuggingFace(`org/${n}`) })]),
+    fc.constant([lib.LoraAdapter.of({ name: '', storage: lib.ModelStorage.fromHuggingFace('org/x') })]))),
   loraOptions: rarely(wild(fc.record({
     maxRank: maybe(wild(fc.constantFrom(8, 16, 64), fc.constantFrom(7, 1000))),
     maxAdapters: maybe(wild(fc.constantFrom(1, 4))),
@@ -475,7 +475,7 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     scaling: l.scaling,
     router: l.router,
     // LoRA options apply to adapters: set with some.
-    loraAdapters: l.lora ?? (l.loraOptions === undefined ? undefined : [lib.LoraAdapter.of('sql', lib.ModelStorage.fromHuggingFace('org/sql'))]),
+    loraAdapters: l.lora ?? (l.loraOptions === undefined ? undefined : [lib.LoraAdapter.of({ name: 'sql', storage: lib.ModelStorage.fromHuggingFace('org/sql') })]),
     lora: l.loraOptions,
     confidential: l.confidential,
     storageInitializer: l.storageInitializer,
