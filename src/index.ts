@@ -53,6 +53,8 @@ export type { LatencyCheckOptions, RequestLatencyCheckOptions, ErrorRateCheckOpt
 export { LoadTest, LoadTestMethod } from './traffic/load-test';
 export type { HeyLoadTestOptions } from './traffic/load-test';
 export { LlmService } from './llm-service/llm-service';
+export type { LlmServiceBaseProps } from './llm-service/llm-service-base';
+export type { ILlmService, ILlmServiceConfig } from './llm-service/llm-service-ref';
 export type { LlmServiceProps, LlmPrefillOptions, LlmTracing, LlmGpuDemand, LlmConfidentialModel } from './llm-service/llm-service';
 export { LlmServiceConfig } from './llm-service/llm-service-config';
 export type { LlmServiceConfigProps, ExistingLlmServiceConfigOptions } from './llm-service/llm-service-config';

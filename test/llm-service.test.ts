@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import { restrictedViolations, resourceViolations } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 import {
@@ -44,7 +44,7 @@ describe('LlmService core', () => {
       args: ['--enable-chunked-prefill'],
       env: { VLLM_LOGGING_LEVEL: 'DEBUG' },
       envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret, key: 'token' }) },
-      serviceAccountName: 'llm-reader',
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'llm-reader'),
       labels: { team: 'ml' },
       annotations: { 'example.com/owner': 'ml-platform' },
     });

@@ -7,8 +7,9 @@ import { KServeKnativeCompiler, KServeStandardCompiler, StandardAutoscaler } fro
 import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
-import { checkDns1123Subdomain, checkImage } from '../internal/names';
+import { checkImage } from '../internal/names';
 import { binaryQuantity } from '../internal/units';
+import { secretName } from '../security/references';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -144,18 +145,14 @@ function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions
   for (const [prop, image] of [['modelServerImage', o.modelServerImage], ['storageInitializerImage', o.storageInitializerImage]] as const) {
     if (image !== undefined) checkImage(scope, prop, image);
   }
-  const secret = o.storageCredentials;
-  if (secret !== undefined && (secret === null || typeof secret !== 'object' || typeof secret.name !== 'string')) {
-    fail(scope, 'storageCredentials', secret, 'is not a Secret', "use a cdk8s-plus Secret, e.g. Secret.fromSecretName(chart, 'creds', 'models-s3-credentials')");
-  }
-  if (secret !== undefined) checkDns1123Subdomain(scope, 'storageCredentials', secret.name);
+  const storageCredentialsSecret = secretName(scope, 'storageCredentials', o.storageCredentials);
   const kib = o.modelStoreSizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (kib !== undefined && !(kib >= 1024)) fail(scope, 'modelStoreSizeLimit', `${kib}Ki`, 'is too small', 'use at least 1 MiB');
   return {
     modelServer: o.modelServer,
     modelServerImage: o.modelServerImage,
     storageInitializerImage: o.storageInitializerImage,
-    storageCredentialsSecret: o.storageCredentials?.name,
+    storageCredentialsSecret,
     modelStoreSizeLimit: kib !== undefined ? binaryQuantity(kib, 'Ki', 'Gi') : undefined,
   };
 }

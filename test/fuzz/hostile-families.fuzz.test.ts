@@ -17,7 +17,7 @@
  * CI uses a fixed seed (printed on failure); set FUZZ_SEED / FUZZ_FAMILY_RUNS to explore.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -418,6 +418,7 @@ const llmArb = fc.record({
     args: maybe(wild(fc.constantFrom(['--seed=1']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
     env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'DEBUG' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
     vllm: maybe(wild(fc.constantFrom({ maxModelLength: 8192 }, { enablePrefixCaching: true }), fc.constant({ gpuMemoryUtilization: 0 }))),
+    serviceAccount: dnsName('preset-sa'),
     labels,
     annotations,
   }), fc.constantFrom<unknown>([{ name: 'not-a-construct' }]))),
@@ -434,7 +435,8 @@ const llmArb = fc.record({
   podSecurity,
   labels,
   annotations,
-  serviceAccountName: dnsName('llm-sa'),
+  // A name: the builder references it with ServiceAccount.fromServiceAccountName, as a user would.
+  serviceAccount: dnsName('llm-sa'),
 });
 
 /** An LlmWorkloadOptions from a generated workload; hostile parallelism replaces the shape's now and then. */
@@ -458,9 +460,16 @@ function llmWorkloadStrings(w: any): string[] {
   return strings(w.podLabels, w.podAnnotations, kv?.claim?.claimName, kv?.claim?.path, kv?.ephemeralVolume?.storageClassName);
 }
 
+/** A generated service account name, referenced as users do; hostile non-names pass through as they are. */
+function serviceAccountRef(chart: Chart, id: string, name: unknown): unknown {
+  return typeof name === 'string' ? ServiceAccount.fromServiceAccountName(chart, id, name) : name;
+}
+
 function buildLlm(chart: Chart, l: any, out: Built): void {
   const config = l.config === undefined ? undefined : Array.isArray(l.config) ? l.config
-    : [new lib.LlmServiceConfig(chart, 'preset', { ...l.config, namespace: l.namespace } as any)];
+    : [new lib.LlmServiceConfig(chart, 'preset', {
+      ...l.config, namespace: l.namespace, serviceAccount: serviceAccountRef(chart, 'preset-sa', l.config?.serviceAccount),
+    } as any)];
   const props = {
     storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
     ...llmWorkload(l.decode),
@@ -487,14 +496,14 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     podSecurity: l.podSecurity,
     labels: l.labels,
     annotations: l.annotations,
-    serviceAccountName: l.serviceAccountName,
+    serviceAccount: serviceAccountRef(chart, 'llm-sa', l.serviceAccount),
   } as any;
   const stable = new lib.LlmService(chart, 'llm', props);
-  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccountName,
+  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccount,
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
   ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
-    out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations));
+    out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations, l.config.serviceAccount));
   }
   if (l.canary !== undefined) {
     // The candidate: the same model name and namespace, other weights; its name follows the stable one's.
