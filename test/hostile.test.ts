@@ -10,8 +10,8 @@ import {
   MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric, ServedModel,
   ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
-import { ModelServingError } from '../src/internal/errors';
 import { docOf, newChart, synth, testApp } from './util';
+import { ModelServingError } from '../src/internal/errors';
 
 const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
 

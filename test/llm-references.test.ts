@@ -4,8 +4,8 @@
  * `ILlmServiceConfig`, canary members as `ILlmService`; a service and a
  * config declare their shared fields once (`LlmServiceBaseProps`).
  */
-import { Construct } from 'constructs';
 import { ServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { docOf, newChart, synth } from './util';
 import {
   Accelerator, ILlmService, ILlmServiceConfig, LlmCanary, LlmRouter, LlmService, LlmServiceBaseProps, LlmServiceConfig, LlmServiceConfigProps,
@@ -30,7 +30,9 @@ describe('service accounts by reference', () => {
   test('a multi-node service gives its workers the same account', () => {
     const chart = newChart('llm');
     new LlmService(chart, 'svc', {
-      storage: LLAMA, accelerator: Accelerator.nvidiaGpu({ count: 8 }), parallelism: { tensor: 8, data: 2, dataLocal: 1 },
+      storage: LLAMA,
+      accelerator: Accelerator.nvidiaGpu({ count: 8 }),
+      parallelism: { tensor: 8, data: 2, dataLocal: 1 },
       serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'weights-reader'),
     });
     const spec = docOf(synth(chart), 'LLMInferenceService', 'svc').spec;

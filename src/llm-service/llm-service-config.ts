@@ -144,7 +144,12 @@ export class LlmServiceConfig extends Construct implements ILlmServiceConfig {
       : undefined;
     const spec: Record<string, unknown> = {
       template: llmPodSpec({
-        image: props.image, args, env, security: ps._resolve(), resources, placement: scheduling.placement,
+        image: props.image,
+        args,
+        env,
+        security: ps._resolve(),
+        resources,
+        placement: scheduling.placement,
         serviceAccountName: serviceAccountName(this, 'serviceAccount', props.serviceAccount),
       }),
     };

@@ -21,8 +21,8 @@ import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
-import { serviceAccountName } from '../security/references';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
+import { serviceAccountName } from '../security/references';
 
 /** See {@link LlmService.DEFAULT_IMAGE}. */
 const DEFAULT_LLM_IMAGE = 'ghcr.io/llm-d/llm-d-cuda:v0.8.0';

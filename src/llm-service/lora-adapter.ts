@@ -90,7 +90,7 @@ export function resolveLora(
   }
   const seen = new Map<string, number>();
   list.forEach((a, i) => {
-    if (!(a instanceof LoraAdapter)) fail(scope, `loraAdapters[${i}]`, a, 'is not a LoraAdapter', "use LoraAdapter.of({ name, storage })");
+    if (!(a instanceof LoraAdapter)) fail(scope, `loraAdapters[${i}]`, a, 'is not a LoraAdapter', 'use LoraAdapter.of({ name, storage })');
     const prev = seen.get(a.name);
     if (prev !== undefined) fail(scope, `loraAdapters[${i}].name`, a.name, `is the same as loraAdapters[${prev}]`, 'give each adapter its own name');
     seen.set(a.name, i);

@@ -503,7 +503,8 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
   ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
-    out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations, l.config.serviceAccount));
+    const c = l.config;
+    out.expected.push(...strings(c.name, c.image, c.args, c.env, c.labels, c.annotations, c.serviceAccount));
   }
   if (l.canary !== undefined) {
     // The candidate: the same model name and namespace, other weights; its name follows the stable one's.
