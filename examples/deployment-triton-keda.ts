@@ -6,7 +6,7 @@
 // on a Prometheus query; a model already on a PVC is mounted directly.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
 } from '../src';
@@ -35,7 +35,7 @@ export function buildApp(outdir?: string): App {
       target: 20,
       metric: ScalingMetric.prometheus({ query: 'sum(rate(mlserver_requests_total{service="churn"}[2m]))', serverAddress: 'http://prometheus.monitoring:9090' }),
     }),
-    platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER, storageCredentialsSecret: 'models-s3-credentials' }),
+    platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER, storageCredentials: Secret.fromSecretName(chart, 's3-credentials', 'models-s3-credentials') }),
   });
 
   new ServedModel(chart, 'ranker', {

@@ -37,7 +37,7 @@ export function buildApp(outdir?: string): App {
     trafficRouter: TrafficRouter.gatewayApi(),
     stepInterval: Duration.minutes(2),
     abTest: AbTest.headers({
-      matches: [HeaderMatch.exact('x-customer-tier', 'beta')],
+      matches: [HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' })],
       duration: Duration.hours(2),
     }),
     requireAutomaticRollback: true,

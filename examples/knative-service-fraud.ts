@@ -7,7 +7,7 @@
 // itself; init containers for the storage initializer, emptyDir volumes).
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform,
 } from '../src';
@@ -15,6 +15,9 @@ import {
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
   const models = new Chart(app, 'models', { namespace: 'ml' });
+  // Secrets that exist in the cluster already: referenced by name, never written here.
+  const s3Credentials = Secret.fromSecretName(models, 's3-credentials', 'models-s3-credentials');
+  const hfToken = Secret.fromSecretName(models, 'hf-token', 'hf-token');
 
   // kserve/xgbserver with a storage-initializer init container; idle -> zero pods.
   new ServedModel(models, 'fraud-detector', {
@@ -24,7 +27,7 @@ export function buildApp(outdir?: string): App {
     scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5, scaleDownDelay: Duration.minutes(2) }),
     containerConcurrency: 8,
     timeout: Duration.seconds(30),
-    platform: ServingPlatform.knativeService({ storageCredentialsSecret: 'models-s3-credentials' }),
+    platform: ServingPlatform.knativeService({ storageCredentials: s3Credentials }),
   });
 
   // KServe's Hugging Face server (vLLM, GPU build) on one L4; HF_TOKEN comes from the Secret.
@@ -35,7 +38,7 @@ export function buildApp(outdir?: string): App {
     nodePool: GpuNodePool.gke('nvidia-l4'),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(24) },
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3, target: 4 }),
-    platform: ServingPlatform.knativeService({ storageCredentialsSecret: 'hf-token', modelStoreSizeLimit: Size.gibibytes(40) }),
+    platform: ServingPlatform.knativeService({ storageCredentials: hfToken, modelStoreSizeLimit: Size.gibibytes(40) }),
   });
 
   new KnativeFeatures(new Chart(app, 'knative-config'), 'features');

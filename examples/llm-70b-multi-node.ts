@@ -5,7 +5,7 @@
 // every H100 service, and the GPU capacity report counts leaders and workers.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GatewayRef, GpuCapacityReport, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmService, LlmServiceConfig, ModelStorage,
 } from '../src';
@@ -31,7 +31,7 @@ export function buildApp(outdir?: string): App {
     replicas: 1,
     resources: { cpu: Cpu.units(32), memory: Size.gibibytes(512) },
     vllm: { maxModelLength: 32768 },
-    serviceAccountName: 'model-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'model-reader', 'model-reader'),
     router: LlmRouter.gateways([GatewayRef.of('inference-gateway', { namespace: 'gateways' })]),
     config: [preset],
   });

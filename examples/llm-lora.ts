@@ -3,6 +3,7 @@
 // pick one with the request's "model" field ("llama-3-8b", "sql" or "support").
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import { Accelerator, GpuNodePool, GpuProduct, LlmRouter, LlmService, LoraAdapter, ModelStorage } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -15,11 +16,11 @@ export function buildApp(outdir?: string): App {
     nodePool: GpuNodePool.aks('gpul40s'),
     replicas: 2,
     loraAdapters: [
-      LoraAdapter.of('sql', ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', { revision: 'v2' })),
-      LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'acme-adapters', key: 'support/v5' })),
+      LoraAdapter.of({ name: 'sql', storage: ModelStorage.fromHuggingFace('acme/llama-3-8b-sql-lora', { revision: 'v2' }) }),
+      LoraAdapter.of({ name: 'support', storage: ModelStorage.fromS3({ bucket: 'acme-adapters', key: 'support/v5' }) }),
     ],
     lora: { maxRank: 32, maxAdapters: 2 },
-    serviceAccountName: 'adapter-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'adapter-reader', 'adapter-reader'),
     router: LlmRouter.managed(),
   });
   return app;

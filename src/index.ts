@@ -47,15 +47,17 @@ export type { GatewayRouteOptions } from './traffic/gateway-exposure';
 export { TrafficRouter } from './traffic/traffic-router';
 export type { GatewayApiRouterOptions } from './traffic/traffic-router';
 export { HeaderMatch, AbTest } from './traffic/header-match';
-export type { AbTestOptions } from './traffic/header-match';
+export type { AbTestOptions, HeaderExactMatchOptions, HeaderRegexMatchOptions, CookieMatchOptions } from './traffic/header-match';
 export { ServingCheck, ServingMetrics } from './rollout/serving-checks';
 export type { LatencyCheckOptions, RequestLatencyCheckOptions, ErrorRateCheckOptions, TokensPerSecondCheckOptions } from './rollout/serving-checks';
 export { LoadTest, LoadTestMethod } from './traffic/load-test';
 export type { HeyLoadTestOptions } from './traffic/load-test';
 export { LlmService } from './llm-service/llm-service';
+export type { LlmServiceBaseProps } from './llm-service/llm-service-base';
+export type { ILlmService, ILlmServiceConfig } from './llm-service/llm-service-ref';
 export type { LlmServiceProps, LlmPrefillOptions, LlmTracing, LlmGpuDemand, LlmConfidentialModel } from './llm-service/llm-service';
 export { LlmServiceConfig } from './llm-service/llm-service-config';
-export type { LlmServiceConfigProps } from './llm-service/llm-service-config';
+export type { LlmServiceConfigProps, ExistingLlmServiceConfigOptions } from './llm-service/llm-service-config';
 export { LlmRouter, LlmScheduler, EndpointPickerFailureMode, InferencePoolProtocol } from './llm-service/llm-router';
 export type {
   IngressRef, SchedulerConfigMapRef, ManagedSchedulerOptions, LlmRouterOptions, InferencePoolOptions, SchedulerPodOptions,
@@ -63,7 +65,7 @@ export type {
 export { LlmScaling, LlmKedaFallbackBehavior, LlmScalingPolicyType, LlmScalingSelectPolicy } from './llm-service/llm-scaling';
 export type { LlmScalingOptions, LlmKedaScalingOptions, LlmHpaScalingOptions, LlmKedaFallback, LlmScalingPolicy, LlmScalingRules } from './llm-service/llm-scaling';
 export { LoraAdapter } from './llm-service/lora-adapter';
-export type { LoraOptions } from './llm-service/lora-adapter';
+export type { LoraOptions, LoraAdapterOptions } from './llm-service/lora-adapter';
 export type { LlmParallelism } from './llm-service/parallelism';
 export { KvCacheEvictionPolicy } from './llm-service/llm-workload';
 export type { LlmWorkloadOptions, LlmWorkerOptions, KvCacheOffloading, KvCacheClaim, KvCacheEphemeralVolume } from './llm-service/llm-workload';

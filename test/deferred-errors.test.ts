@@ -41,14 +41,14 @@ describe('factories keep their error: no throw where the value is created', () =
     ['GatewayRef.of', () => GatewayRef.of('Bad_Name')],
     ['GatewayExposure.route', () => GatewayExposure.route({ gateways: [] })],
     ['TrafficRouter.gatewayApi', () => TrafficRouter.gatewayApi({ gateway: 'x' as any })],
-    ['HeaderMatch.exact', () => HeaderMatch.exact('bad header', 'x')],
+    ['HeaderMatch.exact', () => HeaderMatch.exact({ name: 'bad header', value: 'x' })],
     ['AbTest.headers', () => AbTest.headers({ matches: [] })],
     ['LoadTest.hey', () => LoadTest.hey({ path: 'infer' })],
     ['ServingCheck.timeToFirstToken', () => ServingCheck.timeToFirstToken({ max: Duration.millis(500), percentile: 100 })],
     ['LlmRouter.gateways', () => LlmRouter.gateways([])],
     ['LlmScheduler.managed', () => LlmScheduler.managed({ replicas: 0 })],
     ['LlmScaling.keda', () => LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })],
-    ['LoraAdapter.of', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a'))],
+    ['LoraAdapter.of', () => LoraAdapter.of({ name: '', storage: ModelStorage.fromHuggingFace('o/a') })],
   ])('%s', (_name, build) => {
     expect(build).not.toThrow();
   });
@@ -73,7 +73,7 @@ describe('the construct raises it after its path and prop', () => {
       .toBe('c/r: trafficRouter TrafficRouter.gatewayApi: gateway "x" is not a GatewayExposure; use GatewayExposure.route({ gateways: [...] })');
     expect(messageOf((c) => rollout(c, { abTest: AbTest.headers({ matches: [] }), trafficRouter: TrafficRouter.gatewayApi() })))
       .toMatch(/^c\/r: abTest AbTest.headers: matches \[\] is empty;/);
-    expect(messageOf((c) => rollout(c, { abTest: AbTest.headers({ matches: [HeaderMatch.exact('bad header', 'x')] }), trafficRouter: TrafficRouter.gatewayApi() })))
+    expect(messageOf((c) => rollout(c, { abTest: AbTest.headers({ matches: [HeaderMatch.exact({ name: 'bad header', value: 'x' })] }), trafficRouter: TrafficRouter.gatewayApi() })))
       .toMatch(/^c\/r: abTest HeaderMatch.exact: name "bad header" is not a valid HTTP header name;/);
     expect(messageOf((c) => rollout(c, { steps: [10], loadTest: LoadTest.hey({ path: 'infer' }) })))
       .toMatch(/^c\/r: loadTest LoadTest.hey: path "infer" is not a valid request path;/);
@@ -93,7 +93,7 @@ describe('the construct raises it after its path and prop', () => {
       .toBe('c/llm: scaling LlmScaling.keda: minReplicas 3 exceeds maxReplicas 2; keep minReplicas <= maxReplicas');
     expect(messageOf((c) => llm(c, { prefill: { scaling: LlmScaling.hpa({ maxReplicas: 0 }) } })))
       .toMatch(/^c\/llm: prefill.scaling LlmScaling.hpa: maxReplicas 0 is not allowed/);
-    expect(messageOf((c) => llm(c, { loraAdapters: [LoraAdapter.of('ok', LLAMA), LoraAdapter.of('', LLAMA)] })))
+    expect(messageOf((c) => llm(c, { loraAdapters: [LoraAdapter.of({ name: 'ok', storage: LLAMA }), LoraAdapter.of({ name: '', storage: LLAMA })] })))
       .toMatch(/^c\/llm: loraAdapters\[1\] LoraAdapter.of: name "" is not a valid adapter name/);
   });
 

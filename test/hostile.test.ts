@@ -11,6 +11,7 @@ import {
   ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth, testApp } from './util';
+import { ModelServingError } from '../src/internal/errors';
 
 const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
 
@@ -126,6 +127,26 @@ describe('credentials never reach a manifest or a message', () => {
     const e = errorOf(() => new ServedModel(newChart(), 'm', { ...base, name: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }));
     expect(e.message).not.toContain('abcdefghijklmnopqrstuvwxyz');
     expect(e.message).toContain('<redacted>');
+  });
+});
+
+describe('the redactor replaces the secret only', () => {
+  test('the opening quote of a redacted value stays (an AWS key id was matched with the character before it)', () => {
+    const e = errorOf(() => new ServedModel(newChart(), 'm', { ...base, name: 'AKIAIOSFODNN7EXAMPLE' }));
+    expect(e.message).toMatch(/^test\/m: name "<redacted>" /);
+    expect(e.message).not.toContain('AKIA');
+  });
+
+  test.each<[string, string, string]>([
+    ['an AWS key id after a space', 'key AKIAIOSFODNN7EXAMPLE here', '"key <redacted> here"'],
+    ['an Azure account key', 'AccountName=a;AccountKey=abc123def456==;EndpointSuffix=x', '"AccountName=a;<redacted>;EndpointSuffix=x"'],
+    ['an Azure shared access key at the start', 'SharedAccessKey=abc123def456;x=1', '"<redacted>;x=1"'],
+    ['an Azure SAS signature', 'https://a.blob.core.windows.net/c?sv=1&sig=abcdefghijklmnopqrstuv', '"https://a.blob.core.windows.net/c?sv=1&<redacted>"'],
+    ['a connection string password', 'Server=db;Password=hunter22;', '"Server=db;<redacted>;"'],
+    ['a password alone: both quotes stay', 'Pwd=hunter22', '"<redacted>"'],
+  ])('%s: the delimiters around it stay', (_n, value, shown) => {
+    const message = new ModelServingError('Factory.of', 'prop', value, 'is wrong', 'fix it').message;
+    expect(message).toBe(`Factory.of: prop ${shown} is wrong; fix it`);
   });
 });
 

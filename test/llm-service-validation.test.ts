@@ -112,7 +112,7 @@ describe('LlmService synth-time rules', () => {
 
   test('a pipeline preset installed in KServe\'s namespace, referenced by name', () => {
     const chart = newChart('llm');
-    const pp = LlmServiceConfig.fromConfigName(chart, 'pp', 'kserve-config-llm-worker-pipeline-parallel', 'kserve');
+    const pp = LlmServiceConfig.fromConfigName(chart, 'pp', 'kserve-config-llm-worker-pipeline-parallel', { namespace: 'kserve' });
     new LlmService(chart, 'pp-svc', { storage: MODEL, accelerator: EIGHT, nodePool: P5, parallelism: { tensor: 8, pipeline: 2 }, config: [pp] });
     const docs = synth(chart);
     expect(docs.map((d) => d.kind)).toEqual(['LLMInferenceService']);

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import { restrictedViolations, resourceViolations } from './conformance/pod-security';
 import { docOf, newChart, synth } from './util';
 import {
@@ -44,7 +44,7 @@ describe('LlmService core', () => {
       args: ['--enable-chunked-prefill'],
       env: { VLLM_LOGGING_LEVEL: 'DEBUG' },
       envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret, key: 'token' }) },
-      serviceAccountName: 'llm-reader',
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'llm-reader'),
       labels: { team: 'ml' },
       annotations: { 'example.com/owner': 'ml-platform' },
     });
@@ -347,7 +347,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
       storage: LLAMA_8B,
       modelName: 'llama',
       accelerator: Accelerator.nvidiaGpu(),
-      loraAdapters: [LoraAdapter.of('sql', ModelStorage.fromHuggingFace('org/sql-lora')), LoraAdapter.of('support', ModelStorage.fromS3({ bucket: 'adapters', key: 'support/v3' }))],
+      loraAdapters: [LoraAdapter.of({ name: 'sql', storage: ModelStorage.fromHuggingFace('org/sql-lora') }), LoraAdapter.of({ name: 'support', storage: ModelStorage.fromS3({ bucket: 'adapters', key: 'support/v3' }) })],
       lora: { maxRank: 64, maxAdapters: 2, maxCpuAdapters: 4 },
     });
     expect(docOf(synth(chart), 'LLMInferenceService').spec.model).toEqual({
@@ -358,22 +358,22 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
   });
 
   test.each([
-    ['an empty adapter name', () => LoraAdapter.of('', ModelStorage.fromHuggingFace('o/a')).name, /LoraAdapter.of: name "" is not a valid adapter name/],
-    ['"." as adapter name', () => LoraAdapter.of('..', ModelStorage.fromHuggingFace('o/a')).name, /name "\.\." is not a valid adapter name/],
-    ['an unsupported adapter URI', () => LoraAdapter.of('a', ModelStorage.fromGcs({ bucket: 'bucket', path: 'a' })).name, /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
+    ['an empty adapter name', () => LoraAdapter.of({ name: '', storage: ModelStorage.fromHuggingFace('o/a') }).name, /LoraAdapter.of: name "" is not a valid adapter name/],
+    ['"." as adapter name', () => LoraAdapter.of({ name: '..', storage: ModelStorage.fromHuggingFace('o/a') }).name, /name "\.\." is not a valid adapter name/],
+    ['an unsupported adapter URI', () => LoraAdapter.of({ name: 'a', storage: ModelStorage.fromGcs({ bucket: 'bucket', path: 'a' }) }).name, /storage "gs:\/\/bucket\/a" uses the scheme gs:\/\/ which KServe does not download LoRA adapters from; use one of hf:\/\/, s3:\/\/, pvc:\/\//],
   ])('%s fails', (_n, build, message) => {
     expect(build).toThrow(message);
   });
 
   test.each([
-    ['duplicate adapter names', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a')), LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/b'))] },
+    ['duplicate adapter names', { loraAdapters: [LoraAdapter.of({ name: 'a', storage: ModelStorage.fromHuggingFace('o/a') }), LoraAdapter.of({ name: 'a', storage: ModelStorage.fromHuggingFace('o/b') })] },
       'loraAdapters[1].name "a" is the same as loraAdapters[0]'],
-    ['an adapter named like the base model', { modelName: 'base', loraAdapters: [LoraAdapter.of('base', ModelStorage.fromHuggingFace('o/a'))] },
+    ['an adapter named like the base model', { modelName: 'base', loraAdapters: [LoraAdapter.of({ name: 'base', storage: ModelStorage.fromHuggingFace('o/a') })] },
       'loraAdapters[0].name "base" is the base model\'s name'],
     ['lora limits without adapters', { lora: { maxRank: 8 } }, 'lora {"maxRank":8} is set without loraAdapters'],
-    ['maxCpuAdapters below maxAdapters', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a'))], lora: { maxAdapters: 4, maxCpuAdapters: 2 } },
+    ['maxCpuAdapters below maxAdapters', { loraAdapters: [LoraAdapter.of({ name: 'a', storage: ModelStorage.fromHuggingFace('o/a') })], lora: { maxAdapters: 4, maxCpuAdapters: 2 } },
       'lora.maxCpuAdapters 2 is below lora.maxAdapters 4'],
-    ['maxRank 0', { loraAdapters: [LoraAdapter.of('a', ModelStorage.fromHuggingFace('o/a'))], lora: { maxRank: 0 } }, 'lora.maxRank 0 is not allowed'],
+    ['maxRank 0', { loraAdapters: [LoraAdapter.of({ name: 'a', storage: ModelStorage.fromHuggingFace('o/a') })], lora: { maxRank: 0 } }, 'lora.maxRank 0 is not allowed'],
   ])('%s fails', (_n, props, message) => {
     const chart = newChart('llm');
     expect(() => new LlmService(chart, 'x', { storage: LLAMA_8B, accelerator: Accelerator.nvidiaGpu(), ...props } as any)).toThrow(message);

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import { Secret } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel,
   ServingPlatform, Visibility,
@@ -172,7 +173,7 @@ describe('ServingPlatform.knativeService()', () => {
       platform: ServingPlatform.knativeService({
         modelServerImage: 'mirror.example.com/kserve/huggingfaceserver:v0.16.0',
         storageInitializerImage: 'mirror.example.com/kserve/storage-initializer:v0.16.0',
-        storageCredentialsSecret: 'hf-token',
+        storageCredentials: Secret.fromSecretName(chart, 'hf-token', 'hf-token'),
         modelStoreSizeLimit: Size.gibibytes(40),
       }),
     });
@@ -332,16 +333,22 @@ describe('ServingPlatform.knativeService() bad input', () => {
       /^test\/m: container.port 9090 is reserved by Knative \(queue-proxy, activator, profiling\) on Knative Service; use another port, e.g. 8080; reserved: 8008, 8012, 8013, 8022, 9090, 9091$/],
     ['a port Knative reserves, KServe Knative mode', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 8012 } }),
       /^test\/m: container.port 8012 is reserved by Knative \(queue-proxy, activator, profiling\) on KServe \(Knative mode\)/],
-    ['credentials for PVC storage', () => new ServedModel(newChart(), 'm', {
-      ...base, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'claim', path: 'm' }), platform: ServingPlatform.knativeService({ storageCredentialsSecret: 's3-creds' }),
-    }), /^test\/m: storageCredentialsSecret "s3-creds" has nothing to authenticate on Knative Service: pvc:\/\/ storage is not downloaded/],
+    ['credentials for PVC storage', () => {
+      const chart = newChart();
+      const storageCredentials = Secret.fromSecretName(chart, 'creds', 's3-creds');
+      return new ServedModel(chart, 'm', {
+        ...base, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'claim', path: 'm' }), platform: ServingPlatform.knativeService({ storageCredentials }),
+      });
+    }, /^test\/m: storageCredentials "s3-creds" has nothing to authenticate on Knative Service: pvc:\/\/ storage is not downloaded/],
     ['modelServer for a custom container', () => new ServedModel(newChart(), 'm', {
       container: { image: 'a.example.com/s:1' }, platform: ServingPlatform.knativeService({ modelServer: ModelServer.TRITON }),
     }), /^test\/m: modelServer "triton" needs a model format on Knative Service; give format, or drop modelServer/],
     ['bad server image', () => ServingPlatform.knativeService({ modelServerImage: 'Not An Image' }),
       /^ServingPlatform.knativeService: modelServerImage "Not An Image" is not a valid image reference; use <registry>/],
-    ['bad secret name', () => ServingPlatform.knativeService({ storageCredentialsSecret: 'S3_Creds' }),
-      /^ServingPlatform.knativeService: storageCredentialsSecret "S3_Creds" is not a valid DNS-1123 subdomain/],
+    ['bad secret name', () => ServingPlatform.knativeService({ storageCredentials: Secret.fromSecretName(newChart(), 'creds', 'S3_Creds') }),
+      /^ServingPlatform.knativeService: storageCredentials "S3_Creds" is not a valid DNS-1123 subdomain/],
+    ['a secret name where a Secret belongs (untyped callers)', () => ServingPlatform.knativeService({ storageCredentials: 's3-creds' as any }),
+      /^ServingPlatform.knativeService: storageCredentials "s3-creds" is not a Secret; use a cdk8s-plus Secret, e.g. Secret.fromSecretName\(chart, 'creds', 'models-s3-credentials'\)$/],
     ['tiny model store', () => ServingPlatform.knativeService({ modelStoreSizeLimit: Size.kibibytes(10) }),
       /^ServingPlatform.knativeService: modelStoreSizeLimit "10Ki" is too small; use at least 1 MiB$/],
     ['unknown model server', () => ModelServer.of('ollama'),

@@ -59,7 +59,7 @@ describe('analysis of Gateway API canaries, per engine', () => {
       model: fraud(chart),
       candidate: CANDIDATE,
       trafficRouter: TrafficRouter.gatewayApi(),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' })] }),
       analysis: analysis(),
     });
     const docs = synth(chart);
@@ -76,7 +76,7 @@ describe('analysis of Gateway API canaries, per engine', () => {
       candidate: CANDIDATE,
       engine: RolloutEngine.FLAGGER,
       trafficRouter: TrafficRouter.gatewayApi(),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')] }),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' })] }),
       analysis: analysis(),
     });
     const docs = synth(chart);

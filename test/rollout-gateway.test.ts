@@ -133,7 +133,7 @@ describe('Flagger over Gateway API on a Deployment', () => {
       trafficRouter: TrafficRouter.gatewayApi(),
       stepInterval: Duration.minutes(1),
       abTest: AbTest.headers({
-        matches: [HeaderMatch.exact('X-Customer-Tier', 'beta'), HeaderMatch.cookie('canary', 'always')],
+        matches: [HeaderMatch.exact({ name: 'X-Customer-Tier', value: 'beta' }), HeaderMatch.cookie({ name: 'canary', value: 'always' })],
         duration: Duration.minutes(30),
       }),
       analysis: ANALYSIS,
@@ -205,7 +205,7 @@ describe('Argo Rollouts with the Gateway API plugin', () => {
       model: fraud(chart),
       candidate: CANDIDATE,
       trafficRouter: TrafficRouter.gatewayApi(),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta'), HeaderMatch.regex('x-region', '^eu-.*')] }),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' }), HeaderMatch.regex({ name: 'x-region', pattern: '^eu-.*' })] }),
       analysis: ANALYSIS,
     });
     const r = docOf(synth(chart), 'Rollout');
@@ -297,7 +297,7 @@ describe('traffic routing errors', () => {
   });
 
   test('a header match on an engine path that cannot route by header', () => {
-    const ab = AbTest.headers({ matches: [HeaderMatch.exact('x-beta', 'yes')] });
+    const ab = AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-beta', value: 'yes' })] });
     const chart = newChart('ml');
     expect(() => new CanaryRollout(chart, 'r', { model: fraud(chart), abTest: ab }))
       .toThrow('test/r: abTest ["x-beta"] needs a traffic router that matches headers; Argo Rollouts alone splits by replica counts; set trafficRouter: TrafficRouter.gatewayApi() (with the model\'s gateway)');
@@ -350,14 +350,14 @@ describe('traffic routing errors', () => {
       model: fraud(chart),
       trafficRouter: TrafficRouter.gatewayApi(),
       stepInterval: Duration.minutes(5),
-      abTest: AbTest.headers({ matches: [HeaderMatch.exact('x-beta', 'yes')], duration: Duration.minutes(12) }),
+      abTest: AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-beta', value: 'yes' })], duration: Duration.minutes(12) }),
     })).toThrow('test/r: abTest.duration "720s" is not a whole number of step intervals (300s); use a multiple of stepInterval');
     expect(() => AbTest.headers({ matches: [] })._resolve()).toThrow('AbTest.headers: matches [] is empty;');
-    expect(() => AbTest.headers({ matches: [HeaderMatch.exact('x-a', '1'), HeaderMatch.exact('X-A', '2')] })._resolve())
+    expect(() => AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-a', value: '1' }), HeaderMatch.exact({ name: 'X-A', value: '2' })] })._resolve())
       .toThrow('AbTest.headers: matches "x-a" is matched twice; combine the conditions on one header into one regular expression');
-    expect(() => HeaderMatch.exact('bad header', 'x')._resolve()).toThrow('HeaderMatch.exact: name "bad header" is not a valid HTTP header name;');
-    expect(() => HeaderMatch.regex('x-a', '(')._resolve()).toThrow('HeaderMatch.regex: pattern "(" is not a valid regular expression;');
-    expect(() => HeaderMatch.cookie('canary', 'a b')._resolve()).toThrow('HeaderMatch.cookie: value "a b" is not a valid cookie value;');
-    expect(() => HeaderMatch.exact('x-a', '')._resolve()).toThrow('HeaderMatch.exact: value "" is not a valid value;');
+    expect(() => HeaderMatch.exact({ name: 'bad header', value: 'x' })._resolve()).toThrow('HeaderMatch.exact: name "bad header" is not a valid HTTP header name;');
+    expect(() => HeaderMatch.regex({ name: 'x-a', pattern: '(' })._resolve()).toThrow('HeaderMatch.regex: pattern "(" is not a valid regular expression;');
+    expect(() => HeaderMatch.cookie({ name: 'canary', value: 'a b' })._resolve()).toThrow('HeaderMatch.cookie: value "a b" is not a valid cookie value;');
+    expect(() => HeaderMatch.exact({ name: 'x-a', value: '' })._resolve()).toThrow('HeaderMatch.exact: value "" is not a valid value;');
   });
 });

@@ -40,7 +40,7 @@ describe('ModelNetworkPolicy', () => {
     const model = new ServedModel(chart, 'fraud', base);
     new ModelNetworkPolicy(chart, 'fraud-netpol', {
       model,
-      allowFrom: [NetworkPeer.namespace('payments'), NetworkPeer.pods({ app: 'checkout' })],
+      allowFrom: [NetworkPeer.namespace('payments'), NetworkPeer.pods({ labels: { app: 'checkout' } })],
     });
     const docs = synth(chart);
     expectRestricted(docs);
@@ -66,8 +66,26 @@ describe('ModelNetworkPolicy', () => {
     const model = new ServedModel(newChart(), 'm', base);
     expect(() => new ModelNetworkPolicy(model, 'np', { model, allowFrom: [NetworkPeer.namespace('Bad_NS')] }))
       .toThrow(/^test\/m\/np: allowFrom\[0\] NetworkPeer.namespace: name "Bad_NS" is not a valid DNS-1123 label/);
-    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({})] }))
+    expect(() => new ModelNetworkPolicy(model, 'np2', { model, allowFrom: [NetworkPeer.pods({ labels: {} })] }))
       .toThrow(/^test\/m\/np2: allowFrom\[0\] NetworkPeer.pods: labels \{\} is empty; name at least one label/);
+    expect(() => new ModelNetworkPolicy(model, 'np3', { model, allowFrom: [NetworkPeer.pods({ labels: { app: 'checkout' }, namespace: 'Shop' })] }))
+      .toThrow(/^test\/m\/np3: allowFrom\[0\] NetworkPeer.pods: namespace "Shop" is not a valid DNS-1123 label/);
+    expect(() => new ModelNetworkPolicy(model, 'np4', { model, allowFrom: [NetworkPeer.pods(undefined as any)] }))
+      .toThrow(/^test\/m\/np4: allowFrom\[0\] NetworkPeer.pods: labels undefined is empty; name at least one label/);
+  });
+
+  test('pods in another namespace: both selectors in one peer (pods with these labels, in that namespace only)', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'fraud', base);
+    new ModelNetworkPolicy(chart, 'np', {
+      model, servingNamespaces: [], allowFrom: [NetworkPeer.pods({ labels: { team: 'payments', app: 'checkout' }, namespace: 'shop' })],
+    });
+    expect(docOf(synth(chart), 'NetworkPolicy').spec.ingress).toEqual([{
+      from: [{
+        podSelector: { matchLabels: { app: 'checkout', team: 'payments' } },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+      }],
+    }]);
   });
 });
 

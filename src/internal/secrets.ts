@@ -9,7 +9,7 @@
  * up in Git, in CI logs and in every `kubectl get -o yaml`.
  */
 export const CREDENTIAL_SHAPES: Array<[string, RegExp]> = [
-  ['an AWS access key id', /(^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![0-9A-Z])/],
+  ['an AWS access key id', /(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![0-9A-Z])/],
   ['a Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
   ['a Google OAuth token', /\bya29\.[0-9A-Za-z_-]{20,}/],
   ['a Hugging Face token', /\bhf_[A-Za-z0-9]{30,}\b/],
@@ -22,11 +22,14 @@ export const CREDENTIAL_SHAPES: Array<[string, RegExp]> = [
   ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['a JSON web token', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
   // Azure Storage / Service Bus / Event Hubs connection strings and SAS tokens.
-  ['an Azure account key', /(^|;)\s*AccountKey\s*=\s*[^;\s]+/i],
-  ['an Azure shared access key', /(^|;)\s*SharedAccessKey\s*=\s*[^;\s]+/i],
-  ['an Azure SAS signature', /[?&;]sig=[A-Za-z0-9%+/=]{16,}/],
+  // The delimiters before a secret are lookbehinds, not part of the match: redactSecrets replaces
+  // the match only, so the quote or `;` in front of the secret stays in the message. A quote also
+  // starts a key: in a message the value is quoted (`"AccountKey=..."`).
+  ['an Azure account key', /(?<=^|[;"\s])\s*AccountKey\s*=\s*[^;\s"]+/i],
+  ['an Azure shared access key', /(?<=^|[;"\s])\s*SharedAccessKey\s*=\s*[^;\s"]+/i],
+  ['an Azure SAS signature', /(?<=[?&;])sig=[A-Za-z0-9%+/=]{16,}/],
   // ADO.NET / JDBC / ODBC connection strings.
-  ['a connection string with a password', /(^|;)\s*(Password|Pwd)\s*=\s*[^;\s]+/i],
+  ['a connection string with a password', /(?<=^|[;"\s])\s*(Password|Pwd)\s*=\s*[^;\s"]+/i],
   // scheme://user:password@host (database URLs, HTTP basic auth, broker URLs).
   ['a URL with a password', /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i],
 ];

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmService } from './llm-service';
+import { ILlmService } from './llm-service-ref';
 import { checkNumber, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { standardLabels } from '../internal/labels';
@@ -33,11 +34,11 @@ export interface LlmCanaryAlerts {
 
 /** Props of an {@link LlmCanary}. */
 export interface LlmCanaryProps {
-  /** The service serving today's traffic. */
-  readonly stable: LlmService;
+  /** The service serving today's traffic (an {@link LlmService} of this app). */
+  readonly stable: ILlmService;
 
-  /** The new version; it must serve the same model name. */
-  readonly candidate: LlmService;
+  /** The new version (an {@link LlmService} of this app); it must serve the same model name. */
+  readonly candidate: ILlmService;
 
   /**
    * The candidate's share of requests, in percent (the current step).
@@ -96,16 +97,16 @@ export class LlmCanary extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      stable: { cls: LlmService, use: 'the LlmService serving today\'s traffic' },
-      candidate: { cls: LlmService, use: 'the new LlmService' },
       candidateWeight: 'number',
       promote: 'boolean',
       group: 'string',
       alerts: 'struct',
     }, ['stable', 'candidate'], 'LlmCanaryProps, e.g. { stable, candidate, candidateWeight }');
     const { stable, candidate } = props;
-    if (!(stable instanceof LlmService)) fail(this, 'stable', stable, 'is not an LlmService', 'pass the LlmService serving today\'s traffic');
-    if (!(candidate instanceof LlmService)) fail(this, 'candidate', candidate, 'is not an LlmService', 'pass the new LlmService');
+    // KServe splits traffic on the HTTPRoutes of the services it manages: both must be LlmServices of this
+    // app, whose routers this canary checks and whose specs it writes the route group into.
+    if (!(stable instanceof LlmService)) fail(this, 'stable', shownRef(stable), 'is not an LlmService', 'pass the LlmService serving today\'s traffic');
+    if (!(candidate instanceof LlmService)) fail(this, 'candidate', shownRef(candidate), 'is not an LlmService', 'pass the new LlmService');
     if (stable === candidate) fail(this, 'candidate', candidate.node.path, 'is the stable service', 'pass two different services');
     // KServe lists group members in one namespace (listGroupMembers, router_group.go).
     if (stable.namespace !== candidate.namespace) {
@@ -132,7 +133,7 @@ export class LlmCanary extends Construct {
     if (props.alerts) this.alertRules = this.alerts(props.alerts, candidate);
   }
 
-  private alerts(a: LlmCanaryAlerts, candidate: LlmService): ApiObject {
+  private alerts(a: LlmCanaryAlerts, candidate: ILlmService): ApiObject {
     const window = a.window ?? Duration.minutes(5);
     const windowSeconds = wholeSeconds(this, 'alerts.window', window, 30, 86400, '30 seconds to 1 day');
     const rate = `${windowSeconds}s`;
@@ -179,4 +180,9 @@ export class LlmCanary extends Construct {
       spec: { groups: [{ name: `${candidate.name}-canary`, rules }] },
     });
   }
+}
+
+/** A wrong reference as an error shows it: a construct by its path (never its whole state), anything else as is. */
+function shownRef(v: unknown): unknown {
+  return v !== null && typeof v === 'object' && Construct.isConstruct(v) ? v.node.path : v;
 }

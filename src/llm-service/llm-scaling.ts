@@ -75,8 +75,11 @@ export enum LlmScalingSelectPolicy {
 
 /** One HPA scaling policy: at most `value` pods (or percent) per `period`. */
 export interface LlmScalingPolicy {
-  /** Whether `value` counts pods or percent. */
-  readonly type: LlmScalingPolicyType;
+  /**
+   * Whether `value` counts pods or percent of the current replicas (the
+   * HPA's `policies[].type`; named `unit` because `type` is reserved in Go).
+   */
+  readonly unit: LlmScalingPolicyType;
   /** The most pods (or percent) to add or remove per period; at least 1. */
   readonly value: number;
   /** The window the policy holds over, from 1 second to 30 minutes. */
@@ -394,12 +397,12 @@ function scalingRules(scope: ErrorScope, prop: string, rules: LlmScalingRules | 
     const types = Object.values(LlmScalingPolicyType) as string[];
     out.policies = rules.policies.map((p, i) => {
       const at = `${prop}.policies[${i}]`;
-      if (p === null || typeof p !== 'object') fail(scope, at, p, 'is not an object', 'pass { type, value, period }');
-      if (!types.includes(p.type)) fail(scope, `${at}.type`, p.type, 'is not a policy type', `use one of ${types.join(', ')}`);
+      if (p === null || typeof p !== 'object') fail(scope, at, p, 'is not an object', 'pass { unit, value, period }');
+      if (!types.includes(p.unit)) fail(scope, `${at}.unit`, p.unit, 'is not a policy unit', `use LlmScalingPolicyType.${types.map((t) => t.toUpperCase()).join(' or ')}`);
       if (p.value === undefined) fail(scope, `${at}.value`, undefined, 'is required', 'set the pods or percent per period, e.g. 2');
       checkInteger(scope, `${at}.value`, p.value, 1, 100000);
       if (p.period === undefined) fail(scope, `${at}.period`, undefined, 'is required', 'set the window, e.g. Duration.seconds(60)');
-      return { type: p.type, value: p.value, periodSeconds: wholeSeconds(scope, `${at}.period`, p.period, 1, 1800) };
+      return { type: p.unit, value: p.value, periodSeconds: wholeSeconds(scope, `${at}.period`, p.period, 1, 1800) };
     });
   }
   if (rules.tolerance !== undefined) {

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
-import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter } from './llm-router';
+import { LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
+import { ILlmServiceConfig } from './llm-service-ref';
 import { llmPodSpec } from './llm-workload';
-import { resolveVllmArgs, VllmOptions } from './vllm-options';
+import { resolveVllmArgs } from './vllm-options';
 import { fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { chartNamespace, standardLabels } from '../internal/labels';
@@ -15,61 +16,26 @@ import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity } from '../security/pod-security';
+import { serviceAccountName } from '../security/references';
 
 /** Marks the props of a config that exists already (see `fromConfigName`). */
 const EXISTING = Symbol('existing LLMInferenceServiceConfig');
 
-/** Props of an {@link LlmServiceConfig}. */
-export interface LlmServiceConfigProps {
+/** Options for {@link LlmServiceConfig.fromConfigName}. */
+export interface ExistingLlmServiceConfigOptions {
   /**
-   * The config name services reference in `baseRefs`.
-   *
-   * @default - derived from the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The namespace: the services' namespace, or KServe's (`kserve`) for a cluster-wide preset.
+   * The config's namespace: the services' or KServe's (`kserve`) for a cluster-wide preset.
    *
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+}
 
-  /**
-   * The vLLM image, pinned by tag or digest.
-   *
-   * @default - KServe's preset image
-   */
-  readonly image?: string;
-
-  /**
-   * Common vLLM engine settings.
-   *
-   * @default - none
-   */
-  readonly vllm?: VllmOptions;
-
-  /**
-   * Further `vllm serve` flags.
-   *
-   * @default - none
-   */
-  readonly args?: string[];
-
-  /**
-   * Environment variables (credential-looking literals are rejected).
-   *
-   * @default - none
-   */
-  readonly env?: Record<string, string>;
-
-  /**
-   * Environment variables from Secrets, ConfigMaps or fields.
-   *
-   * @default - none
-   */
-  readonly envValues?: Record<string, EnvValue>;
-
+/**
+ * Props of an {@link LlmServiceConfig}: the service fields a preset sets
+ * (shared with {@link LlmServiceProps}), and the pods' GPUs and placement.
+ */
+export interface LlmServiceConfigProps extends LlmServiceBaseProps {
   /**
    * GPUs per pod, with their node placement.
    *
@@ -90,42 +56,6 @@ export interface LlmServiceConfigProps {
    * @default - none (the service's)
    */
   readonly resources?: ModelResources;
-
-  /**
-   * How the pods are locked down.
-   *
-   * @default PodSecurity.restricted({ readOnlyRootFilesystem: false })
-   */
-  readonly podSecurity?: PodSecurity;
-
-  /**
-   * The router services of this preset get.
-   *
-   * @default - none
-   */
-  readonly router?: LlmRouter;
-
-  /**
-   * Whether KServe's storage initializer downloads the weights. Turn it off
-   * when the image or a node cache already holds them.
-   *
-   * @default - true (KServe's default)
-   */
-  readonly storageInitializer?: boolean;
-
-  /**
-   * Extra labels for the config.
-   *
-   * @default - the standard app.kubernetes.io labels
-   */
-  readonly labels?: Record<string, string>;
-
-  /**
-   * Extra annotations for the config.
-   *
-   * @default - none
-   */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -139,7 +69,7 @@ export interface LlmServiceConfigProps {
  *   vllm: { gpuMemoryUtilization: 0.92 },
  * });
  */
-export class LlmServiceConfig extends Construct {
+export class LlmServiceConfig extends Construct implements ILlmServiceConfig {
   /**
    * A config that already exists in the cluster (e.g. one a platform team
    * installs in KServe's namespace), to reference from services without
@@ -149,10 +79,10 @@ export class LlmServiceConfig extends Construct {
    * @param scope the scope
    * @param id the construct id
    * @param configName the LLMInferenceServiceConfig name
-   * @param namespace its namespace: the services' or KServe's (`kserve`)
+   * @param options where it is
    */
-  public static fromConfigName(scope: Construct, id: string, configName: string, namespace?: string): LlmServiceConfig {
-    const props: LlmServiceConfigProps & { [EXISTING]?: boolean } = { name: configName, namespace, [EXISTING]: true };
+  public static fromConfigName(scope: Construct, id: string, configName: string, options: ExistingLlmServiceConfigOptions = {}): LlmServiceConfig {
+    const props: LlmServiceConfigProps & { [EXISTING]?: boolean } = { name: configName, namespace: options?.namespace, [EXISTING]: true };
     return new LlmServiceConfig(scope, id, props);
   }
 
@@ -180,21 +110,11 @@ export class LlmServiceConfig extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      name: 'string',
-      namespace: 'string',
-      image: 'string',
-      vllm: 'struct',
-      args: 'strings',
-      env: 'map',
-      envValues: 'struct',
+      ...llmServiceBasePropTypes(),
       accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
       nodePool: { cls: GpuNodePool, use: 'GpuNodePool.gke(...), eksKarpenter(...), aks(...) or custom(...)' },
       resources: 'struct',
-      podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
-      router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
       storageInitializer: 'boolean',
-      labels: 'map',
-      annotations: 'map',
     }, [], 'LlmServiceConfigProps, e.g. { image, vllm }');
     this.name = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.name);
@@ -223,7 +143,15 @@ export class LlmServiceConfig extends Construct {
       ? resolveResources(this, 'resources', props.resources, scheduling.accelerator?.resources ?? {})
       : undefined;
     const spec: Record<string, unknown> = {
-      template: llmPodSpec({ image: props.image, args, env, security: ps._resolve(), resources, placement: scheduling.placement }),
+      template: llmPodSpec({
+        image: props.image,
+        args,
+        env,
+        security: ps._resolve(),
+        resources,
+        placement: scheduling.placement,
+        serviceAccountName: serviceAccountName(this, 'serviceAccount', props.serviceAccount),
+      }),
     };
     if (props.router !== undefined) {
       if (!(props.router instanceof LlmRouter)) fail(this, 'router', props.router, 'is not an LlmRouter', 'use LlmRouter.managed(), ...');

@@ -1,17 +1,18 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
-import { EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LlmRouter, ResolvedLlmRouter } from './llm-router';
 import { LlmScaling } from './llm-scaling';
+import { LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
 import { LlmServiceConfig } from './llm-service-config';
+import { ILlmService, ILlmServiceConfig } from './llm-service-ref';
 import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, workloadFields } from './llm-workload';
 import { LoraAdapter, LoraOptions, resolveLora } from './lora-adapter';
-import { resolveVllmArgs, VllmOptions } from './vllm-options';
+import { resolveVllmArgs } from './vllm-options';
 import { checkNonEmpty, fail } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { EnvVar } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
-import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
+import { checkAnnotations, checkDns1035, checkDns1123Label, checkImage, checkLabels, nameFromId } from '../internal/names';
 import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
 import { memoryQuantity, resolveEnv, ResolvedResources } from '../model/model-spec';
@@ -21,6 +22,7 @@ import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
+import { serviceAccountName } from '../security/references';
 
 /** See {@link LlmService.DEFAULT_IMAGE}. */
 const DEFAULT_LLM_IMAGE = 'ghcr.io/llm-d/llm-d-cuda:v0.8.0';
@@ -72,8 +74,11 @@ export interface LlmConfidentialModel {
 /** The prefill workload of a prefill/decode split; unset fields follow the service's. */
 export interface LlmPrefillOptions extends LlmWorkloadOptions {}
 
-/** Props of an {@link LlmService}. */
-export interface LlmServiceProps extends LlmWorkloadOptions {
+/**
+ * Props of an {@link LlmService}: the fields a preset may also set (shared
+ * with {@link LlmServiceConfigProps}), the decode workload's, and the model's.
+ */
+export interface LlmServiceProps extends LlmWorkloadOptions, LlmServiceBaseProps {
   /** The model weights: hf://, s3://, pvc:// or oci:// (`spec.model.uri`). */
   readonly storage: ModelStorage;
 
@@ -85,78 +90,11 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
   readonly confidential?: LlmConfidentialModel;
 
   /**
-   * Whether KServe's storage initializer downloads the weights and LoRA
-   * adapters into the pod before vLLM starts (`spec.storageInitializer.enabled`).
-   * Turn it off when the image, a node-local cache or an init container of
-   * your own already holds the weights at `/mnt/models`.
-   *
-   * @default true (KServe's default)
-   */
-  readonly storageInitializer?: boolean;
-
-  /**
    * The model name clients send in the request's `model` field (`spec.model.name`).
    *
    * @default - the resource name
    */
   readonly modelName?: string;
-
-  /**
-   * The resource name.
-   *
-   * @default - derived from the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The namespace.
-   *
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * The vLLM image, pinned by tag or digest.
-   *
-   * @default LlmService.DEFAULT_IMAGE (the image of KServe 0.20's presets)
-   */
-  readonly image?: string;
-
-  /**
-   * Common vLLM engine settings.
-   *
-   * @default - vLLM's defaults
-   */
-  readonly vllm?: VllmOptions;
-
-  /**
-   * Further `vllm serve` flags, after the typed ones.
-   *
-   * @default - none
-   */
-  readonly args?: string[];
-
-  /**
-   * Environment variables (credential-looking literals are rejected: use `envValues`).
-   *
-   * @default - none
-   */
-  readonly env?: Record<string, string>;
-
-  /**
-   * Environment variables from Secrets, ConfigMaps or fields, e.g. `HF_TOKEN`.
-   *
-   * @default - none
-   */
-  readonly envValues?: Record<string, EnvValue>;
-
-  /**
-   * How the pods are locked down.
-   *
-   * @default PodSecurity.restricted({ readOnlyRootFilesystem: false }): restricted, with the writable root
-   * filesystem the NVIDIA container toolkit's CDI hook needs (as in KServe's presets)
-   */
-  readonly podSecurity?: PodSecurity;
 
   /**
    * Size of the memory-backed `/dev/shm`: NCCL and vLLM's workers exchange
@@ -190,19 +128,13 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
   readonly lora?: LoraOptions;
 
   /**
-   * How clients reach the service.
-   *
-   * @default LlmRouter.NONE (the workload Service, inside the cluster)
-   */
-  readonly router?: LlmRouter;
-
-  /**
    * Shared presets (`spec.baseRefs`), merged in order after KServe's own;
-   * this service's fields win.
+   * this service's fields win. Configs that exist in the cluster already
+   * come from `LlmServiceConfig.fromConfigName`.
    *
    * @default - KServe's presets only
    */
-  readonly config?: LlmServiceConfig[];
+  readonly config?: ILlmServiceConfig[];
 
   /**
    * Distributed tracing; `{}` enables it with KServe's defaults.
@@ -210,27 +142,6 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
    * @default - no tracing
    */
   readonly tracing?: LlmTracing;
-
-  /**
-   * The service account the pods run as (storage credentials for s3://).
-   *
-   * @default - the namespace's default service account
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * Extra labels for the LLMInferenceService.
-   *
-   * @default - the standard app.kubernetes.io labels
-   */
-  readonly labels?: Record<string, string>;
-
-  /**
-   * Extra annotations for the LLMInferenceService.
-   *
-   * @default - none
-   */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -240,23 +151,15 @@ export interface LlmServiceProps extends LlmWorkloadOptions {
  */
 function llmServicePropTypes(): Record<string, PropType> {
   return {
+    ...llmServiceBasePropTypes(),
     storage: { cls: ModelStorage, use: "ModelStorage.fromHuggingFace('org/model', revision), s3(...), pvc(...) or oci(...)" },
     confidential: 'struct',
     modelName: 'string',
-    name: 'string',
-    namespace: 'string',
-    image: 'string',
-    vllm: 'struct',
-    args: 'strings',
-    env: 'map',
-    envValues: 'struct',
-    podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
     sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' },
     prefill: 'struct',
-    loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of(name, storage)' },
+    loraAdapters: { listOf: LoraAdapter, use: 'a list of LoraAdapter.of({ name, storage })' },
     lora: 'struct',
-    router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
-    config: { listOf: LlmServiceConfig, use: 'a list of LlmServiceConfig constructs' },
+    config: 'list',
     tracing: 'struct',
     replicas: 'number',
     scaling: { cls: LlmScaling, use: 'LlmScaling.keda(...) or LlmScaling.hpa(...)' },
@@ -268,9 +171,6 @@ function llmServicePropTypes(): Record<string, PropType> {
     kvCacheOffloading: 'struct',
     podLabels: 'map',
     podAnnotations: 'map',
-    serviceAccountName: 'string',
-    labels: 'map',
-    annotations: 'map',
   };
 }
 
@@ -306,7 +206,7 @@ export interface LlmRouteMembership {
  *   router: LlmRouter.managed(),
  * });
  */
-export class LlmService extends Construct {
+export class LlmService extends Construct implements ILlmService {
   /**
    * The vLLM image KServe 0.20's presets run (llm-d's CUDA build,
    * config/llmisvcconfig/config-llm-template.yaml): written into every service
@@ -330,6 +230,7 @@ export class LlmService extends Construct {
   private membership?: LlmRouteMembership;
   private readonly spec: Record<string, unknown>;
   private readonly presetImage?: string;
+  private readonly serviceAccountName?: string;
 
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
@@ -351,8 +252,11 @@ export class LlmService extends Construct {
     if (props.image !== undefined) checkImage(this, 'image', props.image);
 
     (props.config ?? []).forEach((c, i) => {
-      if (!(c instanceof LlmServiceConfig)) fail(this, `config[${i}]`, c, 'is not an LlmServiceConfig', 'pass LlmServiceConfig constructs');
+      if (!Construct.isConstruct(c) || typeof (c as ILlmServiceConfig).name !== 'string') {
+        fail(this, `config[${i}]`, c, 'is not an LlmServiceConfig', 'pass LlmServiceConfig constructs, or LlmServiceConfig.fromConfigName(...) for installed ones');
+      }
     });
+    this.serviceAccountName = serviceAccountName(this, 'serviceAccount', props.serviceAccount);
     // What the presets give: KServe merges them in order, so the last one that sets a field wins.
     const presets = [...(props.config ?? [])].reverse();
     const inherited = { accelerator: presets.find((c) => c.accelerator)?.accelerator, nodePool: presets.find((c) => c.nodePool)?.nodePool };
@@ -394,7 +298,6 @@ export class LlmService extends Construct {
     this.checkName();
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'annotations', props.annotations);
-    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
     const lora = resolveLora(this, props.loraAdapters, props.lora, this.modelName);
     this.spec = this.buildSpec(lora);
 
@@ -593,7 +496,9 @@ export class LlmService extends Construct {
    */
   private serverArgs(own: string[]): string[] {
     if (own.length === 0) return own;
-    const preset = [...(this.props.config ?? [])].reverse().map((c) => c._serverArgs()).find((a) => a.length > 0) ?? [];
+    // A config known by name only has unknown args: KServe merges them, this service cannot see them.
+    const preset = [...(this.props.config ?? [])].reverse().map((c) => (c instanceof LlmServiceConfig ? c._serverArgs() : []))
+      .find((a) => a.length > 0) ?? [];
     const flag = (a: string) => a.split('=')[0].replace(/_/g, '-');
     const mine = new Set(own.map(flag));
     return [...preset.filter((a) => !mine.has(flag(a))), ...own];
@@ -696,7 +601,7 @@ export class LlmService extends Construct {
       security: this.podSecurity()._resolve(),
       resources,
       placement,
-      serviceAccountName: this.props.serviceAccountName,
+      serviceAccountName: this.serviceAccountName,
     });
   }
 }

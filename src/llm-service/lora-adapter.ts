@@ -7,17 +7,25 @@ import { ModelStorage } from '../model/storage';
  */
 const LORA_SCHEMES = ['hf', 's3', 'pvc'];
 
+/** Options for {@link LoraAdapter.of}. */
+export interface LoraAdapterOptions {
+  /** The model name clients send (in the request's `model` field) for this adapter. */
+  readonly name: string;
+  /** Where the adapter weights are: hf://, s3:// or pvc://. */
+  readonly storage: ModelStorage;
+}
+
 /** A LoRA adapter served on top of an LLM's base weights, under its own model name. */
 export class LoraAdapter {
   /**
    * An adapter clients reach by `name` in the request's `model` field.
    *
-   * @param name the model name clients use for this adapter
-   * @param storage where the adapter weights are (hf://, s3:// or pvc://)
+   * @param options the adapter's model name and where its weights are
    */
-  public static of(name: string, storage: ModelStorage): LoraAdapter {
+  public static of(options: LoraAdapterOptions): LoraAdapter {
     return orInvalid(() => {
       const scope = 'LoraAdapter.of';
+      const { name, storage } = options ?? ({} as LoraAdapterOptions);
       // Webhook (validateLoRAAdapters): a name is required and must not be "." or ".." (path traversal).
       if (typeof name !== 'string' || name.trim() === '' || name !== name.trim()) {
         fail(scope, 'name', name, 'is not a valid adapter name', 'use a non-empty name without surrounding whitespace (clients send it as "model")');
@@ -82,7 +90,7 @@ export function resolveLora(
   }
   const seen = new Map<string, number>();
   list.forEach((a, i) => {
-    if (!(a instanceof LoraAdapter)) fail(scope, `loraAdapters[${i}]`, a, 'is not a LoraAdapter', "use LoraAdapter.of('name', storage)");
+    if (!(a instanceof LoraAdapter)) fail(scope, `loraAdapters[${i}]`, a, 'is not a LoraAdapter', 'use LoraAdapter.of({ name, storage })');
     const prev = seen.get(a.name);
     if (prev !== undefined) fail(scope, `loraAdapters[${i}].name`, a.name, `is the same as loraAdapters[${prev}]`, 'give each adapter its own name');
     seen.set(a.name, i);

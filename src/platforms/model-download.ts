@@ -14,7 +14,7 @@ export const STORAGE_INITIALIZER = 'storage-initializer';
 /** Platform options of the model download. */
 export interface DownloadOptions {
   readonly storageInitializerImage?: string;
-  /** A Secret whose keys become the initializer's environment (AWS_ACCESS_KEY_ID, HF_TOKEN, ...). */
+  /** The name of the Secret whose keys become the initializer's environment (AWS_ACCESS_KEY_ID, HF_TOKEN, ...). */
   readonly storageCredentialsSecret?: string;
   /** Size limit of the model volume, as a quantity. */
   readonly modelStoreSizeLimit?: string;
@@ -36,7 +36,7 @@ const INITIALIZER_RESOURCES = { limits: { cpu: '1', memory: '1Gi' }, requests: {
 export function checkDownload(scope: IConstruct, spec: ModelSpec, options: DownloadOptions, platform: string): void {
   const scheme = spec.storage?.scheme;
   if (options.storageCredentialsSecret !== undefined && (scheme === undefined || scheme === 'pvc' || scheme === 'oci')) {
-    fail(scope, 'storageCredentialsSecret', options.storageCredentialsSecret,
+    fail(scope, 'storageCredentials', options.storageCredentialsSecret,
       `has nothing to authenticate on ${platform}: ${scheme ? `${scheme}:// storage is not downloaded by the storage initializer` : 'the model has no storage'}`,
       'drop it (pull secrets for oci:// images belong to the service account)');
   }

@@ -1,4 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { ISecret } from 'cdk8s-plus-28';
 import { IPlatformCompiler } from './compiler';
 import { KubernetesDeploymentCompiler } from './deployment';
 import { KnativeServiceCompiler } from './knative-service';
@@ -6,8 +7,9 @@ import { KServeKnativeCompiler, KServeStandardCompiler, StandardAutoscaler } fro
 import { ModelServer } from './model-server-images';
 import { StandaloneOptions } from './pod';
 import { fail } from '../internal/errors';
-import { checkDns1123Subdomain, checkImage } from '../internal/names';
+import { checkImage } from '../internal/names';
 import { binaryQuantity } from '../internal/units';
+import { secretName } from '../security/references';
 
 /** Options for {@link ServingPlatform.kserveStandard}. */
 export interface KServeStandardOptions {
@@ -53,11 +55,13 @@ export interface ModelServerOptions {
   /**
    * A Secret whose keys become the storage initializer's environment, e.g.
    * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT_URL`,
-   * `AZURE_STORAGE_ACCESS_KEY` or `HF_TOKEN`.
+   * `AZURE_STORAGE_ACCESS_KEY` or `HF_TOKEN`. A Secret that exists in the
+   * cluster already is referenced with cdk8s-plus
+   * `Secret.fromSecretName(scope, id, name)`; only its name is written.
    *
    * @default - none: credentials come from the pod's service account (IRSA, Workload Identity)
    */
-  readonly storageCredentialsSecret?: string;
+  readonly storageCredentials?: ISecret;
 
   /**
    * Size limit of the volume the model is downloaded into.
@@ -141,14 +145,14 @@ function resolveOptions(scope: string, o: ModelServerOptions): StandaloneOptions
   for (const [prop, image] of [['modelServerImage', o.modelServerImage], ['storageInitializerImage', o.storageInitializerImage]] as const) {
     if (image !== undefined) checkImage(scope, prop, image);
   }
-  if (o.storageCredentialsSecret !== undefined) checkDns1123Subdomain(scope, 'storageCredentialsSecret', o.storageCredentialsSecret);
+  const storageCredentialsSecret = secretName(scope, 'storageCredentials', o.storageCredentials);
   const kib = o.modelStoreSizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (kib !== undefined && !(kib >= 1024)) fail(scope, 'modelStoreSizeLimit', `${kib}Ki`, 'is too small', 'use at least 1 MiB');
   return {
     modelServer: o.modelServer,
     modelServerImage: o.modelServerImage,
     storageInitializerImage: o.storageInitializerImage,
-    storageCredentialsSecret: o.storageCredentialsSecret,
+    storageCredentialsSecret,
     modelStoreSizeLimit: kib !== undefined ? binaryQuantity(kib, 'Ki', 'Gi') : undefined,
   };
 }

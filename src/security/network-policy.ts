@@ -8,6 +8,19 @@ import { checkDns1123Label, checkLabels } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { ServedModel } from '../model/served-model';
 
+/** Options for {@link NetworkPeer.pods}. */
+export interface PodPeerOptions {
+  /** Pod labels that must all match. */
+  readonly labels: Record<string, string>;
+
+  /**
+   * The callers' namespace.
+   *
+   * @default - the model's own namespace
+   */
+  readonly namespace?: string;
+}
+
 /** Who may call a model. */
 export class NetworkPeer {
   /**
@@ -25,13 +38,15 @@ export class NetworkPeer {
   /**
    * Pods with these labels, in the model's namespace or in `namespace`.
    *
-   * @param labels pod labels that must all match
-   * @param namespace the callers' namespace; the model's own when omitted
+   * @param options the pods' labels and, for callers elsewhere, their namespace
    */
-  public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
+  public static pods(options: PodPeerOptions): NetworkPeer {
     return orInvalid(() => {
+      const { labels, namespace } = options ?? ({} as PodPeerOptions);
       checkLabels('NetworkPeer.pods', 'labels', labels);
-      if (Object.keys(labels).length === 0) fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
+      if (labels === undefined || labels === null || Object.keys(labels).length === 0) {
+        fail('NetworkPeer.pods', 'labels', labels, 'is empty', 'name at least one label (use NetworkPeer.namespace for a whole namespace)');
+      }
       if (namespace !== undefined) checkDns1123Label('NetworkPeer.pods', 'namespace', namespace);
       return new NetworkPeer(
         {
@@ -83,7 +98,7 @@ export class ModelNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ModelNetworkPolicyProps) {
     super(scope, id);
     checkProps(this, props, {
-      allowFrom: { listOf: NetworkPeer, use: 'NetworkPeer.namespace(name) or NetworkPeer.pods(labels, namespace)' }, servingNamespaces: 'strings',
+      allowFrom: { listOf: NetworkPeer, use: 'NetworkPeer.namespace(name) or NetworkPeer.pods({ labels, namespace })' }, servingNamespaces: 'strings',
     }, [], '{ model, allowFrom?, servingNamespaces? }');
     const model = props.model;
     if (!(model instanceof ServedModel)) fail(this, 'model', model, 'is not a ServedModel', 'pass the ServedModel to protect');

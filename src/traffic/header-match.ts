@@ -16,25 +16,49 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
+/** Options for {@link HeaderMatch.exact}. */
+export interface HeaderExactMatchOptions {
+  /** The header name (case-insensitive). */
+  readonly name: string;
+  /** The value the header must have. */
+  readonly value: string;
+}
+
+/** Options for {@link HeaderMatch.regex}. */
+export interface HeaderRegexMatchOptions {
+  /** The header name (case-insensitive). */
+  readonly name: string;
+  /** An RE2 regular expression the header's value must match. */
+  readonly pattern: string;
+}
+
+/** Options for {@link HeaderMatch.cookie}. */
+export interface CookieMatchOptions {
+  /** The cookie name. */
+  readonly name: string;
+  /** The value the cookie must have. */
+  readonly value: string;
+}
+
 /**
  * One request condition that sends a request to the candidate in a header
  * A/B test: a header with an exact value or a regular expression, or a
  * cookie. All conditions of an {@link AbTest} must hold.
  *
  * @example
- * HeaderMatch.exact('x-customer-tier', 'beta')
- * HeaderMatch.cookie('canary', 'always')
+ * HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' });
+ * HeaderMatch.cookie({ name: 'canary', value: 'always' });
  */
 export class HeaderMatch {
   /**
    * The header has exactly this value.
    *
-   * @param name the header name
-   * @param value the value
+   * @param options the header name and its value
    */
-  public static exact(name: string, value: string): HeaderMatch {
+  public static exact(options: HeaderExactMatchOptions): HeaderMatch {
     return orInvalid(() => {
       const scope = 'HeaderMatch.exact';
+      const { name, value } = options ?? ({} as HeaderExactMatchOptions);
       checkHeaderName(scope, name);
       checkValue(scope, 'value', value);
       return new HeaderMatch({ name: name.toLowerCase(), exact: value });
@@ -45,12 +69,12 @@ export class HeaderMatch {
    * The header matches an RE2 regular expression (Gateway API support for
    * regular expressions is implementation-specific).
    *
-   * @param name the header name
-   * @param pattern the regular expression
+   * @param options the header name and the regular expression
    */
-  public static regex(name: string, pattern: string): HeaderMatch {
+  public static regex(options: HeaderRegexMatchOptions): HeaderMatch {
     return orInvalid(() => {
       const scope = 'HeaderMatch.regex';
+      const { name, pattern } = options ?? ({} as HeaderRegexMatchOptions);
       checkHeaderName(scope, name);
       checkValue(scope, 'pattern', pattern);
       try {
@@ -66,12 +90,12 @@ export class HeaderMatch {
    * The request carries the cookie `name=value`: a regular expression on the
    * `cookie` header, as Flagger's documentation writes it.
    *
-   * @param name the cookie name
-   * @param value the cookie value
+   * @param options the cookie name and its value
    */
-  public static cookie(name: string, value: string): HeaderMatch {
+  public static cookie(options: CookieMatchOptions): HeaderMatch {
     return orInvalid(() => {
       const scope = 'HeaderMatch.cookie';
+      const { name, value } = options ?? ({} as CookieMatchOptions);
       if (typeof name !== 'string' || !COOKIE_NAME.test(name)) fail(scope, 'name', name, 'is not a valid cookie name', 'use RFC 6265 token characters');
       if (typeof value !== 'string' || value === '' || !COOKIE_VALUE.test(value)) {
         fail(scope, 'value', value, 'is not a valid cookie value', 'use RFC 6265 cookie-octets (no spaces, quotes, commas, semicolons or backslashes)');
@@ -121,7 +145,7 @@ export interface ResolvedAbTest {
  * `setHeaderRoute`, both with `TrafficRouter.gatewayApi()`.
  *
  * @example
- * AbTest.headers({ matches: [HeaderMatch.exact('x-customer-tier', 'beta')], duration: Duration.hours(2) })
+ * AbTest.headers({ matches: [HeaderMatch.exact({ name: 'x-customer-tier', value: 'beta' })], duration: Duration.hours(2) });
  */
 export class AbTest {
   /**
@@ -134,7 +158,7 @@ export class AbTest {
       const scope = 'AbTest.headers';
       const matches = options?.matches;
       if (!Array.isArray(matches) || matches.length === 0) {
-        fail(scope, 'matches', matches, 'is empty', 'give at least one HeaderMatch, e.g. HeaderMatch.exact("x-customer-tier", "beta")');
+        fail(scope, 'matches', matches, 'is empty', 'give at least one HeaderMatch, e.g. HeaderMatch.exact({ name: "x-customer-tier", value: "beta" })');
       }
       if (matches.length > 16) fail(scope, 'matches', matches.length, 'lists too many conditions', 'use at most 16 (Gateway API header matches per rule)');
       const resolved = matches.map((m, i) => {

@@ -263,8 +263,8 @@ const rolloutArb = fc.oneof(
     platform: fc.constant('kubernetesDeployment'),
     engine: maybe(wild(fc.constantFrom(lib.RolloutEngine.ARGO_ROLLOUTS, lib.RolloutEngine.FLAGGER))),
     useRouter: fc.oneof({ arbitrary: fc.constant(true), weight: 14 }, { arbitrary: fc.constant(false), weight: 1 }),
-    abTest: maybe(wild(fc.constantFrom('x-canary', 'x-beta').map((h) => lib.AbTest.headers({ matches: [lib.HeaderMatch.exact(h, 'true')] })),
-      fc.constantFrom(lib.AbTest.headers({ matches: [] }), lib.AbTest.headers({ matches: [lib.HeaderMatch.regex('x-a', '(')] })))),
+    abTest: maybe(wild(fc.constantFrom('x-canary', 'x-beta').map((h) => lib.AbTest.headers({ matches: [lib.HeaderMatch.exact({ name: h, value: 'true' })] })),
+      fc.constantFrom(lib.AbTest.headers({ matches: [] }), lib.AbTest.headers({ matches: [lib.HeaderMatch.regex({ name: 'x-a', pattern: '(' })] })))),
     loadTest: maybe(wild(fc.constantFrom(lib.LoadTest.hey({ requestsPerSecond: 5 }), lib.LoadTest.hey({ path: '/v1/models/m:predict' })),
       fc.constantFrom(lib.LoadTest.hey({ path: 'infer' }), lib.LoadTest.hey({ body: '{"api_key": "abc"}' })))),
     requireAutomaticRollback: maybe(wild(fc.boolean())),
@@ -408,8 +408,8 @@ const llmArb = fc.record({
     fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
   router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
     fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
-  lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of(n, lib.ModelStorage.fromHuggingFace(`org/${n}`))]),
-    fc.constant([lib.LoraAdapter.of('', lib.ModelStorage.fromHuggingFace('org/x'))]))),
+  lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of({ name: n, storage: lib.ModelStorage.fromHuggingFace(`org/${n}`) })]),
+    fc.constant([lib.LoraAdapter.of({ name: '', storage: lib.ModelStorage.fromHuggingFace('org/x') })]))),
   loraOptions: rarely(wild(fc.record({
     maxRank: maybe(wild(fc.constantFrom(8, 16, 64), fc.constantFrom(7, 1000))),
     maxAdapters: maybe(wild(fc.constantFrom(1, 4))),
@@ -442,6 +442,7 @@ const llmArb = fc.record({
     args: maybe(wild(fc.constantFrom(['--seed=1']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
     env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'DEBUG' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
     vllm: maybe(wild(fc.constantFrom({ maxModelLength: 8192 }, { enablePrefixCaching: true }), fc.constant({ gpuMemoryUtilization: 0 }))),
+    serviceAccount: dnsName('preset-sa'),
     labels,
     annotations,
   }), fc.constantFrom<unknown>([{ name: 'not-a-construct' }]))),
@@ -458,7 +459,8 @@ const llmArb = fc.record({
   podSecurity,
   labels,
   annotations,
-  serviceAccountName: dnsName('llm-sa'),
+  // A name: the builder references it with ServiceAccount.fromServiceAccountName, as a user would.
+  serviceAccount: dnsName('llm-sa'),
 });
 
 /** An LlmWorkloadOptions from a generated workload; hostile parallelism replaces the shape's now and then. */
@@ -482,9 +484,16 @@ function llmWorkloadStrings(w: any): string[] {
   return strings(w.podLabels, w.podAnnotations, kv?.claim?.claimName, kv?.claim?.path, kv?.ephemeralVolume?.storageClassName);
 }
 
+/** A generated service account name, referenced as users do; hostile non-names pass through as they are. */
+function serviceAccountRef(chart: Chart, id: string, name: unknown): unknown {
+  return typeof name === 'string' ? ServiceAccount.fromServiceAccountName(chart, id, name) : name;
+}
+
 function buildLlm(chart: Chart, l: any, out: Built): void {
   const config = l.config === undefined ? undefined : Array.isArray(l.config) ? l.config
-    : [new lib.LlmServiceConfig(chart, 'preset', { ...l.config, namespace: l.namespace } as any)];
+    : [new lib.LlmServiceConfig(chart, 'preset', {
+      ...l.config, namespace: l.namespace, serviceAccount: serviceAccountRef(chart, 'preset-sa', l.config?.serviceAccount),
+    } as any)];
   const props = {
     storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
     ...llmWorkload(l.decode),
@@ -499,7 +508,7 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     scaling: l.scaling,
     router: l.router,
     // LoRA options apply to adapters: set with some.
-    loraAdapters: l.lora ?? (l.loraOptions === undefined ? undefined : [lib.LoraAdapter.of('sql', lib.ModelStorage.fromHuggingFace('org/sql'))]),
+    loraAdapters: l.lora ?? (l.loraOptions === undefined ? undefined : [lib.LoraAdapter.of({ name: 'sql', storage: lib.ModelStorage.fromHuggingFace('org/sql') })]),
     lora: l.loraOptions,
     confidential: l.confidential,
     storageInitializer: l.storageInitializer,
@@ -511,14 +520,15 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     podSecurity: l.podSecurity,
     labels: l.labels,
     annotations: l.annotations,
-    serviceAccountName: l.serviceAccountName,
+    serviceAccount: serviceAccountRef(chart, 'llm-sa', l.serviceAccount),
   } as any;
   const stable = new lib.LlmService(chart, 'llm', props);
-  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccountName,
+  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccount,
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
   ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
-    out.expected.push(...strings(l.config.name, l.config.image, l.config.args, l.config.env, l.config.labels, l.config.annotations));
+    const c = l.config;
+    out.expected.push(...strings(c.name, c.image, c.args, c.env, c.labels, c.annotations, c.serviceAccount));
   }
   if (l.canary !== undefined) {
     // The candidate: the same model name and namespace, other weights; its name follows the stable one's.

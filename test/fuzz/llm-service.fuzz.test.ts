@@ -112,7 +112,7 @@ function build(chart: Chart, r: Recipe): void {
     ...workloadProps(r.main),
     prefill: r.prefill === undefined ? undefined : workloadProps(r.prefill),
     router: router(r.router),
-    loraAdapters: r.lora?.map((n) => lib.LoraAdapter.of(n, lib.ModelStorage.fromHuggingFace(`org/${n}`))),
+    loraAdapters: r.lora?.map((n) => lib.LoraAdapter.of({ name: n, storage: lib.ModelStorage.fromHuggingFace(`org/${n}`) })),
     vllm: r.vllm,
     args: r.args,
   };

@@ -84,6 +84,7 @@ const netpolRecipe = fc.record({
   platform: fc.integer({ min: 0, max: platforms.length - 1 }),
   namespaces: fc.array(fc.constantFrom('payments', 'checkout', 'Bad_NS'), { maxLength: 2 }),
   pods: fc.option(fc.dictionary(fc.constantFrom('app', 'team', 'bad key'), fc.constantFrom('a', 'b'), { maxKeys: 2 }), { nil: undefined }),
+  podsNamespace: fc.option(fc.constantFrom('checkout', 'Bad_NS'), { nil: undefined }),
 });
 
 function buildRuntime(chart: Chart, r: any): void {
@@ -126,7 +127,10 @@ function buildNetpol(chart: Chart, n: any): void {
   });
   new lib.ModelNetworkPolicy(chart, 'netpol', {
     model,
-    allowFrom: [...n.namespaces.map((ns: string) => lib.NetworkPeer.namespace(ns)), ...(n.pods ? [lib.NetworkPeer.pods(n.pods)] : [])],
+    allowFrom: [
+      ...n.namespaces.map((ns: string) => lib.NetworkPeer.namespace(ns)),
+      ...(n.pods ? [lib.NetworkPeer.pods({ labels: n.pods, namespace: n.podsNamespace })] : []),
+    ],
   });
 }
 
