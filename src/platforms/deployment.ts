@@ -174,7 +174,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         replicas: scaling.autoscaler === 'none' ? scaling.minReplicas : undefined,
         selector: { matchLabels: selector },
         // Never below the serving capacity during a rollout.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+        strategy: spec.deploymentStrategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
         // `startup.timeout` (GPU models: 20 minutes); Kubernetes' 10 minutes otherwise.
         progressDeadlineSeconds: spec.startup?.timeoutSeconds,
       }),

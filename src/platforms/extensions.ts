@@ -1,0 +1,40 @@
+import { IConstruct } from 'constructs';
+import { IPlatformCompiler } from './compiler';
+import { fail } from '../internal/errors';
+import { ModelSpec } from '../model/model-spec';
+
+const STANDARD = 'ServingPlatform.kserveStandard()';
+const KSERVE = 'ServingPlatform.kserve() or ServingPlatform.kserveStandard()';
+
+/**
+ * Where the InferenceService fields of issue 21 can be written, asked of
+ * the platform's capabilities (never its id): an error names the platform
+ * that can do it.
+ */
+export function checkPlatformExtensions(scope: IConstruct, spec: ModelSpec, compiler: IPlatformCompiler): void {
+  const mode = compiler.capabilities.inferenceGraphMode;
+  const isvc = mode !== undefined;
+  const on = `on ${compiler.displayName}`;
+  if (spec.deploymentStrategy && compiler.knative) {
+    // inference_service_validation.go validateScalingKPACompExtension: "only supported for raw deployment mode".
+    fail(scope, 'deploymentStrategy', spec.deploymentStrategy.type, `is not available ${on} (Knative replaces revisions itself)`,
+      `use ${STANDARD} or ServingPlatform.kubernetesDeployment()`);
+  }
+  if (spec.grpcPort !== undefined && !isvc) {
+    fail(scope, 'grpcPort', spec.grpcPort, `is not used ${on}, which picks the server and knows its gRPC port`, 'drop grpcPort (a custom container\'s port is container.port)');
+  }
+  if (spec.restAndGrpc && mode !== 'Standard') {
+    fail(scope, 'restAndGrpc', true, `is not available ${on}${compiler.knative ? ' (Knative routes one port per pod)' : ''}`, `use ${STANDARD}`);
+  }
+  if (spec.storageUris && !isvc) {
+    fail(scope, 'storageUris', spec.storageUris.length, `is not available ${on} (KServe's storage initializer downloads them)`, `use ${KSERVE}, or one storage`);
+  }
+  if (spec.workerSpec && mode !== 'Standard') {
+    // validateMultiNodeVariables: the autoscaler class must be `none`, which only Standard mode has.
+    fail(scope, 'workerSpec', spec.workerSpec, `is not available ${on} (KServe serves multi-node models in Standard mode only)`, `use ${STANDARD} with Scaling.fixedReplicas(n)`);
+  }
+  const t = spec.transformer;
+  if (t?.collocated && spec.restAndGrpc) {
+    fail(scope, 'restAndGrpc', true, 'cannot apply with a collocated transformer (the transformer\'s port is the pod\'s entry)', 'drop one of them');
+  }
+}
