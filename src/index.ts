@@ -5,6 +5,8 @@ export { ModelStorage } from './model/storage';
 export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
 export { Scaling, ScalingMetric } from './scaling/scaling';
+export { DeploymentStrategy } from './scaling/deployment-strategy';
+export type { RollingUpdateOptions } from './scaling/deployment-strategy';
 export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions, PrometheusMetricOptions } from './scaling/scaling';
 export { Accelerator, MigStrategy } from './scheduling/accelerator';
 export type {

@@ -254,7 +254,7 @@ function resolveWorkerSpec(scope: IConstruct, props: ExtensionProps, o: WorkerSp
   // validateMultiNodeVariables: storageUri set, pvc:// or oci:// only.
   if (!spec.storage || (spec.storage.scheme !== 'pvc' && spec.storage.scheme !== 'oci')) {
     fail(scope, 'storage', spec.storage?.uri, 'is not pvc:// or oci:// storage, which multi-node serving needs (every node mounts the model)',
-      'use ModelStorage.fromPvc(...) or an oci:// modelcar');
+      'use ModelStorage.fromPersistentVolumeClaim(...) or ModelStorage.fromOci(...)');
   }
   for (const name of PARALLEL_ENV) {
     if (spec.env.some((e) => e.name === name)) {

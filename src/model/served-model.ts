@@ -659,8 +659,8 @@ export class ServedModel extends Construct {
     // A candidate's props come from callers too (plain JavaScript included).
     if (overrides !== EMPTY_OVERRIDES && Object.keys(overrides).length) checkPropTypes(scope, overrides as ServedModelProps);
     const spec = resolveModelSpec(scope, this.name, mergedProps(this.props, overrides, this.namespace), this.extraEnv);
-    this.platform._compiler.validate(scope, spec);
     checkPlatformExtensions(scope, spec, this.platform._compiler);
+    this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
     return spec;
   }

@@ -501,6 +501,11 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
   protected validateMode(scope: IConstruct, spec: ModelSpec): void {
     checkNoKnativeKnobs(scope, spec, this.displayName);
     this.checkStandardScaling(scope, spec);
+    // inference_service_validation.go validateMultiNodeVariables: the autoscaler class must be `none`.
+    if (spec.workerSpec && this.standardAutoscaler(spec) !== StandardAutoscaler.NONE) {
+      fail(scope, 'scaling', this.standardAutoscaler(spec), 'is an autoscaler, and KServe runs multi-node models (workerSpec) without one',
+        'use Scaling.fixedReplicas(n)');
+    }
     // KServe Standard mode writes progressDeadlineSeconds: 600 on the Deployment it creates
     // (reconcilers/deployment/deployment_reconciler.go, v0.20): only a startup probe carries the timeout.
     if (spec.startup.requested.timeout && spec.startup.requested.probe === false) {
