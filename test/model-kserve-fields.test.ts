@@ -6,7 +6,7 @@
  */
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, DeploymentStrategy, GpuNodePool, InferenceProtocol, KnativeClusterFlags, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode,
+  Accelerator, DeploymentStrategy, KedaAuthentication, MetricAggregation, PrometheusAuthMode, GpuNodePool, InferenceProtocol, KnativeClusterFlags, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode,
   Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
@@ -336,4 +336,100 @@ test('the standard autoscaler enum is unchanged by components with their own sca
     transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, metric: ScalingMetric.MEMORY, target: 70 }) },
   });
   expect(isvc.spec.transformer.autoScaling).toEqual({ metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } } }] });
+});
+
+describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () => {
+  const STD_KEDA = ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA });
+
+  test('a PodMetric through the OpenTelemetry backend: KEDA, metric names for the collector', () => {
+    const isvc = isvcOf({
+      ...SKLEARN, platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.autoscale({
+        minReplicas: 1, maxReplicas: 5, target: 8,
+        metric: ScalingMetric.openTelemetry({ metricName: 'vllm:num_requests_running', operationOverTime: MetricAggregation.AVG, scalerAddress: 'keda-otel-scaler.keda.svc:4318' }),
+      }),
+    });
+    expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');
+    expect(isvc.spec.predictor.autoScaling).toEqual({
+      metrics: [{
+        type: 'PodMetric',
+        podmetric: {
+          metric: {
+            backend: 'opentelemetry', metricNames: ['vllm:num_requests_running'], query: 'vllm:num_requests_running',
+            serverAddress: 'keda-otel-scaler.keda.svc:4318', operationOverTime: 'avg',
+          },
+          target: { type: 'Value', value: '8' },
+        },
+      }],
+    });
+  });
+
+  test('a bearer token for a secured Prometheus: a TriggerAuthentication from the Secret, referenced by the metric', () => {
+    const chart = newChart('ml');
+    const secret = Secret.fromSecretName(chart, 'prom', 'prometheus-token');
+    new ServedModel(chart, 'm', {
+      ...SKLEARN, platform: STD_KEDA,
+      scaling: Scaling.autoscale({
+        minReplicas: 1, maxReplicas: 4, target: 10,
+        metric: ScalingMetric.prometheus({ query: 'sum(rate(requests_total[1m]))', serverAddress: 'https://prometheus.monitoring:9090', authentication: KedaAuthentication.bearer({ secret }) }),
+      }),
+    });
+    const docs = synth(chart);
+    expect(docOf(docs, 'TriggerAuthentication')).toMatchObject({
+      apiVersion: 'keda.sh/v1alpha1', metadata: { name: 'm-prometheus-auth', namespace: 'ml' },
+      spec: { secretTargetRef: [{ parameter: 'bearerToken', name: 'prometheus-token', key: 'token' }] },
+    });
+    expect(docOf(docs, 'InferenceService').spec.predictor.autoScaling.metrics[0].external.authenticationRef)
+      .toEqual({ authenticationRef: { name: 'm-prometheus-auth' }, authModes: 'bearer' });
+  });
+
+  test('an existing TriggerAuthentication is referenced, not emitted; the Deployment platform\'s ScaledObject uses it', () => {
+    const chart = newChart('ml');
+    new ServedModel(chart, 'm', {
+      ...SKLEARN, platform: ServingPlatform.kubernetesDeployment(),
+      scaling: Scaling.autoscale({
+        minReplicas: 1, maxReplicas: 4,
+        metric: ScalingMetric.prometheus({ query: 'sum(up)', serverAddress: 'https://prometheus.monitoring:9090',
+          authentication: KedaAuthentication.fromTriggerAuthentication('prom-mtls', PrometheusAuthMode.TLS) }),
+      }),
+    });
+    const docs = synth(chart);
+    expect(docs.some((d) => d.kind === 'TriggerAuthentication')).toBe(false);
+    expect(docOf(docs, 'ScaledObject').spec.triggers[0]).toMatchObject({ authenticationRef: { name: 'prom-mtls' }, metadata: { authModes: 'tls' } });
+  });
+
+  test('basic authentication names both keys', () => {
+    const chart = newChart('ml');
+    new ServedModel(chart, 'm', {
+      ...SKLEARN, platform: STD_KEDA,
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, metric: ScalingMetric.prometheus({ query: 'sum(up)', serverAddress: 'http://p:9090',
+        authentication: KedaAuthentication.basic({ secret: Secret.fromSecretName(chart, 's', 'prom-basic'), usernameKey: 'user' }) }) }),
+    });
+    expect(docOf(synth(chart), 'TriggerAuthentication').spec.secretTargetRef).toEqual([
+      { parameter: 'username', name: 'prom-basic', key: 'user' }, { parameter: 'password', name: 'prom-basic', key: 'password' },
+    ]);
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['OpenTelemetry under Knative', fails({ ...SKLEARN, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
+      'test/m: scaling.metric "opentelemetry" is not available on KServe (Knative mode) (KServe Standard mode runs the OpenTelemetry collector and KEDA\'s scaler for it); use ServingPlatform.kserveStandard(), or ScalingMetric.prometheus(...)'],
+    ['OpenTelemetry on the Deployment platform', fails({ ...SKLEARN, platform: ServingPlatform.kubernetesDeployment(),
+      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
+    'test/m: scaling.metric "opentelemetry" is not available on Kubernetes Deployment'],
+    ['OpenTelemetry with HPA', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }),
+      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
+    'test/m: scaling.metric "opentelemetry" needs KEDA'],
+    ['a PromQL query as metric name', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'sum(x)' }) }) }),
+      'test/m: scaling ScalingMetric.openTelemetry: metricName "sum(x)" is not a metric name'],
+    ['a bad scaler address', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x', scalerAddress: 'http://a' }) }) }),
+      'test/m: scaling ScalingMetric.openTelemetry: scalerAddress "http://a" is not a host:port; use e.g. "keda-otel-scaler.keda.svc:4318"'],
+    ['a bad secret key', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'q', serverAddress: 'http://p:9090',
+      authentication: KedaAuthentication.bearer({ secret: { name: 'prom' } as any, tokenKey: 'a b' }) }) }) }),
+    'test/m: scaling KedaAuthentication.bearer: tokenKey "a b" is not a Secret key; use letters, digits, "-", "_" or "."'],
+    ['a bad TriggerAuthentication name', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'q', serverAddress: 'http://p:9090',
+      authentication: KedaAuthentication.fromTriggerAuthentication('Bad_Name', PrometheusAuthMode.BEARER) }) }) }),
+    'KedaAuthentication.fromTriggerAuthentication: name "Bad_Name"'],
+  ])('%s fails', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
 });

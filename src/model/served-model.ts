@@ -17,7 +17,7 @@ import { checkExposure, gatewayPlans } from '../platforms/gateway-route';
 import { servedModelName } from '../platforms/model-server-images';
 import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/runtime-ref';
-import { checkPlatformExtensions } from '../platforms/extensions';
+import { checkPlatformExtensions, extensionPlans } from '../platforms/extensions';
 import { DeploymentStrategy } from '../scaling/deployment-strategy';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
@@ -489,6 +489,7 @@ export class ServedModel extends Construct {
     const spec = this._spec();
     const plans = this.platform._compiler.plan(spec);
     if (props.gateway !== undefined) plans.push(...this.gatewayPlans(props.gateway));
+    plans.push(...extensionPlans(spec));
     for (const plan of plans) {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }

@@ -3,6 +3,7 @@ import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
+import { triggerAuthenticationName } from './extensions';
 import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
 import { ErrorScope, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
@@ -221,6 +222,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
   private scaledObjectSpec(spec: ModelSpec): Record<string, unknown> {
     const scaling = deploymentScaling(spec.name, spec);
     const m = spec.scaling.metric!;
+    const auth = m.authentication?._resolve();
     return compact({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
       minReplicaCount: scaling.minReplicas,
@@ -229,7 +231,8 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
       cooldownPeriod: spec.gpuScalingDefaults?.scaleDownDelaySeconds,
       triggers: [{
         type: 'prometheus',
-        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1) },
+        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1), authModes: auth?.mode },
+        authenticationRef: auth ? { name: triggerAuthenticationName(spec.name, auth) } : undefined,
       }],
     });
   }

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler } from './compiler';
+import { IPlatformCompiler, PlannedDocument } from './compiler';
 import { fail } from '../internal/errors';
 import { ModelSpec } from '../model/model-spec';
+import type { ResolvedKedaAuthentication } from '../scaling/keda-authentication';
 
 const STANDARD = 'ServingPlatform.kserveStandard()';
 const KSERVE = 'ServingPlatform.kserve() or ServingPlatform.kserveStandard()';
@@ -33,8 +34,38 @@ export function checkPlatformExtensions(scope: IConstruct, spec: ModelSpec, comp
     // validateMultiNodeVariables: the autoscaler class must be `none`, which only Standard mode has.
     fail(scope, 'workerSpec', spec.workerSpec, `is not available ${on} (KServe serves multi-node models in Standard mode only)`, `use ${STANDARD} with Scaling.fixedReplicas(n)`);
   }
+  const metric = spec.scaling.metric;
+  if (metric?.name === 'opentelemetry' && mode !== 'Standard') {
+    fail(scope, 'scaling.metric', metric.name, `is not available ${on} (KServe Standard mode runs the OpenTelemetry collector and KEDA's scaler for it)`,
+      `use ${STANDARD}, or ScalingMetric.prometheus(...)`);
+  }
   const t = spec.transformer;
   if (t?.collocated && spec.restAndGrpc) {
     fail(scope, 'restAndGrpc', true, 'cannot apply with a collocated transformer (the transformer\'s port is the pod\'s entry)', 'drop one of them');
   }
+}
+
+/** The TriggerAuthentication a metric's KEDA authentication names: an existing one, or `{model}-prometheus-auth` (emitted). */
+export function triggerAuthenticationName(model: string, auth: ResolvedKedaAuthentication): string {
+  return auth.existingName ?? `${model}-prometheus-auth`;
+}
+
+/**
+ * The documents the issue-21 fields add beside the platform's: a KEDA
+ * `TriggerAuthentication` for a Prometheus metric whose authentication the
+ * library emits from Secret keys (keda.sh/v1alpha1; only the Secret's name
+ * and keys are written, never its values).
+ */
+export function extensionPlans(spec: ModelSpec): PlannedDocument[] {
+  const auth = spec.scaling.metric?.authentication?._resolve();
+  if (!auth?.secretTargetRef) return [];
+  const refs = auth.secretTargetRef.map((r) => ({ parameter: r.parameter, name: r.name, key: r.key }));
+  return [{
+    id: 'TriggerAuthentication',
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'TriggerAuthentication',
+    name: triggerAuthenticationName(spec.name, auth),
+    body: () => ({ spec: { secretTargetRef: refs } }),
+    bodyKeys: ['spec'],
+  }];
 }

@@ -12,6 +12,7 @@ import {
 import { Visibility } from '../model/components';
 import { ResolvedLogger } from '../model/model-extensions';
 import { DIGEST_VERSION, ModelSpec, ResolvedContainerSpec } from '../model/model-spec';
+import { triggerAuthenticationName } from './extensions';
 import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
 import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
 import { ResolvedScaling } from '../scaling/scaling';
@@ -614,7 +615,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     let autoscaler = this.autoscaler;
     if (autoscaler === undefined) {
       if (sc.fixed) autoscaler = StandardAutoscaler.NONE;
-      else if (min === 0 || sc.metric?.name === 'prometheus') autoscaler = StandardAutoscaler.KEDA;
+      else if (min === 0 || sc.metric?._family === 'external') autoscaler = StandardAutoscaler.KEDA;
       else if (unbounded) autoscaler = StandardAutoscaler.NONE;
       else autoscaler = StandardAutoscaler.HPA;
     }
@@ -637,7 +638,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
         'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
     }
     // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
-    if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
+    if (spec.scaling.minReplicas === 0 && metric?._family !== 'external') {
       fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
         'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.kserve()');
     }
@@ -645,8 +646,8 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
         'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) with KEDA');
     }
-    if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
-      fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
+    if (metric?._family === 'external' && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.metric', metric.name, 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
     }
     if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
       fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixedReplicas(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
@@ -664,13 +665,21 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
   private kedaMetric(spec: ModelSpec): Record<string, unknown> {
     const m = spec.scaling.metric;
     if (m?.name === 'prometheus') {
-      return {
-        type: 'External',
-        external: {
-          metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
-          target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
-        },
+      const external: Record<string, unknown> = {
+        metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
+        target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
       };
+      const auth = m.authentication?._resolve();
+      // component.go ExtMetricAuthentication: KServe copies it to the ScaledObject trigger (keda_reconciler.go getKedaMetrics).
+      if (auth) external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth) }, authModes: auth.mode };
+      return { type: 'External', external };
+    }
+    if (m?.name === 'opentelemetry') {
+      // component.go PodMetrics: metricNames make KServe run the OpenTelemetry collector (raw_kube_reconciler.go).
+      const metric: Record<string, unknown> = { backend: 'opentelemetry', metricNames: [m.query], query: m.query };
+      setDefined(metric, 'serverAddress', m.serverAddress);
+      setDefined(metric, 'operationOverTime', m.operationOverTime);
+      return { type: 'PodMetric', podmetric: { metric, target: { type: 'Value', value: String(spec.scaling.target ?? 1) } } };
     }
     return {
       type: 'Resource',
