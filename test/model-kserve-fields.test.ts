@@ -173,7 +173,18 @@ describe('multi-node serving (workerSpec)', () => {
 
   test('pipeline over 2 nodes, tensor parallel size from the GPU count; no --tensor-parallel-size flag', () => {
     const isvc = isvcOf(LLM);
-    expect(isvc.spec.predictor.workerSpec).toEqual({ pipelineParallelSize: 2, tensorParallelSize: 4 });
+    const w = isvc.spec.predictor.workerSpec;
+    expect(w).toMatchObject({ pipelineParallelSize: 2, tensorParallelSize: 4 });
+    // Workers are placed and locked down like the head: GPU toleration, restricted contexts, the scratch volume.
+    expect(w.tolerations).toEqual(isvc.spec.predictor.tolerations);
+    expect(w.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(w.containers).toEqual([expect.objectContaining({
+      name: 'worker-container',
+      securityContext: isvc.spec.predictor.model.securityContext,
+      env: [{ name: 'HOME', value: '/tmp' }],
+      volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }],
+    })]);
+    expect(w.volumes).toEqual(isvc.spec.predictor.volumes);
     expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('none');
     expect(isvc.spec.predictor.model.args ?? []).not.toContainEqual(expect.stringMatching(/parallel/));
   });

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
-import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFieldsRaw, placementFieldsRaw, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
@@ -213,7 +213,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     setDefined(p, 'deploymentStrategy', spec.deploymentStrategy);
     if (spec.storageUris) p.storageUris = spec.storageUris.map((m) => ({ uri: m.uri, mountPath: m.mountPath }));
     // KServe's multi-node runtime supplies the worker container; the sizes pick node and GPU counts.
-    if (spec.workerSpec) p.workerSpec = { pipelineParallelSize: spec.workerSpec.pipelineParallelSize, tensorParallelSize: spec.workerSpec.tensorParallelSize };
+    if (spec.workerSpec) p.workerSpec = this.workerSpec(spec);
     const container: Record<string, unknown> = {};
     if (spec.format) {
       const modelFormat: Record<string, unknown> = { name: spec.format.name };
@@ -258,6 +258,28 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     }
     p.containers = collocated ? [container, collocated] : [container];
     return p;
+  }
+
+  /**
+   * Multi-node serving: the sizes, and the worker pods placed and locked down
+   * like the head (KServe merges this PodSpec and `worker-container`,
+   * constants.WorkerContainerName, into the runtime's worker: predictor.go
+   * MergeServingRuntimeAndInferenceServiceSpecs). Workers need the GPU
+   * node pool's placement as much as the head; KServe sets the GPU count.
+   */
+  private workerSpec(spec: ModelSpec): Record<string, unknown> {
+    const w: Record<string, unknown> = { pipelineParallelSize: spec.workerSpec!.pipelineParallelSize, tensorParallelSize: spec.workerSpec!.tensorParallelSize };
+    placementFieldsRaw(spec, w);
+    setDefined(w, 'securityContext', this.podSecurityContext(spec));
+    const worker: Record<string, unknown> = { name: 'worker-container', resources: resourcesJson(spec.resources), securityContext: spec.securityContext };
+    const home = spec.env.filter((e) => e.name === 'HOME');
+    if (home.length) worker.env = home;
+    if (spec.scratch) {
+      worker.volumeMounts = scratchMounts(spec);
+      w.volumes = scratchVolumes(spec);
+    }
+    w.containers = [worker];
+    return w;
   }
 
   /**
