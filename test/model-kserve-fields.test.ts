@@ -119,7 +119,7 @@ describe('deploymentStrategy', () => {
   });
 
   test('a surge above 100% is allowed (Kubernetes caps only unavailability)', () => {
-    expect(DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(200) }).type).toBe('RollingUpdate');
+    expect(DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(200) }).strategyType).toBe('RollingUpdate');
   });
 });
 

@@ -58,7 +58,7 @@ export class DeploymentStrategy {
       if (maxSurge !== undefined) rollingUpdate.maxSurge = maxSurge;
       if (maxUnavailable !== undefined) rollingUpdate.maxUnavailable = maxUnavailable;
       return new DeploymentStrategy({ type: 'RollingUpdate', rollingUpdate });
-    }, (e) => invalidInstance(DeploymentStrategy.prototype, e, ['type']));
+    }, (e) => invalidInstance(DeploymentStrategy.prototype, e, ['strategyType']));
   }
 
   /**
@@ -75,8 +75,8 @@ export class DeploymentStrategy {
 
   private constructor(private readonly resolved: ResolvedDeploymentStrategy) {}
 
-  /** `RollingUpdate` or `Recreate`. */
-  public get type(): string {
+  /** `RollingUpdate` or `Recreate` (the Deployment's `strategy.type`). */
+  public get strategyType(): string {
     return this._resolve().type;
   }
 
