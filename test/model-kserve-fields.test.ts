@@ -6,7 +6,7 @@
  */
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, DeploymentStrategy, KedaAuthentication, MetricAggregation, PrometheusAuthMode, GpuNodePool, InferenceProtocol, KnativeClusterFlags, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode,
+  Accelerator, CanaryRollout, DeploymentStrategy, KedaAuthentication, MetricAggregation, PrometheusAuthMode, GpuNodePool, InferenceProtocol, KnativeClusterFlags, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode,
   Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
@@ -442,5 +442,33 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
     'KedaAuthentication.fromTriggerAuthentication: name "Bad_Name"'],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
+  });
+});
+
+describe('rollouts and the new fields', () => {
+  test('Argo Rollouts would never run a Deployment strategy: the rollout fails naming it', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'm', { ...SKLEARN, platform: ServingPlatform.kubernetesDeployment(), scaling: Scaling.fixedReplicas(2), deploymentStrategy: DeploymentStrategy.recreate() });
+    expect(() => new CanaryRollout(chart, 'v2', { model, candidate: { storage: ModelStorage.fromUri('s3://models/iris-v2') }, steps: [10, 50] }))
+      .toThrow('test/v2: model.deploymentStrategy "Recreate" is replaced by the Argo Rollout\'s canary steps (the Rollout runs the pods); drop deploymentStrategy, or roll out with RolloutEngine.FLAGGER');
+  });
+
+  test('a multi-node model is not rolled out as a KServe Standard canary', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'm', {
+      format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llm', path: 'm' }),
+      platform: ServingPlatform.kserveStandard(), scaling: Scaling.fixedReplicas(1), workerSpec: { pipelineParallelSize: 2 },
+    });
+    expect(() => new CanaryRollout(chart, 'v2', { model, candidate: { storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llm', path: 'm2' }) }, steps: [10, 50] }))
+      .toThrow('test/v2: model "test/m" is served on several nodes (workerSpec), which KServe does not roll out as a canary; replace the model in place, or drop workerSpec');
+  });
+
+  test('a Standard-mode canary keeps the deployment strategy on its predictor', () => {
+    const chart = newChart('ml');
+    const model = new ServedModel(chart, 'm', { ...SKLEARN, platform: ServingPlatform.kserveStandard(), deploymentStrategy: DeploymentStrategy.recreate() });
+    new CanaryRollout(chart, 'v2', { model, candidate: { storage: ModelStorage.fromUri('s3://models/iris-v2') }, steps: [10, 50], currentStep: 0 });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.spec.predictor.deploymentStrategy).toEqual({ type: 'Recreate' });
+    expect(isvc.spec.canary[0].predictor.deploymentStrategy).toEqual({ type: 'Recreate' });
   });
 });
