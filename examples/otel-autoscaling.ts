@@ -7,7 +7,8 @@
 import { App, Chart } from 'cdk8s';
 import { Secret } from 'cdk8s-plus-28';
 import {
-  Accelerator, KedaAuthentication, MetricAggregation, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform, StandardAutoscaler,
+  Accelerator, KedaAuthentication, MetricAggregation, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
+  StandardAutoscaler,
 } from '../src';
 
 export function buildApp(outdir?: string): App {

@@ -6,8 +6,9 @@
  */
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, DeploymentStrategy, KedaAuthentication, MetricAggregation, PrometheusAuthMode, GpuNodePool, InferenceProtocol, KnativeClusterFlags, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode,
-  Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StandardAutoscaler,
+  Accelerator, CanaryRollout, DeploymentStrategy, GpuNodePool, InferenceProtocol, KedaAuthentication, KnativeClusterFlags, MetricAggregation,
+  ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps,
+  ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
 
@@ -22,8 +23,11 @@ const fails = (props: ServedModelProps) => () => new ServedModel(newChart('ml'),
 describe('gRPC ports', () => {
   test('a named runtime over gRPC gets the h2c port the user names (Knative mode)', () => {
     const isvc = isvcOf({
-      format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/resnet'), runtime: 'kserve-tritonserver',
-      protocol: InferenceProtocol.GRPC_V2, grpcPort: 9000,
+      format: ModelFormat.TRITON,
+      storage: ModelStorage.fromUri('s3://models/resnet'),
+      runtime: 'kserve-tritonserver',
+      protocol: InferenceProtocol.GRPC_V2,
+      grpcPort: 9000,
     });
     expect(isvc.spec.predictor.model.ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
     expect(isvc.spec.predictor.model.runtime).toBe('kserve-tritonserver');
@@ -31,8 +35,12 @@ describe('gRPC ports', () => {
 
   test('a startup probe on a named gRPC runtime checks the named port', () => {
     const isvc = isvcOf({
-      format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/resnet'), runtime: 'kserve-tritonserver',
-      protocol: InferenceProtocol.GRPC_V2, grpcPort: 9000, startup: { probe: true },
+      format: ModelFormat.TRITON,
+      storage: ModelStorage.fromUri('s3://models/resnet'),
+      runtime: 'kserve-tritonserver',
+      protocol: InferenceProtocol.GRPC_V2,
+      grpcPort: 9000,
+      startup: { probe: true },
     });
     expect(isvc.spec.predictor.model.startupProbe.tcpSocket).toEqual({ port: 9000 });
   });
@@ -40,7 +48,8 @@ describe('gRPC ports', () => {
   test('a servingRuntime that speaks only gRPC needs no grpcPort (it names its own port h2c)', () => {
     const chart = newChart('ml');
     const rt = new ServingRuntime(chart, 'triton', {
-      supportedFormats: [{ format: ModelFormat.TRITON }], protocols: [InferenceProtocol.GRPC_V2],
+      supportedFormats: [{ format: ModelFormat.TRITON }],
+      protocols: [InferenceProtocol.GRPC_V2],
       container: { image: 'nvcr.io/nvidia/tritonserver:25.01-py3', port: 9000 },
     });
     new ServedModel(chart, 'm', { format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/r'), servingRuntime: rt, protocol: InferenceProtocol.GRPC_V2 });
@@ -49,8 +58,11 @@ describe('gRPC ports', () => {
 
   test('REST and gRPC together in Standard mode: REST first (Service port 80), gRPC on its own port', () => {
     const isvc = isvcOf({
-      format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/resnet'), protocol: InferenceProtocol.GRPC_V2,
-      restAndGrpc: true, platform: ServingPlatform.kserveStandard(),
+      format: ModelFormat.TRITON,
+      storage: ModelStorage.fromUri('s3://models/resnet'),
+      protocol: InferenceProtocol.GRPC_V2,
+      restAndGrpc: true,
+      platform: ServingPlatform.kserveStandard(),
     });
     expect(isvc.spec.predictor.model.ports).toEqual([
       { name: 'http1', containerPort: 8080, protocol: 'TCP' },
@@ -80,8 +92,12 @@ describe('gRPC ports', () => {
 describe('deploymentStrategy', () => {
   test('Standard mode: a rolling update with a surge count and an unavailability percent', () => {
     const isvc = isvcOf({
-      ...SKLEARN, platform: ServingPlatform.kserveStandard(), scaling: Scaling.fixedReplicas(4),
-      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(1), maxUnavailable: PercentOrAbsolute.percent(50) }),
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.fixedReplicas(4),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({
+        maxSurge: PercentOrAbsolute.absolute(1), maxUnavailable: PercentOrAbsolute.percent(50),
+      }),
     });
     expect(isvc.spec.predictor.deploymentStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } });
   });
@@ -103,14 +119,23 @@ describe('deploymentStrategy', () => {
       + 'use ServingPlatform.kserveStandard() or ServingPlatform.kubernetesDeployment()'],
     ['Knative Service', fails({ ...SKLEARN, platform: ServingPlatform.knativeService(), deploymentStrategy: DeploymentStrategy.recreate() }),
       'test/m: deploymentStrategy "Recreate" is not available on Knative Service (Knative replaces revisions itself)'],
-    ['both budgets zero', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard(),
-      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(0), maxUnavailable: PercentOrAbsolute.percent(0) }) }),
+    ['both budgets zero', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(0), maxUnavailable: PercentOrAbsolute.percent(0) }),
+    }),
     'test/m: deploymentStrategy DeploymentStrategy.rollingUpdate: maxUnavailable "0%" is 0 while maxSurge is 0 too: the update could never progress; allow a surge or some unavailability'],
-    ['unavailable above 100%', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard(),
-      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.percent(150) }) }),
+    ['unavailable above 100%', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.percent(150) }),
+    }),
     'test/m: deploymentStrategy DeploymentStrategy.rollingUpdate: maxUnavailable "150%" is not a valid percent; use PercentOrAbsolute.percent(n) with a whole number from 0 to 100, or PercentOrAbsolute.absolute(n)'],
-    ['negative surge', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard(),
-      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(-1) }) }),
+    ['negative surge', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(-1) }),
+    }),
     'test/m: deploymentStrategy DeploymentStrategy.rollingUpdate: maxSurge -1 is not a valid replica count; use PercentOrAbsolute.absolute(n) with a whole number >= 0'],
     ['not a DeploymentStrategy', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard(), deploymentStrategy: { type: 'Recreate' } as any }),
       'test/m: deploymentStrategy "<Object>" is not a DeploymentStrategy; use DeploymentStrategy.rollingUpdate(...) or DeploymentStrategy.recreate()'],
@@ -147,8 +172,12 @@ describe('storageUris', () => {
       'test/m: storageUris[0].mountPath "models" is not an absolute path below "/" without ".."; use e.g. "/mnt/models/base" (at most 255 characters)'],
     ['dot-dot', fails({ format: ModelFormat.SKLEARN, storageUris: [{ storage: ModelStorage.fromUri('s3://models/a'), mountPath: '/mnt/../etc' }] }),
       'test/m: storageUris[0].mountPath "/mnt/../etc" is not an absolute path below "/" without ".."'],
-    ['no common parent', fails({ format: ModelFormat.SKLEARN, storageUris: [
-      { storage: ModelStorage.fromUri('s3://models/a'), mountPath: '/models' }, { storage: ModelStorage.fromUri('s3://models/b'), mountPath: '/adapters' }] }),
+    ['no common parent', fails({
+      format: ModelFormat.SKLEARN,
+      storageUris: [
+        { storage: ModelStorage.fromUri('s3://models/a'), mountPath: '/models' }, { storage: ModelStorage.fromUri('s3://models/b'), mountPath: '/adapters' },
+      ],
+    }),
     'test/m: storageUris ["/models","/adapters"] have no common parent directory below "/" (KServe downloads them under one)'],
     ['same path twice', fails({ format: ModelFormat.SKLEARN, storageUris: [{ storage: ModelStorage.fromUri('s3://models/a') }, { storage: ModelStorage.fromUri('s3://models/b') }] }),
       'test/m: storageUris "/mnt/models" is the mount path of two entries; give each entry its own mountPath'],
@@ -228,7 +257,10 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
     });
     const t = docOf(synth(chart), 'InferenceService').spec.transformer;
     expect(t).toMatchObject({
-      minReplicas: 2, maxReplicas: 6, scaleMetric: 'rps', scaleTarget: 50,
+      minReplicas: 2,
+      maxReplicas: 6,
+      scaleMetric: 'rps',
+      scaleTarget: 50,
       serviceAccountName: 'feature-reader',
       nodeSelector: { pool: 'cpu' },
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'cpu', effect: 'NoSchedule' }],
@@ -239,7 +271,8 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
 
   test('Standard mode: a transformer scales on cpu with the model\'s HPA', () => {
     const isvc = isvcOf({
-      ...SKLEARN, platform: ServingPlatform.kserveStandard(),
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, metric: ScalingMetric.CPU, target: 70 }),
       transformer: { image: 'example.com/features:1.2', scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 8, target: 60 }) },
     });
@@ -250,8 +283,12 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
   test.each<[string, () => unknown, string]>([
     ['Knative: cpu metric', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) } }),
       'test/m: transformer.scaling.metric "cpu" is not a Knative autoscaler (KPA) metric on KServe (Knative mode)'],
-    ['Standard: autoscaling with a fixed model', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard(), scaling: Scaling.fixedReplicas(2),
-      transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ maxReplicas: 3 }) } }),
+    ['Standard: autoscaling with a fixed model', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.fixedReplicas(2),
+      transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ maxReplicas: 3 }) },
+    }),
     'test/m: transformer.scaling "autoscale" needs an autoscaler, and the model\'s is none (KServe\'s autoscaler class is one per InferenceService)'],
     ['credential literal', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', envVariables: { API_KEY: EnvValue.fromValue('sk-abcdefghijklmnopqrstuvwxyz0123456789') } } }),
       'test/m: transformer.envVariables'],
@@ -274,7 +311,8 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
 describe('collocated transformer', () => {
   test('Standard mode: transformer-container in the predictor pod; no transformer component', () => {
     const isvc = isvcOf({
-      ...SKLEARN, platform: ServingPlatform.kserveStandard(),
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
       transformer: { image: 'example.com/features:1.2', port: 8000, collocated: true, args: ['--predictor_host=localhost:8080'] },
     });
     expect(isvc.spec.transformer).toBeUndefined();
@@ -319,7 +357,8 @@ describe('payload logger', () => {
       logger: { url: 's3://inference-logs', storage: { path: '/fraud', serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'logger-writer') } },
     });
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.logger).toEqual({
-      url: 's3://inference-logs', mode: 'all',
+      url: 's3://inference-logs',
+      mode: 'all',
       storage: { path: '/fraud', key: 'credentials', parameters: { format: 'json', type: 's3' }, serviceAccountName: 'logger-writer' },
     });
   });
@@ -342,7 +381,8 @@ describe('payload logger', () => {
 
 test('the standard autoscaler enum is unchanged by components with their own scaling (KEDA)', () => {
   const isvc = isvcOf({
-    ...SKLEARN, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
+    ...SKLEARN,
+    platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),
     transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, metric: ScalingMetric.MEMORY, target: 70 }) },
   });
@@ -354,9 +394,12 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
 
   test('a PodMetric through the OpenTelemetry backend: KEDA, metric names for the collector', () => {
     const isvc = isvcOf({
-      ...SKLEARN, platform: ServingPlatform.kserveStandard(),
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.autoscale({
-        minReplicas: 1, maxReplicas: 5, target: 8,
+        minReplicas: 1,
+        maxReplicas: 5,
+        target: 8,
         metric: ScalingMetric.openTelemetry({ metricName: 'vllm:num_requests_running', operationOverTime: MetricAggregation.AVG, scalerAddress: 'keda-otel-scaler.keda.svc:4318' }),
       }),
     });
@@ -366,8 +409,11 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
         type: 'PodMetric',
         podmetric: {
           metric: {
-            backend: 'opentelemetry', metricNames: ['vllm:num_requests_running'], query: 'vllm:num_requests_running',
-            serverAddress: 'keda-otel-scaler.keda.svc:4318', operationOverTime: 'avg',
+            backend: 'opentelemetry',
+            metricNames: ['vllm:num_requests_running'],
+            query: 'vllm:num_requests_running',
+            serverAddress: 'keda-otel-scaler.keda.svc:4318',
+            operationOverTime: 'avg',
           },
           target: { type: 'Value', value: '8' },
         },
@@ -379,15 +425,19 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
     const chart = newChart('ml');
     const secret = Secret.fromSecretName(chart, 'prom', 'prometheus-token');
     new ServedModel(chart, 'm', {
-      ...SKLEARN, platform: STD_KEDA,
+      ...SKLEARN,
+      platform: STD_KEDA,
       scaling: Scaling.autoscale({
-        minReplicas: 1, maxReplicas: 4, target: 10,
+        minReplicas: 1,
+        maxReplicas: 4,
+        target: 10,
         metric: ScalingMetric.prometheus({ query: 'sum(rate(requests_total[1m]))', serverAddress: 'https://prometheus.monitoring:9090', authentication: KedaAuthentication.bearer({ secret }) }),
       }),
     });
     const docs = synth(chart);
     expect(docOf(docs, 'TriggerAuthentication')).toMatchObject({
-      apiVersion: 'keda.sh/v1alpha1', metadata: { name: 'm-prometheus-auth', namespace: 'ml' },
+      apiVersion: 'keda.sh/v1alpha1',
+      metadata: { name: 'm-prometheus-auth', namespace: 'ml' },
       spec: { secretTargetRef: [{ parameter: 'bearerToken', name: 'prometheus-token', key: 'token' }] },
     });
     expect(docOf(docs, 'InferenceService').spec.predictor.autoScaling.metrics[0].external.authenticationRef)
@@ -397,11 +447,16 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
   test('an existing TriggerAuthentication is referenced, not emitted; the Deployment platform\'s ScaledObject uses it', () => {
     const chart = newChart('ml');
     new ServedModel(chart, 'm', {
-      ...SKLEARN, platform: ServingPlatform.kubernetesDeployment(),
+      ...SKLEARN,
+      platform: ServingPlatform.kubernetesDeployment(),
       scaling: Scaling.autoscale({
-        minReplicas: 1, maxReplicas: 4,
-        metric: ScalingMetric.prometheus({ query: 'sum(up)', serverAddress: 'https://prometheus.monitoring:9090',
-          authentication: KedaAuthentication.fromTriggerAuthentication('prom-mtls', PrometheusAuthMode.TLS) }),
+        minReplicas: 1,
+        maxReplicas: 4,
+        metric: ScalingMetric.prometheus({
+          query: 'sum(up)',
+          serverAddress: 'https://prometheus.monitoring:9090',
+          authentication: KedaAuthentication.fromTriggerAuthentication('prom-mtls', PrometheusAuthMode.TLS),
+        }),
       }),
     });
     const docs = synth(chart);
@@ -412,9 +467,17 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
   test('basic authentication names both keys', () => {
     const chart = newChart('ml');
     new ServedModel(chart, 'm', {
-      ...SKLEARN, platform: STD_KEDA,
-      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, metric: ScalingMetric.prometheus({ query: 'sum(up)', serverAddress: 'http://p:9090',
-        authentication: KedaAuthentication.basic({ secret: Secret.fromSecretName(chart, 's', 'prom-basic'), usernameKey: 'user' }) }) }),
+      ...SKLEARN,
+      platform: STD_KEDA,
+      scaling: Scaling.autoscale({
+        minReplicas: 1,
+        maxReplicas: 2,
+        metric: ScalingMetric.prometheus({
+          query: 'sum(up)',
+          serverAddress: 'http://p:9090',
+          authentication: KedaAuthentication.basic({ secret: Secret.fromSecretName(chart, 's', 'prom-basic'), usernameKey: 'user' }),
+        }),
+      }),
     });
     expect(docOf(synth(chart), 'TriggerAuthentication').spec.secretTargetRef).toEqual([
       { parameter: 'username', name: 'prom-basic', key: 'user' }, { parameter: 'password', name: 'prom-basic', key: 'password' },
@@ -424,21 +487,47 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
   test.each<[string, () => unknown, string]>([
     ['OpenTelemetry under Knative', fails({ ...SKLEARN, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
       'test/m: scaling.metric "opentelemetry" is not available on KServe (Knative mode) (KServe Standard mode runs the OpenTelemetry collector and KEDA\'s scaler for it); use ServingPlatform.kserveStandard(), or ScalingMetric.prometheus(...)'],
-    ['OpenTelemetry on the Deployment platform', fails({ ...SKLEARN, platform: ServingPlatform.kubernetesDeployment(),
-      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
+    ['OpenTelemetry on the Deployment platform', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kubernetesDeployment(),
+      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }),
+    }),
     'test/m: scaling.metric "opentelemetry" is not available on Kubernetes Deployment'],
-    ['OpenTelemetry with HPA', fails({ ...SKLEARN, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }),
-      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }) }),
+    ['OpenTelemetry with HPA', fails({
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }),
+      scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x' }) }),
+    }),
     'test/m: scaling.metric "opentelemetry" needs KEDA'],
     ['a PromQL query as metric name', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'sum(x)' }) }) }),
       'test/m: scaling ScalingMetric.openTelemetry: metricName "sum(x)" is not a metric name'],
     ['a bad scaler address', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.openTelemetry({ metricName: 'x', scalerAddress: 'http://a' }) }) }),
       'test/m: scaling ScalingMetric.openTelemetry: scalerAddress "http://a" is not a host:port; use e.g. "keda-otel-scaler.keda.svc:4318"'],
-    ['a bad secret key', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'q', serverAddress: 'http://p:9090',
-      authentication: KedaAuthentication.bearer({ secret: { name: 'prom' } as any, tokenKey: 'a b' }) }) }) }),
+    ['a bad secret key', fails({
+      ...SKLEARN,
+      platform: STD_KEDA,
+      scaling: Scaling.autoscale({
+        maxReplicas: 3,
+        metric: ScalingMetric.prometheus({
+          query: 'q',
+          serverAddress: 'http://p:9090',
+          authentication: KedaAuthentication.bearer({ secret: { name: 'prom' } as any, tokenKey: 'a b' }),
+        }),
+      }),
+    }),
     'test/m: scaling KedaAuthentication.bearer: tokenKey "a b" is not a Secret key; use letters, digits, "-", "_" or "."'],
-    ['a bad TriggerAuthentication name', fails({ ...SKLEARN, platform: STD_KEDA, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.prometheus({ query: 'q', serverAddress: 'http://p:9090',
-      authentication: KedaAuthentication.fromTriggerAuthentication('Bad_Name', PrometheusAuthMode.BEARER) }) }) }),
+    ['a bad TriggerAuthentication name', fails({
+      ...SKLEARN,
+      platform: STD_KEDA,
+      scaling: Scaling.autoscale({
+        maxReplicas: 3,
+        metric: ScalingMetric.prometheus({
+          query: 'q',
+          serverAddress: 'http://p:9090',
+          authentication: KedaAuthentication.fromTriggerAuthentication('Bad_Name', PrometheusAuthMode.BEARER),
+        }),
+      }),
+    }),
     'KedaAuthentication.fromTriggerAuthentication: name "Bad_Name"'],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
@@ -456,8 +545,11 @@ describe('rollouts and the new fields', () => {
   test('a multi-node model is not rolled out as a KServe Standard canary', () => {
     const chart = newChart('ml');
     const model = new ServedModel(chart, 'm', {
-      format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llm', path: 'm' }),
-      platform: ServingPlatform.kserveStandard(), scaling: Scaling.fixedReplicas(1), workerSpec: { pipelineParallelSize: 2 },
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llm', path: 'm' }),
+      platform: ServingPlatform.kserveStandard(),
+      scaling: Scaling.fixedReplicas(1),
+      workerSpec: { pipelineParallelSize: 2 },
     });
     expect(() => new CanaryRollout(chart, 'v2', { model, candidate: { storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llm', path: 'm2' }) }, steps: [10, 50] }))
       .toThrow('test/v2: model "test/m" is served on several nodes (workerSpec), which KServe does not roll out as a canary; replace the model in place, or drop workerSpec');

@@ -4,8 +4,8 @@ import { InferenceComponent, ModelContainer, PayloadLogger, PayloadLoggerMode, S
 import type { ModelFormat } from './format';
 import type { InferenceProtocol } from './protocol';
 import { ModelStorage, ResolvedStorage } from './storage';
-import { EnvVar } from '../internal/k8s';
 import { checkInteger, fail, raiseIfInvalid, withScope } from '../internal/errors';
+import { EnvVar } from '../internal/k8s';
 import { checkDns1123Subdomain } from '../internal/names';
 import { DeploymentStrategy, ResolvedDeploymentStrategy } from '../scaling/deployment-strategy';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
@@ -155,7 +155,9 @@ export function resolveLogger(scope: IConstruct, l: PayloadLogger): ResolvedLogg
  * Adds the issue-21 fields to a resolved spec (gRPC port, deployment
  * strategy, storageUris, multi-node, image pull policy, component extras).
  */
-export function resolveExtensions<C extends ContainerView & ResolvedComponentExtras, S extends SpecView<C>>(scope: IConstruct, props: ExtensionProps, spec: S): S {
+export function resolveExtensions<C extends ContainerView & ResolvedComponentExtras, S extends SpecView<C>>(
+  scope: IConstruct, props: ExtensionProps, spec: S,
+): S {
   const out: { -readonly [K in keyof SpecView<C>]: SpecView<C>[K] } = { ...spec };
   checkInteger(scope, 'grpcPort', props.grpcPort, 1, 65535);
   if (props.grpcPort !== undefined) {
@@ -302,7 +304,7 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
   if (collocated) {
     if (which !== 'transformer') fail(scope, 'explainer.collocated', true, 'is not available (KServe collocates transformers only)', 'drop collocated');
     for (const [prop, v] of [['serviceAccount', serviceAccountName], ['nodePool', c.nodePool], ['scaling', c.scaling]] as const) {
-      if (v !== undefined) fail(scope, `transformer.${prop}`, prop === 'serviceAccount' ? v : `<${prop}>`, 'cannot apply to a collocated transformer, which runs in the predictor\'s pod', `drop it, or drop collocated`);
+      if (v !== undefined) fail(scope, `transformer.${prop}`, prop === 'serviceAccount' ? v : `<${prop}>`, 'cannot apply to a collocated transformer, which runs in the predictor\'s pod', 'drop it, or drop collocated');
     }
     // The transformer's port is the pod's entry; the model server must listen elsewhere.
     const serverPorts = [spec.format ? 8080 : spec.port];

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { triggerAuthenticationName } from './extensions';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
-import { triggerAuthenticationName } from './extensions';
 import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
 import { ErrorScope, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { triggerAuthenticationName } from './extensions';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
@@ -12,7 +13,6 @@ import {
 import { Visibility } from '../model/components';
 import { ResolvedLogger } from '../model/model-extensions';
 import { DIGEST_VERSION, ModelSpec, ResolvedContainerSpec } from '../model/model-spec';
-import { triggerAuthenticationName } from './extensions';
 import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
 import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
 import { ResolvedScaling } from '../scaling/scaling';
@@ -268,7 +268,8 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * node pool's placement as much as the head; KServe sets the GPU count.
    */
   private workerSpec(spec: ModelSpec): Record<string, unknown> {
-    const w: Record<string, unknown> = { pipelineParallelSize: spec.workerSpec!.pipelineParallelSize, tensorParallelSize: spec.workerSpec!.tensorParallelSize };
+    const sizes = spec.workerSpec!;
+    const w: Record<string, unknown> = { pipelineParallelSize: sizes.pipelineParallelSize, tensorParallelSize: sizes.tensorParallelSize };
     placementFieldsRaw(spec, w);
     setDefined(w, 'securityContext', this.podSecurityContext(spec));
     const worker: Record<string, unknown> = { name: 'worker-container', resources: resourcesJson(spec.resources), securityContext: spec.securityContext };

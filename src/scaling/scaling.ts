@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { KedaAuthentication } from './keda-authentication';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { wholeSeconds } from '../internal/units';
-import { KedaAuthentication } from './keda-authentication';
 import { checkNoCredential } from '../security/credentials';
 
 /** The largest value of the int32 fields replica counts are written to. */

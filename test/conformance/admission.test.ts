@@ -260,7 +260,8 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
       '/spec/predictor/workerSpec/pipelineParallelSize: cannot be less than 1',
     ]);
     expect(inferenceServiceErrors(isvc({
-      model: model(), logger: { url: 's3://logs', storage: { path: '/x' } },
+      model: model(),
+      logger: { url: 's3://logs', storage: { path: '/x' } },
       containers: [{ name: 'transformer-container', image: 't', env: [{ name: 'STORAGE_URI', value: 's3://b/m' }] }],
     }, std), DEFAULT_CONTEXT)).toEqual([
       '/spec/predictor/logger/storage: invalid logger storage configuration',

@@ -284,7 +284,8 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : {
       ...m.transformer,
       args: m.transformer.args ? [...m.transformer.args] : undefined,
-      envVariables: m.transformer.envVariables ? Object.fromEntries(Object.entries(m.transformer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
+      envVariables: m.transformer.envVariables
+        ? Object.fromEntries(Object.entries(m.transformer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
     },
     batcher: m.batcher,
     visibility: m.visibility,
@@ -311,7 +312,8 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     serviceAccountName: m.serviceAccountName,
     containerConcurrency: m.containerConcurrency,
     timeout: typeof m.timeoutS === 'number' && Number.isFinite(m.timeoutS) && m.timeoutS > 0 ? Duration.seconds(m.timeoutS) : m.timeoutS,
-    logger: m.loggerUrl !== undefined ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
+    logger: m.loggerUrl !== undefined
+      ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
     grpcPort: m.grpcPort,
     deploymentStrategy: m.deploymentStrategy === undefined ? undefined
       : m.deploymentStrategy.kind === 'recreate' ? lib.DeploymentStrategy.recreate()
@@ -321,7 +323,8 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
             maxUnavailable: m.deploymentStrategy.unavailable !== undefined ? PercentOrAbsolute.percent(m.deploymentStrategy.unavailable) : undefined,
           }),
     imagePullPolicy: m.imagePullPolicy,
-    storageUris: Array.isArray(m.storageUris) ? m.storageUris.map((u: any) => ({ storage: lib.ModelStorage.fromUri(u.u), mountPath: u.path })) : m.storageUris,
+    storageUris: Array.isArray(m.storageUris)
+      ? m.storageUris.map((u: any) => ({ storage: lib.ModelStorage.fromUri(u.u), mountPath: u.path })) : m.storageUris,
     workerSpec: m.workerSpec === undefined ? undefined : 'raw' in m.workerSpec ? m.workerSpec.raw : { pipelineParallelSize: m.workerSpec.pp, tensorParallelSize: m.workerSpec.tp },
     llm: m.trustRemoteCode !== undefined ? { trustRemoteCode: m.trustRemoteCode } : undefined,
   };
