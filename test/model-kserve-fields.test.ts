@@ -464,6 +464,24 @@ describe('autoscaling on OpenTelemetry pod metrics and KEDA authentication', () 
     expect(docOf(docs, 'ScaledObject').spec.triggers[0]).toMatchObject({ authenticationRef: { name: 'prom-mtls' }, metadata: { authModes: 'tls' } });
   });
 
+  test('a transformer scaling on its own secured Prometheus gets its own TriggerAuthentication', () => {
+    const chart = newChart('ml');
+    const metric = (secret: string) => ScalingMetric.prometheus({
+      query: 'sum(up)', serverAddress: 'http://p:9090', authentication: KedaAuthentication.bearer({ secret: Secret.fromSecretName(chart, secret, secret) }),
+    });
+    new ServedModel(chart, 'm', {
+      ...SKLEARN,
+      platform: STD_KEDA,
+      scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2, metric: metric('model-token') }),
+      transformer: { image: 'example.com/t:1', scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, metric: metric('transformer-token') }) },
+    });
+    const docs = synth(chart);
+    const auths = docs.filter((d) => d.kind === 'TriggerAuthentication').map((d) => [d.metadata.name, d.spec.secretTargetRef[0].name]);
+    expect(auths).toEqual([['m-prometheus-auth', 'model-token'], ['m-transformer-prometheus-auth', 'transformer-token']]);
+    const isvc = docOf(docs, 'InferenceService');
+    expect(isvc.spec.transformer.autoScaling.metrics[0].external.authenticationRef.authenticationRef).toEqual({ name: 'm-transformer-prometheus-auth' });
+  });
+
   test('basic authentication names both keys', () => {
     const chart = newChart('ml');
     new ServedModel(chart, 'm', {

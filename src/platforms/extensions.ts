@@ -45,9 +45,13 @@ export function checkPlatformExtensions(scope: IConstruct, spec: ModelSpec, comp
   }
 }
 
-/** The TriggerAuthentication a metric's KEDA authentication names: an existing one, or `{model}-prometheus-auth` (emitted). */
-export function triggerAuthenticationName(model: string, auth: ResolvedKedaAuthentication): string {
-  return auth.existingName ?? `${model}-prometheus-auth`;
+/**
+ * The TriggerAuthentication a metric's KEDA authentication names: an
+ * existing one, or `{model}-prometheus-auth` (`{model}-{component}-prometheus-auth`
+ * for a transformer's or explainer's own metric), emitted.
+ */
+export function triggerAuthenticationName(model: string, auth: ResolvedKedaAuthentication, component?: string): string {
+  return auth.existingName ?? `${model}${component ? `-${component}` : ''}-prometheus-auth`;
 }
 
 /**
@@ -57,15 +61,23 @@ export function triggerAuthenticationName(model: string, auth: ResolvedKedaAuthe
  * and keys are written, never its values).
  */
 export function extensionPlans(spec: ModelSpec): PlannedDocument[] {
-  const auth = spec.scaling.metric?.authentication?._resolve();
-  if (!auth?.secretTargetRef) return [];
-  const refs = auth.secretTargetRef.map((r) => ({ parameter: r.parameter, name: r.name, key: r.key }));
-  return [{
-    id: 'TriggerAuthentication',
-    apiVersion: 'keda.sh/v1alpha1',
-    kind: 'TriggerAuthentication',
-    name: triggerAuthenticationName(spec.name, auth),
-    body: () => ({ spec: { secretTargetRef: refs } }),
-    bodyKeys: ['spec'],
-  }];
+  const sources: Array<[string | undefined, ResolvedKedaAuthentication | undefined]> = [
+    [undefined, spec.scaling.metric?.authentication?._resolve()],
+    ['transformer', spec.transformer?.scaling?.metric?.authentication?._resolve()],
+    ['explainer', spec.explainer?.scaling?.metric?.authentication?._resolve()],
+  ];
+  const out: PlannedDocument[] = [];
+  for (const [component, auth] of sources) {
+    if (!auth?.secretTargetRef) continue;
+    const refs = auth.secretTargetRef.map((r) => ({ parameter: r.parameter, name: r.name, key: r.key }));
+    out.push({
+      id: component ? `${component[0].toUpperCase()}${component.slice(1)}TriggerAuthentication` : 'TriggerAuthentication',
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'TriggerAuthentication',
+      name: triggerAuthenticationName(spec.name, auth, component),
+      body: () => ({ spec: { secretTargetRef: refs } }),
+      bodyKeys: ['spec'],
+    });
+  }
+  return out;
 }

@@ -116,7 +116,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   /** The predictor's replica and autoscaler fields. */
   protected abstract scalingFields(spec: ModelSpec): Record<string, unknown>;
   /** A transformer's or explainer's replica fields (`own`: its own scaling, if set). */
-  protected abstract componentScaling(spec: ModelSpec, own?: ResolvedScaling): Record<string, unknown>;
+  protected abstract componentScaling(spec: ModelSpec, own?: ResolvedScaling, component?: string): Record<string, unknown>;
   /** The mode's annotations besides the deployment mode. */
   protected abstract modeAnnotations(spec: ModelSpec, out: Record<string, string>): void;
   /** The pod-level securityContext, where the mode admits one. */
@@ -336,7 +336,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
 
   private component(spec: ModelSpec, which: 'transformer' | 'explainer'): Record<string, unknown> {
     const c = spec[which]!;
-    const scaling = this.componentScaling(spec, c.scaling);
+    const scaling = this.componentScaling(spec, c.scaling, which);
     const container = sideContainer(spec, c) as unknown as Record<string, unknown>;
     setDefined(container, 'imagePullPolicy', c.imagePullPolicy);
     const out: Record<string, unknown> = {
@@ -557,7 +557,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     return fields;
   }
 
-  protected componentScaling(spec: ModelSpec, own?: ResolvedScaling): Record<string, unknown> {
+  protected componentScaling(spec: ModelSpec, own?: ResolvedScaling, component?: string): Record<string, unknown> {
     if (!own) return this.scalingFields(spec);
     // The autoscaler class is the InferenceService's (one annotation for every component).
     const autoscaler = this.standardAutoscaler(spec);
@@ -567,7 +567,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       fields.scaleMetricType = 'Utilization';
       fields.scaleTarget = own.target ?? 80;
     } else if (autoscaler === StandardAutoscaler.KEDA) {
-      fields.autoScaling = { metrics: [this.kedaMetric({ ...spec, scaling: own })] };
+      fields.autoScaling = { metrics: [this.kedaMetric({ ...spec, scaling: own }, component)] };
     }
     return fields;
   }
@@ -685,7 +685,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     }
   }
 
-  private kedaMetric(spec: ModelSpec): Record<string, unknown> {
+  private kedaMetric(spec: ModelSpec, component?: string): Record<string, unknown> {
     const m = spec.scaling.metric;
     if (m?.name === 'prometheus') {
       const external: Record<string, unknown> = {
@@ -694,7 +694,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       };
       const auth = m.authentication?._resolve();
       // component.go ExtMetricAuthentication: KServe copies it to the ScaledObject trigger (keda_reconciler.go getKedaMetrics).
-      if (auth) external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth) }, authModes: auth.mode };
+      if (auth) external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth, component) }, authModes: auth.mode };
       return { type: 'External', external };
     }
     if (m?.name === 'opentelemetry') {
