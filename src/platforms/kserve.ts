@@ -694,7 +694,9 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       };
       const auth = m.authentication?._resolve();
       // component.go ExtMetricAuthentication: KServe copies it to the ScaledObject trigger (keda_reconciler.go getKedaMetrics).
-      if (auth) external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth, component) }, authModes: auth.mode };
+      if (auth) {
+        external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth, component) }, authModes: auth.mode };
+      }
       return { type: 'External', external };
     }
     if (m?.name === 'opentelemetry') {
