@@ -4,13 +4,14 @@
  * URIs, multi-node serving, transformer placement and collocation, the
  * payload logger's storage and headers, image pull policies.
  */
+import { Chart } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, DeploymentStrategy, GpuNodePool, InferenceProtocol, KedaAuthentication, KnativeClusterFlags, MetricAggregation,
   ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps,
   ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
-import { docOf, newChart, synth, TEST_CLUSTER_KNATIVE_FLAGS } from './util';
+import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS, testApp } from './util';
 
 const SKLEARN: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/iris') };
 const isvcOf = (props: ServedModelProps, namespace = 'ml') => {
@@ -162,6 +163,13 @@ describe('storageUris', () => {
       { uri: 's3://models/adapters/sql/', mountPath: '/mnt/models/adapter' },
     ]);
     expect(isvc.spec.predictor.model.storageUri).toBeUndefined();
+  });
+
+  test('Knative mode: the storage initializer is in the Knative Service, so the init-containers flag is required', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test', { namespace: 'ml' });
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storageUris: [{ storage: ModelStorage.fromUri('s3://models/a') }] });
+    expect(() => synthApp(app)).toThrow(/test\/m: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
   });
 
   test.each<[string, () => unknown, string]>([

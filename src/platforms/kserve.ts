@@ -375,6 +375,9 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
     const flags = new Set(placementFlagsOf(spec));
     if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
     // A collocated transformer makes the model server a sidecar: its probes need multi-container probing.
+    // storageUris put KServe's storage initializer into the Knative Service itself
+    // (ksvc_reconciler.go createKnativeService, CommonStorageInitialization), not at pod admission.
+    if (spec.storageUris || spec.canary?.spec.storageUris) flags.add('kubernetes.podspec-init-containers');
     const server = spec.transformer?.collocated ? this.predictor(spec, false) : undefined;
     const serverContainer = (server?.model ?? (server?.containers as unknown[] | undefined)?.[0]) as Record<string, unknown> | undefined;
     if (serverContainer && hasProbes(serverContainer)) flags.add('multi-container-probing');
