@@ -308,6 +308,22 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
     expect(build).toThrow(message);
   });
 
+  test('an explainer gets its own pool, identity and fixed replicas (Standard mode)', () => {
+    const chart = newChart('ml');
+    new ServedModel(chart, 'm', {
+      ...SKLEARN, platform: ServingPlatform.kserveStandard(), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      explainer: {
+        image: 'example.com/explainer:1', serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'explainer-sa'),
+        nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }), scaling: Scaling.fixedReplicas(2),
+      },
+    });
+    const isvc = docOf(synth(chart), 'InferenceService');
+    expect(isvc.spec.explainer).toMatchObject({ minReplicas: 2, maxReplicas: 2, serviceAccountName: 'explainer-sa', nodeSelector: { pool: 'cpu' } });
+    // The model's GPU placement stays on the predictor.
+    expect(isvc.spec.explainer.tolerations).toBeUndefined();
+    expect(isvc.spec.predictor.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
   test('the model server\'s imagePullPolicy', () => {
     expect(isvcOf({ ...SKLEARN, imagePullPolicy: ImagePullPolicy.ALWAYS }).spec.predictor.model.imagePullPolicy).toBe('Always');
     const chart = newChart('ml');
