@@ -311,10 +311,14 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
   test('an explainer gets its own pool, identity and fixed replicas (Standard mode)', () => {
     const chart = newChart('ml');
     new ServedModel(chart, 'm', {
-      ...SKLEARN, platform: ServingPlatform.kserveStandard(), accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      ...SKLEARN,
+      platform: ServingPlatform.kserveStandard(),
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
       explainer: {
-        image: 'example.com/explainer:1', serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'explainer-sa'),
-        nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }), scaling: Scaling.fixedReplicas(2),
+        image: 'example.com/explainer:1',
+        serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'explainer-sa'),
+        nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+        scaling: Scaling.fixedReplicas(2),
       },
     });
     const isvc = docOf(synth(chart), 'InferenceService');
