@@ -4,8 +4,12 @@ export * from './model/protocol';
 export { ModelStorage } from './model/storage';
 export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
-export { Scaling, ScalingMetric } from './scaling/scaling';
-export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions, PrometheusMetricOptions } from './scaling/scaling';
+export { Scaling, ScalingMetric, MetricAggregation } from './scaling/scaling';
+export { KedaAuthentication, PrometheusAuthMode } from './scaling/keda-authentication';
+export type { BearerAuthenticationOptions, BasicAuthenticationOptions, ExistingTriggerAuthenticationOptions } from './scaling/keda-authentication';
+export { DeploymentStrategy } from './scaling/deployment-strategy';
+export type { RollingUpdateOptions } from './scaling/deployment-strategy';
+export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions, PrometheusMetricOptions, OpenTelemetryMetricOptions } from './scaling/scaling';
 export { Accelerator, MigStrategy } from './scheduling/accelerator';
 export type {
   NvidiaGpuOptions, NvidiaMigOptions, SharedNvidiaGpuOptions, GpuRequirements, CustomAcceleratorOptions, DeviceCountOptions,

@@ -222,7 +222,7 @@ describe('gRPC in Knative mode gets the h2c port', () => {
     expect(c.ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
   });
 
-  test('KServe: a named runtime over gRPC with an explicit startup probe fails (its port is unknown)', () => {
+  test('KServe: a named runtime over gRPC without grpcPort fails (its port is unknown)', () => {
     const chart = newChart();
     expect(() => new ServedModel(chart, 'm', {
       format: ModelFormat.ONNX,
@@ -230,8 +230,8 @@ describe('gRPC in Knative mode gets the h2c port', () => {
       protocol: InferenceProtocol.GRPC_V2,
       runtime: 'my-triton',
       startup: { probe: true },
-    })).toThrow('test/m: startup.probe true cannot be placed: the library does not know the port runtime "my-triton" serves grpc-v2 on; '
-      + 'drop startup.probe and give the runtime its own startupProbe, or use the built-in runtime');
+    })).toThrow('test/m: grpcPort undefined is needed for grpc-v2 on runtime "my-triton": the library cannot know the port it serves gRPC on; '
+      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that speaks gRPC only');
   });
 
   test('Knative Service: gRPC served on an h2c port, probed on the REST port', () => {

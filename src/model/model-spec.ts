@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Batcher, ModelContainer, ModelResources, PayloadLogger, PayloadLoggerMode, Visibility } from './components';
+import { Batcher, ModelContainer, ModelResources, Visibility } from './components';
 import { ModelFormat } from './format';
+import { ResolvedLogger, resolveExtensions, resolveLogger, ResolvedStorageMount, ResolvedWorkerSpec } from './model-extensions';
 import { InferenceProtocol } from './protocol';
 import type { ServedModelProps } from './served-model';
 import { ModelStorage, ResolvedStorage } from './storage';
@@ -13,6 +14,7 @@ import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkEnvNam
 import { binaryQuantity, mebibytesOf, millisOf, wholeSeconds } from '../internal/units';
 import { resolveLlmArgs } from '../llm/llm-options';
 import { checkRuntimeForModel, runtimeDefaultProtocol } from '../runtime/runtime-rules';
+import type { ResolvedDeploymentStrategy } from '../scaling/deployment-strategy';
 import { ResolvedScaling, Scaling } from '../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
@@ -37,6 +39,16 @@ export interface ResolvedContainerSpec {
   readonly env: EnvVar[];
   readonly port: number;
   readonly resources: ResolvedResources;
+  /** The image pull policy (`IfNotPresent`, ...), if the user set one. */
+  readonly imagePullPolicy?: string;
+  /** The component's own service account, if it differs from the model's. */
+  readonly serviceAccountName?: string;
+  /** The component's own placement (its node pool), if set. */
+  readonly placement?: ResolvedPlacement;
+  /** The component's own scaling, if set. */
+  readonly scaling?: ResolvedScaling;
+  /** Transformer: runs as a second container of the predictor's pod. */
+  readonly collocated?: boolean;
 }
 
 /**
@@ -90,7 +102,7 @@ export interface ModelSpec {
   readonly transformer?: ResolvedContainerSpec;
   readonly explainer?: ResolvedContainerSpec;
   readonly batcher?: { readonly maxBatchSize?: number; readonly maxLatencyMs?: number; readonly timeoutSeconds?: number };
-  readonly logger?: { readonly url: string; readonly mode: string };
+  readonly logger?: ResolvedLogger;
   /** Container-level security context (restricted profile unless opted out). */
   readonly securityContext: ContainerSecurityContext;
   /** Pod-level security context; platforms under Knative leave it out (Knative rejects it). */
@@ -106,6 +118,20 @@ export interface ModelSpec {
    * that render both in one document (KServe). Set by a CanaryRollout.
    */
   readonly canary?: CanarySpec;
+  /** The port the model server serves gRPC on, when the user named it (a named runtime's is unknown otherwise). */
+  readonly grpcPort?: number;
+  /** Serve REST next to gRPC (two ports; Standard mode and Deployments only). */
+  readonly restAndGrpc?: boolean;
+  /** How a Deployment replaces pods (Standard mode and Deployments only). */
+  readonly deploymentStrategy?: ResolvedDeploymentStrategy;
+  /** Several model locations, each with its mount path (KServe `storageUris`). */
+  readonly storageUris?: ResolvedStorageMount[];
+  /** Multi-node serving (KServe `workerSpec`). */
+  readonly workerSpec?: ResolvedWorkerSpec;
+  /** The model server's image pull policy, if set. */
+  readonly imagePullPolicy?: string;
+  /** The `servingRuntime` speaks gRPC only, and names its port `h2c` itself. */
+  readonly runtimeServesGrpcOnly?: boolean;
 }
 
 /** The candidate of a canary rollout, as the platform renders it next to the stable model. */
@@ -384,6 +410,12 @@ export function mergedProps(props: ServedModelProps, overrides: Partial<ServedMo
     modelCache: pick('modelCache'),
     llm: pick('llm'),
     gateway: pick('gateway'),
+    grpcPort: pick('grpcPort'),
+    restAndGrpc: pick('restAndGrpc'),
+    deploymentStrategy: pick('deploymentStrategy'),
+    imagePullPolicy: pick('imagePullPolicy'),
+    storageUris: pick('storageUris'),
+    workerSpec: pick('workerSpec'),
     namespace,
   };
   return all;
@@ -506,7 +538,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   const batcher = props.batcher ? resolveBatcher(scope, props.batcher) : undefined;
   const logger = props.logger ? resolveLogger(scope, props.logger) : undefined;
 
-  return {
+  return resolveExtensions(scope, props, {
     name,
     namespace: props.namespace,
     labels: { ...(props.labels ?? {}), ...standardLabels(name, 'model-server') },
@@ -546,7 +578,7 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     securityContext: security.container,
     podSecurityContext: security.pod,
     scratch: security.scratch,
-  };
+  });
 }
 
 function resolveBatcher(scope: IConstruct, b: Batcher) {
@@ -556,12 +588,6 @@ function resolveBatcher(scope: IConstruct, b: Batcher) {
     fail(scope, 'batcher.maxLatency', `${maxLatencyMs}ms`, 'is not allowed', 'use at least 1 ms in whole milliseconds');
   }
   return { maxBatchSize: b.maxBatchSize, maxLatencyMs, timeoutSeconds: seconds(scope, 'batcher.timeout', b.timeout, 1, 3600) };
-}
-
-function resolveLogger(scope: IConstruct, l: PayloadLogger) {
-  if (typeof l.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(l.url)) fail(scope, 'logger.url', l.url, 'is not an http(s) URL', 'use the URL of the CloudEvents sink');
-  checkNoCredential(scope, 'logger.url', l.url);
-  return { url: l.url, mode: l.mode ?? PayloadLoggerMode.ALL };
 }
 
 const TP_FLAG = /^--tensor[-_]parallel[-_]size(?:=(.*))?$/;

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, Duration, IAnyProducer, Lazy } from 'cdk8s';
-import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
+import { EnvValue, ImagePullPolicy, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { Batcher, ModelContainer, ModelResources, PayloadLogger, Visibility } from './components';
+import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLogger, StorageMount, Visibility, WorkerSpec } from './components';
 import { ModelFormat } from './format';
 import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
@@ -13,10 +13,12 @@ import { chartNamespace } from '../internal/labels';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
+import { checkPlatformExtensions, extensionPlans } from '../platforms/extensions';
 import { checkExposure, gatewayPlans } from '../platforms/gateway-route';
 import { servedModelName } from '../platforms/model-server-images';
 import { ServingPlatform } from '../platforms/platform';
 import type { IServingRuntime } from '../runtime/runtime-ref';
+import { DeploymentStrategy } from '../scaling/deployment-strategy';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
 import { registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/knative-flags';
@@ -220,14 +222,14 @@ export interface ServedModelProps {
    *
    * @default - none
    */
-  readonly transformer?: ModelContainer;
+  readonly transformer?: InferenceComponent;
 
   /**
    * An explainer container.
    *
    * @default - none
    */
-  readonly explainer?: ModelContainer;
+  readonly explainer?: InferenceComponent;
 
   /**
    * KServe's request batcher.
@@ -283,6 +285,64 @@ export interface ServedModelProps {
    * @default - no route: the model is reached through its Service only
    */
   readonly gateway?: GatewayExposure;
+
+  /**
+   * The port the model server serves gRPC on, named `h2c` (Knative and
+   * KServe route HTTP/2 by that name). Needed for a gRPC protocol on a
+   * runtime named by `runtime`, or a `servingRuntime` that also speaks REST:
+   * the library cannot know which port such a runtime opens (Triton's
+   * `--grpc-port`). KServe only; the Deployment and Knative Service
+   * platforms choose the server and know its port.
+   *
+   * @default - the built-in runtime's gRPC port (Triton and MLServer 9000, KServe's Python servers 8081); a custom container's `port`
+   */
+  readonly grpcPort?: number;
+
+  /**
+   * Serve REST and gRPC together: REST on the Service's port 80 and gRPC on
+   * `grpcPort` (with `appProtocol: kubernetes.io/h2c`). Needs a gRPC
+   * protocol. KServe Standard mode only: Knative routes one port per pod.
+   *
+   * @default false (the protocol's port only)
+   */
+  readonly restAndGrpc?: boolean;
+
+  /**
+   * How the model's Deployment replaces pods on a change: a rolling update
+   * with surge and unavailability budgets, or recreate. KServe Standard
+   * mode (the predictor's `deploymentStrategy`) and the Kubernetes
+   * Deployment platform; Knative replaces revisions itself.
+   *
+   * @default - Standard mode: Kubernetes' rolling update (25% / 25%); Deployment platform: maxSurge 25%, maxUnavailable 0
+   */
+  readonly deploymentStrategy?: DeploymentStrategy;
+
+  /**
+   * The model server's image pull policy.
+   *
+   * @default - Kubernetes' default (`Always` for `:latest`, else `IfNotPresent`)
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * Several model locations, each mounted at its own path (KServe
+   * `storageUris`): a base model and its adapters. Instead of `storage`
+   * (KServe rejects both). KServe only.
+   *
+   * @default - `storage` only
+   */
+  readonly storageUris?: StorageMount[];
+
+  /**
+   * Multi-node serving (KServe `workerSpec`): one replica spans
+   * `pipelineParallelSize` nodes with `tensorParallelSize` GPUs each, run by
+   * KServe's Hugging Face multi-node runtime. Needs
+   * `format: ModelFormat.HUGGINGFACE`, `pvc://` or `oci://` storage, KServe
+   * Standard mode and fixed replicas.
+   *
+   * @default - single-node replicas
+   */
+  readonly workerSpec?: WorkerSpec;
 }
 
 /** No overrides: the stable model. */
@@ -429,6 +489,7 @@ export class ServedModel extends Construct {
     const spec = this._spec();
     const plans = this.platform._compiler.plan(spec);
     if (props.gateway !== undefined) plans.push(...this.gatewayPlans(props.gateway));
+    plans.push(...extensionPlans(spec));
     for (const plan of plans) {
       this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
     }
@@ -599,6 +660,7 @@ export class ServedModel extends Construct {
     // A candidate's props come from callers too (plain JavaScript included).
     if (overrides !== EMPTY_OVERRIDES && Object.keys(overrides).length) checkPropTypes(scope, overrides as ServedModelProps);
     const spec = resolveModelSpec(scope, this.name, mergedProps(this.props, overrides, this.namespace), this.extraEnv);
+    checkPlatformExtensions(scope, spec, this.platform._compiler);
     this.platform._compiler.validate(scope, spec);
     this.cachedOverride = { scope, overrides, spec };
     return spec;
@@ -648,6 +710,7 @@ const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
   ['scaling', Scaling, 'Scaling.autoscale(...), Scaling.scaleToZero(...), Scaling.fixedReplicas(n)'],
   ['platform', ServingPlatform, 'ServingPlatform.kserve(), ServingPlatform.kserveStandard(), ...'],
   ['timeout', Duration, 'Duration.seconds(n) from cdk8s'],
+  ['deploymentStrategy', DeploymentStrategy, 'DeploymentStrategy.rollingUpdate(...) or DeploymentStrategy.recreate()'],
 ];
 
 function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
@@ -684,6 +747,7 @@ function copyContainer<T extends ModelContainer | undefined>(c: T): T {
     args: Array.isArray(c.args) ? [...c.args] : c.args,
     command: Array.isArray(c.command) ? [...c.command] : c.command,
     env: copyMap(c.env),
+    ...('envVariables' in c ? { envVariables: copyMap((c as InferenceComponent).envVariables) } : {}),
   } as T;
 }
 
@@ -703,11 +767,15 @@ function copyProps(props: ServedModelProps): ServedModelProps {
   if (props.container !== undefined) out.container = copyContainer(props.container);
   if (props.transformer !== undefined) out.transformer = copyContainer(props.transformer);
   if (props.explainer !== undefined) out.explainer = copyContainer(props.explainer);
+  if (Array.isArray(props.storageUris)) out.storageUris = props.storageUris.map((m) => (m !== null && typeof m === 'object' ? { ...m } : m));
+  if (props.logger !== null && typeof props.logger === 'object' && Array.isArray(props.logger.metadataHeaders)) {
+    out.logger = { ...props.logger, metadataHeaders: [...props.logger.metadataHeaders] };
+  }
   return out;
 }
 
 /** Props holding maps or plain structs, copied one level deep. */
-const MAP_PROPS = ['env', 'envValues', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup'] as const;
+const MAP_PROPS = ['env', 'envValues', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup', 'workerSpec'] as const;
 
 function addAll(record: Record<string, string>, add: (key: string, value: string) => void): void {
   for (const k of Object.keys(record)) add(k, record[k]);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { triggerAuthenticationName } from './extensions';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
 import { resolveServer } from './model-server-images';
@@ -174,7 +175,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         replicas: scaling.autoscaler === 'none' ? scaling.minReplicas : undefined,
         selector: { matchLabels: selector },
         // Never below the serving capacity during a rollout.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+        strategy: spec.deploymentStrategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
         // `startup.timeout` (GPU models: 20 minutes); Kubernetes' 10 minutes otherwise.
         progressDeadlineSeconds: spec.startup?.timeoutSeconds,
       }),
@@ -221,6 +222,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
   private scaledObjectSpec(spec: ModelSpec): Record<string, unknown> {
     const scaling = deploymentScaling(spec.name, spec);
     const m = spec.scaling.metric!;
+    const auth = m.authentication?._resolve();
     return compact({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
       minReplicaCount: scaling.minReplicas,
@@ -229,7 +231,8 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
       cooldownPeriod: spec.gpuScalingDefaults?.scaleDownDelaySeconds,
       triggers: [{
         type: 'prometheus',
-        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1) },
+        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1), authModes: auth?.mode },
+        authenticationRef: auth ? { name: triggerAuthenticationName(spec.name, auth) } : undefined,
       }],
     });
   }

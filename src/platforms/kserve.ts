@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { triggerAuthenticationName } from './extensions';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
-import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFieldsRaw, placementFieldsRaw, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
@@ -10,9 +11,11 @@ import {
   checkDns1035, LONGEST_KNATIVE_TAG_PREFIX, LONGEST_KNATIVE_TAG_PREFIX_TEXT, LONGEST_KSERVE_COMPONENT_SUFFIX, LONGEST_KSERVE_COMPONENT_SUFFIX_TEXT,
 } from '../internal/names';
 import { Visibility } from '../model/components';
-import { DIGEST_VERSION, ModelSpec } from '../model/model-spec';
+import { ResolvedLogger } from '../model/model-extensions';
+import { DIGEST_VERSION, ModelSpec, ResolvedContainerSpec } from '../model/model-spec';
 import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
 import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
+import { ResolvedScaling } from '../scaling/scaling';
 import { startupTcpProbe } from '../scheduling/startup';
 import { GatewayBackend } from '../traffic/gateway-exposure';
 
@@ -80,11 +83,31 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
         'pin the digest with container.image (<repository>@sha256:...)');
     }
     this.validateMode(scope, spec);
-    if (spec.protocol.grpc && spec.runtime !== undefined && spec.startup.requested.probe === true) {
+    this.validateExtensions(scope, spec);
+    if (spec.protocol.grpc && spec.runtime !== undefined && spec.grpcPort === undefined && spec.startup.requested.probe === true) {
       fail(scope, 'startup.probe', true, `cannot be placed: the library does not know the port runtime "${spec.runtime}" serves ${spec.protocol.version} on`,
         'drop startup.probe and give the runtime its own startupProbe, or use the built-in runtime');
     }
   }
+
+  /**
+   * gRPC on a named runtime needs its port: without an `h2c` port Knative
+   * routes HTTP/1 to the pod and Standard mode's Service targets 8080 as
+   * plain HTTP, and the model never answers. A `servingRuntime` that speaks
+   * only gRPC names its own port `h2c` (ServingRuntime construct).
+   */
+  private validateExtensions(scope: IConstruct, spec: ModelSpec): void {
+    if (spec.protocol.grpc && spec.runtime !== undefined && spec.grpcPort === undefined && !spec.runtimeServesGrpcOnly) {
+      fail(scope, 'grpcPort', undefined, `is needed for ${spec.protocol.version} on runtime "${spec.runtime}": the library cannot know the port it serves gRPC on`,
+        'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that speaks gRPC only');
+    }
+    const t = spec.transformer;
+    if (t?.scaling) this.checkComponentScaling(scope, spec, t.scaling);
+    if (spec.explainer?.scaling) this.checkComponentScaling(scope, spec, spec.explainer.scaling, 'explainer');
+  }
+
+  /** A component's own scaling, checked against what the mode's autoscaler can do. */
+  protected abstract checkComponentScaling(scope: IConstruct, spec: ModelSpec, sc: ResolvedScaling, which?: string): void;
 
   /** Name budget left by what KServe and Knative derive from the name, and how it is made up (for messages). */
   protected abstract nameBudget(namespace: string): { budget: number; parts: string };
@@ -92,8 +115,8 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   protected abstract validateMode(scope: IConstruct, spec: ModelSpec): void;
   /** The predictor's replica and autoscaler fields. */
   protected abstract scalingFields(spec: ModelSpec): Record<string, unknown>;
-  /** A transformer's or explainer's replica fields. */
-  protected abstract componentScaling(spec: ModelSpec): Record<string, unknown>;
+  /** A transformer's or explainer's replica fields (`own`: its own scaling, if set). */
+  protected abstract componentScaling(spec: ModelSpec, own?: ResolvedScaling, component?: string): Record<string, unknown>;
   /** The mode's annotations besides the deployment mode. */
   protected abstract modeAnnotations(spec: ModelSpec, out: Record<string, string>): void;
   /** The pod-level securityContext, where the mode admits one. */
@@ -147,7 +170,8 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     if (inPredictor) predictor.canaryTrafficPercent = canary.trafficPercent;
     return compact({
       predictor,
-      transformer: shown.transformer ? this.component(shown, 'transformer') : undefined,
+      // A collocated transformer is a container of the predictor's pod, not a component.
+      transformer: shown.transformer && !shown.transformer.collocated ? this.component(shown, 'transformer') : undefined,
       explainer: shown.explainer ? this.component(shown, 'explainer') : undefined,
       // A Standard-mode canary inherits the stable predictor's autoscaling: it carries none of its own.
       canary: canary && !inPredictor
@@ -178,13 +202,18 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * undefined values, so that compact() has nothing to copy: it runs for
    * every model of a fleet (keys are sorted at synth anyway).
    */
-  private predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
+  protected predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
     const p: Record<string, unknown> = withScaling ? this.scalingFields(spec) : {};
     this.podFields(spec, p);
     if (spec.batcher) {
       p.batcher = { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds };
     }
-    setDefined(p, 'logger', spec.logger);
+    if (spec.logger) p.logger = loggerJson(spec.logger);
+    // Standard mode only (validated in checkPlatformExtensions): Knative replaces revisions itself.
+    setDefined(p, 'deploymentStrategy', spec.deploymentStrategy);
+    if (spec.storageUris) p.storageUris = spec.storageUris.map((m) => ({ uri: m.uri, mountPath: m.mountPath }));
+    // KServe's multi-node runtime supplies the worker container; the sizes pick node and GPU counts.
+    if (spec.workerSpec) p.workerSpec = this.workerSpec(spec);
     const container: Record<string, unknown> = {};
     if (spec.format) {
       const modelFormat: Record<string, unknown> = { name: spec.format.name };
@@ -198,22 +227,60 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
       container.name = 'kserve-container';
     }
     setDefined(container, 'image', spec.image);
+    setDefined(container, 'imagePullPolicy', spec.imagePullPolicy);
     modelContainerFieldsRaw(spec, container);
     setDefined(container, 'readinessProbe', this.readinessProbe(spec));
     // The startup probe keeps liveness checks off a model that is still loading.
     setDefined(container, 'startupProbe', this.startupProbe(spec));
+    // A collocated transformer is the pod's entry: only it declares a port (Knative allows one per pod).
+    const collocated = spec.transformer?.collocated ? collocatedTransformer(spec, spec.transformer) : undefined;
     if (spec.format) {
       const grpcPort = this.grpcPort(spec);
-      if (grpcPort !== undefined) container.ports = [{ name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
-      else if (spec.image && spec.port !== 8080) container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
+      if (collocated) {
+        // The server keeps its ports undeclared: the transformer reaches it on localhost.
+      } else if (grpcPort !== undefined && spec.restAndGrpc) {
+        // Standard mode: the first port gets the Service's port 80, the others their own number
+        // (reconcilers/service/service_reconciler.go createDefaultSvc); `h2c` earns appProtocol kubernetes.io/h2c.
+        container.ports = [{ name: 'http1', containerPort: spec.port, protocol: 'TCP' }, { name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
+      } else if (grpcPort !== undefined) {
+        container.ports = [{ name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
+      } else if (spec.image && spec.port !== 8080) {
+        container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
+      }
       p.model = container;
+      if (collocated) p.containers = [collocated];
       return p;
     }
     // A custom predictor: KServe still downloads `STORAGE_URI` into /mnt/models.
     container.env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
-    container.ports = [spec.protocol.grpc ? { name: 'h2c', containerPort: spec.port, protocol: 'TCP' } : { containerPort: spec.port, protocol: 'TCP' }];
-    p.containers = [container];
+    if (!collocated) {
+      container.ports = [spec.protocol.grpc ? { name: 'h2c', containerPort: spec.port, protocol: 'TCP' } : { containerPort: spec.port, protocol: 'TCP' }];
+    }
+    p.containers = collocated ? [container, collocated] : [container];
     return p;
+  }
+
+  /**
+   * Multi-node serving: the sizes, and the worker pods placed and locked down
+   * like the head (KServe merges this PodSpec and `worker-container`,
+   * constants.WorkerContainerName, into the runtime's worker: predictor.go
+   * MergeServingRuntimeAndInferenceServiceSpecs). Workers need the GPU
+   * node pool's placement as much as the head; KServe sets the GPU count.
+   */
+  private workerSpec(spec: ModelSpec): Record<string, unknown> {
+    const sizes = spec.workerSpec!;
+    const w: Record<string, unknown> = { pipelineParallelSize: sizes.pipelineParallelSize, tensorParallelSize: sizes.tensorParallelSize };
+    placementFieldsRaw(spec, w);
+    setDefined(w, 'securityContext', this.podSecurityContext(spec));
+    const worker: Record<string, unknown> = { name: 'worker-container', resources: resourcesJson(spec.resources), securityContext: spec.securityContext };
+    const home = spec.env.filter((e) => e.name === 'HOME');
+    if (home.length) worker.env = home;
+    if (spec.scratch) {
+      worker.volumeMounts = scratchMounts(spec);
+      w.volumes = scratchVolumes(spec);
+    }
+    w.containers = [worker];
+    return w;
   }
 
   /**
@@ -225,7 +292,9 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * runtimes and a custom image's own port; a named runtime declares its own.
    */
   private grpcPort(spec: ModelSpec): number | undefined {
-    if (!spec.protocol.grpc || spec.runtime !== undefined) return undefined;
+    if (!spec.protocol.grpc) return undefined;
+    if (spec.grpcPort !== undefined) return spec.grpcPort;
+    if (spec.runtime !== undefined) return undefined;
     if (spec.image && spec.port !== 8080) return spec.port;
     return builtInGrpcPort(spec.format!.name, spec.protocol.version);
   }
@@ -238,8 +307,12 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * (an explicit request fails in validate()).
    */
   private startupProbe(spec: ModelSpec): Record<string, unknown> | undefined {
-    if (spec.protocol.grpc && spec.runtime !== undefined) return undefined;
     const st = spec.startup;
+    if (spec.protocol.grpc && spec.runtime !== undefined) {
+      // The user named the gRPC port: a TCP check on it (the runtime's REST port stays unknown).
+      if (spec.grpcPort !== undefined && st.probe) return { ...(st.probe as Record<string, unknown>), tcpSocket: { port: spec.grpcPort } };
+      return undefined;
+    }
     if (st.probe) return st.probe as Record<string, unknown>;
     return this.timeoutStartupProbe(spec);
   }
@@ -263,15 +336,20 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
 
   private component(spec: ModelSpec, which: 'transformer' | 'explainer'): Record<string, unknown> {
     const c = spec[which]!;
-    const scaling = this.componentScaling(spec);
-    return {
+    const scaling = this.componentScaling(spec, c.scaling, which);
+    const container = sideContainer(spec, c) as unknown as Record<string, unknown>;
+    setDefined(container, 'imagePullPolicy', c.imagePullPolicy);
+    const out: Record<string, unknown> = {
       ...scaling,
-      serviceAccountName: spec.serviceAccountName,
+      serviceAccountName: c.serviceAccountName ?? spec.serviceAccountName,
       securityContext: this.podSecurityContext(spec),
       timeout: spec.timeoutSeconds,
       volumes: scratchVolumes(spec),
-      containers: [sideContainer(spec, c)],
+      containers: [container],
     };
+    // Its own pool only: the model's GPU placement would strand a CPU transformer on GPU nodes.
+    if (c.placement) placementFieldsRaw({ placement: c.placement } as ModelSpec, out);
+    return out;
   }
 }
 
@@ -296,6 +374,16 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
   public knativeFlags(spec: ModelSpec): string[] {
     const flags = new Set(placementFlagsOf(spec));
     if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
+    // A collocated transformer makes the model server a sidecar: its probes need multi-container probing.
+    // storageUris put KServe's storage initializer into the Knative Service itself
+    // (ksvc_reconciler.go createKnativeService, CommonStorageInitialization), not at pod admission.
+    if (spec.storageUris || spec.canary?.spec.storageUris) flags.add('kubernetes.podspec-init-containers');
+    const server = spec.transformer?.collocated ? this.predictor(spec, false) : undefined;
+    const serverContainer = (server?.model ?? (server?.containers as unknown[] | undefined)?.[0]) as Record<string, unknown> | undefined;
+    if (serverContainer && hasProbes(serverContainer)) flags.add('multi-container-probing');
+    for (const c of [spec.transformer, spec.explainer]) {
+      if (c?.placement && !c.collocated) for (const f of placementFlagsOf({ placement: c.placement } as ModelSpec)) flags.add(f);
+    }
     return [...flags].sort();
   }
 
@@ -347,8 +435,22 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
     return fields;
   }
 
-  protected componentScaling(spec: ModelSpec): Record<string, unknown> {
-    return { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas };
+  protected componentScaling(spec: ModelSpec, own?: ResolvedScaling): Record<string, unknown> {
+    if (!own) return { minReplicas: spec.scaling.minReplicas, maxReplicas: spec.scaling.maxReplicas };
+    const fields: Record<string, unknown> = { minReplicas: own.minReplicas, maxReplicas: own.maxReplicas };
+    setDefined(fields, 'scaleMetric', own.metric?.name);
+    setDefined(fields, 'scaleTarget', own.target);
+    return fields;
+  }
+
+  protected checkComponentScaling(scope: IConstruct, _spec: ModelSpec, sc: ResolvedScaling, which: string = 'transformer'): void {
+    // KServe writes a component's scaleMetric as the revision's autoscaling.knative.dev/metric (KPA class).
+    const m = sc.metric;
+    if (m && m.name !== 'concurrency' && m.name !== 'rps') {
+      fail(scope, `${which}.scaling.metric`, m.name, `is not a Knative autoscaler (KPA) metric on ${this.displayName}`,
+        `use ScalingMetric.CONCURRENCY or ScalingMetric.RPS, or ${'ServingPlatform.kserveStandard()'} for cpu, memory or Prometheus metrics`);
+    }
+    if (sc.target !== undefined && !Number.isInteger(sc.target)) fail(scope, `${which}.scaling.target`, sc.target, 'is not a whole number', 'use a whole number of requests');
   }
 
   protected modeAnnotations(spec: ModelSpec, out: Record<string, string>): void {
@@ -396,7 +498,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
    */
   public gatewayBackend(spec: ModelSpec): GatewayBackend | undefined {
     if (spec.protocol.grpc) return undefined;
-    return { service: `${spec.name}-${spec.transformer ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
+    return { service: `${spec.name}-${spec.transformer && !spec.transformer.collocated ? 'transformer' : 'predictor'}`, port: 80, grpc: false };
   }
 
   /** What KServe creates per component (`{name}-{component}`, pkg/constants/constants.go): a Deployment and a Service. */
@@ -426,6 +528,11 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
   protected validateMode(scope: IConstruct, spec: ModelSpec): void {
     checkNoKnativeKnobs(scope, spec, this.displayName);
     this.checkStandardScaling(scope, spec);
+    // inference_service_validation.go validateMultiNodeVariables: the autoscaler class must be `none`.
+    if (spec.workerSpec && this.standardAutoscaler(spec) !== StandardAutoscaler.NONE) {
+      fail(scope, 'scaling', this.standardAutoscaler(spec), 'is an autoscaler, and KServe runs multi-node models (workerSpec) without one',
+        'use Scaling.fixedReplicas(n)');
+    }
     // KServe Standard mode writes progressDeadlineSeconds: 600 on the Deployment it creates
     // (reconcilers/deployment/deployment_reconciler.go, v0.20): only a startup probe carries the timeout.
     if (spec.startup.requested.timeout && spec.startup.requested.probe === false) {
@@ -453,8 +560,45 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     return fields;
   }
 
-  protected componentScaling(spec: ModelSpec): Record<string, unknown> {
-    return this.scalingFields(spec);
+  protected componentScaling(spec: ModelSpec, own?: ResolvedScaling, component?: string): Record<string, unknown> {
+    if (!own) return this.scalingFields(spec);
+    // The autoscaler class is the InferenceService's (one annotation for every component).
+    const autoscaler = this.standardAutoscaler(spec);
+    const fields: Record<string, unknown> = { minReplicas: own.minReplicas, maxReplicas: own.maxReplicas ?? own.minReplicas };
+    if (autoscaler === StandardAutoscaler.HPA) {
+      fields.scaleMetric = own.metric?.name ?? 'cpu';
+      fields.scaleMetricType = 'Utilization';
+      fields.scaleTarget = own.target ?? 80;
+    } else if (autoscaler === StandardAutoscaler.KEDA) {
+      fields.autoScaling = { metrics: [this.kedaMetric({ ...spec, scaling: own }, component)] };
+    }
+    return fields;
+  }
+
+  protected checkComponentScaling(scope: IConstruct, spec: ModelSpec, sc: ResolvedScaling, which: string = 'transformer'): void {
+    const autoscaler = this.standardAutoscaler(spec);
+    const m = sc.metric;
+    const at = `${which}.scaling`;
+    if (autoscaler === StandardAutoscaler.NONE && !sc.fixed) {
+      fail(scope, at, 'autoscale', `needs an autoscaler, and the model's is ${autoscaler} (KServe's autoscaler class is one per InferenceService)`,
+        'use Scaling.fixedReplicas(n), or give the model HPA or KEDA scaling');
+    }
+    if (m && (m.name === 'concurrency' || m.name === 'rps')) {
+      fail(scope, `${at}.metric`, m.name, 'is a Knative autoscaler metric, not available in KServe Standard mode', 'use ScalingMetric.CPU or ScalingMetric.MEMORY, or a KEDA metric');
+    }
+    if (autoscaler === StandardAutoscaler.HPA && m !== undefined && m._family !== 'resource') {
+      fail(scope, `${at}.metric`, m.name, 'needs KEDA, and the model\'s autoscaler is hpa (one per InferenceService)', 'use ScalingMetric.CPU or ScalingMetric.MEMORY');
+    }
+    if (sc.minReplicas === 0 && (autoscaler !== StandardAutoscaler.KEDA || m?._family !== 'external')) {
+      fail(scope, `${at}.minReplicas`, 0, 'needs KEDA and an external metric in KServe Standard mode', 'use minReplicas >= 1');
+    }
+    if (!sc.fixed && autoscaler !== StandardAutoscaler.NONE && sc.maxReplicas === undefined) {
+      fail(scope, `${at}.maxReplicas`, undefined, 'is required in KServe Standard mode (HPA and KEDA need an upper bound)', 'set maxReplicas');
+    }
+    const resourceMetric = !m || m._family === 'resource';
+    if (resourceMetric && sc.target !== undefined && (!Number.isInteger(sc.target) || sc.target > 100)) {
+      fail(scope, `${at}.target`, sc.target, `is not a valid ${m?.name ?? 'cpu'} utilization`, 'use a whole percentage from 1 to 100');
+    }
   }
 
   protected modeAnnotations(spec: ModelSpec, out: Record<string, string>): void {
@@ -497,7 +641,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     let autoscaler = this.autoscaler;
     if (autoscaler === undefined) {
       if (sc.fixed) autoscaler = StandardAutoscaler.NONE;
-      else if (min === 0 || sc.metric?.name === 'prometheus') autoscaler = StandardAutoscaler.KEDA;
+      else if (min === 0 || sc.metric?._family === 'external') autoscaler = StandardAutoscaler.KEDA;
       else if (unbounded) autoscaler = StandardAutoscaler.NONE;
       else autoscaler = StandardAutoscaler.HPA;
     }
@@ -520,7 +664,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
         'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }), ServingPlatform.kserve(), or minReplicas >= 1');
     }
     // KEDA's cpu and memory scalers cannot activate a workload from zero: only an external metric can.
-    if (spec.scaling.minReplicas === 0 && metric?.name !== 'prometheus') {
+    if (spec.scaling.minReplicas === 0 && metric?._family !== 'external') {
       fail(scope, 'scaling.minReplicas', 0, 'needs a Prometheus metric in KServe Standard mode (KEDA cannot scale to zero on cpu or memory)',
         'use ScalingMetric.prometheus({ query, serverAddress }), minReplicas >= 1, or ServingPlatform.kserve()');
     }
@@ -528,8 +672,8 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
       fail(scope, 'scaling.metric', metric.name, 'is a Knative autoscaler metric, not available in KServe Standard mode',
         'use ScalingMetric.CPU or ScalingMetric.MEMORY (HPA), or ScalingMetric.prometheus(...) with KEDA');
     }
-    if (metric?.name === 'prometheus' && autoscaler !== StandardAutoscaler.KEDA) {
-      fail(scope, 'scaling.metric', 'prometheus', 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
+    if (metric?._family === 'external' && autoscaler !== StandardAutoscaler.KEDA) {
+      fail(scope, 'scaling.metric', metric.name, 'needs KEDA', 'use ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })');
     }
     if (autoscaler === StandardAutoscaler.NONE && !spec.scaling.fixed && scaling.maxReplicas !== spec.scaling.minReplicas) {
       fail(scope, 'scaling', 'autoscale', 'needs an autoscaler', 'use Scaling.fixedReplicas(n) with StandardAutoscaler.NONE, or choose HPA or KEDA');
@@ -544,16 +688,26 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     }
   }
 
-  private kedaMetric(spec: ModelSpec): Record<string, unknown> {
+  private kedaMetric(spec: ModelSpec, component?: string): Record<string, unknown> {
     const m = spec.scaling.metric;
     if (m?.name === 'prometheus') {
-      return {
-        type: 'External',
-        external: {
-          metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
-          target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
-        },
+      const external: Record<string, unknown> = {
+        metric: { backend: 'prometheus', serverAddress: m.serverAddress, query: m.query },
+        target: { type: 'Value', value: String(spec.scaling.target ?? 1) },
       };
+      const auth = m.authentication?._resolve();
+      // component.go ExtMetricAuthentication: KServe copies it to the ScaledObject trigger (keda_reconciler.go getKedaMetrics).
+      if (auth) {
+        external.authenticationRef = { authenticationRef: { name: triggerAuthenticationName(spec.name, auth, component) }, authModes: auth.mode };
+      }
+      return { type: 'External', external };
+    }
+    if (m?.name === 'opentelemetry') {
+      // component.go PodMetrics: metricNames make KServe run the OpenTelemetry collector (raw_kube_reconciler.go).
+      const metric: Record<string, unknown> = { backend: 'opentelemetry', metricNames: [m.query], query: m.query };
+      setDefined(metric, 'serverAddress', m.serverAddress);
+      setDefined(metric, 'operationOverTime', m.operationOverTime);
+      return { type: 'PodMetric', podmetric: { metric, target: { type: 'Value', value: String(spec.scaling.target ?? 1) } } };
     }
     return {
       type: 'Resource',
@@ -564,7 +718,35 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
 
 /** The components KServe deploys for a model, the predictor first. */
 function components(spec: ModelSpec): string[] {
-  return ['predictor', ...(spec.transformer ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
+  return ['predictor', ...(spec.transformer && !spec.transformer.collocated ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
+}
+
+/** KServe's `LoggerSpec` (inference_service.go); storage as `LoggerStorageSpec`. */
+function loggerJson(l: ResolvedLogger): Record<string, unknown> {
+  const out: Record<string, unknown> = { url: l.url, mode: l.mode };
+  if (l.metadataHeaders) out.metadataHeaders = l.metadataHeaders;
+  if (l.storage) {
+    const st: Record<string, unknown> = { path: l.storage.path, key: l.storage.key, parameters: l.storage.parameters };
+    setDefined(st, 'serviceAccountName', l.storage.serviceAccountName);
+    out.storage = st;
+  }
+  return out;
+}
+
+/**
+ * The collocated transformer: `transformer-container` in the predictor's pod
+ * (pkg/constants/constants.go TransformerContainerName; KServe's Standard-mode
+ * Service targets its port, service_reconciler.go createDefaultSvc).
+ */
+function collocatedTransformer(spec: ModelSpec, t: ResolvedContainerSpec): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...sideContainer(spec, t), name: 'transformer-container' };
+  c.ports = [{ containerPort: t.port, protocol: 'TCP' }];
+  setDefined(c, 'imagePullPolicy', t.imagePullPolicy);
+  return c;
+}
+
+function hasProbes(c: Record<string, unknown>): boolean {
+  return c.readinessProbe !== undefined || c.startupProbe !== undefined || c.livenessProbe !== undefined;
 }
 
 /** Sets `key` only to a defined value: documents built without undefined values need no compacting copy. */

@@ -137,6 +137,7 @@ export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knati
   const container: Container = compact({
     name: SERVER_CONTAINER,
     image: server.image,
+    imagePullPolicy: spec.imagePullPolicy,
     command: server.command,
     args: server.args.length ? server.args : undefined,
     env: server.env.length ? server.env : undefined,

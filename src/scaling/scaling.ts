@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { KedaAuthentication } from './keda-authentication';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, ModelServingError, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { wholeSeconds } from '../internal/units';
 import { checkNoCredential } from '../security/credentials';
@@ -12,6 +13,53 @@ export interface PrometheusMetricOptions {
   readonly query: string;
   /** The Prometheus URL, e.g. `http://prometheus.monitoring:9090`. */
   readonly serverAddress: string;
+
+  /**
+   * How KEDA authenticates to a secured Prometheus.
+   *
+   * @default - none (an open Prometheus)
+   */
+  readonly authentication?: KedaAuthentication;
+}
+
+/** How KEDA's OpenTelemetry scaler aggregates a metric's samples over time. */
+export enum MetricAggregation {
+  /** The latest sample (KServe's default). */
+  LAST_ONE = 'last_one',
+  /** The average. */
+  AVG = 'avg',
+  /** The maximum. */
+  MAX = 'max',
+  /** The minimum. */
+  MIN = 'min',
+  /** The per-second rate of a counter. */
+  RATE = 'rate',
+  /** The number of samples. */
+  COUNT = 'count',
+}
+
+/** Options for {@link ScalingMetric.openTelemetry}. */
+export interface OpenTelemetryMetricOptions {
+  /**
+   * The pod metric, as the model server exports it (e.g.
+   * `vllm:num_requests_running`). KServe's OpenTelemetry collector scrapes
+   * it from every predictor pod, and KEDA scales on its sum.
+   */
+  readonly metricName: string;
+
+  /**
+   * The address of the KEDA OpenTelemetry add-on's scaler (gRPC).
+   *
+   * @default - the `inferenceservice-config` default (`opentelemetry` section)
+   */
+  readonly scalerAddress?: string;
+
+  /**
+   * How samples are aggregated over time.
+   *
+   * @default MetricAggregation.LAST_ONE (KServe's default)
+   */
+  readonly operationOverTime?: MetricAggregation;
 }
 
 /**
@@ -44,9 +92,44 @@ export class ScalingMetric {
         fail('ScalingMetric.prometheus', 'serverAddress', serverAddress, 'is not an http(s) URL', 'use e.g. http://prometheus.monitoring:9090');
       }
       checkNoCredential('ScalingMetric.prometheus', 'serverAddress', serverAddress);
-      return new ScalingMetric('prometheus', 'external', query, serverAddress);
+      const authentication = options.authentication;
+      if (authentication !== undefined && !(authentication instanceof KedaAuthentication)) {
+        fail('ScalingMetric.prometheus', 'authentication', authentication, 'is not a KedaAuthentication', 'use KedaAuthentication.bearer(...), basic(...) or fromTriggerAuthentication(...)');
+      }
+      raiseIfInvalid(authentication);
+      return new ScalingMetric('prometheus', 'external', query, serverAddress, authentication);
     }, (e) => invalidInstance(ScalingMetric.prototype, e, ['name', '_family', 'query', 'serverAddress']));
   }
+
+  /**
+   * A pod metric collected by OpenTelemetry (KServe's `PodMetric` with the
+   * `opentelemetry` backend): KServe runs an OpenTelemetry collector that
+   * scrapes the metric from the predictor's pods and feeds the KEDA
+   * OpenTelemetry add-on, which scales on their sum. KServe Standard mode
+   * with KEDA only; needs the OpenTelemetry operator and the KEDA add-on in
+   * the cluster. The scaling target is the summed value to aim for.
+   *
+   * @param options the metric, scaler address and aggregation
+   */
+  public static openTelemetry(options: OpenTelemetryMetricOptions): ScalingMetric {
+    return orInvalid(() => {
+      const scope = 'ScalingMetric.openTelemetry';
+      const o = options ?? ({} as OpenTelemetryMetricOptions);
+      // KServe wraps it as sum(<name>{namespace=..., deployment=...}) (keda_reconciler.go getKedaMetrics): a name, not PromQL.
+      if (typeof o.metricName !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:.]*$/.test(o.metricName)) {
+        fail(scope, 'metricName', o.metricName, 'is not a metric name', 'use the exported name, e.g. "vllm:num_requests_running" (KServe adds the pod selectors)');
+      }
+      if (o.scalerAddress !== undefined && (typeof o.scalerAddress !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/.test(o.scalerAddress))) {
+        fail(scope, 'scalerAddress', o.scalerAddress, 'is not a host:port', 'use e.g. "keda-otel-scaler.keda.svc:4318"');
+      }
+      const ops = Object.values(MetricAggregation) as string[];
+      if (o.operationOverTime !== undefined && !ops.includes(o.operationOverTime)) {
+        fail(scope, 'operationOverTime', o.operationOverTime, 'is not a MetricAggregation', `use one of ${ops.join(', ')}`);
+      }
+      return new ScalingMetric('opentelemetry', 'external', o.metricName, o.scalerAddress, undefined, o.operationOverTime);
+    }, (e) => invalidInstance(ScalingMetric.prototype, e, ['name', '_family', 'query', 'serverAddress']));
+  }
+
 
   private constructor(
     /** The metric name (`concurrency`, `rps`, `cpu`, `memory`, `prometheus`). */
@@ -55,8 +138,12 @@ export class ScalingMetric {
     public readonly _family: 'kpa' | 'resource' | 'external',
     /** The PromQL query, for Prometheus metrics. */
     public readonly query?: string,
-    /** The Prometheus address, for Prometheus metrics. */
+    /** The Prometheus address (Prometheus metrics) or the KEDA add-on's scaler (OpenTelemetry metrics). */
     public readonly serverAddress?: string,
+    /** How KEDA authenticates to Prometheus, if set. */
+    public readonly authentication?: KedaAuthentication,
+    /** How an OpenTelemetry metric is aggregated over time, if set. */
+    public readonly operationOverTime?: string,
   ) {}
 
   /** A readable form for messages and logs. */

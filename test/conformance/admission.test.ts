@@ -237,6 +237,38 @@ describe('KServe webhooks (inference_service_validation.go, component.go, infere
     ]);
   });
 
+  test('storageUris, multi-node, logger storage and collocation rules (issue 21)', () => {
+    const std = { 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'hpa' };
+    expect(inferenceServiceErrors(isvc({
+      model: { modelFormat: { name: 'huggingface' } },
+      storageUris: [{ uri: 's3://b/base', mountPath: '/models' }, { uri: 's3://b/lora', mountPath: '/adapters/../x' }],
+    }, std), DEFAULT_CONTEXT)).toEqual([
+      "/spec/predictor/storageUris/1/mountPath: storage path cannot contain '..' for security reasons: /adapters/../x",
+      '/spec/predictor/storageUris: storage paths must have a common parent directory. Current paths: [/models /adapters/../x] have no common parent beyond root',
+    ]);
+    expect(inferenceServiceErrors(isvc({
+      model: model({ storageUri: 'pvc://c/m' }), storageUris: [{ uri: 's3://b/base', mountPath: '/mnt/models/base' }, { uri: 's3://b/lora', mountPath: '/mnt/models/lora' }],
+    }, std), DEFAULT_CONTEXT)).toEqual(['/spec/predictor: Setting both StorageURI and StorageURIs is not supported.']);
+    expect(inferenceServiceErrors(isvc({
+      model: model({ modelFormat: { name: 'huggingface' }, storageUri: 's3://b/m', env: [{ name: 'TENSOR_PARALLEL_SIZE', value: '2' }] }),
+      workerSpec: { pipelineParallelSize: 0, containers: [{ name: 'a' }, { name: 'b' }] },
+    }, std), DEFAULT_CONTEXT)).toEqual([
+      '/spec/predictor/workerSpec/containers: setting multiple containers in workerSpec is not allowed',
+      '/spec/predictor/model/env: setting TENSOR_PARALLEL_SIZE in environment variables is not allowed',
+      '/spec/predictor/model/storageUri: the storage protocol s3 is not supported for multinode (pvc, oci)',
+      '/metadata/annotations/serving.kserve.io/autoscalerClass: the autoscaler hpa is not supported for multinode; none',
+      '/spec/predictor/workerSpec/pipelineParallelSize: cannot be less than 1',
+    ]);
+    expect(inferenceServiceErrors(isvc({
+      model: model(),
+      logger: { url: 's3://logs', storage: { path: '/x' } },
+      containers: [{ name: 'transformer-container', image: 't', env: [{ name: 'STORAGE_URI', value: 's3://b/m' }] }],
+    }, std), DEFAULT_CONTEXT)).toEqual([
+      '/spec/predictor/logger/storage: invalid logger storage configuration',
+      '/spec/predictor/containers: storage uri should not be specified in transformer container',
+    ]);
+  });
+
   test('canaries: Standard mode only, named, traffic within 100', () => {
     const canary = [{ trafficPercent: 70, predictor: { name: 'c', model: model() } }, { trafficPercent: 40, predictor: { model: model() } }];
     expect(inferenceServiceErrors(isvc({ model: model() }, { 'serving.kserve.io/deploymentMode': 'Standard' }, { canary }), DEFAULT_CONTEXT)).toEqual([

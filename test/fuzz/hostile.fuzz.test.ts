@@ -14,7 +14,7 @@
  * (the app-wide validations `App.synth` runs, then each chart's JSON), with no outdir.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, PercentOrAbsolute } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -158,8 +158,35 @@ const modelProps = {
   ),
   maybe(fc.oneof(
     fc.record({ image: fc.constantFrom('registry.example.com/t:1', 'Bad Image', ''), env: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 2 })), args: maybe(fc.array(argArb, { maxLength: 2 })) }),
+    // Issue 21: collocation, its port, secret-backed env, pull policy.
+    fc.record({
+      image: fc.constant('registry.example.com/t:1'),
+      collocated: maybe(fc.oneof(fc.boolean(), wrongType)),
+      port: maybe(mostly(fc.constantFrom(8000, 8080), hostileNumber)),
+      envVariables: maybe(fc.dictionary(envKeys, fc.constantFrom('info', SECRETS[2]), { maxKeys: 2 })),
+      imagePullPolicy: maybe(fc.oneof(fc.constantFrom('Always', 'IfNotPresent', 'Sometimes'), wrongType)),
+    }),
     fc.record({ raw: wrongType }),
   ))],
+  grpcPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(9000, 8081), hostileNumber))],
+  deploymentStrategy: [fc.constant(undefined), maybe(fc.oneof(
+    fc.constant({ kind: 'recreate' }),
+    fc.record({ kind: fc.constant('rolling'), surge: maybe(mostly(fc.integer({ min: 0, max: 3 }), hostileNumber)), unavailable: maybe(mostly(fc.integer({ min: 0, max: 100 }), hostileNumber)) }),
+    fc.record({ kind: fc.constant('raw'), v: wrongType }),
+  ))],
+  imagePullPolicy: [fc.constant(undefined), maybe(fc.oneof(fc.constantFrom('Always', 'IfNotPresent', 'Never', 'Sometimes'), wrongType))],
+  storageUris: [fc.constant(undefined), maybe(fc.oneof(
+    fc.array(fc.record({
+      u: fc.constantFrom('s3://models/base', 's3://models/lora', 'pvc://claim/adapters', 'ftp://x/y', `s3://${SECRETS[0]}:pw0rdHidden@bucket/m`),
+      path: maybe(fc.constantFrom('/mnt/models/base', '/mnt/models/lora', '/adapters', 'rel', '/', '/a/../b')),
+    }), { maxLength: 3 }),
+    wrongType,
+  ))],
+  workerSpec: [fc.constant(undefined), maybe(fc.oneof(
+    fc.record({ pp: maybe(mostly(fc.integer({ min: 1, max: 3 }), hostileNumber)), tp: maybe(mostly(fc.integer({ min: 1, max: 2 }), hostileNumber)) }),
+    fc.record({ raw: wrongType }),
+  ))],
+  loggerHeaders: [fc.constant(undefined), maybe(fc.oneof(fc.array(fc.constantFrom('X-Tenant-Id', 'traceparent', 'bad header', ''), { maxLength: 2 }), wrongType))],
   batcher: [fc.constant(undefined), maybe(fc.record({ maxBatchSize: mostly(fc.constantFrom(8, 32), hostileNumber) }))],
   containerPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8080, 9000), hostileNumber))],
   visibility: [maybe(fc.constantFrom('cluster-local', 'external')), maybe(fc.oneof(fc.constantFrom('cluster-local', 'external', 'public'), wrongType))],
@@ -254,7 +281,12 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     protocol: m.protocol === undefined ? undefined : typeof m.protocol === 'string' ? (lib.InferenceProtocol as any)[m.protocol] : m.protocol.raw,
     runtime: m.runtime,
     runtimeVersion: m.runtimeVersion,
-    transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : { ...m.transformer, args: m.transformer.args ? [...m.transformer.args] : undefined },
+    transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : {
+      ...m.transformer,
+      args: m.transformer.args ? [...m.transformer.args] : undefined,
+      envVariables: m.transformer.envVariables
+        ? Object.fromEntries(Object.entries(m.transformer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
+    },
     batcher: m.batcher,
     visibility: m.visibility,
     explainer: m.explainer === undefined ? undefined : 'raw' in m.explainer ? m.explainer.raw : { ...m.explainer },
@@ -280,7 +312,20 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     serviceAccountName: m.serviceAccountName,
     containerConcurrency: m.containerConcurrency,
     timeout: typeof m.timeoutS === 'number' && Number.isFinite(m.timeoutS) && m.timeoutS > 0 ? Duration.seconds(m.timeoutS) : m.timeoutS,
-    logger: m.loggerUrl !== undefined ? { url: m.loggerUrl } : undefined,
+    logger: m.loggerUrl !== undefined
+      ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
+    grpcPort: m.grpcPort,
+    deploymentStrategy: m.deploymentStrategy === undefined ? undefined
+      : m.deploymentStrategy.kind === 'recreate' ? lib.DeploymentStrategy.recreate()
+        : m.deploymentStrategy.kind === 'raw' ? m.deploymentStrategy.v
+          : lib.DeploymentStrategy.rollingUpdate({
+            maxSurge: m.deploymentStrategy.surge !== undefined ? PercentOrAbsolute.absolute(m.deploymentStrategy.surge) : undefined,
+            maxUnavailable: m.deploymentStrategy.unavailable !== undefined ? PercentOrAbsolute.percent(m.deploymentStrategy.unavailable) : undefined,
+          }),
+    imagePullPolicy: m.imagePullPolicy,
+    storageUris: Array.isArray(m.storageUris)
+      ? m.storageUris.map((u: any) => ({ storage: lib.ModelStorage.fromUri(u.u), mountPath: u.path })) : m.storageUris,
+    workerSpec: m.workerSpec === undefined ? undefined : 'raw' in m.workerSpec ? m.workerSpec.raw : { pipelineParallelSize: m.workerSpec.pp, tensorParallelSize: m.workerSpec.tp },
     llm: m.trustRemoteCode !== undefined ? { trustRemoteCode: m.trustRemoteCode } : undefined,
   };
   const model = new lib.ServedModel(chart, id, props);
@@ -315,6 +360,20 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     else s.push(u.replace(/^oci:\/\//, ''));
   }
   if (typeof m.loggerUrl === 'string') s.push(m.loggerUrl);
+  if (typeof m.loggerUrl === 'string' && Array.isArray(m.loggerHeaders)) s.push(...m.loggerHeaders);
+  if (m.transformer && !('raw' in m.transformer)) {
+    for (const [k, v] of Object.entries(m.transformer.envVariables ?? {})) s.push(k, String(v));
+    if (typeof m.transformer.imagePullPolicy === 'string') s.push(m.transformer.imagePullPolicy);
+    if (typeof m.transformer.port === 'number') s.push(`"containerPort":${m.transformer.port}`);
+  }
+  if (typeof m.grpcPort === 'number') s.push(`"containerPort":${m.grpcPort}`);
+  if (typeof m.imagePullPolicy === 'string') s.push(m.imagePullPolicy);
+  const ds = m.deploymentStrategy;
+  if (ds?.kind === 'recreate') s.push('"type":"Recreate"');
+  if (ds?.kind === 'rolling' && ds.surge !== undefined) s.push(`"maxSurge":${ds.surge}`);
+  if (ds?.kind === 'rolling' && ds.unavailable !== undefined) s.push(`"maxUnavailable":"${ds.unavailable}%"`);
+  if (Array.isArray(m.storageUris)) for (const u of m.storageUris) s.push(u.u, ...(u.path ? [u.path] : []));
+  if (m.workerSpec && !('raw' in m.workerSpec) && m.workerSpec.pp !== undefined) s.push(`"pipelineParallelSize":${m.workerSpec.pp}`);
   const rt = (m.podSecurity as any)?.runAsGroup;
   if (typeof rt === 'number') s.push(`"runAsGroup":${rt}`);
   if ((m.nodePool as any).kind === 'custom') for (const t of (m.nodePool as any).taints) s.push(t.key, ...(t.value !== undefined ? [t.value] : []));

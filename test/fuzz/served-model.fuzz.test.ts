@@ -8,7 +8,7 @@
  * CI uses a fixed seed; set FUZZ_SEED / FUZZ_RUNS to explore locally.
  */
 import { Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, PercentOrAbsolute } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { contextOf, expectConformant } from '../conformance/conformance';
@@ -41,6 +41,10 @@ function maybe<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
 /** Usually unset: for knobs only some platforms accept. */
 function rarely<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: a, weight: 1 });
+}
+/** Seldom set: for the issue-21 knobs, most of which one platform alone accepts. */
+function seldom<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 30 }, { arbitrary: a, weight: 1 });
 }
 const goodUris = ['s3://models/m/v1', 'gs://models/m', 'pvc://claim/models/m', 'hf://org/model', 'oci://registry.example.com/models/m:1', 'https://example.com/m.tar.gz'];
 const badUris = ['ftp://x/y', 's3://', 'gs://B/m', 'pvc://', 'file:///m', ''];
@@ -94,6 +98,14 @@ const recipe = fc.record({
   timeoutS: rarely(mostly(fc.constantFrom(1, 30), fc.constantFrom(0, 2.5, 5000))),
   transformer: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   serviceAccountName: rarely(mostly(fc.constant('sa'), fc.constant('Bad SA'))),
+  // Issue 21.
+  grpcPort: seldom(mostly(fc.constantFrom(9000, 8081), fc.constantFrom(0, 70000))),
+  restAndGrpc: seldom(fc.boolean()),
+  deploymentStrategy: seldom(fc.constantFrom('recreate', 'rolling', 'rolling-zero')),
+  storageUris: seldom(fc.array(fc.record({ u: fc.constantFrom(...goodUris.slice(0, 3)), path: maybe(fc.constantFrom('/mnt/models/base', '/mnt/models/lora', '/adapters', 'rel')) }), { maxLength: 2 })),
+  workerSpec: seldom(fc.record({ pp: maybe(mostly(fc.integer({ min: 1, max: 3 }), fc.constant(0))), tp: maybe(fc.integer({ min: 1, max: 4 })) })),
+  otel: seldom(fc.constantFrom('vllm:num_requests_running', 'bad query()')),
+  transformerExtras: seldom(fc.record({ collocated: fc.boolean(), port: fc.constantFrom(8000, 8080), rpsScaling: fc.boolean(), pool: fc.boolean() })),
 });
 
 type Recipe = typeof recipe extends fc.Arbitrary<infer T> ? T : never;
@@ -108,7 +120,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
         target: s.target,
         initialScale: s.initialScale,
         scaleDownDelay: s.scaleDownDelayS !== undefined ? Duration.seconds(s.scaleDownDelayS) : undefined,
-        metric: s.metric === 'prom' ? lib.ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: 'http://prometheus:9090' }) : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
+        metric: r.otel !== undefined ? lib.ScalingMetric.openTelemetry({ metricName: r.otel }) : s.metric === 'prom' ? lib.ScalingMetric.prometheus({ query: 'sum(rate(x[1m]))', serverAddress: 'http://prometheus:9090' }) : s.metric ? (lib.ScalingMetric as any)[s.metric] : undefined,
       });
   const a: any = r.accelerator;
   const product = a.product ? (lib.GpuProduct as any)[a.product] : undefined;
@@ -145,8 +157,21 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
     labels: r.labels,
     containerConcurrency: r.containerConcurrency,
     timeout: r.timeoutS !== undefined ? Duration.seconds(r.timeoutS) : undefined,
-    transformer: r.transformer ? { image: 'registry.example.com/transformer:1.0.0' } : undefined,
+    transformer: r.transformer || r.transformerExtras ? {
+      image: 'registry.example.com/transformer:1.0.0',
+      collocated: r.transformerExtras?.collocated,
+      port: r.transformerExtras?.port,
+      scaling: r.transformerExtras?.rpsScaling ? lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3, metric: lib.ScalingMetric.RPS }) : undefined,
+      nodePool: r.transformerExtras?.pool ? lib.GpuNodePool.custom({ labels: { pool: 'cpu' } }) : undefined,
+    } : undefined,
     serviceAccountName: r.serviceAccountName,
+    grpcPort: r.grpcPort,
+    restAndGrpc: r.restAndGrpc,
+    deploymentStrategy: r.deploymentStrategy === 'recreate' ? lib.DeploymentStrategy.recreate()
+      : r.deploymentStrategy === 'rolling' ? lib.DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(1) })
+        : r.deploymentStrategy === 'rolling-zero' ? lib.DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(0), maxUnavailable: PercentOrAbsolute.absolute(0) }) : undefined,
+    storageUris: r.storageUris?.map((u) => ({ storage: lib.ModelStorage.fromUri(u.u), mountPath: u.path })),
+    workerSpec: r.workerSpec ? { pipelineParallelSize: r.workerSpec.pp, tensorParallelSize: r.workerSpec.tp } : undefined,
   });
 }
 

@@ -44,6 +44,12 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
     if (!deploymentOf(ctx)) {
       fail(ctx.scope, 'model', ctx.model.node.path, 'has no Deployment to roll out', 'use ServingPlatform.kubernetesDeployment()');
     }
+    // The Rollout's workloadRef takes the pods over: the Deployment's own strategy would never run.
+    const strategy = ctx.model._stableSpec().deploymentStrategy;
+    if (strategy) {
+      fail(ctx.scope, 'model.deploymentStrategy', strategy.type, 'is replaced by the Argo Rollout\'s canary steps (the Rollout runs the pods)',
+        'drop deploymentStrategy, or roll out with RolloutEngine.FLAGGER');
+    }
   }
 
   public build(ctx: EngineContext): void {

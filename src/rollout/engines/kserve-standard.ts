@@ -26,6 +26,11 @@ export class KServeStandardEngine implements IRolloutEngine {
     const r = ctx.rollout;
     // KServe names the candidate's Deployment and Service `{isvc}-{canary}-predictor` (a 63-character DNS label).
     checkDns1035(ctx.scope, 'name', r.name, 63 - ctx.model.name.length - '-'.length - '-predictor'.length);
+    // inference_service_validation.go validateCanarySpecs: a canary predictor may not set workerSpec.
+    if (ctx.model._stableSpec().workerSpec) {
+      fail(ctx.scope, 'model', ctx.model.node.path, 'is served on several nodes (workerSpec), which KServe does not roll out as a canary',
+        'replace the model in place, or drop workerSpec');
+    }
     if (r.trafficPercent < 0 || r.trafficPercent > 100) {
       fail(ctx.scope, 'trafficPercent', r.trafficPercent, 'is outside 0..100', 'KServe requires the canary percentages to sum to at most 100');
     }

@@ -180,6 +180,14 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
       }
     }
   }
+  // component.go validateLogger: a logger's storage needs path, parameters and key.
+  const st = comp.logger?.storage;
+  if (st && (st.path === undefined || st.parameters === undefined || st.key === undefined)) out.push(`${at}/logger/storage: invalid logger storage configuration`);
+  // inference_service_validation.go validateMultipleStorageURIsSpec (per component).
+  out.push(...storageUrisErrors(comp.storageUris ?? [], `${at}/storageUris`));
+  // validateCollocationStorageURI: a transformer-container may not carry STORAGE_URI.
+  const colloc = (comp.containers ?? []).find((c: any) => c.name === 'transformer-container');
+  if (colloc && (colloc.env ?? []).some((e: any) => e.name === 'STORAGE_URI')) out.push(`${at}/containers: storage uri should not be specified in transformer container`);
   // Storage URI schemes (the controller's ValidateStorageURI).
   for (const i of present) {
     const uri = comp[i]?.storageUri;
@@ -200,6 +208,59 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
   return out;
 }
 
+/**
+ * `inference_service_validation.go`: `validateStorageURISpec` and
+ * `validateMultipleStorageURIsSpec` (absolute mount paths, not `/`, no `..`;
+ * unique PVC paths; non-PVC paths under one parent below `/`,
+ * `utils.FindCommonParentPath`).
+ */
+export function storageUrisErrors(uris: any[], at: string): string[] {
+  const out: string[] = [];
+  const paths: string[] = [];
+  const pvcPaths: string[] = [];
+  uris.forEach((u, i) => {
+    const mountPath = u.mountPath ?? '/mnt/models';
+    if (!u.uri) out.push(`${at}/${i}/uri: storage URI cannot be empty`);
+    else if (storageUriError(u.uri)) out.push(`${at}/${i}/uri: ${storageUriError(u.uri)}`);
+    if (mountPath === '/') out.push(`${at}/${i}/mountPath: storage path cannot be empty`);
+    if (!mountPath.startsWith('/')) out.push(`${at}/${i}/mountPath: storage path must be absolute: ${mountPath}`);
+    if (mountPath.includes('..')) out.push(`${at}/${i}/mountPath: storage path cannot contain '..' for security reasons: ${mountPath}`);
+    (String(u.uri).startsWith('pvc://') ? pvcPaths : paths).push(mountPath);
+  });
+  if (paths.length <= 1) return out;
+  if (new Set(pvcPaths).size !== pvcPaths.length) out.push(`${at}: PVC storage paths must be unique`);
+  // FindCommonParentPath: the common prefix of the paths' directories, component by component.
+  const parts = paths.map((p) => p.split('/').filter((x) => x !== ''));
+  let n = 0;
+  while (parts.every((p) => p.length > n && p[n] === parts[0][n])) n++;
+  if (parts.some((p) => p.length === n)) n = Math.max(0, n - 1);
+  if (n === 0) out.push(`${at}: storage paths must have a common parent directory. Current paths: [${paths.join(' ')}] have no common parent beyond root`);
+  return out;
+}
+
+/** `inference_service_validation.go`, `validateMultiNodeVariables`. */
+function multiNodeErrors(doc: any): string[] {
+  const p = doc.spec?.predictor ?? {};
+  const w = p.workerSpec;
+  if (!w) return [];
+  const out: string[] = [];
+  const at = '/spec/predictor';
+  if ((w.containers ?? []).length > 1) out.push(`${at}/workerSpec/containers: setting multiple containers in workerSpec is not allowed`);
+  if (p.model) {
+    const env: any[] = p.model.env ?? [];
+    if (env.some((e) => e.name === 'PIPELINE_PARALLEL_SIZE')) out.push(`${at}/model/env: setting PIPELINE_PARALLEL_SIZE in environment variables is not allowed`);
+    if (env.some((e) => e.name === 'TENSOR_PARALLEL_SIZE')) out.push(`${at}/model/env: setting TENSOR_PARALLEL_SIZE in environment variables is not allowed`);
+    const uri = p.model.storageUri;
+    if (uri === undefined) out.push(`${at}/model/storageUri: StorageURI must be set for multinode enabled`);
+    else if (!['pvc', 'oci'].includes(String(uri).split('://')[0])) out.push(`${at}/model/storageUri: the storage protocol ${String(uri).split('://')[0]} is not supported for multinode (pvc, oci)`);
+    const cls = doc.metadata?.annotations?.[AUTOSCALER_CLASS];
+    if (cls !== 'none') out.push(`/metadata/annotations/${AUTOSCALER_CLASS}: the autoscaler ${cls ?? ''} is not supported for multinode; none`);
+  }
+  if (w.pipelineParallelSize !== undefined && w.pipelineParallelSize < 1) out.push(`${at}/workerSpec/pipelineParallelSize: cannot be less than 1`);
+  if (w.tensorParallelSize !== undefined && w.tensorParallelSize < 1) out.push(`${at}/workerSpec/tensorParallelSize: cannot be less than 1`);
+  return out;
+}
+
 /** `inference_service_validation.go`, `validateInferenceService`, for a create. */
 export function inferenceServiceErrors(doc: any, ctx: AdmissionContext): string[] {
   const out: string[] = [];
@@ -209,6 +270,7 @@ export function inferenceServiceErrors(doc: any, ctx: AdmissionContext): string[
   const cls = annotations[AUTOSCALER_CLASS];
   if (cls !== undefined && !AUTOSCALER_CLASSES.includes(cls)) out.push(`/metadata/annotations/${AUTOSCALER_CLASS}: [${cls}] is not a supported autoscaler class type`);
   const spec = doc.spec ?? {};
+  out.push(...multiNodeErrors(doc));
   if (spec.predictor) out.push(...componentErrors(doc, 'predictor', spec.predictor, PREDICTOR_IMPLS, ctx));
   if (spec.transformer) out.push(...componentErrors(doc, 'transformer', spec.transformer, [], ctx));
   if (spec.explainer) out.push(...componentErrors(doc, 'explainer', spec.explainer, EXPLAINER_IMPLS, ctx));
