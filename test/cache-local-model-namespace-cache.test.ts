@@ -108,3 +108,20 @@ describe('LocalModelNamespaceCache', () => {
     ]);
   });
 });
+
+describe('cache storage credentials stay by reference', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a token as storageKey', { storageKey: 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH' }, /^test\/c: storageKey "<redacted>" looks like /],
+    ['a secret parameter', { storageParameters: { secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }, /^test\/c: storageParameters\["secret_access_key"\] "<redacted>" /],
+  ])('%s', (_name, extra, message) => {
+    const chart = newChart();
+    let error: any;
+    try {
+      new LocalModelCache(chart, 'c', { storage: LLAMA, modelSize: Size.gibibytes(1), nodeGroups: [group(chart)], ...extra });
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.message).toMatch(message);
+    for (const v of Object.values(extra)) expect(error.message).not.toContain(typeof v === 'string' ? v : Object.values(v as object)[0]);
+  });
+});

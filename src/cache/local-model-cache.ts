@@ -11,6 +11,7 @@ import { checkDns1123Label, checkDns1123Subdomain, checkLabels, checkQualifiedKe
 import { checkProps } from '../internal/prop-types';
 import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
+import { checkNoCredential, checkNoCredentialLiteral } from '../security/credentials';
 import { GpuNodePool } from '../scheduling/node-pool';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
@@ -287,9 +288,12 @@ export class LocalModelCache extends Construct {
     }
     const serviceAccount = serviceAccountName(this, props.serviceAccount);
     checkNonEmpty(this, 'storageKey', props.storageKey);
+    // The key names an entry of KServe's storage-config Secret; the credential itself stays in that Secret.
+    if (typeof props.storageKey === 'string') checkNoCredential(this, 'storageKey', props.storageKey);
     for (const [k, v] of Object.entries(props.storageParameters ?? {})) {
       checkNonEmpty(this, 'storageParameters key', k);
       if (typeof v !== 'string') fail(this, `storageParameters["${k}"]`, v, 'is not a string', 'parameter values are strings');
+      checkNoCredentialLiteral(this, 'storageParameters', k, v);
     }
     this.storage = props.storage;
     this.modelSize = props.modelSize;

@@ -17,7 +17,7 @@
  * CI uses a fixed seed (printed on failure); set FUZZ_SEED / FUZZ_FAMILY_RUNS to explore.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -299,7 +299,7 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
 const cacheArb = fc.record({
   storage: wild(fc.constantFrom('hf://meta-llama/Llama-3.1-8B', 's3://models/llm'), fc.constantFrom('https://u:pw0rdHidden@h/m.zip', 'pvc://claim/m')),
   modelSize: wild(fc.constantFrom(16, 140).map((n) => Size.gibibytes(n)), fc.constant(Size.gibibytes(0))),
-  serviceAccountName: dnsName('cache-sa'),
+  serviceAccount: dnsName('cache-sa'),
   storageKey: maybe(wild(fc.constantFrom('localModel'))),
   storageParameters: maybe(wild(fc.constantFrom({ region: 'eu-west-1' }))),
   name: dnsName('llama', 'models'),
@@ -329,13 +329,13 @@ function buildCache(chart: Chart, c: any, out: Built): void {
     storage: typeof c.storage === 'string' ? lib.ModelStorage.fromUri(c.storage) : c.storage,
     modelSize: c.modelSize,
     nodeGroups: [group],
-    serviceAccountName: c.serviceAccountName,
+    serviceAccount: typeof c.serviceAccount === 'string' ? ServiceAccount.fromServiceAccountName(chart, 'cache-sa', c.serviceAccount) : c.serviceAccount,
     storageKey: c.storageKey,
     storageParameters: c.storageParameters,
     name: c.name,
     labels: c.labels,
   } as any);
-  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccountName, c.storage));
+  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccount, c.storage));
 }
 
 /**
