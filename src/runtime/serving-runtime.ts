@@ -200,10 +200,10 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.multiModel = props.multiModel ?? false;
     this.disabled = props.disabled ?? false;
     const security = props.podSecurity?._resolve();
-    const container = resolveRuntimeContainer(this, props, security, this.protocols);
-    this.servingPorts = (container.ports as unknown[]).length;
     // ServingRuntimeSpec has no pod securityContext: the group id goes on each container.
     const containerSecurity = security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY;
+    const container = resolveRuntimeContainer(this, props, containerSecurity, security?.scratch, this.protocols);
+    this.servingPorts = (container.ports as unknown[]).length;
     const sidecars = sidecarContainers(this, props.sidecars, { securityContext: containerSecurity, scratch: security?.scratch });
     const pullSecrets = imagePullSecrets(this, props.imagePullSecrets);
     checkPriorityClashes(this);
@@ -377,7 +377,7 @@ function checkProtocols(scope: IConstruct, protocols: InferenceProtocol[]): Infe
 }
 
 function resolveRuntimeContainer(
-  scope: IConstruct, props: ServingRuntimeBaseProps, security: ResolvedPodSecurity | undefined, protocols: InferenceProtocol[],
+  scope: IConstruct, props: ServingRuntimeBaseProps, securityContext: object, scratch: ResolvedPodSecurity['scratch'], protocols: InferenceProtocol[],
 ): Record<string, unknown> {
   const c = props.container;
   if (!c) fail(scope, 'container', c, 'is missing', 'give the model server container with a pinned image');
@@ -385,7 +385,6 @@ function resolveRuntimeContainer(
   checkPinned(scope, 'container.image', c.image);
   checkInteger(scope, 'container.port', c.port, 1, 65535);
   checkPullPolicy(scope, 'imagePullPolicy', props.imagePullPolicy);
-  const scratch = security?.scratch;
   // Servers keep caches under $HOME; with a read-only root it must be writable.
   const scratchEnv: Record<string, string> = scratch && c.env?.HOME === undefined && props.envVariables?.HOME === undefined ? { HOME: scratch.mountPath } : {};
   const env = runtimeEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) }, props.envVariables, 'envVariables');
@@ -398,8 +397,7 @@ function resolveRuntimeContainer(
     env: env.length ? env : undefined,
     ports: serverPorts(scope, c, props.grpcPort, protocols.some((p) => !p.grpc), protocols.some((p) => p.grpc)),
     resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
-    // ServingRuntimeSpec has no pod securityContext: the group id goes on the container.
-    securityContext: security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY,
+    securityContext,
     volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
   });
 }
