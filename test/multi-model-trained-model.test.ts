@@ -77,7 +77,7 @@ describe('TrainedModel', () => {
     ['parent on a plain Deployment', (c) => trained(c, 'm', new ServedModel(c, 'sklearn-mms', {
       container: { image: 'registry.example.com/mms:1.0.0', env: { MULTI_MODEL_SERVER: 'true' } }, platform: ServingPlatform.kubernetesDeployment(),
     })),
-      /^test\/m: inferenceService "sklearn-mms" runs on the "kubernetes-deployment" platform, which renders a Deployment, not a KServe InferenceService; serve the parent with ServingPlatform.kserve\(\)/],
+    /^test\/m: inferenceService "sklearn-mms" runs on the "kubernetes-deployment" platform, which renders a Deployment, not a KServe InferenceService; serve the parent with ServingPlatform.kserve\(\)/],
     ['parent with storage', (c) => trained(c, 'm', server(c, { storage: ModelStorage.fromS3({ bucket: 'models', key: 'one' }) })),
       /^test\/m: inferenceService "sklearn-mms" has storage \(s3:\/\/models\/one\), so KServe serves that one model and loads no TrainedModel into InferenceService "sklearn-mms" \(test\/sklearn-mms\); declare the multi-model InferenceService without storage$/],
     ['huggingface parent', (c) => trained(c, 'm', server(c, { format: ModelFormat.HUGGINGFACE })),
@@ -107,11 +107,15 @@ describe('TrainedModel', () => {
 
   describe('conformance rules (trainedmodel_webhook.go, trainedmodel/controller.go)', () => {
     const parent = {
-      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'mms', namespace: 'ml' },
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'mms', namespace: 'ml' },
       spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, resources: { limits: { memory: '1Gi' } } } } },
     };
     const tm = (name: string, uri: string, memory: string) => ({
-      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'TrainedModel', metadata: { name, namespace: 'ml' },
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'TrainedModel',
+      metadata: { name, namespace: 'ml' },
       spec: { inferenceService: 'mms', model: { storageUri: uri, framework: 'sklearn', memory } },
     });
 

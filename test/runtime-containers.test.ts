@@ -67,14 +67,18 @@ describe('ServingRuntime ports', () => {
 
   test('the conformance harness merges runtime ports into the Knative pod KServe generates', () => {
     const runtime = {
-      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'triton', namespace: 'vision' },
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ServingRuntime',
+      metadata: { name: 'triton', namespace: 'vision' },
       spec: {
-        supportedModelFormats: [{ name: 'onnx' }], protocolVersions: ['v2', 'grpc-v2'],
+        supportedModelFormats: [{ name: 'onnx' }],
+        protocolVersions: ['v2', 'grpc-v2'],
         containers: [{ name: 'kserve-container', image: TRITON, ports: [{ name: 'http1', containerPort: 8080 }, { name: 'h2c', containerPort: 9000 }] }],
       },
     };
     const isvc = {
-      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService',
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
       metadata: { name: 'detector', namespace: 'vision', annotations: { 'serving.kserve.io/deploymentMode': 'Knative' } },
       spec: { predictor: { model: { modelFormat: { name: 'onnx' }, runtime: 'triton', storageUri: 's3://models/detector' } } },
     };
@@ -149,8 +153,12 @@ describe('ServingRuntime containers', () => {
     const csr = docOf(synth(chart), 'ClusterServingRuntime');
     for (const c of csr.spec.containers) {
       expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true,
-        runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' },
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(c.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/tmp' }]);
     }
@@ -203,7 +211,9 @@ describe('ServingRuntime containers', () => {
 
   test('the conformance harness refuses PYTHONPATH in a runtime (KServe 0.20 validateBlockedEnvVars)', () => {
     const doc = {
-      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'x', namespace: 'a' },
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ServingRuntime',
+      metadata: { name: 'x', namespace: 'a' },
       spec: { supportedModelFormats: [{ name: 'onnx' }], containers: [{ name: 'kserve-container', image: TRITON, env: [{ name: 'PYTHONPATH', value: '/x' }] }] },
     };
     expect(conformanceErrors(doc)).toEqual(['[kserve] /spec/containers/0/env: setting PYTHONPATH in container "kserve-container" is not allowed for security reasons']);
@@ -211,14 +221,17 @@ describe('ServingRuntime containers', () => {
 
   test('the conformance harness puts a runtime\'s sidecars into the generated Knative pod', () => {
     const runtime = {
-      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'rt', namespace: 'a' },
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ServingRuntime',
+      metadata: { name: 'rt', namespace: 'a' },
       spec: {
         supportedModelFormats: [{ name: 'onnx' }],
         containers: [{ name: 'kserve-container', image: TRITON }, { name: 'exporter', image: EXPORTER, ports: [{ containerPort: 9400 }] }],
       },
     };
     const isvc = {
-      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService',
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
       metadata: { name: 'm', namespace: 'a', annotations: { 'serving.kserve.io/deploymentMode': 'Knative' } },
       spec: { predictor: { model: { modelFormat: { name: 'onnx' }, runtime: 'rt', storageUri: 's3://b/m', ports: [{ containerPort: 8080 }] } } },
     };

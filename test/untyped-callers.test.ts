@@ -7,8 +7,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures,
-  LlmCanary, LlmService, LlmServiceConfig, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelStorage, ServedModel,
-  ServingPlatform, ServingRuntime, TrainedModel,
+  LlmCanary, LlmService, LlmServiceConfig, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy,
+  ModelStorage, ServedModel, ServingPlatform, ServingRuntime, TrainedModel,
 } from '../src';
 import { testApp } from './util';
 

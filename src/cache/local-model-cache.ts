@@ -11,8 +11,8 @@ import { checkDns1123Label, checkDns1123Subdomain, checkLabels, checkQualifiedKe
 import { checkProps } from '../internal/prop-types';
 import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
-import { checkNoCredential, checkNoCredentialLiteral } from '../security/credentials';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { checkNoCredential, checkNoCredentialLiteral } from '../security/credentials';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
@@ -393,7 +393,8 @@ function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): 
 function checkDuplicateUri(cache: LocalModelCache): void {
   const namespaced = NAMESPACED_CACHES.has(cache);
   const other = cache.node.root.node.findAll().find((c): c is LocalModelCache =>
-    c instanceof LocalModelCache && c !== cache && c.storage !== undefined && NAMESPACED_CACHES.has(c) === namespaced && c.cacheNamespace === cache.cacheNamespace
+    c instanceof LocalModelCache && c !== cache && c.storage !== undefined
+    && NAMESPACED_CACHES.has(c) === namespaced && c.cacheNamespace === cache.cacheNamespace
     && (cacheCovers(c.storage.uri, cache.storage.uri) || cacheCovers(cache.storage.uri, c.storage.uri)));
   if (other) {
     const kind = namespaced ? `LocalModelNamespaceCache "${other.cacheName}" in namespace "${other.cacheNamespace ?? '<default>'}"` : `LocalModelCache "${other.cacheName}"`;

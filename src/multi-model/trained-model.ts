@@ -122,7 +122,7 @@ export class TrainedModel extends Construct {
     checkLabels(this, 'labels', props.labels);
     const uri = props.storage.uri;
     if (!TRAINED_MODEL_STORAGE_PREFIXES.some((p) => uri.startsWith(p))) {
-      fail(this, 'storage', uri, `has a scheme KServe's model agent cannot download a TrainedModel from (trainedmodel_webhook.go, validateStorageURI)`,
+      fail(this, 'storage', uri, 'has a scheme KServe\'s model agent cannot download a TrainedModel from (trainedmodel_webhook.go, validateStorageURI)',
         `use ${TRAINED_MODEL_STORAGE_PREFIXES.join(', ')} storage (ModelStorage.fromS3, fromGcs, fromAzureBlob or fromHttps)`);
     }
     if (!(mebibytesOf(props.memory) >= 1)) {
@@ -201,7 +201,8 @@ function checkMemoryFits(scope: TrainedModel, parent: ServedModel, spec: ModelSp
   const limit = memoryLimitMib(spec);
   // Checked as each model is added (this one is not in the tree's list yet when its constructor runs).
   const siblings = [
-    ...scope.node.root.node.findAll().filter((c): c is TrainedModel => c instanceof TrainedModel && c !== scope && c.inferenceService === parent && c.memory !== undefined),
+    ...scope.node.root.node.findAll().filter((c): c is TrainedModel =>
+      c instanceof TrainedModel && c !== scope && c.inferenceService === parent && c.memory !== undefined),
     scope,
   ];
   const total = siblings.reduce((sum, m) => sum + mebibytesOf(m.memory), 0);
@@ -224,8 +225,17 @@ function quantityMib(q: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(q);
   if (!m) return NaN;
   const factor: Record<string, number> = {
-    '': 1 / 1048576, 'Ki': 1 / 1024, 'Mi': 1, 'Gi': 1024, 'Ti': 1048576, 'Pi': 1073741824,
-    'k': 1000 / 1048576, 'M': 1e6 / 1048576, 'G': 1e9 / 1048576, 'T': 1e12 / 1048576, 'P': 1e15 / 1048576,
+    '': 1 / 1048576,
+    'Ki': 1 / 1024,
+    'Mi': 1,
+    'Gi': 1024,
+    'Ti': 1048576,
+    'Pi': 1073741824,
+    'k': 1000 / 1048576,
+    'M': 1e6 / 1048576,
+    'G': 1e9 / 1048576,
+    'T': 1e12 / 1048576,
+    'P': 1e15 / 1048576,
   };
   return Number(m[1]) * factor[m[2] ?? ''];
 }

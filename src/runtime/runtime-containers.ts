@@ -137,7 +137,9 @@ export function runtimeEnv(
 }
 
 /** The sidecar containers of a runtime, checked and rendered. */
-export function sidecarContainers(scope: IConstruct, sidecars: RuntimeSidecar[] | undefined, ctx: RuntimeContainerContext): Array<Record<string, unknown>> {
+export function sidecarContainers(
+  scope: IConstruct, sidecars: RuntimeSidecar[] | undefined, ctx: RuntimeContainerContext,
+): Array<Record<string, unknown>> {
   if (sidecars === undefined) return [];
   if (!Array.isArray(sidecars)) fail(scope, 'sidecars', sidecars, 'is not a list', 'give a list of RuntimeSidecar structs');
   return sidecars.map((s, i) => {

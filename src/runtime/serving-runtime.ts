@@ -386,7 +386,8 @@ function resolveRuntimeContainer(
   checkInteger(scope, 'container.port', c.port, 1, 65535);
   checkPullPolicy(scope, 'imagePullPolicy', props.imagePullPolicy);
   // Servers keep caches under $HOME; with a read-only root it must be writable.
-  const scratchEnv: Record<string, string> = scratch && c.env?.HOME === undefined && props.envVariables?.HOME === undefined ? { HOME: scratch.mountPath } : {};
+  const homeSet = c.env?.HOME !== undefined || props.envVariables?.HOME !== undefined;
+  const scratchEnv: Record<string, string> = scratch && !homeSet ? { HOME: scratch.mountPath } : {};
   const env = runtimeEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) }, props.envVariables, 'envVariables');
   return compact({
     name: SERVER_CONTAINER_NAME,

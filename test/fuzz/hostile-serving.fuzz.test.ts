@@ -67,8 +67,14 @@ const runtimeArb = fc.record({
     fc.constantFrom<unknown>({ API_TOKEN: SECRETS[0] }, { PYTHONPATH: '/opt/extra' }, { 'bad name': '1' }))),
   sidecars: maybe(wild(fc.constantFrom<unknown[]>(
     [{ name: 'exporter', image: 'registry.example.com/exporter:1.4.0' }],
-    [{ name: 'warmer', image: 'registry.example.com/warmer:2.0.1', args: ['--interval=30s'], imagePullPolicy: ImagePullPolicy.ALWAYS,
-      resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(64) }, envVariables: { TARGET: 'triton' } }],
+    [{
+      name: 'warmer',
+      image: 'registry.example.com/warmer:2.0.1',
+      args: ['--interval=30s'],
+      imagePullPolicy: ImagePullPolicy.ALWAYS,
+      resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(64) },
+      envVariables: { TARGET: 'triton' },
+    }],
   ), fc.constantFrom<unknown>(
     [{ name: 'queue-proxy', image: 'registry.example.com/exporter:1.4.0' }],
     [{ name: 'exporter', image: 'registry.example.com/exporter:latest' }],
@@ -193,7 +199,8 @@ function buildApp(r: any): { app: App; out: Built } {
   const out: Built = { expected: [] };
   const chart = new Chart(app, 'fuzz', { namespace: 'ml' });
   new lib.KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
-  ({ runtime: buildRuntime, cache: buildCache, trained: buildTrained } as Record<string, (c: Chart, p: any, o: Built) => void>)[r.family](chart, r.p, out);
+  const builders: Record<string, (c: Chart, p: any, o: Built) => void> = { runtime: buildRuntime, cache: buildCache, trained: buildTrained };
+  builders[r.family](chart, r.p, out);
   return { app, out };
 }
 
