@@ -141,6 +141,26 @@ describe('ServingRuntime containers', () => {
     expect(JSON.stringify(sr)).not.toMatch(/hf_[A-Za-z0-9]{10}/);
   });
 
+  test('sharedMemory: a memory-backed /dev/shm for the server only; a Knative model on the runtime is admitted', () => {
+    const chart = newChart('llm');
+    const runtime = tritonRuntime(chart, {
+      grpcPort: undefined,
+      protocols: [InferenceProtocol.V2],
+      container: { image: TRITON, resources: { memory: Size.gibibytes(16) } },
+      sharedMemory: Size.gibibytes(2),
+      sidecars: [{ name: 'exporter', image: EXPORTER }],
+    });
+    new ServedModel(chart, 'detector', {
+      format: ModelFormat.ONNX.withVersion('1'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'detector' }), servingRuntime: runtime,
+    });
+    const sr = docOf(synth(chart), 'ServingRuntime');
+    expect(sr.spec.volumes).toEqual([
+      { name: 'devshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
+    ]);
+    expect(sr.spec.containers[0].volumeMounts).toEqual([{ name: 'devshm', mountPath: '/dev/shm' }]);
+    expect(sr.spec.containers[1].volumeMounts).toBeUndefined();
+  });
+
   test('runAsUser through PodSecurity: on the server and every sidecar, with the scratch mount; restricted stays the default', () => {
     const chart = newChart('vision');
     new ClusterServingRuntime(chart, 'triton-root-image', {
@@ -188,6 +208,10 @@ describe('ServingRuntime containers', () => {
     ['pull secret listed twice', {}, /^test\/triton: imagePullSecrets\[1\] "ngc" is listed twice; list each Secret once$/],
     ['pull secret not an ISecret', { imagePullSecrets: ['ngc'] as any }, /^test\/triton: imagePullSecrets\[0\] "ngc" is not an ISecret; use Secret.fromSecretName/],
     ['bad pod label', { podLabels: { 'bad key!': 'x' } }, /^test\/triton: podLabels/],
+    ['sharedMemory at the memory limit', { sharedMemory: Size.gibibytes(2) },
+      /^test\/triton: sharedMemory "2Gi" is not below the server's memory limit \(2Gi\), which \/dev\/shm counts against; raise container.resources.memory/],
+    ['sharedMemory zero', { sharedMemory: Size.mebibytes(0) }, /^test\/triton: sharedMemory "0Mi" is not a valid size/],
+    ['sharedMemory not a Size', { sharedMemory: '2Gi' as any }, /^test\/triton: sharedMemory "2Gi" is not a Size/],
   ])('%s', (name, extra, message) => {
     const chart = newChart('vision');
     const props = name === 'pull secret listed twice'

@@ -60,6 +60,7 @@ const runtimeKinds: Record<string, Kind> = {
   imagePullSecrets: 'list',
   sidecars: 'list',
   podLabels: 'map',
+  sharedMemory: 'size',
 };
 const model = (c: Chart, platform = ServingPlatform.kserve()) =>
   new ServedModel(c, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }), platform });

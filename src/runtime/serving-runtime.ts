@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, ISecret } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinned, checkPullPolicy, RuntimeSidecar, runtimeEnv, SERVER_CONTAINER_NAME, serverPorts, sidecarContainers } from './runtime-containers';
@@ -10,9 +10,10 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkImage, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { checkProps, PropType } from '../internal/prop-types';
+import { mebibytesOf } from '../internal/units';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
+import { memoryQuantity, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { ServedModel } from '../model/served-model';
 import { resourcesJson, placementFields } from '../platforms/pod';
@@ -151,6 +152,16 @@ export interface ServingRuntimeBaseProps {
    * @default - none
    */
   readonly podLabels?: Record<string, string>;
+
+  /**
+   * A memory-backed `/dev/shm` of this size for the server (an `emptyDir`
+   * with `medium: Memory`), as KServe's Hugging Face runtime mounts for vLLM
+   * and PyTorch workers that share tensors between processes. It counts
+   * against the container's memory, so it must stay below the memory limit.
+   *
+   * @default - none (the container runtime's 64 MiB /dev/shm)
+   */
+  readonly sharedMemory?: Size;
 }
 
 /** Props of a {@link ServingRuntime}. */
@@ -203,6 +214,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     // ServingRuntimeSpec has no pod securityContext: the group id goes on each container.
     const containerSecurity = security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY;
     const container = resolveRuntimeContainer(this, props, containerSecurity, security?.scratch, this.protocols);
+    const shm = sharedMemoryVolume(this, props);
+    if (shm) container.volumeMounts = [...((container.volumeMounts as unknown[]) ?? []), { name: shm.name, mountPath: '/dev/shm' }];
     this.servingPorts = (container.ports as unknown[]).length;
     const sidecars = sidecarContainers(this, props.sidecars, { securityContext: containerSecurity, scratch: security?.scratch });
     const pullSecrets = imagePullSecrets(this, props.imagePullSecrets);
@@ -248,7 +261,10 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         ...placementFields({ placement } as ModelSpec),
         imagePullSecrets: pullSecrets,
         containers: [container, ...sidecars],
-        volumes: security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : undefined,
+        volumes: [
+          ...(security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : []),
+          ...(shm ? [shm] : []),
+        ],
       }),
     });
     if (this.clusterScoped) withoutNamespace(this.apiObject);
@@ -333,6 +349,7 @@ function runtimePropTypes(): Record<string, PropType> {
     imagePullSecrets: 'list',
     sidecars: 'list',
     podLabels: 'map',
+    sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' },
     namespace: 'string',
   };
 }
@@ -401,6 +418,27 @@ function resolveRuntimeContainer(
     securityContext,
     volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
   });
+}
+
+/**
+ * The memory-backed `/dev/shm` volume (KServe's config/runtimes/kserve-huggingfaceserver.yaml
+ * mounts one named `devshm`). Its pages are charged to the container's memory
+ * cgroup: a size at or above the memory limit gets the server OOM-killed
+ * before the volume is full.
+ */
+function sharedMemoryVolume(scope: IConstruct, props: ServingRuntimeBaseProps): Record<string, unknown> | undefined {
+  const size = props.sharedMemory;
+  if (size === undefined) return undefined;
+  const mib = mebibytesOf(size);
+  if (!(mib >= 1)) fail(scope, 'sharedMemory', `${mib}Mi`, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(2)');
+  const r = props.container?.resources;
+  const limit = r?.memoryLimit ?? r?.memory;
+  const limitMib = limit ? mebibytesOf(limit) : 2048;
+  if (mib >= limitMib) {
+    fail(scope, 'sharedMemory', memoryQuantity(size), `is not below the server's memory limit (${memoryQuantity(Size.mebibytes(limitMib))}), which /dev/shm counts against`,
+      'raise container.resources.memory (or memoryLimit), or make sharedMemory smaller');
+  }
+  return { name: 'devshm', emptyDir: { medium: 'Memory', sizeLimit: memoryQuantity(size) } };
 }
 
 /** Registry credentials by reference: only the Secret's name reaches the manifest. */

@@ -84,6 +84,7 @@ const runtimeArb = fc.record({
     { name: 'not-a-list' },
   ))),
   podLabels: labels,
+  sharedMemory: maybe(wild(fc.constantFrom(Size.gibibytes(1), Size.mebibytes(512)), fc.constantFrom(Size.gibibytes(8), Size.mebibytes(0)))),
   podSecurity: maybe(fc.constantFrom(lib.PodSecurity.restricted({ runAsUser: 1000 }), lib.PodSecurity.restricted({ readOnlyRootFilesystem: false }))),
   cluster: fc.boolean(),
 });
@@ -99,6 +100,7 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
     envVariables: envValues(chart, r.envVariables),
     sidecars: Array.isArray(r.sidecars) ? r.sidecars.map((c: any) => ({ ...c, envVariables: envValues(chart, c.envVariables) })) : r.sidecars,
     podLabels: r.podLabels,
+    sharedMemory: r.sharedMemory,
     podSecurity: r.podSecurity,
   };
   const runtime = r.cluster ? new lib.ClusterServingRuntime(chart, 'rt', props) : new lib.ServingRuntime(chart, 'rt', props);
