@@ -4,7 +4,7 @@ import {
   ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, PodSecurity, ServedModel, ServingPlatform, ServingRuntime, ServingRuntimeProps,
 } from '../src';
 import { conformanceErrors, contextOf } from './conformance/conformance';
-import { docOf, newChart, synth } from './util';
+import { docOf, newChart, synth, testApp } from './util';
 
 const TRITON = 'nvcr.io/nvidia/tritonserver:24.08-py3';
 const EXPORTER = 'registry.example.com/triton-metrics-exporter:1.4.0';
@@ -52,8 +52,28 @@ describe('ServingRuntime ports', () => {
     const runtime = tritonRuntime(chart);
     onnxModel(chart, runtime);
     expect(validationErrors(chart)).toEqual([
-      'test/detector: servingRuntime triton opens 2 ports (REST and gRPC) and the "kserve" platform runs the model under Knative, '
+      'test/detector: servingRuntime triton is a runtime that opens 2 ports (REST and gRPC), and the "kserve" platform runs the model under Knative, '
       + 'which routes to one port per pod; use ServingPlatform.kserveStandard(), or a runtime without grpcPort',
+    ]);
+  });
+
+  test('a Knative-mode model KServe would auto-select the REST+gRPC runtime for fails too; other formats, namespaces and platforms do not', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test', { namespace: 'vision' });
+    tritonRuntime(chart);
+    const storage = ModelStorage.fromS3({ bucket: 'models', key: 'm' });
+    new ServedModel(chart, 'auto', { format: ModelFormat.ONNX, storage, protocol: InferenceProtocol.V2 });
+    new ServedModel(chart, 'pinned-version', { format: ModelFormat.ONNX.withVersion('1'), storage, protocol: InferenceProtocol.V2 });
+    new ServedModel(chart, 'other-version', { format: ModelFormat.ONNX.withVersion('2'), storage, protocol: InferenceProtocol.V2 });
+    new ServedModel(chart, 'sklearn', { format: ModelFormat.SKLEARN, storage });
+    new ServedModel(chart, 'standard', { format: ModelFormat.ONNX, storage, protocol: InferenceProtocol.V2, platform: ServingPlatform.kserveStandard() });
+    new ServedModel(chart, 'knative-service', { format: ModelFormat.ONNX, storage, protocol: InferenceProtocol.V2, platform: ServingPlatform.knativeService() });
+    new ServedModel(new Chart(app, 'elsewhere', { namespace: 'other' }), 'auto', { format: ModelFormat.ONNX, storage, protocol: InferenceProtocol.V2 });
+    const errors = app.node.findAll().flatMap((c) => c.node.validate()).filter((e) => /opens 2 ports/.test(e));
+    expect(errors).toEqual([
+      'test/auto: format onnx would auto-select runtime triton, which opens 2 ports (REST and gRPC), and the "kserve" platform runs the model under Knative, '
+      + 'which routes to one port per pod; use ServingPlatform.kserveStandard(), name another runtime, or use a runtime without grpcPort',
+      expect.stringMatching(/^test\/pinned-version: format onnx@1 would auto-select runtime triton/),
     ]);
   });
 

@@ -276,24 +276,44 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
    * (knative serving pkg/apis/serving/k8s_validation.go, validateContainersPorts:
    * "more than one container port is set"), and KServe copies the runtime's
    * ports into every model's pod: a model on a runtime with a REST and a
-   * gRPC port must run in KServe Standard mode.
+   * gRPC port must run in KServe Standard mode. That holds for models that
+   * name the runtime and for those KServe would auto-select it for.
    */
   private knativeModelErrors(): string[] {
-    return this.node.root.node.findAll()
-      .filter((c): c is ServedModel => c instanceof ServedModel && c.platform.isKnative && this.servesModel(c))
-      .map((m) => `${m.node.path}: servingRuntime ${this.runtimeName} opens ${this.servingPorts} ports (REST and gRPC) and the "${m.platform.id}" platform `
-        + 'runs the model under Knative, which routes to one port per pod; use ServingPlatform.kserveStandard(), or a runtime without grpcPort');
+    const out: string[] = [];
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ServedModel) || !c.platform.isKnative || !c.platform._compiler.capabilities.servingRuntimes) continue;
+      const how = this.servesModel(c);
+      if (how === undefined) continue;
+      out.push(`${c.node.path}: ${how === 'named' ? 'servingRuntime' : 'format'} ${how === 'named' ? this.runtimeName : c._spec().format}`
+        + ` ${how === 'named' ? 'is a runtime that' : `would auto-select runtime ${this.runtimeName}, which`} opens ${this.servingPorts} ports (REST and gRPC),`
+        + ` and the "${c.platform.id}" platform runs the model under Knative, which routes to one port per pod;`
+        + ` use ServingPlatform.kserveStandard(), ${how === 'named' ? 'or' : 'name another runtime, or use'} a runtime without grpcPort`);
+    }
+    return out;
   }
 
-  /** Whether the model names this runtime (a model whose props are invalid reports its own error). */
-  private servesModel(model: ServedModel): boolean {
+  /**
+   * Whether the model names this runtime, or names none and KServe could
+   * auto-select this one for its format (predictor_model.go,
+   * `GetSupportingRuntimes`: enabled, single-model, the format's label and
+   * the protocol; a namespaced runtime only in its namespace). A model whose
+   * props are invalid reports its own error.
+   */
+  private servesModel(model: ServedModel): 'named' | 'auto' | undefined {
     let spec;
     try {
       spec = model._spec();
     } catch {
-      return false;
+      return undefined;
     }
-    return spec.runtime === this.runtimeName && (this.clusterScoped || spec.namespace === this.runtimeNamespace);
+    if (!this.clusterScoped && spec.namespace !== this.runtimeNamespace) return undefined;
+    if (spec.runtime !== undefined) return spec.runtime === this.runtimeName ? 'named' : undefined;
+    const format = spec.format;
+    if (format === undefined || this.disabled || this.multiModel) return undefined;
+    const selectable = this.supportedFormats.some((f) => f.autoSelect && f.format.name.toLowerCase() === format.name.toLowerCase()
+      && (format.version === undefined || f.format.version === format.version));
+    return selectable && this.protocols.some((p) => p.version === spec.protocol.version) ? 'auto' : undefined;
   }
 }
 
