@@ -6,7 +6,7 @@
 // placement needs.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling,
   ServedModel,
@@ -28,7 +28,7 @@ export function buildApp(outdir?: string): App {
     storage: weights,
     modelSize: Size.gibibytes(140),
     nodeGroups: [nvme],
-    serviceAccountName: 'hf-downloader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(cluster, 'hf-downloader', 'hf-downloader'),
   });
 
   const llm = new Chart(app, 'llm', { namespace: 'llm' });

@@ -37,8 +37,13 @@ export type { InferenceGraphProps, RouterTimeouts } from './graph/inference-grap
 export { ServingRuntime, ClusterServingRuntime } from './runtime/serving-runtime';
 export type { IServingRuntime, SupportedModelFormat } from './runtime/runtime-ref';
 export type { ServingRuntimeBaseProps, ServingRuntimeProps, ClusterServingRuntimeProps } from './runtime/serving-runtime';
+export type { RuntimeSidecar } from './runtime/runtime-containers';
+export { TrainedModel } from './multi-model/trained-model';
+export type { TrainedModelProps } from './multi-model/trained-model';
 export { LocalModelCache, LocalModelNodeGroup } from './cache/local-model-cache';
 export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/local-model-cache';
+export { LocalModelNamespaceCache } from './cache/local-model-namespace-cache';
+export type { LocalModelNamespaceCacheProps } from './cache/local-model-namespace-cache';
 export { LlmDataType, LlmBackend } from './llm/llm-options';
 export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';

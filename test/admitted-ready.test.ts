@@ -231,7 +231,7 @@ describe('gRPC in Knative mode gets the h2c port', () => {
       runtime: 'my-triton',
       startup: { probe: true },
     })).toThrow('test/m: grpcPort undefined is needed for grpc-v2 on runtime "my-triton": the library cannot know the port it serves gRPC on; '
-      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that speaks gRPC only');
+      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)');
   });
 
   test('Knative Service: gRPC served on an h2c port, probed on the REST port', () => {

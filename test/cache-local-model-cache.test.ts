@@ -1,4 +1,5 @@
 import { Chart, Size } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   KnativeClusterFlags,
   Accelerator, GpuNodePool, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, ServedModel, ServingPlatform,
@@ -24,7 +25,7 @@ describe('LocalModelCache', () => {
       storage: LLAMA,
       modelSize: Size.gibibytes(16),
       nodeGroups: [nodes],
-      serviceAccountName: 'hf-downloader',
+      serviceAccount: ServiceAccount.fromServiceAccountName(cluster, 'hf-downloader', 'hf-downloader'),
     });
     const ml = new Chart(app, 'ml', { namespace: 'ml' });
     new KnativeClusterFlags(ml, 'cluster-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });

@@ -74,7 +74,7 @@ describe('gRPC ports', () => {
   test.each<[string, () => unknown, string]>([
     ['named runtime without grpcPort', fails({ format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/r'), runtime: 'triton', protocol: InferenceProtocol.GRPC_V2 }),
       'test/m: grpcPort undefined is needed for grpc-v2 on runtime "triton": the library cannot know the port it serves gRPC on; '
-      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that speaks gRPC only'],
+      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)'],
     ['grpcPort on REST', fails({ ...SKLEARN, grpcPort: 9000 }),
       'test/m: grpcPort 9000 needs a gRPC protocol (the model speaks v2); set protocol: InferenceProtocol.GRPC_V2 (or GRPC_V1), or drop grpcPort'],
     ['grpcPort out of range', fails({ ...SKLEARN, protocol: InferenceProtocol.GRPC_V2, grpcPort: 70000 }),

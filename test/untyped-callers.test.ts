@@ -7,8 +7,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures,
-  LlmCanary, LlmService, LlmServiceConfig, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelStorage, ServedModel,
-  ServingPlatform, ServingRuntime,
+  LlmCanary, LlmService, LlmServiceConfig, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy,
+  ModelStorage, ServedModel, ServingPlatform, ServingRuntime, TrainedModel,
 } from '../src';
 import { testApp } from './util';
 
@@ -54,6 +54,13 @@ const runtimeKinds: Record<string, Kind> = {
   labels: 'map',
   podAnnotations: 'map',
   podSecurity: 'object',
+  grpcPort: 'number',
+  envVariables: 'struct',
+  imagePullPolicy: 'string',
+  imagePullSecrets: 'list',
+  sidecars: 'list',
+  podLabels: 'map',
+  sharedMemory: 'size',
 };
 const model = (c: Chart, platform = ServingPlatform.kserve()) =>
   new ServedModel(c, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }), platform });
@@ -105,8 +112,26 @@ const FAMILIES: Family[] = [
     id: 'lmc',
     build: (c, p) => new LocalModelCache(c, 'lmc', p),
     valid: (c) => ({ storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [group(c)] }),
-    props: { storage: 'object', modelSize: 'size', nodeGroups: 'list', serviceAccountName: 'string', storageKey: 'string', storageParameters: 'map', name: 'string', labels: 'map' },
+    props: { storage: 'object', modelSize: 'size', nodeGroups: 'list', serviceAccount: 'struct', storageKey: 'string', storageParameters: 'map', name: 'string', labels: 'map' },
     required: ['storage', 'modelSize', 'nodeGroups'],
+  },
+  {
+    name: 'LocalModelNamespaceCache',
+    id: 'lmnc',
+    build: (c, p) => new LocalModelNamespaceCache(c, 'lmnc', p),
+    valid: (c) => ({ storage: LLAMA, modelSize: Size.gibibytes(16), nodeGroups: [group(c)] }),
+    props: {
+      storage: 'object', modelSize: 'size', nodeGroups: 'list', serviceAccount: 'struct', storageKey: 'string', storageParameters: 'map', name: 'string', labels: 'map', namespace: 'string',
+    },
+    required: ['storage', 'modelSize', 'nodeGroups'],
+  },
+  {
+    name: 'TrainedModel',
+    id: 'tm',
+    build: (c, p) => new TrainedModel(c, 'tm', p),
+    valid: (c) => ({ inferenceService: new ServedModel(c, 'mms', { format: ModelFormat.SKLEARN }), storage: ModelStorage.fromS3({ bucket: 'models', key: 'tm' }), memory: Size.mebibytes(512) }),
+    props: { inferenceService: 'object', storage: 'object', memory: 'size', format: 'object', name: 'string', labels: 'map' },
+    required: ['inferenceService', 'storage', 'memory'],
   },
   {
     name: 'InferenceGraph',

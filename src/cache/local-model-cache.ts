@@ -1,4 +1,5 @@
 import { ApiObject, Size } from 'cdk8s';
+import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { cacheCovers, LOCAL_MODEL_CACHE } from './cache-rules';
 import { withoutNamespace } from '../internal/cluster-scoped';
@@ -6,11 +7,12 @@ import { checkNonEmpty, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, NodeSelectorRequirement, sortedRecord } from '../internal/k8s';
 import { standardLabels } from '../internal/labels';
-import { checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
+import { checkDns1123Label, checkDns1123Subdomain, checkLabels, checkQualifiedKey, nameFromId } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { binaryQuantity, mebibytesOf } from '../internal/units';
 import { ModelStorage } from '../model/storage';
 import { GpuNodePool } from '../scheduling/node-pool';
+import { checkNoCredential, checkNoCredentialLiteral } from '../security/credentials';
 
 export const LOCAL_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
 
@@ -169,12 +171,14 @@ export interface LocalModelCacheProps {
   readonly nodeGroups: LocalModelNodeGroup[];
 
   /**
-   * The service account (in KServe's download-job namespace) whose secrets
-   * hold the storage credentials.
+   * The service account whose secrets hold the storage credentials. KServe
+   * looks it up in its download-job namespace (`kserve-localmodel-jobs` by
+   * default), whatever the cache's scope: name one that exists there with
+   * `ServiceAccount.fromServiceAccountName(scope, id, name)` from cdk8s-plus.
    *
    * @default - none (public storage, or a ClusterStorageContainer)
    */
-  readonly serviceAccountName?: string;
+  readonly serviceAccount?: IServiceAccount;
 
   /**
    * The key of the credentials in the `storage-config` secret of the
@@ -217,6 +221,7 @@ export interface LocalModelCacheProps {
  * `serving.kserve.io/nodegroup` annotation names another. Reference the cache
  * from a ServedModel (`modelCache`) to have the URI and that annotation
  * checked at synth and the cache applied before the model.
+ * {@link LocalModelNamespaceCache} is the same cache for one namespace.
  *
  * @example
  * const llamaCache = new LocalModelCache(chart, 'llama3-8b', {
@@ -228,31 +233,42 @@ export interface LocalModelCacheProps {
 export class LocalModelCache extends Construct {
   /** The resource name. */
   public readonly cacheName: string;
+  /**
+   * The namespace of a {@link LocalModelNamespaceCache}, if set.
+   *
+   * @default - none (cluster-scoped, or the namespace kubectl applies to)
+   */
+  public readonly cacheNamespace?: string;
   /** The cached model's storage. */
   public readonly storage: ModelStorage;
   /** The size of the model files. */
   public readonly modelSize: Size;
   /** The node groups that cache the model. */
   public readonly nodeGroups: LocalModelNodeGroup[];
-  /** The LocalModelCache document (escape hatch). */
+  /** The LocalModelCache (or LocalModelNamespaceCache) document (escape hatch). */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LocalModelCacheProps) {
     super(scope, id);
     Object.defineProperty(this, LOCAL_MODEL_CACHE, { value: true });
     ensureUniqueIdentities(this);
+    const where = this._placement(scope, props);
     checkProps(this, props, {
       storage: { cls: ModelStorage, use: 'ModelStorage.fromHuggingFace(...), fromUri(...), s3(...)' },
       modelSize: SIZE,
       nodeGroups: { listOf: LocalModelNodeGroup, use: 'a list of LocalModelNodeGroup constructs' },
-      serviceAccountName: 'string',
+      serviceAccount: 'struct',
       storageKey: 'string',
       storageParameters: 'map',
       name: 'string',
       labels: 'map',
-    }, ['storage', 'modelSize', 'nodeGroups'], 'LocalModelCacheProps, e.g. { storage, modelSize, nodeGroups }');
+      ...(where.namespaced ? { namespace: 'string' as const } : {}),
+    }, ['storage', 'modelSize', 'nodeGroups'], `${where.kind}Props, e.g. { storage, modelSize, nodeGroups }`);
     this.cacheName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.cacheName);
+    if (where.namespace !== undefined) checkDns1123Label(this, 'namespace', where.namespace);
+    this.cacheNamespace = where.namespace;
+    if (where.namespaced) NAMESPACED_CACHES.add(this);
     checkLabels(this, 'labels', props.labels);
     if (!(props.storage instanceof ModelStorage)) fail(this, 'storage', props.storage, 'is not a ModelStorage', 'use ModelStorage.fromHuggingFace(...), ModelStorage.fromS3({ bucket: ..., key: undefined }), ...');
     if (props.storage.scheme === 'pvc') {
@@ -266,11 +282,18 @@ export class LocalModelCache extends Construct {
       if (!(g instanceof LocalModelNodeGroup)) fail(this, `nodeGroups[${i}]`, g, 'is not a LocalModelNodeGroup', 'pass the node group construct');
       if (props.nodeGroups.indexOf(g) !== i) fail(this, `nodeGroups[${i}]`, g.groupName, 'is listed twice', 'list each node group once');
     });
-    if (props.serviceAccountName !== undefined) checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+    const removed = (props as { serviceAccountName?: unknown }).serviceAccountName;
+    if (removed !== undefined) {
+      fail(this, 'serviceAccountName', removed, 'was replaced by serviceAccount', 'use serviceAccount: ServiceAccount.fromServiceAccountName(scope, id, name) from cdk8s-plus-28');
+    }
+    const serviceAccount = serviceAccountName(this, props.serviceAccount);
     checkNonEmpty(this, 'storageKey', props.storageKey);
+    // The key names an entry of KServe's storage-config Secret; the credential itself stays in that Secret.
+    if (typeof props.storageKey === 'string') checkNoCredential(this, 'storageKey', props.storageKey);
     for (const [k, v] of Object.entries(props.storageParameters ?? {})) {
       checkNonEmpty(this, 'storageParameters key', k);
       if (typeof v !== 'string') fail(this, `storageParameters["${k}"]`, v, 'is not a string', 'parameter values are strings');
+      checkNoCredentialLiteral(this, 'storageParameters', k, v);
     }
     this.storage = props.storage;
     this.modelSize = props.modelSize;
@@ -278,21 +301,54 @@ export class LocalModelCache extends Construct {
     checkDuplicateUri(this);
     checkGroupCapacity(this);
 
-    this.apiObject = withoutNamespace(new ApiObject(this, 'Resource', {
+    const apiObject = new ApiObject(this, 'Resource', {
       apiVersion: LOCAL_MODEL_API_VERSION,
-      kind: 'LocalModelCache',
-      metadata: { name: this.cacheName, labels: cacheLabels(this.cacheName, 'model-cache', props.labels) },
+      kind: where.kind,
+      metadata: { name: this.cacheName, namespace: where.namespace, labels: cacheLabels(this.cacheName, 'model-cache', props.labels) },
       spec: compact({
         sourceModelUri: props.storage.uri,
         modelSize: storageQuantity(props.modelSize),
         nodeGroups: this.nodeGroups.map((g) => g.groupName),
-        serviceAccountName: props.serviceAccountName,
+        serviceAccountName: serviceAccount,
         storage: props.storageKey !== undefined || props.storageParameters !== undefined
           ? { key: props.storageKey, parameters: sortedRecord(props.storageParameters) } : undefined,
       }),
-    }));
+    });
+    this.apiObject = where.namespaced ? apiObject : withoutNamespace(apiObject);
     for (const g of this.nodeGroups) this.node.addDependency(g);
   }
+
+  /**
+   * @internal where the cache's document lives: its kind and namespace.
+   * A LocalModelCache is cluster-wide; LocalModelNamespaceCache overrides this.
+   */
+  protected _placement(_scope: Construct, props: LocalModelCacheProps): CachePlacement {
+    const ns = (props as { namespace?: unknown } | undefined)?.namespace;
+    if (ns !== undefined) {
+      fail(this, 'namespace', ns, 'is set on a cluster-scoped LocalModelCache, which has no namespace', 'use a LocalModelNamespaceCache for a cache of one namespace');
+    }
+    return { kind: 'LocalModelCache', namespaced: false };
+  }
+}
+
+/** The caches of one namespace (LocalModelNamespaceCache), by identity. */
+const NAMESPACED_CACHES = new WeakSet<LocalModelCache>();
+
+/** @internal The kind and namespace of a cache's document. */
+export interface CachePlacement {
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly namespace?: string;
+}
+
+/** The name of the credentials' service account; only the name reaches the manifest. */
+function serviceAccountName(scope: IConstruct, sa: IServiceAccount | undefined): string | undefined {
+  if (sa === undefined) return undefined;
+  if (sa === null || typeof sa !== 'object' || typeof sa.name !== 'string') {
+    fail(scope, 'serviceAccount', sa, 'is not an IServiceAccount', 'use ServiceAccount.fromServiceAccountName(scope, id, name) from cdk8s-plus-28');
+  }
+  checkDns1123Subdomain(scope, 'serviceAccount', sa.name);
+  return sa.name;
 }
 
 /** A cache serves every model on its nodes: its documents are part of no single model. */
@@ -327,12 +383,22 @@ function nodeAffinityTerms(scope: IConstruct, props: LocalModelNodeGroupProps): 
   return terms;
 }
 
-/** Two caches of one URI (or one under the other) would download it twice and KServe could match either. */
+/**
+ * Two caches of one scope (both cluster-wide, or both in one namespace) with
+ * one URI (or one under the other) would download it twice, and KServe's
+ * choice would depend on list order. A namespace cache may overlap a
+ * cluster cache: KServe looks at the namespace's caches first
+ * (inference_service_defaults.go, `setLocalModelLabel`).
+ */
 function checkDuplicateUri(cache: LocalModelCache): void {
+  const namespaced = NAMESPACED_CACHES.has(cache);
   const other = cache.node.root.node.findAll().find((c): c is LocalModelCache =>
-    c instanceof LocalModelCache && c !== cache && (cacheCovers(c.storage.uri, cache.storage.uri) || cacheCovers(cache.storage.uri, c.storage.uri)));
+    c instanceof LocalModelCache && c !== cache && c.storage !== undefined
+    && NAMESPACED_CACHES.has(c) === namespaced && c.cacheNamespace === cache.cacheNamespace
+    && (cacheCovers(c.storage.uri, cache.storage.uri) || cacheCovers(cache.storage.uri, c.storage.uri)));
   if (other) {
-    fail(cache, 'storage', cache.storage.uri, `overlaps the URI "${other.storage.uri}" of LocalModelCache "${other.cacheName}" (${other.node.path}), so KServe's choice would depend on list order`,
+    const kind = namespaced ? `LocalModelNamespaceCache "${other.cacheName}" in namespace "${other.cacheNamespace ?? '<default>'}"` : `LocalModelCache "${other.cacheName}"`;
+    fail(cache, 'storage', cache.storage.uri, `overlaps the URI "${other.storage.uri}" of ${kind} (${other.node.path}), so KServe's choice would depend on list order`,
       'cache each model once and add node groups to that cache');
   }
 }

@@ -51,7 +51,7 @@ export interface ExtensionProps {
   readonly imagePullPolicy?: ImagePullPolicy;
   readonly storageUris?: StorageMount[];
   readonly workerSpec?: WorkerSpec;
-  readonly servingRuntime?: { readonly protocols: InferenceProtocol[] };
+  readonly servingRuntime?: { readonly protocols: InferenceProtocol[]; readonly grpcPort?: number };
 }
 
 /** A side container as the spec holds it. */
@@ -78,7 +78,7 @@ export interface SpecView<C extends ContainerView> {
   readonly storageUris?: ResolvedStorageMount[];
   readonly workerSpec?: ResolvedWorkerSpec;
   readonly imagePullPolicy?: string;
-  readonly runtimeServesGrpcOnly?: boolean;
+  readonly runtimeNamesGrpcPort?: boolean;
 }
 
 /** Multi-node serving, resolved. */
@@ -169,9 +169,11 @@ export function resolveExtensions<C extends ContainerView & ResolvedComponentExt
     }
     out.grpcPort = props.grpcPort;
   }
-  // A runtime object that speaks only gRPC names its port h2c itself (ServingRuntime construct).
+  // A runtime object names its gRPC port h2c itself (ServingRuntime
+  // construct): its only port when it speaks only gRPC, else its grpcPort.
   const protocols = props.servingRuntime?.protocols;
-  if (protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.grpc)) out.runtimeServesGrpcOnly = true;
+  if (protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.grpc)) out.runtimeNamesGrpcPort = true;
+  if (props.servingRuntime?.grpcPort !== undefined) out.runtimeNamesGrpcPort = true;
   if (props.restAndGrpc !== undefined && typeof props.restAndGrpc !== 'boolean') fail(scope, 'restAndGrpc', props.restAndGrpc, 'is not a boolean', 'use true or false');
   if (props.restAndGrpc === true) {
     if (!spec.protocol.grpc) {

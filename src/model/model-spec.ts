@@ -130,8 +130,8 @@ export interface ModelSpec {
   readonly workerSpec?: ResolvedWorkerSpec;
   /** The model server's image pull policy, if set. */
   readonly imagePullPolicy?: string;
-  /** The `servingRuntime` speaks gRPC only, and names its port `h2c` itself. */
-  readonly runtimeServesGrpcOnly?: boolean;
+  /** The `servingRuntime` names its gRPC port `h2c` itself (it speaks gRPC only, or has a `grpcPort`). */
+  readonly runtimeNamesGrpcPort?: boolean;
 }
 
 /** The candidate of a canary rollout, as the platform renders it next to the stable model. */

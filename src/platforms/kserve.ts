@@ -97,9 +97,9 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * only gRPC names its own port `h2c` (ServingRuntime construct).
    */
   private validateExtensions(scope: IConstruct, spec: ModelSpec): void {
-    if (spec.protocol.grpc && spec.runtime !== undefined && spec.grpcPort === undefined && !spec.runtimeServesGrpcOnly) {
+    if (spec.protocol.grpc && spec.runtime !== undefined && spec.grpcPort === undefined && !spec.runtimeNamesGrpcPort) {
       fail(scope, 'grpcPort', undefined, `is needed for ${spec.protocol.version} on runtime "${spec.runtime}": the library cannot know the port it serves gRPC on`,
-        'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that speaks gRPC only');
+        'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)');
     }
     const t = spec.transformer;
     if (t?.scaling) this.checkComponentScaling(scope, spec, t.scaling);

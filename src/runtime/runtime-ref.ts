@@ -48,6 +48,13 @@ export interface IServingRuntime extends IConstruct {
   readonly protocols: InferenceProtocol[];
   /** Whether the runtime serves many models per pod. */
   readonly multiModel: boolean;
+  /**
+   * The port the runtime serves gRPC on beside REST (named `h2c` in its
+   * container), if it serves both.
+   *
+   * @default - REST only, or gRPC only on the container's port
+   */
+  readonly grpcPort?: number;
   /** Whether the runtime is disabled. */
   readonly disabled: boolean;
 }

@@ -1,5 +1,7 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
+import { EnvValue, ImagePullPolicy, ISecret } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { checkPinned, checkPullPolicy, RuntimeSidecar, runtimeEnv, SERVER_CONTAINER_NAME, serverPorts, sidecarContainers } from './runtime-containers';
 import { IServingRuntime, SupportedModelFormat } from './runtime-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, fail } from '../internal/errors';
@@ -8,10 +10,12 @@ import { compact, sortedRecord } from '../internal/k8s';
 import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkImage, checkDns1123Label, checkDns1123Subdomain, checkLabels, nameFromId } from '../internal/names';
 import { checkProps, PropType } from '../internal/prop-types';
+import { mebibytesOf } from '../internal/units';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
+import { memoryQuantity, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
+import { ServedModel } from '../model/served-model';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
@@ -92,6 +96,72 @@ export interface ServingRuntimeBaseProps {
    * @default - the restricted profile without a user id or read-only root filesystem (the image's user, which must not be root)
    */
   readonly podSecurity?: PodSecurity;
+
+  /**
+   * The port the server speaks gRPC on, beside REST on `container.port`
+   * (Triton's `--grpc-port`, MLServer's `MLSERVER_GRPC_PORT`). The server
+   * container then opens both: REST named `http1` (first: KServe's Service
+   * sends port 80 there) and gRPC named `h2c` (Knative and KServe route
+   * HTTP/2 by that name). Needs a REST and a gRPC protocol in `protocols`.
+   * Knative routes to one port per pod, so models on such a runtime must run
+   * in KServe Standard mode (`ServingPlatform.kserveStandard()`).
+   *
+   * @default - one port, `container.port`, named `h2c` when the runtime speaks only gRPC
+   */
+  readonly grpcPort?: number;
+
+  /**
+   * Environment variables of the server container as cdk8s-plus `EnvValue`s:
+   * Secrets (`EnvValue.fromSecretValue`), ConfigMaps, field references, plain
+   * values. The way to give a runtime a credential such as `HF_TOKEN`:
+   * literals that look like credentials are refused.
+   *
+   * @default - none (plain values can also go in `container.env`)
+   */
+  readonly envVariables?: Record<string, EnvValue>;
+
+  /**
+   * When the kubelet pulls the server image.
+   *
+   * @default - Kubernetes' default (IfNotPresent for a pinned tag or digest)
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * Secrets with registry credentials for the runtime's images (in the
+   * namespace of the models that use it); `Secret.fromSecretName(...)` from
+   * cdk8s-plus for one that exists already.
+   *
+   * @default - none (public images, or credentials on the nodes or the service account)
+   */
+  readonly imagePullSecrets?: ISecret[];
+
+  /**
+   * Containers that run beside the model server in every pod of the runtime.
+   * They get the server's security context (restricted by default) and open
+   * no port of their own.
+   *
+   * @default - none
+   */
+  readonly sidecars?: RuntimeSidecar[];
+
+  /**
+   * Labels KServe adds to every pod of the runtime (e.g. for a PodMonitor or
+   * a NetworkPolicy selecting the runtime's pods).
+   *
+   * @default - none
+   */
+  readonly podLabels?: Record<string, string>;
+
+  /**
+   * A memory-backed `/dev/shm` of this size for the server (an `emptyDir`
+   * with `medium: Memory`), as KServe's Hugging Face runtime mounts for vLLM
+   * and PyTorch workers that share tensors between processes. It counts
+   * against the container's memory, so it must stay below the memory limit.
+   *
+   * @default - none (the container runtime's 64 MiB /dev/shm)
+   */
+  readonly sharedMemory?: Size;
 }
 
 /** Props of a {@link ServingRuntime}. */
@@ -116,8 +186,11 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   public readonly protocols: InferenceProtocol[];
   public readonly multiModel: boolean;
   public readonly disabled: boolean;
+  public readonly grpcPort?: number;
   /** The ServingRuntime or ClusterServingRuntime document (escape hatch). */
   public readonly apiObject: ApiObject;
+  /** How many ports the server container opens (2 with a grpcPort). */
+  private readonly servingPorts: number;
 
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace: string | undefined) {
     super(scope, id);
@@ -133,14 +206,21 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.runtimeNamespace = namespace;
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+    checkLabels(this, 'podLabels', props.podLabels);
     this.supportedFormats = checkFormats(this, props.supportedFormats);
     this.protocols = checkProtocols(this, props.protocols ?? [InferenceProtocol.V1]);
     this.multiModel = props.multiModel ?? false;
     this.disabled = props.disabled ?? false;
+    this.grpcPort = props.grpcPort;
     const security = props.podSecurity?._resolve();
-    // A runtime that speaks only gRPC serves HTTP/2: in Knative mode its port must be named h2c
-    // (knative serving pkg/apis/serving/k8s_validation.go, validateContainerPorts).
-    const container = resolveRuntimeContainer(this, props.container, security, this.protocols.every((p) => p.grpc));
+    // ServingRuntimeSpec has no pod securityContext: the group id goes on each container.
+    const containerSecurity = security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY;
+    const container = resolveRuntimeContainer(this, props, containerSecurity, security?.scratch, this.protocols);
+    const shm = sharedMemoryVolume(this, props);
+    if (shm) container.volumeMounts = [...((container.volumeMounts as unknown[]) ?? []), { name: shm.name, mountPath: '/dev/shm' }];
+    this.servingPorts = (container.ports as unknown[]).length;
+    const sidecars = sidecarContainers(this, props.sidecars, { securityContext: containerSecurity, scratch: security?.scratch });
+    const pullSecrets = imagePullSecrets(this, props.imagePullSecrets);
     checkPriorityClashes(this);
     const placement = props.nodePool?._resolve() ?? emptyPlacement();
     // KServe v0.20's ServingRuntimePodSpec (pkg/apis/serving/v1alpha1/servingruntime_types.go) has
@@ -178,13 +258,64 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         multiModel: props.multiModel,
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
+        labels: sortedRecord(props.podLabels),
         // placementFields reads only the placement of a spec.
         ...placementFields({ placement } as ModelSpec),
-        containers: [container],
-        volumes: security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : undefined,
+        imagePullSecrets: pullSecrets,
+        containers: [container, ...sidecars],
+        volumes: [
+          ...(security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : []),
+          ...(shm ? [shm] : []),
+        ],
       }),
     });
     if (this.clusterScoped) withoutNamespace(this.apiObject);
+    if (this.servingPorts > 1) this.node.addValidation({ validate: () => this.knativeModelErrors() });
+  }
+
+  /**
+   * Knative routes to a single port across all containers of a pod
+   * (knative serving pkg/apis/serving/k8s_validation.go, validateContainersPorts:
+   * "more than one container port is set"), and KServe copies the runtime's
+   * ports into every model's pod: a model on a runtime with a REST and a
+   * gRPC port must run in KServe Standard mode. That holds for models that
+   * name the runtime and for those KServe would auto-select it for.
+   */
+  private knativeModelErrors(): string[] {
+    const out: string[] = [];
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ServedModel) || !c.platform.isKnative || !c.platform._compiler.capabilities.servingRuntimes) continue;
+      const how = this.servesModel(c);
+      if (how === undefined) continue;
+      out.push(`${c.node.path}: ${how === 'named' ? 'servingRuntime' : 'format'} ${how === 'named' ? this.runtimeName : c._spec().format}`
+        + ` ${how === 'named' ? 'is a runtime that' : `would auto-select runtime ${this.runtimeName}, which`} opens ${this.servingPorts} ports (REST and gRPC),`
+        + ` and the "${c.platform.id}" platform runs the model under Knative, which routes to one port per pod;`
+        + ` use ServingPlatform.kserveStandard(), ${how === 'named' ? 'or' : 'name another runtime, or use'} a runtime without grpcPort`);
+    }
+    return out;
+  }
+
+  /**
+   * Whether the model names this runtime, or names none and KServe could
+   * auto-select this one for its format (predictor_model.go,
+   * `GetSupportingRuntimes`: enabled, single-model, the format's label and
+   * the protocol; a namespaced runtime only in its namespace). A model whose
+   * props are invalid reports its own error.
+   */
+  private servesModel(model: ServedModel): 'named' | 'auto' | undefined {
+    let spec;
+    try {
+      spec = model._spec();
+    } catch {
+      return undefined;
+    }
+    if (!this.clusterScoped && spec.namespace !== this.runtimeNamespace) return undefined;
+    if (spec.runtime !== undefined) return spec.runtime === this.runtimeName ? 'named' : undefined;
+    const format = spec.format;
+    if (format === undefined || this.disabled || this.multiModel) return undefined;
+    const selectable = this.supportedFormats.some((f) => f.autoSelect && f.format.name.toLowerCase() === format.name.toLowerCase()
+      && (format.version === undefined || f.format.version === format.version));
+    return selectable && this.protocols.some((p) => p.version === spec.protocol.version) ? 'auto' : undefined;
   }
 }
 
@@ -234,6 +365,13 @@ function runtimePropTypes(): Record<string, PropType> {
     labels: 'map',
     podAnnotations: 'map',
     podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
+    grpcPort: 'number',
+    envVariables: 'struct',
+    imagePullPolicy: { oneOf: ImagePullPolicy, name: 'ImagePullPolicy' },
+    imagePullSecrets: 'list',
+    sidecars: 'list',
+    podLabels: 'map',
+    sharedMemory: { cls: Size, use: 'Size.gibibytes(n) from cdk8s' },
     namespace: 'string',
   };
 }
@@ -278,39 +416,64 @@ function checkProtocols(scope: IConstruct, protocols: InferenceProtocol[]): Infe
 }
 
 function resolveRuntimeContainer(
-  scope: IConstruct, c: ModelContainer | undefined, security: ResolvedPodSecurity | undefined, grpcOnly: boolean,
+  scope: IConstruct, props: ServingRuntimeBaseProps, securityContext: object, scratch: ResolvedPodSecurity['scratch'], protocols: InferenceProtocol[],
 ): Record<string, unknown> {
+  const c = props.container;
   if (!c) fail(scope, 'container', c, 'is missing', 'give the model server container with a pinned image');
   checkImage(scope, 'container.image', c.image);
   checkPinned(scope, 'container.image', c.image);
   checkInteger(scope, 'container.port', c.port, 1, 65535);
-  const scratch = security?.scratch;
+  checkPullPolicy(scope, 'imagePullPolicy', props.imagePullPolicy);
   // Servers keep caches under $HOME; with a read-only root it must be writable.
-  const scratchEnv: Record<string, string> = scratch && c.env?.HOME === undefined ? { HOME: scratch.mountPath } : {};
-  const env = resolveEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) });
+  const homeSet = c.env?.HOME !== undefined || props.envVariables?.HOME !== undefined;
+  const scratchEnv: Record<string, string> = scratch && !homeSet ? { HOME: scratch.mountPath } : {};
+  const env = runtimeEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) }, props.envVariables, 'envVariables');
   return compact({
-    name: 'kserve-container',
+    name: SERVER_CONTAINER_NAME,
     image: c.image,
+    imagePullPolicy: props.imagePullPolicy,
     command: c.command,
     args: c.args?.length ? [...c.args] : undefined,
     env: env.length ? env : undefined,
-    ports: [{ name: grpcOnly ? 'h2c' : undefined, containerPort: c.port ?? 8080, protocol: 'TCP' }],
+    ports: serverPorts(scope, c, props.grpcPort, protocols.some((p) => !p.grpc), protocols.some((p) => p.grpc)),
     resources: resourcesJson(resolveResources(scope, 'container.resources', c.resources)),
-    // ServingRuntimeSpec has no pod securityContext: the group id goes on the container.
-    securityContext: security ? compact({ ...security.container, runAsGroup: security.pod.runAsGroup }) : RESTRICTED_CONTAINER_SECURITY,
+    securityContext,
     volumeMounts: scratch ? [{ name: scratch.volumeName, mountPath: scratch.mountPath }] : undefined,
   });
 }
 
-/** A tag other than `latest`, or a digest. */
-function checkPinned(scope: IConstruct, prop: string, image: string): void {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (!tag || tag === 'latest') {
-    fail(scope, prop, image, tag ? 'uses the moving "latest" tag' : 'has no tag',
-      'pin the server with a version tag (image:1.2.3) or a digest (image@sha256:...)');
+/**
+ * The memory-backed `/dev/shm` volume (KServe's config/runtimes/kserve-huggingfaceserver.yaml
+ * mounts one named `devshm`). Its pages are charged to the container's memory
+ * cgroup: a size at or above the memory limit gets the server OOM-killed
+ * before the volume is full.
+ */
+function sharedMemoryVolume(scope: IConstruct, props: ServingRuntimeBaseProps): Record<string, unknown> | undefined {
+  const size = props.sharedMemory;
+  if (size === undefined) return undefined;
+  const mib = mebibytesOf(size);
+  if (!(mib >= 1)) fail(scope, 'sharedMemory', `${mib}Mi`, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.gibibytes(2)');
+  const r = props.container?.resources;
+  const limit = r?.memoryLimit ?? r?.memory;
+  const limitMib = limit ? mebibytesOf(limit) : 2048;
+  if (mib >= limitMib) {
+    fail(scope, 'sharedMemory', memoryQuantity(size), `is not below the server's memory limit (${memoryQuantity(Size.mebibytes(limitMib))}), which /dev/shm counts against`,
+      'raise container.resources.memory (or memoryLimit), or make sharedMemory smaller');
   }
+  return { name: 'devshm', emptyDir: { medium: 'Memory', sizeLimit: memoryQuantity(size) } };
+}
+
+/** Registry credentials by reference: only the Secret's name reaches the manifest. */
+function imagePullSecrets(scope: IConstruct, secrets: ISecret[] | undefined): Array<{ name: string }> | undefined {
+  if (secrets === undefined) return undefined;
+  return secrets.map((s, i) => {
+    if (s === null || typeof s !== 'object' || typeof (s as ISecret).name !== 'string') {
+      fail(scope, `imagePullSecrets[${i}]`, s, 'is not an ISecret', 'use Secret.fromSecretName(scope, id, name) or a Secret from cdk8s-plus-28');
+    }
+    checkDns1123Subdomain(scope, `imagePullSecrets[${i}]`, s.name);
+    if (secrets.findIndex((o) => o.name === s.name) !== i) fail(scope, `imagePullSecrets[${i}]`, s.name, 'is listed twice', 'list each Secret once');
+    return { name: s.name };
+  });
 }
 
 function sameFormat(a: ModelFormat, b: ModelFormat): boolean {

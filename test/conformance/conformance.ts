@@ -31,6 +31,7 @@ import { AdmissionContext, DEFAULT_CONTEXT } from './admission/context';
 import { coreErrors } from './admission/core';
 import { knativeServiceErrors } from './admission/knative';
 import { inferenceGraphErrors, inferenceServiceErrors, servingRuntimeErrors } from './admission/kserve';
+import { trainedModelErrors } from './admission/trained-model';
 import { CelNode, celErrors } from './cel-rules';
 import { crdsDir, kindKey } from './crd-schemas';
 import { CEL_FILE, ensureValidatorCache, loadValidator } from './validator-cache';
@@ -185,6 +186,7 @@ const ADMISSION: Record<string, (doc: any, ctx: AdmissionContext) => string[]> =
   [kindKey('serving.kserve.io/v1alpha1', 'InferenceGraph')]: inferenceGraphErrors,
   [kindKey('serving.kserve.io/v1alpha1', 'ServingRuntime')]: servingRuntimeErrors,
   [kindKey('serving.kserve.io/v1alpha1', 'ClusterServingRuntime')]: servingRuntimeErrors,
+  [kindKey('serving.kserve.io/v1alpha1', 'TrainedModel')]: trainedModelErrors,
 };
 
 /**

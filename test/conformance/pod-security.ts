@@ -45,6 +45,11 @@ export function podsOf(doc: any): PodShape[] {
     case 'Rollout':
       out.push(podTemplate('spec.template.spec', doc.spec?.template?.spec));
       break;
+    case 'ServingRuntime':
+    case 'ClusterServingRuntime':
+      // KServe copies a runtime's containers (server and sidecars) into every pod of the models that use it.
+      out.push(podTemplate('spec', doc.spec));
+      break;
     case 'LLMInferenceService':
       // Pod specs inline (no `spec` level): decode and prefill, each with an optional multi-node worker.
       out.push(podTemplate('spec.template', doc.spec?.template), podTemplate('spec.worker', doc.spec?.worker));

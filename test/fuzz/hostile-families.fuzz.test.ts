@@ -323,7 +323,7 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
 const cacheArb = fc.record({
   storage: wild(fc.constantFrom('hf://meta-llama/Llama-3.1-8B', 's3://models/llm'), fc.constantFrom('https://u:pw0rdHidden@h/m.zip', 'pvc://claim/m')),
   modelSize: wild(fc.constantFrom(16, 140).map((n) => Size.gibibytes(n)), fc.constant(Size.gibibytes(0))),
-  serviceAccountName: dnsName('cache-sa'),
+  serviceAccount: dnsName('cache-sa'),
   storageKey: maybe(wild(fc.constantFrom('localModel'))),
   storageParameters: maybe(wild(fc.constantFrom({ region: 'eu-west-1' }))),
   name: dnsName('llama', 'models'),
@@ -353,13 +353,13 @@ function buildCache(chart: Chart, c: any, out: Built): void {
     storage: typeof c.storage === 'string' ? lib.ModelStorage.fromUri(c.storage) : c.storage,
     modelSize: c.modelSize,
     nodeGroups: [group],
-    serviceAccountName: c.serviceAccountName,
+    serviceAccount: typeof c.serviceAccount === 'string' ? ServiceAccount.fromServiceAccountName(chart, 'cache-sa', c.serviceAccount) : c.serviceAccount,
     storageKey: c.storageKey,
     storageParameters: c.storageParameters,
     name: c.name,
     labels: c.labels,
   } as any);
-  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccountName, c.storage));
+  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccount, c.storage));
 }
 
 /**

@@ -77,7 +77,18 @@ export function generatedKnativePodSpec(component: any, impls: string[], runtime
     for (const [k, v] of Object.entries(m)) if (!MODEL_NON_CONTAINER.includes(k)) container[k] = v;
     // The runtime supplies the image when the model names none; Knative only needs it to be set.
     container.image ??= '<runtime image>';
+    // The runtime's server container is merged under the model's (utils.go,
+    // MergeRuntimeContainers: a strategic merge, ports keyed by containerPort).
+    const server = (runtime?.spec?.containers ?? []).find((c: any) => c.name === 'kserve-container');
+    const ports = [...(container.ports ?? [])];
+    for (const p of server?.ports ?? []) if (!ports.some((q: any) => q.containerPort === p.containerPort)) ports.push(p);
+    if (ports.length) container.ports = ports;
     containers.unshift(container);
+  }
+  // The runtime's other containers (sidecars) join the pod (components/predictor.go,
+  // buildPodSpec: "Append all containers except the predictor and transformer containers").
+  if (impls.some((i) => component[i])) {
+    for (const c of runtime?.spec?.containers ?? []) if (c.name !== 'kserve-container' && c.name !== 'transformer-container') containers.push(c);
   }
   pod.containers = containers;
   if ((component.storageUris ?? []).length > 0) {
@@ -363,7 +374,14 @@ export function servingRuntimeErrors(doc: any, ctx: AdmissionContext): string[] 
       byName.set(f.name, f.priority);
     }
   }
+  // Handle admits a disabled runtime before its checks; the library refuses mixed priorities even then.
   if (spec.disabled) return out;
+  // servingruntime_webhook.go, validateBlockedEnvVars (run after the disabled check; pkg/validation/env_policy.go, DefaultBlockedEnvVars).
+  for (const [i, c] of (spec.containers ?? []).entries()) {
+    for (const e of c.env ?? []) {
+      if (e.name === 'PYTHONPATH') out.push(`/spec/containers/${i}/env: setting PYTHONPATH in container "${c.name}" is not allowed for security reasons`);
+    }
+  }
   const multi = (s: any) => s.multiModel === true;
   const sameScope = (o: any) => o.kind === doc.kind && o.apiVersion === doc.apiVersion && o.metadata?.name !== doc.metadata?.name
     && (doc.kind === 'ClusterServingRuntime' || (o.metadata?.namespace ?? '') === (doc.metadata?.namespace ?? ''));
