@@ -6,7 +6,7 @@
 // placement needs.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, GpuProduct, KnativeFeatures, LlmDataType, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, Scaling,
   ServedModel,
@@ -50,7 +50,7 @@ export function buildApp(outdir?: string): App {
     },
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, target: 32 }),
     timeout: Duration.minutes(10),
-    serviceAccountName: 'hf-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(llm, 'hf-reader', 'hf-reader'),
   });
 
   // Knative (KServe's default mode) rejects the GPU pool's nodeSelector, tolerations and

@@ -4,6 +4,8 @@ export * from './model/protocol';
 export { ModelStorage } from './model/storage';
 export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
+export type { IServedModel } from './model/served-model-ref';
+export type { CustomServer } from './model/custom-server';
 export { Scaling, ScalingMetric } from './scaling/scaling';
 export type { ScalingOptions, ScaleToZeroOptions, AutoscaleOptions, PrometheusMetricOptions } from './scaling/scaling';
 export { Accelerator, MigStrategy } from './scheduling/accelerator';
@@ -38,6 +40,7 @@ export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/loc
 export { LlmDataType, LlmBackend } from './llm/llm-options';
 export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';
+export type { DefaultImageOptions } from './platforms/model-server-images';
 export { PodSecurity } from './security/pod-security';
 export type { RestrictedPodSecurityOptions } from './security/pod-security';
 export { GatewayRef } from './traffic/gateway-ref';

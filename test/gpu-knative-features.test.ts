@@ -193,7 +193,7 @@ describe('Knative feature flags are never a surprise', () => {
       container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
-    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), servingRuntime: runtime });
+    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), runtime });
     expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     // The same model in Standard mode runs no Knative revision.
     const app2 = testApp();
@@ -206,7 +206,7 @@ describe('Knative feature flags are never a surprise', () => {
     new ServedModel(chart2, 'churn', {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }),
-      servingRuntime: runtime2,
+      runtime: runtime2,
       platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
     });

@@ -77,7 +77,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     // UpdateImageTag, v0.20): a digest would become a tag.
     if (spec.runtimeVersion !== undefined && DIGEST_VERSION.test(spec.runtimeVersion)) {
       fail(scope, 'runtimeVersion', spec.runtimeVersion, 'is a digest, which KServe would append to the runtime image as a tag',
-        'pin the digest with container.image (<repository>@sha256:...)');
+        'pin the digest with runtimeImage (<repository>@sha256:...)');
     }
     this.validateMode(scope, spec);
     if (spec.protocol.grpc && spec.runtime !== undefined && spec.startup.requested.probe === true) {
@@ -332,7 +332,7 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
 
   protected validateMode(scope: IConstruct, spec: ModelSpec): void {
     checkKnativeScaling(scope, spec, this.displayName);
-    checkKnativePort(scope, 'container.port', spec.port, this.displayName);
+    checkKnativePort(scope, 'server.port', spec.port, this.displayName);
     checkKnativePort(scope, 'transformer.port', spec.transformer?.port, this.displayName);
     checkKnativePort(scope, 'explainer.port', spec.explainer?.port, this.displayName);
   }

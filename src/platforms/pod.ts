@@ -90,7 +90,7 @@ const SHARED_MEMORY_VOLUME = 'dshm';
 /** Rejects what only KServe provides, on platforms that run the server themselves. */
 export function checkKServeOnly(scope: IConstruct, spec: ModelSpec, platform: string): void {
   const features: Array<[string, unknown, string, string]> = [
-    ['runtime', spec.runtime, 'it names a KServe ServingRuntime', 'use the platform option modelServer (ModelServer.TRITON, ...) or container'],
+    ['runtime', spec.runtime, 'it names a KServe ServingRuntime', 'use the platform option modelServer (ModelServer.TRITON, ...), runtimeImage or server'],
     ['transformer', spec.transformer?.image, 'it is a KServe InferenceService component',
       'deploy the transformer as its own ServedModel, or use ServingPlatform.kserve()'],
     ['explainer', spec.explainer?.image, 'it is a KServe InferenceService component',

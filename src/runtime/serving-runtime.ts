@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IServingRuntime, SupportedModelFormat } from './runtime-ref';
+import { ImportedServingRuntime, IServingRuntime, SupportedModelFormat } from './runtime-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -205,6 +205,19 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
  * });
  */
 export class ServingRuntime extends ServingRuntimeBase {
+  /**
+   * A ServingRuntime that exists in the cluster already (in the model's
+   * namespace), by name. Its formats and protocols are unknown, so a model
+   * that runs on it is not checked against them (see `IServingRuntime.imported`).
+   *
+   * @param scope the scope of the reference
+   * @param id the construct id of the reference (it writes no document)
+   * @param servingRuntimeName the ServingRuntime's name
+   */
+  public static fromServingRuntimeName(scope: Construct, id: string, servingRuntimeName: string): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, servingRuntimeName, false);
+  }
+
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     // Plain JavaScript callers may pass no props: the base constructor says so with the path.
     super(scope, id, 'ServingRuntime', props, (props as ServingRuntimeProps | undefined)?.namespace ?? chartNamespace(scope));
@@ -216,6 +229,20 @@ export class ServingRuntime extends ServingRuntimeBase {
  * usable from every namespace.
  */
 export class ClusterServingRuntime extends ServingRuntimeBase {
+  /**
+   * A ClusterServingRuntime that exists in the cluster already (e.g. one of
+   * KServe's built-in runtimes, `kserve-tritonserver`), by name. Its formats
+   * and protocols are unknown, so a model that runs on it is not checked
+   * against them (see `IServingRuntime.imported`).
+   *
+   * @param scope the scope of the reference
+   * @param id the construct id of the reference (it writes no document)
+   * @param clusterServingRuntimeName the ClusterServingRuntime's name
+   */
+  public static fromClusterServingRuntimeName(scope: Construct, id: string, clusterServingRuntimeName: string): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, clusterServingRuntimeName, true);
+  }
+
   constructor(scope: Construct, id: string, props: ClusterServingRuntimeProps) {
     super(scope, id, 'ClusterServingRuntime', props, undefined);
   }
