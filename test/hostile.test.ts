@@ -7,8 +7,8 @@ import { App, Chart, Size } from 'cdk8s';
 import { Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend,
-  MetricCheck, MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric, ServedModel,
-  ServedModelProps, ServingPlatform, ServingRuntime,
+  MetricCheck, MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric,
+  ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth, testApp } from './util';
 
