@@ -119,7 +119,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
         containerConcurrency: spec.containerConcurrency,
         timeoutSeconds: spec.timeoutSeconds,
         serviceAccountName: spec.serviceAccountName,
-        ...placementFields(spec),
+        ...placementFields(spec.placement),
         // No pod-level securityContext: Knative rejects it unless a feature
         // flag is on; each container carries the restricted profile.
         initContainers: pod.initContainers,

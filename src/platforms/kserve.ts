@@ -165,7 +165,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   /** Pod-level fields, written into `into`. */
   private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
     setDefined(into, 'serviceAccountName', spec.serviceAccountName);
-    placementFieldsRaw(spec, into);
+    placementFieldsRaw(spec.placement, into);
     // Knative rejects most pod-level securityContext fields unless a feature
     // flag is on; the container-level context carries the restricted profile.
     setDefined(into, 'securityContext', this.podSecurityContext(spec));

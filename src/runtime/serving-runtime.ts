@@ -10,7 +10,7 @@ import { checkAnnotations, checkImage, checkDns1123Label, checkDns1123Subdomain,
 import { checkProps, PropType } from '../internal/prop-types';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
+import { RESTRICTED_CONTAINER_SECURITY, resolveEnv, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { resourcesJson, placementFields } from '../platforms/pod';
 import { placementKnativeFlags, setRuntimeKnativeFlags } from '../scheduling/knative-flags';
@@ -178,8 +178,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         multiModel: props.multiModel,
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
-        // placementFields reads only the placement of a spec.
-        ...placementFields({ placement } as ModelSpec),
+        ...placementFields(placement),
         containers: [container],
         volumes: security?.scratch ? [{ name: security.scratch.volumeName, emptyDir: { sizeLimit: security.scratch.sizeLimit } }] : undefined,
       }),
@@ -190,7 +189,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
 /**
  * A namespaced KServe ServingRuntime: a pinned model server for the formats
- * it lists. Reference it from a ServedModel with `servingRuntime` so
+ * it lists. Reference it from a ServedModel with `runtime` so
  * production runs exactly the server the model was validated with.
  *
  * Two auto-selectable runtimes claiming the same format and version at the
