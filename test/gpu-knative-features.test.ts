@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
+  Accelerator, CanaryRollout, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
   ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
@@ -183,6 +183,24 @@ describe('Knative feature flags are never a surprise', () => {
     expect(KnativeFeatures.requiredFlags(features)['kubernetes.podspec-nodeselector']).toEqual(['g/graph']);
     expect(features.flags['kubernetes.podspec-nodeselector']).toBe('enabled');
     expect(validationErrors(app)).toEqual([]);
+  });
+
+  test('a rollout candidate\'s runtime counts too: its placement needs the flags, and it is applied before the model', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'ml', { namespace: 'ml' });
+    const runtime = new ServingRuntime(chart, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    const model = new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }) });
+    expect(validationErrors(app)).toEqual([]);
+    new CanaryRollout(chart, 'v2', { model, candidate: { runtime }, steps: [10] });
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    expect(model.node.dependencies).toContain(runtime);
+    // KnativeFeatures enables what the candidate's runtime needs.
+    new KnativeFeatures(chart, 'features');
+    expect(docOf(synthApp(app), 'InferenceService').spec.predictor.model.runtime).toBe('sk');
   });
 
   test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {

@@ -45,8 +45,9 @@ export interface ModelSpec {
   /** Whether the user chose the protocol (else it is only our default). */
   readonly protocolExplicit: boolean;
   readonly storage?: ResolvedStorage;
-  /** A custom image for the model server. */
+  /** The model server's image: the runtime's replaced (`runtimeImage`, with `format`), or the custom `server`'s (without). */
   readonly image?: string;
+  /** The custom server's entrypoint. */
   readonly command?: string[];
   readonly args: string[];
   readonly env: EnvVar[];

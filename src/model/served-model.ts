@@ -448,6 +448,7 @@ export class ServedModel extends Construct implements IServedModel {
         ...(this.platform._compiler.knativeFlags?.(this._spec()) ?? []),
         // A runtime's placement is merged into the model's pods by KServe.
         ...runtimeKnativeFlags(props.runtime),
+        ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
       ])].sort());
     }
     ensureUniqueIdentities(this);
@@ -643,6 +644,8 @@ export class ServedModel extends Construct implements IServedModel {
         'roll out one candidate at a time per model (A/B splits between models belong to an inference graph)');
     }
     this.rollout = rollout;
+    // A candidate's own runtime is applied before the model too.
+    if (rollout.candidate?.runtime !== undefined) this.node.addDependency(rollout.candidate.runtime);
     this.cachedSpec = undefined;
     this._spec();
   }
