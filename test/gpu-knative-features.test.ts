@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
-  Accelerator, CanaryRollout, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
-  ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
+  Accelerator, CanaryRollout, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures,
+  MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
 import { docOf, synthApp, testApp } from './util';
