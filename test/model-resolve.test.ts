@@ -14,7 +14,8 @@ import { resolveModelScheduling } from '../src/model/resolve/scheduling';
 describe('one resolver per concern', () => {
   test('runtime and server: a format\'s runtime, or a custom server', () => {
     const scope = newChart();
-    expect(resolveRuntime(scope, { format: ModelFormat.SKLEARN })).toMatchObject({ protocol: InferenceProtocol.V2, protocolExplicit: false, port: 8080, image: undefined });
+    expect(resolveRuntime(scope, { format: ModelFormat.SKLEARN }))
+      .toMatchObject({ protocol: InferenceProtocol.V2, protocolExplicit: false, port: 8080, image: undefined });
     expect(resolveRuntime(scope, { format: ModelFormat.SKLEARN, runtimeImage: 'reg.example.com/sk', runtimeVersion: 'v1' }))
       .toMatchObject({ image: 'reg.example.com/sk', runtimeVersion: 'v1' });
     expect(resolveRuntime(scope, { server: { image: 'reg.example.com/s:1', command: ['serve'], port: 9000 }, protocol: InferenceProtocol.V1 }))
