@@ -83,8 +83,8 @@ export interface ServedModelProps {
 
   /**
    * Your own model server, in place of a runtime: its image, entrypoint and
-   * port. Without `format`, `runtime`, `runtimeVersion` and `runtimeImage`,
-   * which it replaces.
+   * port. It replaces the runtime, so it is set without `format`, `runtime`,
+   * `runtimeVersion` and `runtimeImage`.
    *
    * @default - the format's runtime serves the model
    */
