@@ -4,6 +4,7 @@
 // each model keeps its own URL for direct checks.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   GraphNode, GraphStep, InferenceGraph, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingRuntime,
 } from '../src';
@@ -24,9 +25,9 @@ export function buildApp(outdir?: string): App {
 
   const common = {
     format: ModelFormat.SKLEARN.withVersion('1'),
-    servingRuntime: sklearn,
+    runtime: sklearn,
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 5, target: 20 }),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
   };
   const champion = new ServedModel(chart, 'churn-2026-10', { ...common, storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-10' }) });
   const challenger = new ServedModel(chart, 'churn-2026-11', { ...common, storage: ModelStorage.fromS3({ bucket: 'ml-models', key: 'churn/2026-11' }) });

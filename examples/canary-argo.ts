@@ -5,6 +5,7 @@
 // Apply once without `candidate` first, so Argo adopts v7 as the stable version.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -17,7 +18,7 @@ export function buildApp(outdir?: string): App {
     // 20 pods: 5% is one pod (weights follow pod counts without a traffic router).
     scaling: Scaling.autoscale({ minReplicas: 20, maxReplicas: 40 }),
     platform: ServingPlatform.kubernetesDeployment(),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
   });
 
   new CanaryRollout(chart, 'fraud-v8', {

@@ -5,6 +5,7 @@
 // Apply once without `candidate` first, so Flagger knows v7 as the primary.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import { CanaryRollout, KnativeClusterFlags, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingPlatform } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -16,7 +17,7 @@ export function buildApp(outdir?: string): App {
     storage: ModelStorage.fromUri('s3://models/fraud/v7'),
     scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
     platform: ServingPlatform.knativeService(),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
   });
   // The model download runs as an init container, which Knative accepts only with
   // kubernetes.podspec-init-containers enabled. Here the platform team owns

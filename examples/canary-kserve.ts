@@ -4,6 +4,7 @@
 // `currentStep` (5 -> 25 -> 50 -> 100) or set `rollback: true` and apply.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -14,7 +15,7 @@ export function buildApp(outdir?: string): App {
     format: ModelFormat.XGBOOST,
     storage: ModelStorage.fromUri('s3://models/fraud/v7'),
     scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
   });
 
   new CanaryRollout(chart, 'fraud-v8', {

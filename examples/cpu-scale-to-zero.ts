@@ -2,7 +2,7 @@
 // second model on KServe Standard mode that scales to zero through KEDA.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform, StandardAutoscaler,
 } from '../src';
@@ -17,7 +17,7 @@ export function buildApp(outdir?: string): App {
     protocol: InferenceProtocol.V2,
     resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
     scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5, scaleDownDelay: Duration.minutes(2) }),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
   });
 
   new ServedModel(chart, 'churn', {

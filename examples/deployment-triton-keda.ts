@@ -6,7 +6,7 @@
 // on a Prometheus query; a model already on a PVC is mounted directly.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu, Secret } from 'cdk8s-plus-28';
+import { Cpu, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
 } from '../src';
@@ -23,7 +23,7 @@ export function buildApp(outdir?: string): App {
     nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) },
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6, metric: ScalingMetric.CPU, target: 60 }),
-    serviceAccountName: 'models-gcs-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-gcs-reader', 'models-gcs-reader'),
     platform: ServingPlatform.kubernetesDeployment(),
   });
 

@@ -6,6 +6,7 @@
 // Apply once without `candidate` first, so Argo adopts v7 as the stable version.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   CanaryRollout, GatewayExposure, GatewayRef, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServedModel, ServingCheck, ServingPlatform,
   TrafficRouter,
@@ -20,7 +21,7 @@ export function buildApp(outdir?: string): App {
     storage: ModelStorage.fromUri('s3://models/fraud/v7'),
     scaling: Scaling.autoscale({ minReplicas: 3, maxReplicas: 10 }),
     platform: ServingPlatform.kubernetesDeployment(),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
     gateway: GatewayExposure.route({
       gateways: [GatewayRef.of('inference', { namespace: 'gateway-system' })],
       hostnames: ['fraud.models.example.com'],

@@ -6,6 +6,7 @@
 // fails. Apply once without `candidate` first, so Flagger adopts v7.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   CanaryRollout, GatewayExposure, GatewayRef, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServedModel, ServingPlatform,
   TrafficRouter,
@@ -21,7 +22,7 @@ export function buildApp(outdir?: string): App {
     // 3 pods: without a router 5% would be 0% or 33%; through the Gateway it is 5% of requests.
     scaling: Scaling.autoscale({ minReplicas: 3, maxReplicas: 10 }),
     platform: ServingPlatform.kubernetesDeployment(),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
     gateway: GatewayExposure.route({
       gateways: [GatewayRef.of('inference', { namespace: 'gateway-system' })],
       hostnames: ['fraud.models.example.com'],

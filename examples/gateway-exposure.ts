@@ -6,6 +6,7 @@
 // reach the model's Service.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import { GatewayExposure, GatewayRef, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform } from '../src';
 
 export function buildApp(outdir?: string): App {
@@ -17,7 +18,7 @@ export function buildApp(outdir?: string): App {
     storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn/v3' }),
     scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 6 }),
     platform: ServingPlatform.kubernetesDeployment(),
-    serviceAccountName: 'models-s3-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'models-s3-reader', 'models-s3-reader'),
     gateway: GatewayExposure.route({
       gateways: [GatewayRef.of('public', { namespace: 'gateway-system', sectionName: 'https' })],
       hostnames: ['churn.models.example.com'],

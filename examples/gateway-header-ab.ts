@@ -5,7 +5,7 @@
 // else stays on the stable model. Flagger then promotes it, or rolls it back.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
 import {
   AbTest, Accelerator, CanaryRollout, GatewayExposure, GatewayRef, HeaderMatch, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling,
   ServedModel, ServingCheck, ServingMetrics, ServingPlatform, TrafficRouter,
@@ -22,7 +22,7 @@ export function buildApp(outdir?: string): App {
     resources: { cpu: Cpu.units(8), memory: Size.gibibytes(48) },
     scaling: Scaling.fixedReplicas(2),
     platform: ServingPlatform.kubernetesDeployment(),
-    serviceAccountName: 'hf-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'hf-reader', 'hf-reader'),
     gateway: GatewayExposure.route({
       gateways: [GatewayRef.of('inference', { namespace: 'gateway-system' })],
       hostnames: ['chat.example.com'],

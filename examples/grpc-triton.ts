@@ -4,7 +4,7 @@
 // Standard mode serving REST and gRPC together.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart } from 'cdk8s';
-import { Accelerator, InferenceProtocol, KnativeFeatures, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform } from '../src';
+import { Accelerator, ClusterServingRuntime, InferenceProtocol, KnativeFeatures, ModelFormat, ModelStorage, Scaling, ServedModel, ServingPlatform } from '../src';
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });
@@ -21,7 +21,7 @@ export function buildApp(outdir?: string): App {
   // A runtime named by string: the library cannot know its port, so it is given.
   new ServedModel(chart, 'detector', {
     format: ModelFormat.TRITON,
-    runtime: 'kserve-tritonserver',
+    runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'kserve-tritonserver', 'kserve-tritonserver'),
     storage: ModelStorage.fromUri('s3://models/detector/triton-repo'),
     protocol: InferenceProtocol.GRPC_V2,
     grpcPort: 9000,

@@ -50,7 +50,7 @@ export function buildApp(outdir?: string): App {
     },
     scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 4, target: 32 }),
     timeout: Duration.minutes(10),
-    serviceAccountName: 'hf-reader',
+    serviceAccount: ServiceAccount.fromServiceAccountName(llm, 'hf-reader', 'hf-reader'),
   });
 
   // Knative (KServe's default mode) rejects the GPU pool's nodeSelector, tolerations and

@@ -45,7 +45,7 @@ export function buildApp(outdir?: string): App {
     format: ModelFormat.ONNX.withVersion('1'),
     protocol: InferenceProtocol.GRPC_V2,
     storage: ModelStorage.fromS3({ bucket: 'vision-models', key: 'detector/v7' }),
-    servingRuntime: triton,
+    runtime: triton,
     resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
     platform: ServingPlatform.kserveStandard(),
   });

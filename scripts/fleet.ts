@@ -14,8 +14,13 @@ export function buildFleet(count: number, outdir?: string): App {
     enabled: ['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity', 'kubernetes.podspec-init-containers'],
   });
   let chart: Chart | undefined;
+  let triton: lib.IServingRuntime | undefined;
   for (let i = 0; i < count; i++) {
-    if (i % 100 === 0) chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });
+    if (i % 100 === 0) {
+      chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });
+      // KServe's built-in Triton runtime, known by name.
+      triton = lib.ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'kserve-tritonserver');
+    }
     const id = `sensor-${i}`;
     let model: lib.ServedModel;
     switch (i % 3) {
@@ -30,7 +35,7 @@ export function buildFleet(count: number, outdir?: string): App {
       case 1:
         model = new lib.ServedModel(chart!, id, {
           format: lib.ModelFormat.ONNX,
-          runtime: 'kserve-tritonserver',
+          runtime: triton,
           storage: lib.ModelStorage.fromGcs({ bucket: 'sensor-models', path: `${id}/onnx` }),
           accelerator: lib.Accelerator.nvidiaGpu({ count: 1, product: lib.GpuProduct.A100_SXM4_80GB }),
           scaling: lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 4 }),

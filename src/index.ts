@@ -4,6 +4,8 @@ export * from './model/protocol';
 export { ModelStorage } from './model/storage';
 export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
+export type { IServedModel } from './model/served-model-ref';
+export type { CustomServer } from './model/custom-server';
 export { Scaling, ScalingMetric, MetricAggregation } from './scaling/scaling';
 export { KedaAuthentication, PrometheusAuthMode } from './scaling/keda-authentication';
 export type { BearerAuthenticationOptions, BasicAuthenticationOptions, ExistingTriggerAuthenticationOptions } from './scaling/keda-authentication';
@@ -47,6 +49,7 @@ export type { LocalModelNamespaceCacheProps } from './cache/local-model-namespac
 export { LlmDataType, LlmBackend } from './llm/llm-options';
 export type { LlmOptions } from './llm/llm-options';
 export { ModelServer } from './platforms/model-server-images';
+export type { DefaultImageOptions } from './platforms/model-server-images';
 export { PodSecurity } from './security/pod-security';
 export type { RestrictedPodSecurityOptions } from './security/pod-security';
 export { GatewayRef } from './traffic/gateway-ref';

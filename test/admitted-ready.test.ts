@@ -3,7 +3,7 @@
  * the issue lists, with an assertion that failed before its fix.
  */
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GpuCapacityReport, GpuNodePool, GpuProduct, InferenceProtocol, LocalModelCache,
   LocalModelNodeGroup, ModelFormat, ModelServer, ModelStorage, PodSecurity, Scaling, ScalingMetric, ServedModel, ServingPlatform,
@@ -87,16 +87,16 @@ describe('pvc storage paths', () => {
 });
 
 describe('image digests and runtimeVersion', () => {
-  test('container.image pinned by digest plus runtimeVersion fails naming both', () => {
+  test('runtimeImage pinned by digest plus runtimeVersion fails naming both', () => {
     const chart = newChart();
     expect(() => new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromUri('s3://models/m'),
-      container: { image: `kserve/sklearnserver@${DIGEST}` },
+      runtimeImage: `kserve/sklearnserver@${DIGEST}`,
       runtimeVersion: 'v0.16.1',
       platform: ServingPlatform.kubernetesDeployment(),
-    })).toThrow(`test/m: runtimeVersion "v0.16.1" would replace the digest of container.image "kserve/sklearnserver@${DIGEST}"; `
-      + 'pin the version once: the digest in container.image, or runtimeVersion without a digest');
+    })).toThrow(`test/m: runtimeVersion "v0.16.1" would replace the digest of runtimeImage "kserve/sklearnserver@${DIGEST}"; `
+      + 'pin the version once: the digest in runtimeImage, or runtimeVersion without a digest');
   });
 
   test('runtimeVersion "sha256:..." becomes a digest, not a tag', () => {
@@ -116,7 +116,7 @@ describe('image digests and runtimeVersion', () => {
     expect(() => new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m'), runtimeVersion: DIGEST,
     })).toThrow(`test/m: runtimeVersion "${DIGEST}" is a digest, which KServe would append to the runtime image as a tag; `
-      + 'pin the digest with container.image (<repository>@sha256:...)');
+      + 'pin the digest with runtimeImage (<repository>@sha256:...)');
   });
 
   test('runtimeVersion that is not a tag is rejected', () => {
@@ -180,7 +180,7 @@ describe('readiness probes ask for the name the server serves', () => {
     new ServedModel(chart, 'wine', {
       format: ModelFormat.MLFLOW,
       storage: ModelStorage.fromUri('s3://models/wine'),
-      env: { MLSERVER_MODEL_NAME: 'wine-classifier' },
+      envVariables: { MLSERVER_MODEL_NAME: EnvValue.fromValue('wine-classifier') },
       platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER }),
     });
     const c = docOf(synth(chart), 'Deployment').spec.template.spec.containers[0];
@@ -213,10 +213,10 @@ describe('gRPC in Knative mode gets the h2c port', () => {
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.ports).toEqual([{ name: 'h2c', containerPort: 8081, protocol: 'TCP' }]);
   });
 
-  test('KServe: a custom gRPC container\'s port is named h2c', () => {
+  test('KServe: a custom gRPC server\'s port is named h2c', () => {
     const chart = newChart();
     new ServedModel(chart, 'custom', {
-      container: { image: 'example.com/grpc-server:1.0', port: 9000 }, protocol: InferenceProtocol.GRPC_V2,
+      server: { image: 'example.com/grpc-server:1.0', port: 9000 }, protocol: InferenceProtocol.GRPC_V2,
     });
     const c = docOf(synth(chart), 'InferenceService').spec.predictor.containers[0];
     expect(c.ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
@@ -228,10 +228,10 @@ describe('gRPC in Knative mode gets the h2c port', () => {
       format: ModelFormat.ONNX,
       storage: ModelStorage.fromUri('s3://models/m'),
       protocol: InferenceProtocol.GRPC_V2,
-      runtime: 'my-triton',
+      runtime: ServingRuntime.fromServingRuntimeName(chart, 'triton', 'my-triton'),
       startup: { probe: true },
     })).toThrow('test/m: grpcPort undefined is needed for grpc-v2 on runtime "my-triton": the library cannot know the port it serves gRPC on; '
-      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)');
+      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a runtime object that names its gRPC port (gRPC only, or grpcPort)');
   });
 
   test('Knative Service: gRPC served on an h2c port, probed on the REST port', () => {

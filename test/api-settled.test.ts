@@ -3,10 +3,10 @@
  * options objects for factories with several values, no reserved words.
  */
 import { App, Size } from 'cdk8s';
-import { PersistentVolumeClaim } from 'cdk8s-plus-28';
+import { EnvValue, PersistentVolumeClaim, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, CandidateProps, GpuCapacityReport, GpuProduct, GraphNode, GraphStep, MigProfile, ModelFormat, ModelStorage, RouterType, Scaling,
-  ServedModel, ServedModelProps,
+  Accelerator, CanaryRollout, CandidateProps, GpuCapacityReport, GpuProduct, GraphNode, GraphStep, InferenceProtocol, IServedModel, MigProfile,
+  ModelFormat, ModelStorage, RouterType, Scaling, ServedModel, ServedModelProps,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -95,18 +95,95 @@ const candidatePropsMatch: CandidateMatches = {
   protocol: true,
   runtime: true,
   runtimeVersion: true,
-  container: true,
+  runtimeImage: true,
+  server: true,
   args: true,
-  env: true,
+  envVariables: true,
   resources: true,
   accelerator: true,
   nodePool: true,
-  serviceAccountName: true,
+  serviceAccount: true,
 };
+
+/** `true` when none of the keys is a ServedModelProps prop (or a CandidateProps prop). */
+type Gone<K extends string> = [Extract<K, keyof ServedModelProps | keyof CandidateProps>] extends [never] ? true : false;
+/** The props that one prop per feature replaced: type-checked, so bringing one back stops the build. */
+const replacedPropsGone: Gone<'serviceAccountName' | 'servingRuntime' | 'env' | 'envValues' | 'container'> = true;
 
 describe('CandidateProps', () => {
   test('every candidate prop is a ServedModelProps prop of the same type', () => {
     expect(Object.values(candidatePropsMatch).every((v) => v === true)).toBe(true);
+  });
+
+  test('a candidate takes the new props: server account, env, runtime image', () => {
+    const chart = newChart();
+    const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) });
+    const rollout = new CanaryRollout(chart, 'r', {
+      model,
+      candidate: {
+        runtimeImage: 'registry.example.com/sklearnserver:v0.16.1',
+        envVariables: { LOG_LEVEL: EnvValue.fromValue('debug') },
+        serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'models-v2'),
+      },
+      steps: [10],
+    });
+    // The rollout references the model through IServedModel.
+    const ref: IServedModel = rollout.model;
+    expect(ref.name).toBe('m');
+    const p = docOf(synth(chart), 'InferenceService').spec.predictor;
+    expect(p.model.image).toBe('registry.example.com/sklearnserver:v0.16.1');
+    expect(p.model.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(p.serviceAccountName).toBe('models-v2');
+  });
+});
+
+describe('one prop per feature', () => {
+  const storage = ModelStorage.fromS3({ bucket: 'models', key: 'm' });
+
+  test('the replaced props are gone from ServedModelProps and CandidateProps', () => {
+    expect(replacedPropsGone).toBe(true);
+  });
+
+  test('runtimeImage replaces the runtime\'s image; server replaces the runtime', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'pinned', { format: ModelFormat.SKLEARN, storage, runtimeImage: 'registry.example.com/sklearnserver:v0.16.0' });
+    // An untagged runtimeImage takes runtimeVersion as its tag (KServe: predictor.model.runtimeVersion).
+    new ServedModel(chart, 'mirror', { format: ModelFormat.SKLEARN, storage, runtimeImage: 'registry.example.com:5000/sklearnserver', runtimeVersion: 'v0.16.0' });
+    new ServedModel(chart, 'own', { storage, server: { image: 'registry.example.com/ranker:2.0.0', command: ['ranker'], port: 9000 }, args: ['--workers=2'] });
+    const docs = synth(chart);
+    const pinned = docOf(docs, 'InferenceService', 'pinned').spec.predictor;
+    expect(pinned.model).toMatchObject({ modelFormat: { name: 'sklearn' }, image: 'registry.example.com/sklearnserver:v0.16.0' });
+    expect(docOf(docs, 'InferenceService', 'mirror').spec.predictor.model).toMatchObject({ image: 'registry.example.com:5000/sklearnserver', runtimeVersion: 'v0.16.0' });
+    const own = docOf(docs, 'InferenceService', 'own').spec.predictor;
+    expect(own.model).toBeUndefined();
+    expect(own.containers[0]).toMatchObject({ image: 'registry.example.com/ranker:2.0.0', command: ['ranker'], args: ['--workers=2'], ports: [{ containerPort: 9000, protocol: 'TCP' }] });
+  });
+
+  test.each<[string, ServedModelProps, RegExp]>([
+    ['server with a format', { format: ModelFormat.SKLEARN, storage, server: { image: 'reg.example.com/s:1' } },
+      /^test\/m: format "sklearn" is set as well as server, which replaces the runtime the format picks/],
+    ['server with runtimeImage', { storage, server: { image: 'reg.example.com/s:1' }, runtimeImage: 'reg.example.com/t:1' },
+      /^test\/m: runtimeImage "reg.example.com\/t:1" is set as well as server; give the image once, in server.image$/],
+    ['server with runtimeVersion', { storage, server: { image: 'reg.example.com/s:1' }, runtimeVersion: 'v1' },
+      /^test\/m: runtimeVersion "v1" is set as well as server; pin the version in server.image$/],
+    ['neither format nor server', { storage }, /^test\/m: format undefined is missing; give a ModelFormat \(KServe picks the runtime\), or server \(your own model server\)$/],
+    ['runtimeVersion beside a tagged runtimeImage', { format: ModelFormat.SKLEARN, storage, runtimeImage: 'reg.example.com/s:2.0.0', runtimeVersion: 'v0.20.0' },
+      /^test\/m: runtimeVersion "v0.20.0" would replace the tag of runtimeImage "reg.example.com\/s:2.0.0"; pin the version once/],
+    ['a bad runtimeImage', { format: ModelFormat.SKLEARN, storage, runtimeImage: 'Not An Image' }, /^test\/m: runtimeImage "Not An Image" is not a valid image reference/],
+    ['a bad server port', { storage, server: { image: 'reg.example.com/s:1', port: 70000 } }, /^test\/m: server.port 70000 /],
+  ])('%s fails', (_n, props, message) => {
+    expect(() => new ServedModel(newChart(), 'm', props)).toThrow(message);
+  });
+
+  test('addEnv takes an EnvValue, as envVariables does', () => {
+    const chart = newChart();
+    const m = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage, envVariables: { A: EnvValue.fromValue('1') } });
+    m.addEnv('B', EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 's', 'creds'), key: 'b' }));
+    expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', valueFrom: { secretKeyRef: { name: 'creds', key: 'b' } } },
+      { name: 'HOME', value: '/tmp' },
+    ]);
   });
 });
 
@@ -117,6 +194,14 @@ describe('strong types and options objects', () => {
     expect(GpuProduct.of('Some-Unknown-GPU').memory).toBeUndefined();
     expect(MigProfile.of('3g.40gb').memory.toGibibytes()).toBe(40);
     expect((GpuProduct.L4 as any).memoryGb).toBeUndefined();
+  });
+
+  test('ModelFormat.of and InferenceProtocol.of take an options object', () => {
+    expect(ModelFormat.of('sklearn', { version: '1' }).toString()).toBe('sklearn@1');
+    expect(ModelFormat.of('my-format').version).toBeUndefined();
+    const grpc = InferenceProtocol.of('grpc-v3', { grpc: true });
+    expect([grpc.version, grpc.grpc]).toEqual(['grpc-v3', true]);
+    expect(InferenceProtocol.of('v3').grpc).toBe(false);
   });
 
   test('amdGpu and intelGaudi take an options object', () => {

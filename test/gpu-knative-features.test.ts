@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
-  Accelerator, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures, MigProfile,
-  ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
+  Accelerator, CanaryRollout, FeatureFlagState, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeClusterFlags, KnativeFeatures,
+  MigProfile, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
   StandardAutoscaler, Scaling,
 } from '../src';
 import { docOf, synthApp, testApp } from './util';
@@ -185,6 +185,24 @@ describe('Knative feature flags are never a surprise', () => {
     expect(validationErrors(app)).toEqual([]);
   });
 
+  test('a rollout candidate\'s runtime counts too: its placement needs the flags, and it is applied before the model', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'ml', { namespace: 'ml' });
+    const runtime = new ServingRuntime(chart, 'sk', {
+      supportedFormats: [{ format: ModelFormat.SKLEARN }],
+      container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
+      nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
+    });
+    const model = new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }) });
+    expect(validationErrors(app)).toEqual([]);
+    new CanaryRollout(chart, 'v2', { model, candidate: { runtime }, steps: [10] });
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    expect(model.node.dependencies).toContain(runtime);
+    // KnativeFeatures enables what the candidate's runtime needs.
+    new KnativeFeatures(chart, 'features');
+    expect(docOf(synthApp(app), 'InferenceService').spec.predictor.model.runtime).toBe('sk');
+  });
+
   test('a runtime whose node pool sets placement makes the Knative models that use it need the flags', () => {
     const app = testApp();
     const chart = new Chart(app, 'ml', { namespace: 'ml' });
@@ -193,7 +211,7 @@ describe('Knative feature flags are never a surprise', () => {
       container: { image: 'registry.example.com/kserve/sklearnserver:v0.15.2' },
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
-    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), servingRuntime: runtime });
+    new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), runtime });
     expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     // The same model in Standard mode runs no Knative revision.
     const app2 = testApp();
@@ -206,7 +224,7 @@ describe('Knative feature flags are never a surprise', () => {
     new ServedModel(chart2, 'churn', {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }),
-      servingRuntime: runtime2,
+      runtime: runtime2,
       platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 2 }),
     });

@@ -4,11 +4,11 @@
  * or a message; identities are unique across the app.
  */
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend, MetricCheck,
-  MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric, ServedModel,
-  ServedModelProps, ServingPlatform, ServingRuntime,
+  Accelerator, CanaryRollout, ClusterServingRuntime, GpuNodePool, GpuProduct, GraphNode, GraphStep, InferenceGraph, KnativeFeatures, LlmBackend,
+  MetricCheck, MigProfile, ModelFormat, ModelNetworkPolicy, ModelStorage, NetworkPeer, PodSecurity, RolloutAnalysis, Scaling, ScalingMetric,
+  ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
 } from '../src';
 import { docOf, newChart, synth, testApp } from './util';
 import { ModelServingError } from '../src/internal/errors';
@@ -80,16 +80,18 @@ describe('credentials never reach a manifest or a message', () => {
     ['Hugging Face token', 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH', /looks like a Hugging Face token/],
   ];
   test.each(envLiterals)('env literal: %s', (_n, value, problem) => {
-    const e = errorOf(() => new ServedModel(newChart(), 'm', { ...base, env: { FEATURE_SOURCE: value } }));
-    expect(e.message).toMatch(/^test\/m: env\["FEATURE_SOURCE"\] "<redacted>" /);
+    const e = errorOf(() => new ServedModel(newChart(), 'm', { ...base, envVariables: { FEATURE_SOURCE: EnvValue.fromValue(value) } }));
+    expect(e.message).toMatch(/^test\/m: envVariables\["FEATURE_SOURCE"\] "<redacted>" /);
     expect(e.message).toMatch(problem);
-    expect(e.message).toContain('envValues with EnvValue.fromSecretValue');
+    expect(e.message).toContain('EnvValue.fromSecretValue(...) in envVariables');
     expect(e.message).not.toContain(value);
   });
 
-  test('addEnv and container.env and transformer env get the same check', () => {
+  test('addEnv and transformer env get the same check', () => {
     const m = new ServedModel(newChart(), 'm', base);
-    expect(() => m.addEnv('DB', 'mysql://root:rootpw12@db/x')).toThrow(/addEnv|env\["DB"\] "<redacted>" looks like a URL with a password/);
+    expect(() => m.addEnv('DB', EnvValue.fromValue('mysql://root:rootpw12@db/x'))).toThrow(/envVariables\["DB"\] "<redacted>" looks like a URL with a password/);
+    // Plain JavaScript callers may pass a string: rejected without showing it.
+    expect(() => m.addEnv('DB', 'mysql://root:rootpw12@db/x' as any)).toThrow(/^test\/m: addEnv\("DB"\) "<string>" is not an EnvValue; use EnvValue.fromValue/);
     expect(() => new ServedModel(newChart(), 'm', { ...base, transformer: { image: 'reg.example.com/t:1', env: { K: 'sk-abcdefghijklmnopqrstuvwx' } } }))
       .toThrow(/transformer.env\["K"\] "<redacted>" looks like an OpenAI-style API key/);
   });
@@ -110,7 +112,7 @@ describe('credentials never reach a manifest or a message', () => {
     new ServedModel(chart, 'm', {
       ...base,
       args: ['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token', '--max-new-token=512', '--token', '/var/run/secrets/hf'],
-      envValues: { API_KEY: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 's', 'api'), key: 'key' }) },
+      envVariables: { API_KEY: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 's', 'api'), key: 'key' }) },
     });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.spec.predictor.model.args).toEqual(['--api-key=$(API_KEY)', '--token-file=/var/run/secrets/token', '--max-new-token=512', '--token', '/var/run/secrets/hf']);
@@ -152,26 +154,25 @@ describe('the redactor replaces the secret only', () => {
 
 describe('every env name from one source', () => {
   test.each<[string, Partial<ServedModelProps>, RegExp]>([
-    ['env and envValues', { env: { LOG_LEVEL: 'debug' }, envValues: { LOG_LEVEL: EnvValue.fromValue('info') } }, /^test\/m: envValues "LOG_LEVEL" is also set by env; set each environment variable once/],
-    ['container.env and env', { container: { image: 'reg.example.com/s:1', env: { A: '1' } }, env: { A: '2' } }, /^test\/m: env "A" is also set by container.env/],
-    ['STORAGE_URI in env beside storage', { env: { STORAGE_URI: 's3://other/m' } }, /^test\/m: env\["STORAGE_URI"\] "<not shown>" conflicts with storage/],
-    ['STORAGE_URI in envValues beside storage', { envValues: { STORAGE_URI: EnvValue.fromValue('s3://other/m') } }, /^test\/m: envValues\["STORAGE_URI"\] "<not shown>" conflicts with storage/],
+    ['STORAGE_URI in envVariables beside storage', { envVariables: { STORAGE_URI: EnvValue.fromValue('s3://other/m') } }, /^test\/m: envVariables\["STORAGE_URI"\] "<not shown>" conflicts with storage/],
+    ['STORAGE_URI from a Secret beside storage', { envVariables: { STORAGE_URI: EnvValue.fromSecretValue({ secret: { name: 's' } as any, key: 'uri' }) } },
+      /^test\/m: envVariables\["STORAGE_URI"\] "<not shown>" conflicts with storage/],
   ])('%s', (_n, props, message) => {
     expect(() => new ServedModel(newChart(), 'm', { ...base, ...props } as ServedModelProps)).toThrow(message);
   });
 
   test('addEnv of a name set by env, or added twice, fails', () => {
-    const m = new ServedModel(newChart(), 'm', { ...base, env: { A: '1' } });
-    expect(() => m.addEnv('A', '2')).toThrow(/^test\/m: addEnv "A" is also set by env/);
-    m.addEnv('B', '1');
-    expect(() => m.addEnv('B', '2')).toThrow(/^test\/m: addEnv "B" was already added; add each environment variable once/);
+    const m = new ServedModel(newChart(), 'm', { ...base, envVariables: { A: EnvValue.fromValue('1') } });
+    expect(() => m.addEnv('A', EnvValue.fromValue('2'))).toThrow(/^test\/m: addEnv "A" is also set by envVariables/);
+    m.addEnv('B', EnvValue.fromValue('1'));
+    expect(() => m.addEnv('B', EnvValue.fromValue('2'))).toThrow(/^test\/m: addEnv "B" was already added; add each environment variable once/);
   });
 
   test('addEnv after a rollout cannot override the candidate\'s own value', () => {
     const chart = newChart();
     const m = new ServedModel(chart, 'm', base);
-    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }), env: { THRESHOLD: '0.7' } }, steps: [10, 50] });
-    expect(() => m.addEnv('THRESHOLD', '0.5')).toThrow(/^test\/r: addEnv "THRESHOLD" is also set by env/);
+    new CanaryRollout(chart, 'r', { model: m, candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }), envVariables: { THRESHOLD: EnvValue.fromValue('0.7') } }, steps: [10, 50] });
+    expect(() => m.addEnv('THRESHOLD', EnvValue.fromValue('0.5'))).toThrow(/^test\/r: addEnv "THRESHOLD" is also set by envVariables/);
   });
 });
 
@@ -229,9 +230,11 @@ describe('contradictions fail', () => {
     expect(isvc.spec.predictor.model.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 3000 });
   });
 
-  test('a runtime with a custom container and no format fails (it would be dropped)', () => {
-    expect(() => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), container: { image: 'reg.example.com/s:1' }, runtime: 'kserve-mlserver' }))
-      .toThrow(/^test\/m: runtime "kserve-mlserver" needs a format \(a custom container without one replaces the runtime\)/);
+  test('a runtime beside a custom server fails (it would be dropped)', () => {
+    const chart = newChart();
+    const mlserver = ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'mlserver', 'kserve-mlserver');
+    expect(() => new ServedModel(chart, 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), server: { image: 'reg.example.com/s:1' }, runtime: mlserver }))
+      .toThrow(/^test\/m: runtime "kserve-mlserver" is set as well as server, which replaces the runtime/);
   });
 
   test('two taints of one key and effect fail (one would be lost)', () => {
@@ -242,8 +245,9 @@ describe('contradictions fail', () => {
   test('a baseline reason or a service account name carrying a token fails', () => {
     expect(() => new ServedModel(newChart(), 'm', { ...base, podSecurity: PodSecurity.baseline('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2ln') }))
       .toThrow(/^test\/m: podSecurity PodSecurity.baseline: reason "<redacted>" looks like a JSON web token/);
-    expect(() => new ServedModel(newChart(), 'm', { ...base, serviceAccountName: 'sk-abcdefghijklmnopqrstuvwx' }))
-      .toThrow(/^test\/m: serviceAccountName "<redacted>" looks like an OpenAI-style API key/);
+    const chart = newChart();
+    expect(() => new ServedModel(chart, 'm', { ...base, serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'sk-abcdefghijklmnopqrstuvwx') }))
+      .toThrow(/^test\/m: serviceAccount "<redacted>" looks like an OpenAI-style API key/);
   });
 
   test('modelStoreSizeLimit with PVC storage fails', () => {
@@ -268,13 +272,13 @@ describe('contradictions fail', () => {
   test('props mutated after construction change nothing', () => {
     const chart = newChart();
     const args = ['--workers=2'];
-    const env: Record<string, string> = { A: '1' };
+    const envVariables: Record<string, EnvValue> = { A: EnvValue.fromValue('1') };
     const labels: Record<string, string> = { team: 'risk' };
-    const m = new ServedModel(chart, 'm', { ...base, args, env, labels });
+    const m = new ServedModel(chart, 'm', { ...base, args, envVariables, labels });
     args.push('--api-key=sk-abcdefghijklmnopqrstuvwx');
-    env.B = 'hunter2';
+    envVariables.B = EnvValue.fromValue('hunter2');
     labels['app.kubernetes.io/part-of'] = 'other';
-    m.addEnv('C', '3');
+    m.addEnv('C', EnvValue.fromValue('3'));
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.spec.predictor.model.args).toEqual(['--workers=2']);
     expect(isvc.spec.predictor.model.env.map((e: any) => e.name)).toEqual(['A', 'C', 'HOME']);
@@ -401,9 +405,11 @@ describe('plain JavaScript callers get clear errors, not TypeErrors', () => {
     ['cpu as a string', { ...base, resources: { cpu: '2' } }, /^test\/m: resources.cpu "2" is not a Cpu; use Cpu.units\(2\)/],
     ['memory as a string', { ...base, resources: { cpu: Cpu.units(1), memory: '4Gi' } }, /^test\/m: resources.memory "4Gi" is not a Size/],
     ['scaling as an object', { ...base, scaling: { minReplicas: 1 } }, /^test\/m: scaling "<Object>" is not a Scaling/],
-    ['env as a list', { ...base, env: ['A=1'] }, /^test\/m: env \["A=1"\] is not a map/],
+    ['envVariables as a list', { ...base, envVariables: ['A=1'] }, /^test\/m: envVariables \["A=1"\] is not a map/],
+    ['a replaced prop', { ...base, env: { A: '1' } }, /^test\/m: env "<set>" is no longer a ServedModel prop; use envVariables with EnvValue.fromValue/],
+    ['runtime as a name', { ...base, runtime: 'kserve-mlserver' }, /^test\/m: runtime "kserve-mlserver" is not a serving runtime; use a ServingRuntime or ClusterServingRuntime, or ServingRuntime.fromServingRuntimeName/],
     ['args as a string', { ...base, args: '--workers 2' }, /^test\/m: args "--workers 2" is not a list/],
-    ['container without image', { container: {} }, /^test\/m: container.image undefined is missing or not a string/],
+    ['server without image', { server: {} }, /^test\/m: server.image undefined is missing or not a string/],
     ['visibility not a Visibility', { ...base, visibility: 'public' }, /^test\/m: visibility "public" is not a Visibility; use Visibility.CLUSTER_LOCAL or Visibility.EXTERNAL/],
   ])('%s', (_n, props, message) => {
     const e = errorOf(() => new ServedModel(newChart(), 'm', props));

@@ -7,53 +7,53 @@
 import { Chart } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, DeploymentStrategy, GpuNodePool, InferenceProtocol, KedaAuthentication, KnativeClusterFlags, MetricAggregation,
-  ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps,
+  Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, InferenceProtocol, KedaAuthentication, KnativeClusterFlags,
+  MetricAggregation, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps,
   ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS, testApp } from './util';
 
 const SKLEARN: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/iris') };
-const isvcOf = (props: ServedModelProps, namespace = 'ml') => {
+const isvcOf = (props: ServedModelProps | ((chart: Chart) => ServedModelProps), namespace = 'ml') => {
   const chart = newChart(namespace);
-  new ServedModel(chart, 'm', props);
+  new ServedModel(chart, 'm', typeof props === 'function' ? props(chart) : props);
   return docOf(synth(chart), 'InferenceService');
 };
 const fails = (props: ServedModelProps) => () => new ServedModel(newChart('ml'), 'm', props);
 
 describe('gRPC ports', () => {
   test('a named runtime over gRPC gets the h2c port the user names (Knative mode)', () => {
-    const isvc = isvcOf({
+    const isvc = isvcOf((chart) => ({
       format: ModelFormat.TRITON,
       storage: ModelStorage.fromUri('s3://models/resnet'),
-      runtime: 'kserve-tritonserver',
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'kserve-tritonserver'),
       protocol: InferenceProtocol.GRPC_V2,
       grpcPort: 9000,
-    });
+    }));
     expect(isvc.spec.predictor.model.ports).toEqual([{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }]);
     expect(isvc.spec.predictor.model.runtime).toBe('kserve-tritonserver');
   });
 
   test('a startup probe on a named gRPC runtime checks the named port', () => {
-    const isvc = isvcOf({
+    const isvc = isvcOf((chart) => ({
       format: ModelFormat.TRITON,
       storage: ModelStorage.fromUri('s3://models/resnet'),
-      runtime: 'kserve-tritonserver',
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'kserve-tritonserver'),
       protocol: InferenceProtocol.GRPC_V2,
       grpcPort: 9000,
       startup: { probe: true },
-    });
+    }));
     expect(isvc.spec.predictor.model.startupProbe.tcpSocket).toEqual({ port: 9000 });
   });
 
-  test('a servingRuntime that speaks only gRPC needs no grpcPort (it names its own port h2c)', () => {
+  test('a runtime object that speaks only gRPC needs no grpcPort (it names its own port h2c)', () => {
     const chart = newChart('ml');
     const rt = new ServingRuntime(chart, 'triton', {
       supportedFormats: [{ format: ModelFormat.TRITON }],
       protocols: [InferenceProtocol.GRPC_V2],
       container: { image: 'nvcr.io/nvidia/tritonserver:25.01-py3', port: 9000 },
     });
-    new ServedModel(chart, 'm', { format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/r'), servingRuntime: rt, protocol: InferenceProtocol.GRPC_V2 });
+    new ServedModel(chart, 'm', { format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/r'), runtime: rt, protocol: InferenceProtocol.GRPC_V2 });
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.ports).toBeUndefined();
   });
 
@@ -72,9 +72,17 @@ describe('gRPC ports', () => {
   });
 
   test.each<[string, () => unknown, string]>([
-    ['named runtime without grpcPort', fails({ format: ModelFormat.TRITON, storage: ModelStorage.fromUri('s3://models/r'), runtime: 'triton', protocol: InferenceProtocol.GRPC_V2 }),
-      'test/m: grpcPort undefined is needed for grpc-v2 on runtime "triton": the library cannot know the port it serves gRPC on; '
-      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)'],
+    ['named runtime without grpcPort', () => {
+      const chart = newChart('ml');
+      return new ServedModel(chart, 'm', {
+        format: ModelFormat.TRITON,
+        storage: ModelStorage.fromUri('s3://models/r'),
+        runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'triton'),
+        protocol: InferenceProtocol.GRPC_V2,
+      });
+    },
+    'test/m: grpcPort undefined is needed for grpc-v2 on runtime "triton": the library cannot know the port it serves gRPC on; '
+      + 'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a runtime object that names its gRPC port (gRPC only, or grpcPort)'],
     ['grpcPort on REST', fails({ ...SKLEARN, grpcPort: 9000 }),
       'test/m: grpcPort 9000 needs a gRPC protocol (the model speaks v2); set protocol: InferenceProtocol.GRPC_V2 (or GRPC_V1), or drop grpcPort'],
     ['grpcPort out of range', fails({ ...SKLEARN, protocol: InferenceProtocol.GRPC_V2, grpcPort: 70000 }),
@@ -84,7 +92,7 @@ describe('gRPC ports', () => {
     ['restAndGrpc under Knative', fails({ ...SKLEARN, protocol: InferenceProtocol.GRPC_V2, restAndGrpc: true }),
       'test/m: restAndGrpc true is not available on KServe (Knative mode) (Knative routes one port per pod); use ServingPlatform.kserveStandard()'],
     ['grpcPort on the Deployment platform', fails({ ...SKLEARN, protocol: InferenceProtocol.GRPC_V2, grpcPort: 9000, platform: ServingPlatform.kubernetesDeployment({ modelServer: ModelServer.MLSERVER }) }),
-      'test/m: grpcPort 9000 is not used on Kubernetes Deployment, which picks the server and knows its gRPC port; drop grpcPort (a custom container\'s port is container.port)'],
+      'test/m: grpcPort 9000 is not used on Kubernetes Deployment, which picks the server and knows its gRPC port; drop grpcPort (a custom server\'s port is server.port)'],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
   });
@@ -235,8 +243,8 @@ describe('multi-node serving (workerSpec)', () => {
       'test/m: workerSpec {"pipelineParallelSize":2} needs format ModelFormat.HUGGINGFACE'],
     ['TP not the GPU count', { workerSpec: { tensorParallelSize: 2 } },
       'test/m: workerSpec.tensorParallelSize 2 does not match the 4 GPUs per node of the accelerator; use 4, or drop it (it follows accelerator.count)'],
-    ['TP env', { env: { TENSOR_PARALLEL_SIZE: '4' } },
-      'test/m: env["TENSOR_PARALLEL_SIZE"] "<not shown>" is set by KServe from workerSpec; drop it; set workerSpec.tensorParallelSize'],
+    ['TP env', { envVariables: { TENSOR_PARALLEL_SIZE: EnvValue.fromValue('4') } },
+      'test/m: envVariables["TENSOR_PARALLEL_SIZE"] "<not shown>" is set by KServe from workerSpec; drop it; set workerSpec.tensorParallelSize'],
     ['TP flag', { args: ['--tensor-parallel-size=4'] },
       'test/m: args "--tensor-parallel-size=4" is passed by KServe\'s multi-node runtime from workerSpec'],
     ['zero pipeline size', { workerSpec: { pipelineParallelSize: 0 } }, 'test/m: workerSpec.pipelineParallelSize 0 is not allowed; use a whole number from 1 to 1024'],

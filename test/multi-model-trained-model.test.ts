@@ -1,4 +1,5 @@
 import { Chart, Size } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
 import {
   InferenceProtocol, ModelFormat, ModelStorage, ServedModel, ServingPlatform, TrainedModel, TrainedModelProps,
 } from '../src';
@@ -51,7 +52,8 @@ describe('TrainedModel', () => {
   test('Standard mode and a custom multi-model server (MULTI_MODEL_SERVER=true) work too; https and gs storage', () => {
     const chart = newChart('ml');
     const parent = new ServedModel(chart, 'custom-mms', {
-      container: { image: 'registry.example.com/mms:1.0.0', env: { MULTI_MODEL_SERVER: 'true' } },
+      server: { image: 'registry.example.com/mms:1.0.0' },
+      envVariables: { MULTI_MODEL_SERVER: EnvValue.fromValue('true') },
       protocol: InferenceProtocol.V2,
       platform: ServingPlatform.kserveStandard(),
     });
@@ -75,16 +77,16 @@ describe('TrainedModel', () => {
       /^test\/m: inferenceService .*is missing/],
     ['parent not a ServedModel', (c) => trained(c, 'm', 'sklearn-mms' as any), /^test\/m: inferenceService "sklearn-mms" is not a ServedModel/],
     ['parent on a plain Deployment', (c) => trained(c, 'm', new ServedModel(c, 'sklearn-mms', {
-      container: { image: 'registry.example.com/mms:1.0.0', env: { MULTI_MODEL_SERVER: 'true' } }, platform: ServingPlatform.kubernetesDeployment(),
+      server: { image: 'registry.example.com/mms:1.0.0' }, envVariables: { MULTI_MODEL_SERVER: EnvValue.fromValue('true') }, platform: ServingPlatform.kubernetesDeployment(),
     })),
     /^test\/m: inferenceService "sklearn-mms" runs on the "kubernetes-deployment" platform, which renders a Deployment, not a KServe InferenceService; serve the parent with ServingPlatform.kserve\(\)/],
     ['parent with storage', (c) => trained(c, 'm', server(c, { storage: ModelStorage.fromS3({ bucket: 'models', key: 'one' }) })),
       /^test\/m: inferenceService "sklearn-mms" has storage \(s3:\/\/models\/one\), so KServe serves that one model and loads no TrainedModel into InferenceService "sklearn-mms" \(test\/sklearn-mms\); declare the multi-model InferenceService without storage$/],
     ['huggingface parent', (c) => trained(c, 'm', server(c, { format: ModelFormat.HUGGINGFACE })),
       /^test\/m: inferenceService "sklearn-mms" serves the huggingface format, which KServe never runs as a multi-model server/],
-    ['custom parent without MULTI_MODEL_SERVER', (c) => trained(c, 'm', new ServedModel(c, 'custom', { container: { image: 'registry.example.com/mms:1.0.0' } }), { format: ModelFormat.XGBOOST }),
+    ['custom parent without MULTI_MODEL_SERVER', (c) => trained(c, 'm', new ServedModel(c, 'custom', { server: { image: 'registry.example.com/mms:1.0.0' } }), { format: ModelFormat.XGBOOST }),
       /^test\/m: inferenceService "custom" runs a custom server without MULTI_MODEL_SERVER=true/],
-    ['custom parent and no format', (c) => trained(c, 'm', new ServedModel(c, 'custom', { container: { image: 'registry.example.com/mms:1.0.0', env: { MULTI_MODEL_SERVER: 'true' } } })),
+    ['custom parent and no format', (c) => trained(c, 'm', new ServedModel(c, 'custom', { server: { image: 'registry.example.com/mms:1.0.0' }, envVariables: { MULTI_MODEL_SERVER: EnvValue.fromValue('true') } })),
       /^test\/m: format undefined is missing and InferenceService "custom" runs a custom server with no format; give the model's format/],
     ['memory over the limit', (c) => {
       const parent = server(c);

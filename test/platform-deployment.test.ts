@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
   Visibility,
@@ -141,8 +142,8 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
     ]);
   });
 
-  test('custom gRPC container: one port, TCP probes', () => {
-    const { chart } = deploymentModel({ format: undefined, container: { image: 'registry.example.com/grpc-ranker:1.0.0', port: 50051 }, protocol: InferenceProtocol.GRPC_V2 });
+  test('custom gRPC server: one port, TCP probes', () => {
+    const { chart } = deploymentModel({ format: undefined, server: { image: 'registry.example.com/grpc-ranker:1.0.0', port: 50051 }, protocol: InferenceProtocol.GRPC_V2 });
     const docs = synth(chart);
     const c = docOf(docs, 'Deployment').spec.template.spec.containers[0];
     expect(c.ports).toEqual([{ name: 'grpc', containerPort: 50051, protocol: 'TCP' }]);
@@ -156,7 +157,8 @@ describe('ServingPlatform.kubernetesDeployment()', () => {
       protocol: InferenceProtocol.V1,
       accelerator: Accelerator.nvidiaGpu({ count: 2 }),
       nodePool: GpuNodePool.eksKarpenter('gpu', { instanceFamily: 'g5' }),
-      serviceAccountName: 'models-reader',
+      // An account that exists in the cluster, known by name (its scope does not matter).
+      serviceAccount: ServiceAccount.fromServiceAccountName(newChart(), 'sa', 'models-reader'),
     });
     const deployment = docOf(synth(chart), 'Deployment');
     const pod = deployment.spec.template.spec;

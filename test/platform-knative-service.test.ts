@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import { Secret } from 'cdk8s-plus-28';
+import { EnvValue, Secret } from 'cdk8s-plus-28';
 import {
-  Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel,
+  Accelerator, ClusterServingRuntime, GpuNodePool, InferenceProtocol, ModelFormat, ModelServer, ModelStorage, Scaling, ScalingMetric, ServedModel,
   ServingPlatform, Visibility,
 } from '../src';
 import { docOf, newChart, synth } from './util';
@@ -240,19 +240,20 @@ describe('ServingPlatform.knativeService()', () => {
   });
 
   test('user env overrides a server default of the same name', () => {
-    const { chart } = knativeModel({ format: ModelFormat.PYTORCH, env: { PROTOCOL_VERSION: 'v1', TS_LOG: 'debug' }, protocol: InferenceProtocol.V1 });
+    const { chart } = knativeModel({ format: ModelFormat.PYTORCH, envVariables: { PROTOCOL_VERSION: EnvValue.fromValue('v1'), TS_LOG: EnvValue.fromValue('debug') }, protocol: InferenceProtocol.V1 });
     expect(podOf(synth(chart)).containers[0].env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'PROTOCOL_VERSION', value: 'v1' }, { name: 'TS_LOG', value: 'debug' }]);
   });
 
-  test('custom container: its image, port and args; TCP probes unless the protocol is given', () => {
+  test('custom server: its image, port and args; TCP probes unless the protocol is given', () => {
     const chart = newChart();
     new ServedModel(chart, 'custom', {
-      container: { image: 'registry.example.com/ranker:2.1.0', port: 9000, args: ['--workers=2'] },
+      server: { image: 'registry.example.com/ranker:2.1.0', port: 9000 },
+      args: ['--workers=2'],
       storage: ModelStorage.fromGcs({ bucket: 'models', path: 'ranker' }),
       platform: ServingPlatform.knativeService(),
     });
     new ServedModel(chart, 'v2', {
-      container: { image: 'registry.example.com/ranker:2.1.0' },
+      server: { image: 'registry.example.com/ranker:2.1.0' },
       protocol: InferenceProtocol.V2,
       platform: ServingPlatform.knativeService(),
     });
@@ -310,8 +311,10 @@ describe('ServingPlatform.knativeService() bad input', () => {
       /^test\/m: scaling.metric "cpu" is not a Knative autoscaler \(KPA\) metric on Knative Service; use ScalingMetric.CONCURRENCY/],
     ['transformer', () => new ServedModel(newChart(), 'm', { ...base, transformer: { image: 'registry.example.com/t:1' } }),
       /^test\/m: transformer "registry.example.com\/t:1" is not available on Knative Service \(it is a KServe InferenceService component\); deploy the transformer as its own ServedModel/],
-    ['runtime', () => new ServedModel(newChart(), 'm', { ...base, runtime: 'kserve-mlserver' }),
-      /^test\/m: runtime "kserve-mlserver" is not available on Knative Service \(it names a KServe ServingRuntime\); use the platform option modelServer/],
+    ['runtime', () => {
+      const chart = newChart();
+      new ServedModel(chart, 'm', { ...base, runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'mlserver', 'kserve-mlserver') });
+    }, /^test\/m: runtime "kserve-mlserver" only applies to KServe, not the "knative-service" platform; use ServingPlatform.kserve\(\) or kserveStandard\(\), or the platform option modelServer/],
     ['batcher', () => new ServedModel(newChart(), 'm', { ...base, batcher: { maxBatchSize: 8 } }),
       /^test\/m: batcher \{"maxBatchSize":8\} is not available on Knative Service \(it runs in KServe's agent sidecar\); enable batching in the model server/],
     ['format without storage', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, platform: ServingPlatform.knativeService() }),
@@ -325,14 +328,14 @@ describe('ServingPlatform.knativeService() bad input', () => {
     ['format without a default server', () => new ServedModel(newChart(), 'm', { ...base, format: ModelFormat.PADDLE }),
       /^test\/m: format "paddle" has no default model server on Knative Service; use a format with a standard server \(sklearn, /],
     ['image set twice', () => new ServedModel(newChart(), 'm', {
-      ...base, container: { image: 'a.example.com/s:1' }, platform: ServingPlatform.knativeService({ modelServerImage: 'b.example.com/s:1' }),
-    }), /^test\/m: container.image "a.example.com\/s:1" and the platform's modelServerImage "b.example.com\/s:1" both set the model server image; set the image once$/],
-    ['container port with a format', () => new ServedModel(newChart(), 'm', { ...base, container: { image: 'a.example.com/s:1', port: 9000 } }),
-      /^test\/m: container.port 9000 is fixed to 8080 by the kserve model server for format "sklearn"; drop container.port/],
-    ['a port Knative reserves', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 9090 }, platform: ServingPlatform.knativeService() }),
-      /^test\/m: container.port 9090 is reserved by Knative \(queue-proxy, activator, profiling\) on Knative Service; use another port, e.g. 8080; reserved: 8008, 8012, 8013, 8022, 9090, 9091$/],
-    ['a port Knative reserves, KServe Knative mode', () => new ServedModel(newChart(), 'm', { container: { image: 'a.example.com/s:1', port: 8012 } }),
-      /^test\/m: container.port 8012 is reserved by Knative \(queue-proxy, activator, profiling\) on KServe \(Knative mode\)/],
+      ...base, runtimeImage: 'a.example.com/s:1', platform: ServingPlatform.knativeService({ modelServerImage: 'b.example.com/s:1' }),
+    }), /^test\/m: runtimeImage "a.example.com\/s:1" and the platform's modelServerImage "b.example.com\/s:1" both set the model server image; set the image once$/],
+    ['a custom server with a format', () => new ServedModel(newChart(), 'm', { ...base, server: { image: 'a.example.com/s:1', port: 9000 } }),
+      /^test\/m: format "sklearn" is set as well as server, which replaces the runtime the format picks; drop format to run your own server, or drop server and use runtimeImage/],
+    ['a port Knative reserves', () => new ServedModel(newChart(), 'm', { server: { image: 'a.example.com/s:1', port: 9090 }, platform: ServingPlatform.knativeService() }),
+      /^test\/m: server.port 9090 is reserved by Knative \(queue-proxy, activator, profiling\) on Knative Service; use another port, e.g. 8080; reserved: 8008, 8012, 8013, 8022, 9090, 9091$/],
+    ['a port Knative reserves, KServe Knative mode', () => new ServedModel(newChart(), 'm', { server: { image: 'a.example.com/s:1', port: 8012 } }),
+      /^test\/m: server.port 8012 is reserved by Knative \(queue-proxy, activator, profiling\) on KServe \(Knative mode\)/],
     ['credentials for PVC storage', () => {
       const chart = newChart();
       const storageCredentials = Secret.fromSecretName(chart, 'creds', 's3-creds');
@@ -341,7 +344,7 @@ describe('ServingPlatform.knativeService() bad input', () => {
       });
     }, /^test\/m: storageCredentials "s3-creds" has nothing to authenticate on Knative Service: pvc:\/\/ storage is not downloaded/],
     ['modelServer for a custom container', () => new ServedModel(newChart(), 'm', {
-      container: { image: 'a.example.com/s:1' }, platform: ServingPlatform.knativeService({ modelServer: ModelServer.TRITON }),
+      server: { image: 'a.example.com/s:1' }, platform: ServingPlatform.knativeService({ modelServer: ModelServer.TRITON }),
     }), /^test\/m: modelServer "triton" needs a model format on Knative Service; give format, or drop modelServer/],
     ['bad server image', () => ServingPlatform.knativeService({ modelServerImage: 'Not An Image' }),
       /^ServingPlatform.knativeService: modelServerImage "Not An Image" is not a valid image reference; use <registry>/],
@@ -361,14 +364,17 @@ describe('ServingPlatform.knativeService() bad input', () => {
 
 describe('ModelServer', () => {
   test('pinned default images per format, GPU builds where the server ships one', () => {
-    expect(ModelServer.KSERVE.defaultImage('xgboost')).toBe('kserve/xgbserver:v0.16.0');
-    expect(ModelServer.KSERVE.defaultImage('lightgbm')).toBe('kserve/lgbserver:v0.16.0');
-    expect(ModelServer.TRITON.defaultImage('onnx', true)).toBe('nvcr.io/nvidia/tritonserver:25.01-py3');
-    expect(ModelServer.TENSORFLOW_SERVING.defaultImage('tensorflow', true)).toBe('tensorflow/serving:2.18.0-gpu');
-    expect(ModelServer.TORCHSERVE.defaultImage('pytorch', true)).toBe('pytorch/torchserve-kfs:0.12.0-gpu');
-    expect(ModelServer.HUGGINGFACE.defaultImage('sklearn')).toBeUndefined();
-    expect(ModelServer.of('triton').formats).toEqual(['triton', 'onnx', 'tensorrt', 'pytorch', 'tensorflow']);
-    expect(ModelServer.MLSERVER.protocols).toEqual(['v2', 'grpc-v2']);
+    expect(ModelServer.KSERVE.defaultImage(ModelFormat.XGBOOST)).toBe('kserve/xgbserver:v0.16.0');
+    expect(ModelServer.KSERVE.defaultImage(ModelFormat.LIGHTGBM)).toBe('kserve/lgbserver:v0.16.0');
+    expect(ModelServer.TRITON.defaultImage(ModelFormat.ONNX, { gpu: true })).toBe('nvcr.io/nvidia/tritonserver:25.01-py3');
+    expect(ModelServer.TENSORFLOW_SERVING.defaultImage(ModelFormat.TENSORFLOW, { gpu: true })).toBe('tensorflow/serving:2.18.0-gpu');
+    expect(ModelServer.TORCHSERVE.defaultImage(ModelFormat.PYTORCH, { gpu: true })).toBe('pytorch/torchserve-kfs:0.12.0-gpu');
+    expect(ModelServer.HUGGINGFACE.defaultImage(ModelFormat.SKLEARN)).toBeUndefined();
+    // Formats and protocols are the library's enum-like classes, not strings.
+    const triton = ModelServer.of('triton').formats;
+    expect(triton.every((f) => f instanceof ModelFormat)).toBe(true);
+    expect(triton.map((f) => f.name)).toEqual(['triton', 'onnx', 'tensorrt', 'pytorch', 'tensorflow']);
+    expect(ModelServer.MLSERVER.protocols).toEqual([InferenceProtocol.V2, InferenceProtocol.GRPC_V2]);
     expect(String(ModelServer.TORCHSERVE)).toBe('torchserve');
   });
 });

@@ -14,7 +14,7 @@ const formats: Array<[string, ServedModelProps]> = [
   ['pytorch', { format: ModelFormat.PYTORCH, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm/v1' }) }],
   ['huggingface', { format: ModelFormat.HUGGINGFACE, storage: ModelStorage.fromHuggingFace('org/model', { revision: 'main' }) }],
   ['triton', { format: ModelFormat.TRITON, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
-  ['custom container', { container: { image: 'registry.example.com/ranker:2.1.0', port: 9000 }, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
+  ['custom server', { server: { image: 'registry.example.com/ranker:2.1.0', port: 9000 }, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm/v1' }) }],
 ];
 
 const platforms: Array<[string, () => ServingPlatform, string]> = [

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
 import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, RolloutEngine, Scaling, ServingPlatform } from '../src';
 import { fraudDetector, PROM } from './fixtures/rollout';
 import { docOf, newChart, synth } from './util';
@@ -125,7 +126,7 @@ describe('CanaryRollout on KServe (Knative mode)', () => {
     const chart = newChart('ml');
     const model = fraud(chart);
     new CanaryRollout(chart, 'fraud-v8', { model, candidate: { runtimeVersion: '1.2.0' }, steps: [20] });
-    model.addEnv('LOG_LEVEL', 'debug');
+    model.addEnv('LOG_LEVEL', EnvValue.fromValue('debug'));
     const p = docOf(synth(chart), 'InferenceService').spec.predictor;
     expect(p.model.runtimeVersion).toBe('1.2.0');
     expect(p.model.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'LOG_LEVEL', value: 'debug' }]);

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
 import { CanaryRollout, MetricCheck, ModelFormat, ModelStorage, RolloutAnalysis, Scaling, ServingPlatform } from '../src';
 import { fraudDetector, fraudV8, PROM } from './fixtures/rollout';
 import { newChart } from './util';
@@ -29,7 +30,7 @@ describe('CanaryRollout bad input', () => {
     const { chart, model } = setup();
     expect(() => new CanaryRollout(chart, 'r', { model, candidate: { storage: ModelStorage.fromUri('s3://models/fraud/v7') }, steps: [5] }))
       .toThrow('test/r: candidate ["storage"] resolves to the same model as the stable one; '
-        + 'change storage, format, container, runtimeVersion or another prop, or drop candidate for the steady state');
+        + 'change storage, format, runtimeVersion, runtimeImage, server or another prop, or drop candidate for the steady state');
     const other = setup();
     expect(() => new CanaryRollout(other.chart, 'r', { model: other.model, candidate: {}, steps: [5] }))
       .toThrow('test/r: candidate [] resolves to the same model as the stable one');
@@ -37,8 +38,8 @@ describe('CanaryRollout bad input', () => {
 
   test('a bad candidate is reported on the rollout', () => {
     const { chart, model } = setup();
-    expect(() => new CanaryRollout(chart, 'r', { model, candidate: { env: { '1BAD': 'x' } }, steps: [5] }))
-      .toThrow('test/r: env name "1BAD" is not a valid environment variable name');
+    expect(() => new CanaryRollout(chart, 'r', { model, candidate: { envVariables: { '1BAD': EnvValue.fromValue('x') } }, steps: [5] }))
+      .toThrow('test/r: envVariables name "1BAD" is not a valid environment variable name');
   });
 
   test('automatic rollback required on KServe', () => {

@@ -23,7 +23,7 @@ function onnxModel(chart: Chart, runtime: ServingRuntime, platform?: ServingPlat
   return new ServedModel(chart, 'detector', {
     format: ModelFormat.ONNX.withVersion('1'),
     storage: ModelStorage.fromS3({ bucket: 'models', key: 'detector' }),
-    servingRuntime: runtime,
+    runtime: runtime,
     protocol: InferenceProtocol.GRPC_V2,
     platform,
   });
@@ -52,7 +52,7 @@ describe('ServingRuntime ports', () => {
     const runtime = tritonRuntime(chart);
     onnxModel(chart, runtime);
     expect(validationErrors(chart)).toEqual([
-      'test/detector: servingRuntime triton is a runtime that opens 2 ports (REST and gRPC), and the "kserve" platform runs the model under Knative, '
+      'test/detector: runtime triton is a runtime that opens 2 ports (REST and gRPC), and the "kserve" platform runs the model under Knative, '
       + 'which routes to one port per pod; use ServingPlatform.kserveStandard(), or a runtime without grpcPort',
     ]);
   });
@@ -171,7 +171,7 @@ describe('ServingRuntime containers', () => {
       sidecars: [{ name: 'exporter', image: EXPORTER }],
     });
     new ServedModel(chart, 'detector', {
-      format: ModelFormat.ONNX.withVersion('1'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'detector' }), servingRuntime: runtime,
+      format: ModelFormat.ONNX.withVersion('1'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'detector' }), runtime: runtime,
     });
     const sr = docOf(synth(chart), 'ServingRuntime');
     expect(sr.spec.volumes).toEqual([

@@ -27,7 +27,7 @@ describe('ServingRuntime', () => {
     new ServedModel(chart, 'churn', {
       format: ModelFormat.SKLEARN.withVersion('1'),
       storage: ModelStorage.fromS3({ bucket: 'models', key: 'churn' }),
-      servingRuntime: runtime,
+      runtime,
     });
     const docs = synth(chart);
     expect(docs.map((d) => d.kind)).toEqual(['ServingRuntime', 'InferenceService']);
@@ -56,7 +56,7 @@ describe('ServingRuntime', () => {
     const app = testApp();
     const platformChart = new Chart(app, 'platform');
     const triton = new ClusterServingRuntime(platformChart, 'triton-24-08', {
-      supportedFormats: [{ format: ModelFormat.ONNX }, { format: ModelFormat.TENSORRT }, { format: ModelFormat.of('my-format', '2'), autoSelect: true, priority: 1 }],
+      supportedFormats: [{ format: ModelFormat.ONNX }, { format: ModelFormat.TENSORRT }, { format: ModelFormat.of('my-format', { version: '2' }), autoSelect: true, priority: 1 }],
       protocols: [InferenceProtocol.GRPC_V2],
       container: {
         image: 'nvcr.io/nvidia/tritonserver@sha256:' + 'a'.repeat(64),
@@ -67,7 +67,7 @@ describe('ServingRuntime', () => {
       multiModel: false,
     });
     const team = new Chart(app, 'team', { namespace: 'team-a' });
-    new ServedModel(team, 'detector', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'det' }), servingRuntime: triton });
+    new ServedModel(team, 'detector', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'det' }), runtime: triton });
     const csr = docOf(synth(platformChart), 'ClusterServingRuntime');
     expect(csr.metadata.namespace).toBeUndefined();
     expect(csr.spec).toMatchObject({
@@ -134,54 +134,93 @@ describe('ServingRuntime bad input', () => {
     ['unsupported format for the chosen runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.XGBOOST, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.XGBOOST, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
     }, /^test\/m: format "xgboost" is not supported by ServingRuntime "sk"; use one of sklearn@1, or another runtime$/],
     ['unsupported format version', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN.withVersion('2'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN.withVersion('2'), storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
     }, /^test\/m: format "sklearn@2" is not supported by ServingRuntime "sk"/],
     ['protocol the runtime does not speak', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, protocol: InferenceProtocol.GRPC_V2, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
     }, /^test\/m: protocol "grpc-v2" is not spoken by ServingRuntime "sk"; use one of v1, v2$/],
     ['runtime in another namespace', () => {
       const app = testApp();
       const runtime = sklearnRuntime(new Chart(app, 'rt', { namespace: 'runtimes' }), 'sk');
-      new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
-    }, /^test\/m: servingRuntime "sk" is in namespace "runtimes", not the model's "ml"; create the ServingRuntime in the model's namespace, or use a ClusterServingRuntime$/],
+      new ServedModel(new Chart(app, 'test', { namespace: 'ml' }), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
+    }, /^test\/m: runtime "sk" is in namespace "runtimes", not the model's "ml"; create the ServingRuntime in the model's namespace, or use a ClusterServingRuntime$/],
     ['disabled runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk', 2, { disabled: true });
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime });
-    }, /^test\/m: servingRuntime "sk" is disabled \(ServingRuntime "sk"\); enable the runtime, or choose another$/],
-    ['runtime and servingRuntime', () => {
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
+    }, /^test\/m: runtime "sk" is disabled \(ServingRuntime "sk"\); enable the runtime, or choose another$/],
+    ['runtime beside a custom server', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, runtime: 'other' });
-    }, /^test\/m: runtime "other" is set as well as servingRuntime; name the runtime once/],
+      new ServedModel(chart, 'm', { server: { image: 'reg.example.com/s:1' }, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime });
+    }, /^test\/m: runtime "sk" is set as well as server, which replaces the runtime; drop runtime or server$/],
     ['runtimeVersion over a pinned runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
-      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, runtimeVersion: 'v0.16.0' });
-    }, /^test\/m: runtimeVersion "v0.16.0" would replace the image tag pinned by servingRuntime "sk"; pin the version in the runtime's container.image, or drop servingRuntime$/],
-    ['container over a pinned runtime', () => {
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime, runtimeVersion: 'v0.16.0' });
+    }, /^test\/m: runtimeVersion "v0.16.0" would replace the image tag pinned by runtime "sk"; pin the version in the runtime's container.image, or drop runtime$/],
+    ['runtimeImage over a pinned runtime', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
       new ServedModel(chart, 'm', {
-        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, container: { image: 'kserve/sklearnserver:v0.16.0' },
+        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime, runtimeImage: 'kserve/sklearnserver:v0.16.0',
       });
-    }, /^test\/m: container.image "kserve\/sklearnserver:v0.16.0" would replace the server pinned by servingRuntime "sk"/],
-    ['servingRuntime on a non-KServe platform', () => {
+    }, /^test\/m: runtimeImage "kserve\/sklearnserver:v0.16.0" would replace the server pinned by runtime "sk"/],
+    ['runtime on a non-KServe platform', () => {
       const chart = newChart('ml');
       const runtime = sklearnRuntime(chart, 'sk');
       new ServedModel(chart, 'm', {
-        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), servingRuntime: runtime, platform: ServingPlatform.kubernetesDeployment(),
+        format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime, platform: ServingPlatform.kubernetesDeployment(),
       });
-    }, /^test\/m: servingRuntime "sk" only applies to KServe, not the "kubernetes-deployment" platform/],
+    }, /^test\/m: runtime "sk" only applies to KServe, not the "kubernetes-deployment" platform/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
+  });
+});
+
+describe('runtimes known only by name', () => {
+  test('a ClusterServingRuntime by name: named, not checked, and may be pinned', () => {
+    const chart = newChart('ml');
+    const triton = ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'kserve-tritonserver');
+    expect(triton.imported).toBe(true);
+    expect([triton.clusterScoped, triton.supportedFormats, triton.protocols]).toEqual([true, [], []]);
+    // Any format and protocol: the runtime's own list is unknown here (KServe checks it at apply).
+    new ServedModel(chart, 'm', {
+      format: ModelFormat.of('custom-format'),
+      protocol: InferenceProtocol.GRPC_V2,
+      storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }),
+      runtime: triton,
+      runtimeVersion: '25.01-py3',
+      // A runtime known by name cannot say which port serves gRPC: the model names it.
+      grpcPort: 9000,
+    });
+    const docs = synth(chart);
+    expect(docs.map((d) => d.kind)).toEqual(['InferenceService']);
+    expect(docOf(docs, 'InferenceService').spec.predictor.model).toMatchObject({
+      runtime: 'kserve-tritonserver',
+      runtimeVersion: '25.01-py3',
+      modelFormat: { name: 'custom-format' },
+      protocolVersion: 'grpc-v2',
+      ports: [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }],
+    });
+  });
+
+  test('a ServingRuntime by name is namespaced; its name is checked', () => {
+    const chart = newChart('ml');
+    const sk = ServingRuntime.fromServingRuntimeName(chart, 'sk', 'sklearn-team');
+    expect([sk.runtimeName, sk.clusterScoped, sk.imported]).toEqual(['sklearn-team', false, true]);
+    new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime: sk });
+    expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.runtime).toBe('sklearn-team');
+    const bad = ServingRuntime.fromServingRuntimeName(chart, 'bad', 'Bad_Runtime');
+    expect(() => new ServedModel(chart, 'n', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }), runtime: bad }))
+      .toThrow(/^test\/n: runtime "Bad_Runtime" is not a valid DNS-1123 subdomain/);
   });
 });

@@ -8,24 +8,26 @@ const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucke
 
 describe('credentials only by reference', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['AWS access key id', { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' }, /env\["AWS_ACCESS_KEY_ID"\] "<redacted>" looks like an AWS access key id written as a literal; pass credentials by reference/],
+    ['AWS access key id', { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' }, /envVariables\["AWS_ACCESS_KEY_ID"\] "<redacted>" looks like an AWS access key id written as a literal; pass credentials by reference/],
     ['Hugging Face token', { HF_HOME_TOKENISH: 'hf_abcdefghijklmnopqrstuvwxyzABCDEF12' }, /looks like a Hugging Face token/],
     ['GitHub token', { X: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, /looks like a GitHub token/],
     ['private key', { CERT: '-----BEGIN RSA PRIVATE KEY-----\nabc' }, /looks like a private key/],
-    ['secret-named variable', { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI' }, /env\["AWS_SECRET_ACCESS_KEY"\] "<redacted>" is a credential variable set to a literal/],
+    ['secret-named variable', { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI' }, /envVariables\["AWS_SECRET_ACCESS_KEY"\] "<redacted>" is a credential variable set to a literal/],
     ['password', { DB_PASSWORD: 'hunter2' }, /is a credential variable set to a literal/],
   ];
+  /** Plain values, as `envVariables` takes them. */
+  const plain = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, EnvValue.fromValue(v)]));
   test.each(cases)('rejects %s', (_n, env, message) => {
-    expect(() => new ServedModel(newChart(), 'm', { ...base, env })).toThrow(message);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, envVariables: plain(env) })).toThrow(message);
   });
 
   test('the secret value never appears in the message', () => {
-    expect(() => new ServedModel(newChart(), 'm', { ...base, env: { DB_PASSWORD: 'hunter2' } })).toThrow(/^((?!hunter2).)*$/s);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, envVariables: plain({ DB_PASSWORD: 'hunter2' }) })).toThrow(/^((?!hunter2).)*$/s);
   });
 
   test('ordinary values pass', () => {
     const chart = newChart();
-    new ServedModel(chart, 'm', { ...base, env: { LOG_LEVEL: 'debug', TOKENIZERS_PARALLELISM: 'false', MAX_TOKENS: '512' } });
+    new ServedModel(chart, 'm', { ...base, envVariables: plain({ LOG_LEVEL: 'debug', TOKENIZERS_PARALLELISM: 'false', MAX_TOKENS: '512' }) });
     expect(docOf(synth(chart), 'InferenceService').spec.predictor.model.env).toHaveLength(4);
   });
 
@@ -106,7 +108,7 @@ describe('PodSecurity', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       ...base,
-      env: { HOME: '/home/model' },
+      envVariables: { HOME: EnvValue.fromValue('/home/model') },
       podSecurity: PodSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, scratchSize: Size.gibibytes(1) }),
       platform: ServingPlatform.kserveStandard(),
       scaling: Scaling.fixedReplicas(1),
@@ -160,27 +162,36 @@ describe('cdk8s-plus interop', () => {
     new ServedModel(chart, 'llm', {
       format: ModelFormat.HUGGINGFACE,
       storage: ModelStorage.fromHuggingFace('org/model', { revision: 'v1' }),
-      envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret: token, key: 'token' }), MAX_LEN: EnvValue.fromConfigMap(config, 'max-len') },
+      envVariables: { HF_TOKEN: EnvValue.fromSecretValue({ secret: token, key: 'token' }), MAX_LEN: EnvValue.fromConfigMap(config, 'max-len') },
       serviceAccount: sa,
     });
     new ServedModel(chart, 'local', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claim: pvc, path: 'sk/v1' }) });
     const docs = synth(chart);
     const p = docOf(docs, 'InferenceService', 'llm').spec.predictor;
     expect(p.serviceAccountName).toBe('model-reader');
+    // One list, sorted by name: references and plain values alike.
     expect(p.model.env).toEqual([
-      { name: 'HOME', value: '/tmp' },
       { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } },
+      { name: 'HOME', value: '/tmp' },
       { name: 'MAX_LEN', valueFrom: { configMapKeyRef: { name: 'model-config', key: 'max-len' } } },
     ]);
     expect(docOf(docs, 'InferenceService', 'local').spec.predictor.model.storageUri).toBe('pvc://models/sk/v1');
   });
 
-  test('conflicts and literal credentials in envValues are rejected', () => {
+  test('replaced props and literal credentials in envVariables are rejected', () => {
+    // Plain JavaScript callers (or a spread) may still pass the props replaced before 1.0.
+    expect(() => new ServedModel(newChart(), 'm', { ...base, serviceAccountName: 'b' } as any))
+      .toThrow(/test\/m: serviceAccountName "<set>" is no longer a ServedModel prop; use serviceAccount: ServiceAccount.fromServiceAccountName/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, envValues: {} } as any)).toThrow(/test\/m: envValues "<set>" is no longer a ServedModel prop; use envVariables/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, envVariables: { API_KEY: EnvValue.fromValue('abc') } }))
+      .toThrow(/envVariables\["API_KEY"\] "<redacted>" is a credential variable set to a literal/);
+  });
+
+  test('a service account must be a cdk8s-plus object with a valid name', () => {
     const chart = newChart();
-    const sa = ServiceAccount.fromServiceAccountName(chart, 'sa', 'a');
-    expect(() => new ServedModel(chart, 'm', { ...base, serviceAccount: sa, serviceAccountName: 'b' }))
-      .toThrow(/test\/m: serviceAccount "a" conflicts with serviceAccountName "b"; give the service account once/);
-    expect(() => new ServedModel(newChart(), 'm', { ...base, envValues: { API_KEY: EnvValue.fromValue('abc') } }))
-      .toThrow(/envValues\["API_KEY"\] "<redacted>" is a credential variable set to a literal/);
+    expect(() => new ServedModel(chart, 'm', { ...base, serviceAccount: 'reader' as any }))
+      .toThrow(/test\/m: serviceAccount "reader" is not a service account; use a cdk8s-plus ServiceAccount/);
+    expect(() => new ServedModel(chart, 'n', { ...base, serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'bad', 'Bad_Name') }))
+      .toThrow(/test\/n: serviceAccount "Bad_Name" is not a valid DNS-1123 subdomain/);
   });
 });

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  InferenceProtocol, ModelFormat, ModelStorage, PayloadLoggerMode, Scaling, ScalingMetric, ServedModel, ServingPlatform,
+  ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, PayloadLoggerMode, Scaling, ScalingMetric, ServedModel, ServingPlatform,
   StandardAutoscaler, Visibility,
 } from '../src';
 import { docOf, newChart, synth } from './util';
@@ -75,15 +75,15 @@ describe('ServedModel on KServe (Knative mode)', () => {
     const chart = newChart();
     new ServedModel(chart, 'm', {
       format: ModelFormat.SKLEARN.withVersion('1'),
-      runtime: 'kserve-sklearnserver',
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'sklearn', 'kserve-sklearnserver'),
       runtimeVersion: 'v0.16.0',
       storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }),
       transformer: { image: 'registry.example.com/features:1.2.0', args: ['--feast-url', 'feast:6566'] },
       explainer: { image: 'registry.example.com/explainer:1.0.0' },
       batcher: { maxBatchSize: 16, maxLatency: Duration.millis(100), timeout: Duration.seconds(30) },
       logger: { url: 'http://broker-ingress.knative-eventing/ml/default', mode: PayloadLoggerMode.REQUEST },
-      env: { LOG_LEVEL: 'debug' },
-      serviceAccountName: 'models-s3',
+      envVariables: { LOG_LEVEL: EnvValue.fromValue('debug') },
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'models-s3'),
     });
     const isvc = docOf(synth(chart), 'InferenceService');
     expect(isvc.spec.predictor.model).toMatchObject({ runtime: 'kserve-sklearnserver', runtimeVersion: 'v0.16.0', modelFormat: { name: 'sklearn', version: '1' } });
@@ -104,10 +104,10 @@ describe('ServedModel on KServe (Knative mode)', () => {
   test('custom predictor container gets STORAGE_URI', () => {
     const chart = newChart();
     const m = new ServedModel(chart, 'custom', {
-      container: { image: 'registry.example.com/my-server:2.0.0', port: 9000 },
+      server: { image: 'registry.example.com/my-server:2.0.0', port: 9000 },
       storage: ModelStorage.fromUri('gs://models/m'),
     });
-    m.addEnv('EXTRA', '1');
+    m.addEnv('EXTRA', EnvValue.fromValue('1'));
     const isvc = docOf(synth(chart), 'InferenceService');
     const c = isvc.spec.predictor.containers[0];
     expect(c.env).toEqual([{ name: 'STORAGE_URI', value: 'gs://models/m' }, { name: 'EXTRA', value: '1' }, { name: 'HOME', value: '/tmp' }]);
@@ -170,14 +170,17 @@ describe('ServedModel bad input', () => {
     ['KPA metric cpu', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, metric: ScalingMetric.CPU }) }), /scaling.metric "cpu" is not a Knative autoscaler \(KPA\) metric/],
     ['protocol not spoken', () => new ServedModel(newChart(), 'm', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }), protocol: InferenceProtocol.V1 }), /protocol "v1" is not spoken by the built-in runtimes for format "onnx"; use one of v2, grpc-v2/],
     ['unknown storage scheme', () => new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromUri('ftp://host/m') }), /^test\/m: storage ModelStorage.fromUri: uri "ftp:\/\/host\/m" has an unknown storage scheme "ftp"; use one of s3:\/\//],
-    ['conflicting storage settings', () => new ServedModel(newChart(), 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm' }), serviceAccountName: 'sa' }), /serviceAccountName "sa" gives storage credentials to pvc:\/\/ storage/],
+    ['conflicting storage settings', () => {
+      const chart = newChart();
+      new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'models', path: 'm' }), serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'sa') });
+    }, /serviceAccount "sa" gives storage credentials to pvc:\/\/ storage/],
     ['negative count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.fixedReplicas(-1) }), /^test\/m: scaling Scaling.fixedReplicas: replicas -1 is not allowed; use a whole number from 1 to 2147483647/],
     ['fractional count', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 2.5 }) }), /maxReplicas 2.5 is not allowed; use a whole number from 1 to 2147483647/],
     ['no format', () => new ServedModel(newChart(), 'm', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'k' }) }), /test\/m: format undefined is missing/],
     ['Standard HPA needs maxReplicas', () => new ServedModel(newChart(), 'm', { ...base, platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }), /scaling.maxReplicas undefined is required in KServe Standard mode/],
     ['Knative knob in Standard mode', () => new ServedModel(newChart(), 'm', { ...base, scaling: Scaling.autoscale({ maxReplicas: 3, initialScale: 2 }), platform: ServingPlatform.kserveStandard() }), /scaling.initialScale 2 only applies to the Knative autoscaler/],
     ['bad label', () => new ServedModel(newChart(), 'm', { ...base, labels: { team: 'a b' } }), /labels\["team"\] "a b" is not a valid label value/],
-    ['bad env name', () => new ServedModel(newChart(), 'm', { ...base, env: { '1X': 'v' } }), /env name "1X" is not a valid environment variable name/],
+    ['bad env name', () => new ServedModel(newChart(), 'm', { ...base, envVariables: { '1X': EnvValue.fromValue('v') } }), /envVariables name "1X" is not a valid environment variable name/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
@@ -189,7 +192,7 @@ describe('KServe readiness probes', () => {
     const chart = newChart();
     new ServedModel(chart, 'v1', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromS3({ bucket: 'models', key: 't' }), protocol: InferenceProtocol.V1 });
     new ServedModel(chart, 'grpc', { format: ModelFormat.ONNX, storage: ModelStorage.fromS3({ bucket: 'models', key: 'o' }), protocol: InferenceProtocol.GRPC_V2 });
-    new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 's' }), container: { image: 'registry.example.com/sk:1.0.0' } });
+    new ServedModel(chart, 'img', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 's' }), runtimeImage: 'registry.example.com/sk:1.0.0' });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'v1').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v1/models/v1', port: 8080 });
     // The built-in runtimes serve REST on 8080 next to gRPC.

@@ -55,7 +55,7 @@ export interface ModelContainer {
   readonly args?: string[];
 
   /**
-   * Environment variables (plain values; credentials by reference go in the model's `envValues`, e.g. `EnvValue.fromSecretValue`).
+   * Environment variables (plain values; credentials by reference go in the model's `envVariables`, e.g. `EnvValue.fromSecretValue`).
    *
    * @default - none
    */

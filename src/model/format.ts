@@ -1,6 +1,16 @@
 import { InferenceProtocol } from './protocol';
 import { checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 
+/** Options of {@link ModelFormat.of}. */
+export interface ModelFormatOptions {
+  /**
+   * The `modelFormat.version`, e.g. `1`.
+   *
+   * @default - no version: any version of the format
+   */
+  readonly version?: string;
+}
+
 /**
  * A model serialization format, as KServe's `modelFormat` names it. Each
  * format knows which protocols KServe's built-in runtimes speak for it, so a
@@ -39,11 +49,12 @@ export class ModelFormat {
    * does not check protocols for unknown formats.
    *
    * @param name the `modelFormat.name`, e.g. `sklearn`
-   * @param version the `modelFormat.version`, e.g. `1`
+   * @param options the version
    */
-  public static of(name: string, version?: string): ModelFormat {
+  public static of(name: string, options: ModelFormatOptions = {}): ModelFormat {
     return orInvalid(() => {
       checkNonEmpty('ModelFormat.of', 'name', name);
+      const version = options?.version;
       checkNonEmpty('ModelFormat.of', 'version', version);
       const known = ALL.find((f) => f.name === name);
       return new ModelFormat(name, version, known?._protocols);

@@ -1,6 +1,6 @@
 import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { InferenceComponent, ModelContainer, PayloadLogger, PayloadLoggerMode, StorageMount, WorkerSpec } from './components';
+import { InferenceComponent, PayloadLogger, PayloadLoggerMode, StorageMount, WorkerSpec } from './components';
 import type { ModelFormat } from './format';
 import type { InferenceProtocol } from './protocol';
 import { ModelStorage, ResolvedStorage } from './storage';
@@ -41,7 +41,6 @@ export interface ResolvedStorageMount {
 
 /** The props this file reads (a part of ServedModelProps; not imported: the construct layer sits above). */
 export interface ExtensionProps {
-  readonly container?: ModelContainer;
   readonly args?: string[];
   readonly transformer?: InferenceComponent;
   readonly explainer?: InferenceComponent;
@@ -51,7 +50,7 @@ export interface ExtensionProps {
   readonly imagePullPolicy?: ImagePullPolicy;
   readonly storageUris?: StorageMount[];
   readonly workerSpec?: WorkerSpec;
-  readonly servingRuntime?: { readonly protocols: InferenceProtocol[]; readonly grpcPort?: number };
+  readonly runtime?: { readonly protocols: InferenceProtocol[]; readonly grpcPort?: number };
 }
 
 /** A side container as the spec holds it. */
@@ -165,15 +164,15 @@ export function resolveExtensions<C extends ContainerView & ResolvedComponentExt
       fail(scope, 'grpcPort', props.grpcPort, `needs a gRPC protocol (the model speaks ${spec.protocol.version})`, 'set protocol: InferenceProtocol.GRPC_V2 (or GRPC_V1), or drop grpcPort');
     }
     if (spec.image !== undefined && !spec.format && props.grpcPort !== spec.port) {
-      fail(scope, 'grpcPort', props.grpcPort, `differs from container.port ${spec.port}, the port a custom gRPC server is served on`, 'set container.port only');
+      fail(scope, 'grpcPort', props.grpcPort, `differs from server.port ${spec.port}, the port a custom gRPC server is served on`, 'set server.port only');
     }
     out.grpcPort = props.grpcPort;
   }
   // A runtime object names its gRPC port h2c itself (ServingRuntime
   // construct): its only port when it speaks only gRPC, else its grpcPort.
-  const protocols = props.servingRuntime?.protocols;
+  const protocols = props.runtime?.protocols;
   if (protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.grpc)) out.runtimeNamesGrpcPort = true;
-  if (props.servingRuntime?.grpcPort !== undefined) out.runtimeNamesGrpcPort = true;
+  if (props.runtime?.grpcPort !== undefined) out.runtimeNamesGrpcPort = true;
   if (props.restAndGrpc !== undefined && typeof props.restAndGrpc !== 'boolean') fail(scope, 'restAndGrpc', props.restAndGrpc, 'is not a boolean', 'use true or false');
   if (props.restAndGrpc === true) {
     if (!spec.protocol.grpc) {
@@ -262,10 +261,10 @@ function resolveWorkerSpec(scope: IConstruct, props: ExtensionProps, o: WorkerSp
   }
   for (const name of PARALLEL_ENV) {
     if (spec.env.some((e) => e.name === name)) {
-      fail(scope, `env["${name}"]`, '<not shown>', 'is set by KServe from workerSpec', `drop it; set workerSpec.${name === 'TENSOR_PARALLEL_SIZE' ? 'tensorParallelSize' : 'pipelineParallelSize'}`);
+      fail(scope, `envVariables["${name}"]`, '<not shown>', 'is set by KServe from workerSpec', `drop it; set workerSpec.${name === 'TENSOR_PARALLEL_SIZE' ? 'tensorParallelSize' : 'pipelineParallelSize'}`);
     }
   }
-  const userArgs = [...(props.container?.args ?? []), ...(props.args ?? [])];
+  const userArgs = props.args ?? [];
   const flag = userArgs.find((a) => PARALLEL_FLAG.test(a));
   if (flag !== undefined) fail(scope, 'args', flag, 'is passed by KServe\'s multi-node runtime from workerSpec', 'drop the argument; set workerSpec.tensorParallelSize / pipelineParallelSize');
   const gpus = spec.accelerator?.deviceCount;

@@ -1,5 +1,15 @@
 import { checkNonEmpty } from '../internal/errors';
 
+/** Options of {@link InferenceProtocol.of}. */
+export interface InferenceProtocolOptions {
+  /**
+   * Whether the protocol runs over gRPC (HTTP/2).
+   *
+   * @default false
+   */
+  readonly grpc?: boolean;
+}
+
 /**
  * The inference protocol a model server speaks.
  *
@@ -20,11 +30,11 @@ export class InferenceProtocol {
    * A protocol version this library does not know yet, written as given.
    *
    * @param version the `protocolVersion` value
-   * @param grpc whether the protocol runs over gRPC
+   * @param options whether it runs over gRPC
    */
-  public static of(version: string, grpc: boolean = false): InferenceProtocol {
+  public static of(version: string, options: InferenceProtocolOptions = {}): InferenceProtocol {
     checkNonEmpty('InferenceProtocol.of', 'version', version);
-    return new InferenceProtocol(version, grpc);
+    return new InferenceProtocol(version, options?.grpc ?? false);
   }
 
   private constructor(

@@ -2,9 +2,11 @@ import { ApiObject, ApiObjectProps, Duration, IAnyProducer, Lazy } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLogger, StorageMount, Visibility, WorkerSpec } from './components';
+import { CustomServer } from './custom-server';
 import { ModelFormat } from './format';
 import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
 import { InferenceProtocol } from './protocol';
+import { IServedModel } from './served-model-ref';
 import { ModelStorage } from './storage';
 import type { LocalModelCache } from '../cache/local-model-cache';
 import { fail, raiseIfInvalid, withScope } from '../internal/errors';
@@ -32,14 +34,14 @@ export interface ServedModelProps {
   /**
    * The model format; KServe picks a runtime that supports it.
    *
-   * @default - none; required unless `container` runs a custom server
+   * @default - none; required unless `server` runs your own model server
    */
   readonly format?: ModelFormat;
 
   /**
    * Where the model files are.
    *
-   * @default - none (a custom container that bakes in its model)
+   * @default - none (a custom server that bakes in its model)
    */
   readonly storage?: ModelStorage;
 
@@ -51,26 +53,44 @@ export interface ServedModelProps {
   readonly protocol?: InferenceProtocol;
 
   /**
-   * The ServingRuntime (or ClusterServingRuntime) name to use.
+   * The KServe ServingRuntime or ClusterServingRuntime to run: one of this
+   * app (checked at synth: it must serve the model's format and protocol),
+   * or one that exists in the cluster, known only by name:
+   * `ServingRuntime.fromServingRuntimeName(scope, id, name)` or
+   * `ClusterServingRuntime.fromClusterServingRuntimeName(scope, id, name)`
+   * (not checked). KServe platforms only.
    *
    * @default - KServe selects a runtime for the format
    */
-  readonly runtime?: string;
+  readonly runtime?: IServingRuntime;
 
   /**
-   * The runtime's image tag, to pin the exact server version.
+   * Pins the runtime's image to this tag (or `sha256:` digest on the
+   * Knative Service and Deployment platforms): the exact server version.
+   * Needs `format`.
    *
    * @default - the runtime's default version
    */
   readonly runtimeVersion?: string;
 
   /**
-   * A custom model server container; with `format` it overrides the runtime's
-   * image, without it replaces the runtime.
+   * Replaces the runtime's image with this one: the same server from
+   * another registry, or a build of your own that behaves like it. Needs
+   * `format` (the runtime still decides args, ports and probes); to run a
+   * server of your own, use `server` instead.
    *
-   * @default - the runtime's container
+   * @default - the runtime's image
    */
-  readonly container?: ModelContainer;
+  readonly runtimeImage?: string;
+
+  /**
+   * Your own model server, in place of a runtime: its image, entrypoint and
+   * port. It replaces the runtime, so it is set without `format`, `runtime`,
+   * `runtimeVersion` and `runtimeImage`.
+   *
+   * @default - the format's runtime serves the model
+   */
+  readonly server?: CustomServer;
 
   /**
    * Extra arguments for the model server.
@@ -80,21 +100,15 @@ export interface ServedModelProps {
   readonly args?: string[];
 
   /**
-   * Environment variables for the model server.
-   *
-   * @default - none
-   */
-  readonly env?: Record<string, string>;
-
-  /**
-   * Environment variables from cdk8s-plus `EnvValue`s: Secrets
+   * Environment variables of the model server, as cdk8s-plus `EnvValue`s:
+   * plain values (`EnvValue.fromValue('1')`), Secrets
    * (`EnvValue.fromSecretValue`), ConfigMaps, field references. The way to
    * pass credentials such as `HF_TOKEN`: literals that look like credentials
-   * are rejected.
+   * are rejected. Add more later with `addEnv`.
    *
    * @default - none
    */
-  readonly envValues?: Record<string, EnvValue>;
+  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * How the model's pods are locked down.
@@ -181,17 +195,11 @@ export interface ServedModelProps {
 
   /**
    * The service account the pods run as; on KServe it also carries the
-   * storage credentials (secrets annotated for S3/GCS).
+   * storage credentials (secrets annotated for S3/GCS). A cdk8s-plus
+   * `ServiceAccount` of this app, or one that exists in the cluster:
+   * `ServiceAccount.fromServiceAccountName(scope, id, name)`.
    *
    * @default - the namespace's default service account
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * The service account the pods run as, as a cdk8s-plus object (an
-   * alternative to `serviceAccountName`).
-   *
-   * @default - serviceAccountName, else the namespace's default service account
    */
   readonly serviceAccount?: IServiceAccount;
 
@@ -244,15 +252,6 @@ export interface ServedModelProps {
    * @default - no payload logging
    */
   readonly logger?: PayloadLogger;
-
-  /**
-   * The ServingRuntime or ClusterServingRuntime to run, by object: sets
-   * `runtime` and checks at synth that the runtime serves the model's format
-   * and protocol (KServe only).
-   *
-   * @default - KServe selects a runtime for the format (or `runtime` names one)
-   */
-  readonly servingRuntime?: IServingRuntime;
 
   /**
    * The LocalModelCache holding this model on the nodes' local disks (KServe
@@ -448,7 +447,17 @@ class ModelDocument extends ApiObject {
  *   scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 5 }),
  * });
  */
-export class ServedModel extends Construct {
+export class ServedModel extends Construct implements IServedModel {
+  /**
+   * Whether `x` is a ServedModel of this library (what `IServedModel`
+   * references must be for the constructs that read a model's spec).
+   *
+   * @param x any object
+   */
+  public static isServedModel(x: any): x is ServedModel {
+    return x instanceof ServedModel;
+  }
+
   /** The name of the main resource (the InferenceService name on KServe). */
   public readonly name: string;
   /** The namespace, if set (here or on the chart); undefined: kubectl's current namespace at apply time. */
@@ -460,7 +469,7 @@ export class ServedModel extends Construct {
   /** The props the model was declared with (a copy; not public: the AWS CDK guidelines keep props bags private). */
   private readonly props: ServedModelProps;
 
-  private readonly extraEnv: Record<string, string> = {};
+  private readonly extraEnv: Record<string, EnvValue> = {};
   private cachedSpec?: ModelSpec;
   private cachedStable?: ModelSpec;
   /** The last spec resolved with overrides: a rollout checks its candidate, then attaches the same overrides. */
@@ -478,9 +487,9 @@ export class ServedModel extends Construct {
     this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? chartNamespace(this);
     const capabilities = this.platform._compiler.capabilities;
-    if (props.servingRuntime !== undefined && !capabilities.servingRuntimes) {
-      fail(this, 'servingRuntime', props.servingRuntime.runtimeName, `only applies to KServe, not the "${this.platform.id}" platform`,
-        'use ServingPlatform.kserve() or kserveStandard(), or pin the server with container.image');
+    if (props.runtime !== undefined && !capabilities.servingRuntimes) {
+      fail(this, 'runtime', props.runtime?.runtimeName ?? props.runtime, `only applies to KServe, not the "${this.platform.id}" platform`,
+        'use ServingPlatform.kserve() or kserveStandard(), or the platform option modelServer, runtimeImage or server');
     }
     if (props.modelCache !== undefined && !capabilities.modelCaches) {
       fail(this, 'modelCache', props.modelCache.cacheName, `only works on KServe, not the "${this.platform.id}" platform`,
@@ -499,12 +508,13 @@ export class ServedModel extends Construct {
       registerKnativeFlagConsumer(this, () => [...new Set([
         ...(this.platform._compiler.knativeFlags?.(this._spec()) ?? []),
         // A runtime's placement is merged into the model's pods by KServe.
-        ...runtimeKnativeFlags(props.servingRuntime),
+        ...runtimeKnativeFlags(props.runtime),
+        ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
       ])].sort());
     }
     ensureUniqueIdentities(this);
     // Apply the runtime and the cache before the model that uses them.
-    if (props.servingRuntime !== undefined) this.node.addDependency(props.servingRuntime);
+    if (props.runtime !== undefined) this.node.addDependency(props.runtime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
   }
 
@@ -512,11 +522,13 @@ export class ServedModel extends Construct {
    * Adds an environment variable to the model server.
    *
    * @param name the variable name
-   * @param value the value (credentials are rejected: use envValues)
+   * @param value the value: `EnvValue.fromValue('1')`, `EnvValue.fromSecretValue(...)`, ... (credential literals are rejected)
    */
-  public addEnv(name: string, value: string): void {
+  public addEnv(name: string, value: EnvValue): void {
     if (typeof name !== 'string') fail(this, 'addEnv name', name, 'is not a string', 'use an environment variable name');
-    if (typeof value !== 'string') fail(this, `addEnv("${name}")`, value, 'is not a string', 'environment values are strings');
+    if (value === null || typeof value !== 'object') {
+      fail(this, `addEnv("${name}")`, typeof value === 'string' ? '<string>' : value, 'is not an EnvValue', 'use EnvValue.fromValue(...) or EnvValue.fromSecretValue(...)');
+    }
     if (Object.prototype.hasOwnProperty.call(this.extraEnv, name)) {
       fail(this, 'addEnv', name, 'was already added', 'add each environment variable once');
     }
@@ -694,6 +706,8 @@ export class ServedModel extends Construct {
         'roll out one candidate at a time per model (A/B splits between models belong to an inference graph)');
     }
     this.rollout = rollout;
+    // A candidate's own runtime is applied before the model too.
+    if (rollout.candidate?.runtime !== undefined) this.node.addDependency(rollout.candidate.runtime);
     this.cachedSpec = undefined;
     this._spec();
   }
@@ -713,9 +727,22 @@ const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
   ['deploymentStrategy', DeploymentStrategy, 'DeploymentStrategy.rollingUpdate(...) or DeploymentStrategy.recreate()'],
 ];
 
+/** Props replaced before 1.0 (README "Changes"), with what to write instead. */
+const REPLACED_PROPS: Array<[string, string]> = [
+  ['serviceAccountName', 'use serviceAccount: ServiceAccount.fromServiceAccountName(scope, id, name) from cdk8s-plus'],
+  ['servingRuntime', 'use runtime'],
+  ['env', 'use envVariables with EnvValue.fromValue(...)'],
+  ['envValues', 'use envVariables'],
+  ['container', 'use server (your own model server) or runtimeImage (the runtime\'s image replaced); args, envVariables and resources are model props'],
+];
+
 function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     fail(scope, 'props', props, 'is missing or not an object', 'pass ServedModelProps, e.g. { format, storage }');
+  }
+  // Plain JavaScript callers (and spreads, which TypeScript does not check) may still pass a prop that was replaced.
+  for (const [old, use] of REPLACED_PROPS) {
+    if ((props as Record<string, unknown>)[old] !== undefined) fail(scope, old, '<set>', 'is no longer a ServedModel prop', use);
   }
   for (const [prop, cls, use] of VALUE_CLASSES) {
     const v = props[prop];
@@ -723,7 +750,7 @@ function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
       fail(scope, prop, typeof v === 'object' ? `<${(v as any)?.constructor?.name ?? typeof v}>` : v, `is not a ${cls.name}`, `use ${use}`);
     }
   }
-  for (const prop of ['name', 'namespace', 'runtime', 'runtimeVersion', 'serviceAccountName'] as const) {
+  for (const prop of ['name', 'namespace', 'runtimeVersion', 'runtimeImage'] as const) {
     if (props[prop] !== undefined && typeof props[prop] !== 'string') fail(scope, prop, props[prop], 'is not a string', 'use a string');
   }
   if (props.visibility !== undefined && !(Object.values(Visibility) as unknown[]).includes(props.visibility)) {
@@ -732,7 +759,7 @@ function checkPropTypes(scope: IConstruct, props: ServedModelProps): void {
   if (props.containerConcurrency !== undefined && typeof props.containerConcurrency !== 'number') {
     fail(scope, 'containerConcurrency', props.containerConcurrency, 'is not a number', 'use a whole number from 0 to 1000');
   }
-  for (const prop of ['container', 'transformer', 'explainer'] as const) {
+  for (const prop of ['server', 'transformer', 'explainer'] as const) {
     const c = props[prop];
     if (c !== undefined && (c === null || typeof c !== 'object' || typeof c.image !== 'string')) {
       fail(scope, `${prop}.image`, (c as any)?.image, 'is missing or not a string', 'give the container an image reference');
@@ -760,11 +787,14 @@ function copyProps(props: ServedModelProps): ServedModelProps {
   const out: { -readonly [K in keyof ServedModelProps]: ServedModelProps[K] } = { ...props };
   // Only what is set is copied: this runs for every model of a fleet.
   if (Array.isArray(props.args)) out.args = [...props.args];
+  const server = props.server;
+  if (server !== undefined && server !== null && typeof server === 'object') {
+    out.server = { ...server, command: Array.isArray(server.command) ? [...server.command] : server.command };
+  }
   for (const k of MAP_PROPS) {
     const v = props[k];
     if (v !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v)) (out as any)[k] = { ...v };
   }
-  if (props.container !== undefined) out.container = copyContainer(props.container);
   if (props.transformer !== undefined) out.transformer = copyContainer(props.transformer);
   if (props.explainer !== undefined) out.explainer = copyContainer(props.explainer);
   if (Array.isArray(props.storageUris)) out.storageUris = props.storageUris.map((m) => (m !== null && typeof m === 'object' ? { ...m } : m));
@@ -775,7 +805,7 @@ function copyProps(props: ServedModelProps): ServedModelProps {
 }
 
 /** Props holding maps or plain structs, copied one level deep. */
-const MAP_PROPS = ['env', 'envValues', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup', 'workerSpec'] as const;
+const MAP_PROPS = ['envVariables', 'labels', 'annotations', 'resources', 'batcher', 'logger', 'llm', 'startup', 'workerSpec'] as const;
 
 function addAll(record: Record<string, string>, add: (key: string, value: string) => void): void {
   for (const k of Object.keys(record)) add(k, record[k]);

@@ -177,7 +177,7 @@ function checkMultiModelParent(scope: TrainedModel, parent: ServedModel, spec: M
   if (spec.format === undefined) {
     if (!spec.env.some((e) => e.name === MULTI_MODEL_SERVER_ENV && e.value === 'true')) {
       fail(scope, 'inferenceService', parent.name, `runs a custom server without ${MULTI_MODEL_SERVER_ENV}=true, so KServe does not treat ${what} as a multi-model server`,
-        `set ${MULTI_MODEL_SERVER_ENV}: "true" in the server's env, or serve a format`);
+        `set envVariables ${MULTI_MODEL_SERVER_ENV}: EnvValue.fromValue("true") on the custom server's model, or serve a format`);
     }
     return;
   }

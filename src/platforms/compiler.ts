@@ -44,7 +44,7 @@ export interface ModelEndpoint {
  * never test a platform's id.
  */
 export interface PlatformCapabilities {
-  /** KServe ServingRuntimes and ClusterServingRuntimes can serve the model (`servingRuntime`). */
+  /** KServe ServingRuntimes and ClusterServingRuntimes can serve the model (`runtime`). */
   readonly servingRuntimes: boolean;
   /** A KServe LocalModelCache can pre-load the model's files on its nodes (`modelCache`). */
   readonly modelCaches: boolean;

@@ -164,7 +164,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
     const podSpec = withVolumes(compact({
       serviceAccountName: spec.serviceAccountName,
       securityContext: spec.podSecurityContext,
-      ...placementFields(spec),
+      ...placementFields(spec.placement),
       topologySpreadConstraints: scaling.minReplicas >= 2 ? spreadConstraints(selector) : undefined,
       initContainers: pod.initContainers,
       containers: pod.containers,

@@ -22,7 +22,7 @@ export function checkPlatformExtensions(scope: IConstruct, spec: ModelSpec, comp
       `use ${STANDARD} or ServingPlatform.kubernetesDeployment()`);
   }
   if (spec.grpcPort !== undefined && !isvc) {
-    fail(scope, 'grpcPort', spec.grpcPort, `is not used ${on}, which picks the server and knows its gRPC port`, 'drop grpcPort (a custom container\'s port is container.port)');
+    fail(scope, 'grpcPort', spec.grpcPort, `is not used ${on}, which picks the server and knows its gRPC port`, 'drop grpcPort (a custom server\'s port is server.port)');
   }
   if (spec.restAndGrpc && mode !== 'Standard') {
     fail(scope, 'restAndGrpc', true, `is not available ${on}${compiler.knative ? ' (Knative routes one port per pod)' : ''}`, `use ${STANDARD}`);

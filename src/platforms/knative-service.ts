@@ -61,7 +61,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
     const budget = 63 - Math.max(REVISION_SUFFIX.length, ...KNATIVE_TAG_PREFIXES.map((p) => p.length));
     checkDns1035(scope, 'name', spec.name, budget, `63 minus the longer of the revision suffix "${REVISION_SUFFIX}" and the tag prefix "latest-"`);
     checkKnativeScaling(scope, spec, this.displayName);
-    checkKnativePort(scope, 'container.port', spec.port, this.displayName);
+    checkKnativePort(scope, 'server.port', spec.port, this.displayName);
     checkKServeOnly(scope, spec, this.displayName);
     checkDownload(scope, spec, this.options, this.displayName);
     resolveServer(scope, spec, this.options, this.displayName);
@@ -119,7 +119,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
         containerConcurrency: spec.containerConcurrency,
         timeoutSeconds: spec.timeoutSeconds,
         serviceAccountName: spec.serviceAccountName,
-        ...placementFields(spec),
+        ...placementFields(spec.placement),
         // No pod-level securityContext: Knative rejects it unless a feature
         // flag is on; each container carries the restricted profile.
         initContainers: pod.initContainers,

@@ -80,7 +80,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     // UpdateImageTag, v0.20): a digest would become a tag.
     if (spec.runtimeVersion !== undefined && DIGEST_VERSION.test(spec.runtimeVersion)) {
       fail(scope, 'runtimeVersion', spec.runtimeVersion, 'is a digest, which KServe would append to the runtime image as a tag',
-        'pin the digest with container.image (<repository>@sha256:...)');
+        'pin the digest with runtimeImage (<repository>@sha256:...)');
     }
     this.validateMode(scope, spec);
     this.validateExtensions(scope, spec);
@@ -93,13 +93,13 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   /**
    * gRPC on a named runtime needs its port: without an `h2c` port Knative
    * routes HTTP/1 to the pod and Standard mode's Service targets 8080 as
-   * plain HTTP, and the model never answers. A `servingRuntime` that speaks
+   * plain HTTP, and the model never answers. A `runtime` object that speaks
    * only gRPC names its own port `h2c` (ServingRuntime construct).
    */
   private validateExtensions(scope: IConstruct, spec: ModelSpec): void {
     if (spec.protocol.grpc && spec.runtime !== undefined && spec.grpcPort === undefined && !spec.runtimeNamesGrpcPort) {
       fail(scope, 'grpcPort', undefined, `is needed for ${spec.protocol.version} on runtime "${spec.runtime}": the library cannot know the port it serves gRPC on`,
-        'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a servingRuntime that names its gRPC port (gRPC only, or grpcPort)');
+        'set grpcPort (e.g. 9000 for Triton\'s --grpc-port), or use a runtime object that names its gRPC port (gRPC only, or grpcPort)');
     }
     const t = spec.transformer;
     if (t?.scaling) this.checkComponentScaling(scope, spec, t.scaling);
@@ -189,7 +189,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   /** Pod-level fields, written into `into`. */
   private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
     setDefined(into, 'serviceAccountName', spec.serviceAccountName);
-    placementFieldsRaw(spec, into);
+    placementFieldsRaw(spec.placement, into);
     // Knative rejects most pod-level securityContext fields unless a feature
     // flag is on; the container-level context carries the restricted profile.
     setDefined(into, 'securityContext', this.podSecurityContext(spec));
@@ -270,7 +270,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   private workerSpec(spec: ModelSpec): Record<string, unknown> {
     const sizes = spec.workerSpec!;
     const w: Record<string, unknown> = { pipelineParallelSize: sizes.pipelineParallelSize, tensorParallelSize: sizes.tensorParallelSize };
-    placementFieldsRaw(spec, w);
+    placementFieldsRaw(spec.placement, w);
     setDefined(w, 'securityContext', this.podSecurityContext(spec));
     const worker: Record<string, unknown> = { name: 'worker-container', resources: resourcesJson(spec.resources), securityContext: spec.securityContext };
     const home = spec.env.filter((e) => e.name === 'HOME');
@@ -348,7 +348,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
       containers: [container],
     };
     // Its own pool only: the model's GPU placement would strand a CPU transformer on GPU nodes.
-    if (c.placement) placementFieldsRaw({ placement: c.placement } as ModelSpec, out);
+    if (c.placement) placementFieldsRaw(c.placement, out);
     return out;
   }
 }
@@ -420,7 +420,7 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
 
   protected validateMode(scope: IConstruct, spec: ModelSpec): void {
     checkKnativeScaling(scope, spec, this.displayName);
-    checkKnativePort(scope, 'container.port', spec.port, this.displayName);
+    checkKnativePort(scope, 'server.port', spec.port, this.displayName);
     checkKnativePort(scope, 'transformer.port', spec.transformer?.port, this.displayName);
     checkKnativePort(scope, 'explainer.port', spec.explainer?.port, this.displayName);
   }

@@ -47,7 +47,7 @@ export function checkDownload(scope: IConstruct, spec: ModelSpec, options: Downl
   }
   if (spec.format && !spec.storage) {
     fail(scope, 'storage', undefined, `is required to serve format "${spec.format.name}" on ${platform} (the model server reads ${MODEL_DIR})`,
-      'give storage, or drop format and give a container that bakes in its model');
+      'give storage, or drop format and give a server that bakes in its model');
   }
 }
 

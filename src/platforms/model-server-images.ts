@@ -1,6 +1,8 @@
 import { ErrorScope, fail } from '../internal/errors';
 import { EnvVar } from '../internal/k8s';
+import { ModelFormat } from '../model/format';
 import { ModelSpec } from '../model/model-spec';
+import { InferenceProtocol } from '../model/protocol';
 
 /** Where every model server reads its model files. */
 export const MODEL_DIR = '/mnt/models';
@@ -135,11 +137,29 @@ const SERVERS: Record<string, ServerDefinition> = {
   },
 };
 
+/** The protocols the servers speak, by `protocolVersion`. */
+const PROTOCOLS: Record<string, InferenceProtocol> = {
+  'v1': InferenceProtocol.V1,
+  'v2': InferenceProtocol.V2,
+  'grpc-v1': InferenceProtocol.GRPC_V1,
+  'grpc-v2': InferenceProtocol.GRPC_V2,
+};
+
+/** Options of {@link ModelServer.defaultImage}. */
+export interface DefaultImageOptions {
+  /**
+   * Whether the replica has a GPU (some servers ship a GPU build).
+   *
+   * @default false
+   */
+  readonly gpu?: boolean;
+}
+
 /**
  * A standard model server that the Knative Service and Kubernetes Deployment
  * platforms run for a model format (KServe itself picks a ServingRuntime).
  * Each has pinned default images; override them with the platform's
- * `modelServerImage` or the ServedModel's `container.image`.
+ * `modelServerImage` or the ServedModel's `runtimeImage`.
  */
 export class ModelServer {
   /** KServe's Python servers (`kserve/sklearnserver`, `xgbserver`, `lgbserver`, `pmmlserver`); V1, V2, gRPC V2. */
@@ -173,22 +193,27 @@ export class ModelServer {
   ) {}
 
   /** The model formats this server serves. */
-  public get formats(): string[] {
-    return Object.keys(SERVERS[this.name].repositories);
+  public get formats(): ModelFormat[] {
+    return Object.keys(SERVERS[this.name].repositories).map((f) => ModelFormat.of(f));
   }
 
   /** The protocols this server speaks. */
-  public get protocols(): string[] {
-    return [...SERVERS[this.name].protocols];
+  public get protocols(): InferenceProtocol[] {
+    return SERVERS[this.name].protocols.map((p) => PROTOCOLS[p]);
   }
 
   /**
    * The pinned default image for a format, or undefined when the server does not serve it.
    *
    * @param format the model format
-   * @param gpu whether the replica has a GPU
+   * @param options whether the replica has a GPU
    */
-  public defaultImage(format: string, gpu: boolean = false): string | undefined {
+  public defaultImage(format: ModelFormat, options: DefaultImageOptions = {}): string | undefined {
+    return this._image(format?.name, options?.gpu ?? false);
+  }
+
+  /** @internal the pinned default image for a format name. */
+  public _image(format: string, gpu: boolean): string | undefined {
     const d = SERVERS[this.name];
     const repository = d.repositories[format];
     if (!repository) return undefined;
@@ -236,7 +261,7 @@ export interface ServerChoice {
 
 /** The model server container of one model, before probes and volumes. */
 export interface ResolvedServer {
-  /** The server name, or `custom` for a user container without a format. */
+  /** The server name, or `custom` for the model's own `server`. */
   readonly server: string;
   readonly image: string;
   readonly command?: string[];
@@ -266,7 +291,7 @@ export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: Server
   const grpc = spec.protocol.grpc;
   if (!spec.format) {
     if (choice.modelServer) {
-      fail(scope, 'modelServer', choice.modelServer.name, `needs a model format on ${platform}`, 'give format, or drop modelServer to run the custom container as is');
+      fail(scope, 'modelServer', choice.modelServer.name, `needs a model format on ${platform}`, 'give format, or drop modelServer to run your own server as is');
     }
     const image = choice.modelServerImage ?? spec.image!;
     return {
@@ -288,7 +313,7 @@ export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: Server
   const name = choice.modelServer?.name ?? defaultServerName(format, protocol);
   if (!name) {
     fail(scope, 'format', format, `has no default model server on ${platform}`,
-      `use a format with a standard server (${DEFAULT_FORMATS.join(', ')}), or drop format and give container (a custom server)`);
+      `use a format with a standard server (${DEFAULT_FORMATS.join(', ')}), or drop format and give server (your own model server)`);
   }
   const d = SERVERS[name];
   if (!d.repositories[format]) {
@@ -299,13 +324,10 @@ export function resolveServer(scope: ErrorScope, spec: ModelSpec, choice: Server
       `use one of ${d.protocols.join(', ')}, or choose another modelServer`);
   }
   if (spec.image && choice.modelServerImage) {
-    fail(scope, 'container.image', spec.image, `and the platform's modelServerImage "${choice.modelServerImage}" both set the model server image`, 'set the image once');
-  }
-  if (spec.image && spec.port !== HTTP_PORT) {
-    fail(scope, 'container.port', spec.port, `is fixed to ${HTTP_PORT} by the ${name} model server for format "${format}"`, 'drop container.port, or drop format to run a custom server');
+    fail(scope, 'runtimeImage', spec.image, `and the platform's modelServerImage "${choice.modelServerImage}" both set the model server image`, 'set the image once');
   }
   const gpu = !!spec.accelerator?.isGpu;
-  let image = spec.image ?? choice.modelServerImage ?? ModelServer.of(name).defaultImage(format, gpu)!;
+  let image = spec.image ?? choice.modelServerImage ?? ModelServer.of(name)._image(format, gpu)!;
   if (spec.runtimeVersion !== undefined) image = withTag(image, spec.runtimeVersion);
   const launch = d.launch(spec, format, protocol);
   const args = [...launch.args, ...spec.args];

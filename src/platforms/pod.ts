@@ -5,10 +5,15 @@ import { serverProbes } from './probes';
 import { fail } from '../internal/errors';
 import { compact, Container, sortedRecord, Volume, VolumeMount } from '../internal/k8s';
 import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/model-spec';
+import { ResolvedPlacement } from '../scheduling/placement';
 
-/** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName). */
-export function placementFields(spec: ModelSpec): Record<string, unknown> {
-  return compact(placementFieldsRaw(spec));
+/**
+ * Pod-level placement fields (nodeSelector, tolerations, affinity,
+ * runtimeClassName). Takes the placement alone; an object holding it (a
+ * spec) is still accepted for callers not yet moved.
+ */
+export function placementFields(placement: ResolvedPlacement | { readonly placement: ResolvedPlacement }): Record<string, unknown> {
+  return compact(placementFieldsRaw('placement' in placement ? placement.placement : placement));
 }
 
 /**
@@ -16,9 +21,8 @@ export function placementFields(spec: ModelSpec): Record<string, unknown> {
  * a whole, written into `into` (assignment rather than a spread: it runs for
  * every model of a fleet).
  */
-export function placementFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Record<string, unknown> {
+export function placementFieldsRaw(p: ResolvedPlacement, into: Record<string, unknown> = {}): Record<string, unknown> {
   // Only defined values: a caller that compacts once then has nothing to copy.
-  const p = spec.placement;
   const nodeSelector = sortedRecord(p.nodeSelector);
   if (nodeSelector) into.nodeSelector = nodeSelector;
   if (p.tolerations.length) into.tolerations = p.tolerations;
@@ -90,7 +94,7 @@ const SHARED_MEMORY_VOLUME = 'dshm';
 /** Rejects what only KServe provides, on platforms that run the server themselves. */
 export function checkKServeOnly(scope: IConstruct, spec: ModelSpec, platform: string): void {
   const features: Array<[string, unknown, string, string]> = [
-    ['runtime', spec.runtime, 'it names a KServe ServingRuntime', 'use the platform option modelServer (ModelServer.TRITON, ...) or container'],
+    ['runtime', spec.runtime, 'it names a KServe ServingRuntime', 'use the platform option modelServer (ModelServer.TRITON, ...), runtimeImage or server'],
     ['transformer', spec.transformer?.image, 'it is a KServe InferenceService component',
       'deploy the transformer as its own ServedModel, or use ServingPlatform.kserve()'],
     ['explainer', spec.explainer?.image, 'it is a KServe InferenceService component',

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
 import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
@@ -8,12 +9,15 @@ import { sameJson } from '../internal/k8s';
 import { checkDns1035, nameFromId } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { secondsOf } from '../internal/units';
-import { ModelContainer, ModelResources } from '../model/components';
+import { ModelResources } from '../model/components';
+import { CustomServer } from '../model/custom-server';
 import { ModelFormat } from '../model/format';
 import { InferenceProtocol } from '../model/protocol';
 import { ServedModel, ServedModelProps } from '../model/served-model';
+import { IServedModel } from '../model/served-model-ref';
 import { ModelStorage } from '../model/storage';
 import { checkExposure } from '../platforms/gateway-route';
+import { IServingRuntime } from '../runtime/runtime-ref';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { AbTest } from '../traffic/header-match';
@@ -47,25 +51,32 @@ export interface CandidateProps {
   readonly protocol?: InferenceProtocol;
 
   /**
-   * The ServingRuntime name.
+   * The serving runtime (KServe).
    *
    * @default - the stable model's runtime
    */
-  readonly runtime?: string;
+  readonly runtime?: IServingRuntime;
 
   /**
-   * The runtime's image tag.
+   * Pins the runtime's image to this tag (or digest).
    *
    * @default - the stable model's runtimeVersion
    */
   readonly runtimeVersion?: string;
 
   /**
-   * A custom model server container.
+   * Replaces the runtime's image.
    *
-   * @default - the stable model's container
+   * @default - the stable model's runtimeImage
    */
-  readonly container?: ModelContainer;
+  readonly runtimeImage?: string;
+
+  /**
+   * Your own model server, in place of a runtime.
+   *
+   * @default - the stable model's server
+   */
+  readonly server?: CustomServer;
 
   /**
    * Extra arguments for the model server (replace the stable model's).
@@ -75,11 +86,11 @@ export interface CandidateProps {
   readonly args?: string[];
 
   /**
-   * Environment variables (replace the stable model's `env`).
+   * Environment variables (replace the stable model's `envVariables`).
    *
-   * @default - the stable model's env
+   * @default - the stable model's envVariables
    */
-  readonly env?: Record<string, string>;
+  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * CPU and memory per replica.
@@ -107,13 +118,13 @@ export interface CandidateProps {
    *
    * @default - the stable model's service account
    */
-  readonly serviceAccountName?: string;
+  readonly serviceAccount?: IServiceAccount;
 }
 
 /** Props of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
-  /** The stable model. Its platform decides the engine. */
-  readonly model: ServedModel;
+  /** The stable model (a {@link ServedModel}). Its platform decides the engine. */
+  readonly model: IServedModel;
 
   /**
    * The new model, as overrides of the stable model's props.
@@ -261,7 +272,7 @@ export class CanaryRollout extends Construct {
   /** The rollout's name. */
   public readonly name: string;
   /** The stable model. */
-  public readonly model: ServedModel;
+  public readonly model: IServedModel;
   /** The engine that moves traffic. */
   public readonly engine: RolloutEngine;
   /** Whether an engine rolls a degraded candidate back on its own (Flagger or Argo Rollouts with an analysis). */
@@ -291,7 +302,7 @@ export class CanaryRollout extends Construct {
       name: 'string',
     }, ['model'], 'CanaryRolloutProps, e.g. { model, candidate, steps }');
     const model = props.model;
-    if (!(model instanceof ServedModel)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');
+    if (!ServedModel.isServedModel(model)) fail(this, 'model', undefined, 'is missing', 'give the stable ServedModel');
     this.model = model;
     this.name = props.name ?? nameFromId(id);
     checkDns1035(this, 'name', this.name);
@@ -343,7 +354,7 @@ export class CanaryRollout extends Construct {
     if (overrides) {
       if (sameJson(model._stableSpec(), model._resolveWith(this, overrides))) {
         fail(this, 'candidate', Object.keys(overrides).sort(), 'resolves to the same model as the stable one',
-          'change storage, format, container, runtimeVersion or another prop, or drop candidate for the steady state');
+          'change storage, format, runtimeVersion, runtimeImage, server or another prop, or drop candidate for the steady state');
       }
     }
     model._attachRollout({

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ModelFormat } from '../model/format';
 import { InferenceProtocol } from '../model/protocol';
 
@@ -27,9 +27,11 @@ export interface SupportedModelFormat {
 }
 
 /**
- * A KServe serving runtime a ServedModel can reference by object
- * (`servingRuntime`): a namespaced {@link ServingRuntime} or a
- * {@link ClusterServingRuntime}.
+ * A KServe serving runtime a ServedModel runs on (`runtime`): a namespaced
+ * {@link ServingRuntime} or a {@link ClusterServingRuntime} of this app, or
+ * one that exists in the cluster already, known only by name
+ * (`ServingRuntime.fromServingRuntimeName`,
+ * `ClusterServingRuntime.fromClusterServingRuntimeName`).
  */
 export interface IServingRuntime extends IConstruct {
   /** The resource name (what `predictor.model.runtime` holds). */
@@ -57,4 +59,32 @@ export interface IServingRuntime extends IConstruct {
   readonly grpcPort?: number;
   /** Whether the runtime is disabled. */
   readonly disabled: boolean;
+
+  /**
+   * Whether the runtime is known only by name (imported): its formats and
+   * protocols are unknown (`supportedFormats` and `protocols` are empty),
+   * so a model's format and protocol are not checked against it, and the
+   * model may pin its image (`runtimeVersion`, `runtimeImage`).
+   *
+   * @default false
+   */
+  readonly imported?: boolean;
+}
+
+/**
+ * A runtime that exists in the cluster already, known only by
+ * name: what `ServingRuntime.fromServingRuntimeName` and
+ * `ClusterServingRuntime.fromClusterServingRuntimeName` return. It writes
+ * no document.
+ */
+export class ImportedServingRuntime extends Construct implements IServingRuntime {
+  public readonly supportedFormats: SupportedModelFormat[] = [];
+  public readonly protocols: InferenceProtocol[] = [];
+  public readonly multiModel = false;
+  public readonly disabled = false;
+  public readonly imported = true;
+
+  constructor(scope: Construct, id: string, public readonly runtimeName: string, public readonly clusterScoped: boolean) {
+    super(scope, id);
+  }
 }

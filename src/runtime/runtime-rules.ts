@@ -19,12 +19,12 @@ export function checkRuntimeForModel(
   scope: ErrorScope, runtime: IServingRuntime, format: ModelFormat | undefined, protocol: InferenceProtocol, namespace: string | undefined,
 ): void {
   const what = `${runtime.clusterScoped ? 'ClusterServingRuntime' : 'ServingRuntime'} "${runtime.runtimeName}"`;
-  if (runtime.disabled) fail(scope, 'servingRuntime', runtime.runtimeName, `is disabled (${what})`, 'enable the runtime, or choose another');
+  if (runtime.disabled) fail(scope, 'runtime', runtime.runtimeName, `is disabled (${what})`, 'enable the runtime, or choose another');
   if (runtime.multiModel) {
-    fail(scope, 'servingRuntime', runtime.runtimeName, `is a multi-model (ModelMesh) runtime (${what})`, 'use a single-model runtime');
+    fail(scope, 'runtime', runtime.runtimeName, `is a multi-model (ModelMesh) runtime (${what})`, 'use a single-model runtime');
   }
   if (!runtime.clusterScoped && runtime.runtimeNamespace !== namespace) {
-    fail(scope, 'servingRuntime', runtime.runtimeName, `is in namespace "${runtime.runtimeNamespace ?? '<default>'}", not the model's "${namespace ?? '<default>'}"`,
+    fail(scope, 'runtime', runtime.runtimeName, `is in namespace "${runtime.runtimeNamespace ?? '<default>'}", not the model's "${namespace ?? '<default>'}"`,
       'create the ServingRuntime in the model\'s namespace, or use a ClusterServingRuntime');
   }
   if (!format) fail(scope, 'format', undefined, `is missing; ${what} is chosen by format`, 'set format to one the runtime supports');

@@ -2,7 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, ISecret } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinned, checkPullPolicy, RuntimeSidecar, runtimeEnv, SERVER_CONTAINER_NAME, serverPorts, sidecarContainers } from './runtime-containers';
-import { IServingRuntime, SupportedModelFormat } from './runtime-ref';
+import { ImportedServingRuntime, IServingRuntime, SupportedModelFormat } from './runtime-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkInteger, fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -13,7 +13,7 @@ import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { memoryQuantity, ModelSpec, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
+import { memoryQuantity, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { ServedModel } from '../model/served-model';
 import { resourcesJson, placementFields } from '../platforms/pod';
@@ -259,8 +259,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         disabled: props.disabled,
         annotations: sortedRecord(props.podAnnotations),
         labels: sortedRecord(props.podLabels),
-        // placementFields reads only the placement of a spec.
-        ...placementFields({ placement } as ModelSpec),
+        ...placementFields(placement),
         imagePullSecrets: pullSecrets,
         containers: [container, ...sidecars],
         volumes: [
@@ -287,7 +286,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       if (!(c instanceof ServedModel) || !c.platform.isKnative || !c.platform._compiler.capabilities.servingRuntimes) continue;
       const how = this.servesModel(c);
       if (how === undefined) continue;
-      out.push(`${c.node.path}: ${how === 'named' ? 'servingRuntime' : 'format'} ${how === 'named' ? this.runtimeName : c._spec().format}`
+      out.push(`${c.node.path}: ${how === 'named' ? 'runtime' : 'format'} ${how === 'named' ? this.runtimeName : c._spec().format}`
         + ` ${how === 'named' ? 'is a runtime that' : `would auto-select runtime ${this.runtimeName}, which`} opens ${this.servingPorts} ports (REST and gRPC),`
         + ` and the "${c.platform.id}" platform runs the model under Knative, which routes to one port per pod;`
         + ` use ServingPlatform.kserveStandard(), ${how === 'named' ? 'or' : 'name another runtime, or use'} a runtime without grpcPort`);
@@ -321,7 +320,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
 /**
  * A namespaced KServe ServingRuntime: a pinned model server for the formats
- * it lists. Reference it from a ServedModel with `servingRuntime` so
+ * it lists. Reference it from a ServedModel with `runtime` so
  * production runs exactly the server the model was validated with.
  *
  * Two auto-selectable runtimes claiming the same format and version at the
@@ -336,6 +335,19 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
  * });
  */
 export class ServingRuntime extends ServingRuntimeBase {
+  /**
+   * A ServingRuntime that exists in the cluster already (in the model's
+   * namespace), by name. Its formats and protocols are unknown, so a model
+   * that runs on it is not checked against them (see `IServingRuntime.imported`).
+   *
+   * @param scope the scope of the reference
+   * @param id the construct id of the reference (it writes no document)
+   * @param servingRuntimeName the ServingRuntime's name
+   */
+  public static fromServingRuntimeName(scope: Construct, id: string, servingRuntimeName: string): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, servingRuntimeName, false);
+  }
+
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     // Plain JavaScript callers may pass no props: the base constructor says so with the path.
     super(scope, id, 'ServingRuntime', props, (props as ServingRuntimeProps | undefined)?.namespace ?? chartNamespace(scope));
@@ -347,6 +359,20 @@ export class ServingRuntime extends ServingRuntimeBase {
  * usable from every namespace.
  */
 export class ClusterServingRuntime extends ServingRuntimeBase {
+  /**
+   * A ClusterServingRuntime that exists in the cluster already (e.g. one of
+   * KServe's built-in runtimes, `kserve-tritonserver`), by name. Its formats
+   * and protocols are unknown, so a model that runs on it is not checked
+   * against them (see `IServingRuntime.imported`).
+   *
+   * @param scope the scope of the reference
+   * @param id the construct id of the reference (it writes no document)
+   * @param clusterServingRuntimeName the ClusterServingRuntime's name
+   */
+  public static fromClusterServingRuntimeName(scope: Construct, id: string, clusterServingRuntimeName: string): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, clusterServingRuntimeName, true);
+  }
+
   constructor(scope: Construct, id: string, props: ClusterServingRuntimeProps) {
     super(scope, id, 'ClusterServingRuntime', props, undefined);
   }

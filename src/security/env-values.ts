@@ -19,6 +19,8 @@ export function resolveEnvValues(scope: IConstruct, values: Record<string, EnvVa
       fail(scope, `${prop}["${name}"]`, v, 'is not an EnvValue', 'use EnvValue.fromSecretValue(...), EnvValue.fromConfigMap(...) or EnvValue.fromValue(...)');
     }
     if (v.value !== undefined) {
+      // EnvValue.fromValue takes whatever plain JavaScript passes.
+      if (typeof v.value !== 'string') fail(scope, `${prop}["${name}"]`, v.value, 'is not a string', 'environment values are strings');
       checkNoCredentialLiteral(scope, prop, name, v.value);
       return { name, value: v.value };
     }

@@ -55,7 +55,7 @@ export class MyChart extends Chart {
       accelerator: Accelerator.nvidiaGpu({ count: 1, product: GpuProduct.L4 }),
       scaling: Scaling.scaleToZero({ maxReplicas: 4 }),
       serviceAccount: runner,
-      envValues: { HF_TOKEN: kplus.EnvValue.fromSecretValue({ secret: hfToken, key: 'token' }) },
+      envVariables: { HF_TOKEN: kplus.EnvValue.fromSecretValue({ secret: hfToken, key: 'token' }) },
     });
     new CanaryRollout(this, 'fraud-v8', {
       model,

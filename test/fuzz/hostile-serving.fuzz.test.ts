@@ -108,7 +108,7 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   new lib.ServedModel(chart, 'model', {
     format: lib.ModelFormat.ONNX,
     storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'onnx' }),
-    servingRuntime: runtime,
+    runtime,
     platform: r.standardModel ? lib.ServingPlatform.kserveStandard() : undefined,
   });
   out.expected.push(...strings(r.imagePullPolicy, r.imagePullSecrets, r.podLabels),
@@ -259,6 +259,6 @@ describe('fuzz: hostile input for runtime containers, namespace caches and train
     console.log(`serving fuzz (seed ${SEED}): ${RUNS} apps, valid ${[...valid.entries()].sort().map(([k, n]) => `${k}=${n}`).join(', ')}; rejected by ${top}`);
     // Both sides of the invariant are exercised for every family, and the Knative/ports rule fires.
     for (const family of ['runtime', 'cache', 'trained']) expect(valid.get(family) ?? 0).toBeGreaterThan(RUNS / 30);
-    expect(rejected.get('runtime.servingRuntime') ?? 0).toBeGreaterThan(0);
+    expect(rejected.get('runtime.runtime') ?? 0).toBeGreaterThan(0);
   });
 });

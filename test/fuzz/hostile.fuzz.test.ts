@@ -14,7 +14,7 @@
  * (the app-wide validations `App.synth` runs, then each chart's JSON), with no outdir.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, PercentOrAbsolute } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -271,15 +271,23 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   const format = m.format === 'custom' ? undefined : m.format === 'raw' ? 'sklearn' : (lib.ModelFormat as any)[m.format];
   // Copies: the recipe is built twice (determinism), and the app mutates what it passed in.
   const copy = (v: any) => (Array.isArray(v) ? [...v] : v && typeof v === 'object' ? { ...v } : v);
-  const env = copy(m.env);
+  // One env map (envVariables): the custom server's variables, the references, then the plain values; a
+  // hostile map (a list, a string) is passed as it is. Plain strings become EnvValue.fromValue, other values stay raw.
+  const plainEnv = m.env === undefined || m.env === null || typeof m.env !== 'object' || Array.isArray(m.env) ? undefined : m.env;
+  const envMap: Record<string, unknown> | undefined = m.env !== undefined && plainEnv === undefined ? undefined
+    : m.envValues || plainEnv || (m.format === 'custom' && m.containerEnv)
+      ? { ...(m.format === 'custom' ? m.containerEnv : undefined), ...m.envValues, ...plainEnv } : undefined;
+  const env = m.env !== undefined && plainEnv === undefined ? copy(m.env)
+    : envMap && Object.fromEntries(Object.entries(envMap).map(([k, v]) => [k, typeof v === 'string' ? EnvValue.fromValue(v) : v]));
   const args = copy(m.args);
   const labels = copy(m.labels);
   const props: any = {
     name,
     format,
-    container: m.format === 'custom' ? { image: 'registry.example.com/server:1.0.0', env: m.containerEnv, port: m.containerPort } : undefined,
+    server: m.format === 'custom' ? { image: 'registry.example.com/server:1.0.0', port: m.containerPort } : undefined,
     protocol: m.protocol === undefined ? undefined : typeof m.protocol === 'string' ? (lib.InferenceProtocol as any)[m.protocol] : m.protocol.raw,
-    runtime: m.runtime,
+    // A runtime known by name (or a wrong type, as it is).
+    runtime: typeof m.runtime === 'string' ? lib.ClusterServingRuntime.fromClusterServingRuntimeName(chart, `${id}-runtime`, m.runtime) : m.runtime,
     runtimeVersion: m.runtimeVersion,
     transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : {
       ...m.transformer,
@@ -293,8 +301,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     storage: m.storage !== undefined ? storageOf(m.storage) : undefined,
     platform: platformOf(m.platform),
     args,
-    env,
-    envValues: m.envValues ? Object.fromEntries(Object.entries(m.envValues).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
+    envVariables: env,
     labels,
     annotations: m.annotations,
     resources: m.resources === undefined ? undefined
@@ -309,7 +316,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     podSecurity: m.podSecurity === undefined ? undefined
       : m.podSecurity.kind === 'baseline' ? lib.PodSecurity.baseline((m.podSecurity as any).reason)
         : lib.PodSecurity.restricted({ runAsUser: (m.podSecurity as any).runAsUser, runAsGroup: (m.podSecurity as any).runAsGroup }),
-    serviceAccountName: m.serviceAccountName,
+    serviceAccount: typeof m.serviceAccountName === 'string' ? ServiceAccount.fromServiceAccountName(chart, `${id}-sa`, m.serviceAccountName) : m.serviceAccountName,
     containerConcurrency: m.containerConcurrency,
     timeout: typeof m.timeoutS === 'number' && Number.isFinite(m.timeoutS) && m.timeoutS > 0 ? Duration.seconds(m.timeoutS) : m.timeoutS,
     logger: m.loggerUrl !== undefined
@@ -329,12 +336,12 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     llm: m.trustRemoteCode !== undefined ? { trustRemoteCode: m.trustRemoteCode } : undefined,
   };
   const model = new lib.ServedModel(chart, id, props);
-  for (const [k, v] of m.addEnv) model.addEnv(k, v);
+  for (const [k, v] of m.addEnv) model.addEnv(k, EnvValue.fromValue(v));
   // Everything set must be in the output.
   const s = expected.strings;
   if (typeof name === 'string') s.push(name);
   if (Array.isArray(args)) s.push(...args.map(String));
-  for (const map of [env, m.labels, m.annotations, m.format === 'custom' ? m.containerEnv : undefined, m.envValues]) {
+  for (const map of [envMap, m.labels, m.annotations]) {
     if (map && typeof map === 'object') for (const [k, v] of Object.entries(map)) s.push(k, String(v));
   }
   for (const [k, v] of m.addEnv) s.push(k, v);
@@ -381,7 +388,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   if (m.mutateAfter) {
     // Later mutation of what was passed in must change nothing.
     if (Array.isArray(args)) args.push(`--token=${SECRETS[1]}`);
-    if (env && typeof env === 'object') env.LEAKED = SECRETS[0];
+    if (env && typeof env === 'object') env.LEAKED = EnvValue.fromValue(SECRETS[0]);
     if (labels && typeof labels === 'object') labels['app.kubernetes.io/part-of'] = 'mutated';
   }
 }

@@ -99,7 +99,7 @@ function buildRuntime(chart: Chart, r: any): void {
   new lib.ServedModel(chart, 'model', {
     format: lib.ModelFormat.SKLEARN,
     storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm' }),
-    servingRuntime: runtimes[0],
+    runtime: runtimes[0],
     protocol: (lib.InferenceProtocol as any)[r.protocol],
   });
 }

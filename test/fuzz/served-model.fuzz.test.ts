@@ -8,7 +8,7 @@
  * CI uses a fixed seed; set FUZZ_SEED / FUZZ_RUNS to explore locally.
  */
 import { Chart, Duration, Size } from 'cdk8s';
-import { Cpu, PercentOrAbsolute } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { contextOf, expectConformant } from '../conformance/conformance';
@@ -62,6 +62,7 @@ const recipe = fc.record({
   protocol: rarely(fc.constantFrom('V1', 'V2', 'GRPC_V2', 'GRPC_V1')),
   uri: maybe(mostly(fc.constantFrom(...goodUris), fc.constantFrom(...badUris))),
   runtime: rarely(mostly(fc.constantFrom('kserve-tritonserver', 'kserve-mlserver'), fc.constant('Bad Runtime'))),
+  runtimeImage: rarely(mostly(fc.constant('registry.example.com/server:2.0.0'), fc.constant('Not An Image'))),
   scaling: fc.oneof(
     fc.record({ kind: fc.constant('zero'), max: maybe(replicaMax), target: maybe(mostly(fc.constantFrom(1, 5, 70), fc.constantFrom(150, 0.5, -1))) }),
     fc.record({
@@ -139,10 +140,12 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
     name: r.name,
     namespace: r.namespace,
     format: format && r.formatVersion !== undefined ? format.withVersion(r.formatVersion) : format,
-    container: r.format === 'custom' ? { image: 'registry.example.com/server:1.0.0' } : undefined,
+    server: r.format === 'custom' ? { image: 'registry.example.com/server:1.0.0' } : undefined,
     protocol: r.protocol ? (lib.InferenceProtocol as any)[r.protocol] : undefined,
     storage: r.uri !== undefined ? lib.ModelStorage.fromUri(r.uri) : undefined,
-    runtime: r.runtime,
+    // Runtimes known by name: KServe's built-in ones, or a bad name.
+    runtime: r.runtime !== undefined ? lib.ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'runtime', r.runtime) : undefined,
+    runtimeImage: r.runtimeImage,
     scaling,
     platform: platformFactories[r.platform][1](),
     accelerator,
@@ -153,7 +156,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
         memory: r.memoryMib !== undefined ? Size.mebibytes(r.memoryMib) : undefined,
       }
       : undefined,
-    env: r.env,
+    envVariables: r.env !== undefined ? Object.fromEntries(Object.entries(r.env).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
     labels: r.labels,
     containerConcurrency: r.containerConcurrency,
     timeout: r.timeoutS !== undefined ? Duration.seconds(r.timeoutS) : undefined,
@@ -164,7 +167,7 @@ function build(chart: Chart, r: Recipe): lib.ServedModel {
       scaling: r.transformerExtras?.rpsScaling ? lib.Scaling.autoscale({ minReplicas: 1, maxReplicas: 3, metric: lib.ScalingMetric.RPS }) : undefined,
       nodePool: r.transformerExtras?.pool ? lib.GpuNodePool.custom({ labels: { pool: 'cpu' } }) : undefined,
     } : undefined,
-    serviceAccountName: r.serviceAccountName,
+    serviceAccount: r.serviceAccountName !== undefined ? ServiceAccount.fromServiceAccountName(chart, 'sa', r.serviceAccountName) : undefined,
     grpcPort: r.grpcPort,
     restAndGrpc: r.restAndGrpc,
     deploymentStrategy: r.deploymentStrategy === 'recreate' ? lib.DeploymentStrategy.recreate()
