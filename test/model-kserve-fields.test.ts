@@ -8,8 +8,8 @@ import { Chart } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, InferenceProtocol, KedaAuthentication, KnativeClusterFlags,
-  MetricAggregation, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps,
-  ServingPlatform, ServingRuntime, StandardAutoscaler,
+  MetricAggregation, ModelFormat, ModelServer, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
+  ServedModelProps, ServingPlatform, ServingRuntime, StandardAutoscaler,
 } from '../src';
 import { docOf, newChart, synth, synthApp, TEST_CLUSTER_KNATIVE_FLAGS, testApp } from './util';
 
