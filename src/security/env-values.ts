@@ -11,15 +11,17 @@ import { checkEnvName } from '../internal/names';
  * literal) into env vars, sorted by name. Literals get the same credential
  * check as plain `env`.
  */
-export function resolveEnvValues(scope: IConstruct, values: Record<string, EnvValue> | undefined): EnvVar[] {
+export function resolveEnvValues(scope: IConstruct, values: Record<string, EnvValue> | undefined, prop: string = 'envValues'): EnvVar[] {
   return Object.keys(values ?? {}).sort().map((name) => {
-    checkEnvName(scope, 'envValues name', name);
+    checkEnvName(scope, `${prop} name`, name);
     const v = values![name];
     if (!v || typeof v !== 'object' || (v.value === undefined && v.valueFrom === undefined)) {
-      fail(scope, `envValues["${name}"]`, v, 'is not an EnvValue', 'use EnvValue.fromSecretValue(...), EnvValue.fromConfigMap(...) or EnvValue.fromValue(...)');
+      fail(scope, `${prop}["${name}"]`, v, 'is not an EnvValue', 'use EnvValue.fromSecretValue(...), EnvValue.fromConfigMap(...) or EnvValue.fromValue(...)');
     }
     if (v.value !== undefined) {
-      checkNoCredentialLiteral(scope, 'envValues', name, v.value);
+      // EnvValue.fromValue takes whatever plain JavaScript passes.
+      if (typeof v.value !== 'string') fail(scope, `${prop}["${name}"]`, v.value, 'is not a string', 'environment values are strings');
+      checkNoCredentialLiteral(scope, prop, name, v.value);
       return { name, value: v.value };
     }
     // cdk8s-plus keeps the Kubernetes EnvVarSource shape; copy only what the API accepts.
@@ -31,7 +33,7 @@ export function resolveEnvValues(scope: IConstruct, values: Record<string, EnvVa
     if (from.fieldRef) valueFrom.fieldRef = { fieldPath: from.fieldRef.fieldPath };
     if (from.resourceFieldRef) valueFrom.resourceFieldRef = { resource: from.resourceFieldRef.resource };
     if (Object.keys(valueFrom).length === 0) {
-      fail(scope, `envValues["${name}"]`, from, 'has an unsupported source', 'use a Secret, ConfigMap, field or resource reference');
+      fail(scope, `${prop}["${name}"]`, from, 'has an unsupported source', 'use a Secret, ConfigMap, field or resource reference');
     }
     return { name, valueFrom };
   });
