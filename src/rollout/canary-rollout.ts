@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
-import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
+import {
+  EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine, RolloutNetworkAccess,
+} from './engines/engine';
 import { checkInteger, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { sameJson } from '../internal/k8s';
@@ -271,6 +273,8 @@ export class CanaryRollout extends Construct {
 
   private readonly stepList: number[];
   private readonly current: number;
+  /** What the engine adds to the model's network paths (for ModelNetworkPolicy). */
+  private readonly networkAccess?: RolloutNetworkAccess;
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
@@ -364,6 +368,7 @@ export class CanaryRollout extends Construct {
     const ctx: EngineContext = { scope: this, model, rollout };
     engine.validate(ctx);
     engine.build(ctx);
+    this.networkAccess = engine.networkAccess?.(ctx);
   }
 
   /** The traffic percent per step, as given. */
@@ -389,6 +394,11 @@ export class CanaryRollout extends Construct {
   /** The traffic percent of the step after the current one (100 at the end). */
   public get nextTrafficPercent(): number {
     return this.schedule[Math.min(this.current + 1, this.stepList.length)];
+  }
+
+  /** @internal the pods the engine makes serve and the callers it sends; undefined: the model's own, no more. */
+  public _networkAccess(): RolloutNetworkAccess | undefined {
+    return this.networkAccess;
   }
 }
 

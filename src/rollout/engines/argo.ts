@@ -1,5 +1,8 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
-import { EngineContext, engineDocument, IRolloutEngine, ResolvedGatewayRouting, RolloutEngine, ROLLBACK_ANNOTATION, TRAFFIC_ANNOTATION } from './engine';
+import {
+  EngineContext, engineDocument, gatewaySources, IRolloutEngine, ResolvedGatewayRouting, RolloutEngine, RolloutNetworkAccess, ROLLBACK_ANNOTATION,
+  TRAFFIC_ANNOTATION,
+} from './engine';
 import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import {
@@ -15,6 +18,8 @@ export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 export const AB_TEST_ROUTE = 'ab-test';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+/** The label of the load test Job's pods, valued with the model's name: a NetworkPolicy admits them by it. */
+export const LOAD_TEST_LABEL = 'model-serving.cdk8s.io/load-test';
 
 /**
  * Argo Rollouts over the platform's Deployment. The Rollout points at the
@@ -44,6 +49,21 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
     if (!deploymentOf(ctx)) {
       fail(ctx.scope, 'model', ctx.model.node.path, 'has no Deployment to roll out', 'use ServingPlatform.kubernetesDeployment()');
     }
+  }
+
+  /**
+   * The pods stay the Deployment's: Argo's ReplicaSets take its template
+   * (workloadRef) and only add `rollouts-pod-template-hash`. Callers come
+   * through the Gateway, and the load test Jobs run in the model's namespace.
+   */
+  public networkAccess(ctx: EngineContext): RolloutNetworkAccess {
+    const r = ctx.rollout;
+    return {
+      sources: [
+        ...(r.gateway ? gatewaySources(r.gateway.exposure, ctx.model.namespace) : []),
+        ...(r.loadTest ? [{ what: 'the load test Jobs', podLabels: { [LOAD_TEST_LABEL]: ctx.model.name } }] : []),
+      ],
+    };
   }
 
   public build(ctx: EngineContext): void {
@@ -201,6 +221,7 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
               backoffLimit: 0,
               activeDeadlineSeconds: seconds + 60,
               template: {
+                metadata: { labels: { [LOAD_TEST_LABEL]: ctx.model.name } },
                 spec: {
                   restartPolicy: 'Never',
                   securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },

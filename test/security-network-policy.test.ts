@@ -1,0 +1,151 @@
+import { Duration } from 'cdk8s';
+import {
+  CanaryRollout, GatewayExposure, GatewayRef, LoadTest, ModelNetworkPolicy, NetworkPeer, RolloutAnalysis, RolloutEngine, Scaling, ServingPlatform,
+  TrafficRouter,
+} from '../src';
+import { fraudDetector, fraudV8, PROM } from './fixtures/rollout';
+import { docOf, newChart, synth } from './util';
+
+const EXPOSURE = GatewayExposure.route({ gateways: [GatewayRef.of('inference', { namespace: 'gateway-system' })] });
+const ANALYSIS = RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99, interval: Duration.seconds(30) });
+const DEFAULT_SERVING = ['istio-system', 'knative-serving', 'kourier-system'].map((ns) => namespacePeer(ns));
+
+function namespacePeer(ns: string): Record<string, unknown> {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } };
+}
+
+function deploymentModel(chart: any, props: Record<string, unknown> = {}) {
+  return fraudDetector(chart, {
+    platform: ServingPlatform.kubernetesDeployment(),
+    scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }),
+    ...props,
+  });
+}
+
+describe('ModelNetworkPolicy follows the real data path', () => {
+  test('a model exposed through a Gateway admits the Gateway\'s namespace, and the route\'s when the Gateway names none', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, {
+      gateway: GatewayExposure.route({
+        gateways: [GatewayRef.of('public', { namespace: 'gateway-system' }), GatewayRef.of('internal'), GatewayRef.of('shared', { namespace: 'ml' })],
+      }),
+    });
+    new ModelNetworkPolicy(chart, 'np', { model, allowFrom: [NetworkPeer.namespace('checkout')] });
+    const np = docOf(synth(chart), 'NetworkPolicy');
+    expect(np.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'fraud-detector' } });
+    // The Gateway in the model's namespace (named or by default): a peer without namespaceSelector, listed once.
+    expect(np.spec.ingress).toEqual([{ from: [...DEFAULT_SERVING, namespacePeer('checkout'), namespacePeer('gateway-system'), { podSelector: {} }] }]);
+  });
+
+  test('a Gateway route in another namespace admits the Gateway there', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, { gateway: GatewayExposure.route({ gateways: [GatewayRef.of('edge')], routeNamespace: 'edge' }) });
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    expect(docOf(synth(chart), 'NetworkPolicy').spec.ingress).toEqual([{ from: [namespacePeer('istio-system'), namespacePeer('edge')] }]);
+  });
+
+  test('a model without a gateway keeps exactly the declared sources', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart);
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    expect(docOf(synth(chart), 'NetworkPolicy').spec.ingress).toEqual([{ from: [namespacePeer('istio-system')] }]);
+  });
+
+  test('Flagger on a Deployment: the primary pods are selected too, and the Gateway and the load tester admitted, even with the rollout declared after the policy', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, { gateway: EXPOSURE });
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    new CanaryRollout(chart, 'v8', {
+      model,
+      candidate: fraudV8(),
+      steps: [10, 50],
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi(),
+      analysis: ANALYSIS,
+      loadTest: LoadTest.hey({ path: '/v2/health/ready', loadTesterUrl: 'http://flagger-loadtester.test/' }),
+    });
+    const docs = synth(chart);
+    const np = docOf(docs, 'NetworkPolicy');
+    // Flagger copies the Deployment to <name>-primary, whose pods carry app.kubernetes.io/name: <name>-primary.
+    expect(np.spec.podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/component': 'model-server' },
+      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['fraud-detector', 'fraud-detector-primary'] }],
+    });
+    expect(np.spec.ingress).toEqual([{ from: [namespacePeer('istio-system'), namespacePeer('gateway-system'), namespacePeer('test')] }]);
+    // The selector matches the pods the Deployment writes (and so Flagger's copy, with the name suffixed).
+    const labels = docOf(docs, 'Deployment').spec.template.metadata.labels;
+    expect(labels['app.kubernetes.io/component']).toBe('model-server');
+    expect(labels['app.kubernetes.io/name']).toBe('fraud-detector');
+  });
+
+  test('Flagger with a router Gateway of its own admits that Gateway', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart);
+    new CanaryRollout(chart, 'v8', {
+      model,
+      candidate: fraudV8(),
+      steps: [10, 50],
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi({ gateway: GatewayExposure.route({ gateways: [GatewayRef.of('canary-gw', { namespace: 'canary-gateways' })] }) }),
+    });
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    expect(docOf(synth(chart), 'NetworkPolicy').spec.ingress).toEqual([{ from: [namespacePeer('istio-system'), namespacePeer('canary-gateways')] }]);
+  });
+
+  test('Flagger\'s load tester at a URL without a namespace fails synth: the policy cannot know where it runs', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, { gateway: EXPOSURE });
+    new CanaryRollout(chart, 'v8', {
+      model,
+      candidate: fraudV8(),
+      steps: [10, 50],
+      engine: RolloutEngine.FLAGGER,
+      trafficRouter: TrafficRouter.gatewayApi(),
+      analysis: ANALYSIS,
+      loadTest: LoadTest.hey({ path: '/v2/health/ready', loadTesterUrl: 'http://flagger-loadtester/' }),
+    });
+    new ModelNetworkPolicy(chart, 'np', { model });
+    expect(() => synth(chart)).toThrow('test/np: model "test/v8" is rolled out with the load tester (http://flagger-loadtester/), '
+      + 'which the policy cannot admit: its URL names no <service>.<namespace> host; give the load tester URL as http://<service>.<namespace>/');
+  });
+
+  test('Argo Rollouts: the Deployment\'s pod labels still select every pod; the Gateway and the load test Jobs are admitted', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, { gateway: EXPOSURE });
+    new CanaryRollout(chart, 'v8', {
+      model,
+      candidate: fraudV8(),
+      steps: [10, 50],
+      engine: RolloutEngine.ARGO_ROLLOUTS,
+      trafficRouter: TrafficRouter.gatewayApi(),
+      analysis: ANALYSIS,
+      loadTest: LoadTest.hey({ path: '/v2/health/ready' }),
+    });
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    const docs = synth(chart);
+    const np = docOf(docs, 'NetworkPolicy');
+    expect(np.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'fraud-detector' } });
+    expect(np.spec.ingress).toEqual([{
+      from: [namespacePeer('istio-system'), namespacePeer('gateway-system'), { podSelector: { matchLabels: { 'model-serving.cdk8s.io/load-test': 'fraud-detector' } } }],
+    }]);
+    // The Rollout runs the Deployment's template and selector (workloadRef): the policy's labels are on its pods.
+    expect(docOf(docs, 'Rollout').spec.selector.matchLabels).toEqual(np.spec.podSelector.matchLabels);
+    const job = docOf(docs, 'AnalysisTemplate').spec.metrics.find((m: any) => m.name === 'load-test').provider.job;
+    expect(job.spec.template.metadata.labels).toEqual({ 'model-serving.cdk8s.io/load-test': 'fraud-detector' });
+  });
+
+  test('KServe and Flagger on Knative keep the platform\'s pod label, which every revision carries', () => {
+    const chart = newChart('ml');
+    const kserve = fraudDetector(chart, {}, 'on-kserve');
+    new CanaryRollout(chart, 'k', { model: kserve, candidate: fraudV8(), steps: [10, 50] });
+    new ModelNetworkPolicy(chart, 'np-k', { model: kserve });
+    const knative = fraudDetector(chart, { platform: ServingPlatform.knativeService(), scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 3 }) }, 'on-knative');
+    new CanaryRollout(chart, 'f', { model: knative, candidate: fraudV8(), steps: [10, 50], engine: RolloutEngine.FLAGGER });
+    new ModelNetworkPolicy(chart, 'np-f', { model: knative });
+    const docs = synth(chart);
+    const byName = (n: string) => docs.find((d) => d.kind === 'NetworkPolicy' && d.metadata.name === n);
+    expect(byName('on-kserve-ingress').spec.podSelector).toEqual({ matchLabels: { 'serving.kserve.io/inferenceservice': 'on-kserve' } });
+    expect(byName('on-knative-ingress').spec.podSelector).toEqual({ matchLabels: { 'serving.knative.dev/service': 'on-knative' } });
+    for (const n of ['on-kserve-ingress', 'on-knative-ingress']) expect(byName(n).spec.ingress).toEqual([{ from: DEFAULT_SERVING }]);
+  });
+});
