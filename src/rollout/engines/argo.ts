@@ -52,9 +52,12 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
   }
 
   /**
-   * The pods stay the Deployment's: Argo's ReplicaSets take its template
-   * (workloadRef) and only add `rollouts-pod-template-hash`. Callers come
-   * through the Gateway, and the load test Jobs run in the model's namespace.
+   * The pods stay the Deployment's: the Rollout takes its template and
+   * selector (workloadRef: Resolve in rollout/templateref.go, v1.9.1), and
+   * the ReplicaSets only add `rollouts-pod-template-hash` (rollout/sync.go).
+   * Callers come through the Gateway; the load test Jobs run in the
+   * AnalysisRun's namespace, the model's, unless the controller is set to run
+   * analysis Jobs elsewhere (newMetricJob in metricproviders/job/job.go).
    */
   public networkAccess(ctx: EngineContext): RolloutNetworkAccess {
     const r = ctx.rollout;
