@@ -407,8 +407,10 @@ const llmArb = fc.record({
   replaced: rarely(fc.constantFrom({ env: { VLLM_LOGGING_LEVEL: 'INFO' } }, { envValues: {} })),
   scaling: rarely(wild(fc.constantFrom(lib.LlmScaling.keda({ minReplicas: 1, maxReplicas: 3 }), lib.LlmScaling.hpa({ maxReplicas: 2 })),
     fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
-  router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
-    fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
+  router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY]),
+    lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ template: { envVariables: { GOMEMLIMIT: EnvValue.fromValue('3GiB') } } }) })),
+  fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) }),
+    lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ template: { envVariables: { HF_TOKEN: EnvValue.fromValue(SECRETS[2]) } } }) })))),
   lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of({ name: n, storage: lib.ModelStorage.fromHuggingFace(`org/${n}`) })]),
     fc.constant([lib.LoraAdapter.of({ name: '', storage: lib.ModelStorage.fromHuggingFace('org/x') })]))),
   loraOptions: rarely(wild(fc.record({
