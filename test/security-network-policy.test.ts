@@ -1,10 +1,10 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import {
-  CanaryRollout, GatewayExposure, GatewayRef, LoadTest, ModelNetworkPolicy, NetworkPeer, RolloutAnalysis, RolloutEngine, Scaling, ServingPlatform,
-  TrafficRouter,
+  CanaryRollout, GatewayExposure, GatewayRef, GraphNode, GraphStep, InferenceGraph, LoadTest, ModelNetworkPolicy, NetworkPeer, RolloutAnalysis,
+  RolloutEngine, Scaling, ServingPlatform, TrafficRouter,
 } from '../src';
 import { fraudDetector, fraudV8, PROM } from './fixtures/rollout';
-import { docOf, newChart, synth } from './util';
+import { docOf, newChart, synth, synthApp, testApp } from './util';
 
 const EXPOSURE = GatewayExposure.route({ gateways: [GatewayRef.of('inference', { namespace: 'gateway-system' })] });
 const ANALYSIS = RolloutAnalysis.prometheus({ address: PROM, minSuccessRate: 99, interval: Duration.seconds(30) });
@@ -148,4 +148,24 @@ describe('ModelNetworkPolicy follows the real data path', () => {
     expect(byName('on-knative-ingress').spec.podSelector).toEqual({ matchLabels: { 'serving.knative.dev/service': 'on-knative' } });
     for (const n of ['on-kserve-ingress', 'on-knative-ingress']) expect(byName(n).spec.ingress).toEqual([{ from: DEFAULT_SERVING }]);
   });
+
+  test('an InferenceGraph whose router calls the model admits the router\'s pods, in its namespace or the graph\'s', () => {
+    const app = testApp();
+    const models = new Chart(app, 'models', { namespace: 'models' });
+    const apps = new Chart(app, 'apps', { namespace: 'apps' });
+    const standard = ServingPlatform.kserveStandard();
+    const ranker = fraudDetector(models, { platform: standard }, 'ranker');
+    const scorer = fraudDetector(models, { platform: standard }, 'scorer');
+    const unused = fraudDetector(models, { platform: standard }, 'unused');
+    new InferenceGraph(models, 'local', { root: GraphNode.sequence([GraphStep.model(ranker)]) });
+    new InferenceGraph(apps, 'remote', { root: GraphNode.sequence([GraphStep.model(ranker, { crossNamespace: true }), GraphStep.model(scorer, { crossNamespace: true })]) });
+    for (const m of [ranker, scorer, unused]) new ModelNetworkPolicy(models, `np-${m.name}`, { model: m, servingNamespaces: ['istio-system'] });
+    const docs = synthApp(app);
+    const from = (name: string) => docs.find((d: any) => d.kind === 'NetworkPolicy' && d.metadata.name === `${name}-ingress`).spec.ingress[0].from;
+    const router = (graph: string) => ({ podSelector: { matchLabels: { 'serving.kserve.io/inferencegraph': graph } } });
+    expect(from('ranker')).toEqual([namespacePeer('istio-system'), router('local'), { ...namespacePeer('apps'), ...router('remote') }]);
+    expect(from('scorer')).toEqual([namespacePeer('istio-system'), { ...namespacePeer('apps'), ...router('remote') }]);
+    expect(from('unused')).toEqual([namespacePeer('istio-system')]);
+  });
 });
+

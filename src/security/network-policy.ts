@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { InferenceGraph } from '../graph/inference-graph';
 import { fail, invalidInstance, orInvalid, raiseIfInvalid, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
@@ -98,7 +99,8 @@ export interface ModelNetworkPolicyProps {
  * of a canary rollout's router), where Istio, kgateway, NGINX Gateway Fabric
  * and Envoy Gateway in its GatewayNamespace mode run the Gateway's proxies
  * (Envoy Gateway's default mode runs them in `envoy-gateway-system`: add that
- * namespace to `allowFrom`), and a rollout's load tester. The policy selects
+ * namespace to `allowFrom`), a rollout's load tester, and the router pods of
+ * each InferenceGraph of the app that calls the model. The policy selects
  * every pod that serves the model, also those a rollout engine adds (Flagger's
  * `<name>-primary` pods); it is computed at synth, so a `CanaryRollout`
  * declared after the policy counts.
@@ -149,6 +151,12 @@ export class ModelNetworkPolicy extends Construct {
     const sources: RolloutTrafficSource[] = [];
     const gateway = model._gateway();
     if (gateway) sources.push(...gatewaySources(gateway.exposure, model.namespace));
+    for (const graph of this.node.root.node.findAll().filter((c): c is InferenceGraph => c instanceof InferenceGraph)) {
+      if (callsModel(graph, model)) {
+        // KServe labels the router's pods with the graph's name (InferenceGraphLabel; raw_ig.go, knative_reconciler.go, v0.20.0).
+        sources.push({ what: `InferenceGraph ${graph.name}`, namespace: graph.namespace, podLabels: { 'serving.kserve.io/inferencegraph': graph.name } });
+      }
+    }
     let pods: ServingPodSelector = { matchLabels: modelPods };
     for (const { rollout, access } of rollouts) {
       if (!access) continue;
@@ -177,6 +185,18 @@ export class ModelNetworkPolicy extends Construct {
       ingress: [{ from: peers }],
     };
   }
+}
+
+/**
+ * Whether a graph's router calls the model: a step names it (`serviceName`,
+ * in the graph's namespace) or calls its URL (`serviceUrl`, across
+ * namespaces), as the graph renders its steps.
+ */
+function callsModel(graph: InferenceGraph, model: ServedModel): boolean {
+  const nodes: Record<string, { steps?: Array<{ serviceName?: string; serviceUrl?: string }> }> = graph.apiObject.toJson().spec?.nodes ?? {};
+  return Object.values(nodes).some((n) => (n.steps ?? []).some((step) =>
+    (step.serviceName === model.name && graph.namespace === model.namespace)
+    || (step.serviceUrl !== undefined && (step.serviceUrl === model.url || step.serviceUrl.startsWith(`${model.url}/`)))));
 }
 
 /**
