@@ -167,5 +167,21 @@ describe('ModelNetworkPolicy follows the real data path', () => {
     expect(from('scorer')).toEqual([namespacePeer('istio-system'), { ...namespacePeer('apps'), ...router('remote') }]);
     expect(from('unused')).toEqual([namespacePeer('istio-system')]);
   });
+
+  test('a graph or a rollout added after a first synth counts in the next one', () => {
+    const chart = newChart('ml');
+    const model = deploymentModel(chart, { gateway: EXPOSURE });
+    new ModelNetworkPolicy(chart, 'np', { model, servingNamespaces: ['istio-system'] });
+    expect(docOf(synth(chart), 'NetworkPolicy').spec.ingress).toEqual([{ from: [namespacePeer('istio-system'), namespacePeer('gateway-system')] }]);
+    new CanaryRollout(chart, 'v8', { model, candidate: fraudV8(), steps: [10], engine: RolloutEngine.FLAGGER, trafficRouter: TrafficRouter.gatewayApi() });
+    const standard = fraudDetector(chart, { platform: ServingPlatform.kserveStandard() }, 'ranker');
+    new ModelNetworkPolicy(chart, 'np-ranker', { model: standard, servingNamespaces: ['istio-system'] });
+    expect(docOf(synth(chart), 'NetworkPolicy', 'ranker-ingress').spec.ingress).toEqual([{ from: [namespacePeer('istio-system')] }]);
+    new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(standard)]) });
+    const docs = synth(chart);
+    expect(docOf(docs, 'NetworkPolicy', 'fraud-detector-ingress').spec.podSelector.matchExpressions).toHaveLength(1);
+    expect(docOf(docs, 'NetworkPolicy', 'ranker-ingress').spec.ingress)
+      .toEqual([{ from: [namespacePeer('istio-system'), { podSelector: { matchLabels: { 'serving.kserve.io/inferencegraph': 'g' } } }] }]);
+  });
 });
 

@@ -369,6 +369,7 @@ export class CanaryRollout extends Construct {
     engine.validate(ctx);
     engine.build(ctx);
     this.networkAccess = engine.networkAccess?.(ctx);
+    ROLLOUTS.set(model, this);
   }
 
   /** The traffic percent per step, as given. */
@@ -400,6 +401,18 @@ export class CanaryRollout extends Construct {
   public _networkAccess(): RolloutNetworkAccess | undefined {
     return this.networkAccess;
   }
+}
+
+/**
+ * The rollout of each model (a model has at most one: `_attachRollout`), so
+ * that a model's NetworkPolicy finds it without walking the whole app once
+ * per policy (quadratic in a fleet).
+ */
+const ROLLOUTS = new WeakMap<ServedModel, CanaryRollout>();
+
+/** The CanaryRollout built for a model, if any. */
+export function rolloutOf(model: ServedModel): CanaryRollout | undefined {
+  return ROLLOUTS.get(model);
 }
 
 /** The platform's engine, or the one asked for among those the platform offers. */

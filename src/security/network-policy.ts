@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { InferenceGraph } from '../graph/inference-graph';
 import { fail, invalidInstance, orInvalid, raiseIfInvalid, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -8,7 +8,7 @@ import { standardLabels } from '../internal/labels';
 import { checkDns1123Label, checkLabels } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { ServedModel } from '../model/served-model';
-import { CanaryRollout } from '../rollout/canary-rollout';
+import { rolloutOf } from '../rollout/canary-rollout';
 import { gatewaySources, RolloutTrafficSource, ServingPodSelector } from '../rollout/engines/engine';
 
 /** Options for {@link NetworkPeer.pods}. */
@@ -145,13 +145,12 @@ export class ModelNetworkPolicy extends Construct {
 
   private renderSpec(model: ServedModel, declared: Array<Record<string, unknown>>): Record<string, unknown> {
     const modelPods = model.platform._compiler.podSelector?.(model._spec()) ?? { 'app.kubernetes.io/name': model.name };
-    const rollouts = this.node.root.node.findAll()
-      .filter((c): c is CanaryRollout => c instanceof CanaryRollout && c.model === model)
-      .map((r) => ({ rollout: r, access: r._networkAccess() }));
+    const rollout = rolloutOf(model);
+    const rollouts = rollout ? [{ rollout, access: rollout._networkAccess() }] : [];
     const sources: RolloutTrafficSource[] = [];
     const gateway = model._gateway();
     if (gateway) sources.push(...gatewaySources(gateway.exposure, model.namespace));
-    for (const graph of this.node.root.node.findAll().filter((c): c is InferenceGraph => c instanceof InferenceGraph)) {
+    for (const graph of graphsOf(this.node.root, this)) {
       if (callsModel(graph, model)) {
         // KServe labels the router's pods with the graph's name (InferenceGraphLabel; raw_ig.go, knative_reconciler.go, v0.20.0).
         sources.push({ what: `InferenceGraph ${graph.name}`, namespace: graph.namespace, podLabels: { 'serving.kserve.io/inferencegraph': graph.name } });
@@ -185,6 +184,28 @@ export class ModelNetworkPolicy extends Construct {
       ingress: [{ from: peers }],
     };
   }
+}
+
+/**
+ * The InferenceGraphs of an app, found once per synth rather than once per
+ * policy (a walk of the whole app each time is quadratic in a fleet). A
+ * policy that asks again starts a new synth: the app is walked again, so a
+ * graph added since counts. Synth is synchronous, and the list is dropped
+ * when it returns.
+ */
+const GRAPHS = new WeakMap<IConstruct, { readonly graphs: InferenceGraph[]; readonly askedBy: Set<IConstruct> }>();
+function graphsOf(root: IConstruct, policy: IConstruct): InferenceGraph[] {
+  let entry = GRAPHS.get(root);
+  if (!entry || entry.askedBy.has(policy)) {
+    entry = { graphs: root.node.findAll().filter((c): c is InferenceGraph => c instanceof InferenceGraph), askedBy: new Set() };
+    GRAPHS.set(root, entry);
+    const stale = entry;
+    queueMicrotask(() => {
+      if (GRAPHS.get(root) === stale) GRAPHS.delete(root);
+    });
+  }
+  entry.askedBy.add(policy);
+  return entry.graphs;
 }
 
 /**
