@@ -145,8 +145,9 @@ export class ModelNetworkPolicy extends Construct {
 
   private renderSpec(model: ServedModel, declared: Array<Record<string, unknown>>): Record<string, unknown> {
     const modelPods = model.platform._compiler.podSelector?.(model._spec()) ?? { 'app.kubernetes.io/name': model.name };
+    // A model has at most one rollout.
     const rollout = rolloutOf(model);
-    const rollouts = rollout ? [{ rollout, access: rollout._networkAccess() }] : [];
+    const access = rollout?._networkAccess();
     const sources: RolloutTrafficSource[] = [];
     const gateway = model._gateway();
     if (gateway) sources.push(...gatewaySources(gateway.exposure, model.namespace));
@@ -156,17 +157,13 @@ export class ModelNetworkPolicy extends Construct {
         sources.push({ what: `InferenceGraph ${graph.name}`, namespace: graph.namespace, podLabels: { 'serving.kserve.io/inferencegraph': graph.name } });
       }
     }
-    let pods: ServingPodSelector = { matchLabels: modelPods };
-    for (const { rollout, access } of rollouts) {
-      if (!access) continue;
-      if (access.servingPods) pods = access.servingPods(modelPods);
-      for (const s of access.sources) {
-        if (s.unknown !== undefined) {
-          fail(this, 'model', rollout.node.path, `is rolled out with ${s.what}, which the policy cannot admit: ${s.unknown}`,
-            'give the load tester URL as http://<service>.<namespace>/, or drop the load test');
-        }
-        sources.push(s);
+    const pods: ServingPodSelector = access?.servingPods?.(modelPods) ?? { matchLabels: modelPods };
+    for (const s of access?.sources ?? []) {
+      if (s.unknown !== undefined) {
+        fail(this, 'model', rollout!.node.path, `is rolled out with ${s.what}, which the policy cannot admit: ${s.unknown}`,
+          'give the load tester URL as http://<service>.<namespace>/, or drop the load test');
       }
+      sources.push(s);
     }
     const peers: Array<Record<string, unknown>> = [];
     const seen = new Set<string>();
