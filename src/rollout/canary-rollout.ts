@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
 import {
-  EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine, RolloutNetworkAccess,
+  EngineContext, IRolloutEngine, registerRolloutNetwork, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine,
 } from './engines/engine';
 import { checkInteger, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -273,8 +273,6 @@ export class CanaryRollout extends Construct {
 
   private readonly stepList: number[];
   private readonly current: number;
-  /** What the engine adds to the model's network paths (for ModelNetworkPolicy). */
-  private readonly networkAccess?: RolloutNetworkAccess;
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
@@ -368,8 +366,8 @@ export class CanaryRollout extends Construct {
     const ctx: EngineContext = { scope: this, model, rollout };
     engine.validate(ctx);
     engine.build(ctx);
-    this.networkAccess = engine.networkAccess?.(ctx);
-    ROLLOUTS.set(model, this);
+    // What a NetworkPolicy of the model must select and admit while the engine drives it.
+    registerRolloutNetwork(model, { scope: this, access: engine.networkAccess?.(ctx) });
   }
 
   /** The traffic percent per step, as given. */
@@ -397,22 +395,6 @@ export class CanaryRollout extends Construct {
     return this.schedule[Math.min(this.current + 1, this.stepList.length)];
   }
 
-  /** @internal the pods the engine makes serve and the callers it sends; undefined: the model's own, no more. */
-  public _networkAccess(): RolloutNetworkAccess | undefined {
-    return this.networkAccess;
-  }
-}
-
-/**
- * The rollout of each model (a model has at most one: `_attachRollout`), so
- * that a model's NetworkPolicy finds it without walking the whole app once
- * per policy (quadratic in a fleet).
- */
-const ROLLOUTS = new WeakMap<ServedModel, CanaryRollout>();
-
-/** The CanaryRollout built for a model, if any. */
-export function rolloutOf(model: ServedModel): CanaryRollout | undefined {
-  return ROLLOUTS.get(model);
 }
 
 /** The platform's engine, or the one asked for among those the platform offers. */

@@ -8,8 +8,7 @@ import { standardLabels } from '../internal/labels';
 import { checkDns1123Label, checkLabels } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { ServedModel } from '../model/served-model';
-import { rolloutOf } from '../rollout/canary-rollout';
-import { gatewaySources, RolloutTrafficSource, ServingPodSelector } from '../rollout/engines/engine';
+import { gatewaySources, rolloutNetworkOf, RolloutTrafficSource, ServingPodSelector } from '../rollout/engines/engine';
 
 /** Options for {@link NetworkPeer.pods}. */
 export interface PodPeerOptions {
@@ -146,8 +145,8 @@ export class ModelNetworkPolicy extends Construct {
   private renderSpec(model: ServedModel, declared: Array<Record<string, unknown>>): Record<string, unknown> {
     const modelPods = model.platform._compiler.podSelector?.(model._spec()) ?? { 'app.kubernetes.io/name': model.name };
     // A model has at most one rollout.
-    const rollout = rolloutOf(model);
-    const access = rollout?._networkAccess();
+    const rollout = rolloutNetworkOf(model);
+    const access = rollout?.access;
     const sources: RolloutTrafficSource[] = [];
     const gateway = model._gateway();
     if (gateway) sources.push(...gatewaySources(gateway.exposure, model.namespace));
@@ -160,7 +159,7 @@ export class ModelNetworkPolicy extends Construct {
     const pods: ServingPodSelector = access?.servingPods?.(modelPods) ?? { matchLabels: modelPods };
     for (const s of access?.sources ?? []) {
       if (s.unknown !== undefined) {
-        fail(this, 'model', rollout!.node.path, `is rolled out with ${s.what}, which the policy cannot admit: ${s.unknown}`,
+        fail(this, 'model', rollout!.scope.node.path, `is rolled out with ${s.what}, which the policy cannot admit: ${s.unknown}`,
           'give the load tester URL as http://<service>.<namespace>/, or drop the load test');
       }
       sources.push(s);

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { compact } from '../../internal/k8s';
 import { standardLabels } from '../../internal/labels';
 import { ModelSpec } from '../../model/model-spec';
@@ -130,6 +130,29 @@ export interface RolloutNetworkAccess {
    * platform gives the model's own pods; undefined: those pods.
    */
   servingPods?(modelPods: Record<string, string>): ServingPodSelector;
+}
+
+/** A model's rollout as its NetworkPolicy sees it: the rollout construct (errors name it) and the engine's access. */
+export interface RolloutNetwork {
+  readonly scope: IConstruct;
+  readonly access?: RolloutNetworkAccess;
+}
+
+/**
+ * The rollout of each model (a model has at most one), registered by the
+ * rollout: a model's NetworkPolicy finds it without walking the whole app
+ * once per policy (quadratic in a fleet).
+ */
+const ROLLOUT_NETWORKS = new WeakMap<ServedModel, RolloutNetwork>();
+
+/** Records what a model's rollout adds to its network paths. */
+export function registerRolloutNetwork(model: ServedModel, network: RolloutNetwork): void {
+  ROLLOUT_NETWORKS.set(model, network);
+}
+
+/** What the model's rollout adds to its network paths; undefined without a rollout. */
+export function rolloutNetworkOf(model: ServedModel): RolloutNetwork | undefined {
+  return ROLLOUT_NETWORKS.get(model);
 }
 
 /**
