@@ -5,7 +5,7 @@
 // every H100 service, and the GPU capacity report counts leaders and workers.
 // Copy this file into a cdk8s app and import from 'cdk8s-model-serving'.
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu, ServiceAccount } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GatewayRef, GpuCapacityReport, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmService, LlmServiceConfig, ModelStorage,
 } from '../src';
@@ -19,7 +19,7 @@ export function buildApp(outdir?: string): App {
   const preset = new LlmServiceConfig(chart, 'vllm-h100', {
     image: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
     vllm: { gpuMemoryUtilization: 0.92, dtype: LlmDataType.BFLOAT16 },
-    env: { VLLM_LOGGING_LEVEL: 'INFO' },
+    envVariables: { VLLM_LOGGING_LEVEL: EnvValue.fromValue('INFO') },
   });
 
   new LlmService(chart, 'llama-70b', {

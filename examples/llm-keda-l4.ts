@@ -19,7 +19,7 @@ export function buildApp(outdir?: string): App {
     nodePool: GpuNodePool.gke('nvidia-l4'),
     resources: { cpu: Cpu.units(6), memory: Size.gibibytes(24) },
     vllm: { maxModelLength: 8192, gpuMemoryUtilization: 0.9, dtype: LlmDataType.BFLOAT16, enablePrefixCaching: true },
-    envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret: hfToken, key: 'token' }) },
+    envVariables: { HF_TOKEN: EnvValue.fromSecretValue({ secret: hfToken, key: 'token' }) },
     scaling: LlmScaling.keda({
       minReplicas: 2,
       maxReplicas: 4,

@@ -1,7 +1,7 @@
 // The fields of KServe 0.20's LLMInferenceService (v1alpha2) added after the first LlmService release: the scheduler's
 // inline InferencePool and pod, the storage initializer switch, KEDA fallback (and its behavior), HPA behavior and policies.
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, Secret } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
   Accelerator, EndpointPickerFailureMode, InferencePoolProtocol, LlmKedaFallbackBehavior, LlmRouter, LlmScaling, LlmScalingPolicyType,
@@ -46,12 +46,14 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
   });
 
   test('the endpoint picker pod: image, resources, env and flags on KServe\'s `main` container, nothing else', () => {
+    const hf = Secret.fromSecretName(newChart(), 'hf', 'hf-token');
     const s = schedulerOf(LlmScheduler.managed({
       replicas: 2,
       template: {
         image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.1',
         resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
-        env: { GOMEMLIMIT: '3GiB' },
+        // The tokenizer of prefix-aware scoring may need a Hugging Face token: by reference, as on the service.
+        envVariables: { HF_TOKEN: EnvValue.fromSecretValue({ secret: hf, key: 'token' }), GOMEMLIMIT: EnvValue.fromValue('3GiB') },
         args: ['--v=4'],
       },
     }));
@@ -62,7 +64,7 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
           name: 'main',
           image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.1',
           args: ['--v=4'],
-          env: [{ name: 'GOMEMLIMIT', value: '3GiB' }],
+          env: [{ name: 'GOMEMLIMIT', value: '3GiB' }, { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } }],
           resources: { limits: { memory: '4Gi' }, requests: { cpu: '2', memory: '4Gi' } },
         }],
       },
@@ -99,7 +101,12 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
       'LlmScheduler.managed: template.args "--pool-name=x" repeats a flag KServe passes the endpoint picker'],
     ['an empty flag', () => LlmScheduler.managed({ template: { args: [''] } }), 'template.args [""] is not a list of flags'],
     ['a credential in a flag', () => LlmScheduler.managed({ template: { args: ['--api-key=sk-live-0123456789abcdef'] } }), /template\.args/],
-    ['a credential in env', () => LlmScheduler.managed({ template: { env: { API_TOKEN: 'sk-live-0123456789abcdef' } } }), /template\.env/],
+    ['a credential in env', () => LlmScheduler.managed({ template: { envVariables: { API_TOKEN: EnvValue.fromValue('sk-live-0123456789abcdef') } } }),
+      'LlmScheduler.managed: template.envVariables["API_TOKEN"] "<redacted>"'],
+    ['a string where an EnvValue belongs', () => LlmScheduler.managed({ template: { envVariables: { LEVEL: 'debug' as any } } }),
+      'LlmScheduler.managed: template.envVariables["LEVEL"] "debug" is not an EnvValue'],
+    ['the replaced env prop', () => LlmScheduler.managed({ template: { env: { A: '1' } } as any }),
+      'LlmScheduler.managed: template.env "<set>" is no longer a scheduler template prop; use template.envVariables'],
     ['an empty template', () => LlmScheduler.managed({ template: {} }), 'LlmScheduler.managed: template {} sets nothing'],
     ['a memory limit below the request', () => LlmScheduler.managed({ template: { resources: { memory: Size.gibibytes(4), memoryLimit: Size.gibibytes(2) } } }),
       'template.resources.memoryLimit "2Gi" is below the memory request (4Gi)'],
@@ -112,7 +119,7 @@ describe('LlmScheduler.managed: the InferencePool and the endpoint picker pod', 
   });
 
   test('secrets never reach the error message', () => {
-    const withToken = () => raiseIfInvalid(LlmScheduler.managed({ template: { env: { API_TOKEN: 'sk-live-0123456789abcdef' } } }));
+    const withToken = () => raiseIfInvalid(LlmScheduler.managed({ template: { envVariables: { API_TOKEN: EnvValue.fromValue('sk-live-0123456789abcdef') } } }));
     expect(withToken).toThrow(/API_TOKEN/);
     expect(withToken).not.toThrow(/0123456789abcdef/);
   });

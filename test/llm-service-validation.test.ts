@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
 import { docOf, newChart, synth } from './util';
 import {
   Accelerator, GpuNodePool, GpuProduct, LlmDataType, LlmRouter, LlmScaling, LlmService, LlmServiceConfig, MigProfile, ModelStorage,
@@ -60,7 +61,14 @@ describe('LlmService synth-time rules', () => {
     ['GPU memory share above 1', { vllm: { gpuMemoryUtilization: 1.2 } }, 'test/svc: vllm.gpuMemoryUtilization 1.2 is out of range'],
     ['a dtype string', { vllm: { dtype: 'bf16' } }, 'test/svc: vllm.dtype "bf16" is not an LlmDataType'],
     // Environment
-    ['a credential literal', { env: { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwxyz0123456789' } }, 'test/svc: env["HF_TOKEN"] "<redacted>"'],
+    ['a credential literal', { envVariables: { HF_TOKEN: EnvValue.fromValue('hf_abcdefghijklmnopqrstuvwxyz0123456789') } },
+      'test/svc: envVariables["HF_TOKEN"] "<redacted>" looks like a Hugging Face token written as a literal; pass credentials by reference'],
+    ['a credential-named variable set to a literal', { envVariables: { DB_PASSWORD: EnvValue.fromValue('hunter2') } },
+      'test/svc: envVariables["DB_PASSWORD"] "<redacted>" is a credential variable set to a literal'],
+    ['an invalid variable name', { envVariables: { 'bad key': EnvValue.fromValue('1') } }, 'test/svc: envVariables name "bad key"'],
+    ['a plain string instead of an EnvValue', { envVariables: { LEVEL: 'INFO' } }, 'test/svc: envVariables["LEVEL"] "INFO" is not an EnvValue; use EnvValue.fromSecretValue(...)'],
+    ['the replaced env prop', { env: { LEVEL: 'INFO' } }, 'test/svc: env "<set>" is no longer an LlmService prop; use envVariables with EnvValue.fromValue(...)'],
+    ['the replaced envValues prop', { envValues: {} }, 'test/svc: envValues "<set>" is no longer an LlmService prop; use envVariables'],
     ['a memory limit below the default request', { resources: { memoryLimit: Size.gibibytes(8) } },
       'test/svc: resources.memoryLimit "8Gi" is below the default memory request 16Gi; set resources.memory as well, or a limit >= the request'],
     // KV cache
@@ -72,6 +80,8 @@ describe('LlmService synth-time rules', () => {
       'test/svc: kvCacheOffloading.claim.path "/abs" is not a relative path'],
     // Tracing, shared memory, router
     ['a tracing endpoint without scheme', { tracing: { exporterEndpoint: 'otel:4317' } }, 'test/svc: tracing.exporterEndpoint "otel:4317" is not an http(s) URL'],
+    ['a tracing endpoint with a password', { tracing: { exporterEndpoint: 'http://u:pw0rdHidden@otel:4317' } },
+      'test/svc: tracing.exporterEndpoint "<redacted>" looks like a URL with a password written as a literal'],
     ['a sampling ratio above 1', { tracing: { samplingRatio: 2 } }, 'test/svc: tracing.samplingRatio 2 is out of range'],
     ['tiny shared memory', { sharedMemory: Size.mebibytes(16) }, 'test/svc: sharedMemory "16Mi" is too small; use at least 64 MiB'],
     ['a router that is not one', { router: 'managed' }, 'test/svc: router "managed" is not an LlmRouter'],
@@ -91,9 +101,9 @@ describe('LlmService synth-time rules', () => {
 
   test('a secret never reaches the error message', () => {
     const token = 'hf_abcdefghijklmnopqrstuvwxyz0123456789';
-    expect(() => build({ env: { HF_TOKEN: token } })).toThrow(/redacted/);
+    expect(() => build({ envVariables: { HF_TOKEN: EnvValue.fromValue(token) } })).toThrow(/redacted/);
     try {
-      build({ env: { HF_TOKEN: token } });
+      build({ envVariables: { HF_TOKEN: EnvValue.fromValue(token) } });
     } catch (e: any) {
       expect(e.message).not.toContain(token);
     }
@@ -102,6 +112,17 @@ describe('LlmService synth-time rules', () => {
   test('the name budget grows with what KServe derives: a router scheduler needs more room', () => {
     expect(() => build({ name: 'a'.repeat(43) })).not.toThrow();
     expect(() => build({ name: 'a'.repeat(43), router: LlmRouter.managed() })).toThrow('is 43 characters long; use at most 39 characters');
+  });
+
+  test('an LlmServiceConfig takes env in envVariables only, with the same checks', () => {
+    const chart = newChart('llm');
+    expect(() => new LlmServiceConfig(chart, 'old', { env: { A: '1' } } as any))
+      .toThrow('test/old: env "<set>" is no longer an LlmServiceConfig prop; use envVariables with EnvValue.fromValue(...)');
+    expect(() => new LlmServiceConfig(chart, 'leak', { envVariables: { HF_TOKEN: EnvValue.fromValue('hf_abcdefghijklmnopqrstuvwxyz0123456789') } }))
+      .toThrow('test/leak: envVariables["HF_TOKEN"] "<redacted>" looks like a Hugging Face token');
+    new LlmServiceConfig(chart, 'ok', { envVariables: { B: EnvValue.fromValue('2'), A: EnvValue.fromValue('1') } });
+    expect(docOf(synth(chart), 'LLMInferenceServiceConfig', 'ok').spec.template.containers[0].env)
+      .toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
   });
 
   test('pipeline parallelism across nodes is accepted with a user preset of KServe\'s expected name', () => {

@@ -42,8 +42,7 @@ describe('LlmService core', () => {
         trustRemoteCode: true,
       },
       args: ['--enable-chunked-prefill'],
-      env: { VLLM_LOGGING_LEVEL: 'DEBUG' },
-      envValues: { HF_TOKEN: EnvValue.fromSecretValue({ secret, key: 'token' }) },
+      envVariables: { VLLM_LOGGING_LEVEL: EnvValue.fromValue('DEBUG'), HF_TOKEN: EnvValue.fromSecretValue({ secret, key: 'token' }) },
       serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'llm-reader'),
       labels: { team: 'ml' },
       annotations: { 'example.com/owner': 'ml-platform' },
@@ -386,7 +385,7 @@ describe('LlmService prefill/decode, LoRA, presets', () => {
       nodePool: P5,
       image: 'vllm/vllm-openai:v0.11.0',
       vllm: { gpuMemoryUtilization: 0.92 },
-      env: { VLLM_LOGGING_LEVEL: 'INFO' },
+      envVariables: { VLLM_LOGGING_LEVEL: EnvValue.fromValue('INFO') },
       storageInitializer: false,
       labels: { tier: 'gpu' },
     });

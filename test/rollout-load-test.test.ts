@@ -83,6 +83,8 @@ describe('LoadTest', () => {
             backoffLimit: 0,
             activeDeadlineSeconds: 180,
             template: {
+              // A ModelNetworkPolicy admits the load by this label.
+              metadata: { labels: { 'model-serving.cdk8s.io/load-test': 'fraud' } },
               spec: {
                 restartPolicy: 'Never',
                 securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },

@@ -57,4 +57,4 @@ export function redactSecrets(text: string): string {
 }
 
 /** Where a credential belongs instead of a literal, for error messages. */
-export const BY_REFERENCE = 'pass credentials by reference: EnvValue.fromSecretValue(...) in envVariables (envValues on an LlmService), or a serviceAccount with the secret attached';
+export const BY_REFERENCE = 'pass credentials by reference: EnvValue.fromSecretValue(...) in envVariables, or a serviceAccount with the secret attached';

@@ -1,11 +1,13 @@
+import { EnvValue } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInteger, checkNonEmpty, fail, invalidInstance, orInvalid } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels } from '../internal/names';
 import { mebibytesOf } from '../internal/units';
 import { ModelResources } from '../model/components';
-import { memoryQuantity, resolveEnv } from '../model/model-spec';
+import { memoryQuantity } from '../model/model-spec';
 import { checkNoCredentialArgs } from '../security/credentials';
+import { resolveEnvValues } from '../security/env-values';
 import { GatewayRef, resolveGatewayRefs } from '../traffic/gateway-ref';
 
 /**
@@ -84,11 +86,14 @@ export interface SchedulerPodOptions {
   readonly resources?: ModelResources;
 
   /**
-   * Environment variables of the endpoint picker (credential-looking literals are rejected).
+   * Environment variables of the endpoint picker, as cdk8s-plus `EnvValue`s
+   * (as on the service): plain values (`EnvValue.fromValue(...)`) or
+   * references, e.g. a Hugging Face token from a Secret for the tokenizer.
+   * Credential-looking literals are rejected.
    *
    * @default - none
    */
-  readonly env?: Record<string, string>;
+  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * Further endpoint-picker flags, after KServe's (e.g. `--v=4`).
@@ -318,7 +323,9 @@ function resolvePool(scope: string, p: InferencePoolOptions): ResolvedPool {
 }
 
 function schedulerTemplate(scope: string, t: SchedulerPodOptions): Record<string, unknown> | undefined {
-  if (t === null || typeof t !== 'object') fail(scope, 'template', t, 'is not an object', 'pass { image, resources, env, args }');
+  if (t === null || typeof t !== 'object') fail(scope, 'template', t, 'is not an object', 'pass { image, resources, envVariables, args }');
+  // Plain JavaScript (or a spread) may still pass the prop replaced before 1.0: it would be dropped without a word.
+  if ((t as { env?: unknown }).env !== undefined) fail(scope, 'template.env', '<set>', 'is no longer a scheduler template prop', 'use template.envVariables');
   // Value-class scope: the helpers only name it in their errors.
   const at = scope as unknown as IConstruct;
   if (t.image !== undefined) checkImage(at, 'template.image', t.image);
@@ -334,7 +341,10 @@ function schedulerTemplate(scope: string, t: SchedulerPodOptions): Record<string
       }
     }
   }
-  const env = resolveEnv(at, 'template.env', t.env);
+  if (t.envVariables !== undefined && (t.envVariables === null || typeof t.envVariables !== 'object' || Array.isArray(t.envVariables))) {
+    fail(scope, 'template.envVariables', t.envVariables, 'is not a map', 'use { NAME: EnvValue.fromValue(...) }');
+  }
+  const env = resolveEnvValues(at, t.envVariables, 'template.envVariables');
   const resources = schedulerResources(scope, t.resources);
   const main = compact({
     name: 'main',
@@ -343,7 +353,7 @@ function schedulerTemplate(scope: string, t: SchedulerPodOptions): Record<string
     env: env.length ? env : undefined,
     resources,
   });
-  if (Object.keys(main).length === 1) fail(scope, 'template', t, 'sets nothing', 'set image, resources, env or args, or drop template');
+  if (Object.keys(main).length === 1) fail(scope, 'template', t, 'sets nothing', 'set image, resources, envVariables or args, or drop template');
   return { containers: [main] };
 }
 

@@ -1,6 +1,8 @@
 import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { LlmRouter } from './llm-router';
 import { VllmOptions } from './vllm-options';
+import { fail } from '../internal/errors';
 import { PropType } from '../internal/prop-types';
 import { PodSecurity } from '../security/pod-security';
 
@@ -49,18 +51,14 @@ export interface LlmServiceBaseProps {
   readonly args?: string[];
 
   /**
-   * Environment variables (credential-looking literals are rejected: use `envValues`).
+   * Environment variables of the vLLM container, as cdk8s-plus `EnvValue`s:
+   * plain values (`EnvValue.fromValue('INFO')`), Secrets
+   * (`EnvValue.fromSecretValue(...)`, e.g. `HF_TOKEN`), ConfigMaps or field
+   * references. Literals that look like credentials are rejected.
    *
    * @default - none
    */
-  readonly env?: Record<string, string>;
-
-  /**
-   * Environment variables from Secrets, ConfigMaps or fields, e.g. `HF_TOKEN`.
-   *
-   * @default - none
-   */
-  readonly envValues?: Record<string, EnvValue>;
+  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * How the pods are locked down.
@@ -125,11 +123,28 @@ export function llmServiceBasePropTypes(): Record<keyof Omit<LlmServiceBaseProps
     image: 'string',
     vllm: 'struct',
     args: 'strings',
-    env: 'map',
-    envValues: 'struct',
+    envVariables: 'struct',
     podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
     router: { cls: LlmRouter, use: 'LlmRouter.managed(), gateways(...), httpRoutes(...) or NONE' },
     labels: 'map',
     annotations: 'map',
   };
+}
+
+/**
+ * Props replaced before 1.0 (README "Changes"), with what to write instead:
+ * plain JavaScript callers (and spreads, which TypeScript does not check)
+ * may still pass them, and they would be dropped without a word.
+ */
+const REPLACED_PROPS: Array<[string, string]> = [
+  ['env', 'use envVariables with EnvValue.fromValue(...)'],
+  ['envValues', 'use envVariables'],
+];
+
+/** Fails on a prop that was replaced before 1.0 (see {@link REPLACED_PROPS}). */
+export function checkReplacedLlmProps(scope: IConstruct, props: unknown, kind: string): void {
+  if (props === null || typeof props !== 'object') return;
+  for (const [old, use] of REPLACED_PROPS) {
+    if ((props as Record<string, unknown>)[old] !== undefined) fail(scope, old, '<set>', `is no longer ${kind} prop`, use);
+  }
 }

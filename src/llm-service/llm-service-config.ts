@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmRouter } from './llm-router';
-import { LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
+import { checkReplacedLlmProps, LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
 import { ILlmServiceConfig } from './llm-service-ref';
 import { llmPodSpec } from './llm-workload';
 import { resolveVllmArgs } from './vllm-options';
@@ -11,7 +11,7 @@ import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkImage, checkLabels, nameFromId } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { ModelResources } from '../model/components';
-import { resolveEnv, resolveResources } from '../model/model-spec';
+import { resolveResources } from '../model/model-spec';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { resolveEnvValues } from '../security/env-values';
@@ -109,6 +109,7 @@ export class LlmServiceConfig extends Construct implements ILlmServiceConfig {
   constructor(scope: Construct, id: string, props: LlmServiceConfigProps = {}) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkReplacedLlmProps(this, props, 'an LlmServiceConfig');
     checkProps(this, props, {
       ...llmServiceBasePropTypes(),
       accelerator: { cls: Accelerator, use: 'Accelerator.nvidiaGpu(...), amdGpu(...) or custom(...)' },
@@ -134,8 +135,7 @@ export class LlmServiceConfig extends Construct implements ILlmServiceConfig {
     this.accelerator = props.accelerator;
     this.nodePool = props.nodePool;
     this.image = props.image;
-    const env = [...resolveEnv(this, 'env', props.env), ...resolveEnvValues(this, props.envValues)]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const env = resolveEnvValues(this, props.envVariables, 'envVariables');
     const scheduling = props.accelerator
       ? props.accelerator._schedule(this, props.nodePool?._pool())
       : { placement: props.nodePool?._resolve() ?? { nodeSelector: {}, requiredNodeAffinity: [], tolerations: [] } };

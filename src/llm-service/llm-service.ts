@@ -2,7 +2,7 @@ import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LlmRouter, ResolvedLlmRouter } from './llm-router';
 import { LlmScaling } from './llm-scaling';
-import { LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
+import { checkReplacedLlmProps, LlmServiceBaseProps, llmServiceBasePropTypes } from './llm-service-base';
 import { LlmServiceConfig } from './llm-service-config';
 import { ILlmService, ILlmServiceConfig } from './llm-service-ref';
 import { llmPodSpec, LlmWorkloadOptions, ResolvedLlmWorkload, resolveWorkload, workloadFields } from './llm-workload';
@@ -15,11 +15,12 @@ import { chartNamespace, standardLabels } from '../internal/labels';
 import { checkAnnotations, checkDns1035, checkDns1123Label, checkImage, checkLabels, nameFromId } from '../internal/names';
 import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
-import { memoryQuantity, resolveEnv, ResolvedResources } from '../model/model-spec';
+import { memoryQuantity, ResolvedResources } from '../model/model-spec';
 import { ModelStorage } from '../model/storage';
 import { Accelerator } from '../scheduling/accelerator';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
+import { checkNoCredential } from '../security/credentials';
 import { resolveEnvValues } from '../security/env-values';
 import { PodSecurity, SECURITY_OPT_OUT_ANNOTATION } from '../security/pod-security';
 import { serviceAccountName } from '../security/references';
@@ -235,6 +236,7 @@ export class LlmService extends Construct implements ILlmService {
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
     ensureUniqueIdentities(this);
+    checkReplacedLlmProps(this, props, 'an LlmService');
     checkProps(this, props, llmServicePropTypes(), ['storage'], "LlmServiceProps, e.g. { storage: ModelStorage.fromHuggingFace('org/model', revision), accelerator }");
     this.props = props;
     this.name = props.name ?? nameFromId(id);
@@ -515,15 +517,9 @@ export class LlmService extends Construct implements ILlmService {
     return spec;
   }
 
+  /** One map, so each variable is set once; sorted by name (resolveEnvValues). */
   private env(): EnvVar[] {
-    const plain = resolveEnv(this, 'env', this.props.env);
-    const fromValues = resolveEnvValues(this, this.props.envValues);
-    const names = new Set<string>();
-    for (const e of [...plain, ...fromValues]) {
-      if (names.has(e.name)) fail(this, 'envValues', e.name, 'is also set in env', 'set each variable once');
-      names.add(e.name);
-    }
-    return [...plain, ...fromValues].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return resolveEnvValues(this, this.props.envVariables, 'envVariables');
   }
 
   private sharedMemory(): string {
@@ -573,6 +569,8 @@ export class LlmService extends Construct implements ILlmService {
   }
 
   private tracing(t: LlmTracing): Record<string, unknown> {
+    // A collector URL with `user:password@` would put the password in the manifest (and, below, in an error message).
+    if (typeof t.exporterEndpoint === 'string') checkNoCredential(this, 'tracing.exporterEndpoint', t.exporterEndpoint);
     if (t.exporterEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(t.exporterEndpoint)) {
       fail(this, 'tracing.exporterEndpoint', t.exporterEndpoint, 'is not an http(s) URL', 'use e.g. http://otel-collector.observability:4317');
     }

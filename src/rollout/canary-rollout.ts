@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import { EnvValue, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RolloutAnalysis } from './analysis';
-import { EngineContext, IRolloutEngine, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine } from './engines/engine';
+import {
+  EngineContext, IRolloutEngine, registerRolloutNetwork, ResolvedAbTestPlan, ResolvedGatewayRouting, ResolvedRollout, RolloutEngine,
+} from './engines/engine';
 import { checkInteger, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
 import { sameJson } from '../internal/k8s';
@@ -375,6 +377,8 @@ export class CanaryRollout extends Construct {
     const ctx: EngineContext = { scope: this, model, rollout };
     engine.validate(ctx);
     engine.build(ctx);
+    // What a NetworkPolicy of the model must select and admit while the engine drives it.
+    registerRolloutNetwork(model, { scope: this, access: engine.networkAccess?.(ctx) });
   }
 
   /** The traffic percent per step, as given. */
@@ -401,6 +405,7 @@ export class CanaryRollout extends Construct {
   public get nextTrafficPercent(): number {
     return this.schedule[Math.min(this.current + 1, this.stepList.length)];
   }
+
 }
 
 /** The platform's engine, or the one asked for among those the platform offers. */

@@ -7,6 +7,8 @@ interface PodShape {
   readonly where: string;
   readonly pod: any;
   readonly containers: Array<{ where: string; c: any }>;
+  /** A preset KServe merges into other pods (LLMInferenceServiceConfig): resource requests may come from the service. */
+  readonly partial?: boolean;
 }
 
 const ALLOWED_VOLUME_TYPES = ['emptyDir', 'persistentVolumeClaim', 'configMap', 'secret', 'projected', 'downwardAPI', 'csi', 'ephemeral', 'image'];
@@ -18,6 +20,18 @@ function kserveComponent(where: string, comp: any): PodShape | undefined {
   (comp.containers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.containers[${i}]`, c }));
   (comp.initContainers ?? []).forEach((c: any, i: number) => containers.push({ where: `${where}.initContainers[${i}]`, c }));
   return { where, pod: comp, containers };
+}
+
+/**
+ * KServe's multi-node `workerSpec`: a pod spec of its own (the worker
+ * Deployment's pods), which inherits the component's pod-level fields
+ * (security context) the way KServe merges them into the worker pods.
+ */
+function kserveWorker(where: string, comp: any): PodShape | undefined {
+  const w = comp?.workerSpec;
+  if (!w) return undefined;
+  const shape = podTemplate(`${where}.workerSpec`, w);
+  return shape && { ...shape, pod: { ...w, securityContext: w.securityContext ?? comp.securityContext } };
 }
 
 function podTemplate(where: string, spec: any): PodShape | undefined {
@@ -34,6 +48,7 @@ export function podsOf(doc: any): PodShape[] {
   switch (doc?.kind) {
     case 'InferenceService':
       for (const k of ['predictor', 'transformer', 'explainer']) out.push(kserveComponent(`spec.${k}`, doc.spec?.[k]));
+      out.push(kserveWorker('spec.predictor', doc.spec?.predictor));
       (doc.spec?.canary ?? []).forEach((c: any, i: number) => out.push(kserveComponent(`spec.canary[${i}].predictor`, c.predictor)));
       break;
     case 'Deployment':
@@ -50,11 +65,24 @@ export function podsOf(doc: any): PodShape[] {
       // KServe copies a runtime's containers (server and sidecars) into every pod of the models that use it.
       out.push(podTemplate('spec', doc.spec));
       break;
-    case 'LLMInferenceService':
-      // Pod specs inline (no `spec` level): decode and prefill, each with an optional multi-node worker.
-      out.push(podTemplate('spec.template', doc.spec?.template), podTemplate('spec.worker', doc.spec?.worker));
-      out.push(podTemplate('spec.prefill.template', doc.spec?.prefill?.template), podTemplate('spec.prefill.worker', doc.spec?.prefill?.worker));
+    case 'LeaderWorkerSet':
+      // What KServe derives from an LLMInferenceService with a worker (lws v0.8.0 LeaderWorkerTemplate): the leader's
+      // template defaults to the workers' when unset.
+      out.push(podTemplate('spec.leaderWorkerTemplate.leaderTemplate.spec', doc.spec?.leaderWorkerTemplate?.leaderTemplate?.spec));
+      out.push(podTemplate('spec.leaderWorkerTemplate.workerTemplate.spec', doc.spec?.leaderWorkerTemplate?.workerTemplate?.spec));
       break;
+    case 'LLMInferenceServiceConfig':
+    case 'LLMInferenceService': {
+      // Pod specs inline (no `spec` level): decode and prefill, each with an optional multi-node worker; a config
+      // (a preset KServe merges into its services) carries the same fields, resources optional.
+      const partial = doc.kind === 'LLMInferenceServiceConfig';
+      for (const [where, spec] of [['spec.template', doc.spec?.template], ['spec.worker', doc.spec?.worker],
+        ['spec.prefill.template', doc.spec?.prefill?.template], ['spec.prefill.worker', doc.spec?.prefill?.worker]]) {
+        const shape = podTemplate(where, spec);
+        out.push(shape && { ...shape, partial });
+      }
+      break;
+    }
     default:
       break;
   }
@@ -92,13 +120,15 @@ export function restrictedViolations(doc: any): string[] {
 /** The library's own invariants: requests always set; accelerator limits equal requests. */
 export function resourceViolations(doc: any): string[] {
   const v: string[] = [];
-  for (const { containers } of podsOf(doc)) {
+  for (const { containers, partial } of podsOf(doc)) {
     for (const { where, c } of containers) {
       const req = c.resources?.requests ?? {};
       const lim = c.resources?.limits ?? {};
-      if (req.cpu === undefined || req.memory === undefined) v.push(`${where}: cpu and memory requests must be set`);
+      if (!partial && (req.cpu === undefined || req.memory === undefined)) v.push(`${where}: cpu and memory requests must be set`);
       for (const k of Object.keys({ ...req, ...lim })) {
         if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') continue;
+        // The API server defaults a missing request to the limit: a preset may give the limit alone.
+        if (partial && req[k] === undefined) continue;
         if (String(req[k]) !== String(lim[k])) v.push(`${where}: ${k} limit ${lim[k]} must equal request ${req[k]}`);
       }
     }

@@ -411,13 +411,16 @@ const llmArb = fc.record({
   namespace: dnsName('llm'),
   image: maybe(wild(fc.constantFrom('vllm/vllm-openai:v0.11.0'), fc.constantFrom('Bad Image'))),
   args: maybe(wild(fc.constantFrom(['--max-model-len=8192'], ['--enable-prefix-caching']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
-  env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'INFO' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
-  envValues: rarely(wild(fc.constantFrom({ VLLM_PORT_RANGE: 'standard' }, { OMP_NUM_THREADS: '4' }),
+  envVariables: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'INFO' }, { VLLM_PORT_RANGE: 'standard', OMP_NUM_THREADS: '4' }),
     fc.constantFrom({ 'bad key': '1' }, { HF_TOKEN: SECRETS[2] }, { DB_URL: 'postgres://a:pw0rdHidden@db/x' }))),
+  // Props replaced before 1.0, as plain JavaScript (or a spread) may still pass them: always a clear error.
+  replaced: rarely(fc.constantFrom({ env: { VLLM_LOGGING_LEVEL: 'INFO' } }, { envValues: {} })),
   scaling: rarely(wild(fc.constantFrom(lib.LlmScaling.keda({ minReplicas: 1, maxReplicas: 3 }), lib.LlmScaling.hpa({ maxReplicas: 2 })),
     fc.constant(lib.LlmScaling.keda({ minReplicas: 3, maxReplicas: 2 })))),
-  router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY])),
-    fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) })))),
+  router: maybe(wild(fc.constantFrom(lib.LlmRouter.managed(), lib.LlmRouter.NONE, lib.LlmRouter.gateways([GATEWAY]),
+    lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ template: { envVariables: { GOMEMLIMIT: EnvValue.fromValue('3GiB') } } }) })),
+  fc.constantFrom(lib.LlmRouter.gateways([]), lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ replicas: 0 }) }),
+    lib.LlmRouter.managed({ scheduler: lib.LlmScheduler.managed({ template: { envVariables: { HF_TOKEN: EnvValue.fromValue(SECRETS[2]) } } }) })))),
   lora: maybe(wild(fc.constantFrom('sql', 'chat-fr').map((n) => [lib.LoraAdapter.of({ name: n, storage: lib.ModelStorage.fromHuggingFace(`org/${n}`) })]),
     fc.constant([lib.LoraAdapter.of({ name: '', storage: lib.ModelStorage.fromHuggingFace('org/x') })]))),
   loraOptions: rarely(wild(fc.record({
@@ -450,7 +453,7 @@ const llmArb = fc.record({
     name: dnsName('team-preset'),
     image: maybe(wild(fc.constantFrom('vllm/vllm-openai:v0.11.1'), fc.constantFrom('Bad Image'))),
     args: maybe(wild(fc.constantFrom(['--seed=1']), fc.constantFrom(['--api-key=plaintextsecretvalue']))),
-    env: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'DEBUG' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
+    envVariables: maybe(wild(fc.constantFrom({ VLLM_LOGGING_LEVEL: 'DEBUG' }), fc.constantFrom({ HF_TOKEN: SECRETS[2] }))),
     vllm: maybe(wild(fc.constantFrom({ maxModelLength: 8192 }, { enablePrefixCaching: true }), fc.constant({ gpuMemoryUtilization: 0 }))),
     serviceAccount: dnsName('preset-sa'),
     labels,
@@ -499,10 +502,19 @@ function serviceAccountRef(chart: Chart, id: string, name: unknown): unknown {
   return typeof name === 'string' ? ServiceAccount.fromServiceAccountName(chart, id, name) : name;
 }
 
+/** Generated env maps as cdk8s-plus EnvValues, as callers write them; hostile non-maps pass through as they are. */
+function envValuesOf(env: unknown): unknown {
+  return env === null || typeof env !== 'object' || Array.isArray(env) ? env
+    : Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? EnvValue.fromValue(v) : v]));
+}
+
 function buildLlm(chart: Chart, l: any, out: Built): void {
   const config = l.config === undefined ? undefined : Array.isArray(l.config) ? l.config
     : [new lib.LlmServiceConfig(chart, 'preset', {
-      ...l.config, namespace: l.namespace, serviceAccount: serviceAccountRef(chart, 'preset-sa', l.config?.serviceAccount),
+      ...l.config,
+      namespace: l.namespace,
+      serviceAccount: serviceAccountRef(chart, 'preset-sa', l.config?.serviceAccount),
+      envVariables: envValuesOf(l.config.envVariables),
     } as any)];
   const props = {
     storage: lib.ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
@@ -512,9 +524,8 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     namespace: l.namespace,
     image: l.image,
     args: l.args,
-    env: l.env,
-    envValues: l.envValues === null || typeof l.envValues !== 'object' || Array.isArray(l.envValues) ? l.envValues
-      : Object.fromEntries(Object.entries(l.envValues).map(([k, v]) => [k, EnvValue.fromValue(v as string)])),
+    envVariables: envValuesOf(l.envVariables),
+    ...l.replaced,
     scaling: l.scaling,
     router: l.router,
     // LoRA options apply to adapters: set with some.
@@ -533,12 +544,12 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     serviceAccount: serviceAccountRef(chart, 'llm-sa', l.serviceAccount),
   } as any;
   const stable = new lib.LlmService(chart, 'llm', props);
-  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.env, l.envValues, l.labels, l.annotations, l.serviceAccount,
+  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.envVariables, l.labels, l.annotations, l.serviceAccount,
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
   ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
     const c = l.config;
-    out.expected.push(...strings(c.name, c.image, c.args, c.env, c.labels, c.annotations, c.serviceAccount));
+    out.expected.push(...strings(c.name, c.image, c.args, c.envVariables, c.labels, c.annotations, c.serviceAccount));
   }
   if (l.canary !== undefined) {
     // The candidate: the same model name and namespace, other weights; its name follows the stable one's.

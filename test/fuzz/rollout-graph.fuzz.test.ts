@@ -81,10 +81,19 @@ const cacheRecipe = fc.record({
 
 const netpolRecipe = fc.record({
   kind: fc.constant('netpol' as const),
-  platform: fc.integer({ min: 0, max: platforms.length - 1 }),
+  // Mostly the Deployment platform: the one with Gateway routes, Flagger's primary pods and Argo's load test Jobs.
+  platform: fc.oneof(
+    { arbitrary: fc.constant(platforms.length - 1), weight: 3 },
+    { arbitrary: fc.integer({ min: 0, max: platforms.length - 1 }), weight: 2 },
+  ),
   namespaces: fc.array(fc.constantFrom('payments', 'checkout', 'Bad_NS'), { maxLength: 2 }),
   pods: fc.option(fc.dictionary(fc.constantFrom('app', 'team', 'bad key'), fc.constantFrom('a', 'b'), { maxKeys: 2 }), { nil: undefined }),
   podsNamespace: fc.option(fc.constantFrom('checkout', 'Bad_NS'), { nil: undefined }),
+  // The data path the policy must follow: a Gateway route, a rollout engine (declared before or after the policy), a load tester.
+  gateway: fc.option(fc.constantFrom('gateway-system', 'model-namespace'), { nil: undefined }),
+  engine: fc.option(fc.constantFrom(lib.RolloutEngine.FLAGGER, lib.RolloutEngine.ARGO_ROLLOUTS, lib.RolloutEngine.KSERVE_CANARY), { nil: undefined }),
+  loadTesterUrl: fc.option(fc.constantFrom('http://flagger-loadtester.test/', 'http://flagger-loadtester/'), { nil: undefined }),
+  rolloutFirst: fc.boolean(),
 });
 
 function buildRuntime(chart: Chart, r: any): void {
@@ -122,9 +131,24 @@ function buildCache(chart: Chart, c: any): void {
 }
 
 function buildNetpol(chart: Chart, n: any): void {
+  const gateway = n.gateway === undefined ? undefined
+    : lib.GatewayExposure.route({ gateways: [lib.GatewayRef.of('inference', n.gateway === 'gateway-system' ? { namespace: n.gateway } : {})] });
   const model = new lib.ServedModel(chart, 'model', {
-    format: lib.ModelFormat.SKLEARN, storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm' }), platform: platforms[n.platform](),
+    format: lib.ModelFormat.SKLEARN,
+    storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm' }),
+    platform: platforms[n.platform](),
+    gateway,
   });
+  const rollout = () => n.engine !== undefined && new lib.CanaryRollout(chart, 'rollout', {
+    model,
+    candidate: { storage: lib.ModelStorage.fromS3({ bucket: 'models', key: 'm/v2' }) },
+    steps: [10, 50],
+    engine: n.engine,
+    trafficRouter: gateway ? lib.TrafficRouter.gatewayApi() : undefined,
+    analysis: n.loadTesterUrl ? lib.RolloutAnalysis.prometheus({ address: 'http://prometheus.monitoring:9090', minSuccessRate: 99 }) : undefined,
+    loadTest: n.loadTesterUrl ? lib.LoadTest.hey({ path: '/v2/health/ready', loadTesterUrl: n.loadTesterUrl }) : undefined,
+  });
+  if (n.rolloutFirst) rollout();
   new lib.ModelNetworkPolicy(chart, 'netpol', {
     model,
     allowFrom: [
@@ -132,6 +156,7 @@ function buildNetpol(chart: Chart, n: any): void {
       ...(n.pods ? [lib.NetworkPeer.pods({ labels: n.pods, namespace: n.podsNamespace })] : []),
     ],
   });
+  if (!n.rolloutFirst) rollout();
 }
 
 function buildRollout(chart: Chart, r: any): void {
@@ -183,6 +208,36 @@ function buildGraph(chart: Chart, g: any): void {
   new lib.InferenceGraph(chart, 'graph', { root });
 }
 
+/** Whether a label selector (matchLabels, `In` expressions) selects pods with these labels. */
+function selects(selector: any, labels: Record<string, string>): boolean {
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
+    && (selector.matchExpressions ?? []).every((e: any) => e.operator === 'In' && e.values.includes(labels[e.key]));
+}
+
+/**
+ * A model's NetworkPolicy selects every pod that serves it (the Deployment's,
+ * and Flagger's `-primary` copy of them) and admits each Gateway that routes
+ * to it (HTTPRoute parents, Flagger's gatewayRefs).
+ */
+function expectPolicyFollowsTraffic(docs: any[]): void {
+  const np = docs.find((d) => d.kind === 'NetworkPolicy');
+  if (!np) return;
+  const flagger = docs.find((d) => d.kind === 'Canary');
+  for (const d of docs.filter((x) => x.kind === 'Deployment' && x.metadata.name === 'model')) {
+    const labels = d.spec.template.metadata.labels;
+    const pods = flagger ? [labels, { ...labels, 'app.kubernetes.io/name': `${labels['app.kubernetes.io/name']}-primary` }] : [labels];
+    for (const l of pods) if (!selects(np.spec.podSelector, l)) throw new Error(`NetworkPolicy does not select pods ${JSON.stringify(l)}`);
+  }
+  const refs = [...docs.filter((d) => d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute').flatMap((d) => d.spec.parentRefs.map((p: any) => p.namespace ?? d.metadata.namespace)),
+    ...(flagger?.spec.service?.gatewayRefs ?? []).map((g: any) => g.namespace ?? flagger.metadata.namespace)];
+  const from = np.spec.ingress[0].from;
+  for (const ns of refs) {
+    const admitted = from.some((p: any) => (p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns && !p.podSelector)
+      || (ns === np.metadata.namespace && !p.namespaceSelector && Object.keys(p.podSelector ?? {}).length === 0));
+    if (!admitted) throw new Error(`NetworkPolicy does not admit the Gateway namespace ${ns}`);
+  }
+}
+
 function synthOnce(r: any): string {
   const chart = new Chart(testApp(), 'fuzz', { namespace: 'ml' });
   // The fuzzed cluster has the Knative flags the library's pods use (declared, not emitted).
@@ -202,7 +257,7 @@ function isValidationError(e: any): boolean {
 describe('fuzz: CanaryRollout, InferenceGraph, ServingRuntime, LocalModelCache, ModelNetworkPolicy', () => {
   test(`${RUNS} generated cases synthesize valid YAML or fail with a clear error`, () => {
     const counts = { valid: 0, rejected: 0 };
-    fc.assert(fc.property(fc.oneof(rolloutRecipe, graphRecipe, runtimeRecipe, cacheRecipe, netpolRecipe), (r: any) => {
+    fc.assert(fc.property(fc.oneof(rolloutRecipe, graphRecipe, runtimeRecipe, cacheRecipe, netpolRecipe, netpolRecipe), (r: any) => {
       let json: string;
       try {
         json = synthOnce(r);
@@ -214,6 +269,7 @@ describe('fuzz: CanaryRollout, InferenceGraph, ServingRuntime, LocalModelCache, 
       const docs = JSON.parse(json);
       expectConformant(docs, contextOf(docs, CLUSTER_FLAGS));
       expectRestricted(docs);
+      if (r.kind === 'netpol') expectPolicyFollowsTraffic(docs);
       if (synthOnce(r) !== json) throw new Error(`non-deterministic output for ${JSON.stringify(r)}`);
       counts.valid++;
     }), { numRuns: RUNS, seed: SEED });

@@ -1,5 +1,8 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
-import { EngineContext, engineDocument, IRolloutEngine, ResolvedGatewayRouting, RolloutEngine, ROLLBACK_ANNOTATION, TRAFFIC_ANNOTATION } from './engine';
+import {
+  EngineContext, engineDocument, gatewaySources, IRolloutEngine, ResolvedGatewayRouting, RolloutEngine, RolloutNetworkAccess, ROLLBACK_ANNOTATION,
+  TRAFFIC_ANNOTATION,
+} from './engine';
 import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import {
@@ -15,6 +18,8 @@ export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 export const AB_TEST_ROUTE = 'ab-test';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+/** The label of the load test Job's pods, valued with the model's name: a NetworkPolicy admits them by it. */
+export const LOAD_TEST_LABEL = 'model-serving.cdk8s.io/load-test';
 
 /**
  * Argo Rollouts over the platform's Deployment. The Rollout points at the
@@ -50,6 +55,24 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
       fail(ctx.scope, 'model.deploymentStrategy', strategy.type, 'is replaced by the Argo Rollout\'s canary steps (the Rollout runs the pods)',
         'drop deploymentStrategy, or roll out with RolloutEngine.FLAGGER');
     }
+  }
+
+  /**
+   * The pods stay the Deployment's: the Rollout takes its template and
+   * selector (workloadRef: Resolve in rollout/templateref.go, v1.9.1), and
+   * the ReplicaSets only add `rollouts-pod-template-hash` (rollout/sync.go).
+   * Callers come through the Gateway; the load test Jobs run in the
+   * AnalysisRun's namespace, the model's, unless the controller is set to run
+   * analysis Jobs elsewhere (newMetricJob in metricproviders/job/job.go).
+   */
+  public networkAccess(ctx: EngineContext): RolloutNetworkAccess {
+    const r = ctx.rollout;
+    return {
+      sources: [
+        ...(r.gateway ? gatewaySources(r.gateway.exposure, ctx.model.namespace) : []),
+        ...(r.loadTest ? [{ what: 'the load test Jobs', podLabels: { [LOAD_TEST_LABEL]: ctx.model.name } }] : []),
+      ],
+    };
   }
 
   public build(ctx: EngineContext): void {
@@ -207,6 +230,7 @@ export class ArgoRolloutsEngine implements IRolloutEngine {
               backoffLimit: 0,
               activeDeadlineSeconds: seconds + 60,
               template: {
+                metadata: { labels: { [LOAD_TEST_LABEL]: ctx.model.name } },
                 spec: {
                   restartPolicy: 'Never',
                   securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { compact } from '../../internal/k8s';
 import { standardLabels } from '../../internal/labels';
 import { ModelSpec } from '../../model/model-spec';
@@ -95,6 +95,74 @@ export interface IRolloutEngine {
   validate(ctx: EngineContext): void;
   /** Creates the engine's documents under `ctx.scope`. */
   build(ctx: EngineContext): void;
+  /**
+   * Who reaches the model's pods while the engine drives the rollout, for a
+   * `ModelNetworkPolicy`; undefined: the model's own pods, and no caller
+   * beyond the model's (traffic arrives through the platform's ingress).
+   */
+  networkAccess?(ctx: EngineContext): RolloutNetworkAccess;
+}
+
+/** A label selector of the pods that serve a model (a NetworkPolicy's `podSelector`). */
+export interface ServingPodSelector {
+  readonly matchLabels: Record<string, string>;
+  readonly matchExpressions?: Array<{ readonly key: string; readonly operator: 'In'; readonly values: string[] }>;
+}
+
+/** A caller an engine sends to the model's pods. */
+export interface RolloutTrafficSource {
+  /** What it is, for error messages, e.g. `the load tester`. */
+  readonly what: string;
+  /** Its namespace; undefined: the model's. */
+  readonly namespace?: string;
+  /** Its pods' labels; undefined: every pod of the namespace. */
+  readonly podLabels?: Record<string, string>;
+  /** Why its namespace cannot be known at synth (a policy then fails instead of guessing). */
+  readonly unknown?: string;
+}
+
+/** What a NetworkPolicy of a rolled-out model must select and admit. */
+export interface RolloutNetworkAccess {
+  /** The callers the engine adds: the Gateways it routes through, its load tester. */
+  readonly sources: RolloutTrafficSource[];
+  /**
+   * The pods that serve during and after the rollout, from the labels the
+   * platform gives the model's own pods; undefined: those pods.
+   */
+  servingPods?(modelPods: Record<string, string>): ServingPodSelector;
+}
+
+/** A model's rollout as its NetworkPolicy sees it: the rollout construct (errors name it) and the engine's access. */
+export interface RolloutNetwork {
+  readonly scope: IConstruct;
+  readonly access?: RolloutNetworkAccess;
+}
+
+/**
+ * The rollout of each model (a model has at most one), registered by the
+ * rollout: a model's NetworkPolicy finds it without walking the whole app
+ * once per policy (quadratic in a fleet).
+ */
+const ROLLOUT_NETWORKS = new WeakMap<ServedModel, RolloutNetwork>();
+
+/** Records what a model's rollout adds to its network paths. */
+export function registerRolloutNetwork(model: ServedModel, network: RolloutNetwork): void {
+  ROLLOUT_NETWORKS.set(model, network);
+}
+
+/** What the model's rollout adds to its network paths; undefined without a rollout. */
+export function rolloutNetworkOf(model: ServedModel): RolloutNetwork | undefined {
+  return ROLLOUT_NETWORKS.get(model);
+}
+
+/**
+ * The callers behind a Gateway API route: each Gateway's proxies, which
+ * Istio, kgateway, NGINX Gateway Fabric (and Envoy Gateway in its
+ * GatewayNamespace mode) run in the Gateway's namespace. A Gateway without a
+ * namespace is in the route's.
+ */
+export function gatewaySources(exposure: ResolvedGatewayExposure, modelNamespace: string | undefined): RolloutTrafficSource[] {
+  return exposure.gateways.map((g) => ({ what: `Gateway ${g.name}`, namespace: g.namespace ?? exposure.routeNamespace ?? modelNamespace }));
 }
 
 /** Labels for the engine's documents. */

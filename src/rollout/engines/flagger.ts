@@ -1,5 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { EngineContext, engineDocument, IRolloutEngine, RolloutEngine, ROLLBACK_ANNOTATION, TRAFFIC_ANNOTATION } from './engine';
+import {
+  EngineContext, engineDocument, gatewaySources, IRolloutEngine, RolloutEngine, RolloutNetworkAccess, RolloutTrafficSource, ROLLBACK_ANNOTATION,
+  ServingPodSelector, TRAFFIC_ANNOTATION,
+} from './engine';
 import { fail } from '../../internal/errors';
 import { compact } from '../../internal/k8s';
 import { parentRefOf } from '../../traffic/gateway-ref';
@@ -106,6 +109,14 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
     if (!deploymentOf(ctx)) fail(ctx.scope, 'model', ctx.model.node.path, 'has no Deployment to roll out', 'use ServingPlatform.kubernetesDeployment()');
   }
 
+  /** The primary's pods serve too; callers come through the Gateways, and the load tester calls the canary Service. */
+  public networkAccess(ctx: EngineContext): RolloutNetworkAccess {
+    return {
+      servingPods: flaggerServingPods,
+      sources: [...gatewaySources(ctx.rollout.gateway!.exposure, ctx.model.namespace), ...loadTesterSource(ctx)],
+    };
+  }
+
   public build(ctx: EngineContext): void {
     const model = ctx.model.name;
     const r = ctx.rollout;
@@ -164,6 +175,44 @@ export class FlaggerDeploymentEngine implements IRolloutEngine {
       }
     }
   }
+}
+
+/**
+ * Flagger's default `-selector-labels` (cmd/flagger/main.go, v1.44): the
+ * first of them in the Deployment's selector is the label whose value gets
+ * `-primary` on the primary Deployment's pods (getSelectorLabel in
+ * pkg/canary/deployment_controller.go).
+ */
+const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+
+/**
+ * The pods of the Deployment and of the `<name>-primary` copy Flagger makes
+ * of it (createPrimaryDeployment, makePrimaryLabels in pkg/canary/util.go:
+ * the template's labels, the selector label's value suffixed `-primary`):
+ * between rollouts the primary's pods serve all traffic.
+ */
+export function flaggerServingPods(modelPods: Record<string, string>): ServingPodSelector {
+  const key = FLAGGER_SELECTOR_LABELS.find((k) => modelPods[k] !== undefined);
+  if (key === undefined) return { matchLabels: { ...modelPods } };
+  const { [key]: value, ...rest } = modelPods;
+  return { matchLabels: rest, matchExpressions: [{ key, operator: 'In', values: [value, `${value}-primary`] }] };
+}
+
+/**
+ * Flagger's load tester calls the canary Service from its own pods. The
+ * webhook URL is called by the Flagger controller, so a host without a
+ * namespace is resolved in Flagger's namespace, which synth cannot know.
+ */
+function loadTesterSource(ctx: EngineContext): RolloutTrafficSource[] {
+  const l = ctx.rollout.loadTest;
+  if (!l) return [];
+  const host = /^https?:\/\/([^/:?#]+)/.exec(l.test.loadTesterUrl)?.[1] ?? '';
+  const parts = host.split('.');
+  const namespaced = parts.length === 2 || (parts.length >= 3 && parts[2] === 'svc');
+  if (!namespaced || /^\d+$/.test(parts[parts.length - 1])) {
+    return [{ what: `the load tester (${l.test.loadTesterUrl})`, unknown: 'its URL names no <service>.<namespace> host' }];
+  }
+  return [{ what: `the load tester (${l.test.loadTesterUrl})`, namespace: parts[1] }];
 }
 
 /**
