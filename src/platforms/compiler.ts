@@ -16,15 +16,8 @@ export interface PlannedDocument {
    * attached from the Gateway's namespace).
    */
   readonly namespace?: string;
-  /**
-   * The top-level keys `body` returns, when the platform knows them up front
-   * and building the body can raise no error: the body is then built at synth
-   * only. Without it the body is built at construction too, so that its errors
-   * surface from `new ServedModel`.
-   */
-  readonly bodyKeys?: string[];
-  /** Top-level fields other than apiVersion, kind and metadata (e.g. `spec`). */
-  body(spec: ModelSpec): Record<string, unknown>;
+  /** The document's `spec`, built at synth from the model's final spec. */
+  spec(spec: ModelSpec): Record<string, unknown>;
   /** Extra labels for this document's metadata. */
   labels?(spec: ModelSpec): Record<string, string>;
   /** Annotations for this document's metadata (user annotations are added on the main document). */

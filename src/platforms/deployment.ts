@@ -113,8 +113,8 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
 
   public plan(spec: ModelSpec): PlannedDocument[] {
     const docs: PlannedDocument[] = [
-      { id: 'Resource', apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, body: (s) => ({ spec: this.deploymentSpec(s) }) },
-      { id: 'Service', apiVersion: 'v1', kind: 'Service', name: spec.name, body: (s) => ({ spec: this.serviceSpec(s) }) },
+      { id: 'Resource', apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, spec: (s) => this.deploymentSpec(s) },
+      { id: 'Service', apiVersion: 'v1', kind: 'Service', name: spec.name, spec: (s) => this.serviceSpec(s) },
     ];
     const scaling = deploymentScaling(spec.name, spec);
     if (scaling.autoscaler === 'hpa') {
@@ -123,10 +123,10 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         name: spec.name,
-        body: (s) => ({ spec: this.hpaSpec(s) }),
+        spec: (s) => this.hpaSpec(s),
       });
     } else if (scaling.autoscaler === 'keda') {
-      docs.push({ id: 'ScaledObject', apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: spec.name, body: (s) => ({ spec: this.scaledObjectSpec(s) }) });
+      docs.push({ id: 'ScaledObject', apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: spec.name, spec: (s) => this.scaledObjectSpec(s) });
     }
     if (scaling.minReplicas >= 2) {
       docs.push({
@@ -134,7 +134,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         name: spec.name,
-        body: (s) => ({ spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } } }),
+        spec: (s) => ({ maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } }),
       });
     }
     return docs;

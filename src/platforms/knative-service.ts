@@ -79,7 +79,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
       kind: 'Service',
       name: spec.name,
       labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { [KNATIVE_VISIBILITY_LABEL]: 'cluster-local' } : {}),
-      body: (s) => ({ spec: { template: this.template(s) } }),
+      spec: (s) => ({ template: this.template(s) }),
     }];
   }
 

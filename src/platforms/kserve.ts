@@ -52,12 +52,10 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   protected abstract readonly mode: 'Knative' | 'Standard';
 
   /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
-  private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
+  private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'spec'> = {
     labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
     annotations: (s) => this.annotations(s),
-    body: (s) => ({ spec: this.isvcSpec(s) }),
-    // Everything that can fail was checked in validate().
-    bodyKeys: ['spec'],
+    spec: (s) => this.isvcSpec(s),
   };
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
