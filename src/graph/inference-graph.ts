@@ -416,7 +416,7 @@ export class InferenceGraph extends Construct {
   private scalingAnnotations(scaling: Scaling | undefined): Record<string, string> {
     if (!scaling || this.mode !== GraphDeploymentMode.KNATIVE) return {};
     // KServe copies the graph's annotations onto the router's Knative revision.
-    return sortedRecord(knativeAutoscalingAnnotations({ scaling: withScope(this, 'scaling', () => scaling._resolve()) } as ModelSpec)) ?? {};
+    return sortedRecord(knativeAutoscalingAnnotations(withScope(this, 'scaling', () => scaling._resolve()).options)) ?? {};
   }
 }
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ErrorScope } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import type { ModelSpec } from '../model/model-spec';
 import type { IRolloutEngine } from '../rollout/engines/engine';
@@ -97,4 +98,30 @@ export function clusterEndpoint(spec: ModelSpec): ModelEndpoint {
   // which synth cannot know: name `default`, the one a fresh context uses.
   const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
   return { hostname, url: `http://${hostname}` };
+}
+
+/**
+ * What a compiler derives from a resolved spec (the autoscaler, the model
+ * server, the pod), decided once per spec: validation, the plan and every
+ * document read the same decision. A resolved spec never changes; `addEnv`
+ * or a rollout resolves a new spec, and so a new decision.
+ */
+export class PerSpec<T> {
+  private readonly decided = new WeakMap<ModelSpec, T>();
+
+  /** @param decide builds the decision; its errors name `scope` */
+  constructor(private readonly decide: (scope: ErrorScope, spec: ModelSpec) => T) {}
+
+  /**
+   * The decision for `spec`. Validation asks first, with the construct as
+   * `scope`, so a decision that fails does so with the construct's path.
+   */
+  public of(scope: ErrorScope, spec: ModelSpec): T {
+    let d = this.decided.get(spec);
+    if (d === undefined) {
+      d = this.decide(scope, spec);
+      this.decided.set(spec, d);
+    }
+    return d;
+  }
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
-import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
+import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, modelAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
 import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
@@ -117,8 +117,8 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     // Knative mode renders the candidate in the predictor: its revision annotations
     // (progress deadline, GPU scale-down delay) follow the candidate, as its probes do.
     const shown = this.knative && spec.canary ? spec.canary.spec : spec;
-    // knativeAutoscalingAnnotations returns a fresh object: added to, not copied.
-    const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(shown) : {};
+    // modelAutoscalingAnnotations returns a fresh object: added to, not copied.
+    const out: Record<string, string> = this.knative ? modelAutoscalingAnnotations(shown) : {};
     out[DEPLOYMENT_MODE_ANNOTATION] = this.mode;
     this.modeAnnotations(spec, out);
     const stableTypes = spec.accelerator?.customResourceTypes ?? [];
@@ -379,8 +379,8 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     rolloutEngines: [new KServeStandardEngine()],
   };
   protected readonly mode = 'Standard';
-  /** The scaling, decided once per spec (validation and the body read it). */
-  private readonly scalingBySpec = new WeakMap<ModelSpec, StandardScaling>();
+  /** The replicas and autoscaler, decided once per spec (validation, annotations and the body read them). */
+  private readonly scalings = new PerSpec<StandardScaling>((_scope, spec) => this.decideStandardScaling(spec));
 
   constructor(private readonly autoscaler: StandardAutoscaler | undefined) {
     super();
@@ -480,12 +480,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
    * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
    */
   private standardScaling(spec: ModelSpec): StandardScaling {
-    let scaling = this.scalingBySpec.get(spec);
-    if (scaling === undefined) {
-      scaling = this.decideStandardScaling(spec);
-      this.scalingBySpec.set(spec, scaling);
-    }
-    return scaling;
+    return this.scalings.of(spec.name, spec);
   }
 
   private decideStandardScaling(spec: ModelSpec): StandardScaling {

@@ -2,12 +2,12 @@ import { IConstruct } from 'constructs';
 import { DownloadOptions, modelDownload } from './model-download';
 import { ResolvedServer, resolveServer, ServerChoice } from './model-server-images';
 import { serverProbes } from './probes';
-import { fail } from '../internal/errors';
+import { ErrorScope, fail } from '../internal/errors';
 import { compact, Container, sortedRecord, Volume, VolumeMount } from '../internal/k8s';
 import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/model-spec';
 
 /** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName). */
-export function placementFields(spec: ModelSpec): Record<string, unknown> {
+export function placementFields(spec: Pick<ModelSpec, 'placement'>): Record<string, unknown> {
   return compact(placementFieldsRaw(spec));
 }
 
@@ -16,7 +16,7 @@ export function placementFields(spec: ModelSpec): Record<string, unknown> {
  * a whole, written into `into` (assignment rather than a spread: it runs for
  * every model of a fleet).
  */
-export function placementFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Record<string, unknown> {
+export function placementFieldsRaw(spec: Pick<ModelSpec, 'placement'>, into: Record<string, unknown> = {}): Record<string, unknown> {
   // Only defined values: a caller that compacts once then has nothing to copy.
   const p = spec.placement;
   const nodeSelector = sortedRecord(p.nodeSelector);
@@ -115,8 +115,8 @@ export interface StandalonePod {
  * Builds the model server pod. Knative routes to exactly one port per pod:
  * the protocol's (`h2c` for gRPC); probes may still use the REST port.
  */
-export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knative: boolean, platform: string): StandalonePod {
-  const server = resolveServer(spec.name, spec, options, platform);
+export function standalonePod(scope: ErrorScope, spec: ModelSpec, options: StandaloneOptions, knative: boolean, platform: string): StandalonePod {
+  const server = resolveServer(scope, spec, options, platform);
   const download = modelDownload(spec, options);
   const grpc = server.grpcPort !== undefined;
   let ports: Container['ports'];
