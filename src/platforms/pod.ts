@@ -49,12 +49,7 @@ export function scratchMounts(spec: ModelSpec): VolumeMount[] {
   return spec.scratch ? [{ name: spec.scratch.volumeName, mountPath: spec.scratch.mountPath }] : [];
 }
 
-/** The fields of the model server container every platform shares. */
-export function modelContainerFields(spec: ModelSpec): Partial<Container> {
-  return compact(modelContainerFieldsRaw(spec));
-}
-
-/** {@link modelContainerFields} before compaction, for documents compacted once as a whole, written into `into`. */
+/** The fields of the model server container every KServe predictor shares, written into `into` (compacted by the caller). */
 export function modelContainerFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Partial<Container> {
   if (spec.command !== undefined) into.command = spec.command;
   if (spec.args.length) into.args = spec.args;

@@ -1,6 +1,5 @@
 import { EngineContext, IRolloutEngine, matchers, RolloutEngine, ROLLBACK_ANNOTATION } from './engine';
 import { addAlertRules, manualRollbackNote } from './kserve-knative';
-import { fail } from '../../internal/errors';
 import { checkDns1035 } from '../../internal/names';
 import { goDuration } from '../analysis';
 
@@ -26,9 +25,8 @@ export class KServeStandardEngine implements IRolloutEngine {
     const r = ctx.rollout;
     // KServe names the candidate's Deployment and Service `{isvc}-{canary}-predictor` (a 63-character DNS label).
     checkDns1035(ctx.scope, 'name', r.name, 63 - ctx.model.name.length - '-'.length - '-predictor'.length);
-    if (r.trafficPercent < 0 || r.trafficPercent > 100) {
-      fail(ctx.scope, 'trafficPercent', r.trafficPercent, 'is outside 0..100', 'KServe requires the canary percentages to sum to at most 100');
-    }
+    // KServe's rule that the canary percentages sum to at most 100 holds by construction: one
+    // candidate, whose share is a step (1..99) or 0.
   }
 
   public build(ctx: EngineContext): void {
