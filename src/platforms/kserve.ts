@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, modelAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
-import { modelContainerFieldsRaw, placementFieldsRaw, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFields, placementFields, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
@@ -134,7 +134,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * candidate in the predictor with `canaryTrafficPercent` (KServe keeps the
    * last fully rolled-out revision for the rest); Standard mode keeps the
    * stable predictor and lists the candidate in `spec.canary[]`.
-   * Compacted once here: the helpers below build raw (uncompacted) fields.
+   * Fields the model leaves unset are left out here, once for the whole spec.
    */
   public isvcSpec(spec: ModelSpec): Record<string, unknown> {
     const canary = spec.canary;
@@ -160,58 +160,61 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     return { name, ...p, model: p.model ? { name: 'kserve-container', ...(p.model as object) } : undefined };
   }
 
-  /** Pod-level fields, written into `into`. */
-  private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
-    setDefined(into, 'serviceAccountName', spec.serviceAccountName);
-    placementFieldsRaw(spec, into);
-    // Knative rejects most pod-level securityContext fields unless a feature
-    // flag is on; the container-level context carries the restricted profile.
-    setDefined(into, 'securityContext', this.podSecurityContext(spec));
-    setDefined(into, 'timeout', spec.timeoutSeconds);
-    if (spec.scratch) into.volumes = scratchVolumes(spec);
-  }
-
-  /**
-   * A predictor, built by assignment rather than spreads and without
-   * undefined values, so that compact() has nothing to copy: it runs for
-   * every model of a fleet (keys are sorted at synth anyway).
-   */
+  /** A predictor: its pod, KServe's agent (batcher, payload logger) and the model server container. */
   private predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
-    const p: Record<string, unknown> = withScaling ? this.scalingFields(spec) : {};
-    this.podFields(spec, p);
-    if (spec.batcher) {
-      p.batcher = { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds };
-    }
-    setDefined(p, 'logger', spec.logger);
-    const container: Record<string, unknown> = {};
+    const pod = {
+      ...(withScaling ? this.scalingFields(spec) : {}),
+      serviceAccountName: spec.serviceAccountName,
+      ...placementFields(spec),
+      // Knative rejects most pod-level securityContext fields unless a feature
+      // flag is on; the container-level context carries the restricted profile.
+      securityContext: this.podSecurityContext(spec),
+      timeout: spec.timeoutSeconds,
+      volumes: scratchVolumes(spec),
+      batcher: spec.batcher
+        ? { maxBatchSize: spec.batcher.maxBatchSize, maxLatency: spec.batcher.maxLatencyMs, timeout: spec.batcher.timeoutSeconds }
+        : undefined,
+      logger: spec.logger,
+    };
+    const container = {
+      image: spec.image,
+      ...modelContainerFields(spec),
+      readinessProbe: this.readinessProbe(spec),
+      // The startup probe keeps liveness checks off a model that is still loading.
+      startupProbe: this.startupProbe(spec),
+    };
     if (spec.format) {
-      const modelFormat: Record<string, unknown> = { name: spec.format.name };
-      setDefined(modelFormat, 'version', spec.format.version);
-      container.modelFormat = modelFormat;
-      setDefined(container, 'runtime', spec.runtime);
-      setDefined(container, 'runtimeVersion', spec.runtimeVersion);
-      container.protocolVersion = spec.protocol.version;
-      setDefined(container, 'storageUri', spec.storage?.uri);
-    } else {
-      container.name = 'kserve-container';
-    }
-    setDefined(container, 'image', spec.image);
-    modelContainerFieldsRaw(spec, container);
-    setDefined(container, 'readinessProbe', this.readinessProbe(spec));
-    // The startup probe keeps liveness checks off a model that is still loading.
-    setDefined(container, 'startupProbe', this.startupProbe(spec));
-    if (spec.format) {
-      const grpcPort = this.grpcPort(spec);
-      if (grpcPort !== undefined) container.ports = [{ name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
-      else if (spec.image && spec.port !== 8080) container.ports = [{ containerPort: spec.port, protocol: 'TCP' }];
-      p.model = container;
-      return p;
+      return {
+        ...pod,
+        model: {
+          modelFormat: { name: spec.format.name, version: spec.format.version },
+          runtime: spec.runtime,
+          runtimeVersion: spec.runtimeVersion,
+          protocolVersion: spec.protocol.version,
+          storageUri: spec.storage?.uri,
+          ...container,
+          ports: this.modelPorts(spec),
+        },
+      };
     }
     // A custom predictor: KServe still downloads `STORAGE_URI` into /mnt/models.
-    container.env = [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...((container.env as any[]) ?? [])];
-    container.ports = [spec.protocol.grpc ? { name: 'h2c', containerPort: spec.port, protocol: 'TCP' } : { containerPort: spec.port, protocol: 'TCP' }];
-    p.containers = [container];
-    return p;
+    return {
+      ...pod,
+      containers: [{
+        name: 'kserve-container',
+        ...container,
+        env: [...(spec.storage ? [{ name: 'STORAGE_URI', value: spec.storage.uri }] : []), ...spec.env],
+        ports: [spec.protocol.grpc ? { name: 'h2c', containerPort: spec.port, protocol: 'TCP' } : { containerPort: spec.port, protocol: 'TCP' }],
+      }],
+    };
+  }
+
+  /** The model container's ports with a built-in or named runtime: the gRPC port, or a custom image's own port. */
+  private modelPorts(spec: ModelSpec): Array<Record<string, unknown>> | undefined {
+    const grpcPort = this.grpcPort(spec);
+    if (grpcPort !== undefined) return [{ name: 'h2c', containerPort: grpcPort, protocol: 'TCP' }];
+    if (spec.image && spec.port !== 8080) return [{ containerPort: spec.port, protocol: 'TCP' }];
+    return undefined;
   }
 
   /**
@@ -337,12 +340,14 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
 
   protected scalingFields(spec: ModelSpec): Record<string, unknown> {
     const sc = spec.scaling;
-    // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
-    const fields: Record<string, unknown> = { minReplicas: sc.minReplicas, maxReplicas: sc.maxReplicas };
-    setDefined(fields, 'scaleMetric', sc.metric?.name);
-    setDefined(fields, 'scaleTarget', sc.target);
-    setDefined(fields, 'containerConcurrency', spec.containerConcurrency);
-    return fields;
+    return {
+      // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
+      minReplicas: sc.minReplicas,
+      maxReplicas: sc.maxReplicas,
+      scaleMetric: sc.metric?.name,
+      scaleTarget: sc.target,
+      containerConcurrency: spec.containerConcurrency,
+    };
   }
 
   protected componentScaling(spec: ModelSpec): Record<string, unknown> {
@@ -559,9 +564,3 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
 function components(spec: ModelSpec): string[] {
   return ['predictor', ...(spec.transformer ? ['transformer'] : []), ...(spec.explainer ? ['explainer'] : [])];
 }
-
-/** Sets `key` only to a defined value: documents built without undefined values need no compacting copy. */
-function setDefined(into: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined) into[key] = value;
-}
-

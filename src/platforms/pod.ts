@@ -6,28 +6,17 @@ import { ErrorScope, fail } from '../internal/errors';
 import { compact, Container, sortedRecord, Volume, VolumeMount } from '../internal/k8s';
 import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/model-spec';
 
-/** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName). */
+/** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName), only those set. */
 export function placementFields(spec: Pick<ModelSpec, 'placement'>): Record<string, unknown> {
-  return compact(placementFieldsRaw(spec));
-}
-
-/**
- * {@link placementFields} before compaction, for documents compacted once as
- * a whole, written into `into` (assignment rather than a spread: it runs for
- * every model of a fleet).
- */
-export function placementFieldsRaw(spec: Pick<ModelSpec, 'placement'>, into: Record<string, unknown> = {}): Record<string, unknown> {
-  // Only defined values: a caller that compacts once then has nothing to copy.
   const p = spec.placement;
-  const nodeSelector = sortedRecord(p.nodeSelector);
-  if (nodeSelector) into.nodeSelector = nodeSelector;
-  if (p.tolerations.length) into.tolerations = p.tolerations;
-  if (p.requiredNodeAffinity.length) {
-    const terms = [{ matchExpressions: p.requiredNodeAffinity }];
-    into.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
-  }
-  if (p.runtimeClassName !== undefined) into.runtimeClassName = p.runtimeClassName;
-  return into;
+  return compact({
+    nodeSelector: sortedRecord(p.nodeSelector),
+    tolerations: p.tolerations,
+    affinity: p.requiredNodeAffinity.length
+      ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
+      : undefined,
+    runtimeClassName: p.runtimeClassName,
+  });
 }
 
 export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
@@ -49,15 +38,16 @@ export function scratchMounts(spec: ModelSpec): VolumeMount[] {
   return spec.scratch ? [{ name: spec.scratch.volumeName, mountPath: spec.scratch.mountPath }] : [];
 }
 
-/** The fields of the model server container every KServe predictor shares, written into `into` (compacted by the caller). */
-export function modelContainerFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Partial<Container> {
-  if (spec.command !== undefined) into.command = spec.command;
-  if (spec.args.length) into.args = spec.args;
-  if (spec.env.length) into.env = spec.env;
-  into.resources = resourcesJson(spec.resources);
-  into.securityContext = spec.securityContext;
-  if (spec.scratch) into.volumeMounts = scratchMounts(spec);
-  return into;
+/** The fields of the model server container every platform's predictor shares (undefined where unset). */
+export function modelContainerFields(spec: ModelSpec): Partial<Container> {
+  return {
+    command: spec.command,
+    args: spec.args.length ? spec.args : undefined,
+    env: spec.env.length ? spec.env : undefined,
+    resources: resourcesJson(spec.resources) as Container['resources'],
+    securityContext: spec.securityContext,
+    volumeMounts: spec.scratch ? scratchMounts(spec) : undefined,
+  };
 }
 
 /** A side container (transformer, explainer) under KServe's conventional name. */
