@@ -292,12 +292,19 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
     rolloutEngines: [new KServeKnativeEngine()],
   };
   protected readonly mode = 'Knative';
+  /** The objects KServe and Knative create, once per spec (the app checks them once per chart it synthesizes). */
+  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
 
-  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
-  public knativeFlags(spec: ModelSpec): string[] {
+  /** The flags of {@link knativeFlags}, once per spec (the app checks them once per chart it synthesizes). */
+  private readonly flags = new PerSpec<string[]>((_scope, spec) => {
     const flags = new Set(placementFlagsOf(spec));
     if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
     return [...flags].sort();
+  });
+
+  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
+  public knativeFlags(spec: ModelSpec): string[] {
+    return this.flags.of(spec.name, spec);
   }
 
   /**
@@ -308,6 +315,10 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
    * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go).
    */
   public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    return this.derived.of(spec.name, spec);
+  }
+
+  private buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     const out: DerivedObject[] = [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' }];
     for (const c of components(spec)) {
