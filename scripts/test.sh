@@ -3,7 +3,7 @@
 # (tsc) and eslint beside it. Each of those uses one core; run before or after
 # jest they left the second core of a 2-core runner idle for their whole run.
 # eslint checks without fixing beside jest (a fix rewriting a file jest is
-# reading could race); when it finds a problem, the `eslint` task (--fix)
+# reading could race); when it finds a problem (a warning too), the `eslint` task (--fix)
 # runs after jest, fixes what it can and reports the rest. Their output is
 # printed after jest's; any of them failing fails the task. Arguments go to jest.
 set -uo pipefail
@@ -13,7 +13,7 @@ trap 'rm -f "$tsclog" "$eslintlog"' EXIT
 npx tsc --noEmit -p test/tsconfig.json >"$tsclog" 2>&1 &
 tsc=$!
 # shellcheck disable=SC2086 # LINT_DIRS is a list of paths (set by .projenrc.ts)
-ESLINT_USE_FLAT_CONFIG=false NODE_NO_WARNINGS=1 npx eslint --ext .ts,.tsx --no-error-on-unmatched-pattern ${LINT_DIRS:-src test} >"$eslintlog" 2>&1 &
+ESLINT_USE_FLAT_CONFIG=false NODE_NO_WARNINGS=1 npx eslint --ext .ts,.tsx --max-warnings 0 --no-error-on-unmatched-pattern ${LINT_DIRS:-src test} >"$eslintlog" 2>&1 &
 eslint=$!
 npx jest --ci --passWithNoTests --json --outputFile=test-reports/jest-results.json "$@"
 jest=$?

@@ -3,8 +3,8 @@ import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
   Visibility,
 } from '../src';
-import * as serverImages from '../src/platforms/model-server-images';
 import { docOf, newChart, synth } from './util';
+import * as serverImages from '../src/platforms/model-server-images';
 
 const SELECTOR = { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'churn' };
 const PROMETHEUS = ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' });
