@@ -56,6 +56,9 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
   /** The server container, the model download and their volumes, decided once per spec. */
   private readonly pods = new PerSpec<StandalonePod>((scope, spec) => standalonePod(scope, spec, this.options, true, this.displayName));
 
+  /** The objects Knative creates (see {@link derivedObjects}), once per spec: the app checks them once per chart it synthesizes. */
+  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
+
   constructor(private readonly options: StandaloneOptions) {}
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
@@ -101,6 +104,10 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
    * MakeK8sPlaceholderService in pkg/reconciler/route/resources/service.go).
    */
   public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    return this.derived.of(spec.name, spec);
+  }
+
+  private buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     return [
       { apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'Knative (the Knative Service\'s route Service)' },

@@ -57,6 +57,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     annotations: (s) => this.annotations(s),
     spec: (s) => this.isvcSpec(s),
   };
+  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
     // KServe derives `{name}-predictor` (and -transformer/-explainer) names; in
@@ -98,7 +99,13 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   protected abstract podSecurityContext(spec: ModelSpec): unknown;
   /** A startup probe for `startup.timeout` alone, where the mode needs one. */
   protected abstract timeoutStartupProbe(spec: ModelSpec): Record<string, unknown> | undefined;
-  public abstract derivedObjects(spec: ModelSpec): DerivedObject[];
+  /** What KServe (and Knative) create from the InferenceService (see {@link derivedObjects}). */
+  protected abstract buildDerivedObjects(spec: ModelSpec): DerivedObject[];
+
+  /** Objects the engines create from the InferenceService, built once per spec (the app checks them once per chart it synthesizes). */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    return this.derived.of(spec.name, spec);
+  }
 
   public plan(spec: ModelSpec): PlannedDocument[] {
     return [{ id: 'Resource', apiVersion: ISVC_API_VERSION, kind: 'InferenceService', name: spec.name, ...this.documentParts }];
@@ -292,8 +299,6 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
     rolloutEngines: [new KServeKnativeEngine()],
   };
   protected readonly mode = 'Knative';
-  /** The objects KServe and Knative create, once per spec (the app checks them once per chart it synthesizes). */
-  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
 
   /** The flags of {@link knativeFlags}, once per spec (the app checks them once per chart it synthesizes). */
   private readonly flags = new PerSpec<string[]>((_scope, spec) => {
@@ -314,11 +319,7 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
    * ingress reconciler (reconcileExternalService in
    * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go).
    */
-  public derivedObjects(spec: ModelSpec): DerivedObject[] {
-    return this.derived.of(spec.name, spec);
-  }
-
-  private buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
+  protected buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     const out: DerivedObject[] = [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' }];
     for (const c of components(spec)) {
@@ -414,7 +415,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
   }
 
   /** What KServe creates per component (`{name}-{component}`, pkg/constants/constants.go): a Deployment and a Service. */
-  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+  protected buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     const out: DerivedObject[] = [];
     for (const c of components(spec)) {
