@@ -116,7 +116,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist/', 'lib/', 'test-reports/'],
   },
 
-  gitignore: ['/.conformance-cache/', '/bench-results/', '/.jsii.tabl.json'],
+  gitignore: ['/.conformance-cache/', '/bench-results/', '/.jsii.tabl.json', '/.jsii.lock/'],
 
   // The cdk8s-team release pipeline: a build workflow on every pull request
   // (build, self-mutation check, package every language), a release workflow
