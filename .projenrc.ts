@@ -8,6 +8,9 @@ const CDK8S_VERSION = '2.70.106';
 const CDK8S_PLUS_VERSION = '2.5.6';
 const CONSTRUCTS_VERSION = '10.3.0';
 
+/** What eslint checks: the sources, then the dev files (the test task lints them beside jest, see scripts/test.sh). */
+const LINT_DIRS = ['src', 'test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'];
+
 /** A workflow step that downloads the upstream CRDs the tests validate against (test data, never committed). */
 function fetchCrdsStep() {
   return { name: 'Fetch the upstream CRDs for the conformance tests', run: 'scripts/fetch-crds.sh "$RUNNER_TEMP/crds"' };
@@ -108,12 +111,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
   },
   eslintOptions: {
-    dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    dirs: LINT_DIRS.slice(0, 1),
+    devdirs: LINT_DIRS.slice(1),
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'dist/', 'lib/', 'test-reports/'],
   },
 
-  gitignore: ['/.conformance-cache/', '/bench-results/', '/.jsii.tabl.json'],
+  gitignore: ['/.conformance-cache/', '/bench-results/', '/.jsii.tabl.json', '/.jsii.lock/'],
 
   // The cdk8s-team release pipeline: a build workflow on every pull request
   // (build, self-mutation check, package every language), a release workflow
@@ -138,9 +141,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // new snapshots either.
 const jestTask = project.tasks.tryFind('test')!;
 jestTask.reset();
-jestTask.exec('tsc --noEmit -p test/tsconfig.json', { name: 'type-check tests, examples and scripts' });
-jestTask.exec('jest --ci --passWithNoTests --json --outputFile=test-reports/jest-results.json', { receiveArgs: true });
-jestTask.spawn(project.tasks.tryFind('eslint')!);
+// The type-check and eslint run beside jest (scripts/test.sh): each uses one core, and before or
+// after jest each left the second core of a 2-core runner idle. eslint --fix runs only when the
+// check beside jest finds a problem (fixing while jest reads the files could race).
+jestTask.exec('scripts/test.sh', {
+  name: 'jest, with tsc --noEmit -p test/tsconfig.json and eslint beside it',
+  receiveArgs: true,
+  env: { LINT_DIRS: LINT_DIRS.join(' ') },
+});
 
 // UpdateSnapshot.NEVER also adds `test:update`, the only task that writes snapshots.
 

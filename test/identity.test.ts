@@ -5,7 +5,7 @@
  * (KServe's LLMInferenceService children, a Standard-mode canary's
  * Deployment), fail synth naming both construct paths.
  */
-import { App, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GatewayExposure, GatewayRef, KnativeFeatures, LlmRouter, LlmScheduler, LlmService,
   LlmServiceConfig, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, RolloutEngine, ServedModel, ServedModelProps, ServingPlatform,
@@ -198,5 +198,28 @@ describe('chart.toJson() checks identities too', () => {
     new ServingRuntime(new Chart(app, 'c2', { namespace: 'ml' }), 'rt', { ...RUNTIME, name: 'rt' } as any);
     expect(() => c1.toJson()).toThrow(/c2\/rt\/Resource: metadata.name "rt" gives a second serving.kserve.io\/v1alpha1 ServingRuntime ml\/rt/);
     expect(() => Testing.synth(c1)).toThrow(/gives a second serving.kserve.io\/v1alpha1 ServingRuntime ml\/rt/);
+  });
+});
+
+describe('the check across syntheses (cdk8s validates the app once per chart)', () => {
+  test('a document added after a synthesis that collides with a derived object fails the next synthesis', () => {
+    const app = testApp();
+    const c = new Chart(app, 'c', { namespace: 'ml' });
+    new Chart(app, 'other', { namespace: 'ml' });
+    new ServedModel(c, 'fraud', base);
+    expect(() => app.synthYaml()).not.toThrow();
+    new ApiObject(c, 'clash', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fraud-predictor' } });
+    expect(() => app.synthYaml()).toThrow(/fraud-predictor/);
+  });
+
+  test('a model whose derived objects change after a synthesis is checked again', () => {
+    const app = testApp();
+    const c = new Chart(app, 'c', { namespace: 'ml' });
+    const model = new ServedModel(c, 'fraud', { ...base, platform: ServingPlatform.kserveStandard() });
+    // Standard mode derives `fraud-predictor`; a transformer-less model has no `fraud-transformer` yet.
+    new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fraud-v2-predictor' } });
+    expect(() => app.synthYaml()).not.toThrow();
+    new CanaryRollout(c, 'v2', { model, steps: [10, 50], candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }) } });
+    expect(() => app.synthYaml()).toThrow(/fraud-v2-predictor/);
   });
 });

@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
-import { ServiceAccount } from 'cdk8s-plus-28';
+import { EnvValue, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, Scaling, ScalingMetric, ServedModel, ServingPlatform,
   Visibility,
 } from '../src';
 import { docOf, newChart, synth } from './util';
+import * as serverImages from '../src/platforms/model-server-images';
 
 const SELECTOR = { 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/name': 'churn' };
 const PROMETHEUS = ScalingMetric.prometheus({ query: 'sum(rate(http_requests_total{service="churn"}[1m]))', serverAddress: 'http://prometheus.monitoring:9090' });
@@ -21,6 +22,23 @@ function deploymentModel(props: Partial<ConstructorParameters<typeof ServedModel
 }
 
 describe('ServingPlatform.kubernetesDeployment()', () => {
+  test('the model server is chosen once per resolved spec: every document reads that choice, addEnv makes a new one', () => {
+    const choose = jest.spyOn(serverImages, 'resolveServer');
+    try {
+      const { chart, model } = deploymentModel({ scaling: Scaling.autoscale({ minReplicas: 2, maxReplicas: 4 }) });
+      const first = synth(chart);
+      // Deployment, Service, HPA and PodDisruptionBudget all follow from the one choice made in validation.
+      expect(first.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+      expect(choose).toHaveBeenCalledTimes(1);
+      model.addEnv('LOG_LEVEL', EnvValue.fromValue('debug'));
+      const container = docOf(synth(chart), 'Deployment').spec.template.spec.containers[0];
+      expect(container.env).toEqual(expect.arrayContaining([{ name: 'LOG_LEVEL', value: 'debug' }]));
+      expect(choose).toHaveBeenCalledTimes(2);
+    } finally {
+      choose.mockRestore();
+    }
+  });
+
   test('default scaling: one replica, a Deployment and a ClusterIP Service, no autoscaler', () => {
     const { chart, model } = deploymentModel();
     const docs = synth(chart);

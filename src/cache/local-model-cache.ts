@@ -351,9 +351,9 @@ function serviceAccountName(scope: IConstruct, sa: IServiceAccount | undefined):
   return sa.name;
 }
 
-/** A cache serves every model on its nodes: its documents are part of no single model. */
+/** A cache serves every model on its nodes: its documents are part of no single model, but of the cache. */
 function cacheLabels(name: string, component: string, extra: Record<string, string> | undefined): Record<string, string> {
-  return { ...(extra ?? {}), ...standardLabels(name, component, false) };
+  return { ...(extra ?? {}), ...standardLabels(name, component) };
 }
 
 function checkSize(scope: IConstruct, prop: string, size: Size | undefined): void {

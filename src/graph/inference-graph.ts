@@ -11,7 +11,7 @@ import { checkAnnotations, checkDns1035, checkDns1123Label, checkDns1123Subdomai
 import { checkProps } from '../internal/prop-types';
 import { wholeSeconds } from '../internal/units';
 import { ModelResources, Visibility } from '../model/components';
-import { checkManagedKeys, ModelSpec, resolveResources } from '../model/model-spec';
+import { checkManagedKeys, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
 import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
@@ -293,8 +293,7 @@ export class InferenceGraph extends Construct {
         nodes: nodesJson,
         ...this.scalingFields(props.scaling),
         resources: props.resources ? resourcesJson(resolveResources(this, 'resources', props.resources)) : undefined,
-        // placementFields reads only the placement of a spec.
-        ...placementFields({ placement } as ModelSpec),
+        ...placementFields(placement),
         nodeName: props.nodeName,
         serviceAccountName,
         timeout: this.timeoutSeconds(props.timeout),
@@ -539,7 +538,7 @@ export class InferenceGraph extends Construct {
   private scalingAnnotations(scaling: Scaling | undefined): Record<string, string> {
     if (!scaling || this.mode !== GraphDeploymentMode.KNATIVE) return {};
     // KServe copies the graph's annotations onto the router's Knative revision.
-    return sortedRecord(knativeAutoscalingAnnotations({ scaling: withScope(this, 'scaling', () => scaling._resolve()) } as ModelSpec)) ?? {};
+    return sortedRecord(knativeAutoscalingAnnotations(withScope(this, 'scaling', () => scaling._resolve()).options)) ?? {};
   }
 }
 

@@ -123,10 +123,3 @@ export function raiseIfInvalid(value: unknown): void {
   const error = value !== null && typeof value === 'object' ? (value as { invalid?: unknown }).invalid : undefined;
   if (error instanceof ModelServingError) throw error;
 }
-
-/** Requires a construct's props object: plain JavaScript callers may pass none. */
-export function requireProps(scope: IConstruct, props: unknown, example: string): void {
-  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    fail(scope, 'props', props, 'is missing or not an object', `pass ${example}`);
-  }
-}

@@ -59,17 +59,48 @@ export function ensureUniqueIdentities(scope: IConstruct): void {
   const root = scope.node.root;
   if (registered.has(root)) return;
   registered.add(root);
-  root.node.addValidation({ validate: () => identityErrors(root) });
+  let last: Checked | undefined;
+  root.node.addValidation({
+    validate: () => {
+      // cdk8s validates the whole app once per chart it synthesizes: the same
+      // constructs deriving the same objects have the same collisions.
+      const nodes = root.node.findAll();
+      if (last === undefined || !sameInputs(last, nodes)) last = check(nodes);
+      return last.errors;
+    },
+  });
+}
+
+/** One run of the check: its inputs (the constructs, the objects each deriver derives) and its result. */
+interface Checked {
+  readonly nodes: IConstruct[];
+  readonly derived: Array<[IConstruct & HasDerivedObjects, DerivedObject[]]>;
+  readonly errors: string[];
+}
+
+/**
+ * Whether a check ran on these inputs: the same constructs in the same order
+ * (a document's identity never changes), each deriver deriving the very same
+ * objects (compilers build them once per spec; a changed model has a new spec).
+ */
+function sameInputs(last: Checked, nodes: IConstruct[]): boolean {
+  if (nodes.length !== last.nodes.length) return false;
+  for (let i = 0; i < nodes.length; i++) if (nodes[i] !== last.nodes[i]) return false;
+  return last.derived.every(([c, list]) => c._derivedObjects() === list);
 }
 
 /** The collisions in the app under `root`, one message each. */
 export function identityErrors(root: IConstruct): string[] {
+  return check(root.node.findAll()).errors;
+}
+
+function check(nodes: IConstruct[]): Checked {
   // Constructs, not paths, are kept: a path is computed by walking up the tree, and is only needed for a message.
   const seen = new Map<string, { owner: IConstruct; derived?: DerivedObject }>();
   const errors: string[] = [];
-  const derived: Array<[IConstruct, DerivedObject[]]> = [];
+  const derived: Array<[IConstruct & HasDerivedObjects, DerivedObject[]]> = [];
   // Emitted documents first: a collision names the document, then what an engine would create.
-  for (const c of root.node.findAll()) {
+  for (const c of nodes) {
     if (c instanceof ApiObject) {
       // A cluster-scoped kind has no namespace, whatever the chart's (withoutNamespace drops it from the output).
       const namespace = CLUSTER_SCOPED_KINDS.has(c.kind) ? undefined : c.metadata.namespace;
@@ -102,7 +133,7 @@ export function identityErrors(root: IConstruct): string[] {
       }
     }
   }
-  return errors;
+  return { nodes, derived, errors };
 }
 
 /** Whether `c` is `scope` or inside it. */

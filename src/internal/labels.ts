@@ -5,19 +5,20 @@ import { IConstruct } from 'constructs';
 export const MANAGED_BY = 'cdk8s-model-serving';
 
 /**
- * The recommended Kubernetes labels the library writes on a document: what it
- * is (`component`), who wrote it, and the application it belongs to. A
- * document shared across applications (a ServingRuntime, a LocalModelCache)
- * passes `false` for `part-of`: it belongs to no single model.
+ * The recommended Kubernetes labels every document the library writes
+ * carries: what it is (`component`), who wrote it, its name, and the
+ * application it belongs to (`part-of`). A model's documents are part of the
+ * model; a document shared by many models (a ServingRuntime, a
+ * LocalModelCache and its node groups, Knative's `config-features`) is an
+ * application of its own and is part of itself.
  */
-export function standardLabels(name: string, component: string, partOf: string | false = name): Record<string, string> {
-  const labels: Record<string, string> = {
+export function standardLabels(name: string, component: string, partOf: string = name): Record<string, string> {
+  return {
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/managed-by': MANAGED_BY,
     'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': partOf,
   };
-  if (partOf !== false) labels['app.kubernetes.io/part-of'] = partOf;
-  return labels;
 }
 
 /** The namespace of the chart a construct is in, if it is in a chart that sets one. */

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, Duration, IAnyProducer, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLogger, StorageMount, Visibility, WorkerSpec } from './components';
@@ -353,87 +353,41 @@ interface SpecSource {
 }
 
 /**
- * A document's body, built from the model's current spec when the document
- * renders. Its keys share one body during a render, which is dropped after:
- * kept, every body of a fleet would survive into the YAML step, where the
- * garbage collector copies what survives. Plain objects rather than
- * closures: a fleet holds one per model.
+ * One planned document as a cdk8s ApiObject. Its `spec`, labels and
+ * annotations are built at synth from the model's spec as it is then, so a
+ * CanaryRollout or `addEnv` declared after the model still shows in it (the
+ * cdk8s-plus pattern: one `Lazy` calling the compiler).
  */
-class BodyCache {
-  private held?: Record<string, unknown>;
-  private holding = false;
-
-  constructor(private readonly plan: PlannedDocument, private readonly model: SpecSource) {}
-
-  /** Runs `render` with one body for all its keys. */
-  public during<T>(render: () => T): T {
-    this.holding = true;
-    try {
-      return render();
-    } finally {
-      this.holding = false;
-      this.held = undefined;
-    }
-  }
-
-  public current(): Record<string, unknown> {
-    if (!this.holding) return this.plan.body(this.model._spec());
-    return (this.held ??= this.plan.body(this.model._spec()));
-  }
-}
-
-/** One top-level key of a document's body, produced at synth. */
-class BodyKey implements IAnyProducer {
-  constructor(private readonly cache: BodyCache, private readonly key: string) {}
-
-  public produce(): unknown {
-    return this.cache.current()[this.key];
-  }
-}
-
-/** The ApiObject behind each planned document: body and metadata resolve at synth from the final spec. */
 class ModelDocument extends ApiObject {
-  private static props(plan: PlannedDocument, model: SpecSource, cache: BodyCache): ApiObjectProps {
-    const props: Record<string, unknown> = {
+  constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly model: SpecSource) {
+    super(scope, plan.id, {
       apiVersion: plan.apiVersion,
       kind: plan.kind,
       metadata: { name: plan.name, namespace: plan.namespace ?? model._spec().namespace },
-    };
-    for (const key of plan.bodyKeys ?? Object.keys(cache.current())) props[key] = Lazy.any(new BodyKey(cache, key));
-    return props as unknown as ApiObjectProps;
-  }
-
-  private readonly plan: PlannedDocument;
-  private readonly model: SpecSource;
-  private readonly isMain: boolean;
-  private readonly cache: BodyCache;
-
-  constructor(scope: Construct, plan: PlannedDocument, model: SpecSource, isMain: boolean) {
-    const cache = new BodyCache(plan, model);
-    super(scope, plan.id, ModelDocument.props(plan, model, cache));
-    this.plan = plan;
-    this.model = model;
-    this.isMain = isMain;
-    this.cache = cache;
+      spec: Lazy.any({ produce: () => plan.spec(model._spec()) }),
+    });
   }
 
   public toJson(): any {
     const s = this.model._spec();
     const owner = this.node.scope!;
-    // A user label or annotation the platform writes too would be overwritten: fail instead.
+    const what = `${this.plan.kind} ${this.plan.name}`;
+    // The main document carries the user's annotations; every document the user's labels.
+    const isMain = this.node.id === 'Resource';
     addAll(s.labels, (k, v) => this.metadata.addLabel(k, v));
     if (this.plan.labels) {
       const managed = this.plan.labels(s);
-      checkManagedKeys(owner, 'labels', s.labels, managed, `${this.plan.kind} ${this.plan.name}`);
+      // A user label or annotation the platform writes too would be overwritten: fail instead.
+      checkManagedKeys(owner, 'labels', s.labels, managed, what);
       addAll(managed, (k, v) => this.metadata.addLabel(k, v));
     }
-    if (this.isMain) addAll(s.annotations, (k, v) => this.metadata.addAnnotation(k, v));
+    if (isMain) addAll(s.annotations, (k, v) => this.metadata.addAnnotation(k, v));
     if (this.plan.annotations) {
       const managed = this.plan.annotations(s);
-      if (this.isMain) checkManagedKeys(owner, 'annotations', s.annotations, managed, `${this.plan.kind} ${this.plan.name}`);
+      if (isMain) checkManagedKeys(owner, 'annotations', s.annotations, managed, what);
       addAll(managed, (k, v) => this.metadata.addAnnotation(k, v));
     }
-    return this.cache.during(() => super.toJson());
+    return super.toJson();
   }
 }
 
@@ -500,7 +454,7 @@ export class ServedModel extends Construct implements IServedModel {
     if (props.gateway !== undefined) plans.push(...this.gatewayPlans(props.gateway));
     plans.push(...extensionPlans(spec));
     for (const plan of plans) {
-      this.documents.push(new ModelDocument(this, plan, this, plan.id === 'Resource'));
+      this.documents.push(new ModelDocument(this, plan, this));
     }
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
     // Knative rejects revisions whose pods use a gated field while its flag is off: checked app-wide at synth.

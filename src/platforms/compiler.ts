@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ErrorScope } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import type { ModelSpec } from '../model/model-spec';
 import type { IRolloutEngine } from '../rollout/engines/engine';
@@ -16,15 +17,8 @@ export interface PlannedDocument {
    * attached from the Gateway's namespace).
    */
   readonly namespace?: string;
-  /**
-   * The top-level keys `body` returns, when the platform knows them up front
-   * and building the body can raise no error: the body is then built at synth
-   * only. Without it the body is built at construction too, so that its errors
-   * surface from `new ServedModel`.
-   */
-  readonly bodyKeys?: string[];
-  /** Top-level fields other than apiVersion, kind and metadata (e.g. `spec`). */
-  body(spec: ModelSpec): Record<string, unknown>;
+  /** The document's `spec`, built at synth from the model's final spec. */
+  spec(spec: ModelSpec): Record<string, unknown>;
   /** Extra labels for this document's metadata. */
   labels?(spec: ModelSpec): Record<string, string>;
   /** Annotations for this document's metadata (user annotations are added on the main document). */
@@ -104,4 +98,30 @@ export function clusterEndpoint(spec: ModelSpec): ModelEndpoint {
   // which synth cannot know: name `default`, the one a fresh context uses.
   const hostname = `${spec.name}.${spec.namespace ?? 'default'}.svc.cluster.local`;
   return { hostname, url: `http://${hostname}` };
+}
+
+/**
+ * What a compiler derives from a resolved spec (the autoscaler, the model
+ * server, the pod), decided once per spec: validation, the plan and every
+ * document read the same decision. A resolved spec never changes; `addEnv`
+ * or a rollout resolves a new spec, and so a new decision.
+ */
+export class PerSpec<T> {
+  private readonly decided = new WeakMap<ModelSpec, T>();
+
+  /** @param decide builds the decision; its errors name `scope` */
+  constructor(private readonly decide: (scope: ErrorScope, spec: ModelSpec) => T) {}
+
+  /**
+   * The decision for `spec`. Validation asks first, with the construct as
+   * `scope`, so a decision that fails does so with the construct's path.
+   */
+  public of(scope: ErrorScope, spec: ModelSpec): T {
+    let d = this.decided.get(spec);
+    if (d === undefined) {
+      d = this.decide(scope, spec);
+      this.decided.set(spec, d);
+    }
+    return d;
+  }
 }

@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { triggerAuthenticationName } from './extensions';
 import { checkNoKnativeKnobs } from './knative-annotations';
 import { checkDownload } from './model-download';
-import { resolveServer } from './model-server-images';
-import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
+import { ResolvedServer } from './model-server-images';
+import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, StandalonePod, withVolumes } from './pod';
 import { ErrorScope, fail } from '../internal/errors';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035 } from '../internal/names';
@@ -24,22 +24,17 @@ export interface DeploymentScaling {
 
 const DISPLAY_NAME = 'Kubernetes Deployment';
 
-/** The scaling decided for each spec: validation, the plan and every body read the same decision. */
-const SCALING = new WeakMap<ModelSpec, DeploymentScaling>();
+/** What the Deployment platform decides once per spec: every document reads these. */
+interface DeploymentDecisions {
+  readonly scaling: DeploymentScaling;
+  /** The server container, the model download and their volumes. */
+  readonly pod: StandalonePod;
+}
 
 /**
  * Picks the autoscaler: none for a fixed (or min = max) replica count, KEDA
  * for Prometheus metrics and scale-to-zero, HPA on cpu or memory otherwise.
  */
-export function deploymentScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
-  let scaling = SCALING.get(spec);
-  if (scaling === undefined) {
-    scaling = decideScaling(scope, spec);
-    SCALING.set(spec, scaling);
-  }
-  return scaling;
-}
-
 function decideScaling(scope: ErrorScope, spec: ModelSpec): DeploymentScaling {
   const sc = spec.scaling;
   const min = sc.minReplicas;
@@ -93,6 +88,11 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
     rolloutEngines: [new ArgoRolloutsEngine(), new FlaggerDeploymentEngine()],
   };
 
+  private readonly decisions = new PerSpec<DeploymentDecisions>((scope, spec) => ({
+    pod: standalonePod(scope, spec, this.options, false, DISPLAY_NAME),
+    scaling: decideScaling(scope, spec),
+  }));
+
   constructor(private readonly options: StandaloneOptions) {}
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
@@ -108,26 +108,27 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         'drop it and set the timeout on your Ingress or Gateway route, or use a Knative platform');
     }
     checkDownload(scope, spec, this.options, this.displayName);
-    resolveServer(scope, spec, this.options, this.displayName);
-    deploymentScaling(scope, spec);
+    this.decisions.of(scope, spec);
   }
 
   public plan(spec: ModelSpec): PlannedDocument[] {
+    const of = (s: ModelSpec): DeploymentDecisions => this.decisions.of(s.name, s);
     const docs: PlannedDocument[] = [
-      { id: 'Resource', apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, body: (s) => ({ spec: this.deploymentSpec(s) }) },
-      { id: 'Service', apiVersion: 'v1', kind: 'Service', name: spec.name, body: (s) => ({ spec: this.serviceSpec(s) }) },
+      { id: 'Resource', apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, spec: (s) => deploymentSpec(s, of(s)) },
+      { id: 'Service', apiVersion: 'v1', kind: 'Service', name: spec.name, spec: (s) => serviceSpec(s, of(s).pod.server) },
     ];
-    const scaling = deploymentScaling(spec.name, spec);
+    // Which autoscaler documents exist is fixed at construction; their contents follow the final spec.
+    const scaling = of(spec).scaling;
     if (scaling.autoscaler === 'hpa') {
       docs.push({
         id: 'HorizontalPodAutoscaler',
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         name: spec.name,
-        body: (s) => ({ spec: this.hpaSpec(s) }),
+        spec: (s) => hpaSpec(s, of(s).scaling),
       });
     } else if (scaling.autoscaler === 'keda') {
-      docs.push({ id: 'ScaledObject', apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: spec.name, body: (s) => ({ spec: this.scaledObjectSpec(s) }) });
+      docs.push({ id: 'ScaledObject', apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: spec.name, spec: (s) => scaledObjectSpec(s, of(s).scaling) });
     }
     if (scaling.minReplicas >= 2) {
       docs.push({
@@ -135,7 +136,7 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         name: spec.name,
-        body: (s) => ({ spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } } }),
+        spec: (s) => ({ maxUnavailable: 1, selector: { matchLabels: selectorLabels(s) } }),
       });
     }
     return docs;
@@ -152,90 +153,85 @@ export class KubernetesDeploymentCompiler implements IPlatformCompiler {
 
   /** The model's Service, port 80 (gRPC when the server speaks it there, see serviceSpec). */
   public gatewayBackend(spec: ModelSpec): GatewayBackend {
-    const server = resolveServer(spec.name, spec, this.options, this.displayName);
+    const server = this.decisions.of(spec.name, spec).pod.server;
     return { service: spec.name, port: 80, grpc: server.grpcPort !== undefined };
   }
+}
 
-  /** The Deployment `spec`. */
-  public deploymentSpec(spec: ModelSpec): Record<string, unknown> {
-    const scaling = deploymentScaling(spec.name, spec);
-    const pod = standalonePod(spec, this.options, false, this.displayName);
-    const selector = selectorLabels(spec);
-    const podSpec = withVolumes(compact({
-      serviceAccountName: spec.serviceAccountName,
-      securityContext: spec.podSecurityContext,
-      ...placementFields(spec.placement),
-      topologySpreadConstraints: scaling.minReplicas >= 2 ? spreadConstraints(selector) : undefined,
-      initContainers: pod.initContainers,
-      containers: pod.containers,
-    }), pod);
-    return {
-      ...compact({
-        // Left to the autoscaler when there is one, so applying the manifest does not reset its count.
-        replicas: scaling.autoscaler === 'none' ? scaling.minReplicas : undefined,
-        selector: { matchLabels: selector },
-        // Never below the serving capacity during a rollout.
-        strategy: spec.deploymentStrategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
-        // `startup.timeout` (GPU models: 20 minutes); Kubernetes' 10 minutes otherwise.
-        progressDeadlineSeconds: spec.startup?.timeoutSeconds,
-      }),
-      template: {
-        metadata: {
-          labels: sortedRecord(spec.labels),
-          annotations: { 'kubectl.kubernetes.io/default-container': SERVER_CONTAINER },
-        },
-        spec: podSpec,
+/** The Deployment `spec`. */
+function deploymentSpec(spec: ModelSpec, { scaling, pod }: DeploymentDecisions): Record<string, unknown> {
+  const selector = selectorLabels(spec);
+  const podSpec = withVolumes(compact({
+    serviceAccountName: spec.serviceAccountName,
+    securityContext: spec.podSecurityContext,
+    ...placementFields(spec.placement),
+    topologySpreadConstraints: scaling.minReplicas >= 2 ? spreadConstraints(selector) : undefined,
+    initContainers: pod.initContainers,
+    containers: pod.containers,
+  }), pod);
+  return {
+    ...compact({
+      // Left to the autoscaler when there is one, so applying the manifest does not reset its count.
+      replicas: scaling.autoscaler === 'none' ? scaling.minReplicas : undefined,
+      selector: { matchLabels: selector },
+      // Never below the serving capacity during a rollout.
+      strategy: spec.deploymentStrategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      // `startup.timeout` (GPU models: 20 minutes); Kubernetes' 10 minutes otherwise.
+      progressDeadlineSeconds: spec.startup?.timeoutSeconds,
+    }),
+    template: {
+      metadata: {
+        labels: sortedRecord(spec.labels),
+        annotations: { 'kubectl.kubernetes.io/default-container': SERVER_CONTAINER },
       },
-    };
-  }
+      spec: podSpec,
+    },
+  };
+}
 
 
-  /** The Service `spec`: port 80 serves the model's protocol, as on KServe and Knative. */
-  public serviceSpec(spec: ModelSpec): Record<string, unknown> {
-    const server = resolveServer(spec.name, spec, this.options, this.displayName);
-    const ports: Array<Record<string, unknown>> = [];
-    if (server.grpcPort !== undefined) {
-      ports.push({ name: 'grpc', port: 80, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' });
-      if (server.httpPort !== undefined) ports.push({ name: 'http', port: server.httpPort, targetPort: 'http', protocol: 'TCP' });
-    } else {
-      ports.push({ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' });
-    }
-    return { type: 'ClusterIP', selector: selectorLabels(spec), ports };
+/** The Service `spec`: port 80 serves the model's protocol, as on KServe and Knative. */
+function serviceSpec(spec: ModelSpec, server: ResolvedServer): Record<string, unknown> {
+  const ports: Array<Record<string, unknown>> = [];
+  if (server.grpcPort !== undefined) {
+    ports.push({ name: 'grpc', port: 80, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' });
+    if (server.httpPort !== undefined) ports.push({ name: 'http', port: server.httpPort, targetPort: 'http', protocol: 'TCP' });
+  } else {
+    ports.push({ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' });
   }
+  return { type: 'ClusterIP', selector: selectorLabels(spec), ports };
+}
 
-  private hpaSpec(spec: ModelSpec): Record<string, unknown> {
-    const scaling = deploymentScaling(spec.name, spec);
-    const delay = spec.gpuScalingDefaults?.scaleDownDelaySeconds;
-    return compact({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
-      minReplicas: scaling.minReplicas,
-      maxReplicas: scaling.maxReplicas,
-      metrics: [{
-        type: 'Resource',
-        resource: { name: spec.scaling.metric?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
-      }],
-      // GPU models: the same scale-down delay as on Knative, since a cold start costs minutes.
-      behavior: delay !== undefined ? { scaleDown: { stabilizationWindowSeconds: delay } } : undefined,
-    });
-  }
+function hpaSpec(spec: ModelSpec, scaling: DeploymentScaling): Record<string, unknown> {
+  const delay = spec.gpuScalingDefaults?.scaleDownDelaySeconds;
+  return compact({
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+    minReplicas: scaling.minReplicas,
+    maxReplicas: scaling.maxReplicas,
+    metrics: [{
+      type: 'Resource',
+      resource: { name: spec.scaling.metric?.name ?? 'cpu', target: { type: 'Utilization', averageUtilization: spec.scaling.target ?? 80 } },
+    }],
+    // GPU models: the same scale-down delay as on Knative, since a cold start costs minutes.
+    behavior: delay !== undefined ? { scaleDown: { stabilizationWindowSeconds: delay } } : undefined,
+  });
+}
 
-  private scaledObjectSpec(spec: ModelSpec): Record<string, unknown> {
-    const scaling = deploymentScaling(spec.name, spec);
-    const m = spec.scaling.metric!;
-    const auth = m.authentication?._resolve();
-    return compact({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
-      minReplicaCount: scaling.minReplicas,
-      maxReplicaCount: scaling.maxReplicas,
-      // GPU models: idle this long before KEDA scales to zero (KEDA's default is 5 minutes).
-      cooldownPeriod: spec.gpuScalingDefaults?.scaleDownDelaySeconds,
-      triggers: [{
-        type: 'prometheus',
-        metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1), authModes: auth?.mode },
-        authenticationRef: auth ? { name: triggerAuthenticationName(spec.name, auth) } : undefined,
-      }],
-    });
-  }
+function scaledObjectSpec(spec: ModelSpec, scaling: DeploymentScaling): Record<string, unknown> {
+  const m = spec.scaling.metric!;
+  const auth = m.authentication?._resolve();
+  return compact({
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+    minReplicaCount: scaling.minReplicas,
+    maxReplicaCount: scaling.maxReplicas,
+    // GPU models: idle this long before KEDA scales to zero (KEDA's default is 5 minutes).
+    cooldownPeriod: spec.gpuScalingDefaults?.scaleDownDelaySeconds,
+    triggers: [{
+      type: 'prometheus',
+      metadata: { query: m.query!, serverAddress: m.serverAddress!, threshold: String(spec.scaling.target ?? 1), authModes: auth?.mode },
+      authenticationRef: auth ? { name: triggerAuthenticationName(spec.name, auth) } : undefined,
+    }],
+  });
 }
 
 /** The labels that select the model's pods; a subset of the standard labels, stable across releases. */

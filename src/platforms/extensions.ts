@@ -75,8 +75,7 @@ export function extensionPlans(spec: ModelSpec): PlannedDocument[] {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'TriggerAuthentication',
       name: triggerAuthenticationName(spec.name, auth, component),
-      body: () => ({ spec: { secretTargetRef: refs } }),
-      bodyKeys: ['spec'],
+      spec: () => ({ secretTargetRef: refs }),
     });
   }
   return out;

@@ -104,8 +104,7 @@ export function gatewayPlans(e: ResolvedGatewayExposure, backend: GatewayBackend
     kind,
     name: id.name,
     namespace: id.namespace,
-    bodyKeys: ['spec'],
-    body: () => ({ spec: routeSpec(e, backend, [{ service: backend.service }], modelNamespace) }),
+    spec: () => routeSpec(e, backend, [{ service: backend.service }], modelNamespace),
   }];
   if (crossNamespace(e, modelNamespace)) {
     plans.push({
@@ -113,8 +112,7 @@ export function gatewayPlans(e: ResolvedGatewayExposure, backend: GatewayBackend
       apiVersion: GATEWAY_API_VERSION,
       kind: 'ReferenceGrant',
       name: referenceGrantName(e, modelName),
-      bodyKeys: ['spec'],
-      body: () => ({ spec: referenceGrantSpec(e, backend, [backend.service]) }),
+      spec: () => referenceGrantSpec(e, backend, [backend.service]),
     });
   }
   return plans;

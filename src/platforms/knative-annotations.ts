@@ -3,31 +3,47 @@ import { IConstruct } from 'constructs';
 import { fail } from '../internal/errors';
 import { secondsOf, wholeSeconds } from '../internal/units';
 import type { ModelSpec } from '../model/model-spec';
+import type { ScalingOptions } from '../scaling/scaling';
 import { KNATIVE_PLACEMENT_FLAGS, placementKnativeFlags } from '../scheduling/knative-flags';
 
 /** How long a revision may take to become ready before Knative marks it failed (default 10 minutes). */
 export const PROGRESS_DEADLINE_ANNOTATION = 'serving.knative.dev/progress-deadline';
 
+/** A GPU model's Knative autoscaling defaults (`ModelSpec.gpuScalingDefaults`). */
+export interface GpuScalingDefaults {
+  readonly scaleDownDelaySeconds: number;
+  readonly initialScale?: number;
+}
+
 /**
  * The Knative autoscaler knobs users tune, as revision annotations, plus the
- * progress deadline. GPU models get GPU-safe defaults for knobs the user left
- * unset (`spec.gpuScalingDefaults`, `spec.startup.timeoutSeconds`).
+ * progress deadline. GPU models get GPU-safe defaults for the knobs the user
+ * left unset (a cold start costs minutes: scale down late, start one replica).
+ *
+ * @param options the scaling's Knative knobs
+ * @param gpuDefaults a GPU model's defaults for the unset knobs
+ * @param progressDeadlineSeconds how long a revision may take to become ready (`startup.timeout`)
  */
-export function knativeAutoscalingAnnotations(spec: ModelSpec): Record<string, string> {
-  const o = spec.scaling.options;
-  const gpu = spec.gpuScalingDefaults;
+export function knativeAutoscalingAnnotations(options: ScalingOptions, gpuDefaults?: GpuScalingDefaults,
+  progressDeadlineSeconds?: number): Record<string, string> {
+  const o = options;
   const out: Record<string, string> = {};
-  const initialScale = o.initialScale ?? gpu?.initialScale;
+  const initialScale = o.initialScale ?? gpuDefaults?.initialScale;
   if (initialScale !== undefined) out['autoscaling.knative.dev/initial-scale'] = String(initialScale);
-  const scaleDownDelay = o.scaleDownDelay !== undefined ? secondsOf(o.scaleDownDelay) : gpu?.scaleDownDelaySeconds;
+  const scaleDownDelay = o.scaleDownDelay !== undefined ? secondsOf(o.scaleDownDelay) : gpuDefaults?.scaleDownDelaySeconds;
   if (scaleDownDelay !== undefined) out['autoscaling.knative.dev/scale-down-delay'] = `${scaleDownDelay}s`;
-  if (spec.startup?.timeoutSeconds !== undefined) out[PROGRESS_DEADLINE_ANNOTATION] = `${spec.startup.timeoutSeconds}s`;
+  if (progressDeadlineSeconds !== undefined) out[PROGRESS_DEADLINE_ANNOTATION] = `${progressDeadlineSeconds}s`;
   if (o.window !== undefined) out['autoscaling.knative.dev/window'] = `${secondsOf(o.window)}s`;
   if (o.targetUtilizationPercentage !== undefined) out['autoscaling.knative.dev/target-utilization-percentage'] = String(o.targetUtilizationPercentage);
   if (o.scaleToZeroPodRetentionPeriod !== undefined) {
     out['autoscaling.knative.dev/scale-to-zero-pod-retention-period'] = `${secondsOf(o.scaleToZeroPodRetentionPeriod)}s`;
   }
   return out;
+}
+
+/** {@link knativeAutoscalingAnnotations} of a served model's spec. */
+export function modelAutoscalingAnnotations(spec: ModelSpec): Record<string, string> {
+  return knativeAutoscalingAnnotations(spec.scaling.options, spec.gpuScalingDefaults, spec.startup.timeoutSeconds);
 }
 
 /** Knative's autoscaler (KPA) only scales on concurrency or rps. */

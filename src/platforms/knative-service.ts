@@ -1,15 +1,15 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
-import { checkKnativePort, checkKnativeScaling, knativeAutoscalingAnnotations } from './knative-annotations';
+import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { checkKnativePort, checkKnativeScaling, modelAutoscalingAnnotations } from './knative-annotations';
 import { checkDownload } from './model-download';
-import { resolveServer } from './model-server-images';
-import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, withVolumes } from './pod';
+import { checkKServeOnly, placementFields, SERVER_CONTAINER, standalonePod, StandaloneOptions, StandalonePod, withVolumes } from './pod';
 import { DerivedObject } from '../internal/identity';
 import { compact, sortedRecord } from '../internal/k8s';
 import { checkDns1035, KNATIVE_TAG_PREFIXES } from '../internal/names';
 import { Visibility } from '../model/components';
 import { ModelSpec } from '../model/model-spec';
 import { FlaggerEngine } from '../rollout/engines/flagger';
+import { placementKnativeFlags } from '../scheduling/knative-flags';
 
 export const KNATIVE_SERVICE_API_VERSION = 'serving.knative.dev/v1';
 export const KNATIVE_VISIBILITY_LABEL = 'networking.knative.dev/visibility';
@@ -26,16 +26,15 @@ const REVISION_SUFFIX = '-00001';
  * @param options the platform options the model uses (they choose the server and download)
  */
 export function knativeFlagsFor(spec: ModelSpec, options: StandaloneOptions = {}): string[] {
-  const pod = standalonePod(spec, options, true, 'Knative Service');
-  const flags = new Set<string>();
+  return podFlags(spec, standalonePod(spec.name, spec, options, true, 'Knative Service'));
+}
+
+/** The flags of a rendered pod: its download and volumes, and the placement flags every Knative platform shares. */
+function podFlags(spec: ModelSpec, pod: StandalonePod): string[] {
+  const flags = new Set<string>(placementKnativeFlags(spec.placement));
   if (pod.initContainers.length) flags.add('kubernetes.podspec-init-containers');
   if (pod.volumes.some((v) => v.emptyDir)) flags.add('kubernetes.podspec-volumes-emptydir');
   if (pod.volumes.some((v) => v.persistentVolumeClaim)) flags.add('kubernetes.podspec-persistent-volume-claim');
-  const p = spec.placement;
-  if (Object.keys(p.nodeSelector).length) flags.add('kubernetes.podspec-nodeselector');
-  if (p.tolerations.length) flags.add('kubernetes.podspec-tolerations');
-  if (p.requiredNodeAffinity.length) flags.add('kubernetes.podspec-affinity');
-  if (p.runtimeClassName) flags.add('kubernetes.podspec-runtimeclassname');
   return [...flags].sort();
 }
 
@@ -54,6 +53,12 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
     rolloutEngines: [new FlaggerEngine()],
   };
 
+  /** The server container, the model download and their volumes, decided once per spec. */
+  private readonly pods = new PerSpec<StandalonePod>((scope, spec) => standalonePod(scope, spec, this.options, true, this.displayName));
+
+  /** The objects Knative creates (see {@link derivedObjects}), once per spec: the app checks them once per chart it synthesizes. */
+  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
+
   constructor(private readonly options: StandaloneOptions) {}
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
@@ -64,12 +69,12 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
     checkKnativePort(scope, 'server.port', spec.port, this.displayName);
     checkKServeOnly(scope, spec, this.displayName);
     checkDownload(scope, spec, this.options, this.displayName);
-    resolveServer(scope, spec, this.options, this.displayName);
+    this.pods.of(scope, spec);
   }
 
   /** The Knative feature flags this model needs (see {@link knativeFlagsFor}). */
   public knativeFlags(spec: ModelSpec): string[] {
-    return knativeFlagsFor(spec, this.options);
+    return podFlags(spec, this.pods.of(spec.name, spec));
   }
 
   public plan(spec: ModelSpec): PlannedDocument[] {
@@ -79,7 +84,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
       kind: 'Service',
       name: spec.name,
       labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { [KNATIVE_VISIBILITY_LABEL]: 'cluster-local' } : {}),
-      body: (s) => ({ spec: { template: this.template(s) } }),
+      spec: (s) => ({ template: this.template(s) }),
     }];
   }
 
@@ -99,6 +104,10 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
    * MakeK8sPlaceholderService in pkg/reconciler/route/resources/service.go).
    */
   public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    return this.derived.of(spec.name, spec);
+  }
+
+  private buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     return [
       { apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'Knative (the Knative Service\'s route Service)' },
@@ -109,7 +118,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
 
   /** The revision template: autoscaling annotations, then the pod. */
   public template(spec: ModelSpec): Record<string, unknown> {
-    const pod = standalonePod(spec, this.options, true, this.displayName);
+    const pod = this.pods.of(spec.name, spec);
     return {
       metadata: compact({
         labels: sortedRecord(spec.labels),
@@ -137,7 +146,7 @@ export class KnativeServiceCompiler implements IPlatformCompiler {
       'autoscaling.knative.dev/min-scale': String(sc.minReplicas),
       'kubectl.kubernetes.io/default-container': SERVER_CONTAINER,
       // Also the progress deadline (`startup.timeout`; GPU models 20 minutes).
-      ...knativeAutoscalingAnnotations(spec),
+      ...modelAutoscalingAnnotations(spec),
     };
     if (sc.maxReplicas !== undefined) out['autoscaling.knative.dev/max-scale'] = String(sc.maxReplicas);
     if (sc.metric) out['autoscaling.knative.dev/metric'] = sc.metric.name;

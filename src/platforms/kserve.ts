@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { IPlatformCompiler, ModelEndpoint, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
+import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCapabilities, clusterEndpoint } from './compiler';
 import { triggerAuthenticationName } from './extensions';
-import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, knativeAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
+import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, modelAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
-import { modelContainerFieldsRaw, placementFieldsRaw, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFields, placementFields, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
@@ -55,13 +55,12 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   protected abstract readonly mode: 'Knative' | 'Standard';
 
   /** The InferenceService's parts, shared by every model's plan (a fleet holds one plan per model). */
-  private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'body' | 'bodyKeys'> = {
+  private readonly documentParts: Pick<PlannedDocument, 'labels' | 'annotations' | 'spec'> = {
     labels: (s): Record<string, string> => (s.visibility === Visibility.CLUSTER_LOCAL ? { 'networking.kserve.io/visibility': 'cluster-local' } : {}),
     annotations: (s) => this.annotations(s),
-    body: (s) => ({ spec: this.isvcSpec(s) }),
-    // Everything that can fail was checked in validate().
-    bodyKeys: ['spec'],
+    spec: (s) => this.isvcSpec(s),
   };
+  private readonly derived = new PerSpec<DerivedObject[]>((_scope, spec) => this.buildDerivedObjects(spec));
 
   public validate(scope: IConstruct, spec: ModelSpec): void {
     // KServe derives `{name}-predictor` (and -transformer/-explainer) names; in
@@ -123,7 +122,13 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   protected abstract podSecurityContext(spec: ModelSpec): unknown;
   /** A startup probe for `startup.timeout` alone, where the mode needs one. */
   protected abstract timeoutStartupProbe(spec: ModelSpec): Record<string, unknown> | undefined;
-  public abstract derivedObjects(spec: ModelSpec): DerivedObject[];
+  /** What KServe (and Knative) create from the InferenceService (see {@link derivedObjects}). */
+  protected abstract buildDerivedObjects(spec: ModelSpec): DerivedObject[];
+
+  /** Objects the engines create from the InferenceService, built once per spec (the app checks them once per chart it synthesizes). */
+  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+    return this.derived.of(spec.name, spec);
+  }
 
   public plan(spec: ModelSpec): PlannedDocument[] {
     return [{ id: 'Resource', apiVersion: ISVC_API_VERSION, kind: 'InferenceService', name: spec.name, ...this.documentParts }];
@@ -142,8 +147,8 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     // Knative mode renders the candidate in the predictor: its revision annotations
     // (progress deadline, GPU scale-down delay) follow the candidate, as its probes do.
     const shown = this.knative && spec.canary ? spec.canary.spec : spec;
-    // knativeAutoscalingAnnotations returns a fresh object: added to, not copied.
-    const out: Record<string, string> = this.knative ? knativeAutoscalingAnnotations(shown) : {};
+    // modelAutoscalingAnnotations returns a fresh object: added to, not copied.
+    const out: Record<string, string> = this.knative ? modelAutoscalingAnnotations(shown) : {};
     out[DEPLOYMENT_MODE_ANNOTATION] = this.mode;
     this.modeAnnotations(spec, out);
     const stableTypes = spec.accelerator?.customResourceTypes ?? [];
@@ -159,7 +164,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
    * candidate in the predictor with `canaryTrafficPercent` (KServe keeps the
    * last fully rolled-out revision for the rest); Standard mode keeps the
    * stable predictor and lists the candidate in `spec.canary[]`.
-   * Compacted once here: the helpers below build raw (uncompacted) fields.
+   * Fields the model leaves unset are left out here, once for the whole spec.
    */
   public isvcSpec(spec: ModelSpec): Record<string, unknown> {
     const canary = spec.canary;
@@ -189,7 +194,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   /** Pod-level fields, written into `into`. */
   private podFields(spec: ModelSpec, into: Record<string, unknown>): void {
     setDefined(into, 'serviceAccountName', spec.serviceAccountName);
-    placementFieldsRaw(spec.placement, into);
+    Object.assign(into, placementFields(spec.placement));
     // Knative rejects most pod-level securityContext fields unless a feature
     // flag is on; the container-level context carries the restricted profile.
     setDefined(into, 'securityContext', this.podSecurityContext(spec));
@@ -197,11 +202,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     if (spec.scratch) into.volumes = scratchVolumes(spec);
   }
 
-  /**
-   * A predictor, built by assignment rather than spreads and without
-   * undefined values, so that compact() has nothing to copy: it runs for
-   * every model of a fleet (keys are sorted at synth anyway).
-   */
+  /** A predictor: its pod, KServe's agent (batcher, payload logger) and the model server container (compacted by the caller). */
   protected predictor(spec: ModelSpec, withScaling: boolean = true): Record<string, unknown> {
     const p: Record<string, unknown> = withScaling ? this.scalingFields(spec) : {};
     this.podFields(spec, p);
@@ -228,7 +229,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     }
     setDefined(container, 'image', spec.image);
     setDefined(container, 'imagePullPolicy', spec.imagePullPolicy);
-    modelContainerFieldsRaw(spec, container);
+    Object.assign(container, modelContainerFields(spec));
     setDefined(container, 'readinessProbe', this.readinessProbe(spec));
     // The startup probe keeps liveness checks off a model that is still loading.
     setDefined(container, 'startupProbe', this.startupProbe(spec));
@@ -270,7 +271,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
   private workerSpec(spec: ModelSpec): Record<string, unknown> {
     const sizes = spec.workerSpec!;
     const w: Record<string, unknown> = { pipelineParallelSize: sizes.pipelineParallelSize, tensorParallelSize: sizes.tensorParallelSize };
-    placementFieldsRaw(spec.placement, w);
+    Object.assign(w, placementFields(spec.placement));
     setDefined(w, 'securityContext', this.podSecurityContext(spec));
     const worker: Record<string, unknown> = { name: 'worker-container', resources: resourcesJson(spec.resources), securityContext: spec.securityContext };
     const home = spec.env.filter((e) => e.name === 'HOME');
@@ -348,7 +349,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
       containers: [container],
     };
     // Its own pool only: the model's GPU placement would strand a CPU transformer on GPU nodes.
-    if (c.placement) placementFieldsRaw(c.placement, out);
+    if (c.placement) Object.assign(out, placementFields(c.placement));
     return out;
   }
 }
@@ -370,8 +371,8 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
   };
   protected readonly mode = 'Knative';
 
-  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
-  public knativeFlags(spec: ModelSpec): string[] {
+  /** The flags of {@link knativeFlags}, once per spec (the app checks them once per chart it synthesizes). */
+  private readonly flags = new PerSpec<string[]>((_scope, spec) => {
     const flags = new Set(placementFlagsOf(spec));
     if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
     // A collocated transformer makes the model server a sidecar: its probes need multi-container probing.
@@ -385,6 +386,11 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
       if (c?.placement && !c.collocated) for (const f of placementFlagsOf({ placement: c.placement } as ModelSpec)) flags.add(f);
     }
     return [...flags].sort();
+  });
+
+  /** Placement flags, and emptyDir for the scratch volume, of the stable model and its canary. */
+  public knativeFlags(spec: ModelSpec): string[] {
+    return this.flags.of(spec.name, spec);
   }
 
   /**
@@ -394,7 +400,7 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
    * ingress reconciler (reconcileExternalService in
    * pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go).
    */
-  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+  protected buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     const out: DerivedObject[] = [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: spec.name, createdBy: 'KServe (the InferenceService\'s ExternalName Service)' }];
     for (const c of components(spec)) {
@@ -427,12 +433,14 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
 
   protected scalingFields(spec: ModelSpec): Record<string, unknown> {
     const sc = spec.scaling;
-    // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
-    const fields: Record<string, unknown> = { minReplicas: sc.minReplicas, maxReplicas: sc.maxReplicas };
-    setDefined(fields, 'scaleMetric', sc.metric?.name);
-    setDefined(fields, 'scaleTarget', sc.target);
-    setDefined(fields, 'containerConcurrency', spec.containerConcurrency);
-    return fields;
+    return {
+      // Always explicit: KServe turns an absent minReplicas into 1 (no scale-to-zero).
+      minReplicas: sc.minReplicas,
+      maxReplicas: sc.maxReplicas,
+      scaleMetric: sc.metric?.name,
+      scaleTarget: sc.target,
+      containerConcurrency: spec.containerConcurrency,
+    };
   }
 
   protected componentScaling(spec: ModelSpec, own?: ResolvedScaling): Record<string, unknown> {
@@ -483,8 +491,8 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
     rolloutEngines: [new KServeStandardEngine()],
   };
   protected readonly mode = 'Standard';
-  /** The scaling, decided once per spec (validation and the body read it). */
-  private readonly scalingBySpec = new WeakMap<ModelSpec, StandardScaling>();
+  /** The replicas and autoscaler, decided once per spec (validation, annotations and the body read them). */
+  private readonly scalings = new PerSpec<StandardScaling>((_scope, spec) => this.decideStandardScaling(spec));
 
   constructor(private readonly autoscaler: StandardAutoscaler | undefined) {
     super();
@@ -502,7 +510,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
   }
 
   /** What KServe creates per component (`{name}-{component}`, pkg/constants/constants.go): a Deployment and a Service. */
-  public derivedObjects(spec: ModelSpec): DerivedObject[] {
+  protected buildDerivedObjects(spec: ModelSpec): DerivedObject[] {
     const ns = spec.namespace;
     const out: DerivedObject[] = [];
     for (const c of components(spec)) {
@@ -626,12 +634,7 @@ export class KServeStandardCompiler extends InferenceServiceCompiler {
    * to 1, as documented on ScaleToZeroOptions), HPA otherwise.
    */
   private standardScaling(spec: ModelSpec): StandardScaling {
-    let scaling = this.scalingBySpec.get(spec);
-    if (scaling === undefined) {
-      scaling = this.decideStandardScaling(spec);
-      this.scalingBySpec.set(spec, scaling);
-    }
-    return scaling;
+    return this.scalings.of(spec.name, spec);
   }
 
   private decideStandardScaling(spec: ModelSpec): StandardScaling {
@@ -749,8 +752,7 @@ function hasProbes(c: Record<string, unknown>): boolean {
   return c.readinessProbe !== undefined || c.startupProbe !== undefined || c.livenessProbe !== undefined;
 }
 
-/** Sets `key` only to a defined value: documents built without undefined values need no compacting copy. */
+/** Sets `key` only when `value` is defined (the document is compacted once at the end anyway). */
 function setDefined(into: Record<string, unknown>, key: string, value: unknown): void {
   if (value !== undefined) into[key] = value;
 }
-

@@ -2,36 +2,21 @@ import { IConstruct } from 'constructs';
 import { DownloadOptions, modelDownload } from './model-download';
 import { ResolvedServer, resolveServer, ServerChoice } from './model-server-images';
 import { serverProbes } from './probes';
-import { fail } from '../internal/errors';
+import { ErrorScope, fail } from '../internal/errors';
 import { compact, Container, sortedRecord, Volume, VolumeMount } from '../internal/k8s';
 import { ModelSpec, ResolvedContainerSpec, ResolvedResources } from '../model/model-spec';
 import { ResolvedPlacement } from '../scheduling/placement';
 
-/**
- * Pod-level placement fields (nodeSelector, tolerations, affinity,
- * runtimeClassName). Takes the placement alone; an object holding it (a
- * spec) is still accepted for callers not yet moved.
- */
-export function placementFields(placement: ResolvedPlacement | { readonly placement: ResolvedPlacement }): Record<string, unknown> {
-  return compact(placementFieldsRaw('placement' in placement ? placement.placement : placement));
-}
-
-/**
- * {@link placementFields} before compaction, for documents compacted once as
- * a whole, written into `into` (assignment rather than a spread: it runs for
- * every model of a fleet).
- */
-export function placementFieldsRaw(p: ResolvedPlacement, into: Record<string, unknown> = {}): Record<string, unknown> {
-  // Only defined values: a caller that compacts once then has nothing to copy.
-  const nodeSelector = sortedRecord(p.nodeSelector);
-  if (nodeSelector) into.nodeSelector = nodeSelector;
-  if (p.tolerations.length) into.tolerations = p.tolerations;
-  if (p.requiredNodeAffinity.length) {
-    const terms = [{ matchExpressions: p.requiredNodeAffinity }];
-    into.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
-  }
-  if (p.runtimeClassName !== undefined) into.runtimeClassName = p.runtimeClassName;
-  return into;
+/** Pod-level placement fields (nodeSelector, tolerations, affinity, runtimeClassName), only those set. */
+export function placementFields(p: ResolvedPlacement): Record<string, unknown> {
+  return compact({
+    nodeSelector: sortedRecord(p.nodeSelector),
+    tolerations: p.tolerations,
+    affinity: p.requiredNodeAffinity.length
+      ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity }] } } }
+      : undefined,
+    runtimeClassName: p.runtimeClassName,
+  });
 }
 
 export function resourcesJson(r: ResolvedResources): Record<string, unknown> {
@@ -53,20 +38,16 @@ export function scratchMounts(spec: ModelSpec): VolumeMount[] {
   return spec.scratch ? [{ name: spec.scratch.volumeName, mountPath: spec.scratch.mountPath }] : [];
 }
 
-/** The fields of the model server container every platform shares. */
+/** The fields of the model server container every platform's predictor shares (undefined where unset). */
 export function modelContainerFields(spec: ModelSpec): Partial<Container> {
-  return compact(modelContainerFieldsRaw(spec));
-}
-
-/** {@link modelContainerFields} before compaction, for documents compacted once as a whole, written into `into`. */
-export function modelContainerFieldsRaw(spec: ModelSpec, into: Record<string, unknown> = {}): Partial<Container> {
-  if (spec.command !== undefined) into.command = spec.command;
-  if (spec.args.length) into.args = spec.args;
-  if (spec.env.length) into.env = spec.env;
-  into.resources = resourcesJson(spec.resources);
-  into.securityContext = spec.securityContext;
-  if (spec.scratch) into.volumeMounts = scratchMounts(spec);
-  return into;
+  return {
+    command: spec.command,
+    args: spec.args.length ? spec.args : undefined,
+    env: spec.env.length ? spec.env : undefined,
+    resources: resourcesJson(spec.resources) as Container['resources'],
+    securityContext: spec.securityContext,
+    volumeMounts: spec.scratch ? scratchMounts(spec) : undefined,
+  };
 }
 
 /** A side container (transformer, explainer) under KServe's conventional name. */
@@ -119,8 +100,8 @@ export interface StandalonePod {
  * Builds the model server pod. Knative routes to exactly one port per pod:
  * the protocol's (`h2c` for gRPC); probes may still use the REST port.
  */
-export function standalonePod(spec: ModelSpec, options: StandaloneOptions, knative: boolean, platform: string): StandalonePod {
-  const server = resolveServer(spec.name, spec, options, platform);
+export function standalonePod(scope: ErrorScope, spec: ModelSpec, options: StandaloneOptions, knative: boolean, platform: string): StandalonePod {
+  const server = resolveServer(scope, spec, options, platform);
   const download = modelDownload(spec, options);
   const grpc = server.grpcPort !== undefined;
   let ports: Container['ports'];

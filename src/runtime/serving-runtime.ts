@@ -242,7 +242,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
         labels: {
           ...(props.labels ?? {}),
           // A runtime serves many models: it is part of none of them.
-          ...standardLabels(this.runtimeName, 'serving-runtime', false),
+          ...standardLabels(this.runtimeName, 'serving-runtime'),
         },
         // An opt-out of the restricted profile stays visible to reviewers, as on a ServedModel.
         annotations: security?.optOutReason !== undefined ? { [SECURITY_OPT_OUT_ANNOTATION]: security.optOutReason } : undefined,

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { KNATIVE_FLAG_KEYS, KNATIVE_PLACEMENT_FLAGS, registerKnativeFlagSource, requiredKnativeFlags, validFlagValues } from './knative-flags';
 import { fail } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
-import { MANAGED_BY } from '../internal/labels';
+import { standardLabels } from '../internal/labels';
 import { checkDns1123Label } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import type { ServedModel } from '../model/served-model';
@@ -142,7 +142,7 @@ export class KnativeFeatures extends Construct {
       metadata: {
         name: 'config-features',
         namespace,
-        labels: { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/managed-by': MANAGED_BY },
+        labels: standardLabels('knative-serving', 'controller'),
       },
       data: Lazy.any({ produce: () => this.flags }),
     });

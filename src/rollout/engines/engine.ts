@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { compact } from '../../internal/k8s';
 import { standardLabels } from '../../internal/labels';
-import { ModelSpec } from '../../model/model-spec';
 import type { ServedModel } from '../../model/served-model';
 import { GatewayBackend, ResolvedGatewayExposure } from '../../traffic/gateway-exposure';
 import { ResolvedAbTest } from '../../traffic/header-match';
@@ -166,7 +165,7 @@ export function gatewaySources(exposure: ResolvedGatewayExposure, modelNamespace
 }
 
 /** Labels for the engine's documents. */
-export function rolloutLabels(model: ServedModel): Record<string, string> {
+function rolloutLabels(model: ServedModel): Record<string, string> {
   return standardLabels(model.name, 'canary-rollout');
 }
 
@@ -184,9 +183,4 @@ export function engineDocument(ctx: EngineContext, id: string, apiVersion: strin
 /** A PromQL label matcher list, without empty values. */
 export function matchers(pairs: Array<[string, string, string | undefined]>): string {
   return pairs.filter(([, , v]) => v !== undefined).map(([k, op, v]) => `${k}${op}"${v}"`).join(',');
-}
-
-/** The spec the documents render for the stable model (no candidate). */
-export function stableOf(ctx: EngineContext): ModelSpec {
-  return ctx.model._stableSpec();
 }

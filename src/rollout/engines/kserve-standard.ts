@@ -31,9 +31,8 @@ export class KServeStandardEngine implements IRolloutEngine {
       fail(ctx.scope, 'model', ctx.model.node.path, 'is served on several nodes (workerSpec), which KServe does not roll out as a canary',
         'replace the model in place, or drop workerSpec');
     }
-    if (r.trafficPercent < 0 || r.trafficPercent > 100) {
-      fail(ctx.scope, 'trafficPercent', r.trafficPercent, 'is outside 0..100', 'KServe requires the canary percentages to sum to at most 100');
-    }
+    // KServe's rule that the canary percentages sum to at most 100 holds by construction: one
+    // candidate, whose share is a step (1..99) or 0.
   }
 
   public build(ctx: EngineContext): void {
