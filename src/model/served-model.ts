@@ -773,8 +773,7 @@ function copyContainer<T extends ModelContainer | undefined>(c: T): T {
     ...c,
     args: Array.isArray(c.args) ? [...c.args] : c.args,
     command: Array.isArray(c.command) ? [...c.command] : c.command,
-    env: copyMap(c.env),
-    ...('envVariables' in c ? { envVariables: copyMap((c as InferenceComponent).envVariables) } : {}),
+    envVariables: copyMap(c.envVariables),
   } as T;
 }
 

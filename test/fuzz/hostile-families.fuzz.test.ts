@@ -79,7 +79,7 @@ const runtimeArb = fc.record({
   priority: maybe(wild(fc.integer({ min: 1, max: 10 }))),
   image: wild(fc.constantFrom('registry.example.com/rt:1.2.0', 'kserve/sklearnserver:v0.20.0'), fc.constantFrom('Bad Image', '')),
   args: maybe(wild(fc.constantFrom(['--workers=2'], ['--model_name={{.Name}}']), fc.constantFrom([`--token=${SECRETS[1]}`], ['--api-key=plaintextsecretvalue']))),
-  env: maybe(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
+  envVariables: maybe(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
   protocols: maybe(wild(fc.subarray(['V1', 'V2'], { minLength: 1 }))),
   multiModel: maybe(wild(fc.boolean())),
   disabled: maybe(wild(fc.boolean())),
@@ -97,7 +97,12 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   const props: any = {
     name: r.name,
     supportedFormats: formats,
-    container: { image: r.image, args: r.args, env: r.env },
+    container: {
+      image: r.image,
+      args: r.args,
+      envVariables: r.envVariables === null || typeof r.envVariables !== 'object' ? r.envVariables
+        : Object.fromEntries(Object.entries(r.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])),
+    },
     protocols: Array.isArray(r.protocols) ? r.protocols.map((p: string) => (lib.InferenceProtocol as any)[p]) : r.protocols,
     multiModel: r.multiModel,
     disabled: r.disabled,
@@ -108,7 +113,7 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   };
   if (r.cluster) new lib.ClusterServingRuntime(chart, 'rt', props);
   else new lib.ServingRuntime(chart, 'rt', { ...props, namespace: r.namespace });
-  out.expected.push(...strings(r.name, r.image, r.args, r.env, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
+  out.expected.push(...strings(r.name, r.image, r.args, r.envVariables, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
 }
 
 const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) => new lib.ServedModel(chart, id, {
