@@ -253,11 +253,11 @@ describe('InferenceGraph bad input', () => {
     ['step options that are not an object', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('http://x/y', null as any)]) }),
       /^test\/g: root GraphStep.url: options null is not an options object/],
     ['not a model', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.model(undefined as any)]) }),
-      /^test\/g: root GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
+      /^test\/g: root GraphStep.model: model undefined is not an IServedModel; pass the ServedModel construct$/],
     ['a construct that is not a model', () => {
       const chart = newChart('ml');
       new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(chart as any)]) });
-    }, /^test\/g: nodes.root.steps\[0\] "test" is not a ServedModel; pass the ServedModel construct to GraphStep.model$/],
+    }, /^test\/g: nodes.root.steps\[0\] "test" is not an IServedModel \(it has no ServingPlatform\); pass the ServedModel construct to GraphStep.model$/],
     ['cpu metric in Knative mode', () => {
       const chart = newChart('ml');
       const [a] = two(chart);
