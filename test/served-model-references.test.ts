@@ -6,7 +6,7 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CanaryRolloutProps, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, IServedModel, ModelFormat, ModelNetworkPolicy,
+  CanaryRolloutProps, GpuNodePool, ILocalModelCache, LocalModelCache, LocalModelNodeGroup, ServedModelProps, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, IServedModel, ModelFormat, ModelNetworkPolicy,
   ModelNetworkPolicyProps, ModelStorage, ServedModel, ServingPlatform, TrainedModel, TrainedModelProps,
 } from '../src';
 import { docOf, newChart, synth } from './util';
@@ -20,6 +20,8 @@ const references: Array<true> = [
   true as TakesInterface<CanaryRolloutProps['model']>,
   true as TakesInterface<TrainedModel['inferenceService']>,
 ];
+/** The cache reference too: `modelCache` takes `ILocalModelCache`, not the LocalModelCache class. */
+const cacheReference: [Required<ServedModelProps>['modelCache']] extends [ILocalModelCache] ? ([ILocalModelCache] extends [Required<ServedModelProps>['modelCache']] ? true : false) : false = true;
 
 /** A served model declared by another library: the interface, implemented elsewhere. */
 class Foreign extends Construct implements IServedModel {
@@ -90,5 +92,23 @@ describe('IServedModel references', () => {
     const model: IServedModel = sklearn(chart, 'fraud');
     new ModelNetworkPolicy(chart, 'fraud-np', { model });
     expect(docOf(synth(chart), 'NetworkPolicy').metadata.name).toBe('fraud-ingress');
+  });
+
+  test('modelCache takes an ILocalModelCache; one that is not a LocalModelCache construct fails by its path', () => {
+    expect(cacheReference).toBe(true);
+    const chart = newChart('ml');
+    const storage = ModelStorage.fromS3({ bucket: 'models', key: 'fraud' });
+    const nodeGroups = [new LocalModelNodeGroup(chart, 'nvme', { storageLimit: Size.gibibytes(100), localPath: '/mnt/models', nodePool: GpuNodePool.custom({ labels: { disk: 'nvme' } }) })];
+    const cache: ILocalModelCache = new LocalModelCache(chart, 'fraud-cache', { storage, modelSize: Size.gibibytes(1), nodeGroups });
+    const model = sklearn(chart, 'fraud', { storage, modelCache: cache });
+    expect(model.node.dependencies).toContain(cache);
+    class ForeignCache extends Construct implements ILocalModelCache {
+      public readonly cacheName = 'other';
+      public readonly storage = storage;
+      public readonly modelSize = Size.gibibytes(1);
+    }
+    const foreign = new ForeignCache(chart, 'foreign-cache');
+    expect(() => sklearn(chart, 'fraud2', { storage, modelCache: foreign }))
+      .toThrow(/^test\/fraud2: modelCache test\/foreign-cache is not a LocalModelCache; pass the LocalModelCache construct$/);
   });
 });

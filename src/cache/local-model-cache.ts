@@ -2,6 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { cacheCovers, LOCAL_MODEL_CACHE } from './cache-rules';
+import { ILocalModelCache } from './local-model-cache-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkNonEmpty, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -230,7 +231,7 @@ export interface LocalModelCacheProps {
  *   nodeGroups: [gpuNodes],
  * });
  */
-export class LocalModelCache extends Construct {
+export class LocalModelCache extends Construct implements ILocalModelCache {
   /** The resource name. */
   public readonly cacheName: string;
   /**
