@@ -58,6 +58,8 @@ describe('IServedModel references', () => {
     });
     // Every model on a Standard-mode compiler: the graph takes Standard mode, foreign ones counted.
     expect(graph.mode).toBe(GraphDeploymentMode.STANDARD);
+    // The graph is applied after every model it calls, foreign ones too.
+    expect(graph.node.dependencies).toEqual(expect.arrayContaining([own, elsewhere, other]));
     const steps = docOf(synth(chart), 'InferenceGraph').spec.nodes.root.steps;
     expect(steps).toEqual([
       expect.objectContaining({ serviceName: 'rules' }),
