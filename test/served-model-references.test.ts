@@ -6,8 +6,9 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CanaryRolloutProps, GpuNodePool, ILocalModelCache, LocalModelCache, LocalModelNodeGroup, ServedModelProps, GraphDeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, IServedModel, ModelFormat, ModelNetworkPolicy,
-  ModelNetworkPolicyProps, ModelStorage, ServedModel, ServingPlatform, TrainedModel, TrainedModelProps,
+  CanaryRolloutProps, GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, ILocalModelCache, InferenceGraph, InferenceProtocol, IServedModel,
+  LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelNetworkPolicyProps, ModelStorage, ServedModel, ServedModelProps,
+  ServingPlatform, TrainedModel, TrainedModelProps,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -21,7 +22,8 @@ const references: Array<true> = [
   true as TakesInterface<TrainedModel['inferenceService']>,
 ];
 /** The cache reference too: `modelCache` takes `ILocalModelCache`, not the LocalModelCache class. */
-const cacheReference: [Required<ServedModelProps>['modelCache']] extends [ILocalModelCache] ? ([ILocalModelCache] extends [Required<ServedModelProps>['modelCache']] ? true : false) : false = true;
+type CacheRef = Required<ServedModelProps>['modelCache'];
+const cacheReference: [CacheRef] extends [ILocalModelCache] ? ([ILocalModelCache] extends [CacheRef] ? true : false) : false = true;
 
 /** A served model declared by another library: the interface, implemented elsewhere. */
 class Foreign extends Construct implements IServedModel {
@@ -31,7 +33,8 @@ class Foreign extends Construct implements IServedModel {
   public readonly inferPath: string;
   public readonly healthPath = '/';
   public readonly readyPath: string;
-  constructor(scope: Construct, id: string, public readonly name: string, public readonly namespace: string | undefined, public readonly platform: ServingPlatform) {
+  constructor(scope: Construct, id: string,
+    public readonly name: string, public readonly namespace: string | undefined, public readonly platform: ServingPlatform) {
     super(scope, id);
     this.hostname = `${name}.${namespace}.svc.cluster.local`;
     this.url = `http://${this.hostname}`;
