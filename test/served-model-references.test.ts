@@ -6,9 +6,9 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CanaryRolloutProps, GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, ILocalModelCache, InferenceGraph, InferenceProtocol, IServedModel,
-  LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelNetworkPolicyProps, ModelStorage, ServedModel, ServedModelProps,
-  ServingPlatform, TrainedModel, TrainedModelProps,
+  CanaryRolloutProps, GpuNodePool, GraphDeploymentMode, GraphNode, GraphStep, ILocalModelCache, ILocalModelNodeGroup, InferenceGraph,
+  InferenceProtocol, IServedModel, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelNetworkPolicy, ModelNetworkPolicyProps,
+  ModelStorage, ServedModel, ServedModelProps, ServingPlatform, TrainedModel, TrainedModelProps,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -115,5 +115,23 @@ describe('IServedModel references', () => {
     const foreign = new ForeignCache(chart, 'foreign-cache');
     expect(() => sklearn(chart, 'fraud2', { storage, modelCache: foreign }))
       .toThrow(/^test\/fraud2: modelCache test\/foreign-cache is not a LocalModelCache; pass the LocalModelCache construct$/);
+  });
+
+  test('a cache takes ILocalModelNodeGroup references: the name is written, the storage limit checked', () => {
+    const chart = newChart();
+    class PlatformTeamGroup extends Construct implements ILocalModelNodeGroup {
+      public readonly groupName = 'shared-nvme';
+      public readonly storageLimit = Size.gibibytes(10);
+    }
+    const group: ILocalModelNodeGroup = new PlatformTeamGroup(chart, 'shared');
+    const cache = new LocalModelCache(chart, 'llama', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'llama' }), modelSize: Size.gibibytes(8), nodeGroups: [group] });
+    expect(cache.nodeGroups).toEqual([group]);
+    expect(docOf(synth(chart), 'LocalModelCache').spec.nodeGroups).toEqual(['shared-nvme']);
+    expect(() => new LocalModelCache(chart, 'mistral', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'mistral' }), modelSize: Size.gibibytes(4), nodeGroups: [group] }))
+      .toThrow(/^test\/mistral: modelSize "4Gi" brings the models cached on node group "shared-nvme" to 12Gi, over its storage limit of 10Gi/);
+    expect(() => new LocalModelCache(newChart(), 'x', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'x' }), modelSize: Size.gibibytes(1), nodeGroups: [{ groupName: 'g' } as any] }))
+      .toThrow(/^test\/x: nodeGroups\[0\] "<Object>" is not a LocalModelNodeGroup; pass the node group construct$/);
+    expect(() => new LocalModelCache(newChart(), 'y', { storage: ModelStorage.fromS3({ bucket: 'models', key: 'y' }), modelSize: Size.gibibytes(1), nodeGroups: 'g' as any }))
+      .toThrow(/^test\/y: nodeGroups "g" is not a list of LocalModelNodeGroup; use a list of LocalModelNodeGroup constructs$/);
   });
 });

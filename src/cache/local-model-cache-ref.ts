@@ -26,3 +26,17 @@ export interface ILocalModelCache extends IConstruct {
   /** The size of the model files. */
   readonly modelSize: Size;
 }
+
+/**
+ * A KServe LocalModelNodeGroup, as a cache references it
+ * (`LocalModelCacheProps.nodeGroups`): its name, and the storage limit all
+ * the models cached on it must fit. Implemented by
+ * {@link LocalModelNodeGroup}.
+ */
+export interface ILocalModelNodeGroup extends IConstruct {
+  /** The resource name. */
+  readonly groupName: string;
+
+  /** The storage limit, all cached models together. */
+  readonly storageLimit: Size;
+}
