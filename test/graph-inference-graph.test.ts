@@ -382,6 +382,8 @@ describe('InferenceGraph existing services: bad input', () => {
   const cases: Array<[string, () => void, RegExp]> = [
     ['InferenceService name that is not a DNS-1035 label', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('Fraud_V1')) }),
       /^test\/g: root GraphStep.inferenceService: serviceName "Fraud_V1" is not a valid DNS-1035 label; use lower-case letters/],
+    ['InferenceService name that is a pasted API key', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('sk-abcdefghijklmnopqrstuvwx')) }),
+      /^test\/g: root GraphStep.inferenceService: serviceName "<redacted>" looks like an OpenAI-style API key written as a literal; pass credentials by reference/],
     ['InferenceService name that is not a string', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService(7 as any)) }),
       /^test\/g: root GraphStep.inferenceService: serviceName 7 is not a valid DNS-1035 label/],
     ['mapPredictionsToInstances that is not a boolean', () => new InferenceGraph(newChart('ml'), 'g', {

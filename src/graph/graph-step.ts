@@ -2,6 +2,7 @@ import type { GraphNode } from './graph-node';
 import { checkNonEmpty, fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { checkDns1035 } from '../internal/names';
 import type { IServedModel } from '../model/served-model-ref';
+import { checkNoCredential } from '../security/credentials';
 
 /** What a step sends to its target. */
 export class StepData {
@@ -149,6 +150,8 @@ export class GraphStep {
    */
   public static inferenceService(serviceName: string, options: GraphStepOptions = {}): GraphStep {
     return orInvalid(() => {
+      // A token pasted as the name would reach the manifest: names get the credential check too.
+      if (typeof serviceName === 'string') checkNoCredential('GraphStep.inferenceService', 'serviceName', serviceName);
       checkDns1035('GraphStep.inferenceService', 'serviceName', serviceName);
       GraphStep.checkOptions('GraphStep.inferenceService', options);
       return new GraphStep(undefined, undefined, undefined, serviceName, options, false);
