@@ -35,7 +35,11 @@ export interface ModelResources {
   readonly memoryLimit?: Size;
 }
 
-/** A container that runs next to (or instead of) the model server. */
+/**
+ * A container: a serving runtime's server (`ServingRuntime.container`), or a
+ * KServe transformer or explainer. Its environment is `envVariables` only
+ * (cdk8s-plus `EnvValue`s), as on every container of this library.
+ */
 export interface ModelContainer {
   /** The image, pinned by tag or digest. */
   readonly image: string;

@@ -32,7 +32,9 @@ export interface ServingRuntimeBaseProps {
   /**
    * The model server container. The image must be pinned to a tag (not
    * `latest`) or a digest: production runs exactly the server the model was
-   * validated with.
+   * validated with. Its environment (a credential such as `HF_TOKEN` from a
+   * Secret, plain values with `EnvValue.fromValue`) is `container.envVariables`;
+   * `PYTHONPATH` is refused, as KServe's runtime webhook does.
    */
   readonly container: ModelContainer;
 
