@@ -22,13 +22,13 @@ export function buildApp(outdir?: string): App {
       image: 'nvcr.io/nvidia/tritonserver:24.08-py3',
       args: ['tritonserver', '--model-store=/mnt/models', '--http-port=8080', '--grpc-port=9000', '--allow-grpc=true', '--allow-http=true'],
       resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
+      envVariables: {
+        HF_TOKEN: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 'hf-token', 'hf-token'), key: 'token' }),
+      },
     },
     grpcPort: 9000,
     imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
     imagePullSecrets: [Secret.fromSecretName(chart, 'ngc-pull', 'ngc-registry')],
-    envVariables: {
-      HF_TOKEN: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 'hf-token', 'hf-token'), key: 'token' }),
-    },
     // Triton's image user is not numeric: the kubelet needs a uid to enforce runAsNonRoot.
     podSecurity: PodSecurity.restricted({ runAsUser: 1000 }),
     podLabels: { 'monitoring.example.com/scrape': 'triton' },

@@ -43,6 +43,7 @@ export type { RuntimeSidecar } from './runtime/runtime-containers';
 export { TrainedModel } from './multi-model/trained-model';
 export type { TrainedModelProps } from './multi-model/trained-model';
 export { LocalModelCache, LocalModelNodeGroup } from './cache/local-model-cache';
+export type { ILocalModelCache, ILocalModelNodeGroup } from './cache/local-model-cache-ref';
 export type { LocalModelCacheProps, LocalModelNodeGroupProps } from './cache/local-model-cache';
 export { LocalModelNamespaceCache } from './cache/local-model-namespace-cache';
 export type { LocalModelNamespaceCacheProps } from './cache/local-model-namespace-cache';

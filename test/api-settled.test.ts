@@ -5,8 +5,9 @@
 import { App, Size } from 'cdk8s';
 import { EnvValue, PersistentVolumeClaim, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, CanaryRollout, CandidateProps, GpuCapacityReport, GpuProduct, GraphNode, GraphStep, InferenceProtocol, IServedModel, MigProfile,
-  ModelFormat, ModelStorage, RouterType, Scaling, ServedModel, ServedModelProps,
+  Accelerator, CanaryRollout, CandidateProps, GpuCapacityReport, GpuProduct, GraphNode, GraphStep, InferenceComponent, InferenceProtocol,
+  IServedModel, MigProfile, ModelContainer, ModelFormat, ModelStorage, RouterType, RuntimeSidecar, Scaling, ServedModel, ServedModelProps,
+  ServingRuntimeBaseProps,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -109,6 +110,13 @@ const candidatePropsMatch: CandidateMatches = {
 type Gone<K extends string> = [Extract<K, keyof ServedModelProps | keyof CandidateProps>] extends [never] ? true : false;
 /** The props that one prop per feature replaced: type-checked, so bringing one back stops the build. */
 const replacedPropsGone: Gone<'serviceAccountName' | 'servingRuntime' | 'env' | 'envValues' | 'container'> = true;
+/** Env in one place for every container: `envVariables` (cdk8s-plus `EnvValue`s), never a plain `env` beside it. */
+type EnvInOnePlace<T> =
+  ['env' extends keyof T ? false : true, 'envVariables' extends keyof T ? true : false] extends [true, true] ? true : false;
+const containersTakeEnvVariables: [EnvInOnePlace<ModelContainer>, EnvInOnePlace<InferenceComponent>, EnvInOnePlace<RuntimeSidecar>] =
+  [true, true, true];
+/** A runtime's server env is `container.envVariables` only. */
+const runtimeEnvOnContainer: 'envVariables' extends keyof ServingRuntimeBaseProps ? false : true = true;
 
 describe('CandidateProps', () => {
   test('every candidate prop is a ServedModelProps prop of the same type', () => {
@@ -142,6 +150,11 @@ describe('one prop per feature', () => {
 
   test('the replaced props are gone from ServedModelProps and CandidateProps', () => {
     expect(replacedPropsGone).toBe(true);
+  });
+
+  test('every container takes env in one place: envVariables', () => {
+    expect(containersTakeEnvVariables).toEqual([true, true, true]);
+    expect(runtimeEnvOnContainer).toBe(true);
   });
 
   test('runtimeImage replaces the runtime\'s image; server replaces the runtime', () => {

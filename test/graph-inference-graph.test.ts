@@ -253,11 +253,11 @@ describe('InferenceGraph bad input', () => {
     ['step options that are not an object', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.url('http://x/y', null as any)]) }),
       /^test\/g: root GraphStep.url: options null is not an options object/],
     ['not a model', () => new InferenceGraph(newChart('ml'), 'g', { root: GraphNode.sequence([GraphStep.model(undefined as any)]) }),
-      /^test\/g: root GraphStep.model: model undefined is not a ServedModel; pass the ServedModel construct$/],
+      /^test\/g: root GraphStep.model: model undefined is not an IServedModel; pass the ServedModel construct$/],
     ['a construct that is not a model', () => {
       const chart = newChart('ml');
       new InferenceGraph(chart, 'g', { root: GraphNode.sequence([GraphStep.model(chart as any)]) });
-    }, /^test\/g: nodes.root.steps\[0\] "test" is not a ServedModel; pass the ServedModel construct to GraphStep.model$/],
+    }, /^test\/g: nodes.root.steps\[0\] "test" is not an IServedModel \(it has no ServingPlatform\); pass the ServedModel construct to GraphStep.model$/],
     ['cpu metric in Knative mode', () => {
       const chart = newChart('ml');
       const [a] = two(chart);
@@ -382,6 +382,8 @@ describe('InferenceGraph existing services: bad input', () => {
   const cases: Array<[string, () => void, RegExp]> = [
     ['InferenceService name that is not a DNS-1035 label', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('Fraud_V1')) }),
       /^test\/g: root GraphStep.inferenceService: serviceName "Fraud_V1" is not a valid DNS-1035 label; use lower-case letters/],
+    ['InferenceService name that is a pasted API key', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService('sk-abcdefghijklmnopqrstuvwx')) }),
+      /^test\/g: root GraphStep.inferenceService: serviceName "<redacted>" looks like an OpenAI-style API key written as a literal; pass credentials by reference/],
     ['InferenceService name that is not a string', () => new InferenceGraph(newChart('ml'), 'g', { root: seq(GraphStep.inferenceService(7 as any)) }),
       /^test\/g: root GraphStep.inferenceService: serviceName 7 is not a valid DNS-1035 label/],
     ['mapPredictionsToInstances that is not a boolean', () => new InferenceGraph(newChart('ml'), 'g', {

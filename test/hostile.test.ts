@@ -92,8 +92,8 @@ describe('credentials never reach a manifest or a message', () => {
     expect(() => m.addEnv('DB', EnvValue.fromValue('mysql://root:rootpw12@db/x'))).toThrow(/envVariables\["DB"\] "<redacted>" looks like a URL with a password/);
     // Plain JavaScript callers may pass a string: rejected without showing it.
     expect(() => m.addEnv('DB', 'mysql://root:rootpw12@db/x' as any)).toThrow(/^test\/m: addEnv\("DB"\) "<string>" is not an EnvValue; use EnvValue.fromValue/);
-    expect(() => new ServedModel(newChart(), 'm', { ...base, transformer: { image: 'reg.example.com/t:1', env: { K: 'sk-abcdefghijklmnopqrstuvwx' } } }))
-      .toThrow(/transformer.env\["K"\] "<redacted>" looks like an OpenAI-style API key/);
+    expect(() => new ServedModel(newChart(), 'm', { ...base, transformer: { image: 'reg.example.com/t:1', envVariables: { K: EnvValue.fromValue('sk-abcdefghijklmnopqrstuvwx') } } }))
+      .toThrow(/transformer.envVariables\["K"\] "<redacted>" looks like an OpenAI-style API key/);
   });
 
   test.each([

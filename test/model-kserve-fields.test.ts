@@ -308,8 +308,8 @@ describe('transformer and explainer placement, identity, env and scaling', () =>
     'test/m: transformer.scaling "autoscale" needs an autoscaler, and the model\'s is none (KServe\'s autoscaler class is one per InferenceService)'],
     ['credential literal', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', envVariables: { API_KEY: EnvValue.fromValue('sk-abcdefghijklmnopqrstuvwxyz0123456789') } } }),
       'test/m: transformer.envVariables'],
-    ['env twice', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', env: { A: '1' }, envVariables: { A: EnvValue.fromValue('2') } } }),
-      'test/m: transformer.envVariables "A" is also set in transformer.env; set each variable once'],
+    ['the replaced env', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', env: { A: '1' } } as any }),
+      'test/m: transformer.env "<set>" was replaced by transformer.envVariables; use transformer.envVariables with EnvValue.fromValue(...) (or EnvValue.fromSecretValue(...)) from cdk8s-plus-28'],
     ['bad pull policy', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', imagePullPolicy: 'Sometimes' as any } }),
       'test/m: transformer.imagePullPolicy "Sometimes" is not an ImagePullPolicy; use one of Always, IfNotPresent, Never'],
   ])('%s fails', (_name, build, message) => {
@@ -373,8 +373,8 @@ describe('collocated transformer', () => {
       'test/m: transformer.scaling "<scaling>" cannot apply to a collocated transformer, which runs in the predictor\'s pod; drop it, or drop collocated'],
     ['explainer', fails({ ...SKLEARN, explainer: { image: 'example.com/e:1', collocated: true } }),
       'test/m: explainer.collocated true is not available (KServe collocates transformers only); drop collocated'],
-    ['STORAGE_URI', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', port: 8000, collocated: true, env: { STORAGE_URI: 's3://x/y' } } }),
-      'test/m: transformer.env["STORAGE_URI"] "<not shown>" is not allowed on a collocated transformer (KServe rejects it); drop it'],
+    ['STORAGE_URI', fails({ ...SKLEARN, transformer: { image: 'example.com/t:1', port: 8000, collocated: true, envVariables: { STORAGE_URI: EnvValue.fromValue('s3://x/y') } } }),
+      'test/m: transformer.envVariables["STORAGE_URI"] "<not shown>" is not allowed on a collocated transformer (KServe rejects it); drop it'],
   ])('%s fails', (_name, build, message) => {
     expect(build).toThrow(message);
   });

@@ -1,5 +1,5 @@
 import { Chart, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import {
   ClusterServingRuntime, GpuNodePool, InferenceProtocol, ModelFormat, ModelStorage, ServedModel, ServingPlatform, ServingRuntime,
 } from '../src';
@@ -62,7 +62,7 @@ describe('ServingRuntime', () => {
         image: 'nvcr.io/nvidia/tritonserver@sha256:' + 'a'.repeat(64),
         resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
         port: 9000,
-        env: { OMP_NUM_THREADS: '1' },
+        envVariables: { OMP_NUM_THREADS: EnvValue.fromValue('1') },
       },
       multiModel: false,
     });

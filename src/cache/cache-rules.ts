@@ -35,7 +35,7 @@ export function cacheCovers(cacheUri: string, storageUri: string): boolean {
  * one of the cache's node groups, else KServe ignores the cache too.
  */
 export function checkCacheUri(
-  scope: ErrorScope, cache: CacheRef, storageUri: string | undefined, annotations: Record<string, string> | undefined,
+  scope: ErrorScope, cache: unknown, storageUri: string | undefined, annotations: Record<string, string> | undefined,
 ): void {
   if (!isLocalModelCache(cache)) fail(scope, 'modelCache', cache, 'is not a LocalModelCache', 'pass the LocalModelCache construct');
   if (storageUri === undefined || !cacheCovers(cache.storage.uri, storageUri)) {

@@ -2,6 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { cacheCovers, LOCAL_MODEL_CACHE } from './cache-rules';
+import { ILocalModelCache, ILocalModelNodeGroup } from './local-model-cache-ref';
 import { withoutNamespace } from '../internal/cluster-scoped';
 import { checkNonEmpty, fail, withScope } from '../internal/errors';
 import { ensureUniqueIdentities } from '../internal/identity';
@@ -92,7 +93,7 @@ export interface LocalModelNodeGroupProps {
  *   nodePool: GpuNodePool.custom({ labels: { 'node.kubernetes.io/instance-type': 'p4d.24xlarge' } }),
  * });
  */
-export class LocalModelNodeGroup extends Construct {
+export class LocalModelNodeGroup extends Construct implements ILocalModelNodeGroup {
   /** The resource name. */
   public readonly groupName: string;
   /** The storage limit, all cached models together. */
@@ -167,8 +168,8 @@ export interface LocalModelCacheProps {
   /** The size of the model files on disk. */
   readonly modelSize: Size;
 
-  /** The node groups that cache the model; at least one. */
-  readonly nodeGroups: LocalModelNodeGroup[];
+  /** The node groups that cache the model; at least one (`LocalModelNodeGroup` constructs). */
+  readonly nodeGroups: ILocalModelNodeGroup[];
 
   /**
    * The service account whose secrets hold the storage credentials. KServe
@@ -230,7 +231,7 @@ export interface LocalModelCacheProps {
  *   nodeGroups: [gpuNodes],
  * });
  */
-export class LocalModelCache extends Construct {
+export class LocalModelCache extends Construct implements ILocalModelCache {
   /** The resource name. */
   public readonly cacheName: string;
   /**
@@ -244,7 +245,7 @@ export class LocalModelCache extends Construct {
   /** The size of the model files. */
   public readonly modelSize: Size;
   /** The node groups that cache the model. */
-  public readonly nodeGroups: LocalModelNodeGroup[];
+  public readonly nodeGroups: ILocalModelNodeGroup[];
   /** The LocalModelCache (or LocalModelNamespaceCache) document (escape hatch). */
   public readonly apiObject: ApiObject;
 
@@ -256,7 +257,6 @@ export class LocalModelCache extends Construct {
     checkProps(this, props, {
       storage: { cls: ModelStorage, use: 'ModelStorage.fromHuggingFace(...), fromUri(...), s3(...)' },
       modelSize: SIZE,
-      nodeGroups: { listOf: LocalModelNodeGroup, use: 'a list of LocalModelNodeGroup constructs' },
       serviceAccount: 'struct',
       storageKey: 'string',
       storageParameters: 'map',
@@ -275,11 +275,13 @@ export class LocalModelCache extends Construct {
       fail(this, 'storage', props.storage.uri, 'is already a volume in the cluster', 'cache models from remote storage (hf://, s3://, gs://, https://, ...)');
     }
     checkSize(this, 'modelSize', props.modelSize);
-    if (!Array.isArray(props.nodeGroups) || props.nodeGroups.length === 0) {
+    if (!Array.isArray(props.nodeGroups)) fail(this, 'nodeGroups', shownGroup(props.nodeGroups), 'is not a list of LocalModelNodeGroup', 'use a list of LocalModelNodeGroup constructs');
+    if (props.nodeGroups.length === 0) {
       fail(this, 'nodeGroups', props.nodeGroups, 'is empty', 'give at least one LocalModelNodeGroup');
     }
     props.nodeGroups.forEach((g, i) => {
-      if (!(g instanceof LocalModelNodeGroup)) fail(this, `nodeGroups[${i}]`, g, 'is not a LocalModelNodeGroup', 'pass the node group construct');
+      // The cache needs only the group's name and storage limit (ILocalModelNodeGroup); plain JavaScript may pass anything.
+      if (!isNodeGroup(g)) fail(this, `nodeGroups[${i}]`, shownGroup(g), 'is not a LocalModelNodeGroup', 'pass the node group construct');
       if (props.nodeGroups.indexOf(g) !== i) fail(this, `nodeGroups[${i}]`, g.groupName, 'is listed twice', 'list each node group once');
     });
     const removed = (props as { serviceAccountName?: unknown }).serviceAccountName;
@@ -401,6 +403,19 @@ function checkDuplicateUri(cache: LocalModelCache): void {
     fail(cache, 'storage', cache.storage.uri, `overlaps the URI "${other.storage.uri}" of ${kind} (${other.node.path}), so KServe's choice would depend on list order`,
       'cache each model once and add node groups to that cache');
   }
+}
+
+/** An ILocalModelNodeGroup: a construct with a group name and a storage limit. */
+function isNodeGroup(g: unknown): g is ILocalModelNodeGroup {
+  const x = g as Partial<ILocalModelNodeGroup> | null | undefined;
+  return typeof x === 'object' && x !== null && typeof x.node === 'object' && typeof x.groupName === 'string' && x.storageLimit instanceof Size;
+}
+
+/** A node group as an error shows it: a construct by its path, anything else as given (a class by its name). */
+function shownGroup(g: unknown): unknown {
+  const path = (g as { node?: { path?: unknown } } | null | undefined)?.node?.path;
+  if (typeof path === 'string') return path;
+  return g !== null && typeof g === 'object' && !Array.isArray(g) ? `<${(g as object).constructor?.name ?? 'object'}>` : g;
 }
 
 /** All caches on a node group must fit its storage limit. */

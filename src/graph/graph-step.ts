@@ -1,7 +1,8 @@
 import type { GraphNode } from './graph-node';
 import { checkNonEmpty, fail, invalidInstance, orInvalid, raiseIfInvalid } from '../internal/errors';
 import { checkDns1035 } from '../internal/names';
-import type { ServedModel } from '../model/served-model';
+import type { IServedModel } from '../model/served-model-ref';
+import { checkNoCredential } from '../security/credentials';
 
 /** What a step sends to its target. */
 export class StepData {
@@ -119,15 +120,17 @@ const INSTANCE_FIELDS = ['_model', '_node', '_url', '_serviceName', '_options', 
  */
 export class GraphStep {
   /**
-   * Send the request to a ServedModel (on KServe). The model must be in the
+   * Send the request to a served model (on KServe): a {@link ServedModel},
+   * or any `IServedModel` whose platform is a KServe one (the graph reads
+   * only its name, namespace, platform and URL). The model must be in the
    * graph's namespace unless `crossNamespace` is set.
-   * @param model the ServedModel to call
+   * @param model the model to call
    * @param options weight, condition, data, dependency, name, crossNamespace
    */
-  public static model(model: ServedModel, options: ModelStepOptions = {}): GraphStep {
+  public static model(model: IServedModel, options: ModelStepOptions = {}): GraphStep {
     return orInvalid(() => {
       if (model === undefined || model === null || typeof (model as any).node !== 'object') {
-        fail('GraphStep.model', 'model', model, 'is not a ServedModel', 'pass the ServedModel construct');
+        fail('GraphStep.model', 'model', model, 'is not an IServedModel', 'pass the ServedModel construct');
       }
       GraphStep.checkOptions('GraphStep.model', options);
       return new GraphStep(model, undefined, undefined, undefined, options, options.crossNamespace ?? false);
@@ -147,6 +150,8 @@ export class GraphStep {
    */
   public static inferenceService(serviceName: string, options: GraphStepOptions = {}): GraphStep {
     return orInvalid(() => {
+      // A token pasted as the name would reach the manifest: names get the credential check too.
+      if (typeof serviceName === 'string') checkNoCredential('GraphStep.inferenceService', 'serviceName', serviceName);
       checkDns1035('GraphStep.inferenceService', 'serviceName', serviceName);
       GraphStep.checkOptions('GraphStep.inferenceService', options);
       return new GraphStep(undefined, undefined, undefined, serviceName, options, false);
@@ -210,7 +215,7 @@ export class GraphStep {
 
   private constructor(
     /** @internal */
-    public readonly _model: ServedModel | undefined,
+    public readonly _model: IServedModel | undefined,
     /** @internal */
     public readonly _node: GraphNode | undefined,
     /** @internal */

@@ -13,8 +13,10 @@ import { wholeSeconds } from '../internal/units';
 import { ModelResources, Visibility } from '../model/components';
 import { checkManagedKeys, resolveResources } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
+import { IServedModel } from '../model/served-model-ref';
 import { knativeAutoscalingAnnotations } from '../platforms/knative-annotations';
 import { DEPLOYMENT_MODE_ANNOTATION } from '../platforms/kserve';
+import { ServingPlatform } from '../platforms/platform';
 import { placementFields, resourcesJson } from '../platforms/pod';
 import { Scaling } from '../scaling/scaling';
 import { placementKnativeFlags, registerKnativeFlagConsumer } from '../scheduling/knative-flags';
@@ -234,8 +236,8 @@ export class InferenceGraph extends Construct {
       fail(this, 'root.name', props.root.name, 'is not "root"', 'KServe enters every graph at the node named "root"; drop the name');
     }
     const nodes = this.collectNodes(props.root);
-    // Only real ServedModels count here; target() reports anything else with its step path.
-    const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter((m): m is ServedModel => m instanceof ServedModel);
+    // Only real served models count here; target() reports anything else with its step path.
+    const models = [...nodes.keys()].flatMap((n) => n.steps).map((s) => s._model).filter(isServedModelRef);
     this.mode = props.mode ?? (models.length > 0 && models.every((m) => m.platform._compiler.capabilities.inferenceGraphMode === 'Standard') ? GraphDeploymentMode.STANDARD : GraphDeploymentMode.KNATIVE);
     if (!Object.values(GraphDeploymentMode).includes(this.mode)) {
       fail(this, 'mode', this.mode, 'is not a deployment mode', 'use GraphDeploymentMode.KNATIVE or GraphDeploymentMode.STANDARD');
@@ -428,7 +430,7 @@ export class InferenceGraph extends Construct {
     if (step._url) return { serviceUrl: step._url };
     if (step._serviceName !== undefined) return { serviceName: step._serviceName };
     const model = step._model!;
-    if (!(model instanceof ServedModel)) fail(this, prop, String(model), 'is not a ServedModel', 'pass the ServedModel construct to GraphStep.model');
+    if (!isServedModelRef(model)) fail(this, prop, String(model), 'is not an IServedModel (it has no ServingPlatform)', 'pass the ServedModel construct to GraphStep.model');
     if (model.platform._compiler.capabilities.inferenceGraphMode === undefined) {
       fail(this, prop, model.node.path, `is a model on the "${model.platform.id}" platform; an InferenceGraph only resolves KServe InferenceServices`,
         'serve the model with ServingPlatform.kserve() or kserveStandard(), or call it with GraphStep.url(model.url + model.inferPath)');
@@ -540,6 +542,16 @@ export class InferenceGraph extends Construct {
     // KServe copies the graph's annotations onto the router's Knative revision.
     return sortedRecord(knativeAutoscalingAnnotations(withScope(this, 'scaling', () => scaling._resolve()).options)) ?? {};
   }
+}
+
+/**
+ * A served model the graph can route to: any `IServedModel` (a ServedModel,
+ * or another implementation) on a ServingPlatform, whose compiler says
+ * whether KServe resolves it as an InferenceService. Plain JavaScript may
+ * pass anything.
+ */
+function isServedModelRef(m: unknown): m is IServedModel {
+  return typeof m === 'object' && m !== null && (m as IServedModel).platform instanceof ServingPlatform && typeof (m as IServedModel).name === 'string';
 }
 
 function seconds(scope: Construct, prop: string, d: Duration | undefined, max: number = 86400, range: string = '1 second to 1 day'): number | undefined {

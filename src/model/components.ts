@@ -35,7 +35,11 @@ export interface ModelResources {
   readonly memoryLimit?: Size;
 }
 
-/** A container that runs next to (or instead of) the model server. */
+/**
+ * A container: a serving runtime's server (`ServingRuntime.container`), or a
+ * KServe transformer or explainer. Its environment is `envVariables` only
+ * (cdk8s-plus `EnvValue`s), as on every container of this library.
+ */
 export interface ModelContainer {
   /** The image, pinned by tag or digest. */
   readonly image: string;
@@ -55,11 +59,15 @@ export interface ModelContainer {
   readonly args?: string[];
 
   /**
-   * Environment variables (plain values; credentials by reference go in the model's `envVariables`, e.g. `EnvValue.fromSecretValue`).
+   * Environment variables as cdk8s-plus `EnvValue`s: plain values
+   * (`EnvValue.fromValue`), Secrets (`EnvValue.fromSecretValue`), ConfigMaps,
+   * field references. The way a container reads a credential (a feature
+   * store's token, `HF_TOKEN`): literals that look like credentials are
+   * refused.
    *
    * @default - none
    */
-  readonly env?: Record<string, string>;
+  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * The port the container listens on.
@@ -82,16 +90,6 @@ export interface ModelContainer {
  * secret-backed environment and scaling.
  */
 export interface InferenceComponent extends ModelContainer {
-  /**
-   * Environment variables from cdk8s-plus `EnvValue`s: Secrets
-   * (`EnvValue.fromSecretValue`), ConfigMaps, field references. The way a
-   * transformer reads credentials (a feature store's token): literals that
-   * look like credentials are rejected in `env`.
-   *
-   * @default - none
-   */
-  readonly envVariables?: Record<string, EnvValue>;
-
   /**
    * The image pull policy of the container.
    *

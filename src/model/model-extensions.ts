@@ -13,7 +13,6 @@ import { GpuNodePool } from '../scheduling/node-pool';
 import { ResolvedPlacement } from '../scheduling/placement';
 import { resolveScheduling } from '../scheduling/resolve';
 import { checkNoCredential } from '../security/credentials';
-import { resolveEnvValues } from '../security/env-values';
 
 // The InferenceService fields of issue 21 (gRPC ports, deployment strategy,
 // several storage URIs, multi-node, component placement, logger storage),
@@ -280,10 +279,7 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
   scope: IConstruct, which: 'transformer' | 'explainer', c: InferenceComponent, spec: SpecView<C>,
 ): C {
   const base = spec[which]!;
-  const env = c.envVariables === undefined ? base.env : [...base.env, ...resolveEnvValues(scope, c.envVariables, `${which}.envVariables`)];
-  const names = env.map((e) => e.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) fail(scope, `${which}.envVariables`, twice, `is also set in ${which}.env`, 'set each variable once');
+  const env = base.env;
   if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(c.imagePullPolicy)) {
     fail(scope, `${which}.imagePullPolicy`, c.imagePullPolicy, 'is not an ImagePullPolicy', `use one of ${PULL_POLICIES.join(', ')}`);
   }
@@ -314,7 +310,7 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
         'give the transformer another port, e.g. 8000, and point it at the server on localhost');
     }
     // validateCollocationStorageURI: the transformer-container may not carry STORAGE_URI.
-    if (env.some((e) => e.name === 'STORAGE_URI')) fail(scope, 'transformer.env["STORAGE_URI"]', '<not shown>', 'is not allowed on a collocated transformer (KServe rejects it)', 'drop it');
+    if (env.some((e) => e.name === 'STORAGE_URI')) fail(scope, 'transformer.envVariables["STORAGE_URI"]', '<not shown>', 'is not allowed on a collocated transformer (KServe rejects it)', 'drop it');
   }
   return {
     ...base,

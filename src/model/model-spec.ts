@@ -24,7 +24,7 @@ import { ResolvedStartup } from '../scheduling/startup';
 // into one ModelSpec. Their helpers are re-exported for the constructs and
 // compilers that share them.
 export type { ResolvedContainerSpec, ResolvedResources } from './resolve/container';
-export { memoryQuantity, resolveEnv, resolveResources } from './resolve/container';
+export { checkNoPlainContainerEnv, memoryQuantity, resolveEnv, resolveResources } from './resolve/container';
 export { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from './resolve/pod';
 export { DIGEST_VERSION } from './resolve/runtime';
 export { checkManagedKeys, checkRecord, checkStringArray, STANDARD_LABEL_KEYS } from './resolve/shapes';

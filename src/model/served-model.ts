@@ -8,7 +8,7 @@ import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAtta
 import { InferenceProtocol } from './protocol';
 import { IServedModel } from './served-model-ref';
 import { ModelStorage } from './storage';
-import type { LocalModelCache } from '../cache/local-model-cache';
+import type { ILocalModelCache } from '../cache/local-model-cache-ref';
 import { fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
 import { chartNamespace } from '../internal/labels';
@@ -254,14 +254,15 @@ export interface ServedModelProps {
   readonly logger?: PayloadLogger;
 
   /**
-   * The LocalModelCache holding this model on the nodes' local disks (KServe
-   * only). KServe matches caches by storage URI and needs no field on the
-   * InferenceService; referencing the cache checks the URI at synth and
-   * applies the cache before the model.
+   * The LocalModelCache (or LocalModelNamespaceCache) holding this model on
+   * the nodes' local disks (KServe only). KServe matches caches by storage
+   * URI and needs no field on the InferenceService; referencing the cache
+   * checks the URI and node group at synth and applies the cache before the
+   * model.
    *
    * @default - no local cache
    */
-  readonly modelCache?: LocalModelCache;
+  readonly modelCache?: ILocalModelCache;
 
   /**
    * LLM settings for KServe's Hugging Face runtime (vLLM backend), written as
@@ -727,8 +728,7 @@ function copyContainer<T extends ModelContainer | undefined>(c: T): T {
     ...c,
     args: Array.isArray(c.args) ? [...c.args] : c.args,
     command: Array.isArray(c.command) ? [...c.command] : c.command,
-    env: copyMap(c.env),
-    ...('envVariables' in c ? { envVariables: copyMap((c as InferenceComponent).envVariables) } : {}),
+    envVariables: copyMap(c.envVariables),
   } as T;
 }
 

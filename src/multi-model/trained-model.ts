@@ -9,6 +9,7 @@ import { mebibytesOf } from '../internal/units';
 import { ModelFormat } from '../model/format';
 import { memoryQuantity, ModelSpec } from '../model/model-spec';
 import { ServedModel } from '../model/served-model';
+import { IServedModel } from '../model/served-model-ref';
 import { ModelStorage } from '../model/storage';
 
 export const TRAINED_MODEL_API_VERSION = 'serving.kserve.io/v1alpha1';
@@ -31,9 +32,11 @@ export interface TrainedModelProps {
    * declared for multi-model serving, i.e. with a `format` (and a runtime
    * that loads models on request, such as Triton, MLServer, sklearn or
    * xgboost) and no `storage`: KServe's model agent then loads each
-   * TrainedModel into its server.
+   * TrainedModel into its server. Only a {@link ServedModel} of this app
+   * will do (its format, storage and memory limit are checked); another
+   * `IServedModel` implementation is a synth error.
    */
-  readonly inferenceService: ServedModel;
+  readonly inferenceService: IServedModel;
 
   /** Where the model files are: s3://, gs:// (incl. Azure Blob) https:// or http:// storage. */
   readonly storage: ModelStorage;
@@ -97,7 +100,7 @@ export class TrainedModel extends Construct {
   /** The memory the model takes. */
   public readonly memory: Size;
   /** The InferenceService that serves the model. */
-  public readonly inferenceService: ServedModel;
+  public readonly inferenceService: IServedModel;
   /** The TrainedModel document (escape hatch). */
   public readonly apiObject: ApiObject;
 
@@ -105,13 +108,18 @@ export class TrainedModel extends Construct {
     super(scope, id);
     ensureUniqueIdentities(this);
     checkProps(this, props, {
-      inferenceService: { cls: ServedModel, use: 'the ServedModel that serves the model' },
       storage: { cls: ModelStorage, use: 'ModelStorage.fromS3(...), fromGcs(...), fromAzureBlob(...) or fromHttps(...)' },
       memory: { cls: Size, use: 'Size.mebibytes(n) or Size.gibibytes(n) from cdk8s' },
       format: { cls: ModelFormat, use: 'ModelFormat.SKLEARN, ModelFormat.of(...)' },
       name: 'string',
       labels: 'map',
     }, ['inferenceService', 'storage', 'memory'], 'TrainedModelProps, e.g. { inferenceService, storage, memory }');
+    const parent = props.inferenceService;
+    // KServe loads a TrainedModel only into a multi-model server: checking that takes the parent's
+    // resolved spec (format, storage, memory limit), which only a ServedModel of this app has.
+    if (!ServedModel.isServedModel(parent)) {
+      fail(this, 'inferenceService', shownRef(parent), 'is not a ServedModel', 'pass the ServedModel that serves the model (an IServedModel implemented elsewhere cannot be checked as a multi-model server)');
+    }
     this.modelName = props.name ?? nameFromId(id);
     checkDns1123Subdomain(this, 'name', this.modelName);
     // trainedmodel_webhook.go, validateTrainedModelName: TmNameFmt [a-zA-Z0-9_-]+ (no dots; a
@@ -129,8 +137,7 @@ export class TrainedModel extends Construct {
       fail(this, 'memory', `${mebibytesOf(props.memory)}Mi`, 'is not a valid size', 'use a Size of at least 1 MiB, e.g. Size.mebibytes(512)');
     }
     this.memory = props.memory;
-    this.inferenceService = props.inferenceService;
-    const parent = props.inferenceService;
+    this.inferenceService = parent;
     // The TrainedModel controller looks its parent up as an InferenceService (controller.go, Reconcile).
     if (parent.apiObject.kind !== 'InferenceService') {
       fail(this, 'inferenceService', parent.name, `runs on the "${parent.platform.id}" platform, which renders a ${parent.apiObject.kind}, not a KServe InferenceService`,
@@ -162,6 +169,12 @@ export class TrainedModel extends Construct {
       },
     });
   }
+}
+
+/** A reference as an error shows it: a construct by its path, anything else as given. */
+function shownRef(v: unknown): unknown {
+  const path = (v as { node?: { path?: unknown } } | null | undefined)?.node?.path;
+  return typeof path === 'string' ? path : v;
 }
 
 /**

@@ -4,7 +4,7 @@ import { checkInteger, fail } from '../internal/errors';
 import { ContainerSecurityContext, EnvVar } from '../internal/k8s';
 import { checkDns1123Label, checkImage } from '../internal/names';
 import { ModelContainer, ModelResources } from '../model/components';
-import { resolveEnv, resolveResources } from '../model/model-spec';
+import { checkNoPlainContainerEnv, checkRecord, resolveResources } from '../model/model-spec';
 import { resourcesJson } from '../platforms/pod';
 import { resolveEnvValues } from '../security/env-values';
 
@@ -119,19 +119,22 @@ export function serverPorts(
   ];
 }
 
-/** The env of one runtime container: plain values and `EnvValue`s, one list, no blocked or duplicate names. */
+/**
+ * The env of one runtime container (`envVariables`), sorted by name, with no
+ * blocked name; `defaults` (e.g. HOME on a scratch directory) apply to the
+ * names the user leaves unset.
+ */
 export function runtimeEnv(
-  scope: IConstruct, prop: string, plain: Record<string, string> | undefined, values: Record<string, EnvValue> | undefined, valuesProp: string,
+  scope: IConstruct, prop: string, values: Record<string, EnvValue> | undefined, defaults: Record<string, string> = {},
 ): EnvVar[] {
-  const env = [...resolveEnv(scope, prop, plain), ...resolveEnvValues(scope, values)];
-  const seen = new Set<string>();
-  for (const v of env) {
+  checkRecord(scope, prop, values);
+  const user = resolveEnvValues(scope, values, prop);
+  const env = [...user, ...Object.keys(defaults).filter((n) => !user.some((e) => e.name === n)).map((name) => ({ name, value: defaults[name] }))];
+  for (const v of user) {
     if (BLOCKED_RUNTIME_ENV.includes(v.name)) {
-      fail(scope, `${v.name in (plain ?? {}) ? prop : valuesProp}["${v.name}"]`, '<not shown>', 'is refused by KServe\'s runtime webhook (servingruntime_webhook.go, validateBlockedEnvVars)',
+      fail(scope, `${prop}["${v.name}"]`, '<not shown>', 'is refused by KServe\'s runtime webhook (servingruntime_webhook.go, validateBlockedEnvVars)',
         'install Python packages into the image instead of pointing PYTHONPATH elsewhere');
     }
-    if (seen.has(v.name)) fail(scope, `${valuesProp}["${v.name}"]`, '<not shown>', `is also set in ${prop}`, 'set each variable once');
-    seen.add(v.name);
   }
   return env.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -159,7 +162,8 @@ export function sidecarContainers(
       const list = s[k];
       if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) fail(scope, `${prop}.${k}`, list, 'is not a list of strings', 'use a list of strings');
     }
-    const env = runtimeEnv(scope, `${prop}.env`, undefined, s.envVariables, `${prop}.envVariables`);
+    checkNoPlainContainerEnv(scope, prop, s);
+    const env = runtimeEnv(scope, `${prop}.envVariables`, s.envVariables);
     return {
       name: s.name,
       image: s.image,

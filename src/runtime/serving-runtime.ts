@@ -1,5 +1,5 @@
 import { ApiObject, Size } from 'cdk8s';
-import { EnvValue, ImagePullPolicy, ISecret } from 'cdk8s-plus-28';
+import { ImagePullPolicy, ISecret } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinned, checkPullPolicy, RuntimeSidecar, runtimeEnv, SERVER_CONTAINER_NAME, serverPorts, sidecarContainers } from './runtime-containers';
 import { ImportedServingRuntime, IServingRuntime, SupportedModelFormat } from './runtime-ref';
@@ -13,7 +13,7 @@ import { checkProps, PropType } from '../internal/prop-types';
 import { mebibytesOf } from '../internal/units';
 import { ModelContainer } from '../model/components';
 import { ModelFormat } from '../model/format';
-import { memoryQuantity, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
+import { checkNoPlainContainerEnv, memoryQuantity, RESTRICTED_CONTAINER_SECURITY, resolveResources } from '../model/model-spec';
 import { InferenceProtocol } from '../model/protocol';
 import { ServedModel } from '../model/served-model';
 import { resourcesJson, placementFields } from '../platforms/pod';
@@ -32,7 +32,9 @@ export interface ServingRuntimeBaseProps {
   /**
    * The model server container. The image must be pinned to a tag (not
    * `latest`) or a digest: production runs exactly the server the model was
-   * validated with.
+   * validated with. Its environment (a credential such as `HF_TOKEN` from a
+   * Secret, plain values with `EnvValue.fromValue`) is `container.envVariables`;
+   * `PYTHONPATH` is refused, as KServe's runtime webhook does.
    */
   readonly container: ModelContainer;
 
@@ -109,16 +111,6 @@ export interface ServingRuntimeBaseProps {
    * @default - one port, `container.port`, named `h2c` when the runtime speaks only gRPC
    */
   readonly grpcPort?: number;
-
-  /**
-   * Environment variables of the server container as cdk8s-plus `EnvValue`s:
-   * Secrets (`EnvValue.fromSecretValue`), ConfigMaps, field references, plain
-   * values. The way to give a runtime a credential such as `HF_TOKEN`:
-   * literals that look like credentials are refused.
-   *
-   * @default - none (plain values can also go in `container.env`)
-   */
-  readonly envVariables?: Record<string, EnvValue>;
 
   /**
    * When the kubelet pulls the server image.
@@ -198,6 +190,10 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     checkProps(this, props, runtimePropTypes(), ['supportedFormats', 'container'], `${kind}Props, e.g. { supportedFormats, container }`);
     if (kind === 'ClusterServingRuntime' && (props as { namespace?: unknown }).namespace !== undefined) {
       fail(this, 'namespace', (props as { namespace?: unknown }).namespace, 'is set on a cluster-scoped runtime, which has no namespace', 'use a ServingRuntime for a namespace');
+    }
+    // Plain JavaScript (or a spread) may still pass the runtime-level env prop replaced before 1.0 (README "Changes").
+    if ((props as { envVariables?: unknown }).envVariables !== undefined) {
+      fail(this, 'envVariables', '<set>', 'was replaced by container.envVariables', 'give the server container\'s env in container.envVariables');
     }
     this.clusterScoped = kind === 'ClusterServingRuntime';
     this.runtimeName = props.name ?? nameFromId(id);
@@ -392,7 +388,6 @@ function runtimePropTypes(): Record<string, PropType> {
     podAnnotations: 'map',
     podSecurity: { cls: PodSecurity, use: 'PodSecurity.restricted(...) or PodSecurity.baseline(reason)' },
     grpcPort: 'number',
-    envVariables: 'struct',
     imagePullPolicy: { oneOf: ImagePullPolicy, name: 'ImagePullPolicy' },
     imagePullSecrets: 'list',
     sidecars: 'list',
@@ -450,10 +445,9 @@ function resolveRuntimeContainer(
   checkPinned(scope, 'container.image', c.image);
   checkInteger(scope, 'container.port', c.port, 1, 65535);
   checkPullPolicy(scope, 'imagePullPolicy', props.imagePullPolicy);
-  // Servers keep caches under $HOME; with a read-only root it must be writable.
-  const homeSet = c.env?.HOME !== undefined || props.envVariables?.HOME !== undefined;
-  const scratchEnv: Record<string, string> = scratch && !homeSet ? { HOME: scratch.mountPath } : {};
-  const env = runtimeEnv(scope, 'container.env', { ...scratchEnv, ...(c.env ?? {}) }, props.envVariables, 'envVariables');
+  checkNoPlainContainerEnv(scope, 'container', c);
+  // Servers keep caches under $HOME; with a read-only root it must be writable (unless the user points it elsewhere).
+  const env = runtimeEnv(scope, 'container.envVariables', c.envVariables, scratch ? { HOME: scratch.mountPath } : {});
   return compact({
     name: SERVER_CONTAINER_NAME,
     image: c.image,

@@ -8,6 +8,7 @@ import { standardLabels } from '../internal/labels';
 import { checkDns1123Label, checkLabels } from '../internal/names';
 import { checkProps } from '../internal/prop-types';
 import { ServedModel } from '../model/served-model';
+import { IServedModel } from '../model/served-model-ref';
 import { gatewaySources, rolloutNetworkOf, RolloutTrafficSource, ServingPodSelector } from '../rollout/engines/engine';
 
 /** Options for {@link NetworkPeer.pods}. */
@@ -70,8 +71,12 @@ export class NetworkPeer {
 
 /** Props of a {@link ModelNetworkPolicy}. */
 export interface ModelNetworkPolicyProps {
-  /** The model to protect. */
-  readonly model: ServedModel;
+  /**
+   * The model to protect: a {@link ServedModel} of this app (the policy
+   * selects its pods by the labels its platform writes; another
+   * `IServedModel` implementation is a synth error).
+   */
+  readonly model: IServedModel;
 
   /**
    * The callers allowed in, besides the serving data path.

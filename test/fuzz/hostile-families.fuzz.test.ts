@@ -18,6 +18,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -79,7 +80,7 @@ const runtimeArb = fc.record({
   priority: maybe(wild(fc.integer({ min: 1, max: 10 }))),
   image: wild(fc.constantFrom('registry.example.com/rt:1.2.0', 'kserve/sklearnserver:v0.20.0'), fc.constantFrom('Bad Image', '')),
   args: maybe(wild(fc.constantFrom(['--workers=2'], ['--model_name={{.Name}}']), fc.constantFrom([`--token=${SECRETS[1]}`], ['--api-key=plaintextsecretvalue']))),
-  env: maybe(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
+  envVariables: maybe(wild(fc.constantFrom({ LOG_LEVEL: 'debug' }, { WORKERS: '2' }), fc.constantFrom({ DB_URL: 'postgres://a:pw0rdHidden@db/x' }, { 'bad key': '1' }))),
   protocols: maybe(wild(fc.subarray(['V1', 'V2'], { minLength: 1 }))),
   multiModel: maybe(wild(fc.boolean())),
   disabled: maybe(wild(fc.boolean())),
@@ -97,7 +98,12 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   const props: any = {
     name: r.name,
     supportedFormats: formats,
-    container: { image: r.image, args: r.args, env: r.env },
+    container: {
+      image: r.image,
+      args: r.args,
+      envVariables: r.envVariables === null || typeof r.envVariables !== 'object' ? r.envVariables
+        : Object.fromEntries(Object.entries(r.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])),
+    },
     protocols: Array.isArray(r.protocols) ? r.protocols.map((p: string) => (lib.InferenceProtocol as any)[p]) : r.protocols,
     multiModel: r.multiModel,
     disabled: r.disabled,
@@ -108,7 +114,7 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   };
   if (r.cluster) new lib.ClusterServingRuntime(chart, 'rt', props);
   else new lib.ServingRuntime(chart, 'rt', { ...props, namespace: r.namespace });
-  out.expected.push(...strings(r.name, r.image, r.args, r.env, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
+  out.expected.push(...strings(r.name, r.image, r.args, r.envVariables, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
 }
 
 const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) => new lib.ServedModel(chart, id, {
@@ -127,8 +133,10 @@ const graphArb = fc.record({
     dependency: maybe(wild(fc.constantFrom(lib.StepDependency.HARD, lib.StepDependency.SOFT), fc.constant('Hard '))),
     crossNamespace: maybe(wild(fc.boolean())),
     mapPredictionsToInstances: maybe(wild(fc.boolean())),
-    // What the step calls: a model of the app, an InferenceService the app does not declare ('a' is one it does), or a URL.
-    target: fc.constantFrom('model', 'model', 'inferenceService', 'url'),
+    // What the step calls: a model of the app, another IServedModel (declared by another library, in namespace ml or
+    // elsewhere), an InferenceService the app does not declare ('a' is one it does), or a URL.
+    target: fc.constantFrom('model', 'model', 'foreign', 'inferenceService', 'url'),
+    foreignNamespace: fc.constantFrom('ml', 'ml', 'risk'),
     serviceName: wild(fc.constantFrom('fraud-xgb', 'feature-store', 'fraud-xgb', 'feature-store', 'a'), hostileName),
     url: wild(fc.constantFrom('http://audit.tools.svc.cluster.local/v1/models/audit:predict', 'https://scores.example.com/v2/models/s/infer'),
       fc.constantFrom('ftp://x', 'https://u:pw0rdHidden@h/x')),
@@ -151,6 +159,26 @@ const graphArb = fc.record({
   annotations,
 });
 
+/** A served model another library declares: only the IServedModel interface, on KServe. */
+class ForeignModel extends Construct implements lib.IServedModel {
+  public readonly platform = lib.ServingPlatform.kserve();
+  public readonly protocol = lib.InferenceProtocol.V1;
+  public readonly name: string;
+  public readonly hostname: string;
+  public readonly url: string;
+  public readonly inferPath: string;
+  public readonly healthPath = '/';
+  public readonly readyPath: string;
+  constructor(scope: Construct, id: string, public readonly namespace: string) {
+    super(scope, id);
+    this.name = id;
+    this.hostname = `${id}.${namespace}.svc.cluster.local`;
+    this.url = `http://${this.hostname}`;
+    this.inferPath = `/v1/models/${id}:predict`;
+    this.readyPath = `/v1/models/${id}`;
+  }
+}
+
 function buildGraph(chart: Chart, g: any, out: Built): void {
   const a = modelOf(chart, 'a');
   const b = modelOf(chart, 'b');
@@ -164,7 +192,7 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
       data: sequenceRead ? o.data : undefined,
       dependency: g.misplaced || g.kind === 'sequence' || g.kind === 'ensemble' ? o.dependency : undefined,
       mapPredictionsToInstances: sequenceRead ? o.mapPredictionsToInstances : undefined,
-      crossNamespace: o.target === 'model' ? o.crossNamespace : undefined,
+      crossNamespace: o.target === 'model' || o.target === 'foreign' ? o.crossNamespace : undefined,
       weight: g.kind === 'splitter' ? g.weights[i] : undefined,
       condition: g.kind === 'conditional' ? o.condition : undefined,
     } as any;
@@ -174,12 +202,13 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
     const o = g.stepOptions[i];
     if (o.target === 'inferenceService') return lib.GraphStep.inferenceService(o.serviceName, opts(i));
     if (o.target === 'url') return lib.GraphStep.url(o.url, opts(i));
+    if (o.target === 'foreign') return lib.GraphStep.model(new ForeignModel(chart, `scorer-${i}`, o.foreignNamespace), opts(i));
     return lib.GraphStep.model(m, opts(i));
   });
   models.forEach((_m, i) => {
     const o = g.stepOptions[i];
     out.expected.push(...strings(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression));
-    out.expected.push(...strings(o.target === 'inferenceService' ? o.serviceName : o.target === 'url' ? o.url : undefined));
+    out.expected.push(...strings(o.target === 'inferenceService' ? o.serviceName : o.target === 'url' ? o.url : o.target === 'foreign' ? `scorer-${i}` : undefined));
     if (opts(i).mapPredictionsToInstances === true) out.expected.push('"mapPredictionsToInstances":true');
   });
   const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;

@@ -93,11 +93,10 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   const props: any = {
     supportedFormats: [{ format: lib.ModelFormat.ONNX }],
     protocols: Array.isArray(r.protocols) ? r.protocols.map((p: string) => (lib.InferenceProtocol as any)[p]) : r.protocols,
-    container: { image: 'nvcr.io/nvidia/tritonserver:24.08-py3', port: r.port },
+    container: { image: 'nvcr.io/nvidia/tritonserver:24.08-py3', port: r.port, envVariables: envValues(chart, r.envVariables) },
     grpcPort: r.grpcPort,
     imagePullPolicy: r.imagePullPolicy,
     imagePullSecrets: r.imagePullSecrets?.map((n: unknown, i: number) => (typeof n === 'string' ? Secret.fromSecretName(chart, `pull-${i}`, n) : n)),
-    envVariables: envValues(chart, r.envVariables),
     sidecars: Array.isArray(r.sidecars) ? r.sidecars.map((c: any) => ({ ...c, envVariables: envValues(chart, c.envVariables) })) : r.sidecars,
     podLabels: r.podLabels,
     sharedMemory: r.sharedMemory,

@@ -157,7 +157,7 @@ const modelProps = {
     { arbitrary: fc.record({ image: fc.constant('registry.example.com/transformer:1.0.0'), args: maybe(fc.constant(['--feast-url=http://feast:6566'])) }), weight: 1 },
   ),
   maybe(fc.oneof(
-    fc.record({ image: fc.constantFrom('registry.example.com/t:1', 'Bad Image', ''), env: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 2 })), args: maybe(fc.array(argArb, { maxLength: 2 })) }),
+    fc.record({ image: fc.constantFrom('registry.example.com/t:1', 'Bad Image', ''), envVariables: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 2 })), args: maybe(fc.array(argArb, { maxLength: 2 })) }),
     // Issue 21: collocation, its port, secret-backed env, pull policy.
     fc.record({
       image: fc.constant('registry.example.com/t:1'),
@@ -191,7 +191,7 @@ const modelProps = {
   containerPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8080, 9000), hostileNumber))],
   visibility: [maybe(fc.constantFrom('cluster-local', 'external')), maybe(fc.oneof(fc.constantFrom('cluster-local', 'external', 'public'), wrongType))],
   explainer: [fc.constant(undefined), maybe(fc.oneof(
-    fc.record({ image: fc.constantFrom('registry.example.com/explainer:1', 'Bad Image'), env: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 1 })) }),
+    fc.record({ image: fc.constantFrom('registry.example.com/explainer:1', 'Bad Image'), envVariables: maybe(fc.dictionary(envKeys, envVals, { maxKeys: 1 })) }),
     fc.record({ raw: wrongType }),
   ))],
 } as const;
@@ -297,7 +297,11 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     },
     batcher: m.batcher,
     visibility: m.visibility,
-    explainer: m.explainer === undefined ? undefined : 'raw' in m.explainer ? m.explainer.raw : { ...m.explainer },
+    explainer: m.explainer === undefined ? undefined : 'raw' in m.explainer ? m.explainer.raw : {
+      ...m.explainer,
+      envVariables: m.explainer.envVariables
+        ? Object.fromEntries(Object.entries(m.explainer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
+    },
     storage: m.storage !== undefined ? storageOf(m.storage) : undefined,
     platform: platformOf(m.platform),
     args,
@@ -349,7 +353,6 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   for (const v of [m.runtime, m.runtimeVersion]) if (typeof v === 'string') s.push(v);
   if (m.transformer && !('raw' in m.transformer)) {
     s.push(m.transformer.image, ...(m.transformer.args ?? []));
-    for (const [k, v] of Object.entries(m.transformer.env ?? {})) s.push(k, String(v));
   }
   // External is KServe's and Knative's default: it shows as the absence of the cluster-local label.
   // On the Deployment platform a ClusterIP Service is what cluster-local means.
@@ -357,7 +360,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   if (typeof m.batcher?.maxBatchSize === 'number') s.push(`"maxBatchSize":${m.batcher.maxBatchSize}`);
   if (m.explainer && !('raw' in m.explainer)) {
     s.push(m.explainer.image);
-    for (const [k, v] of Object.entries(m.explainer.env ?? {})) s.push(k, String(v));
+    for (const [k, v] of Object.entries(m.explainer.envVariables ?? {})) s.push(k, String(v));
   }
   if (m.storage?.kind === 'uri') {
     // Standalone platforms mount pvc:// storage (claim and subPath) and run oci:// images: the pieces appear, not the URI.

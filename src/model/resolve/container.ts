@@ -119,11 +119,24 @@ export function resolveResources(
   return { requests, limits };
 }
 
+/**
+ * A container prop replaced before 1.0 (README "Changes"): plain JavaScript
+ * (or a spread, which TypeScript does not check) may still pass `env`, which
+ * would otherwise be dropped silently.
+ */
+export function checkNoPlainContainerEnv(scope: IConstruct, prop: string, c: unknown): void {
+  const old = (c as { env?: unknown } | undefined)?.env;
+  if (old !== undefined) {
+    fail(scope, `${prop}.env`, '<set>', `was replaced by ${prop}.envVariables`, `use ${prop}.envVariables with EnvValue.fromValue(...) (or EnvValue.fromSecretValue(...)) from cdk8s-plus-28`);
+  }
+}
+
 function checkContainerShape(scope: IConstruct, prop: string, c: ModelContainer): void {
-  if (c === null || typeof c !== 'object') fail(scope, prop, c, 'is not a container', 'use { image, args?, env?, ... }');
+  if (c === null || typeof c !== 'object') fail(scope, prop, c, 'is not a container', 'use { image, args?, envVariables?, ... }');
+  checkNoPlainContainerEnv(scope, prop, c);
   checkStringArray(scope, `${prop}.args`, c.args);
   checkStringArray(scope, `${prop}.command`, c.command);
-  checkRecord(scope, `${prop}.env`, c.env);
+  checkRecord(scope, `${prop}.envVariables`, c.envVariables);
 }
 
 /** A container next to the model server (transformer, explainer). */
@@ -138,7 +151,7 @@ export function resolveSideContainer(scope: IConstruct, prop: string, c: ModelCo
     image: c.image,
     command: c.command ? [...c.command] : undefined,
     args: [...(c.args ?? [])],
-    env: resolveEnv(scope, `${prop}.env`, c.env),
+    env: resolveEnvValues(scope, c.envVariables, `${prop}.envVariables`),
     port: c.port ?? 8080,
     resources: resolveResources(scope, `${prop}.resources`, c.resources),
   };
