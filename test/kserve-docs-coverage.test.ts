@@ -15,7 +15,7 @@
  * purpose, with the reason.
  */
 import { Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
   KedaAuthentication, ModelFormat, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
@@ -565,5 +565,193 @@ describe('node scheduling (node-scheduling/isvc-node-scheduling.md)', () => {
     expect(doc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
     expect(doc.spec.predictor.nodeSelector).toMatchObject({ 'k8s.amazonaws.com/accelerator': 'nvidia-tesla-t4' });
     expect(doc.spec.predictor.model.resources).toMatchObject({ limits: { 'nvidia.com/gpu': 1 } });
+  });
+});
+
+describe('storage (storage/*)', () => {
+  test('storage/providers/s3/s3.md: mnist-s3 (credentials through a service account)', () => {
+    const doc = isvc('mnist-s3', (chart) => ({
+      format: ModelFormat.TENSORFLOW,
+      storage: ModelStorage.fromS3({ bucket: 'kserve-examples', key: 'mnist' }),
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'sa'),
+    }));
+    expect(doc.spec.predictor).toMatchObject({ serviceAccountName: 'sa', model: { modelFormat: { name: 'tensorflow' }, storageUri: 's3://kserve-examples/mnist' } });
+  });
+
+  test('storage/providers/gcs.md: tensorflow-gcs', () => {
+    const doc = isvc('tensorflow-gcs', (chart) => ({
+      format: ModelFormat.TENSORFLOW,
+      storage: ModelStorage.fromGcs({ bucket: 'kfserving-examples', path: 'models/tensorflow/flowers' }),
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'sa'),
+    }));
+    expect(doc.spec.predictor).toMatchObject({ serviceAccountName: 'sa', model: { storageUri: 'gs://kfserving-examples/models/tensorflow/flowers' } });
+  });
+
+  test('storage/providers/azure.md: sklearn-azure (blob URL)', () => {
+    const doc = isvc('sklearn-azure', (chart) => ({
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromAzureBlob({ account: 'modelstoreaccount', container: 'model-store', path: 'model.joblib' }),
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'sa'),
+    }));
+    expect(doc.spec.predictor).toMatchObject({
+      serviceAccountName: 'sa',
+      model: { storageUri: 'https://modelstoreaccount.blob.core.windows.net/model-store/model.joblib' },
+    });
+  });
+
+  test('storage/providers/pvc.md: sklearn-pvc', () => {
+    const doc = isvc('sklearn-pvc', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'task-pv-claim', path: 'model' }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, storageUri: 'pvc://task-pv-claim/model' });
+  });
+
+  test('storage/providers/uri.md: sklearn-from-uri (https URI)', () => {
+    const uri = 'https://github.com/tduffy000/kfserving-uri-examples/blob/master/sklearn/frozen/model.joblib?raw=true';
+    const doc = isvc('sklearn-from-uri', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromHttps(uri) });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, storageUri: uri });
+  });
+
+  test('storage/providers/uri.md: tensorflow-from-uri-gzip (https archive)', () => {
+    const uri = 'https://raw.githubusercontent.com/tduffy000/kfserving-uri-examples/master/tensorflow/frozen/model_artifacts.tar.gz';
+    const doc = isvc('tensorflow-from-uri-gzip', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromHttps(uri) });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'tensorflow' }, storageUri: uri });
+  });
+
+  test('storage/providers/oci.md: sklearn-iris-oci (modelcar)', () => {
+    const doc = isvc('sklearn-iris-oci', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromOci('rhuss/kserving-example-sklearn:1.0') });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, storageUri: 'oci://rhuss/kserving-example-sklearn:1.0' });
+  });
+
+  test('storage/providers/hf.md: huggingface-llama3 (HF_TOKEN from a Secret)', () => {
+    const doc = isvc('huggingface-llama3', (chart) => ({
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct'),
+      args: ['--model_name=llama3', '--model_dir=/mnt/models'],
+      resources: { cpu: Cpu.units(6), memory: gi(24), cpuLimit: Cpu.units(6), memoryLimit: gi(24) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      envVariables: { HF_TOKEN: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 'hf', 'hf-secret'), key: 'HF_TOKEN' }, { optional: false }) },
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      storageUri: 'hf://meta-llama/meta-llama-3-8b-instruct',
+      args: expect.arrayContaining(['--model_name=llama3', '--model_dir=/mnt/models']),
+      resources: { requests: { 'cpu': '6', 'memory': '24Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '6', 'memory': '24Gi', 'nvidia.com/gpu': 1 } },
+      env: expect.arrayContaining([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-secret', key: 'HF_TOKEN', optional: false } } }]),
+    });
+  });
+
+  test('storage/multiple-storage-uris.md: multi-storage-example (base model and adapters)', () => {
+    const doc = isvc('multi-storage-example', {
+      format: ModelFormat.HUGGINGFACE,
+      storageUris: [
+        { storage: ModelStorage.fromUri('s3://bucket/base-model'), mountPath: '/mnt/models/base' },
+        { storage: ModelStorage.fromUri('s3://bucket/adapters') },
+      ],
+    });
+    expect(doc.spec.predictor.model.storageUri).toBeUndefined();
+    expect(doc.spec.predictor.storageUris).toEqual([
+      { uri: 's3://bucket/base-model', mountPath: '/mnt/models/base' },
+      expect.objectContaining({ uri: 's3://bucket/adapters' }),
+    ]);
+  });
+});
+
+describe('generative inference (generative-inference/*, getting-started/genai-first-isvc.md)', () => {
+  test('getting-started/genai-first-isvc.md: qwen-llm (one GPU, requests below limits)', () => {
+    const doc = isvc('qwen-llm', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-0.5B-Instruct'),
+      args: ['--model_name=qwen'],
+      resources: { cpu: Cpu.units(1), memory: gi(4), cpuLimit: Cpu.units(2), memoryLimit: gi(6) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'huggingface' }, storageUri: 'hf://Qwen/Qwen2.5-0.5B-Instruct', args: expect.arrayContaining(['--model_name=qwen']),
+      resources: { requests: { 'cpu': '1', 'memory': '4Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '2', 'memory': '6Gi', 'nvidia.com/gpu': 1 } },
+    });
+  });
+
+  test('tasks/text-generation/text-generation.md: qwen-cpu (vLLM on CPU, env)', () => {
+    const doc = isvc('qwen-cpu', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('Qwen/Qwen2-0.5B-Instruct'),
+      args: ['--model_name=qwen2', '--dtype=bfloat16', '--max-model-len=2048'],
+      envVariables: {
+        VLLM_CPU_KVCACHE_SPACE: EnvValue.fromValue('4'),
+        VLLM_CPU_OMP_THREADS_BIND: EnvValue.fromValue('auto'),
+        VLLM_ENABLE_V1_MULTIPROCESSING: EnvValue.fromValue('0'),
+      },
+      resources: { cpu: Cpu.units(4), memory: gi(8), cpuLimit: Cpu.units(8), memoryLimit: gi(16) },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      storageUri: 'hf://Qwen/Qwen2-0.5B-Instruct',
+      args: expect.arrayContaining(['--model_name=qwen2', '--dtype=bfloat16', '--max-model-len=2048']),
+      env: expect.arrayContaining([
+        { name: 'VLLM_CPU_KVCACHE_SPACE', value: '4' }, { name: 'VLLM_CPU_OMP_THREADS_BIND', value: 'auto' }, { name: 'VLLM_ENABLE_V1_MULTIPROCESSING', value: '0' },
+      ]),
+      resources: { requests: { cpu: '4', memory: '8Gi' }, limits: { cpu: '8', memory: '16Gi' } },
+    });
+  });
+
+  test('tasks/embedding/embedding.md: embedding-model (--task=embed)', () => {
+    const doc = isvc('embedding-model', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('sentence-transformers/all-MiniLM-L6-v2'),
+      args: ['--model_name=sentence-transformer', '--task=embed'],
+      resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      storageUri: 'hf://sentence-transformers/all-MiniLM-L6-v2', args: expect.arrayContaining(['--model_name=sentence-transformer', '--task=embed']),
+      resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    });
+  });
+
+  test('tasks/reranking/rerank.md: reranker-model (--task=score)', () => {
+    const doc = isvc('reranker-model', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('BAAI/bge-reranker-base'),
+      args: ['--model_name=reranker', '--task=score'],
+      resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({ storageUri: 'hf://BAAI/bge-reranker-base', args: expect.arrayContaining(['--task=score']) });
+  });
+
+  test('multi-node/multi-node.md: huggingface-llama3 (Standard, no autoscaler, pipeline parallel 2)', () => {
+    const doc = isvc('huggingface-llama3', (chart) => ({
+      format: ModelFormat.HUGGINGFACE,
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', 'kserve-huggingfaceserver-multinode'),
+      storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llama-3-8b-pvc', path: 'hf/8b_instruction_tuned' }),
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
+      workerSpec: { pipelineParallelSize: 2, tensorParallelSize: 1 },
+    }));
+    expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'none' });
+    expect(doc.spec.predictor).toMatchObject({
+      model: { runtime: 'kserve-huggingfaceserver-multinode', modelFormat: { name: 'huggingface' }, storageUri: 'pvc://llama-3-8b-pvc/hf/8b_instruction_tuned' },
+      workerSpec: { pipelineParallelSize: 2, tensorParallelSize: 1 },
+    });
+  });
+
+  test('autoscaling/autoscaling.md: huggingface-qwen (KEDA on vLLM running requests, target 2)', () => {
+    const doc = isvc('huggingface-qwen', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-0.5B-Instruct'),
+      args: ['--model_name=qwen'],
+      resources: { cpu: Cpu.units(1), memory: gi(4), cpuLimit: Cpu.units(2), memoryLimit: gi(6) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
+      annotations: { 'serving.kserve.io/enable-prometheus-scraping': 'true' },
+      scaling: Scaling.autoscale({
+        minReplicas: 1, maxReplicas: 5, target: 2,
+        metric: ScalingMetric.prometheus({ serverAddress: 'http://prometheus.istio-system.svc.cluster.local:9090', query: 'vllm:num_requests_running' }),
+      }),
+    });
+    expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/autoscalerClass': 'keda', 'serving.kserve.io/enable-prometheus-scraping': 'true' });
+    expect(doc.spec.predictor).toMatchObject({
+      minReplicas: 1, maxReplicas: 5,
+      autoScaling: { metrics: [{ type: 'External', external: { metric: { backend: 'prometheus', query: 'vllm:num_requests_running' }, target: { type: 'Value', value: '2' } } }] },
+    });
   });
 });
