@@ -17,7 +17,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  Accelerator, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
+  Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
   KedaAuthentication, ModelFormat, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
   ServedModelProps, ServingPlatform, ServingRuntime, StepData, StandardAutoscaler, TaintEffect,
 } from '../src';
@@ -752,6 +752,163 @@ describe('generative inference (generative-inference/*, getting-started/genai-fi
     expect(doc.spec.predictor).toMatchObject({
       minReplicas: 1, maxReplicas: 5,
       autoScaling: { metrics: [{ type: 'External', external: { metric: { backend: 'prometheus', query: 'vllm:num_requests_running' }, target: { type: 'Value', value: '2' } } }] },
+    });
+  });
+});
+
+describe('canary (predictive-inference/rollout-strategies/canary-example.md)', () => {
+  test('canary-example.md: sklearn-iris (model-2 at canaryTrafficPercent 10, tag routing)', () => {
+    const chart = newChart('kserve-test');
+    const model = new ServedModel(chart, 'sklearn-iris', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kserve-examples/models/sklearn/1.0/model'),
+      resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.millis(100), memoryLimit: mi(256) },
+    });
+    new CanaryRollout(chart, 'model-2', { model, candidate: { storage: ModelStorage.fromUri('gs://kserve-examples/models/sklearn/1.0/model-2') }, steps: [10] });
+    const doc = docOf(synth(chart), 'InferenceService', 'sklearn-iris');
+    expect(doc.metadata.annotations['serving.kserve.io/enable-tag-routing']).toBe('true');
+    expect(doc.spec.predictor).toMatchObject({
+      canaryTrafficPercent: 10,
+      model: {
+        modelFormat: { name: 'sklearn' }, storageUri: 'gs://kserve-examples/models/sklearn/1.0/model-2',
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '100m', memory: '256Mi' } },
+      },
+    });
+  });
+
+  test('canary-example.md: sklearn-iris (rollback: canaryTrafficPercent 0)', () => {
+    const chart = newChart('kserve-test');
+    const model = new ServedModel(chart, 'sklearn-iris', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kserve-examples/models/sklearn/1.0/model'),
+    });
+    new CanaryRollout(chart, 'model-2', {
+      model, candidate: { storage: ModelStorage.fromUri('gs://kserve-examples/models/sklearn/1.0/model-2') }, steps: [10], rollback: true,
+    });
+    const doc = docOf(synth(chart), 'InferenceService', 'sklearn-iris');
+    expect(doc.spec.predictor).toMatchObject({ canaryTrafficPercent: 0, model: { storageUri: 'gs://kserve-examples/models/sklearn/1.0/model-2' } });
+  });
+});
+
+describe('inference graphs (inferencegraph/*)', () => {
+  const graphOf = (name: string, root: (chart: Chart) => GraphNode, extra: Partial<ConstructorParameters<typeof InferenceGraph>[2]> = {}) => {
+    const chart = newChart('kserve-test');
+    new InferenceGraph(chart, name, { root: root(chart), ...extra });
+    return docOf(synth(chart), 'InferenceGraph', name);
+  };
+
+  test('inferencegraph/overview.md: sequential-processing-pipeline (named steps, $response, conditions)', () => {
+    const doc = graphOf('sequential-processing-pipeline', () => GraphNode.sequence([
+      GraphStep.inferenceService('preprocessor', { name: 'preprocess_step' }),
+      GraphStep.inferenceService('classifier', { name: 'classify', data: StepData.RESPONSE }),
+      GraphStep.inferenceService('text-classifier', { name: 'classify_text', condition: '[@this].#(predictions.0.class=="news")' }),
+      GraphStep.inferenceService('named-entity-recognition', { name: 'classify_news', condition: '[@this].#(predictions.0.class=="sports")' }),
+    ]));
+    expect(doc.spec.nodes).toEqual({
+      root: {
+        routerType: 'Sequence',
+        steps: [
+          { serviceName: 'preprocessor', name: 'preprocess_step' },
+          { serviceName: 'classifier', name: 'classify', data: '$response' },
+          { serviceName: 'text-classifier', name: 'classify_text', condition: '[@this].#(predictions.0.class=="news")' },
+          { serviceName: 'named-entity-recognition', name: 'classify_news', condition: '[@this].#(predictions.0.class=="sports")' },
+        ],
+      },
+    });
+  });
+
+  test('inferencegraph/overview.md: conditional-routing-pipeline (Switch with a nested node)', () => {
+    const doc = graphOf('conditional-routing-pipeline', () => GraphNode.conditional([
+      GraphStep.inferenceService('upper', { condition: '[@this].#(instances.0.data>0.9)' }),
+      GraphStep.inferenceService('lower', { condition: '[@this].#(instances.0.data<=0.5)' }),
+      // The page names a node `middle` it never defines; here it is an ensemble of two services.
+      GraphStep.node(GraphNode.ensemble([GraphStep.inferenceService('mid-a'), GraphStep.inferenceService('mid-b')], { name: 'middle' }),
+        { condition: '[@this].#(instances.0.data>0.5 && instances.0.data<=0.9)' }),
+    ]));
+    expect(doc.spec.nodes.root).toEqual({
+      routerType: 'Switch',
+      steps: [
+        { serviceName: 'upper', condition: '[@this].#(instances.0.data>0.9)' },
+        { serviceName: 'lower', condition: '[@this].#(instances.0.data<=0.5)' },
+        { nodeName: 'middle', condition: '[@this].#(instances.0.data>0.5 && instances.0.data<=0.9)' },
+      ],
+    });
+    expect(doc.spec.nodes.middle.routerType).toBe('Ensemble');
+  });
+
+  test('inferencegraph/overview.md: model-ensemble', () => {
+    const doc = graphOf('model-ensemble', () => GraphNode.ensemble([
+      GraphStep.inferenceService('model-a', { name: 'model_a' }),
+      GraphStep.inferenceService('model-b', { name: 'model_b' }),
+      GraphStep.inferenceService('model-c', { name: 'model_c' }),
+    ]));
+    expect(doc.spec.nodes).toEqual({
+      root: { routerType: 'Ensemble', steps: [{ serviceName: 'model-a', name: 'model_a' }, { serviceName: 'model-b', name: 'model_b' }, { serviceName: 'model-c', name: 'model_c' }] },
+    });
+  });
+
+  test('inferencegraph/overview.md: traffic-splitter (50/30/20)', () => {
+    const doc = graphOf('traffic-splitter', () => GraphNode.splitter([
+      GraphStep.inferenceService('model-a', { name: 'target_a', weight: 50 }),
+      GraphStep.inferenceService('model-b', { name: 'target_b', weight: 30 }),
+      GraphStep.inferenceService('model-c', { name: 'target_c', weight: 20 }),
+    ]));
+    expect(doc.spec.nodes).toEqual({
+      root: {
+        routerType: 'Splitter',
+        steps: [
+          { serviceName: 'model-a', name: 'target_a', weight: 50 },
+          { serviceName: 'model-b', name: 'target_b', weight: 30 },
+          { serviceName: 'model-c', name: 'target_c', weight: 20 },
+        ],
+      },
+    });
+  });
+
+  test('inferencegraph/overview.md: combined-nodes (a sequence of a splitter node and an ensemble node)', () => {
+    const doc = graphOf('combined-nodes', () => GraphNode.sequence([
+      GraphStep.node(GraphNode.splitter([GraphStep.inferenceService('model-a', { weight: 50 }), GraphStep.inferenceService('model-b', { weight: 50 })], { name: 'choose' }), { name: 'split' }),
+      GraphStep.node(GraphNode.ensemble([GraphStep.inferenceService('model-c'), GraphStep.inferenceService('model-d')], { name: 'parallel' }), { name: 'ensemble' }),
+    ]));
+    expect(doc.spec.nodes.root).toEqual({ routerType: 'Sequence', steps: [{ nodeName: 'choose', name: 'split' }, { nodeName: 'parallel', name: 'ensemble' }] });
+    expect(doc.spec.nodes.choose.routerType).toBe('Splitter');
+    expect(doc.spec.nodes.parallel.routerType).toBe('Ensemble');
+  });
+
+  test('inferencegraph/image-pipeline/image-pipeline.md: cat-dog-classifier, dog-breed-classifier and dog-breed-pipeline (router resources, timeouts)', () => {
+    const chart = newChart('kserve-test');
+    const classifier = (name: string, path: string) => new ServedModel(chart, name, {
+      format: ModelFormat.PYTORCH,
+      storage: ModelStorage.fromUri(`gs://kfserving-examples/models/torchserve/${path}`),
+      resources: { cpu: Cpu.millis(100) },
+    });
+    const catDog = classifier('cat-dog-classifier', 'cat_dog_classification');
+    const dogBreed = classifier('dog-breed-classifier', 'dog_breed_classification');
+    new InferenceGraph(chart, 'dog-breed-pipeline', {
+      root: GraphNode.sequence([
+        GraphStep.model(catDog, { name: 'cat_dog_classifier' }),
+        GraphStep.model(dogBreed, { name: 'dog_breed_classifier', data: StepData.REQUEST, condition: '[@this].#(predictions.0=="dog")' }),
+      ]),
+      resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+      routerTimeouts: { serverRead: Duration.seconds(300), serverWrite: Duration.seconds(300), serverIdle: Duration.seconds(300), serviceClient: Duration.seconds(150) },
+    });
+    const docs = synth(chart);
+    expect(docOf(docs, 'InferenceService', 'cat-dog-classifier').spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'pytorch' }, storageUri: 'gs://kfserving-examples/models/torchserve/cat_dog_classification', resources: { requests: { cpu: '100m' } },
+    });
+    const ig = docOf(docs, 'InferenceGraph', 'dog-breed-pipeline');
+    expect(ig.spec).toMatchObject({
+      nodes: {
+        root: {
+          routerType: 'Sequence',
+          steps: [
+            { serviceName: 'cat-dog-classifier', name: 'cat_dog_classifier' },
+            { serviceName: 'dog-breed-classifier', name: 'dog_breed_classifier', data: '$request', condition: '[@this].#(predictions.0=="dog")' },
+          ],
+        },
+      },
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      routerTimeouts: { serverRead: 300, serverWrite: 300, serverIdle: 300, serviceClient: 150 },
     });
   });
 });
