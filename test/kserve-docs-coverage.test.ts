@@ -18,7 +18,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
-  KedaAuthentication, ModelFormat, ModelStorage, PayloadLoggerMode, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
+  KedaAuthentication, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode, PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
   ServedModelProps, ServingPlatform, ServingRuntime, StepData, StandardAutoscaler, TaintEffect,
 } from '../src';
 import { docOf, newChart, synth } from './util';
@@ -910,5 +910,157 @@ describe('inference graphs (inferencegraph/*)', () => {
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       routerTimeouts: { serverRead: 300, serverWrite: 300, serverIdle: 300, serviceClient: 150 },
     });
+  });
+});
+
+describe('serving runtimes (concepts/resources/servingruntime.md, transformers/collocation)', () => {
+  test('servingruntime.md: example-runtime (a custom format) and example-sklearn-isvc-style use of it', () => {
+    const chart = newChart('kserve-test');
+    const format = ModelFormat.of('example-format', { version: '1' });
+    const runtime = new ServingRuntime(chart, 'example-runtime', {
+      // The page's image is `examplemodelserver:latest`: the library refuses the moving tag (checkPinned), so a version is pinned.
+      supportedFormats: [{ format, autoSelect: true }],
+      container: { image: 'examplemodelserver:1.0.0', args: ['--model_dir=/mnt/models', '--http_port=8080'] },
+    });
+    new ServedModel(chart, 'example-isvc', { format, storage: ModelStorage.fromUri('s3://bucket/example/model'), runtime });
+    const docs = synth(chart);
+    const sr = docOf(docs, 'ServingRuntime', 'example-runtime');
+    expect(sr.spec).toMatchObject({
+      supportedModelFormats: [{ name: 'example-format', version: '1', autoSelect: true }],
+      containers: [{ name: 'kserve-container', image: 'examplemodelserver:1.0.0', args: ['--model_dir=/mnt/models', '--http_port=8080'] }],
+    });
+    expect(docOf(docs, 'InferenceService', 'example-isvc').spec.predictor.model).toMatchObject({ modelFormat: { name: 'example-format', version: '1' }, runtime: 'example-runtime' });
+  });
+
+  test('servingruntime.md: kserve-sklearnserver (v1, v2; priority 1) and mlserver (v2; priority 2) both claiming sklearn', () => {
+    const chart = newChart();
+    const sklearn1 = ModelFormat.of('sklearn', { version: '1' });
+    new ClusterServingRuntime(chart, 'kserve-sklearnserver', {
+      supportedFormats: [{ format: sklearn1, autoSelect: true, priority: 1 }],
+      protocols: [InferenceProtocol.V1, InferenceProtocol.V2],
+      container: { image: 'kserve/sklearnserver:v0.20.0' },
+    });
+    new ClusterServingRuntime(chart, 'mlserver', {
+      supportedFormats: [{ format: sklearn1, autoSelect: true, priority: 2 }],
+      protocols: [InferenceProtocol.V2],
+      container: { image: 'docker.io/seldonio/mlserver:1.5.0' },
+    });
+    const docs = synth(chart);
+    expect(docOf(docs, 'ClusterServingRuntime', 'kserve-sklearnserver').spec).toMatchObject({
+      protocolVersions: ['v1', 'v2'], supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true, priority: 1 }],
+    });
+    expect(docOf(docs, 'ClusterServingRuntime', 'mlserver').spec).toMatchObject({
+      protocolVersions: ['v2'], supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true, priority: 2 }],
+    });
+  });
+
+  test('servingruntime.md: example-sklearn-isvc (runtime named: kserve-mlserver)', () => {
+    const doc = isvc('example-sklearn-isvc', (chart) => ({
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('s3://bucket/sklearn/mnist.joblib'),
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', 'kserve-mlserver'),
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, storageUri: 's3://bucket/sklearn/mnist.joblib', runtime: 'kserve-mlserver' });
+  });
+
+  test('servingruntime.md: example-sklearn-isvc (protocolVersion v2 selects a V2 runtime)', () => {
+    const doc = isvc('example-sklearn-isvc', {
+      format: ModelFormat.SKLEARN, protocol: InferenceProtocol.V2, storage: ModelStorage.fromUri('s3://bucket/sklearn/mnist.joblib'),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({ protocolVersion: 'v2', storageUri: 's3://bucket/sklearn/mnist.joblib' });
+  });
+
+  test('transformers/collocation/collocation.md: pytorch-collocation runtime (TorchServe as uid 1000, prometheus annotations)', () => {
+    const chart = newChart('kserve-test');
+    new ServingRuntime(chart, 'pytorch-collocation', {
+      supportedFormats: [{ format: ModelFormat.of('pytorch', { version: '1' }), autoSelect: true, priority: 1 }],
+      protocols: [InferenceProtocol.V1],
+      podAnnotations: { 'prometheus.kserve.io/port': '8080', 'prometheus.kserve.io/path': '/metrics' },
+      podSecurity: PodSecurity.restricted({ runAsUser: 1000 }),
+      container: {
+        image: 'pytorch/torchserve:0.9.0-cpu',
+        args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
+        env: { TS_SERVICE_ENVELOPE: '{{.Labels.serviceEnvelope}}' },
+        resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      },
+    });
+    const sr = docOf(synth(chart), 'ServingRuntime', 'pytorch-collocation');
+    expect(sr.spec).toMatchObject({
+      annotations: { 'prometheus.kserve.io/port': '8080', 'prometheus.kserve.io/path': '/metrics' },
+      supportedModelFormats: [{ name: 'pytorch', version: '1', autoSelect: true, priority: 1 }],
+      protocolVersions: ['v1'],
+    });
+    expect(sr.spec.containers[0]).toMatchObject({
+      name: 'kserve-container', image: 'pytorch/torchserve:0.9.0-cpu',
+      args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
+      env: expect.arrayContaining([{ name: 'TS_SERVICE_ENVELOPE', value: '{{.Labels.serviceEnvelope}}' }]),
+      securityContext: expect.objectContaining({ runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }),
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    });
+  });
+});
+
+describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
+  const workers = (chart: Chart) => new LocalModelNodeGroup(chart, 'workers', {
+    storageLimit: Size.tebibytes(1),
+    localPath: '/mnt/models',
+    storageClassName: 'local-storage',
+    nodePool: GpuNodePool.custom({ labels: { 'nvidia.com/gpu-product': 'NVIDIA-A100-SXM4-80GB' } }),
+  });
+
+  test('localmodel.md: workers node group, meta-llama3-8b-instruct cache (hf, downloader service account) and huggingface-llama3', () => {
+    const chart = newChart('kserve-test');
+    const group = workers(chart);
+    const llama = ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct');
+    const cache = new LocalModelCache(chart, 'meta-llama3-8b-instruct', {
+      storage: llama, modelSize: gi(10), nodeGroups: [group],
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'dl', 'hf-downloader'),
+    });
+    new ServedModel(chart, 'huggingface-llama3', {
+      format: ModelFormat.HUGGINGFACE, storage: llama, args: ['--model_name=llama3'], modelCache: cache,
+      resources: { cpu: Cpu.units(6), memory: gi(24), cpuLimit: Cpu.units(6), memoryLimit: gi(24) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    const docs = synth(chart);
+    expect(docOf(docs, 'LocalModelNodeGroup', 'workers').spec).toMatchObject({
+      persistentVolumeSpec: { local: { path: '/mnt/models' }, storageClassName: 'local-storage' },
+      persistentVolumeClaimSpec: { storageClassName: 'local-storage' },
+    });
+    expect(docOf(docs, 'LocalModelCache', 'meta-llama3-8b-instruct').spec).toMatchObject({
+      sourceModelUri: 'hf://meta-llama/meta-llama-3-8b-instruct', modelSize: '10Gi', nodeGroups: ['workers'], serviceAccountName: 'hf-downloader',
+    });
+    expect(docOf(docs, 'InferenceService', 'huggingface-llama3').spec.predictor.model).toMatchObject({
+      storageUri: 'hf://meta-llama/meta-llama-3-8b-instruct', args: expect.arrayContaining(['--model_name=llama3']),
+    });
+  });
+
+  test('localmodel.md: s3-model cache (storage key and parameters)', () => {
+    const chart = newChart('kserve-test');
+    new LocalModelCache(chart, 's3-model', {
+      storage: ModelStorage.fromUri('s3://mybucket/mymodel'), modelSize: gi(5), nodeGroups: [workers(chart)],
+      storageKey: 'my-s3-key', storageParameters: { type: 's3', region: 'us-west-2' },
+    });
+    expect(docOf(synth(chart), 'LocalModelCache', 's3-model').spec).toMatchObject({
+      sourceModelUri: 's3://mybucket/mymodel', modelSize: '5Gi', nodeGroups: ['workers'],
+      storage: { key: 'my-s3-key', parameters: { type: 's3', region: 'us-west-2' } },
+    });
+  });
+
+  test('localmodel.md: meta-llama3-8b-instruct LocalModelNamespaceCache in my-team, used by huggingface-llama3 there', () => {
+    const chart = newChart('my-team');
+    const llama = ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct');
+    const cache = new LocalModelNamespaceCache(chart, 'meta-llama3-8b-instruct', {
+      storage: llama, modelSize: gi(10), nodeGroups: [workers(chart)],
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'dl', 'hf-downloader'),
+    });
+    new ServedModel(chart, 'huggingface-llama3', {
+      format: ModelFormat.HUGGINGFACE, storage: llama, args: ['--model_name=llama3'], modelCache: cache,
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    const docs = synth(chart);
+    const nsCache = docOf(docs, 'LocalModelNamespaceCache', 'meta-llama3-8b-instruct');
+    expect(nsCache.metadata.namespace).toBe('my-team');
+    expect(nsCache.spec).toMatchObject({ sourceModelUri: 'hf://meta-llama/meta-llama-3-8b-instruct', modelSize: '10Gi', nodeGroups: ['workers'], serviceAccountName: 'hf-downloader' });
+    expect(docOf(docs, 'InferenceService', 'huggingface-llama3').metadata.namespace).toBe('my-team');
   });
 });
