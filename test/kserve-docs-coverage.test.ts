@@ -1064,3 +1064,283 @@ describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
     expect(docOf(docs, 'InferenceService', 'huggingface-llama3').metadata.namespace).toBe('my-team');
   });
 });
+
+describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton with transformers)', () => {
+  // Each page shows the same shape: protocolVersion v2 and an h2c port 8081 on the format's runtime.
+  test.each([
+    ['xgboost/xgboost.md', 'xgboost-iris-grpc', ModelFormat.XGBOOST, 'kserve-xgbserver', 'gs://kfserving-examples/models/xgboost/iris'],
+    ['lightgbm/lightgbm.md', 'lightgbm-iris-grpc', ModelFormat.LIGHTGBM, 'kserve-lgbserver', 'gs://kfserving-examples/models/lightgbm/v2/iris'],
+    ['pmml/pmml.md', 'pmml-iris-grpc', ModelFormat.PMML, 'kserve-pmmlserver', 'gs://kfserving-examples/models/pmml'],
+    ['paddle/paddle.md', 'paddle-v2-resnet50-grpc', ModelFormat.PADDLE, 'kserve-paddleserver', 'gs://kfserving-examples/models/paddle/resnet50'],
+    ['spark-mllib/spark-mllib.md', 'spark-iris-grpc', ModelFormat.PMML, 'kserve-pmmlserver', 'gs://kfserving-examples/models/sparkpmml'],
+  ])('%s: %s (V2 over gRPC, h2c 8081)', (_page, name, format, runtimeName, uri) => {
+    const doc = isvc(name, (chart) => ({
+      format, protocol: InferenceProtocol.GRPC_V2, grpcPort: 8081, storage: ModelStorage.fromUri(uri),
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', runtimeName),
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: format.name }, protocolVersion: 'grpc-v2', storageUri: uri, ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 8081 }],
+    });
+  });
+
+  test.each([
+    ['pmml/pmml.md', 'pmml-iris', ModelFormat.PMML, 'gs://kfserving-examples/models/pmml'],
+    ['paddle/paddle.md', 'paddle-v2-resnet50', ModelFormat.PADDLE, 'gs://kfserving-examples/models/paddle/resnet50'],
+    ['lightgbm/lightgbm.md', 'lightgbm-iris', ModelFormat.LIGHTGBM, 'gs://kfserving-examples/models/lightgbm/v2/iris'],
+    ['spark-mllib/spark-mllib.md', 'spark-iris', ModelFormat.PMML, 'gs://kfserving-examples/models/sparkpmml'],
+  ])('%s: %s (V2 REST)', (_page, name, format, uri) => {
+    const doc = isvc(name, { format, protocol: InferenceProtocol.V2, storage: ModelStorage.fromUri(uri) });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: format.name }, protocolVersion: 'v2', storageUri: uri });
+  });
+
+  test('spark-mllib/spark-mllib.md: spark-pmml (V1)', () => {
+    const doc = isvc('spark-pmml', { format: ModelFormat.PMML, storage: ModelStorage.fromUri('gs://kfserving-examples/models/sparkpmml') });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'pmml' }, storageUri: 'gs://kfserving-examples/models/sparkpmml' });
+  });
+
+  test('tensorflow/tensorflow.md: flower-grpc (TF Serving gRPC on h2c 9000)', () => {
+    const doc = isvc('flower-grpc', (chart) => ({
+      format: ModelFormat.TENSORFLOW,
+      protocol: InferenceProtocol.GRPC_V1,
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', 'kserve-tensorflow-serving'),
+      grpcPort: 9000,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/tensorflow/flowers'),
+      resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'tensorflow' }, storageUri: 'gs://kfserving-examples/models/tensorflow/flowers',
+      ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 9000 }],
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    });
+  });
+
+  test('custom-predictor/custom-predictor.md: custom-model-grpc (own gRPC server on h2c 8081)', () => {
+    const doc = isvc('custom-model-grpc', {
+      server: { image: 'example/custom-model-grpc:v1', port: 8081 },
+      protocol: InferenceProtocol.GRPC_V2,
+      args: ['--model_name=custom-model'],
+      resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(2), memoryLimit: gi(2) },
+    });
+    expect(doc.spec.predictor.containers[0]).toMatchObject({
+      name: 'kserve-container', image: 'example/custom-model-grpc:v1', args: expect.arrayContaining(['--model_name=custom-model']),
+      ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 8081 }],
+    });
+  });
+
+  test.each([
+    ['fill-mask/fill-mask.md', 'huggingface-bert', ['--model_name=bert'], 'google-bert/bert-base-uncased'],
+    ['token-classification/token-classification.md', 'huggingface-bert', ['--model_name=bert', '--task=token_classification'], 'dslim/bert-base-NER'],
+    ['text-classification/text-classification.md', 'huggingface-distilbert-probs', ['--model_name=distilbert', '--return_probabilities'], 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'],
+  ])('huggingface/%s: %s (V2, Hugging Face backend)', (_page, name, args, repo) => {
+    const doc = isvc(name, {
+      format: ModelFormat.HUGGINGFACE, protocol: InferenceProtocol.V2, args, storage: ModelStorage.fromHuggingFace(repo),
+      resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'huggingface' }, protocolVersion: 'v2', args: expect.arrayContaining(args), storageUri: `hf://${repo}` });
+  });
+
+  test('triton/huggingface/huggingface.md: huggingface-triton (Triton predictor, Hugging Face tokenizer transformer)', () => {
+    const doc = isvc('huggingface-triton', {
+      format: ModelFormat.TRITON,
+      protocol: InferenceProtocol.V2,
+      runtimeVersion: '23.10-py3',
+      args: ['--log-verbose=1'],
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/triton/huggingface/model_repository'),
+      resources: { cpu: Cpu.units(1), memory: gi(8), cpuLimit: Cpu.units(1), memoryLimit: gi(8) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      transformer: {
+        // The page uses kserve/huggingfaceserver:latest; a pinned tag keeps the rollout reproducible.
+        image: 'kserve/huggingfaceserver:v0.20.0',
+        args: ['--model_name=bert', '--model_id=bert-base-uncased', '--predictor_protocol=v2', '--tensor_input_names=input_ids'],
+        resources: { cpu: Cpu.millis(100), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'triton' }, protocolVersion: 'v2', runtimeVersion: '23.10-py3', args: expect.arrayContaining(['--log-verbose=1']),
+      resources: { requests: { 'cpu': '1', 'memory': '8Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '1', 'memory': '8Gi', 'nvidia.com/gpu': 1 } },
+    });
+    expect(doc.spec.transformer.containers[0]).toMatchObject({
+      args: expect.arrayContaining(['--model_name=bert', '--predictor_protocol=v2', '--tensor_input_names=input_ids']),
+      resources: { requests: { cpu: '100m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    });
+  });
+
+  test('autogluon/autogluon.md: autogluon-titanic (a format by name on its runtime, V2)', () => {
+    const doc = isvc('autogluon-titanic', (chart) => ({
+      format: ModelFormat.of('autogluon'),
+      protocol: InferenceProtocol.V2,
+      runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', 'kserve-autogluonserver'),
+      storage: ModelStorage.fromUri('gs://your-bucket/autogluon-model/'),
+      resources: { cpu: Cpu.millis(100), memory: gi(1), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'autogluon' }, protocolVersion: 'v2', runtime: 'kserve-autogluonserver', storageUri: 'gs://your-bucket/autogluon-model/',
+    });
+  });
+
+  test('getting-started/predictive-first-isvc.md: sklearn-iris', () => {
+    const doc = isvc('sklearn-iris', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      resources: { cpu: Cpu.millis(100), memory: mi(512), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'sklearn' }, storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+      resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    });
+  });
+
+  test('reference/integrations.md: sklearn-iris (scale to zero, at most 10, concurrency 70)', () => {
+    const doc = isvc('sklearn-iris', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      scaling: Scaling.scaleToZero({ maxReplicas: 10, target: 70 }),
+    });
+    expect(doc.spec.predictor).toMatchObject({ minReplicas: 0, maxReplicas: 10, scaleTarget: 70 });
+  });
+
+  test('reference/integrations.md: sklearn-prometheus (Prometheus scraping annotations)', () => {
+    const doc = isvc('sklearn-prometheus', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      annotations: { 'serving.kserve.io/enable-prometheus-scraping': 'true', 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': '8080' },
+    });
+    expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/enable-prometheus-scraping': 'true', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
+  });
+
+  test('admin-guide/configurations.md: my-inferenceservice (Standard mode)', () => {
+    const doc = isvc('my-inferenceservice', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromUri('gs://my-bucket/my-model'), platform: ServingPlatform.kserveStandard() });
+    expect(doc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'tensorflow' }, storageUri: 'gs://my-bucket/my-model' });
+  });
+});
+
+describe('more explainer, transformer and LLM pages', () => {
+  test('explainers/alibi/text-explainer/text-explainer.md: moviesentiment', () => {
+    const doc = isvc('moviesentiment', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://seldon-models/v1.16.0/sklearn/moviesentiment'),
+      scaling: Scaling.autoscale({ minReplicas: 1 }),
+      resources: { cpu: Cpu.millis(100), memory: gi(1), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+      explainer: {
+        image: 'kserve/alibi-explainer:v0.12.1',
+        args: ['--model_name=moviesentiment', '--http_port=8080', '--predictor_host=moviesentiment-predictor.default', 'AnchorText'],
+        resources: { cpu: Cpu.millis(100), memory: gi(6), cpuLimit: Cpu.units(1), memoryLimit: gi(10) },
+        scaling: Scaling.autoscale({ minReplicas: 1 }),
+      },
+    });
+    expect(doc.spec.explainer).toMatchObject({
+      minReplicas: 1,
+      containers: [{ image: 'kserve/alibi-explainer:v0.12.1', args: expect.arrayContaining(['AnchorText']), resources: { requests: { cpu: '100m', memory: '6Gi' }, limits: { cpu: '1', memory: '10Gi' } } }],
+    });
+  });
+
+  test('explainers/alibi/image-explainer/image-explainer.md: cifar10', () => {
+    const doc = isvc('cifar10', {
+      format: ModelFormat.TENSORFLOW,
+      storage: ModelStorage.fromUri('gs://seldon-models/tfserving/cifar10/resnet32'),
+      resources: { cpu: Cpu.millis(100), memory: gi(5), memoryLimit: gi(10) },
+      explainer: {
+        image: 'kserve/alibi-explainer:v0.12.1',
+        args: ['--model_name=cifar10', '--http_port=8080', '--predictor_host=cifar10-predictor.default', '--storage_uri=/mnt/models', 'AnchorImages', '--batch_size=40', '--stop_on_first=True'],
+        env: { STORAGE_URI: 'gs://kfserving-examples/models/tensorflow/cifar/explainer-0.9.1' },
+        resources: { cpu: Cpu.millis(100), memory: gi(5), cpuLimit: Cpu.units(1), memoryLimit: gi(10) },
+      },
+    });
+    expect(doc.spec.predictor.model.resources).toMatchObject({ requests: { cpu: '100m', memory: '5Gi' }, limits: { memory: '10Gi' } });
+    expect(doc.spec.explainer.containers[0]).toMatchObject({
+      args: expect.arrayContaining(['AnchorImages', '--batch_size=40']),
+      env: expect.arrayContaining([{ name: 'STORAGE_URI', value: 'gs://kfserving-examples/models/tensorflow/cifar/explainer-0.9.1' }]),
+    });
+  });
+
+  test('explainers/trustyai/trustyai.md: housing (TrustyAI SHAP explainer)', () => {
+    const doc = isvc('housing', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromHttps('https://github.com/trustyai-explainability/model-collection/raw/main/housing-data/model.joblib'),
+      // The page uses the `latest` tag; a pinned tag is used here.
+      explainer: { image: 'quay.io/trustyai/trustyai-kserve-explainer:v0.19.0', env: { EXPLAINER_TYPE: 'SHAP' } },
+    });
+    expect(doc.spec.predictor.model.storageUri).toBe('https://github.com/trustyai-explainability/model-collection/raw/main/housing-data/model.joblib');
+    expect(doc.spec.explainer.containers[0]).toMatchObject({
+      image: 'quay.io/trustyai/trustyai-kserve-explainer:v0.19.0', env: expect.arrayContaining([{ name: 'EXPLAINER_TYPE', value: 'SHAP' }]),
+    });
+  });
+
+  test('kafka/kafka.md: mnist (transformer with one replica at least)', () => {
+    const doc = isvc('mnist', {
+      format: ModelFormat.TENSORFLOW,
+      storage: ModelStorage.fromUri('s3://mnist'),
+      scaling: Scaling.autoscale({ minReplicas: 1 }),
+      transformer: {
+        image: 'example/mnist-transformer:v1',
+        resources: { cpu: Cpu.millis(100), memory: mi(100), cpuLimit: Cpu.millis(100), memoryLimit: mi(100) },
+        scaling: Scaling.autoscale({ minReplicas: 1 }),
+      },
+    });
+    expect(doc.spec.predictor).toMatchObject({ minReplicas: 1, model: { storageUri: 's3://mnist' } });
+    expect(doc.spec.transformer).toMatchObject({
+      minReplicas: 1,
+      containers: [{ image: 'example/mnist-transformer:v1', resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '100m', memory: '100Mi' } } }],
+    });
+  });
+
+  test('ai-gateway/envoy-ai-gateway.md: llama3-1b (HF_TOKEN secret, model id as an argument)', () => {
+    const doc = isvc('llama3-1b', (chart) => ({
+      format: ModelFormat.HUGGINGFACE,
+      args: ['--model_name=llama3-1b', '--model_id=meta-llama/Llama-3.2-1B-Instruct'],
+      envVariables: {
+        HF_TOKEN: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 'hf', 'hf-secret'), key: 'HF_TOKEN' }, { optional: false }),
+        KSERVE_OPENAI_ROUTE_PREFIX: EnvValue.fromValue(''),
+      },
+      resources: { cpu: Cpu.units(4), memory: gi(12), cpuLimit: Cpu.units(6), memoryLimit: gi(12) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      args: expect.arrayContaining(['--model_name=llama3-1b', '--model_id=meta-llama/Llama-3.2-1B-Instruct']),
+      env: expect.arrayContaining([
+        { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-secret', key: 'HF_TOKEN', optional: false } } },
+        { name: 'KSERVE_OPENAI_ROUTE_PREFIX', value: '' },
+      ]),
+      resources: { requests: { 'cpu': '4', 'memory': '12Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '6', 'memory': '12Gi', 'nvidia.com/gpu': 1 } },
+    });
+  });
+
+  test('tasks/text2text-generation/text2text-generation.md: huggingface-t5 (model id as an argument, Hugging Face backend)', () => {
+    const doc = isvc('huggingface-t5', {
+      format: ModelFormat.HUGGINGFACE,
+      args: ['--model_name=t5', '--model_id=google-t5/t5-small', '--backend=huggingface'],
+      resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(4) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'huggingface' }, args: expect.arrayContaining(['--model_name=t5', '--model_id=google-t5/t5-small', '--backend=huggingface']),
+    });
+    expect(doc.spec.predictor.model.storageUri).toBeUndefined();
+  });
+
+  test('storage/providers/hf.md: huggingface-llama3 (HF token through a service account)', () => {
+    const doc = isvc('huggingface-llama3', (chart) => ({
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct'),
+      serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'sa', 'hfserviceacc'),
+      args: ['--model_name=llama3', '--model_dir=/mnt/models'],
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    }));
+    expect(doc.spec.predictor).toMatchObject({ serviceAccountName: 'hfserviceacc', model: { storageUri: 'hf://meta-llama/meta-llama-3-8b-instruct' } });
+  });
+
+  test('reference/integrations.md: llama3-vllm (vLLM flags as arguments)', () => {
+    const doc = isvc('llama3-vllm', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct'),
+      args: ['--model_name=llama3', '--model_id=meta-llama/meta-llama-3-8b-instruct', '--quantization=awq', '--gpu_memory_utilization=0.9'],
+      resources: { memory: gi(24) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      args: expect.arrayContaining(['--quantization=awq', '--gpu_memory_utilization=0.9']),
+      resources: { limits: { 'memory': '24Gi', 'nvidia.com/gpu': 1 } },
+    });
+  });
+});
