@@ -1344,3 +1344,160 @@ describe('more explainer, transformer and LLM pages', () => {
     });
   });
 });
+
+describe('logger, storage and reference pages (second pass)', () => {
+  const SKLEARN_V1 = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model') };
+
+  test('logger/knative-eventing-logger.md: sklearn-iris (events to a Knative broker)', () => {
+    const doc = isvc('sklearn-iris', {
+      ...SKLEARN_V1,
+      scaling: Scaling.autoscale({ minReplicas: 1 }),
+      logger: { mode: PayloadLoggerMode.ALL, url: 'http://broker-ingress.knative-eventing.svc.cluster.local/default/default' },
+    });
+    expect(doc.spec.predictor).toMatchObject({ minReplicas: 1, logger: { mode: 'all', url: 'http://broker-ingress.knative-eventing.svc.cluster.local/default/default' } });
+  });
+
+  test('reference/integrations.md: sklearn-grpc (gRPC on h2c 9000)', () => {
+    const doc = isvc('sklearn-grpc', { ...SKLEARN_V1, protocol: InferenceProtocol.GRPC_V2, grpcPort: 9000 });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 9000 }] });
+  });
+
+  test('reference/integrations.md: huggingface-otel (OpenTelemetry pod metric; Standard mode with KEDA stated)', () => {
+    // The page sets no deployment mode or autoscaler class: PodMetric needs KEDA (KServe 0.20 keda_reconciler.go),
+    // so the library asks for ServingPlatform.kserveStandard({ autoscaler: KEDA }) and an upper bound.
+    const doc = isvc('huggingface-otel', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('Qwen/Qwen2.5-0.5B-Instruct'),
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
+      scaling: Scaling.autoscale({ maxReplicas: 5, target: 4, metric: ScalingMetric.openTelemetry({ metricName: 'vllm:num_requests_running' }) }),
+    });
+    expect(doc.spec.predictor.autoScaling.metrics).toEqual([
+      expect.objectContaining({ type: 'PodMetric', podmetric: expect.objectContaining({ metric: expect.objectContaining({ backend: 'opentelemetry', metricNames: ['vllm:num_requests_running'] }) }) }),
+    ]);
+  });
+
+  test('storage/providers/pvc.md: sklearn-pvc (writable PVC through storage.kserve.io/readonly: "false")', () => {
+    const doc = isvc('sklearn-pvc', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'task-pv-claim', path: 'model' }),
+      annotations: { 'storage.kserve.io/readonly': 'false' },
+    });
+    expect(doc.metadata.annotations['storage.kserve.io/readonly']).toBe('false');
+    expect(doc.spec.predictor.model.storageUri).toBe('pvc://task-pv-claim/model');
+  });
+
+  test('storage/providers/git.md: git-secret (a git repository over https, password from a Secret)', () => {
+    const doc = isvc('git-secret', (chart) => ({
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromHttps('https://github.com/kserve/kserve.git'),
+      envVariables: { GIT_PASSWORD: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(chart, 'git', 'git-secret'), key: 'GIT_PASSWORD' }, { optional: false }) },
+    }));
+    expect(doc.spec.predictor.model).toMatchObject({
+      storageUri: 'https://github.com/kserve/kserve.git',
+      env: expect.arrayContaining([{ name: 'GIT_PASSWORD', valueFrom: { secretKeyRef: { name: 'git-secret', key: 'GIT_PASSWORD', optional: false } } }]),
+    });
+  });
+
+  test('reference/time_series/api.md: timeseries-forecast (Hugging Face server image as a custom container, GPU)', () => {
+    const doc = isvc('timeseries-forecast', {
+      // The page names the container `timesfm` and uses the `latest` tag; KServe needs the predictor's
+      // container to be kserve-container for its defaults, and the library pins the image.
+      server: { image: 'kserve/huggingfaceserver:v0.20.0' },
+      args: ['--model_id=google/timesfm-2.0-500m-pytorch', '--model_name=timesfm2', '--http_port=8080'],
+      resources: { cpu: Cpu.units(4), memory: gi(8), cpuLimit: Cpu.units(8), memoryLimit: gi(16) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    }, 'kserve-demo');
+    expect(doc.metadata.namespace).toBe('kserve-demo');
+    expect(doc.spec.predictor.containers[0]).toMatchObject({
+      image: 'kserve/huggingfaceserver:v0.20.0',
+      args: ['--model_id=google/timesfm-2.0-500m-pytorch', '--model_name=timesfm2', '--http_port=8080'],
+      resources: { requests: { cpu: '4', memory: '8Gi' }, limits: { 'cpu': '8', 'memory': '16Gi', 'nvidia.com/gpu': 1 } },
+    });
+  });
+
+  test('detect/aif/aif.md: german-credit (custom predictor, payload logger, bias-detector explainer)', () => {
+    const doc = isvc('german-credit', {
+      server: { image: 'aipipeline/aifserver:predictor' },
+      resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      logger: { mode: PayloadLoggerMode.ALL, url: 'http://message-dumper.default/' },
+      explainer: {
+        // The page uses aifserver:latest; a tag is pinned here.
+        image: 'aipipeline/aifserver:v0.2.0',
+        command: ['python', '-m', 'aifserver', '--predictor_host', 'german-credit-predictor-default.default.svc.cluster.local', '--model_name', 'german-credit'],
+      },
+    }, 'default');
+    expect(doc.spec.predictor).toMatchObject({
+      logger: { mode: 'all', url: 'http://message-dumper.default/' },
+      containers: [{ image: 'aipipeline/aifserver:predictor', resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } } }],
+    });
+    expect(doc.spec.explainer.containers[0].command).toEqual(['python', '-m', 'aifserver', '--predictor_host', 'german-credit-predictor-default.default.svc.cluster.local', '--model_name', 'german-credit']);
+  });
+
+  test('concepts/resources/servingruntime.md and node-scheduling: torchscript-cifar (the legacy `triton:` predictor is written as `model:` with format triton)', () => {
+    const doc = isvc('torchscript-cifar', {
+      format: ModelFormat.TRITON,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchscript'),
+      runtimeVersion: '21.08-py3',
+      envVariables: { OMP_NUM_THREADS: EnvValue.fromValue('1') },
+      nodePool: GpuNodePool.custom({ labels: { myLabelName: 'myLabelValue' } }),
+    });
+    // KServe 0.20 rewrites `predictor.triton` into `predictor.model` with modelFormat triton
+    // (inference_service_defaults.go setPredictorModelDefaults / assignTritonRuntime).
+    expect(doc.spec.predictor.triton).toBeUndefined();
+    expect(doc.spec.predictor).toMatchObject({
+      nodeSelector: { myLabelName: 'myLabelValue' },
+      model: { modelFormat: { name: 'triton' }, storageUri: 'gs://kfserving-examples/models/torchscript', runtimeVersion: '21.08-py3' },
+    });
+  });
+});
+
+describe('InferenceGraph examples of reference/crd-api.mdx (written in the current steps/serviceName shape)', () => {
+  // crd-api.mdx shows the pre-0.9 shape (`routes`, `service`); KServe 0.20's CRD has `steps` and
+  // `serviceName` (pkg/apis/serving/v1alpha1/inference_graph.go), so the old shape is not admitted.
+  test('crd-api.mdx: model-chainer (three services in sequence, each fed the previous response)', () => {
+    const chart = newChart('kserve-test');
+    new InferenceGraph(chart, 'model-chainer', {
+      root: GraphNode.sequence([
+        GraphStep.inferenceService('mymodel-s1'),
+        GraphStep.inferenceService('mymodel-s2', { data: StepData.RESPONSE }),
+        GraphStep.inferenceService('mymodel-s3', { data: StepData.RESPONSE }),
+      ]),
+    });
+    expect(docOf(synth(chart), 'InferenceGraph', 'model-chainer').spec.nodes).toEqual({
+      root: { routerType: 'Sequence', steps: [{ serviceName: 'mymodel-s1' }, { serviceName: 'mymodel-s2', data: '$response' }, { serviceName: 'mymodel-s3', data: '$response' }] },
+    });
+  });
+
+  test('crd-api.mdx: ensemble (feast, then an ensemble node of sklearn and xgboost)', () => {
+    const chart = newChart('kserve-test');
+    new InferenceGraph(chart, 'ensemble', {
+      root: GraphNode.sequence([
+        GraphStep.inferenceService('feast'),
+        GraphStep.node(GraphNode.ensemble([GraphStep.inferenceService('sklearn-model'), GraphStep.inferenceService('xgboost-model')], { name: 'ensembleModel' }), { data: StepData.RESPONSE }),
+      ]),
+    });
+    const nodes = docOf(synth(chart), 'InferenceGraph', 'ensemble').spec.nodes;
+    expect(nodes.root).toEqual({ routerType: 'Sequence', steps: [{ serviceName: 'feast' }, { nodeName: expect.any(String), data: '$response' }] });
+    expect(nodes[nodes.root.steps[1].nodeName]).toEqual({ routerType: 'Ensemble', steps: [{ serviceName: 'sklearn-model' }, { serviceName: 'xgboost-model' }] });
+  });
+
+  test('crd-api.mdx: dog-breed-classification (sequence into a Switch on GJSON conditions)', () => {
+    const chart = newChart('kserve-test');
+    new InferenceGraph(chart, 'dog-breed-classification', {
+      root: GraphNode.sequence([
+        GraphStep.inferenceService('cat-dog-classifier'),
+        GraphStep.node(GraphNode.conditional([
+          // The page's `{ .predictions.class == "dog" }` is JSONPath; the 0.20 router evaluates GJSON (cmd/router/main.go).
+          GraphStep.inferenceService('dog-breed-classifier', { condition: 'predictions.#(class=="dog")' }),
+          GraphStep.inferenceService('cat-breed-classifier', { condition: 'predictions.#(class=="cat")' }),
+        ], { name: 'breed-classifier' }), { data: StepData.REQUEST }),
+      ]),
+    });
+    const nodes = docOf(synth(chart), 'InferenceGraph', 'dog-breed-classification').spec.nodes;
+    expect(nodes.root.steps).toEqual([{ serviceName: 'cat-dog-classifier' }, { nodeName: 'breed-classifier', data: '$request' }]);
+    expect(nodes['breed-classifier']).toEqual({
+      routerType: 'Switch',
+      steps: [{ serviceName: 'dog-breed-classifier', condition: 'predictions.#(class=="dog")' }, { serviceName: 'cat-breed-classifier', condition: 'predictions.#(class=="cat")' }],
+    });
+  });
+});
