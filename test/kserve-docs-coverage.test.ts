@@ -166,26 +166,16 @@ describe('frameworks (predictive-inference/frameworks/*)', () => {
     });
   });
 
-  test('huggingface/text-classification/text-classification.md: huggingface-distilbert (args, hf model id)', () => {
-    const doc = isvc('huggingface-distilbert', {
-      format: ModelFormat.HUGGINGFACE,
-      storage: ModelStorage.fromHuggingFace('distilbert/distilbert-base-uncased-finetuned-sst-2-english'),
-      args: ['--model_name=distilbert'],
-      resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
-    });
-    expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'huggingface' },
-      args: expect.arrayContaining(['--model_name=distilbert']),
-      storageUri: 'hf://distilbert/distilbert-base-uncased-finetuned-sst-2-english',
-      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-    });
-  });
-
   test('custom-predictor/custom-predictor.md: custom-model (own image)', () => {
     const doc = isvc('custom-model', {
-      server: { image: '{username}/custom-model:v1'.replace('{username}', 'example'), port: 8080 },
+      server: { image: 'example/custom-model:v1', port: 8080 },
+      args: ['--model_name=custom-model'],
+      resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(2), memoryLimit: gi(2) },
     });
-    expect(doc.spec.predictor.containers[0]).toMatchObject({ name: 'kserve-container', image: 'example/custom-model:v1' });
+    expect(doc.spec.predictor.containers[0]).toMatchObject({
+      name: 'kserve-container', image: 'example/custom-model:v1', args: ['--model_name=custom-model'],
+      resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    });
   });
 });
 
@@ -1128,15 +1118,67 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
   });
 
   test.each([
-    ['fill-mask/fill-mask.md', 'huggingface-bert', ['--model_name=bert'], 'google-bert/bert-base-uncased'],
-    ['token-classification/token-classification.md', 'huggingface-bert', ['--model_name=bert', '--task=token_classification'], 'dslim/bert-base-NER'],
+    ['text-classification/text-classification.md', 'huggingface-distilbert', ['--model_name=distilbert'], 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'],
     ['text-classification/text-classification.md', 'huggingface-distilbert-probs', ['--model_name=distilbert', '--return_probabilities'], 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'],
-  ])('huggingface/%s: %s (V2, Hugging Face backend)', (_page, name, args, repo) => {
+    ['text-classification/text-classification.md', 'huggingface-distilbert-raw', ['--model_name=distilbert', '--return_raw_logits'], 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'],
+    ['token-classification/token-classification.md', 'huggingface-bert', ['--model_name=bert', '--disable_lower_case'], 'dslim/bert-base-NER'],
+    ['token-classification/token-classification.md', 'huggingface-bert-with-probs', ['--model_name=bert', '--disable_lower_case', '--return_probabilities'], 'dslim/bert-base-NER'],
+    ['token-classification/token-classification.md', 'huggingface-bert-with-logits', ['--model_name=bert', '--disable_lower_case', '--return_raw_logits'], 'dslim/bert-base-NER'],
+    ['fill-mask/fill-mask.md', 'huggingface-bert', ['--model_name=bert'], 'google-bert/bert-base-uncased'],
+    ['fill-mask/fill-mask.md', 'huggingface-bert-probs', ['--model_name=bert', '--return_probabilities'], 'google-bert/bert-base-uncased'],
+    ['fill-mask/fill-mask.md', 'huggingface-bert-logits', ['--model_name=bert', '--return_logits'], 'google-bert/bert-base-uncased'],
+  ])('huggingface/%s: %s (V2, one GPU)', (_page, name, args, repo) => {
     const doc = isvc(name, {
       format: ModelFormat.HUGGINGFACE, protocol: InferenceProtocol.V2, args, storage: ModelStorage.fromHuggingFace(repo),
       resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
-    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'huggingface' }, protocolVersion: 'v2', args: expect.arrayContaining(args), storageUri: `hf://${repo}` });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'huggingface' }, protocolVersion: 'v2', args: expect.arrayContaining(args), storageUri: `hf://${repo}`,
+      resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } },
+    });
+  });
+
+  test('triton/torchscript/torchscript.md: torch-transformer (Triton predictor, image transformer speaking V2)', () => {
+    const doc = isvc('torch-transformer', {
+      format: ModelFormat.TRITON,
+      protocol: InferenceProtocol.V2,
+      runtimeVersion: '20.10-py3',
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchscript'),
+      envVariables: { OMP_NUM_THREADS: EnvValue.fromValue('1') },
+      // The page uses image-transformer-v2:latest; a tag is pinned here.
+      transformer: { image: 'kfserving/image-transformer-v2:v0.20.0', args: ['--model_name', 'cifar10', '--protocol', 'v2'] },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'triton' }, protocolVersion: 'v2', runtimeVersion: '20.10-py3' });
+    expect(doc.spec.transformer.containers[0]).toMatchObject({ image: 'kfserving/image-transformer-v2:v0.20.0', args: ['--model_name', 'cifar10', '--protocol', 'v2'] });
+  });
+
+  test('tensorflow/tensorflow.md: bert-v2 (BERT on Triton behind a tokenizer transformer)', () => {
+    const doc = isvc('bert-v2', {
+      format: ModelFormat.TRITON,
+      protocol: InferenceProtocol.V2,
+      runtimeVersion: '20.10-py3',
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/triton/bert'),
+      resources: { cpu: Cpu.units(1), memory: gi(8), cpuLimit: Cpu.units(1), memoryLimit: gi(8) },
+      transformer: { image: 'kfserving/bert-transformer-v2:v0.20.0' },
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'gs://kfserving-examples/models/triton/bert',
+      resources: { requests: { cpu: '1', memory: '8Gi' }, limits: { cpu: '1', memory: '8Gi' } },
+    });
+    expect(doc.spec.transformer.containers[0].image).toBe('kfserving/bert-transformer-v2:v0.20.0');
+  });
+
+  test('generative-inference/overview.md: huggingface-llm (one GPU selects the CUDA image)', () => {
+    const doc = isvc('huggingface-llm', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('meta-llama/llama-3-8b-instruct'),
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+    });
+    expect(doc.spec.predictor.model).toMatchObject({
+      modelFormat: { name: 'huggingface' }, storageUri: 'hf://meta-llama/llama-3-8b-instruct',
+      resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } },
+    });
   });
 
   test('triton/huggingface/huggingface.md: huggingface-triton (Triton predictor, Hugging Face tokenizer transformer)', () => {
