@@ -724,6 +724,17 @@ describe('generative inference (generative-inference/*, getting-started/genai-fi
     });
   });
 
+  test('multi-node/multi-node.md: huggingface-llama3 (the runtime left to KServe: workerSpec selects the multi-node one)', () => {
+    const doc = isvc('huggingface-llama3', {
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromPersistentVolumeClaim({ claimName: 'llama-3-8b-pvc', path: 'hf/8b_instruction_tuned' }),
+      platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.NONE }),
+      workerSpec: { pipelineParallelSize: 2, tensorParallelSize: 1 },
+    });
+    expect(doc.spec.predictor.model.runtime).toBeUndefined();
+    expect(doc.spec.predictor.workerSpec).toMatchObject({ pipelineParallelSize: 2, tensorParallelSize: 1 });
+  });
+
   test('autoscaling/autoscaling.md: huggingface-qwen (KEDA on vLLM running requests, target 2)', () => {
     const doc = isvc('huggingface-qwen', {
       format: ModelFormat.HUGGINGFACE,
@@ -1013,7 +1024,10 @@ describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
     });
     const docs = synth(chart);
     expect(docOf(docs, 'LocalModelNodeGroup', 'workers').spec).toMatchObject({
-      persistentVolumeSpec: { local: { path: '/mnt/models' }, storageClassName: 'local-storage' },
+      persistentVolumeSpec: {
+        local: { path: '/mnt/models' }, storageClassName: 'local-storage',
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu-product', operator: 'In', values: ['NVIDIA-A100-SXM4-80GB'] }] }] } },
+      },
       persistentVolumeClaimSpec: { storageClassName: 'local-storage' },
     });
     expect(docOf(docs, 'LocalModelCache', 'meta-llama3-8b-instruct').spec).toMatchObject({
@@ -1542,4 +1556,36 @@ describe('InferenceGraph examples of reference/crd-api.mdx (written in the curre
       steps: [{ serviceName: 'dog-breed-classifier', condition: 'predictions.#(class=="dog")' }, { serviceName: 'cat-breed-classifier', condition: 'predictions.#(class=="cat")' }],
     });
   });
+});
+
+/*
+ * Documented manifests that cannot be written with the typed API, or that the library refuses
+ * on purpose. Each names the page, the manifest and the reason.
+ */
+describe('not expressible, or refused on purpose', () => {
+  test.todo('transformers/collocation/collocation.md: transformer-collocation (format runtime + collocated transformer on 8080) — '
+    + 'TorchServe listens on 8085 (the model\'s config.properties), but the library takes the runtime\'s port (8080) as the server\'s '
+    + 'and refuses transformer.port 8080 as a clash; there is no prop to say where a format runtime\'s server listens. '
+    + 'Written above in the page\'s other form (custom TorchServe container on 8085).');
+  test.todo('transformers/collocation/collocation.md: pytorch-collocation ServingRuntime + transformer-collocation-runtime — a runtime '
+    + 'cannot carry the `transformer-container` (RuntimeSidecar refuses reserved names and ports), and an InferenceService cannot '
+    + 'override a runtime container\'s resources by name. The server half of the runtime is written above.');
+  test.todo('rollout-strategies/rollout-strategy-standard.md: deployment-strategy-example — a transformer has no deploymentStrategy '
+    + '(InferenceComponent); the page\'s `transformer.custom.container` is not a KServe 0.20 field (TransformerSpec is a PodSpec).');
+  test.todo('detect/art/art.md: artserver — `explainer.art` (ART SquareAttack, config) has no typed prop (explainers are custom '
+    + 'containers only); the predictor container name `predictor` cannot be set. The page\'s YAML is also mis-indented.');
+  test.todo('generative-inference/kvcache-offloading/kvcache-offloading.md: huggingface-llama3 — a ConfigMap volume mounted into the '
+    + 'model server (LMCache config at /lmcache) has no prop; args, env and GPU are expressible.');
+  test.todo('storage/storage-containers/storage-containers.md: iris-model — `model-registry://` (a ClusterStorageContainer\'s own '
+    + 'scheme) is refused: ModelStorage knows only the schemes KServe\'s built-in initializer reads.');
+  test.todo('concepts/architecture/control-plane.md: sklearn-iris with serving.knative.dev/enablePassthrough and '
+    + 'networking.kserve.io/gateway-api or ingress-class — the library refuses Knative revision annotations it owns and has '
+    + 'no prop for passthrough or the ingress class (the refusal names scaling/startup/timeout, which does not help here).');
+  test.todo('autoscaling/hpa-autoscaler.md: sklearn-iris-hpa as shown (no maxReplicas) — refused on purpose: KServe raises '
+    + 'maxReplicas to minReplicas and the HPA never scales; written above with maxReplicas.');
+  test.todo('generative-inference/modelcache/localmodel.md: workers LocalModelNodeGroup with storageLimit 1.7T / 1700G — sizes '
+    + 'are cdk8s Size (binary units): 1.7T decimal cannot be written exactly; written above with 1Ti.');
+  test.todo('tensorflow.md, triton/torchscript.md, spark-mllib.md, pmml.md, paddle.md, lightgbm.md, xgboost.md, sklearn.md: the '
+    + 'variants naming the gRPC port `grpc-port` (Istio\'s <protocol>[-<suffix>] convention) — the library always names it h2c, '
+    + 'the name Knative requires; the port name cannot be chosen, so those variants come out as their h2c twins above.');
 });
