@@ -1264,6 +1264,44 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
     expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/enable-prometheus-scraping': 'true', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
   });
 
+  test('transformers/feast-feature-store/feast-feature-store.md: sklearn-driver-transformer (Feast feature transformer)', () => {
+    const featureRefs = ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:acc_rate', 'driver_hourly_stats:avg_daily_trips'];
+    const doc = isvc('sklearn-driver-transformer', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/feast/driver'),
+      resources: { cpu: Cpu.millis(100), memory: mi(512), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
+      // The page uses driver-transformer:latest and names the container driver-container; a tag is pinned here.
+      transformer: {
+        image: 'kserve/driver-transformer:v0.20.0',
+        command: ['python', '-m', 'driver_transformer'],
+        args: ['--feast_serving_url', 'feature-server-service.default.svc.cluster.local:6566', '--entity_id_name', 'driver_id', '--feature_refs', ...featureRefs],
+      },
+    }, 'default');
+    expect(doc.spec.predictor.model).toMatchObject({
+      storageUri: 'gs://kfserving-examples/models/feast/driver', resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
+    });
+    expect(doc.spec.transformer.containers[0]).toMatchObject({
+      command: ['python', '-m', 'driver_transformer'],
+      args: ['--feast_serving_url', 'feature-server-service.default.svc.cluster.local:6566', '--entity_id_name', 'driver_id', '--feature_refs', ...featureRefs],
+    });
+  });
+
+  test('observability/prometheus-metrics.md: sklearn-irisv2 (Prometheus scraping, V2)', () => {
+    const doc = isvc('sklearn-irisv2', {
+      format: ModelFormat.SKLEARN, protocol: InferenceProtocol.V2,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      annotations: { 'serving.kserve.io/enable-prometheus-scraping': 'true' },
+    });
+    expect(doc.metadata.annotations['serving.kserve.io/enable-prometheus-scraping']).toBe('true');
+    expect(doc.spec.predictor.model).toMatchObject({ protocolVersion: 'v2', storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model' });
+  });
+
+  test('admin-guide/serverless/kourier-networking/index.md: pmml-demo (Knative mode)', () => {
+    const doc = isvc('pmml-demo', { format: ModelFormat.PMML, storage: ModelStorage.fromUri('gs://kfserving-examples/models/pmml') });
+    expect(doc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
+    expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'pmml' }, storageUri: 'gs://kfserving-examples/models/pmml' });
+  });
+
   test('admin-guide/configurations.md: my-inferenceservice (Standard mode)', () => {
     const doc = isvc('my-inferenceservice', { format: ModelFormat.TENSORFLOW, storage: ModelStorage.fromUri('gs://my-bucket/my-model'), platform: ServingPlatform.kserveStandard() });
     expect(doc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
