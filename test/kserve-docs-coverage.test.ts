@@ -18,8 +18,9 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
-  KedaAuthentication, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode, PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel,
-  ServedModelProps, ServingPlatform, ServingRuntime, StepData, StandardAutoscaler, TaintEffect,
+  KedaAuthentication, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode,
+  PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StepData,
+  StandardAutoscaler, TaintEffect,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -161,7 +162,8 @@ describe('frameworks (predictive-inference/frameworks/*)', () => {
       storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchscript'),
     }));
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'triton' }, protocolVersion: 'grpc-v2',
+      modelFormat: { name: 'triton' },
+      protocolVersion: 'grpc-v2',
       ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 9000 }],
     });
   });
@@ -173,7 +175,9 @@ describe('frameworks (predictive-inference/frameworks/*)', () => {
       resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(2), memoryLimit: gi(2) },
     });
     expect(doc.spec.predictor.containers[0]).toMatchObject({
-      name: 'kserve-container', image: 'example/custom-model:v1', args: ['--model_name=custom-model'],
+      name: 'kserve-container',
+      image: 'example/custom-model:v1',
+      args: ['--model_name=custom-model'],
       resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
     });
   });
@@ -209,7 +213,8 @@ describe('autoscaling (predictive-inference/autoscaling/*)', () => {
       scaling: Scaling.autoscale({ metric: ScalingMetric.CONCURRENCY, target: 1 }),
     });
     expect(doc.spec.predictor).toMatchObject({
-      scaleMetric: 'concurrency', scaleTarget: 1,
+      scaleMetric: 'concurrency',
+      scaleTarget: 1,
       model: { runtimeVersion: '2.6.2-gpu', resources: { limits: { 'nvidia.com/gpu': 1 } } },
     });
   });
@@ -258,7 +263,8 @@ describe('autoscaling (predictive-inference/autoscaling/*)', () => {
     }));
     expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/autoscalerClass': 'keda' });
     expect(doc.spec.predictor).toMatchObject({
-      minReplicas: 1, maxReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 5,
       model: { runtime: 'kserve-sklearnserver', protocolVersion: 'v2' },
       autoScaling: { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
     });
@@ -282,7 +288,8 @@ describe('autoscaling (predictive-inference/autoscaling/*)', () => {
       }),
     });
     expect(doc.spec.predictor).toMatchObject({
-      minReplicas: 1, maxReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 5,
       model: { modelFormat: { name: 'huggingface' }, args: expect.arrayContaining(['--model_name=fbopt', '--model_id=facebook/opt-125m']) },
       autoScaling: {
         metrics: [{
@@ -309,7 +316,8 @@ describe('autoscaling (predictive-inference/autoscaling/*)', () => {
       scaling: Scaling.autoscale({ minReplicas: 1, maxReplicas: 5, target: 4, metric: ScalingMetric.openTelemetry({ metricName: 'vllm:num_requests_running' }) }),
     });
     expect(doc.spec.predictor).toMatchObject({
-      minReplicas: 1, maxReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 5,
       autoScaling: { metrics: [{ type: 'PodMetric', podmetric: { metric: { backend: 'opentelemetry', metricNames: ['vllm:num_requests_running'] }, target: { type: 'Value' } } }] },
     });
     expect(doc.spec.predictor.autoScaling.metrics[0].podmetric.target.value).toEqual('4');
@@ -329,7 +337,8 @@ describe('autoscaling (predictive-inference/autoscaling/*)', () => {
     });
     expect(doc.spec.predictor).toMatchObject({ scaleMetric: 'concurrency', scaleTarget: 2 });
     expect(doc.spec.transformer).toMatchObject({
-      scaleMetric: 'rps', scaleTarget: 8,
+      scaleMetric: 'rps',
+      scaleTarget: 8,
       containers: [{ name: 'kserve-container', image: 'kserve/image-transformer:latest', command: ['python', '-m', 'model'], args: expect.arrayContaining(['--model_name', 'mnist']) }],
     });
   });
@@ -403,7 +412,8 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
     }));
     // `parameters: { type: s3, format: json }` of the page are not typed: see the todo below.
     expect(doc.spec.predictor.logger).toMatchObject({
-      mode: 'all', url: 's3://logs-bucket',
+      mode: 'all',
+      url: 's3://logs-bucket',
       storage: { path: '/logs', key: 'logger-credentials', serviceAccountName: 'logger-sa' },
     });
   });
@@ -421,7 +431,9 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
     });
     expect(doc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'pytorch' }, storageUri: 'gs://kfserving-examples/models/torchserve/image_classifier/v1' });
     expect(doc.spec.transformer.containers[0]).toMatchObject({
-      name: 'kserve-container', image: 'kserve/image-transformer:latest', command: ['python', '-m', 'model'],
+      name: 'kserve-container',
+      image: 'kserve/image-transformer:latest',
+      command: ['python', '-m', 'model'],
       args: expect.arrayContaining(['--model_name', 'mnist']),
       resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
     });
@@ -443,7 +455,8 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
       },
     }));
     expect(doc.spec.predictor.model).toMatchObject({
-      runtime: 'kserve-tritonserver', runtimeVersion: '20.10-py3',
+      runtime: 'kserve-tritonserver',
+      runtimeVersion: '20.10-py3',
       ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 9000 }],
     });
     expect(doc.spec.transformer.containers[0].args).toEqual(expect.arrayContaining(['--model_name', 'cifar10', '--protocol', 'grpc-v2']));
@@ -470,7 +483,8 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
     expect(doc.spec.transformer).toBeUndefined();
     const [server, transformer] = doc.spec.predictor.containers;
     expect(server).toMatchObject({
-      name: 'kserve-container', image: 'pytorch/torchserve:0.9.0-cpu',
+      name: 'kserve-container',
+      image: 'pytorch/torchserve:0.9.0-cpu',
       args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
       env: expect.arrayContaining([
         { name: 'TS_SERVICE_ENVELOPE', value: 'kserve' },
@@ -504,7 +518,8 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
     expect(doc.spec.explainer).toMatchObject({
       minReplicas: 1,
       containers: [{
-        name: 'kserve-container', image: 'kserve/alibi-explainer:v0.12.1',
+        name: 'kserve-container',
+        image: 'kserve/alibi-explainer:v0.12.1',
         args: expect.arrayContaining(['--model_name=income', 'AnchorTabular']),
         env: expect.arrayContaining([{ name: 'STORAGE_URI', value: 'gs://kfserving-examples/models/sklearn/1.3/income/explainer' }]),
         resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '1', memory: '4Gi' } },
@@ -533,7 +548,8 @@ describe('node scheduling (node-scheduling/isvc-node-scheduling.md)', () => {
     expect(doc.spec.predictor.nodeSelector).toMatchObject({ myLabel2: 'true' });
     expect(doc.spec.predictor.tolerations).toEqual(expect.arrayContaining([{ key: 'myTaint2', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]));
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'triton' }, runtimeVersion: '20.10-py3',
+      modelFormat: { name: 'triton' },
+      runtimeVersion: '20.10-py3',
       args: expect.arrayContaining(['--log-verbose=1']),
       env: expect.arrayContaining([{ name: 'OMP_NUM_THREADS', value: '1' }]),
       resources: { limits: { 'nvidia.com/gpu': 1 } },
@@ -657,7 +673,9 @@ describe('generative inference (generative-inference/*, getting-started/genai-fi
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'huggingface' }, storageUri: 'hf://Qwen/Qwen2.5-0.5B-Instruct', args: expect.arrayContaining(['--model_name=qwen']),
+      modelFormat: { name: 'huggingface' },
+      storageUri: 'hf://Qwen/Qwen2.5-0.5B-Instruct',
+      args: expect.arrayContaining(['--model_name=qwen']),
       resources: { requests: { 'cpu': '1', 'memory': '4Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '2', 'memory': '6Gi', 'nvidia.com/gpu': 1 } },
     });
   });
@@ -693,7 +711,8 @@ describe('generative inference (generative-inference/*, getting-started/genai-fi
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      storageUri: 'hf://sentence-transformers/all-MiniLM-L6-v2', args: expect.arrayContaining(['--model_name=sentence-transformer', '--task=embed']),
+      storageUri: 'hf://sentence-transformers/all-MiniLM-L6-v2',
+      args: expect.arrayContaining(['--model_name=sentence-transformer', '--task=embed']),
       resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     });
   });
@@ -745,13 +764,16 @@ describe('generative inference (generative-inference/*, getting-started/genai-fi
       platform: ServingPlatform.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }),
       annotations: { 'serving.kserve.io/enable-prometheus-scraping': 'true' },
       scaling: Scaling.autoscale({
-        minReplicas: 1, maxReplicas: 5, target: 2,
+        minReplicas: 1,
+        maxReplicas: 5,
+        target: 2,
         metric: ScalingMetric.prometheus({ serverAddress: 'http://prometheus.istio-system.svc.cluster.local:9090', query: 'vllm:num_requests_running' }),
       }),
     });
     expect(doc.metadata.annotations).toMatchObject({ 'serving.kserve.io/autoscalerClass': 'keda', 'serving.kserve.io/enable-prometheus-scraping': 'true' });
     expect(doc.spec.predictor).toMatchObject({
-      minReplicas: 1, maxReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 5,
       autoScaling: { metrics: [{ type: 'External', external: { metric: { backend: 'prometheus', query: 'vllm:num_requests_running' }, target: { type: 'Value', value: '2' } } }] },
     });
   });
@@ -771,7 +793,8 @@ describe('canary (predictive-inference/rollout-strategies/canary-example.md)', (
     expect(doc.spec.predictor).toMatchObject({
       canaryTrafficPercent: 10,
       model: {
-        modelFormat: { name: 'sklearn' }, storageUri: 'gs://kserve-examples/models/sklearn/1.0/model-2',
+        modelFormat: { name: 'sklearn' },
+        storageUri: 'gs://kserve-examples/models/sklearn/1.0/model-2',
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '100m', memory: '256Mi' } },
       },
     });
@@ -891,7 +914,12 @@ describe('inference graphs (inferencegraph/*)', () => {
         GraphStep.model(dogBreed, { name: 'dog_breed_classifier', data: StepData.REQUEST, condition: '[@this].#(predictions.0=="dog")' }),
       ]),
       resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
-      routerTimeouts: { serverRead: Duration.seconds(300), serverWrite: Duration.seconds(300), serverIdle: Duration.seconds(300), serviceClient: Duration.seconds(150) },
+      routerTimeouts: {
+        serverRead: Duration.seconds(300),
+        serverWrite: Duration.seconds(300),
+        serverIdle: Duration.seconds(300),
+        serviceClient: Duration.seconds(150),
+      },
     });
     const docs = synth(chart);
     expect(docOf(docs, 'InferenceService', 'cat-dog-classifier').spec.predictor.model).toMatchObject({
@@ -992,7 +1020,8 @@ describe('serving runtimes (concepts/resources/servingruntime.md, transformers/c
       protocolVersions: ['v1'],
     });
     expect(sr.spec.containers[0]).toMatchObject({
-      name: 'kserve-container', image: 'pytorch/torchserve:0.9.0-cpu',
+      name: 'kserve-container',
+      image: 'pytorch/torchserve:0.9.0-cpu',
       args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
       env: expect.arrayContaining([{ name: 'TS_SERVICE_ENVELOPE', value: '{{.Labels.serviceEnvelope}}' }]),
       securityContext: expect.objectContaining({ runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }),
@@ -1014,18 +1043,24 @@ describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
     const group = workers(chart);
     const llama = ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct');
     const cache = new LocalModelCache(chart, 'meta-llama3-8b-instruct', {
-      storage: llama, modelSize: gi(10), nodeGroups: [group],
+      storage: llama,
+      modelSize: gi(10),
+      nodeGroups: [group],
       serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'dl', 'hf-downloader'),
     });
     new ServedModel(chart, 'huggingface-llama3', {
-      format: ModelFormat.HUGGINGFACE, storage: llama, args: ['--model_name=llama3'], modelCache: cache,
+      format: ModelFormat.HUGGINGFACE,
+      storage: llama,
+      args: ['--model_name=llama3'],
+      modelCache: cache,
       resources: { cpu: Cpu.units(6), memory: gi(24), cpuLimit: Cpu.units(6), memoryLimit: gi(24) },
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     const docs = synth(chart);
     expect(docOf(docs, 'LocalModelNodeGroup', 'workers').spec).toMatchObject({
       persistentVolumeSpec: {
-        local: { path: '/mnt/models' }, storageClassName: 'local-storage',
+        local: { path: '/mnt/models' },
+        storageClassName: 'local-storage',
         nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu-product', operator: 'In', values: ['NVIDIA-A100-SXM4-80GB'] }] }] } },
       },
       persistentVolumeClaimSpec: { storageClassName: 'local-storage' },
@@ -1041,11 +1076,16 @@ describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
   test('localmodel.md: s3-model cache (storage key and parameters)', () => {
     const chart = newChart('kserve-test');
     new LocalModelCache(chart, 's3-model', {
-      storage: ModelStorage.fromUri('s3://mybucket/mymodel'), modelSize: gi(5), nodeGroups: [workers(chart)],
-      storageKey: 'my-s3-key', storageParameters: { type: 's3', region: 'us-west-2' },
+      storage: ModelStorage.fromUri('s3://mybucket/mymodel'),
+      modelSize: gi(5),
+      nodeGroups: [workers(chart)],
+      storageKey: 'my-s3-key',
+      storageParameters: { type: 's3', region: 'us-west-2' },
     });
     expect(docOf(synth(chart), 'LocalModelCache', 's3-model').spec).toMatchObject({
-      sourceModelUri: 's3://mybucket/mymodel', modelSize: '5Gi', nodeGroups: ['workers'],
+      sourceModelUri: 's3://mybucket/mymodel',
+      modelSize: '5Gi',
+      nodeGroups: ['workers'],
       storage: { key: 'my-s3-key', parameters: { type: 's3', region: 'us-west-2' } },
     });
   });
@@ -1054,11 +1094,16 @@ describe('model cache (generative-inference/modelcache/localmodel.md)', () => {
     const chart = newChart('my-team');
     const llama = ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct');
     const cache = new LocalModelNamespaceCache(chart, 'meta-llama3-8b-instruct', {
-      storage: llama, modelSize: gi(10), nodeGroups: [workers(chart)],
+      storage: llama,
+      modelSize: gi(10),
+      nodeGroups: [workers(chart)],
       serviceAccount: ServiceAccount.fromServiceAccountName(chart, 'dl', 'hf-downloader'),
     });
     new ServedModel(chart, 'huggingface-llama3', {
-      format: ModelFormat.HUGGINGFACE, storage: llama, args: ['--model_name=llama3'], modelCache: cache,
+      format: ModelFormat.HUGGINGFACE,
+      storage: llama,
+      args: ['--model_name=llama3'],
+      modelCache: cache,
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     const docs = synth(chart);
@@ -1079,7 +1124,10 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
     ['spark-mllib/spark-mllib.md', 'spark-iris-grpc', ModelFormat.PMML, 'kserve-pmmlserver', 'gs://kfserving-examples/models/sparkpmml'],
   ])('%s: %s (V2 over gRPC, h2c 8081)', (_page, name, format, runtimeName, uri) => {
     const doc = isvc(name, (chart) => ({
-      format, protocol: InferenceProtocol.GRPC_V2, grpcPort: 8081, storage: ModelStorage.fromUri(uri),
+      format,
+      protocol: InferenceProtocol.GRPC_V2,
+      grpcPort: 8081,
+      storage: ModelStorage.fromUri(uri),
       runtime: ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'rt', runtimeName),
     }));
     expect(doc.spec.predictor.model).toMatchObject({
@@ -1112,7 +1160,8 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
     }));
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'tensorflow' }, storageUri: 'gs://kfserving-examples/models/tensorflow/flowers',
+      modelFormat: { name: 'tensorflow' },
+      storageUri: 'gs://kfserving-examples/models/tensorflow/flowers',
       ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 9000 }],
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
@@ -1126,7 +1175,9 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       resources: { cpu: Cpu.units(1), memory: gi(1), cpuLimit: Cpu.units(2), memoryLimit: gi(2) },
     });
     expect(doc.spec.predictor.containers[0]).toMatchObject({
-      name: 'kserve-container', image: 'example/custom-model-grpc:v1', args: expect.arrayContaining(['--model_name=custom-model']),
+      name: 'kserve-container',
+      image: 'example/custom-model-grpc:v1',
+      args: expect.arrayContaining(['--model_name=custom-model']),
       ports: [{ name: 'h2c', protocol: 'TCP', containerPort: 8081 }],
     });
   });
@@ -1143,12 +1194,18 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
     ['fill-mask/fill-mask.md', 'huggingface-bert-logits', ['--model_name=bert', '--return_logits'], 'google-bert/bert-base-uncased'],
   ])('huggingface/%s: %s (V2, one GPU)', (_page, name, args, repo) => {
     const doc = isvc(name, {
-      format: ModelFormat.HUGGINGFACE, protocol: InferenceProtocol.V2, args, storage: ModelStorage.fromHuggingFace(repo),
+      format: ModelFormat.HUGGINGFACE,
+      protocol: InferenceProtocol.V2,
+      args,
+      storage: ModelStorage.fromHuggingFace(repo),
       resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'huggingface' }, protocolVersion: 'v2', args: expect.arrayContaining(args), storageUri: `hf://${repo}`,
+      modelFormat: { name: 'huggingface' },
+      protocolVersion: 'v2',
+      args: expect.arrayContaining(args),
+      storageUri: `hf://${repo}`,
       resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } },
     });
   });
@@ -1177,7 +1234,9 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       transformer: { image: 'kfserving/bert-transformer-v2:v0.20.0' },
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'gs://kfserving-examples/models/triton/bert',
+      modelFormat: { name: 'triton' },
+      protocolVersion: 'v2',
+      storageUri: 'gs://kfserving-examples/models/triton/bert',
       resources: { requests: { cpu: '1', memory: '8Gi' }, limits: { cpu: '1', memory: '8Gi' } },
     });
     expect(doc.spec.transformer.containers[0].image).toBe('kfserving/bert-transformer-v2:v0.20.0');
@@ -1190,7 +1249,8 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       accelerator: Accelerator.nvidiaGpu({ count: 1 }),
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'huggingface' }, storageUri: 'hf://meta-llama/llama-3-8b-instruct',
+      modelFormat: { name: 'huggingface' },
+      storageUri: 'hf://meta-llama/llama-3-8b-instruct',
       resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } },
     });
   });
@@ -1212,7 +1272,10 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       },
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'triton' }, protocolVersion: 'v2', runtimeVersion: '23.10-py3', args: expect.arrayContaining(['--log-verbose=1']),
+      modelFormat: { name: 'triton' },
+      protocolVersion: 'v2',
+      runtimeVersion: '23.10-py3',
+      args: expect.arrayContaining(['--log-verbose=1']),
       resources: { requests: { 'cpu': '1', 'memory': '8Gi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '1', 'memory': '8Gi', 'nvidia.com/gpu': 1 } },
     });
     expect(doc.spec.transformer.containers[0]).toMatchObject({
@@ -1241,7 +1304,8 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
       resources: { cpu: Cpu.millis(100), memory: mi(512), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
     });
     expect(doc.spec.predictor.model).toMatchObject({
-      modelFormat: { name: 'sklearn' }, storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+      modelFormat: { name: 'sklearn' },
+      storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
       resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
   });
@@ -1288,7 +1352,8 @@ describe('more framework pages (V2 gRPC family, Hugging Face non-LLM, Triton wit
 
   test('observability/prometheus-metrics.md: sklearn-irisv2 (Prometheus scraping, V2)', () => {
     const doc = isvc('sklearn-irisv2', {
-      format: ModelFormat.SKLEARN, protocol: InferenceProtocol.V2,
+      format: ModelFormat.SKLEARN,
+      protocol: InferenceProtocol.V2,
       storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
       annotations: { 'serving.kserve.io/enable-prometheus-scraping': 'true' },
     });
