@@ -510,7 +510,7 @@ describe('batcher, logger, transformers, explainers (predictive-inference/*)', (
       explainer: {
         image: 'kserve/alibi-explainer:v0.12.1',
         args: ['--model_name=income', '--http_port=8080', '--predictor_host=income-predictor.default', '--storage_uri=/mnt/models', 'AnchorTabular'],
-        env: { STORAGE_URI: 'gs://kfserving-examples/models/sklearn/1.3/income/explainer' },
+        envVariables: { STORAGE_URI: EnvValue.fromValue('gs://kfserving-examples/models/sklearn/1.3/income/explainer') },
         resources: { cpu: Cpu.millis(100), memory: gi(1), cpuLimit: Cpu.units(1), memoryLimit: gi(4) },
         scaling: Scaling.autoscale({ minReplicas: 1 }),
       },
@@ -1009,7 +1009,7 @@ describe('serving runtimes (concepts/resources/servingruntime.md, transformers/c
       container: {
         image: 'pytorch/torchserve:0.9.0-cpu',
         args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
-        env: { TS_SERVICE_ENVELOPE: '{{.Labels.serviceEnvelope}}' },
+        envVariables: { TS_SERVICE_ENVELOPE: EnvValue.fromValue('{{.Labels.serviceEnvelope}}') },
         resources: { cpu: Cpu.units(1), memory: gi(2), cpuLimit: Cpu.units(1), memoryLimit: gi(2) },
       },
     });
@@ -1402,7 +1402,7 @@ describe('more explainer, transformer and LLM pages', () => {
       explainer: {
         image: 'kserve/alibi-explainer:v0.12.1',
         args: ['--model_name=cifar10', '--http_port=8080', '--predictor_host=cifar10-predictor.default', '--storage_uri=/mnt/models', 'AnchorImages', '--batch_size=40', '--stop_on_first=True'],
-        env: { STORAGE_URI: 'gs://kfserving-examples/models/tensorflow/cifar/explainer-0.9.1' },
+        envVariables: { STORAGE_URI: EnvValue.fromValue('gs://kfserving-examples/models/tensorflow/cifar/explainer-0.9.1') },
         resources: { cpu: Cpu.millis(100), memory: gi(5), cpuLimit: Cpu.units(1), memoryLimit: gi(10) },
       },
     });
@@ -1418,7 +1418,7 @@ describe('more explainer, transformer and LLM pages', () => {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromHttps('https://github.com/trustyai-explainability/model-collection/raw/main/housing-data/model.joblib'),
       // The page uses the `latest` tag; a pinned tag is used here.
-      explainer: { image: 'quay.io/trustyai/trustyai-kserve-explainer:v0.19.0', env: { EXPLAINER_TYPE: 'SHAP' } },
+      explainer: { image: 'quay.io/trustyai/trustyai-kserve-explainer:v0.19.0', envVariables: { EXPLAINER_TYPE: EnvValue.fromValue('SHAP') } },
     });
     expect(doc.spec.predictor.model.storageUri).toBe('https://github.com/trustyai-explainability/model-collection/raw/main/housing-data/model.joblib');
     expect(doc.spec.explainer.containers[0]).toMatchObject({
