@@ -16,6 +16,7 @@ import { DIGEST_VERSION, ModelSpec, ResolvedContainerSpec } from '../model/model
 import { KServeKnativeEngine } from '../rollout/engines/kserve-knative';
 import { KServeStandardEngine } from '../rollout/engines/kserve-standard';
 import { ResolvedScaling } from '../scaling/scaling';
+import { placementKnativeFlags } from '../scheduling/knative-flags';
 import { startupTcpProbe } from '../scheduling/startup';
 import { GatewayBackend } from '../traffic/gateway-exposure';
 
@@ -383,7 +384,7 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
     const serverContainer = (server?.model ?? (server?.containers as unknown[] | undefined)?.[0]) as Record<string, unknown> | undefined;
     if (serverContainer && hasProbes(serverContainer)) flags.add('multi-container-probing');
     for (const c of [spec.transformer, spec.explainer]) {
-      if (c?.placement && !c.collocated) for (const f of placementFlagsOf({ placement: c.placement } as ModelSpec)) flags.add(f);
+      if (c?.placement && !c.collocated) for (const f of placementKnativeFlags(c.placement)) flags.add(f);
     }
     return [...flags].sort();
   });
