@@ -2,7 +2,7 @@ export * from './model/components';
 export * from './model/format';
 export * from './model/protocol';
 export { ModelStorage } from './model/storage';
-export type { AzureBlobStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
+export type { AzureBlobStorageOptions, CustomSchemeStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
 export type { IServedModel } from './model/served-model-ref';
 export type { CustomServer } from './model/custom-server';

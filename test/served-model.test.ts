@@ -4,6 +4,7 @@ import {
   ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, PayloadLoggerMode, Scaling, ScalingMetric, ServedModel, ServingPlatform,
   StandardAutoscaler, Visibility,
 } from '../src';
+import { conformanceErrors } from './conformance/conformance';
 import { docOf, newChart, synth } from './util';
 
 describe('ServedModel on KServe (Knative mode)', () => {
@@ -198,5 +199,43 @@ describe('KServe readiness probes', () => {
     // The built-in runtimes serve REST on 8080 next to gRPC.
     expect(docOf(docs, 'InferenceService', 'grpc').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 8080 });
     expect(docOf(docs, 'InferenceService', 'img').spec.predictor.model.readinessProbe).toBeUndefined();
+  });
+});
+
+describe('ModelStorage.fromCustomScheme (schemes a ClusterStorageContainer serves)', () => {
+  const base = { format: ModelFormat.SKLEARN };
+  test('KServe takes the URI as storageUri; the conformance harness refuses it without a matching ClusterStorageContainer', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' }) });
+    const docs = chart.toJson();
+    const doc = docs.find((d: any) => d.kind === 'InferenceService');
+    expect(doc.spec.predictor.model.storageUri).toBe('model-registry://iris/v1');
+    expect(ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' }).scheme).toBe('model-registry');
+    expect(conformanceErrors(doc)).toEqual([expect.stringMatching(/storageUri: storageUri model-registry:\/\/iris\/v1 is not supported/)]);
+    const csc = { kind: 'ClusterStorageContainer', spec: { supportedUriFormats: [{ regex: '^model-registry://' }] } };
+    expect(conformanceErrors(doc, { knativeFlags: {}, appDocs: [csc] })).toEqual([]);
+  });
+
+  test.each([
+    ['a built-in scheme', 's3://models/m', /^test\/m: storage ModelStorage.fromCustomScheme: uri "s3:\/\/models\/m" uses the built-in scheme s3:\/\/; use ModelStorage.fromUri/],
+    ['no scheme', 'iris/v1', /^test\/m: storage ModelStorage.fromCustomScheme: uri "iris\/v1" is not a storage URI; use <scheme>:\/\/<location>/],
+    ['whitespace', 'model-registry://iris v1', /uri "model-registry:\/\/iris v1" contains whitespace; percent-encode/],
+    ['credentials', 'model-registry://admin:pw0rdHidden@registry/iris', /carries credentials in its user information/],
+  ])('refuses %s', (_, uri, re) => {
+    const e = (() => { try { new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromCustomScheme({ uri }) }); } catch (err: any) { return err; } return undefined; })();
+    expect(e?.message).toMatch(re);
+    expect(e?.message).not.toContain('pw0rdHidden');
+  });
+
+  test('the Deployment and Knative platforms need a storageInitializerImage that reads the scheme', () => {
+    const storage = ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' });
+    for (const platform of [ServingPlatform.kubernetesDeployment(), ServingPlatform.knativeService()]) {
+      expect(() => new ServedModel(newChart(), 'm', { ...base, storage, platform }))
+        .toThrow(/^test\/m: storage "model-registry:\/\/iris\/v1" uses the custom scheme model-registry:\/\/, which the default storage initializer .* cannot download on .*; set the platform's storageInitializerImage/);
+    }
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, storage, platform: ServingPlatform.kubernetesDeployment({ storageInitializerImage: 'reg.example.com/mr-init:1' }) });
+    const init = docOf(synth(chart), 'Deployment').spec.template.spec.initContainers[0];
+    expect(init).toMatchObject({ image: 'reg.example.com/mr-init:1', args: ['model-registry://iris/v1', '/mnt/models'] });
   });
 });

@@ -13,7 +13,7 @@
  * set FUZZ_SEED / FUZZ_RUNS to explore locally. Apps are synthesized in memory
  * (the app-wide validations `App.synth` runs, then each chart's JSON), with no outdir.
  */
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
@@ -75,6 +75,8 @@ const storageArb = fc.oneof(
       .map((u) => ({ kind: 'uri', u })),
     weight: 2,
   },
+  // Custom schemes: one the app's ClusterStorageContainer serves, a built-in one, malformed ones.
+  { arbitrary: fc.constantFrom('model-registry://iris/v1', 's3://models/m', 'model registry://x', 'mr://user:pw0rdHidden@x/m').map((u) => ({ kind: 'custom', u })), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('gcs'), bucket: fc.constantFrom('team_models', 'models', 'B', 'x'), path: fc.constantFrom('m', '', '../up', 'a/b') }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('raw'), v: fc.oneof(wrongType, fc.constantFrom('s3://models/m')) }), weight: 1 },
 );
@@ -226,6 +228,7 @@ type ModelRecipe = any;
 
 function storageOf(s: any): unknown {
   if (s.kind === 'uri') return lib.ModelStorage.fromUri(s.u);
+  if (s.kind === 'custom') return lib.ModelStorage.fromCustomScheme({ uri: s.u });
   if (s.kind === 'gcs') return lib.ModelStorage.fromGcs({ bucket: s.bucket, path: s.path });
   return s.v;
 }
@@ -369,6 +372,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     if (pvc) s.push(pvc[1], pvc[2]);
     else s.push(u.replace(/^oci:\/\//, ''));
   }
+  if (m.storage?.kind === 'custom') s.push((m.storage as any).u);
   if (typeof m.loggerUrl === 'string') s.push(m.loggerUrl);
   if (typeof m.loggerUrl === 'string' && Array.isArray(m.loggerHeaders)) s.push(...m.loggerHeaders);
   if (m.transformer && !('raw' in m.transformer)) {
@@ -413,6 +417,14 @@ function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[]
   const chart = new Chart(app, 'fuzz', { namespace: r.namespace === '' ? undefined : r.namespace as string | undefined });
   // The test cluster's Knative flags (declared, not emitted), as in every other test app.
   new lib.KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
+  // The storage container that serves model-registry:// (KServe's storage-containers page), part of the app
+  // when a model uses a custom scheme (the library cannot see the cluster's containers; the harness checks the app's).
+  if (r.models.some((m: any) => m.storage?.kind === 'custom')) {
+    new ApiObject(chart, 'model-registry-storage', {
+      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterStorageContainer', metadata: { name: 'model-registry' },
+      spec: { container: { name: 'storage-initializer', image: 'kubeflow/model-registry-storage-initializer:v0.2.10' }, supportedUriFormats: [{ prefix: 'model-registry://' }] },
+    });
+  }
   const expected: Expected = { strings: [] };
   const models: lib.ServedModel[] = [];
   r.models.forEach((m, i) => {
