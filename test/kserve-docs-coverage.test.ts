@@ -1681,6 +1681,22 @@ describe('gaps closed after the audit (issue 21)', () => {
       storageUri: 'model-registry://iris/v1',
     });
   });
+
+  test('concepts/architecture/control-plane.md: sklearn-iris with passthrough and an ingress class (annotations KServe passes on)', () => {
+    const props: ServedModelProps = {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      annotations: { 'serving.knative.openshift.io/enablePassthrough': 'true', 'networking.kserve.io/ingress-class': 'istio' },
+    };
+    // KServe 0.20 copies serving.knative.openshift.io/enablePassthrough to the Knative Service (ksvc_reconciler.go);
+    // it reads no networking.kserve.io/ingress-class (the class is inferenceservice-config's ingress.ingressClassName),
+    // so that one is carried as written, as any other user annotation.
+    expect(isvc('sklearn-iris', props).metadata.annotations).toMatchObject(props.annotations!);
+    // The page's serving.knative.dev/enablePassthrough is read by neither KServe nor Knative: refused, pointing to the key that works.
+    expect(() => isvc('sklearn-iris', { ...props, annotations: { 'serving.knative.dev/enablePassthrough': 'true' } })).toThrow(
+      'test/sklearn-iris: annotations["serving.knative.dev/enablePassthrough"] "true" is not an annotation KServe or Knative reads '
+      + '(KServe 0.20 passes on only serving.knative.openshift.io/enablePassthrough); set annotations["serving.knative.openshift.io/enablePassthrough"] instead (Knative mode)');
+  });
 });
 
 /*
@@ -1701,9 +1717,6 @@ describe('not expressible, or refused on purpose', () => {
     + 'containers only); the predictor container name `predictor` cannot be set. The page\'s YAML is also mis-indented.');
   test.todo('generative-inference/kvcache-offloading/kvcache-offloading.md: huggingface-llama3 — a ConfigMap volume mounted into the '
     + 'model server (LMCache config at /lmcache) has no prop; args, env and GPU are expressible.');
-  test.todo('concepts/architecture/control-plane.md: sklearn-iris with serving.knative.dev/enablePassthrough and '
-    + 'networking.kserve.io/gateway-api or ingress-class — the library refuses Knative revision annotations it owns and has '
-    + 'no prop for passthrough or the ingress class (the refusal names scaling/startup/timeout, which does not help here).');
   test.todo('autoscaling/hpa-autoscaler.md: sklearn-iris-hpa as shown (no maxReplicas) — refused on purpose: KServe raises '
     + 'maxReplicas to minReplicas and the HPA never scales; written above with maxReplicas.');
   test.todo('generative-inference/modelcache/localmodel.md: workers LocalModelNodeGroup with storageLimit 1.7T / 1700G — sizes '
