@@ -1697,6 +1697,38 @@ describe('gaps closed after the audit (issue 21)', () => {
       'test/sklearn-iris: annotations["serving.knative.dev/enablePassthrough"] "true" is not an annotation KServe or Knative reads '
       + '(KServe 0.20 passes on only serving.knative.openshift.io/enablePassthrough); set annotations["serving.knative.openshift.io/enablePassthrough"] instead (Knative mode)');
   });
+
+  test('rollout-strategies/rollout-strategy-standard.md: deployment-strategy-example (predictor and transformer strategies of their own)', () => {
+    // The page's `transformer.custom.container` is not a KServe 0.20 field: TransformerSpec is a PodSpec (`containers`).
+    const doc = isvc('deployment-strategy-example', {
+      format: ModelFormat.SKLEARN,
+      storage: ModelStorage.fromUri('s3://my-bucket/model'),
+      platform: ServingPlatform.kserveStandard(),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(1), maxSurge: PercentOrAbsolute.absolute(1) }),
+      transformer: {
+        image: 'my-transformer:latest',
+        deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(0), maxSurge: PercentOrAbsolute.absolute(1) }),
+      },
+    }, 'default');
+    expect(doc.spec.predictor.deploymentStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } });
+    expect(doc.spec.transformer.deploymentStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    expect(doc.spec.transformer.containers[0].image).toBe('my-transformer:latest');
+  });
+
+  test('a transformer\'s deploymentStrategy: refused on Knative, with collocated, and when it is not a DeploymentStrategy', () => {
+    const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://my-bucket/model') };
+    const recreate = DeploymentStrategy.recreate();
+    expect(() => isvc('m', { ...base, transformer: { image: 'reg.example.com/t:1', deploymentStrategy: recreate } })).toThrow(
+      'test/m: transformer.deploymentStrategy "Recreate" is not available on KServe (Knative mode) (Knative replaces revisions itself); use ServingPlatform.kserveStandard()');
+    expect(() => isvc('m', { ...base, explainer: { image: 'reg.example.com/e:1', deploymentStrategy: recreate } })).toThrow(
+      /^test\/m: explainer.deploymentStrategy "Recreate" is not available on KServe \(Knative mode\)/);
+    expect(() => isvc('m', { ...base, platform: ServingPlatform.kserveStandard(), transformer: { image: 'reg.example.com/t:1', port: 8000, collocated: true, deploymentStrategy: recreate } }))
+      .toThrow(/^test\/m: transformer.deploymentStrategy "<deploymentStrategy>" cannot apply to a collocated transformer, which runs in the predictor's pod; drop it, or drop collocated/);
+    expect(() => isvc('m', { ...base, platform: ServingPlatform.kserveStandard(), transformer: { image: 'reg.example.com/t:1', deploymentStrategy: 'Recreate' as any } }))
+      .toThrow(/^test\/m: transformer.deploymentStrategy "Recreate" is not a DeploymentStrategy; use DeploymentStrategy.rollingUpdate/);
+    const explainer = isvc('m', { ...base, platform: ServingPlatform.kserveStandard(), explainer: { image: 'reg.example.com/e:1', deploymentStrategy: recreate } });
+    expect(explainer.spec.explainer.deploymentStrategy).toEqual({ type: 'Recreate' });
+  });
 });
 
 /*
@@ -1711,8 +1743,6 @@ describe('not expressible, or refused on purpose', () => {
   test.todo('transformers/collocation/collocation.md: pytorch-collocation ServingRuntime + transformer-collocation-runtime — a runtime '
     + 'cannot carry the `transformer-container` (RuntimeSidecar refuses reserved names and ports), and an InferenceService cannot '
     + 'override a runtime container\'s resources by name. The server half of the runtime is written above.');
-  test.todo('rollout-strategies/rollout-strategy-standard.md: deployment-strategy-example — a transformer has no deploymentStrategy '
-    + '(InferenceComponent); the page\'s `transformer.custom.container` is not a KServe 0.20 field (TransformerSpec is a PodSpec).');
   test.todo('detect/art/art.md: artserver — `explainer.art` (ART SquareAttack, config) has no typed prop (explainers are custom '
     + 'containers only); the predictor container name `predictor` cannot be set. The page\'s YAML is also mis-indented.');
   test.todo('generative-inference/kvcache-offloading/kvcache-offloading.md: huggingface-llama3 — a ConfigMap volume mounted into the '

@@ -92,6 +92,7 @@ export interface ResolvedComponentExtras {
   readonly placement?: ResolvedPlacement;
   readonly scaling?: ResolvedScaling;
   readonly collocated?: boolean;
+  readonly deploymentStrategy?: ResolvedDeploymentStrategy;
 }
 
 /** KServe's default model mount (`StorageUri.MountPath`, `+kubebuilder:default="/mnt/models"`). */
@@ -296,11 +297,19 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
     if (!(c.scaling instanceof Scaling)) fail(scope, `${which}.scaling`, c.scaling, 'is not a Scaling', 'use Scaling.autoscale(...), Scaling.fixedReplicas(n)');
     scaling = withScope(scope, `${which}.scaling`, () => c.scaling!._resolve());
   }
+  let deploymentStrategy: ResolvedDeploymentStrategy | undefined;
+  if (c.deploymentStrategy !== undefined) {
+    if (!(c.deploymentStrategy instanceof DeploymentStrategy)) {
+      fail(scope, `${which}.deploymentStrategy`, c.deploymentStrategy, 'is not a DeploymentStrategy', 'use DeploymentStrategy.rollingUpdate(...) or DeploymentStrategy.recreate()');
+    }
+    withScope(scope, `${which}.deploymentStrategy`, () => raiseIfInvalid(c.deploymentStrategy));
+    deploymentStrategy = withScope(scope, `${which}.deploymentStrategy`, () => c.deploymentStrategy!._resolve()) as ResolvedDeploymentStrategy;
+  }
   if (c.collocated !== undefined && typeof c.collocated !== 'boolean') fail(scope, `${which}.collocated`, c.collocated, 'is not a boolean', 'use true or false');
   const collocated = c.collocated === true;
   if (collocated) {
     if (which !== 'transformer') fail(scope, 'explainer.collocated', true, 'is not available (KServe collocates transformers only)', 'drop collocated');
-    for (const [prop, v] of [['serviceAccount', serviceAccountName], ['nodePool', c.nodePool], ['scaling', c.scaling]] as const) {
+    for (const [prop, v] of [['serviceAccount', serviceAccountName], ['nodePool', c.nodePool], ['scaling', c.scaling], ['deploymentStrategy', c.deploymentStrategy]] as const) {
       if (v !== undefined) fail(scope, `transformer.${prop}`, prop === 'serviceAccount' ? v : `<${prop}>`, 'cannot apply to a collocated transformer, which runs in the predictor\'s pod', 'drop it, or drop collocated');
     }
     // The transformer's port is the pod's entry; the model server must listen elsewhere.
@@ -320,5 +329,6 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
     placement,
     scaling,
     collocated: collocated || undefined,
+    deploymentStrategy,
   };
 }

@@ -348,6 +348,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
       volumes: scratchVolumes(spec),
       containers: [container],
     };
+    setDefined(out, 'deploymentStrategy', c.deploymentStrategy);
     // Its own pool only: the model's GPU placement would strand a CPU transformer on GPU nodes.
     if (c.placement) Object.assign(out, placementFields(c.placement));
     return out;

@@ -167,6 +167,8 @@ const modelProps = {
       port: maybe(mostly(fc.constantFrom(8000, 8080), hostileNumber)),
       envVariables: maybe(fc.dictionary(envKeys, fc.constantFrom('info', SECRETS[2]), { maxKeys: 2 })),
       imagePullPolicy: maybe(fc.oneof(fc.constantFrom('Always', 'IfNotPresent', 'Sometimes'), wrongType)),
+      // Its own Deployment strategy (Standard mode only; not with collocated).
+      strategy: maybe(fc.oneof(fc.constantFrom('recreate', 'rolling'), wrongType)),
     }),
     fc.record({ raw: wrongType }),
   ))],
@@ -294,6 +296,9 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     runtimeVersion: m.runtimeVersion,
     transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : {
       ...m.transformer,
+      strategy: undefined,
+      deploymentStrategy: m.transformer.strategy === undefined ? undefined : m.transformer.strategy === 'recreate' ? lib.DeploymentStrategy.recreate()
+        : m.transformer.strategy === 'rolling' ? lib.DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(2) }) : m.transformer.strategy,
       args: m.transformer.args ? [...m.transformer.args] : undefined,
       envVariables: m.transformer.envVariables
         ? Object.fromEntries(Object.entries(m.transformer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
@@ -379,6 +384,8 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     for (const [k, v] of Object.entries(m.transformer.envVariables ?? {})) s.push(k, String(v));
     if (typeof m.transformer.imagePullPolicy === 'string') s.push(m.transformer.imagePullPolicy);
     if (typeof m.transformer.port === 'number') s.push(`"containerPort":${m.transformer.port}`);
+    if (m.transformer.strategy === 'recreate') s.push('"type":"Recreate"');
+    if (m.transformer.strategy === 'rolling') s.push('"maxSurge":2');
   }
   if (typeof m.grpcPort === 'number') s.push(`"containerPort":${m.grpcPort}`);
   if (typeof m.imagePullPolicy === 'string') s.push(m.imagePullPolicy);
