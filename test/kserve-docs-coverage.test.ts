@@ -18,7 +18,7 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
-  KedaAuthentication, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode,
+  KedaAuthentication, KnativeClusterFlags, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode,
   PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StepData,
   StandardAutoscaler, TaintEffect,
 } from '../src';
@@ -1729,6 +1729,56 @@ describe('gaps closed after the audit (issue 21)', () => {
     const explainer = isvc('m', { ...base, platform: ServingPlatform.kserveStandard(), explainer: { image: 'reg.example.com/e:1', deploymentStrategy: recreate } });
     expect(explainer.spec.explainer.deploymentStrategy).toEqual({ type: 'Recreate' });
   });
+
+  test.each([
+    ['Knative', ServingPlatform.kserve()],
+    ['Standard', ServingPlatform.kserveStandard()],
+  ])('transformers/collocation/collocation.md: transformer-collocation in its format-runtime form (TorchServe on 8085, transformer on 8080), %s mode', (_, platform) => {
+    const doc = isvc('transformer-collocation', (chart) => {
+      // Knative admits the server's readiness probe beside the transformer's port only with multi-container probing.
+      new KnativeClusterFlags(chart, 'probing', { enabled: ['multi-container-probing'] });
+      return {
+      format: ModelFormat.PYTORCH,
+      storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchserve/image_classifier/v1'),
+      platform,
+      // The model's config.properties sets inference_address=http://0.0.0.0:8085.
+      serverPort: 8085,
+      resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+      transformer: {
+        image: 'kserve/image-transformer:latest',
+        args: ['--model_name=mnist', '--predictor_protocol=v1', '--http_port=8080', '--grpc_port=8081', '--predictor_host=localhost:8085'],
+        port: 8080,
+        collocated: true,
+        resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+      },
+      };
+    });
+    const model = doc.spec.predictor.model;
+    expect(model).toMatchObject({ modelFormat: { name: 'pytorch' }, storageUri: 'gs://kfserving-examples/models/torchserve/image_classifier/v1' });
+    // The server's ports stay the runtime's (undeclared here); its readiness probe asks where it really listens.
+    expect(model.ports).toBeUndefined();
+    expect(model.readinessProbe.httpGet.port).toBe(8085);
+    expect(doc.spec.predictor.containers).toEqual([expect.objectContaining({
+      name: 'transformer-container',
+      ports: [{ containerPort: 8080, protocol: 'TCP' }],
+      args: expect.arrayContaining(['--predictor_host=localhost:8085']),
+    })]);
+  });
+
+  test('serverPort: only with a collocated transformer, never its port, never with server', () => {
+    const base: ServedModelProps = { format: ModelFormat.PYTORCH, storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchserve/image_classifier/v1') };
+    expect(() => isvc('m', { ...base, serverPort: 8085 })).toThrow(
+      'test/m: serverPort 8085 is only used with a collocated transformer (the runtime declares its server\'s port, 8080); add transformer: { collocated: true, port: ... }, '
+      + 'or drop serverPort (move the server back to 8080, or declare the port in your ServingRuntime)');
+    expect(() => isvc('m', { ...base, serverPort: 8085, transformer: { image: 'reg.example.com/t:1', port: 8085, collocated: true } }))
+      .toThrow(/^test\/m: transformer.port 8085 is the model server's port too \(8085\)/);
+    // Before serverPort, 8080 was taken for the server's: now the transformer may have it.
+    expect(() => isvc('m', { ...base, transformer: { image: 'reg.example.com/t:1', port: 8080, collocated: true } }))
+      .toThrow(/^test\/m: transformer.port 8080 is the model server's port too \(8080\)/);
+    expect(() => isvc('m', { serverPort: 8085, server: { image: 'reg.example.com/s:1', port: 8085 } }))
+      .toThrow(/^test\/m: serverPort 8085 is set as well as server; give a custom server's port once, as server.port/);
+    expect(() => isvc('m', { ...base, serverPort: 70000 })).toThrow(/^test\/m: serverPort 70000 /);
+  });
 });
 
 /*
@@ -1736,10 +1786,6 @@ describe('gaps closed after the audit (issue 21)', () => {
  * on purpose. Each names the page, the manifest and the reason.
  */
 describe('not expressible, or refused on purpose', () => {
-  test.todo('transformers/collocation/collocation.md: transformer-collocation (format runtime + collocated transformer on 8080) — '
-    + 'TorchServe listens on 8085 (the model\'s config.properties), but the library takes the runtime\'s port (8080) as the server\'s '
-    + 'and refuses transformer.port 8080 as a clash; there is no prop to say where a format runtime\'s server listens. '
-    + 'Written above in the page\'s other form (custom TorchServe container on 8085).');
   test.todo('transformers/collocation/collocation.md: pytorch-collocation ServingRuntime + transformer-collocation-runtime — a runtime '
     + 'cannot carry the `transformer-container` (RuntimeSidecar refuses reserved names and ports), and an InferenceService cannot '
     + 'override a runtime container\'s resources by name. The server half of the runtime is written above.');

@@ -313,7 +313,8 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
       if (v !== undefined) fail(scope, `transformer.${prop}`, prop === 'serviceAccount' ? v : `<${prop}>`, 'cannot apply to a collocated transformer, which runs in the predictor\'s pod', 'drop it, or drop collocated');
     }
     // The transformer's port is the pod's entry; the model server must listen elsewhere.
-    const serverPorts = [spec.format ? 8080 : spec.port];
+    // A format runtime listens on 8080 unless serverPort moves it (the model's own config, e.g. TorchServe's config.properties).
+    const serverPorts = [spec.port];
     if (serverPorts.includes(base.port)) {
       fail(scope, 'transformer.port', base.port, `is the model server's port too (${serverPorts.join(', ')}): both containers share the pod's network`,
         'give the transformer another port, e.g. 8000, and point it at the server on localhost');

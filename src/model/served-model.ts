@@ -299,6 +299,19 @@ export interface ServedModelProps {
   readonly grpcPort?: number;
 
   /**
+   * The port a format runtime's server listens on when the model's own
+   * configuration moves it off the runtime's 8080: TorchServe's
+   * `inference_address` in the model's `config.properties` (KServe's
+   * collocation page, 8085). For a collocated transformer only, whose
+   * container is then the pod's entry port: the server's readiness probe
+   * asks this port, and the transformer's port must differ from it. A
+   * custom server gives its port as `server.port`.
+   *
+   * @default - the runtime's port, 8080
+   */
+  readonly serverPort?: number;
+
+  /**
    * Serve REST and gRPC together: REST on the Service's port 80 and gRPC on
    * `grpcPort` (with `appProtocol: kubernetes.io/h2c`). Needs a gRPC
    * protocol. KServe Standard mode only: Knative routes one port per pod.

@@ -173,6 +173,7 @@ const modelProps = {
     fc.record({ raw: wrongType }),
   ))],
   grpcPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(9000, 8081), hostileNumber))],
+  serverPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8085, 8000), hostileNumber))],
   deploymentStrategy: [fc.constant(undefined), maybe(fc.oneof(
     fc.constant({ kind: 'recreate' }),
     fc.record({ kind: fc.constant('rolling'), surge: maybe(mostly(fc.integer({ min: 0, max: 3 }), hostileNumber)), unavailable: maybe(mostly(fc.integer({ min: 0, max: 100 }), hostileNumber)) }),
@@ -334,6 +335,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     logger: m.loggerUrl !== undefined
       ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
     grpcPort: m.grpcPort,
+    serverPort: m.serverPort,
     deploymentStrategy: m.deploymentStrategy === undefined ? undefined
       : m.deploymentStrategy.kind === 'recreate' ? lib.DeploymentStrategy.recreate()
         : m.deploymentStrategy.kind === 'raw' ? m.deploymentStrategy.v
@@ -383,11 +385,14 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   if (m.transformer && !('raw' in m.transformer)) {
     for (const [k, v] of Object.entries(m.transformer.envVariables ?? {})) s.push(k, String(v));
     if (typeof m.transformer.imagePullPolicy === 'string') s.push(m.transformer.imagePullPolicy);
-    if (typeof m.transformer.port === 'number') s.push(`"containerPort":${m.transformer.port}`);
+    // 8080 is KServe's default port: a separate transformer declares only another one (pod.ts sideContainer).
+    if (typeof m.transformer.port === 'number' && (m.transformer.port !== 8080 || m.transformer.collocated === true)) s.push(`"containerPort":${m.transformer.port}`);
     if (m.transformer.strategy === 'recreate') s.push('"type":"Recreate"');
     if (m.transformer.strategy === 'rolling') s.push('"maxSurge":2');
   }
   if (typeof m.grpcPort === 'number') s.push(`"containerPort":${m.grpcPort}`);
+  // The server's readiness probe asks serverPort (a collocated transformer's pod).
+  if (typeof m.serverPort === 'number') s.push(`"port":${m.serverPort}`);
   if (typeof m.imagePullPolicy === 'string') s.push(m.imagePullPolicy);
   const ds = m.deploymentStrategy;
   if (ds?.kind === 'recreate') s.push('"type":"Recreate"');
