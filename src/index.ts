@@ -2,6 +2,8 @@ export * from './model/components';
 export * from './model/format';
 export * from './model/protocol';
 export { ModelStorage } from './model/storage';
+export { ModelVolume } from './model/model-volume';
+export type { EmptyDirModelVolumeOptions, ModelVolumeOptions } from './model/model-volume';
 export type { AzureBlobStorageOptions, CustomSchemeStorageOptions, GcsStorageOptions, HuggingFaceStorageOptions, PersistentVolumeClaimStorageOptions, S3StorageOptions } from './model/storage';
 export * from './model/served-model';
 export type { IServedModel } from './model/served-model-ref';

@@ -15,12 +15,12 @@
  * purpose, with the reason.
  */
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
+import { ConfigMap, Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, DeploymentStrategy, GpuNodePool, GraphNode, GraphStep, InferenceGraph, InferenceProtocol,
-  KedaAuthentication, KnativeClusterFlags, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, PayloadLoggerMode,
-  PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime, StepData,
-  StandardAutoscaler, TaintEffect,
+  KedaAuthentication, KnativeClusterFlags, LocalModelCache, LocalModelNamespaceCache, LocalModelNodeGroup, ModelFormat, ModelStorage, ModelVolume,
+  PayloadLoggerMode, PodSecurity, PrometheusAuthMode, Scaling, ScalingMetric, ServedModel, ServedModelProps, ServingPlatform, ServingRuntime,
+  StepData, StandardAutoscaler, TaintEffect,
 } from '../src';
 import { docOf, newChart, synth } from './util';
 
@@ -1700,14 +1700,15 @@ describe('gaps closed after the audit (issue 21)', () => {
 
   test('rollout-strategies/rollout-strategy-standard.md: deployment-strategy-example (predictor and transformer strategies of their own)', () => {
     // The page's `transformer.custom.container` is not a KServe 0.20 field: TransformerSpec is a PodSpec (`containers`).
+    const one = PercentOrAbsolute.absolute(1);
     const doc = isvc('deployment-strategy-example', {
       format: ModelFormat.SKLEARN,
       storage: ModelStorage.fromUri('s3://my-bucket/model'),
       platform: ServingPlatform.kserveStandard(),
-      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(1), maxSurge: PercentOrAbsolute.absolute(1) }),
+      deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: one, maxSurge: one }),
       transformer: {
         image: 'my-transformer:latest',
-        deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(0), maxSurge: PercentOrAbsolute.absolute(1) }),
+        deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(0), maxSurge: one }),
       },
     }, 'default');
     expect(doc.spec.predictor.deploymentStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } });
@@ -1738,19 +1739,19 @@ describe('gaps closed after the audit (issue 21)', () => {
       // Knative admits the server's readiness probe beside the transformer's port only with multi-container probing.
       new KnativeClusterFlags(chart, 'probing', { enabled: ['multi-container-probing'] });
       return {
-      format: ModelFormat.PYTORCH,
-      storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchserve/image_classifier/v1'),
-      platform,
-      // The model's config.properties sets inference_address=http://0.0.0.0:8085.
-      serverPort: 8085,
-      resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
-      transformer: {
-        image: 'kserve/image-transformer:latest',
-        args: ['--model_name=mnist', '--predictor_protocol=v1', '--http_port=8080', '--grpc_port=8081', '--predictor_host=localhost:8085'],
-        port: 8080,
-        collocated: true,
+        format: ModelFormat.PYTORCH,
+        storage: ModelStorage.fromUri('gs://kfserving-examples/models/torchserve/image_classifier/v1'),
+        platform,
+        // The model's config.properties sets inference_address=http://0.0.0.0:8085.
+        serverPort: 8085,
         resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
-      },
+        transformer: {
+          image: 'kserve/image-transformer:latest',
+          args: ['--model_name=mnist', '--predictor_protocol=v1', '--http_port=8080', '--grpc_port=8081', '--predictor_host=localhost:8085'],
+          port: 8080,
+          collocated: true,
+          resources: { cpu: Cpu.millis(100), memory: mi(256), cpuLimit: Cpu.units(1), memoryLimit: gi(1) },
+        },
       };
     });
     const model = doc.spec.predictor.model;
@@ -1779,6 +1780,24 @@ describe('gaps closed after the audit (issue 21)', () => {
       .toThrow(/^test\/m: serverPort 8085 is set as well as server; give a custom server's port once, as server.port/);
     expect(() => isvc('m', { ...base, serverPort: 70000 })).toThrow(/^test\/m: serverPort 70000 /);
   });
+
+  test('generative-inference/kvcache-offloading/kvcache-offloading.md: huggingface-llama3 (LMCache config from a ConfigMap at /lmcache)', () => {
+    const doc = isvc('huggingface-llama3', (chart) => ({
+      format: ModelFormat.HUGGINGFACE,
+      storage: ModelStorage.fromHuggingFace('meta-llama/meta-llama-3-8b-instruct'),
+      args: ['--model_name=llama3', '--kv-transfer-config', '{"kv_connector":"LMCacheConnectorV1", "kv_role":"kv_both"}', '--enable-chunked-prefill'],
+      envVariables: {
+        LMCACHE_USE_EXPERIMENTAL: EnvValue.fromValue('True'),
+        LMCACHE_CONFIG_FILE: EnvValue.fromValue('/lmcache/lmcache_config.yaml'),
+      },
+      resources: { cpu: Cpu.units(6), memory: gi(24), cpuLimit: Cpu.units(6), memoryLimit: gi(24) },
+      accelerator: Accelerator.nvidiaGpu({ count: 1 }),
+      volumes: [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(chart, 'lmcache', 'lmcache-config'), { mountPath: '/lmcache' })],
+    }));
+    expect(doc.spec.predictor.model.volumeMounts).toEqual(expect.arrayContaining([{ name: 'lmcache-config', mountPath: '/lmcache', readOnly: true }]));
+    expect(doc.spec.predictor.volumes).toEqual(expect.arrayContaining([{ name: 'lmcache-config', configMap: { name: 'lmcache-config' } }]));
+    expect(doc.spec.predictor.model.env).toEqual(expect.arrayContaining([{ name: 'LMCACHE_CONFIG_FILE', value: '/lmcache/lmcache_config.yaml' }]));
+  });
 });
 
 /*
@@ -1791,8 +1810,6 @@ describe('not expressible, or refused on purpose', () => {
     + 'override a runtime container\'s resources by name. The server half of the runtime is written above.');
   test.todo('detect/art/art.md: artserver — `explainer.art` (ART SquareAttack, config) has no typed prop (explainers are custom '
     + 'containers only); the predictor container name `predictor` cannot be set. The page\'s YAML is also mis-indented.');
-  test.todo('generative-inference/kvcache-offloading/kvcache-offloading.md: huggingface-llama3 — a ConfigMap volume mounted into the '
-    + 'model server (LMCache config at /lmcache) has no prop; args, env and GPU are expressible.');
   test.todo('autoscaling/hpa-autoscaler.md: sklearn-iris-hpa as shown (no maxReplicas) — refused on purpose: KServe raises '
     + 'maxReplicas to minReplicas and the HPA never scales; written above with maxReplicas.');
   test.todo('generative-inference/modelcache/localmodel.md: workers LocalModelNodeGroup with storageLimit 1.7T / 1700G — sizes '

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { Visibility } from './components';
 import { ModelFormat } from './format';
 import { ResolvedLogger, resolveExtensions, ResolvedStorageMount, ResolvedWorkerSpec } from './model-extensions';
+import type { ResolvedModelVolume } from './model-volume';
 import { InferenceProtocol } from './protocol';
 import { resolveComponents } from './resolve/components';
 import { ResolvedContainerSpec, ResolvedResources, resolveServerContainer } from './resolve/container';
@@ -105,6 +106,8 @@ export interface ModelSpec {
   readonly deploymentStrategy?: ResolvedDeploymentStrategy;
   /** Several model locations, each with its mount path (KServe `storageUris`). */
   readonly storageUris?: ResolvedStorageMount[];
+  /** The user's volumes of the model server container (`volumes`). */
+  readonly volumes?: ResolvedModelVolume[];
   /** Multi-node serving (KServe `workerSpec`). */
   readonly workerSpec?: ResolvedWorkerSpec;
   /** The model server's image pull policy, if set. */
@@ -191,6 +194,7 @@ export function mergedProps(props: ServedModelProps, overrides: Partial<ServedMo
     gateway: pick('gateway'),
     grpcPort: pick('grpcPort'),
     serverPort: pick('serverPort'),
+    volumes: pick('volumes'),
     restAndGrpc: pick('restAndGrpc'),
     deploymentStrategy: pick('deploymentStrategy'),
     imagePullPolicy: pick('imagePullPolicy'),

@@ -5,6 +5,7 @@ import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLog
 import { CustomServer } from './custom-server';
 import { ModelFormat } from './format';
 import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
+import { ModelVolume } from './model-volume';
 import { InferenceProtocol } from './protocol';
 import { IServedModel } from './served-model-ref';
 import { ModelStorage } from './storage';
@@ -310,6 +311,15 @@ export interface ServedModelProps {
    * @default - the runtime's port, 8080
    */
   readonly serverPort?: number;
+
+  /**
+   * Volumes mounted into the model server container: a ConfigMap or Secret
+   * as files (a server's config, LMCache's `lmcache_config.yaml`), or an
+   * empty writable directory. Every platform; the pod stays "restricted".
+   *
+   * @default - none (the model files come from `storage`)
+   */
+  readonly volumes?: ModelVolume[];
 
   /**
    * Serve REST and gRPC together: REST on the Service's port 80 and gRPC on

@@ -14,7 +14,7 @@
  * (the app-wide validations `App.synth` runs, then each chart's JSON), with no outdir.
  */
 import { ApiObject, App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
+import { ConfigMap, Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -174,6 +174,14 @@ const modelProps = {
   ))],
   grpcPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(9000, 8081), hostileNumber))],
   serverPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8085, 8000), hostileNumber))],
+  volumes: [fc.constant(undefined), maybe(fc.oneof(
+    fc.array(fc.record({
+      kind: fc.constantFrom('configMap', 'secret', 'emptyDir'),
+      name: fc.constantFrom('server-config', 'lmcache.config', 'model-store', 'Bad_Name'),
+      mountPath: fc.constantFrom('/etc/server', '/lmcache', '/mnt/models/x', 'relative', '/a/../b'),
+    }), { minLength: 1, maxLength: 2 }),
+    wrongType.map((raw) => ({ raw })),
+  ))],
   deploymentStrategy: [fc.constant(undefined), maybe(fc.oneof(
     fc.constant({ kind: 'recreate' }),
     fc.record({ kind: fc.constant('rolling'), surge: maybe(mostly(fc.integer({ min: 0, max: 3 }), hostileNumber)), unavailable: maybe(mostly(fc.integer({ min: 0, max: 100 }), hostileNumber)) }),
@@ -336,6 +344,10 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
       ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
     grpcPort: m.grpcPort,
     serverPort: m.serverPort,
+    volumes: m.volumes === undefined ? undefined : 'raw' in m.volumes ? m.volumes.raw : m.volumes.map((v: any, j: number) => (v.kind === 'configMap'
+      ? lib.ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(chart, `${id}-cm${j}`, v.name), { mountPath: v.mountPath })
+      : v.kind === 'secret' ? lib.ModelVolume.fromSecret(Secret.fromSecretName(chart, `${id}-secret${j}`, v.name), { mountPath: v.mountPath })
+        : lib.ModelVolume.emptyDir({ volumeName: v.name, mountPath: v.mountPath }))),
     deploymentStrategy: m.deploymentStrategy === undefined ? undefined
       : m.deploymentStrategy.kind === 'recreate' ? lib.DeploymentStrategy.recreate()
         : m.deploymentStrategy.kind === 'raw' ? m.deploymentStrategy.v
@@ -391,6 +403,7 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     if (m.transformer.strategy === 'rolling') s.push('"maxSurge":2');
   }
   if (typeof m.grpcPort === 'number') s.push(`"containerPort":${m.grpcPort}`);
+  if (Array.isArray(m.volumes)) for (const v of m.volumes) s.push(`"mountPath":"${v.mountPath}"`, v.name);
   // The server's readiness probe asks serverPort (a collocated transformer's pod).
   if (typeof m.serverPort === 'number') s.push(`"port":${m.serverPort}`);
   if (typeof m.imagePullPolicy === 'string') s.push(m.imagePullPolicy);
@@ -433,7 +446,9 @@ function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[]
   // when a model uses a custom scheme (the library cannot see the cluster's containers; the harness checks the app's).
   if (r.models.some((m: any) => m.storage?.kind === 'custom')) {
     new ApiObject(chart, 'model-registry-storage', {
-      apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterStorageContainer', metadata: { name: 'model-registry' },
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name: 'model-registry' },
       spec: { container: { name: 'storage-initializer', image: 'kubeflow/model-registry-storage-initializer:v0.2.10' }, supportedUriFormats: [{ prefix: 'model-registry://' }] },
     });
   }
