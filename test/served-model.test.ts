@@ -297,8 +297,8 @@ describe('volumes: ConfigMaps, Secrets and emptyDirs in the model server', () =>
       /volumes\[1\].volumeName "a" is already a volume of the pod/],
     ['an emptyDir without a name', () => [ModelVolume.emptyDir({ mountPath: '/x' } as any)], /volumes\[0\] ModelVolume.emptyDir: volumeName undefined is missing/],
     ['a bad emptyDir size', () => [ModelVolume.emptyDir({ volumeName: 'c', mountPath: '/c', sizeLimit: '1Gi' as any })], /ModelVolume.emptyDir: sizeLimit "1Gi" is not a Size/],
-  ])('refuses %s', (_, volumes, re) => {
+  ])('refuses %s', (_, makeVolumes, re) => {
     const chart = newChart();
-    expect(() => new ServedModel(chart, 'm', { ...base, volumes: volumes(chart) as any })).toThrow(re);
+    expect(() => new ServedModel(chart, 'm', { ...base, volumes: makeVolumes(chart) as any })).toThrow(re);
   });
 });
