@@ -235,6 +235,7 @@ export class ModelStorage {
    * Use `fromUri` for the built-in schemes: this factory refuses them, so a
    * typo in `s3://` is not taken for a custom scheme.
    *
+   * @param options the URI
    * @example
    * ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' });
    */
