@@ -120,18 +120,18 @@ describe('Knative feature flags are never a surprise', () => {
     gpuModel(new Chart(app, 'models'), 'llm');
     const errors = validationErrors(app);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toBe('models/llm: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector, '
+    expect(errors[0]).toBe('models/llm: nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector, '
       + 'which is disabled (Knative\'s default) in this app; Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app '
       + '(it enables the flags the models need), or declare that the cluster already has it with '
       + 'new KnativeClusterFlags(scope, id, { enabled: [\'kubernetes.podspec-nodeselector\'] })');
-    expect(errors[1]).toMatch(/^models\/llm: pod-spec field tolerations needs the Knative feature flag kubernetes.podspec-tolerations/);
+    expect(errors[1]).toMatch(/^models\/llm: tolerations needs the Knative feature flag kubernetes.podspec-tolerations/);
     expect(() => app.synth()).toThrow(/kubernetes.podspec-nodeselector/);
   });
 
   test('a Knative Service model needs init containers; a KnativeFeatures anywhere in the app satisfies it', () => {
     const app = testApp();
     new ServedModel(new Chart(app, 'models'), 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
-    expect(validationErrors(app).join('\n')).toMatch(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
+    expect(validationErrors(app).join('\n')).toMatch(/^models\/fraud: initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
     new KnativeFeatures(new Chart(app, 'platform'), 'features');
     expect(validationErrors(app)).toEqual([]);
   });
@@ -159,7 +159,7 @@ describe('Knative feature flags are never a surprise', () => {
     const chart = new Chart(app, 'models');
     new ServedModel(chart, 'fraud', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'f' }), platform: ServingPlatform.knativeService() });
     new KnativeClusterFlags(chart, 'cluster', { allowed: ['kubernetes.podspec-init-containers'] });
-    expect(validationErrors(app)).toEqual([expect.stringMatching(/^models\/fraud: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers, which is allowed in this app/)]);
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^models\/fraud: initContainers needs the Knative feature flag kubernetes.podspec-init-containers, which is allowed in this app/)]);
   });
 
   test('KnativeClusterFlags rejects unknown keys, duplicates and an empty declaration', () => {
@@ -177,7 +177,7 @@ describe('Knative feature flags are never a surprise', () => {
     const model = new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'm' }) });
     new InferenceGraph(chart, 'graph', { root: GraphNode.sequence([GraphStep.model(model)]), nodePool: GpuNodePool.gke('nvidia-l4') });
     const errors = validationErrors(app);
-    expect(errors.some((e) => e.startsWith('g/graph: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('g/graph: nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector'))).toBe(true);
     // KnativeFeatures enables what the router needs too.
     const features = new KnativeFeatures(new Chart(app, 'platform'), 'features');
     expect(KnativeFeatures.requiredFlags(features)['kubernetes.podspec-nodeselector']).toEqual(['g/graph']);
@@ -196,7 +196,7 @@ describe('Knative feature flags are never a surprise', () => {
     const model = new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }) });
     expect(validationErrors(app)).toEqual([]);
     new CanaryRollout(chart, 'v2', { model, candidate: { runtime }, steps: [10] });
-    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     expect(model.node.dependencies).toContain(runtime);
     // KnativeFeatures enables what the candidate's runtime needs.
     new KnativeFeatures(chart, 'features');
@@ -212,7 +212,7 @@ describe('Knative feature flags are never a surprise', () => {
       nodePool: GpuNodePool.custom({ labels: { pool: 'cpu' } }),
     });
     new ServedModel(chart, 'churn', { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'c' }), runtime });
-    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: pod-spec field nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
+    expect(validationErrors(app)).toEqual([expect.stringMatching(/^ml\/churn: nodeSelector needs the Knative feature flag kubernetes.podspec-nodeselector/)]);
     // The same model in Standard mode runs no Knative revision.
     const app2 = testApp();
     const chart2 = new Chart(app2, 'ml', { namespace: 'ml' });

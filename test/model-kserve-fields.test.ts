@@ -177,7 +177,7 @@ describe('storageUris', () => {
     const app = testApp();
     const chart = new Chart(app, 'test', { namespace: 'ml' });
     new ServedModel(chart, 'm', { format: ModelFormat.SKLEARN, storageUris: [{ storage: ModelStorage.fromUri('s3://models/a') }] });
-    expect(() => synthApp(app)).toThrow(/test\/m: pod-spec field initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
+    expect(() => synthApp(app)).toThrow(/test\/m: initContainers needs the Knative feature flag kubernetes.podspec-init-containers/);
   });
 
   test.each<[string, () => unknown, string]>([

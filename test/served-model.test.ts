@@ -1,9 +1,10 @@
-import { Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, ServiceAccount } from 'cdk8s-plus-28';
+import { Chart, Duration, Size } from 'cdk8s';
+import { ConfigMap, Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, PayloadLoggerMode, Scaling, ScalingMetric, ServedModel, ServingPlatform,
-  StandardAutoscaler, Visibility,
+  ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, ModelVolume, PayloadLoggerMode, Scaling, ScalingMetric,
+  ServedModel, ServingPlatform, StandardAutoscaler, Visibility,
 } from '../src';
+import { conformanceErrors } from './conformance/conformance';
 import { docOf, newChart, synth } from './util';
 
 describe('ServedModel on KServe (Knative mode)', () => {
@@ -198,5 +199,106 @@ describe('KServe readiness probes', () => {
     // The built-in runtimes serve REST on 8080 next to gRPC.
     expect(docOf(docs, 'InferenceService', 'grpc').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 8080 });
     expect(docOf(docs, 'InferenceService', 'img').spec.predictor.model.readinessProbe).toBeUndefined();
+  });
+});
+
+describe('ModelStorage.fromCustomScheme (schemes a ClusterStorageContainer serves)', () => {
+  const base = { format: ModelFormat.SKLEARN };
+  test('KServe takes the URI as storageUri; the conformance harness refuses it without a matching ClusterStorageContainer', () => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, storage: ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' }) });
+    const docs = chart.toJson();
+    const doc = docs.find((d: any) => d.kind === 'InferenceService');
+    expect(doc.spec.predictor.model.storageUri).toBe('model-registry://iris/v1');
+    expect(ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' }).scheme).toBe('model-registry');
+    expect(conformanceErrors(doc)).toEqual([expect.stringMatching(/storageUri: storageUri model-registry:\/\/iris\/v1 is not supported/)]);
+    const csc = { kind: 'ClusterStorageContainer', spec: { supportedUriFormats: [{ regex: '^model-registry://' }] } };
+    expect(conformanceErrors(doc, { knativeFlags: {}, appDocs: [csc] })).toEqual([]);
+  });
+
+  test.each([
+    ['a built-in scheme', 's3://models/m', /^test\/m: storage ModelStorage.fromCustomScheme: uri "s3:\/\/models\/m" uses the built-in scheme s3:\/\/; use ModelStorage.fromUri/],
+    ['no scheme', 'iris/v1', /^test\/m: storage ModelStorage.fromCustomScheme: uri "iris\/v1" is not a storage URI; use <scheme>:\/\/<location>/],
+    ['whitespace', 'model-registry://iris v1', /uri "model-registry:\/\/iris v1" contains whitespace; percent-encode/],
+    ['credentials', 'model-registry://admin:pw0rdHidden@registry/iris', /carries credentials in its user information/],
+  ])('refuses %s', (_, uri, re) => {
+    const e = (() => { try { new ServedModel(newChart(), 'm', { ...base, storage: ModelStorage.fromCustomScheme({ uri }) }); } catch (err: any) { return err; } return undefined; })();
+    expect(e?.message).toMatch(re);
+    expect(e?.message).not.toContain('pw0rdHidden');
+  });
+
+  test('the Deployment and Knative platforms need a storageInitializerImage that reads the scheme', () => {
+    const storage = ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' });
+    for (const platform of [ServingPlatform.kubernetesDeployment(), ServingPlatform.knativeService()]) {
+      expect(() => new ServedModel(newChart(), 'm', { ...base, storage, platform }))
+        .toThrow(/^test\/m: storage "model-registry:\/\/iris\/v1" uses the custom scheme model-registry:\/\/, which the default storage initializer .* cannot download on .*; set the platform's storageInitializerImage/);
+    }
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, storage, platform: ServingPlatform.kubernetesDeployment({ storageInitializerImage: 'reg.example.com/mr-init:1' }) });
+    const init = docOf(synth(chart), 'Deployment').spec.template.spec.initContainers[0];
+    expect(init).toMatchObject({ image: 'reg.example.com/mr-init:1', args: ['model-registry://iris/v1', '/mnt/models'] });
+  });
+});
+
+describe('volumes: ConfigMaps, Secrets and emptyDirs in the model server', () => {
+  const base = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromUri('s3://models/m') };
+  const volumesOf = (chart: Chart) => [
+    ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(chart, 'cfg', 'server.config'), { mountPath: '/etc/server' }),
+    ModelVolume.fromSecret(Secret.fromSecretName(chart, 'tls', 'server-tls'), { mountPath: '/etc/tls', volumeName: 'tls' }),
+    ModelVolume.emptyDir({ volumeName: 'cache', mountPath: '/cache', sizeLimit: Size.gibibytes(2) }),
+  ];
+  const mounts = [
+    { name: 'server-config', mountPath: '/etc/server', readOnly: true },
+    { name: 'tls', mountPath: '/etc/tls', readOnly: true },
+    { name: 'cache', mountPath: '/cache' },
+  ];
+  const volumes = [
+    { name: 'server-config', configMap: { name: 'server.config' } },
+    { name: 'tls', secret: { secretName: 'server-tls' } },
+    { name: 'cache', emptyDir: { sizeLimit: '2Gi' } },
+  ];
+
+  test.each([
+    ['KServe (Knative)', ServingPlatform.kserve()],
+    ['KServe Standard', ServingPlatform.kserveStandard()],
+  ])('%s: mounted into the model container, volumes on the predictor pod', (_, platform) => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, platform, volumes: volumesOf(chart) });
+    const predictor = docOf(synth(chart), 'InferenceService').spec.predictor;
+    expect(predictor.model.volumeMounts).toEqual(expect.arrayContaining(mounts));
+    expect(predictor.volumes).toEqual(expect.arrayContaining(volumes));
+  });
+
+  test.each([
+    ['Deployment', ServingPlatform.kubernetesDeployment(), 'Deployment'],
+    ['Knative Service', ServingPlatform.knativeService(), 'Service'],
+  ])('%s: mounted into the server container of the pod', (_, platform, kind) => {
+    const chart = newChart();
+    new ServedModel(chart, 'm', { ...base, platform, volumes: volumesOf(chart) });
+    const pod = synth(chart).find((d: any) => d.kind === kind && d.spec?.template).spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining(mounts));
+    expect(pod.volumes).toEqual(expect.arrayContaining(volumes));
+  });
+
+  test.each<[string, (c: Chart) => unknown, RegExp]>([
+    ['not an array', (c) => ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'x'), { mountPath: '/x' }), /^test\/m: volumes .* is not an array; use \[ModelVolume.fromConfigMap/],
+    ['not a ModelVolume', () => [{ mountPath: '/x' }], /^test\/m: volumes\[0\] .* is not a ModelVolume; use ModelVolume.fromConfigMap/],
+    ['a relative mount path', (c) => [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'x'), { mountPath: 'etc/x' })],
+      /^test\/m: volumes\[0\] ModelVolume.fromConfigMap: mountPath "etc\/x" is not an absolute directory path; use an absolute path/],
+    ['a ".." segment', (c) => [ModelVolume.fromSecret(Secret.fromSecretName(c, 'x', 'x'), { mountPath: '/etc/../root' })], /mountPath "\/etc\/..\/root" is not an absolute directory path/],
+    ['the model directory', (c) => [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'x'), { mountPath: '/mnt/models/cfg' })],
+      /^test\/m: volumes\[0\].mountPath "\/mnt\/models\/cfg" overlaps \/mnt\/models, where the pod already mounts the model files; mount it elsewhere/],
+    ['a reserved volume name', (c) => [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'model-store'), { mountPath: '/x' })],
+      /^test\/m: volumes\[0\].volumeName "model-store" is already a volume of the pod; give another volumeName/],
+    ['the scratch volume\'s name', (c) => [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'scratch'), { mountPath: '/x' })],
+      /volumes\[0\].volumeName "scratch" is already a volume of the pod/],
+    ['the scratch mount', () => [ModelVolume.emptyDir({ volumeName: 'tmp2', mountPath: '/tmp' })], /volumes\[0\].mountPath "\/tmp" overlaps \/tmp, where the pod already mounts a volume/],
+    ['two volumes of one name', (c) => [ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(c, 'x', 'a'), { mountPath: '/x' }), ModelVolume.fromSecret(Secret.fromSecretName(c, 'y', 'a'), { mountPath: '/y' })],
+      /volumes\[1\].volumeName "a" is already a volume of the pod/],
+    ['an emptyDir without a name', () => [ModelVolume.emptyDir({ mountPath: '/x' } as any)], /volumes\[0\] ModelVolume.emptyDir: volumeName undefined is missing/],
+    ['a bad emptyDir size', () => [ModelVolume.emptyDir({ volumeName: 'c', mountPath: '/c', sizeLimit: '1Gi' as any })], /ModelVolume.emptyDir: sizeLimit "1Gi" is not a Size/],
+  ])('refuses %s', (_, makeVolumes, re) => {
+    const chart = newChart();
+    expect(() => new ServedModel(chart, 'm', { ...base, volumes: makeVolumes(chart) as any })).toThrow(re);
   });
 });

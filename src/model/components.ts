@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, IServiceAccount } from 'cdk8s-plus-28';
 import type { ModelStorage } from './storage';
+import type { DeploymentStrategy } from '../scaling/deployment-strategy';
 import type { Scaling } from '../scaling/scaling';
 import type { GpuNodePool } from '../scheduling/node-pool';
 
@@ -120,6 +121,17 @@ export interface InferenceComponent extends ModelContainer {
    * @default - the model's replica bounds
    */
   readonly scaling?: Scaling;
+
+  /**
+   * How the component's own Deployment replaces its pods in KServe Standard
+   * mode (`transformer.deploymentStrategy`, KServe's `ComponentExtensionSpec`):
+   * e.g. `DeploymentStrategy.recreate()` for a transformer that holds a
+   * single-writer lock. Not on Knative (Knative replaces revisions itself),
+   * not with `collocated` (the pod is the predictor's).
+   *
+   * @default - Kubernetes' default rolling update (the model's deploymentStrategy is not inherited)
+   */
+  readonly deploymentStrategy?: DeploymentStrategy;
 
   /**
    * Transformer only: run it as a second container in the predictor's pod

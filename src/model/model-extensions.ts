@@ -2,6 +2,7 @@ import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { InferenceComponent, PayloadLogger, PayloadLoggerMode, StorageMount, WorkerSpec } from './components';
 import type { ModelFormat } from './format';
+import { ModelVolume, ResolvedModelVolume } from './model-volume';
 import type { InferenceProtocol } from './protocol';
 import { ModelStorage, ResolvedStorage } from './storage';
 import { checkInteger, fail, raiseIfInvalid, withScope } from '../internal/errors';
@@ -49,6 +50,7 @@ export interface ExtensionProps {
   readonly imagePullPolicy?: ImagePullPolicy;
   readonly storageUris?: StorageMount[];
   readonly workerSpec?: WorkerSpec;
+  readonly volumes?: ModelVolume[];
   readonly runtime?: { readonly protocols: InferenceProtocol[]; readonly grpcPort?: number };
 }
 
@@ -77,6 +79,8 @@ export interface SpecView<C extends ContainerView> {
   readonly workerSpec?: ResolvedWorkerSpec;
   readonly imagePullPolicy?: string;
   readonly runtimeNamesGrpcPort?: boolean;
+  readonly volumes?: ResolvedModelVolume[];
+  readonly scratch?: { readonly volumeName: string; readonly mountPath: string };
 }
 
 /** Multi-node serving, resolved. */
@@ -92,6 +96,7 @@ export interface ResolvedComponentExtras {
   readonly placement?: ResolvedPlacement;
   readonly scaling?: ResolvedScaling;
   readonly collocated?: boolean;
+  readonly deploymentStrategy?: ResolvedDeploymentStrategy;
 }
 
 /** KServe's default model mount (`StorageUri.MountPath`, `+kubebuilder:default="/mnt/models"`). */
@@ -192,6 +197,7 @@ export function resolveExtensions<C extends ContainerView & ResolvedComponentExt
     out.imagePullPolicy = props.imagePullPolicy;
   }
   if (props.storageUris !== undefined) out.storageUris = resolveStorageMounts(scope, props.storageUris, spec);
+  if (props.volumes !== undefined) out.volumes = resolveVolumes(scope, props.volumes, spec);
   if (props.workerSpec !== undefined) {
     out.workerSpec = resolveWorkerSpec(scope, props, props.workerSpec, spec);
     // KServe's multi-node runtime passes --tensor-parallel-size from TENSOR_PARALLEL_SIZE: the library's flag goes.
@@ -296,15 +302,24 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
     if (!(c.scaling instanceof Scaling)) fail(scope, `${which}.scaling`, c.scaling, 'is not a Scaling', 'use Scaling.autoscale(...), Scaling.fixedReplicas(n)');
     scaling = withScope(scope, `${which}.scaling`, () => c.scaling!._resolve());
   }
+  let deploymentStrategy: ResolvedDeploymentStrategy | undefined;
+  if (c.deploymentStrategy !== undefined) {
+    if (!(c.deploymentStrategy instanceof DeploymentStrategy)) {
+      fail(scope, `${which}.deploymentStrategy`, c.deploymentStrategy, 'is not a DeploymentStrategy', 'use DeploymentStrategy.rollingUpdate(...) or DeploymentStrategy.recreate()');
+    }
+    withScope(scope, `${which}.deploymentStrategy`, () => raiseIfInvalid(c.deploymentStrategy));
+    deploymentStrategy = withScope(scope, `${which}.deploymentStrategy`, () => c.deploymentStrategy!._resolve()) as ResolvedDeploymentStrategy;
+  }
   if (c.collocated !== undefined && typeof c.collocated !== 'boolean') fail(scope, `${which}.collocated`, c.collocated, 'is not a boolean', 'use true or false');
   const collocated = c.collocated === true;
   if (collocated) {
     if (which !== 'transformer') fail(scope, 'explainer.collocated', true, 'is not available (KServe collocates transformers only)', 'drop collocated');
-    for (const [prop, v] of [['serviceAccount', serviceAccountName], ['nodePool', c.nodePool], ['scaling', c.scaling]] as const) {
+    for (const [prop, v] of [['serviceAccount', serviceAccountName], ['nodePool', c.nodePool], ['scaling', c.scaling], ['deploymentStrategy', c.deploymentStrategy]] as const) {
       if (v !== undefined) fail(scope, `transformer.${prop}`, prop === 'serviceAccount' ? v : `<${prop}>`, 'cannot apply to a collocated transformer, which runs in the predictor\'s pod', 'drop it, or drop collocated');
     }
     // The transformer's port is the pod's entry; the model server must listen elsewhere.
-    const serverPorts = [spec.format ? 8080 : spec.port];
+    // A format runtime listens on 8080 unless serverPort moves it (the model's own config, e.g. TorchServe's config.properties).
+    const serverPorts = [spec.port];
     if (serverPorts.includes(base.port)) {
       fail(scope, 'transformer.port', base.port, `is the model server's port too (${serverPorts.join(', ')}): both containers share the pod's network`,
         'give the transformer another port, e.g. 8000, and point it at the server on localhost');
@@ -320,5 +335,35 @@ function resolveComponent<C extends ContainerView & ResolvedComponentExtras>(
     placement,
     scaling,
     collocated: collocated || undefined,
+    deploymentStrategy,
   };
+}
+
+/**
+ * Volume names the pod already uses: the model store and KServe's storage initializer volume
+ * (constants.StorageInitializerVolumeName, `kserve-provision-location`), shared memory.
+ */
+const RESERVED_VOLUMES = ['model-store', 'kserve-provision-location', 'dshm'];
+
+function resolveVolumes(scope: IConstruct, volumes: ModelVolume[], spec: SpecView<ContainerView>): ResolvedModelVolume[] {
+  if (!Array.isArray(volumes)) fail(scope, 'volumes', volumes, 'is not an array', 'use [ModelVolume.fromConfigMap(...), ...]');
+  const out: ResolvedModelVolume[] = [];
+  volumes.forEach((v, i) => {
+    const at = `volumes[${i}]`;
+    if (!(v instanceof ModelVolume)) fail(scope, at, v, 'is not a ModelVolume', 'use ModelVolume.fromConfigMap(...), ModelVolume.fromSecret(...) or ModelVolume.emptyDir(...)');
+    const r = withScope(scope, at, () => v._resolve());
+    const taken = [...RESERVED_VOLUMES, ...(spec.scratch ? [spec.scratch.volumeName] : []), ...out.map((o) => o.volumeName)];
+    if (taken.includes(r.volumeName)) {
+      fail(scope, `${at}.volumeName`, r.volumeName, 'is already a volume of the pod', `give another volumeName (taken: ${taken.join(', ')})`);
+    }
+    // The model files live at /mnt/models (KServe's storage initializer, or the library's download).
+    const paths = [DEFAULT_MOUNT_PATH, ...(spec.scratch ? [spec.scratch.mountPath] : []), ...out.map((o) => o.mountPath)];
+    const clash = paths.find((p) => r.mountPath === p || r.mountPath.startsWith(`${p}/`) || p.startsWith(`${r.mountPath}/`));
+    if (clash !== undefined) {
+      fail(scope, `${at}.mountPath`, r.mountPath, `overlaps ${clash}, where the pod already mounts ${clash === DEFAULT_MOUNT_PATH ? 'the model files' : 'a volume'}`,
+        'mount it elsewhere, e.g. /etc/<server> or /config');
+    }
+    out.push(r);
+  });
+  return out;
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { Visibility } from './components';
 import { ModelFormat } from './format';
 import { ResolvedLogger, resolveExtensions, ResolvedStorageMount, ResolvedWorkerSpec } from './model-extensions';
+import type { ResolvedModelVolume } from './model-volume';
 import { InferenceProtocol } from './protocol';
 import { resolveComponents } from './resolve/components';
 import { ResolvedContainerSpec, ResolvedResources, resolveServerContainer } from './resolve/container';
@@ -105,6 +106,8 @@ export interface ModelSpec {
   readonly deploymentStrategy?: ResolvedDeploymentStrategy;
   /** Several model locations, each with its mount path (KServe `storageUris`). */
   readonly storageUris?: ResolvedStorageMount[];
+  /** The user's volumes of the model server container (`volumes`). */
+  readonly volumes?: ResolvedModelVolume[];
   /** Multi-node serving (KServe `workerSpec`). */
   readonly workerSpec?: ResolvedWorkerSpec;
   /** The model server's image pull policy, if set. */
@@ -190,6 +193,8 @@ export function mergedProps(props: ServedModelProps, overrides: Partial<ServedMo
     llm: pick('llm'),
     gateway: pick('gateway'),
     grpcPort: pick('grpcPort'),
+    serverPort: pick('serverPort'),
+    volumes: pick('volumes'),
     restAndGrpc: pick('restAndGrpc'),
     deploymentStrategy: pick('deploymentStrategy'),
     imagePullPolicy: pick('imagePullPolicy'),
@@ -221,6 +226,12 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
   });
   const scaling = resolveModelScaling(scope, props, scheduling.accelerator);
   const components = resolveComponents(scope, props);
+  // A format runtime's server port is declared by the runtime; only a collocated transformer, which leaves the
+  // server's ports undeclared and reaches it on localhost, makes another port safe to probe.
+  if (props.serverPort !== undefined && (props.transformer as { collocated?: unknown } | undefined)?.collocated !== true) {
+    fail(scope, 'serverPort', props.serverPort, 'is only used with a collocated transformer (the runtime declares its server\'s port, 8080)',
+      'add transformer: { collocated: true, port: ... }, or drop serverPort (move the server back to 8080, or declare the port in your ServingRuntime)');
+  }
   // The issue-21 InferenceService fields (gRPC ports, strategy, storageUris, multi-node, component extras).
   return resolveExtensions(scope, props, {
     name,

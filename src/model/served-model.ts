@@ -5,6 +5,7 @@ import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLog
 import { CustomServer } from './custom-server';
 import { ModelFormat } from './format';
 import { checkManagedKeys, mergedProps, ModelSpec, resolveModelSpec, RolloutAttachment } from './model-spec';
+import { ModelVolume } from './model-volume';
 import { InferenceProtocol } from './protocol';
 import { IServedModel } from './served-model-ref';
 import { ModelStorage } from './storage';
@@ -297,6 +298,28 @@ export interface ServedModelProps {
    * @default - the built-in runtime's gRPC port (Triton and MLServer 9000, KServe's Python servers 8081); a custom container's `port`
    */
   readonly grpcPort?: number;
+
+  /**
+   * The port a format runtime's server listens on when the model's own
+   * configuration moves it off the runtime's 8080: TorchServe's
+   * `inference_address` in the model's `config.properties` (KServe's
+   * collocation page, 8085). For a collocated transformer only, whose
+   * container is then the pod's entry port: the server's readiness probe
+   * asks this port, and the transformer's port must differ from it. A
+   * custom server gives its port as `server.port`.
+   *
+   * @default - the runtime's port, 8080
+   */
+  readonly serverPort?: number;
+
+  /**
+   * Volumes mounted into the model server container: a ConfigMap or Secret
+   * as files (a server's config, LMCache's `lmcache_config.yaml`), or an
+   * empty writable directory. Every platform; the pod stays "restricted".
+   *
+   * @default - none (the model files come from `storage`)
+   */
+  readonly volumes?: ModelVolume[];
 
   /**
    * Serve REST and gRPC together: REST on the Service's port 80 and gRPC on

@@ -13,6 +13,11 @@ export interface ResolvedStorage {
   readonly pvc?: { readonly claimName: string; readonly path: string };
   /** For `oci://` storage: the image that carries the model (KServe modelcar). */
   readonly ociImage?: string;
+  /**
+   * True for a scheme KServe's built-in storage initializer does not read: a
+   * ClusterStorageContainer (KServe) or the platform's own initializer image must serve it.
+   */
+  readonly customScheme?: boolean;
 }
 
 /**
@@ -64,6 +69,15 @@ export interface PersistentVolumeClaimStorageOptions {
   readonly claimName?: string;
   /** The path inside the claim. */
   readonly path: string;
+}
+
+/** Options for {@link ModelStorage.fromCustomScheme}. */
+export interface CustomSchemeStorageOptions {
+  /**
+   * The storage URI, `<scheme>://<location>`, with a scheme that a
+   * ClusterStorageContainer of the cluster serves (e.g. `model-registry://iris/v1`).
+   */
+  readonly uri: string;
 }
 
 /** Options for {@link ModelStorage.fromHuggingFace}. */
@@ -210,6 +224,37 @@ export class ModelStorage {
     }, (e) => ModelStorage._invalid(e));
   }
 
+  /**
+   * A URI whose scheme KServe's built-in storage initializer does not read,
+   * served by a storage container of your own: on KServe a
+   * `ClusterStorageContainer` whose `supportedUriFormats` match the URI (KServe's
+   * webhook admits the InferenceService only then, `ValidateStorageURI` in
+   * `pkg/controller/v1beta1/inferenceservice/utils/utils.go`); on the other
+   * platforms a `storageInitializerImage` that downloads it.
+   *
+   * Use `fromUri` for the built-in schemes: this factory refuses them, so a
+   * typo in `s3://` is not taken for a custom scheme.
+   *
+   * @param options the URI
+   * @example
+   * ModelStorage.fromCustomScheme({ uri: 'model-registry://iris/v1' });
+   */
+  public static fromCustomScheme(options: CustomSchemeStorageOptions): ModelStorage {
+    return orInvalid(() => {
+      const scope = 'ModelStorage.fromCustomScheme';
+      const uri = options?.uri;
+      checkCredentialFree(scope, uri);
+      const m = /^([a-z][a-z0-9+.-]*):\/\/(.+)$/.exec(uri);
+      if (!m) fail(scope, 'uri', uri, 'is not a storage URI', 'use <scheme>://<location> with a scheme of your ClusterStorageContainer');
+      const [, scheme, rest] = m;
+      if (SCHEMES.includes(scheme)) {
+        fail(scope, 'uri', uri, `uses the built-in scheme ${scheme}://`, 'use ModelStorage.fromUri (or a typed factory) for it; fromCustomScheme is for schemes a ClusterStorageContainer serves');
+      }
+      if (/\s/.test(rest)) fail(scope, 'uri', uri, 'contains whitespace', 'percent-encode spaces in storage URIs');
+      return new ModelStorage({ uri, scheme, customScheme: true });
+    }, (e) => ModelStorage._invalid(e));
+  }
+
   /** @internal a storage whose factory failed: the error is raised where a model uses it. */
   public static _invalid(error: ModelServingError): ModelStorage {
     return new ModelStorage(undefined, error);
@@ -258,18 +303,22 @@ function trimSlashes(scope: string, prop: string, path: string): string {
 
 const SECRET_BACKED = 'keep credentials out of the URI: attach a Secret to the serviceAccount (KServe), or use the platform\'s storageCredentialsSecret';
 
-function parseUri(scope: string, uri: string): ResolvedStorage {
+function checkCredentialFree(scope: string, uri: string): void {
   if (typeof uri !== 'string') fail(scope, 'uri', uri, 'is not a string', 'use <scheme>://<location>');
   // Checked first: every later message prints the URI, and CI logs keep it.
   const userInfo = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@(?!sha256:)/i.exec(uri);
   if (userInfo) fail(scope, 'uri', `${userInfo[1]}<redacted>@${uri.slice(userInfo[0].length)}`, 'carries credentials in its user information', SECRET_BACKED);
   const shape = credentialShape(uri);
   if (shape) fail(scope, 'uri', '<redacted>', `contains ${shape}`, SECRET_BACKED);
+}
+
+function parseUri(scope: string, uri: string): ResolvedStorage {
+  checkCredentialFree(scope, uri);
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.+)$/.exec(uri ?? '');
   if (!m) fail(scope, 'uri', uri, 'is not a storage URI', `use <scheme>://<location> with one of the schemes ${SCHEMES.join(', ')}`);
   const [, scheme, rest] = m;
   if (!SCHEMES.includes(scheme)) {
-    fail(scope, 'uri', uri, `has an unknown storage scheme "${scheme}"`, `use one of ${SCHEMES.map((s) => `${s}://`).join(', ')}`);
+    fail(scope, 'uri', uri, `has an unknown storage scheme "${scheme}"`, `use one of ${SCHEMES.map((s) => `${s}://`).join(', ')}, or ModelStorage.fromCustomScheme for a scheme a ClusterStorageContainer serves`);
   }
   if (/\s/.test(rest)) fail(scope, 'uri', uri, 'contains whitespace', 'percent-encode spaces in storage URIs');
   if (scheme === 'pvc') {

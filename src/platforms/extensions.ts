@@ -21,6 +21,13 @@ export function checkPlatformExtensions(scope: IConstruct, spec: ModelSpec, comp
     fail(scope, 'deploymentStrategy', spec.deploymentStrategy.type, `is not available ${on} (Knative replaces revisions itself)`,
       `use ${STANDARD} or ServingPlatform.kubernetesDeployment()`);
   }
+  for (const which of ['transformer', 'explainer'] as const) {
+    const ds = spec[which]?.deploymentStrategy;
+    // validateScalingKPACompExtension applies to every component's ComponentExtensionSpec.
+    if (ds && compiler.knative) {
+      fail(scope, `${which}.deploymentStrategy`, ds.type, `is not available ${on} (Knative replaces revisions itself)`, `use ${STANDARD}`);
+    }
+  }
   if (spec.grpcPort !== undefined && !isvc) {
     fail(scope, 'grpcPort', spec.grpcPort, `is not used ${on}, which picks the server and knows its gRPC port`, 'drop grpcPort (a custom server\'s port is server.port)');
   }

@@ -45,6 +45,11 @@ export function checkDownload(scope: IConstruct, spec: ModelSpec, options: Downl
       `has no effect on ${platform}: ${scheme ? 'pvc:// storage is mounted, not downloaded into the model store' : 'the model has no storage to download'}`,
       'drop it (size the PersistentVolumeClaim instead), or use object storage');
   }
+  if (spec.storage?.customScheme && options.storageInitializerImage === undefined) {
+    fail(scope, 'storage', spec.storage.uri,
+      `uses the custom scheme ${spec.storage.scheme}://, which the default storage initializer (${DEFAULT_STORAGE_INITIALIZER_IMAGE}) cannot download on ${platform}`,
+      `set the platform's storageInitializerImage to an image that reads ${spec.storage.scheme}:// (it gets the URI and ${MODEL_DIR} as arguments), or serve on KServe with a ClusterStorageContainer`);
+  }
   if (spec.format && !spec.storage) {
     fail(scope, 'storage', undefined, `is required to serve format "${spec.format.name}" on ${platform} (the model server reads ${MODEL_DIR})`,
       'give storage, or drop format and give a server that bakes in its model');

@@ -33,6 +33,18 @@ export function scratchVolumes(spec: ModelSpec): Volume[] {
   return spec.scratch ? [{ name: spec.scratch.volumeName, emptyDir: { sizeLimit: spec.scratch.sizeLimit } }] : [];
 }
 
+/** The user's volumes of the model server (`volumes`: ConfigMaps, Secrets, emptyDirs). */
+export function modelVolumes(spec: ModelSpec): Volume[] {
+  return (spec.volumes ?? []).map((v) => ({ name: v.volumeName, ...v.source }));
+}
+
+/** The model server container's mounts of the user's volumes. */
+export function modelVolumeMounts(spec: ModelSpec): VolumeMount[] {
+  return (spec.volumes ?? []).map((v) => (v.readOnly
+    ? { name: v.volumeName, mountPath: v.mountPath, readOnly: true }
+    : { name: v.volumeName, mountPath: v.mountPath }));
+}
+
 /** The scratch mount every container of the pod gets, if the spec has one. */
 export function scratchMounts(spec: ModelSpec): VolumeMount[] {
   return spec.scratch ? [{ name: spec.scratch.volumeName, mountPath: spec.scratch.mountPath }] : [];
@@ -46,7 +58,7 @@ export function modelContainerFields(spec: ModelSpec): Partial<Container> {
     env: spec.env.length ? spec.env : undefined,
     resources: resourcesJson(spec.resources) as Container['resources'],
     securityContext: spec.securityContext,
-    volumeMounts: spec.scratch ? scratchMounts(spec) : undefined,
+    volumeMounts: spec.scratch || spec.volumes ? [...scratchMounts(spec), ...modelVolumeMounts(spec)] : undefined,
   };
 }
 
@@ -113,8 +125,8 @@ export function standalonePod(scope: ErrorScope, spec: ModelSpec, options: Stand
       ...(server.httpPort !== undefined ? [{ name: 'http', containerPort: server.httpPort, protocol: 'TCP' }] : []),
     ];
   }
-  const mounts: VolumeMount[] = [...download.serverMounts, ...scratchMounts(spec)];
-  const volumes: Volume[] = [...download.volumes, ...scratchVolumes(spec)];
+  const mounts: VolumeMount[] = [...download.serverMounts, ...scratchMounts(spec), ...modelVolumeMounts(spec)];
+  const volumes: Volume[] = [...download.volumes, ...scratchVolumes(spec), ...modelVolumes(spec)];
   if (server.sharedMemory) {
     mounts.push({ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' });
     volumes.push({ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory' } });

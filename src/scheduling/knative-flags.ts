@@ -58,6 +58,8 @@ export const KNATIVE_FLAG_FIELDS: Readonly<Record<string, string>> = {
   'kubernetes.podspec-init-containers': 'initContainers',
   'kubernetes.podspec-volumes-emptydir': 'volumes[].emptyDir',
   'kubernetes.podspec-persistent-volume-claim': 'volumes[].persistentVolumeClaim',
+  // Knative's webhook admits readiness probes on more than one container (a collocated transformer and the server) only with it.
+  'multi-container-probing': 'containers[].readinessProbe',
 };
 
 /** True when `state` (a `config-features` value) lets the field `flag` gates through Knative's webhook. */
@@ -133,8 +135,9 @@ function missingFlagErrors(state: AppState): string[] {
     for (const flag of flags()) {
       if (flagAllows(flag, declared[flag])) continue;
       const state0 = declared[flag] ?? `${KNATIVE_FLAG_DEFAULTS[flag] ?? 'disabled'} (Knative's default)`;
-      const field = KNATIVE_FLAG_FIELDS[flag] ?? 'a pod-spec field';
-      errors.push(`${scope.node.path}: pod-spec field ${field} needs the Knative feature flag ${flag}, which is ${state0} in this app; `
+      // The pod-spec field leads, in the place of the prop of every other synth error.
+      const field = KNATIVE_FLAG_FIELDS[flag] ?? 'podSpec';
+      errors.push(`${scope.node.path}: ${field} needs the Knative feature flag ${flag}, which is ${state0} in this app; `
         + 'Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app (it enables the flags the models need), or declare '
         + `that the cluster already has it with new KnativeClusterFlags(scope, id, { enabled: ['${flag}'] })`);
     }

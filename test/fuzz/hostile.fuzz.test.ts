@@ -13,8 +13,8 @@
  * set FUZZ_SEED / FUZZ_RUNS to explore locally. Apps are synthesized in memory
  * (the app-wide validations `App.synth` runs, then each chart's JSON), with no outdir.
  */
-import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue, PercentOrAbsolute, ServiceAccount } from 'cdk8s-plus-28';
+import { ApiObject, App, Chart, Duration, Size } from 'cdk8s';
+import { ConfigMap, Cpu, EnvValue, PercentOrAbsolute, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
@@ -75,6 +75,8 @@ const storageArb = fc.oneof(
       .map((u) => ({ kind: 'uri', u })),
     weight: 2,
   },
+  // Custom schemes: one the app's ClusterStorageContainer serves, a built-in one, malformed ones.
+  { arbitrary: fc.constantFrom('model-registry://iris/v1', 's3://models/m', 'model registry://x', 'mr://user:pw0rdHidden@x/m').map((u) => ({ kind: 'custom', u })), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('gcs'), bucket: fc.constantFrom('team_models', 'models', 'B', 'x'), path: fc.constantFrom('m', '', '../up', 'a/b') }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('raw'), v: fc.oneof(wrongType, fc.constantFrom('s3://models/m')) }), weight: 1 },
 );
@@ -165,10 +167,21 @@ const modelProps = {
       port: maybe(mostly(fc.constantFrom(8000, 8080), hostileNumber)),
       envVariables: maybe(fc.dictionary(envKeys, fc.constantFrom('info', SECRETS[2]), { maxKeys: 2 })),
       imagePullPolicy: maybe(fc.oneof(fc.constantFrom('Always', 'IfNotPresent', 'Sometimes'), wrongType)),
+      // Its own Deployment strategy (Standard mode only; not with collocated).
+      strategy: maybe(fc.oneof(fc.constantFrom('recreate', 'rolling'), wrongType)),
     }),
     fc.record({ raw: wrongType }),
   ))],
   grpcPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(9000, 8081), hostileNumber))],
+  serverPort: [fc.constant(undefined), maybe(mostly(fc.constantFrom(8085, 8000), hostileNumber))],
+  volumes: [fc.constant(undefined), maybe(fc.oneof(
+    fc.array(fc.record({
+      kind: fc.constantFrom('configMap', 'secret', 'emptyDir'),
+      name: fc.constantFrom('server-config', 'lmcache.config', 'model-store', 'Bad_Name'),
+      mountPath: fc.constantFrom('/etc/server', '/lmcache', '/mnt/models/x', 'relative', '/a/../b'),
+    }), { minLength: 1, maxLength: 2 }),
+    wrongType.map((raw) => ({ raw })),
+  ))],
   deploymentStrategy: [fc.constant(undefined), maybe(fc.oneof(
     fc.constant({ kind: 'recreate' }),
     fc.record({ kind: fc.constant('rolling'), surge: maybe(mostly(fc.integer({ min: 0, max: 3 }), hostileNumber)), unavailable: maybe(mostly(fc.integer({ min: 0, max: 100 }), hostileNumber)) }),
@@ -226,6 +239,7 @@ type ModelRecipe = any;
 
 function storageOf(s: any): unknown {
   if (s.kind === 'uri') return lib.ModelStorage.fromUri(s.u);
+  if (s.kind === 'custom') return lib.ModelStorage.fromCustomScheme({ uri: s.u });
   if (s.kind === 'gcs') return lib.ModelStorage.fromGcs({ bucket: s.bucket, path: s.path });
   return s.v;
 }
@@ -291,6 +305,9 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     runtimeVersion: m.runtimeVersion,
     transformer: m.transformer === undefined ? undefined : 'raw' in m.transformer ? m.transformer.raw : {
       ...m.transformer,
+      strategy: undefined,
+      deploymentStrategy: m.transformer.strategy === undefined ? undefined : m.transformer.strategy === 'recreate' ? lib.DeploymentStrategy.recreate()
+        : m.transformer.strategy === 'rolling' ? lib.DeploymentStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(2) }) : m.transformer.strategy,
       args: m.transformer.args ? [...m.transformer.args] : undefined,
       envVariables: m.transformer.envVariables
         ? Object.fromEntries(Object.entries(m.transformer.envVariables).map(([k, v]) => [k, EnvValue.fromValue(v as string)])) : undefined,
@@ -326,6 +343,11 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     logger: m.loggerUrl !== undefined
       ? { url: m.loggerUrl, metadataHeaders: Array.isArray(m.loggerHeaders) ? [...m.loggerHeaders] : m.loggerHeaders } : undefined,
     grpcPort: m.grpcPort,
+    serverPort: m.serverPort,
+    volumes: m.volumes === undefined ? undefined : 'raw' in m.volumes ? m.volumes.raw : m.volumes.map((v: any, j: number) => (v.kind === 'configMap'
+      ? lib.ModelVolume.fromConfigMap(ConfigMap.fromConfigMapName(chart, `${id}-cm${j}`, v.name), { mountPath: v.mountPath })
+      : v.kind === 'secret' ? lib.ModelVolume.fromSecret(Secret.fromSecretName(chart, `${id}-secret${j}`, v.name), { mountPath: v.mountPath })
+        : lib.ModelVolume.emptyDir({ volumeName: v.name, mountPath: v.mountPath }))),
     deploymentStrategy: m.deploymentStrategy === undefined ? undefined
       : m.deploymentStrategy.kind === 'recreate' ? lib.DeploymentStrategy.recreate()
         : m.deploymentStrategy.kind === 'raw' ? m.deploymentStrategy.v
@@ -369,14 +391,21 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
     if (pvc) s.push(pvc[1], pvc[2]);
     else s.push(u.replace(/^oci:\/\//, ''));
   }
+  if (m.storage?.kind === 'custom') s.push((m.storage as any).u);
   if (typeof m.loggerUrl === 'string') s.push(m.loggerUrl);
   if (typeof m.loggerUrl === 'string' && Array.isArray(m.loggerHeaders)) s.push(...m.loggerHeaders);
   if (m.transformer && !('raw' in m.transformer)) {
     for (const [k, v] of Object.entries(m.transformer.envVariables ?? {})) s.push(k, String(v));
     if (typeof m.transformer.imagePullPolicy === 'string') s.push(m.transformer.imagePullPolicy);
-    if (typeof m.transformer.port === 'number') s.push(`"containerPort":${m.transformer.port}`);
+    // 8080 is KServe's default port: a separate transformer declares only another one (pod.ts sideContainer).
+    if (typeof m.transformer.port === 'number' && (m.transformer.port !== 8080 || m.transformer.collocated === true)) s.push(`"containerPort":${m.transformer.port}`);
+    if (m.transformer.strategy === 'recreate') s.push('"type":"Recreate"');
+    if (m.transformer.strategy === 'rolling') s.push('"maxSurge":2');
   }
   if (typeof m.grpcPort === 'number') s.push(`"containerPort":${m.grpcPort}`);
+  if (Array.isArray(m.volumes)) for (const v of m.volumes) s.push(`"mountPath":"${v.mountPath}"`, v.name);
+  // The server's readiness probe asks serverPort (a collocated transformer's pod).
+  if (typeof m.serverPort === 'number') s.push(`"port":${m.serverPort}`);
   if (typeof m.imagePullPolicy === 'string') s.push(m.imagePullPolicy);
   const ds = m.deploymentStrategy;
   if (ds?.kind === 'recreate') s.push('"type":"Recreate"');
@@ -413,6 +442,16 @@ function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[]
   const chart = new Chart(app, 'fuzz', { namespace: r.namespace === '' ? undefined : r.namespace as string | undefined });
   // The test cluster's Knative flags (declared, not emitted), as in every other test app.
   new lib.KnativeClusterFlags(chart, 'test-cluster-knative-flags', { enabled: TEST_CLUSTER_KNATIVE_FLAGS });
+  // The storage container that serves model-registry:// (KServe's storage-containers page), part of the app
+  // when a model uses a custom scheme (the library cannot see the cluster's containers; the harness checks the app's).
+  if (r.models.some((m: any) => m.storage?.kind === 'custom')) {
+    new ApiObject(chart, 'model-registry-storage', {
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name: 'model-registry' },
+      spec: { container: { name: 'storage-initializer', image: 'kubeflow/model-registry-storage-initializer:v0.2.10' }, supportedUriFormats: [{ prefix: 'model-registry://' }] },
+    });
+  }
   const expected: Expected = { strings: [] };
   const models: lib.ServedModel[] = [];
   r.models.forEach((m, i) => {

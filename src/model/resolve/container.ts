@@ -7,6 +7,7 @@ import { EnvVar } from '../../internal/k8s';
 import { checkEnvName, checkImage } from '../../internal/names';
 import { binaryQuantity, mebibytesOf } from '../../internal/units';
 import { LlmOptions, resolveLlmArgs } from '../../llm/llm-options';
+import type { ResolvedDeploymentStrategy } from '../../scaling/deployment-strategy';
 import type { ResolvedScaling } from '../../scaling/scaling';
 import { ResolvedAccelerator, ResolvedPlacement } from '../../scheduling/placement';
 import { checkNoCredentialArgs, checkNoCredentialLiteral } from '../../security/credentials';
@@ -38,6 +39,8 @@ export interface ResolvedContainerSpec {
   readonly scaling?: ResolvedScaling;
   /** Transformer: runs as a second container of the predictor's pod. */
   readonly collocated?: boolean;
+  /** The component's own Deployment strategy (KServe Standard mode), if set. */
+  readonly deploymentStrategy?: ResolvedDeploymentStrategy;
 }
 
 /** Plain environment values, checked: names, strings, no credential literals. Sorted by name. */

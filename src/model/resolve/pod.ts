@@ -57,6 +57,12 @@ export function resolvePod(scope: IConstruct, name: string, p: PodProps): Resolv
     // Knative validates its autoscaling and revision annotations (knative serving
     // pkg/apis/autoscaling/annotation_validation.go, ValidateAnnotations): a value the
     // library did not write and check would make the revision fail admission.
+    if (k === 'serving.knative.dev/enablePassthrough') {
+      // KServe 0.20 copies only the OpenShift key to the Knative Service (KnativeOpenshiftEnablePassthroughKey,
+      // pkg/controller/v1beta1/inferenceservice/reconcilers/knative/ksvc_reconciler.go); Knative has no such revision annotation.
+      fail(scope, `annotations["${k}"]`, v, 'is not an annotation KServe or Knative reads (KServe 0.20 passes on only serving.knative.openshift.io/enablePassthrough)',
+        'set annotations["serving.knative.openshift.io/enablePassthrough"] instead (Knative mode)');
+    }
     if (k.startsWith('autoscaling.knative.dev/') || k.startsWith('serving.knative.dev/')) {
       fail(scope, `annotations["${k}"]`, v, 'is a Knative revision annotation, which the library writes and checks itself',
         'set it through scaling (Scaling.autoscale, scaleToZero, fixedReplicas), startup and timeout');

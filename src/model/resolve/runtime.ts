@@ -17,6 +17,7 @@ export interface RuntimeProps {
   readonly runtimeVersion?: string;
   readonly runtimeImage?: string;
   readonly server?: CustomServer;
+  readonly serverPort?: number;
   readonly namespace?: string;
 }
 
@@ -67,6 +68,10 @@ export function resolveRuntime(scope: IConstruct, p: RuntimeProps): ResolvedRunt
   if (runtime !== undefined) checkDns1123Subdomain(scope, 'runtime', runtime.runtimeName);
   checkNonEmpty(scope, 'runtimeVersion', p.runtimeVersion);
 
+  checkInteger(scope, 'serverPort', p.serverPort, 1, 65535);
+  if (p.serverPort !== undefined && server !== undefined) {
+    fail(scope, 'serverPort', p.serverPort, 'is set as well as server', 'give a custom server\'s port once, as server.port');
+  }
   const format = p.format;
   if (server !== undefined) {
     // The server replaces the runtime: any runtime setting would be dropped.
@@ -110,7 +115,7 @@ export function resolveRuntime(scope: IConstruct, p: RuntimeProps): ResolvedRunt
     protocolExplicit: p.protocol !== undefined,
     image: server?.image ?? p.runtimeImage,
     command: server?.command ? [...server.command] : undefined,
-    port: server?.port ?? DEFAULT_PORT,
+    port: server?.port ?? p.serverPort ?? DEFAULT_PORT,
   };
 }
 

@@ -41,7 +41,16 @@ export function isKnativeMode(annotations: Record<string, string> | undefined): 
 }
 
 /** `inference_service_validation.go`: `ValidateStorageURI` as the controller applies it. */
-export function storageUriError(uri: string): string | undefined {
+export function storageUriError(uri: string, appDocs: readonly any[] = []): string | undefined {
+  // Step 1 of ValidateStorageURI: a ClusterStorageContainer of the app whose supportedUriFormats
+  // match (prefix, else regex) admits any scheme (StorageContainerSpec.IsStorageUriSupported,
+  // pkg/apis/serving/v1alpha1/storage_container_types.go).
+  for (const csc of appDocs) {
+    if (csc?.kind !== 'ClusterStorageContainer') continue;
+    for (const f of csc.spec?.supportedUriFormats ?? []) {
+      if (f.prefix ? uri.startsWith(f.prefix) : (f.regex && new RegExp(f.regex).test(uri))) return undefined;
+    }
+  }
   if (!/\w+?:\/\//.test(uri)) return undefined; // a local path
   if (uri.includes('.blob.core.windows.net')) return undefined;
   if (STORAGE_PREFIXES.some((p) => uri.startsWith(p))) return undefined;
@@ -203,7 +212,7 @@ function componentErrors(doc: any, key: string, comp: any, impls: string[], ctx:
   for (const i of present) {
     const uri = comp[i]?.storageUri;
     if (typeof uri === 'string') {
-      const e = storageUriError(uri);
+      const e = storageUriError(uri, ctx.appDocs);
       if (e) out.push(`${at}/${i}/storageUri: ${e}`);
       if (key === 'transformer') out.push(`${at}/${i}/storageUri: storage uri should not be specified in transformer container`);
     }
