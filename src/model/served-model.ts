@@ -464,12 +464,12 @@ export class ServedModel extends Construct implements IServedModel {
       // constructed, before a model can name it; a rollout's candidate runtime comes with a new spec).
       let last: { readonly spec: ModelSpec; readonly flags: string[] } | undefined;
       registerKnativeFlagConsumer(this, () => {
-        const spec = this._spec();
-        if (last?.spec !== spec) {
+        const current = this._spec();
+        if (last?.spec !== current) {
           last = {
-            spec,
+            spec: current,
             flags: [...new Set([
-              ...(this.platform._compiler.knativeFlags?.(spec) ?? []),
+              ...(this.platform._compiler.knativeFlags?.(current) ?? []),
               // A runtime's placement is merged into the model's pods by KServe.
               ...runtimeKnativeFlags(props.runtime),
               ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
