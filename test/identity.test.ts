@@ -212,6 +212,24 @@ describe('the check across syntheses (cdk8s validates the app once per chart)', 
     expect(() => app.synthYaml()).toThrow(/fraud-predictor/);
   });
 
+  test('a document that replaces another after a synthesis (as many constructs as before) is checked', () => {
+    const app = testApp();
+    const c = new Chart(app, 'c', { namespace: 'ml' });
+    new ServedModel(c, 'fraud', base);
+    new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fraud-metrics' } });
+    expect(() => app.synthYaml()).not.toThrow();
+    expect(c.node.tryRemoveChild('svc')).toBe(true);
+    new ApiObject(c, 'clash', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fraud-predictor' } });
+    expect(() => app.synthYaml()).toThrow(/c\/fraud: name "fraud-predictor" makes Knative \(the predictor's route Service\) create v1 Service ml\/fraud-predictor, but c\/clash emits the same object/);
+  });
+
+  test('a model without derived objects gives the same (empty) answer each time, so the check keeps its result', () => {
+    const app = testApp();
+    const model = new ServedModel(new Chart(app, 'c', { namespace: 'ml' }), 'fraud', { ...base, platform: ServingPlatform.kubernetesDeployment() });
+    expect(model._derivedObjects()).toEqual([]);
+    expect(model._derivedObjects()).toBe(model._derivedObjects());
+  });
+
   test('a model whose derived objects change after a synthesis is checked again', () => {
     const app = testApp();
     const c = new Chart(app, 'c', { namespace: 'ml' });

@@ -64,8 +64,7 @@ export function ensureUniqueIdentities(scope: IConstruct): void {
     validate: () => {
       // cdk8s validates the whole app once per chart it synthesizes: the same
       // constructs deriving the same objects have the same collisions.
-      const nodes = root.node.findAll();
-      if (last === undefined || !sameInputs(last, nodes)) last = check(nodes);
+      if (last === undefined || !sameInputs(last, root)) last = check(root.node.findAll());
       return last.errors;
     },
   });
@@ -82,10 +81,18 @@ interface Checked {
  * Whether a check ran on these inputs: the same constructs in the same order
  * (a document's identity never changes), each deriver deriving the very same
  * objects (compilers build them once per spec; a changed model has a new spec).
+ * The tree is compared while walked (the order of `findAll()`, pre-order), without
+ * collecting it again: the app asks once per chart it synthesizes.
  */
-function sameInputs(last: Checked, nodes: IConstruct[]): boolean {
-  if (nodes.length !== last.nodes.length) return false;
-  for (let i = 0; i < nodes.length; i++) if (nodes[i] !== last.nodes[i]) return false;
+function sameInputs(last: Checked, root: IConstruct): boolean {
+  const nodes = last.nodes;
+  let i = 0;
+  const same = (c: IConstruct): boolean => {
+    if (nodes[i++] !== c) return false;
+    for (const child of c.node.children) if (!same(child)) return false;
+    return true;
+  };
+  if (!same(root) || i !== nodes.length) return false;
   return last.derived.every(([c, list]) => c._derivedObjects() === list);
 }
 

@@ -483,12 +483,24 @@ export class ServedModel extends Construct implements IServedModel {
     this.apiObject = this.documents.find((d) => d.node.id === 'Resource') ?? this.documents[0];
     // Knative rejects revisions whose pods use a gated field while its flag is off: checked app-wide at synth.
     if (this.platform.isKnative) {
-      registerKnativeFlagConsumer(this, () => [...new Set([
-        ...(this.platform._compiler.knativeFlags?.(this._spec()) ?? []),
-        // A runtime's placement is merged into the model's pods by KServe.
-        ...runtimeKnativeFlags(props.runtime),
-        ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
-      ])].sort());
+      // The app asks once per chart it synthesizes: the list is kept per spec (a runtime's flags are set when it is
+      // constructed, before a model can name it; a rollout's candidate runtime comes with a new spec).
+      let last: { readonly spec: ModelSpec; readonly flags: string[] } | undefined;
+      registerKnativeFlagConsumer(this, () => {
+        const current = this._spec();
+        if (last?.spec !== current) {
+          last = {
+            spec: current,
+            flags: [...new Set([
+              ...(this.platform._compiler.knativeFlags?.(current) ?? []),
+              // A runtime's placement is merged into the model's pods by KServe.
+              ...runtimeKnativeFlags(props.runtime),
+              ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
+            ])].sort(),
+          };
+        }
+        return last.flags;
+      });
     }
     ensureUniqueIdentities(this);
     // Apply the runtime and the cache before the model that uses them.
@@ -674,7 +686,7 @@ export class ServedModel extends Construct implements IServedModel {
 
   /** @internal objects the engine creates from this model's documents (checked for collisions app-wide). */
   public _derivedObjects(): DerivedObject[] {
-    return this.platform._compiler.derivedObjects?.(this._spec()) ?? [];
+    return this.platform._compiler.derivedObjects?.(this._spec()) ?? NO_DERIVED_OBJECTS;
   }
 
   /** @internal attaches a CanaryRollout (one per model): its candidate and traffic step. */
@@ -690,6 +702,9 @@ export class ServedModel extends Construct implements IServedModel {
     this._spec();
   }
 }
+
+/** No derived objects: one shared list, so the app's identity check sees an unchanged answer (by identity) and keeps its result. */
+const NO_DERIVED_OBJECTS: DerivedObject[] = [];
 
 /** The value classes a prop takes; plain JavaScript callers get a clear error instead of a TypeError. */
 const VALUE_CLASSES: Array<[keyof ServedModelProps, Function, string]> = [
