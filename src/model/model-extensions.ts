@@ -91,11 +91,17 @@ export interface ResolvedWorkerSpec {
 
 /** What a transformer or explainer has beyond its container. */
 export interface ResolvedComponentExtras {
+  /** The image pull policy (`IfNotPresent`, ...), if the user set one. */
   readonly imagePullPolicy?: string;
+  /** The component's own service account, if it differs from the model's. */
   readonly serviceAccountName?: string;
+  /** The component's own placement (its node pool), if set. */
   readonly placement?: ResolvedPlacement;
+  /** The component's own scaling, if set. */
   readonly scaling?: ResolvedScaling;
+  /** Transformer: runs as a second container of the predictor's pod. */
   readonly collocated?: boolean;
+  /** The component's own Deployment strategy (KServe Standard mode), if set. */
   readonly deploymentStrategy?: ResolvedDeploymentStrategy;
 }
 

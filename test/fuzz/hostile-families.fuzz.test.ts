@@ -23,6 +23,7 @@ import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
+import { stringsIn } from '../fixtures/fuzz-values';
 import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
 
 const RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? process.env.FUZZ_RUNS ?? 1400);
@@ -114,7 +115,7 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
   };
   if (r.cluster) new lib.ClusterServingRuntime(chart, 'rt', props);
   else new lib.ServingRuntime(chart, 'rt', { ...props, namespace: r.namespace });
-  out.expected.push(...strings(r.name, r.image, r.args, r.envVariables, r.labels, r.podAnnotations), ...(r.cluster ? [] : strings(r.namespace)));
+  out.expected.push(...stringsIn(r.name, r.image, r.args, r.envVariables, r.labels, r.podAnnotations), ...(r.cluster ? [] : stringsIn(r.namespace)));
 }
 
 const modelOf = (chart: Chart, id: string, props: Record<string, unknown> = {}) => new lib.ServedModel(chart, id, {
@@ -207,8 +208,8 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
   });
   models.forEach((_m, i) => {
     const o = g.stepOptions[i];
-    out.expected.push(...strings(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression));
-    out.expected.push(...strings(o.target === 'inferenceService' ? o.serviceName : o.target === 'url' ? o.url : o.target === 'foreign' ? `scorer-${i}` : undefined));
+    out.expected.push(...stringsIn(opts(i).name, opts(i).condition, opts(i).dependency, opts(i).data?.expression));
+    out.expected.push(...stringsIn(o.target === 'inferenceService' ? o.serviceName : o.target === 'url' ? o.url : o.target === 'foreign' ? `scorer-${i}` : undefined));
     if (opts(i).mapPredictionsToInstances === true) out.expected.push('"mapPredictionsToInstances":true');
   });
   const root = typeof g.kind === 'string' && (lib.GraphNode as any)[g.kind] ? (lib.GraphNode as any)[g.kind](steps) : g.kind;
@@ -229,7 +230,7 @@ function buildGraph(chart: Chart, g: any, out: Built): void {
     labels: g.labels,
     annotations: g.annotations,
   } as any);
-  out.expected.push(...strings(g.name, g.serviceAccount, g.nodeName, g.labels, g.annotations));
+  out.expected.push(...stringsIn(g.name, g.serviceAccount, g.nodeName, g.labels, g.annotations));
 }
 
 const PROM = 'http://prometheus.monitoring:9090';
@@ -327,7 +328,7 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
     });
   const model = modelOf(chart, 'm', { platform: (lib.ServingPlatform as any)[r.platform](), gateway: route });
   if (route !== undefined && r.route && typeof r.route === 'object' && 'gatewayName' in r.route) {
-    out.expected.push(...strings(r.route.hostnames, r.route.pathPrefix, r.route.name, r.route.gatewayName, r.route.sectionName));
+    out.expected.push(...stringsIn(r.route.hostnames, r.route.pathPrefix, r.route.name, r.route.gatewayName, r.route.sectionName));
   }
   // Names become cdk8s-plus references and EnvValues, as a caller writes them; wrong types stay as they are.
   const c = r.candidate;
@@ -355,7 +356,7 @@ function buildRollout(chart: Chart, r: any, out: Built): void {
     name: r.name,
   } as any);
   if (typeof r.candidateStorage === 'string') out.expected.push(r.candidateStorage);
-  out.expected.push(...strings(r.candidateArgs, c.runtime, c.runtimeVersion, c.runtimeImage, c.envVariables, c.serviceAccount,
+  out.expected.push(...stringsIn(r.candidateArgs, c.runtime, c.runtimeVersion, c.runtimeImage, c.envVariables, c.serviceAccount,
     c.server && typeof c.server === 'object' ? [c.server.image, c.server.command] : undefined));
 }
 
@@ -398,7 +399,7 @@ function buildCache(chart: Chart, c: any, out: Built): void {
     name: c.name,
     labels: c.labels,
   } as any);
-  out.expected.push(...strings(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccount, c.storage));
+  out.expected.push(...stringsIn(c.groupName, c.localPath, c.storageClassName, c.name, c.labels, c.groupLabels, c.serviceAccount, c.storage));
 }
 
 /**
@@ -523,7 +524,7 @@ function llmWorkload(w: any): Record<string, unknown> {
 function llmWorkloadStrings(w: any): string[] {
   if (w === null || typeof w !== 'object' || !('shape' in w)) return [];
   const kv = w.kvCacheOffloading;
-  return strings(w.podLabels, w.podAnnotations, kv?.claim?.claimName, kv?.claim?.path, kv?.ephemeralVolume?.storageClassName);
+  return stringsIn(w.podLabels, w.podAnnotations, kv?.claim?.claimName, kv?.claim?.path, kv?.ephemeralVolume?.storageClassName);
 }
 
 /** A generated service account name, referenced as users do; hostile non-names pass through as they are. */
@@ -573,12 +574,12 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
     serviceAccount: serviceAccountRef(chart, 'llm-sa', l.serviceAccount),
   } as any;
   const stable = new lib.LlmService(chart, 'llm', props);
-  out.expected.push(...strings(l.modelName, l.name, l.image, l.args, l.envVariables, l.labels, l.annotations, l.serviceAccount,
+  out.expected.push(...stringsIn(l.modelName, l.name, l.image, l.args, l.envVariables, l.labels, l.annotations, l.serviceAccount,
     l.confidential?.keyResourceId, l.vllm?.quantization, l.tracing?.exporterEndpoint, l.tracing?.sampler, l.tracing?.exporter),
   ...llmWorkloadStrings(l.decode), ...llmWorkloadStrings(l.prefill));
   if (l.config && !Array.isArray(l.config) && typeof l.config === 'object') {
     const c = l.config;
-    out.expected.push(...strings(c.name, c.image, c.args, c.envVariables, c.labels, c.annotations, c.serviceAccount));
+    out.expected.push(...stringsIn(c.name, c.image, c.args, c.envVariables, c.labels, c.annotations, c.serviceAccount));
   }
   if (l.canary !== undefined) {
     // The candidate: the same model name and namespace, other weights; its name follows the stable one's.
@@ -589,7 +590,7 @@ function buildLlm(chart: Chart, l: any, out: Built): void {
       modelName: props.modelName ?? stable.modelName,
     });
     new lib.LlmCanary(chart, 'canary', { stable, candidate, ...l.canary } as any);
-    out.expected.push(...strings(l.canary.group));
+    out.expected.push(...stringsIn(l.canary.group));
   }
 }
 
@@ -617,7 +618,7 @@ function buildFeatures(app: App, f: any, out: Built): void {
   new lib.KnativeFeatures(new Chart(app, 'features'), 'features', props);
   // KnativeFeatures in two charts: the second writes the same ConfigMap.
   if (f.twice) new lib.KnativeFeatures(new Chart(app, 'features2'), 'features', props);
-  out.expected.push(...strings(f.namespace, f.additionalFlags));
+  out.expected.push(...stringsIn(f.namespace, f.additionalFlags));
 }
 
 const appArb = fc.oneof(
@@ -628,17 +629,6 @@ const appArb = fc.oneof(
   fc.record({ family: fc.constant('llm'), p: llmArb }),
   fc.record({ family: fc.constant('features'), p: featuresArb }),
 );
-
-/** Every string a value set holds (keys and values of maps, items of lists). */
-function strings(...vs: unknown[]): string[] {
-  const out: string[] = [];
-  for (const v of vs) {
-    if (typeof v === 'string') {out.push(v);} else if (Array.isArray(v)) {out.push(...strings(...v));} else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      for (const [k, x] of Object.entries(v)) out.push(k, ...strings(x));
-    }
-  }
-  return out;
-}
 
 function buildApp(r: any): { app: App; out: Built } {
   const app = new App({ outdir: '/nonexistent-hostile-fuzz' });

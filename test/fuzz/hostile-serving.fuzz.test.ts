@@ -18,6 +18,7 @@ import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
+import { stringsIn } from '../fixtures/fuzz-values';
 import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
 
 const RUNS = Number(process.env.FUZZ_SERVING_RUNS ?? process.env.FUZZ_RUNS ?? 600);
@@ -110,8 +111,8 @@ function buildRuntime(chart: Chart, r: any, out: Built): void {
     runtime,
     platform: r.standardModel ? lib.ServingPlatform.kserveStandard() : undefined,
   });
-  out.expected.push(...strings(r.imagePullPolicy, r.imagePullSecrets, r.podLabels),
-    ...strings(Array.isArray(r.sidecars) ? r.sidecars.map((c: any) => [c.name, c.image, c.args, c.imagePullPolicy]) : undefined),
+  out.expected.push(...stringsIn(r.imagePullPolicy, r.imagePullSecrets, r.podLabels),
+    ...stringsIn(Array.isArray(r.sidecars) ? r.sidecars.map((c: any) => [c.name, c.image, c.args, c.imagePullPolicy]) : undefined),
     ...(r.envVariables && typeof r.envVariables === 'object' ? Object.keys(r.envVariables) : []));
 }
 
@@ -142,7 +143,7 @@ function buildCache(chart: Chart, c: any, out: Built): void {
   if (c.modelNamespace !== undefined) {
     new lib.ServedModel(chart, 'llm', { format: lib.ModelFormat.HUGGINGFACE, storage: weights, modelCache: cache, namespace: c.modelNamespace });
   }
-  out.expected.push(...strings(c.serviceAccount, c.storageKey, c.storageParameters), ...(c.namespaced ? strings(c.namespace) : []));
+  out.expected.push(...stringsIn(c.serviceAccount, c.storageKey, c.storageParameters), ...(c.namespaced ? stringsIn(c.namespace) : []));
 }
 
 const trainedArb = fc.record({
@@ -175,7 +176,7 @@ function buildTrained(chart: Chart, t: any, out: Built): void {
       name: m.name,
       labels: m.labels,
     } as any);
-    out.expected.push(...strings(m.name, m.storage, m.labels));
+    out.expected.push(...stringsIn(m.name, m.storage, m.labels));
   });
 }
 
@@ -184,16 +185,6 @@ const appArb = fc.oneof(
   fc.record({ family: fc.constant('cache'), p: cacheArb }),
   fc.record({ family: fc.constant('trained'), p: trainedArb }),
 );
-
-function strings(...vs: unknown[]): string[] {
-  const out: string[] = [];
-  for (const v of vs) {
-    if (typeof v === 'string') {out.push(v);} else if (Array.isArray(v)) {out.push(...strings(...v));} else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      for (const [k, x] of Object.entries(v)) out.push(k, ...strings(x));
-    }
-  }
-  return out;
-}
 
 function buildApp(r: any): { app: App; out: Built } {
   const app = new App({ outdir: '/nonexistent-hostile-fuzz' });

@@ -7,13 +7,12 @@ import { EnvVar } from '../../internal/k8s';
 import { checkEnvName, checkImage } from '../../internal/names';
 import { binaryQuantity, mebibytesOf } from '../../internal/units';
 import { LlmOptions, resolveLlmArgs } from '../../llm/llm-options';
-import type { ResolvedDeploymentStrategy } from '../../scaling/deployment-strategy';
-import type { ResolvedScaling } from '../../scaling/scaling';
-import { ResolvedAccelerator, ResolvedPlacement } from '../../scheduling/placement';
+import { ResolvedAccelerator } from '../../scheduling/placement';
 import { checkNoCredentialArgs, checkNoCredentialLiteral } from '../../security/credentials';
 import { resolveEnvValues } from '../../security/env-values';
 import { ModelContainer, ModelResources } from '../components';
 import { ModelFormat } from '../format';
+import type { ResolvedComponentExtras } from '../model-extensions';
 
 /** Resolved CPU/memory/accelerator resources of one container. */
 export interface ResolvedResources {
@@ -22,25 +21,13 @@ export interface ResolvedResources {
 }
 
 /** A resolved side container (transformer, explainer). */
-export interface ResolvedContainerSpec {
+export interface ResolvedContainerSpec extends ResolvedComponentExtras {
   readonly image: string;
   readonly command?: string[];
   readonly args: string[];
   readonly env: EnvVar[];
   readonly port: number;
   readonly resources: ResolvedResources;
-  /** The image pull policy (`IfNotPresent`, ...), if the user set one. */
-  readonly imagePullPolicy?: string;
-  /** The component's own service account, if it differs from the model's. */
-  readonly serviceAccountName?: string;
-  /** The component's own placement (its node pool), if set. */
-  readonly placement?: ResolvedPlacement;
-  /** The component's own scaling, if set. */
-  readonly scaling?: ResolvedScaling;
-  /** Transformer: runs as a second container of the predictor's pod. */
-  readonly collocated?: boolean;
-  /** The component's own Deployment strategy (KServe Standard mode), if set. */
-  readonly deploymentStrategy?: ResolvedDeploymentStrategy;
 }
 
 /** Plain environment values, checked: names, strings, no credential literals. Sorted by name. */
