@@ -321,3 +321,12 @@ test('LlmCanary from an untyped caller', () => {
   expectClearError(run(() => ({})), 'c/lc', 'stable');
   void Duration;
 });
+
+test('an enum prop with a wrong value reads "an ImagePullPolicy", naming the allowed values', () => {
+  const chart = new Chart(testApp(), 'c');
+  expect(() => new ServingRuntime(chart, 'rt', {
+    supportedFormats: [{ format: ModelFormat.SKLEARN }],
+    container: { image: 'registry.example.com/sk:1.0.0' },
+    imagePullPolicy: 'Sometimes',
+  } as any)).toThrow(/^c\/rt: imagePullPolicy "Sometimes" is not an ImagePullPolicy; use one of ImagePullPolicy\.ALWAYS, /);
+});

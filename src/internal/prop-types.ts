@@ -87,7 +87,7 @@ export function checkPropType(scope: IConstruct, prop: string, v: unknown, type:
       if (!(x instanceof type.listOf)) fail(scope, `${prop}[${i}]`, shown(x), `is not ${article(type.listOf.name)}`, `use ${type.use}`);
     });
   } else if (!Object.values(type.oneOf).includes(v)) {
-    wrong(`a ${type.name}`, `use one of ${Object.keys(type.oneOf).map((k) => `${type.name}.${k}`).join(', ')}`);
+    wrong(article(type.name), `use one of ${Object.keys(type.oneOf).map((k) => `${type.name}.${k}`).join(', ')}`);
   }
 }
 
