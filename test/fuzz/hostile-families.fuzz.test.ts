@@ -23,7 +23,7 @@ import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
-import { stringsIn } from '../fixtures/fuzz-values';
+import { clearErrorProp, stringsIn, synthInMemory } from '../fixtures/fuzz-values';
 import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
 
 const RUNS = Number(process.env.FUZZ_FAMILY_RUNS ?? process.env.FUZZ_RUNS ?? 1400);
@@ -644,25 +644,10 @@ function buildApp(r: any): { app: App; out: Built } {
   return { app, out };
 }
 
-function synthInMemory(app: App): string {
-  const errors: string[] = [];
-  for (const c of app.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  return JSON.stringify(app.charts.flatMap((c) => c.toJson()));
-}
-
 /** Our error: a construct path of the app, then a prop, then the rest. */
 const OWN_ERROR = /^((fuzz|features2?)(\/[\w-]+)*): ([A-Za-z][\w.]*(\[[^\]]*\])?[\w.]*(\["[^"]*"\])?) .*; \S/;
 
-function checkError(e: any): string {
-  const msg = String(e?.message ?? e);
-  const lines = e?.name === 'ModelServingError' ? [msg]
-    : /^Validation failed with the following errors:/.test(msg) ? msg.split('\n').slice(1).map((l) => l.trim().replace(/^\[[^\]]*\] /, '')).filter(Boolean)
-      : undefined;
-  if (!lines || lines.some((l) => !OWN_ERROR.test(l))) throw new Error(`not a clear error naming a construct path and a prop:\n${e?.stack ?? e}`);
-  for (const secret of NEVER_SHOWN) if (msg.includes(secret)) throw new Error(`a credential reached the error message: ${msg}`);
-  return OWN_ERROR.exec(lines[0])![4].replace(/\[.*$/, '');
-}
+const checkError = (e: any): string => clearErrorProp(e, OWN_ERROR, 4, NEVER_SHOWN);
 
 describe('fuzz: hostile input for every construct family', () => {
   test(`${RUNS} generated apps fail with a clear error or synthesize everything they set, and nothing secret`, () => {

@@ -19,6 +19,7 @@ import * as fc from 'fast-check';
 import * as lib from '../../src';
 import { appContext, expectConformant } from '../conformance/conformance';
 import { expectRestricted } from '../conformance/pod-security';
+import { clearErrorProp, synthInMemory } from '../fixtures/fuzz-values';
 import { TEST_CLUSTER_KNATIVE_FLAGS } from '../util';
 
 const RUNS = Number(process.env.FUZZ_HOSTILE_RUNS ?? process.env.FUZZ_RUNS ?? 5000);
@@ -425,17 +426,6 @@ function buildModel(chart: Chart, id: string, m: ModelRecipe, name: string | und
   }
 }
 
-/**
- * What `App.synthYaml` does, without YAML: the app-wide validations (same
- * message format as cdk8s), then every chart's documents.
- */
-function synthInMemory(app: App): string {
-  const errors: string[] = [];
-  for (const c of app.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  return JSON.stringify(app.charts.flatMap((c) => c.toJson()));
-}
-
 function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[] } {
   // No outdir is created: synthYaml renders in memory.
   const app = new App({ outdir: '/nonexistent-hostile-fuzz' });
@@ -474,17 +464,7 @@ function buildApp(r: AppRecipe): { app: App; expected: Expected; paths: string[]
 /** Our error: a construct path of the app, then a prop, then the rest; cdk8s wraps app-wide validations. */
 const OWN_ERROR = /^(fuzz(\/[\w-]+)*): ([A-Za-z][\w.]*(\[[^\]]*\])?[\w.]*|addEnv\("[^"]*"\)) .*; \S/;
 
-function checkError(e: any): string {
-  const msg = String(e?.message ?? e);
-  const lines = e?.name === 'ModelServingError' ? [msg]
-    : /^Validation failed with the following errors:/.test(msg) ? msg.split('\n').slice(1).map((l) => l.trim().replace(/^\[[^\]]*\] /, '')).filter(Boolean)
-      : undefined;
-  if (!lines || lines.some((l) => !OWN_ERROR.test(l))) throw new Error(`not a clear error naming a construct path and a prop:\n${e?.stack ?? e}`);
-  for (const secret of NEVER_SHOWN) {
-    if (msg.includes(secret)) throw new Error(`a credential reached the error message: ${msg}`);
-  }
-  return OWN_ERROR.exec(lines[0])![3].replace(/\[.*$/, '');
-}
+const checkError = (e: any): string => clearErrorProp(e, OWN_ERROR, 3, NEVER_SHOWN);
 
 describe('fuzz: hostile input', () => {
   test(`${RUNS} generated apps fail with a clear error or synthesize everything they set, and nothing secret`, () => {
