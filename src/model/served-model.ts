@@ -503,8 +503,9 @@ export class ServedModel extends Construct implements IServedModel {
       });
     }
     ensureUniqueIdentities(this);
-    // Apply the runtime and the cache before the model that uses them.
-    if (props.runtime !== undefined) this.node.addDependency(props.runtime);
+    // Apply the runtime and the cache before the model that uses them (a
+    // runtime known only by name writes no document: nothing to order).
+    if (props.runtime !== undefined && !props.runtime.imported) this.node.addDependency(props.runtime);
     if (props.modelCache !== undefined) this.node.addDependency(props.modelCache);
   }
 
@@ -697,7 +698,7 @@ export class ServedModel extends Construct implements IServedModel {
     }
     this.rollout = rollout;
     // A candidate's own runtime is applied before the model too.
-    if (rollout.candidate?.runtime !== undefined) this.node.addDependency(rollout.candidate.runtime);
+    if (rollout.candidate?.runtime !== undefined && !rollout.candidate.runtime.imported) this.node.addDependency(rollout.candidate.runtime);
     this.cachedSpec = undefined;
     this._spec();
   }

@@ -121,7 +121,8 @@ export class KnativeFeatures extends Construct {
     checkProps(this, props, {
       nodeSelector: state, tolerations: state, affinity: state, runtimeClassName: state, additionalFlags: 'map', namespace: 'string',
     }, [], 'KnativeFeaturesProps, e.g. { affinity: FeatureFlagState.ENABLED }');
-    this.props = props;
+    // A copy: flags added to the caller's map after construction would bypass the checks below.
+    this.props = props.additionalFlags === undefined ? props : { ...props, additionalFlags: { ...props.additionalFlags } };
     const namespace = props.namespace ?? 'knative-serving';
     checkDns1123Label(this, 'namespace', namespace);
     const managed = new Set(DECLARED.map(([, flag]) => flag));

@@ -83,6 +83,8 @@ interface Source {
 interface AppState {
   readonly consumers: Consumer[];
   readonly sources: Source[];
+  /** The last check: each consumer's flag list as returned, and the errors found. */
+  last?: { readonly sourceCount: number; readonly needed: ReadonlyArray<readonly string[]>; readonly errors: string[] };
 }
 
 const APPS = new WeakMap<IConstruct, AppState>();
@@ -120,8 +122,26 @@ export function registerKnativeFlagSource(scope: IConstruct, flags: () => Record
   appState(scope).sources.push({ flags });
 }
 
+/**
+ * The app asks once per chart it synthesizes. A consumer returns the very
+ * same list while its spec is unchanged, and a source's statement follows
+ * from its own props and the consumers' lists: the same lists (and no new
+ * source) give the same errors.
+ */
 function missingFlagErrors(state: AppState): string[] {
   if (state.consumers.length === 0) return [];
+  const needed = state.consumers.map((c) => c.flags());
+  const last = state.last;
+  if (last !== undefined && last.sourceCount === state.sources.length && last.needed.length === needed.length
+    && last.needed.every((flags, i) => flags === needed[i])) {
+    return last.errors;
+  }
+  const errors = flagErrors(state, needed);
+  state.last = { sourceCount: state.sources.length, needed, errors };
+  return errors;
+}
+
+function flagErrors(state: AppState, needed: ReadonlyArray<readonly string[]>): string[] {
   const declared: Record<string, string> = {};
   for (const source of state.sources) {
     for (const [flag, value] of Object.entries(source.flags())) {
@@ -131,8 +151,8 @@ function missingFlagErrors(state: AppState): string[] {
     }
   }
   const errors: string[] = [];
-  for (const { scope, flags } of state.consumers) {
-    for (const flag of flags()) {
+  state.consumers.forEach(({ scope }, i) => {
+    for (const flag of needed[i]) {
       if (flagAllows(flag, declared[flag])) continue;
       const state0 = declared[flag] ?? `${KNATIVE_FLAG_DEFAULTS[flag] ?? 'disabled'} (Knative's default)`;
       // The pod-spec field leads, in the place of the prop of every other synth error.
@@ -141,7 +161,7 @@ function missingFlagErrors(state: AppState): string[] {
         + 'Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app (it enables the flags the models need), or declare '
         + `that the cluster already has it with new KnativeClusterFlags(scope, id, { enabled: ['${flag}'] })`);
     }
-  }
+  });
   return errors;
 }
 
