@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { EnvValue, ImagePullPolicy, IServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Batcher, InferenceComponent, ModelContainer, ModelResources, PayloadLogger, StorageMount, Visibility, WorkerSpec } from './components';
@@ -12,6 +12,7 @@ import { ModelStorage } from './storage';
 import type { ILocalModelCache } from '../cache/local-model-cache-ref';
 import { fail, raiseIfInvalid, withScope } from '../internal/errors';
 import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
+import { renderPlainDocument } from '../internal/render';
 import { chartNamespace } from '../internal/labels';
 import { nameFromId } from '../internal/names';
 import type { LlmOptions } from '../llm/llm-options';
@@ -383,6 +384,9 @@ interface SpecSource {
  * cdk8s-plus pattern: one `Lazy` calling the compiler).
  */
 class ModelDocument extends ApiObject {
+  /** Whether JSON patches were added (escape hatch): cdk8s renders the object then, applying them. */
+  private patched = false;
+
   constructor(scope: Construct, private readonly plan: PlannedDocument, private readonly model: SpecSource) {
     super(scope, plan.id, {
       apiVersion: plan.apiVersion,
@@ -411,7 +415,12 @@ class ModelDocument extends ApiObject {
       if (isMain) checkManagedKeys(owner, 'annotations', s.annotations, managed, what);
       addAll(managed, (k, v) => this.metadata.addAnnotation(k, v));
     }
-    return super.toJson();
+    return renderPlainDocument(this, this.plan.spec(s), this.patched) ?? super.toJson();
+  }
+
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
   }
 }
 
