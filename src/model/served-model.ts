@@ -25,7 +25,7 @@ import type { IServingRuntime } from '../runtime/runtime-ref';
 import { DeploymentStrategy } from '../scaling/deployment-strategy';
 import { Scaling } from '../scaling/scaling';
 import { Accelerator } from '../scheduling/accelerator';
-import { registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/knative-flags';
+import { knativeFlagsChanged, registerKnativeFlagConsumer, runtimeKnativeFlags } from '../scheduling/knative-flags';
 import { GpuNodePool } from '../scheduling/node-pool';
 import { ModelStartup } from '../scheduling/startup';
 import { PodSecurity } from '../security/pod-security';
@@ -533,19 +533,24 @@ export class ServedModel extends Construct implements IServedModel {
       fail(this, 'addEnv', name, 'was already added', 'add each environment variable once');
     }
     this.extraEnv[name] = value;
-    this.cachedSpec = undefined;
-    this.cachedStable = undefined;
-    this.cachedOverride = undefined;
+    this.specChanged();
     try {
       this._spec();
     } catch (e) {
       // A rejected variable is not kept: the model stays as it was.
       delete this.extraEnv[name];
-      this.cachedSpec = undefined;
-      this.cachedStable = undefined;
-      this.cachedOverride = undefined;
+      this.specChanged();
       throw e;
     }
+  }
+
+  /** Drops the resolved specs after a change of the model (they are resolved again on the next read). */
+  private specChanged(): void {
+    this.cachedSpec = undefined;
+    this.cachedStable = undefined;
+    this.cachedOverride = undefined;
+    // The Knative flags the pods need follow the spec.
+    if (this.platform.isKnative) knativeFlagsChanged(this);
   }
 
   /** All documents this model emits, main document first. */
@@ -708,7 +713,7 @@ export class ServedModel extends Construct implements IServedModel {
     this.rollout = rollout;
     // A candidate's own runtime is applied before the model too.
     if (rollout.candidate?.runtime !== undefined && !rollout.candidate.runtime.imported) this.node.addDependency(rollout.candidate.runtime);
-    this.cachedSpec = undefined;
+    this.specChanged();
     this._spec();
   }
 }

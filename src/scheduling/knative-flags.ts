@@ -83,8 +83,10 @@ interface Source {
 interface AppState {
   readonly consumers: Consumer[];
   readonly sources: Source[];
-  /** The last check: each consumer's flag list as returned, and the errors found. */
-  last?: { readonly sourceCount: number; readonly needed: ReadonlyArray<readonly string[]>; readonly errors: string[] };
+  /** Bumped when a consumer's flags may have changed (see {@link knativeFlagsChanged}). */
+  version: number;
+  /** The last check: what it saw and the errors it found. */
+  last?: { readonly version: number; readonly consumerCount: number; readonly sourceCount: number; readonly errors: string[] };
 }
 
 const APPS = new WeakMap<IConstruct, AppState>();
@@ -93,7 +95,7 @@ function appState(scope: IConstruct): AppState {
   const root = scope.node.root;
   let state = APPS.get(root);
   if (!state) {
-    const created: AppState = { consumers: [], sources: [] };
+    const created: AppState = { consumers: [], sources: [], version: 0 };
     state = created;
     APPS.set(root, created);
     // One validation for the whole app: the flags the cluster has are only
@@ -103,9 +105,18 @@ function appState(scope: IConstruct): AppState {
   return state;
 }
 
-/** Registers a construct whose Knative pods need `flags()` (read at synth). */
+/**
+ * Registers a construct whose Knative pods need `flags()` (read at synth).
+ * The flags may change after registration only with a call to
+ * {@link knativeFlagsChanged}.
+ */
 export function registerKnativeFlagConsumer(scope: IConstruct, flags: () => string[]): void {
   appState(scope).consumers.push({ scope, flags });
+}
+
+/** Says that the flags of a registered consumer of `scope`'s app may have changed (a model's spec changed). */
+export function knativeFlagsChanged(scope: IConstruct): void {
+  appState(scope).version++;
 }
 
 /** Every flag the Knative pods of `scope`'s app need, with the construct paths that need each (registration order). */
@@ -123,25 +134,24 @@ export function registerKnativeFlagSource(scope: IConstruct, flags: () => Record
 }
 
 /**
- * The app asks once per chart it synthesizes. A consumer returns the very
- * same list while its spec is unchanged, and a source's statement follows
- * from its own props and the consumers' lists: the same lists (and no new
- * source) give the same errors.
+ * The app asks once per chart it synthesizes. A source's statement follows
+ * from its own props and the consumers' flags, and those change only with a
+ * new consumer or source or a {@link knativeFlagsChanged}: without one, the
+ * errors are the same.
  */
 function missingFlagErrors(state: AppState): string[] {
   if (state.consumers.length === 0) return [];
-  const needed = state.consumers.map((c) => c.flags());
   const last = state.last;
-  if (last !== undefined && last.sourceCount === state.sources.length && last.needed.length === needed.length
-    && last.needed.every((flags, i) => flags === needed[i])) {
+  if (last !== undefined && last.version === state.version && last.consumerCount === state.consumers.length
+    && last.sourceCount === state.sources.length) {
     return last.errors;
   }
-  const errors = flagErrors(state, needed);
-  state.last = { sourceCount: state.sources.length, needed, errors };
+  const errors = flagErrors(state);
+  state.last = { version: state.version, consumerCount: state.consumers.length, sourceCount: state.sources.length, errors };
   return errors;
 }
 
-function flagErrors(state: AppState, needed: ReadonlyArray<readonly string[]>): string[] {
+function flagErrors(state: AppState): string[] {
   const declared: Record<string, string> = {};
   for (const source of state.sources) {
     for (const [flag, value] of Object.entries(source.flags())) {
@@ -151,8 +161,8 @@ function flagErrors(state: AppState, needed: ReadonlyArray<readonly string[]>): 
     }
   }
   const errors: string[] = [];
-  state.consumers.forEach(({ scope }, i) => {
-    for (const flag of needed[i]) {
+  for (const { scope, flags } of state.consumers) {
+    for (const flag of flags()) {
       if (flagAllows(flag, declared[flag])) continue;
       const state0 = declared[flag] ?? `${KNATIVE_FLAG_DEFAULTS[flag] ?? 'disabled'} (Knative's default)`;
       // The pod-spec field leads, in the place of the prop of every other synth error.
@@ -161,7 +171,7 @@ function flagErrors(state: AppState, needed: ReadonlyArray<readonly string[]>): 
         + 'Knative\'s webhook rejects the revision. Add a KnativeFeatures to the app (it enables the flags the models need), or declare '
         + `that the cluster already has it with new KnativeClusterFlags(scope, id, { enabled: ['${flag}'] })`);
     }
-  });
+  }
   return errors;
 }
 
