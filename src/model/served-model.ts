@@ -713,7 +713,10 @@ export class ServedModel extends Construct implements IServedModel {
     this.rollout = rollout;
     // A candidate's own runtime is applied before the model too.
     if (rollout.candidate?.runtime !== undefined && !rollout.candidate.runtime.imported) this.node.addDependency(rollout.candidate.runtime);
-    this.specChanged();
+    // The stable spec stays as it is (it has no candidate), and the rollout has just resolved
+    // its candidate (kept as the last override): only the rendered spec changes.
+    this.cachedSpec = undefined;
+    if (this.platform.isKnative) knativeFlagsChanged(this);
     this._spec();
   }
 }
