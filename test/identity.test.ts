@@ -6,12 +6,14 @@
  * Deployment), fail synth naming both construct paths.
  */
 import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
 import {
   Accelerator, CanaryRollout, ClusterServingRuntime, GatewayExposure, GatewayRef, KnativeFeatures, LlmRouter, LlmScheduler, LlmService,
   LlmServiceConfig, LocalModelCache, LocalModelNodeGroup, ModelFormat, ModelStorage, RolloutEngine, ServedModel, ServedModelProps, ServingPlatform,
   ServingRuntime, TrafficRouter,
 } from '../src';
 import { testApp } from './util';
+import * as identity from '../src/internal/identity';
 
 const base: ServedModelProps = { format: ModelFormat.SKLEARN, storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v7' }) };
 const LLAMA = ModelStorage.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' });
@@ -223,11 +225,22 @@ describe('the check across syntheses (cdk8s validates the app once per chart)', 
     expect(() => app.synthYaml()).toThrow(/c\/fraud: name "fraud-predictor" makes Knative \(the predictor's route Service\) create v1 Service ml\/fraud-predictor, but c\/clash emits the same object/);
   });
 
-  test('a model without derived objects gives the same (empty) answer each time, so the check keeps its result', () => {
+  test('a model derives the same objects until its spec changes, and says when it does (the check keeps its result until then)', () => {
     const app = testApp();
-    const model = new ServedModel(new Chart(app, 'c', { namespace: 'ml' }), 'fraud', { ...base, platform: ServingPlatform.kubernetesDeployment() });
-    expect(model._derivedObjects()).toEqual([]);
-    expect(model._derivedObjects()).toBe(model._derivedObjects());
+    const c = new Chart(app, 'c', { namespace: 'ml' });
+    const model = new ServedModel(c, 'fraud', { ...base, platform: ServingPlatform.kserveStandard() });
+    const before = model._derivedObjects().map((d) => d.name);
+    expect(model._derivedObjects().map((d) => d.name)).toEqual(before);
+    expect(before).toContain('fraud-predictor');
+    expect(before).not.toContain('fraud-v2-predictor');
+    const changed = jest.spyOn(identity, 'derivedObjectsChanged');
+    new CanaryRollout(c, 'v2', { model, steps: [10, 50], candidate: { storage: ModelStorage.fromS3({ bucket: 'models', key: 'fraud/v8' }) } });
+    expect(changed).toHaveBeenCalledWith(model);
+    expect(model._derivedObjects().map((d) => d.name)).toContain('fraud-v2-predictor');
+    changed.mockClear();
+    model.addEnv('LOG_LEVEL', EnvValue.fromValue('debug'));
+    expect(changed).toHaveBeenCalledWith(model);
+    changed.mockRestore();
   });
 
   test('a model whose derived objects change after a synthesis is checked again', () => {

@@ -16,7 +16,10 @@ export interface DerivedObject extends ObjectIdentity {
   readonly createdBy: string;
 }
 
-/** Constructs that know what the engines will create from their documents. */
+/**
+ * Constructs that know what the engines will create from their documents:
+ * equal objects on every call, until {@link derivedObjectsChanged}.
+ */
 interface HasDerivedObjects {
   _derivedObjects(): DerivedObject[];
 }
@@ -43,6 +46,19 @@ function describe(o: ObjectIdentity): string {
 
 const registered = new WeakSet<IConstruct>();
 
+/** Per app: bumped when a construct's derived objects may have changed (see {@link derivedObjectsChanged}). */
+const derivedVersions = new WeakMap<IConstruct, number>();
+
+/**
+ * Says that the objects a construct of `scope`'s app derives may have
+ * changed (a model's spec changed). Derivers return the same objects
+ * otherwise: the app's check keeps its result while the tree is the same.
+ */
+export function derivedObjectsChanged(scope: IConstruct): void {
+  const root = scope.node.root;
+  derivedVersions.set(root, (derivedVersions.get(root) ?? 0) + 1);
+}
+
 /**
  * Kinds the library emits that are cluster-scoped (their CRDs' `scope: Cluster`):
  * two of one name collide across namespaces, whatever namespace their charts have.
@@ -64,44 +80,42 @@ export function ensureUniqueIdentities(scope: IConstruct): void {
     validate: () => {
       // cdk8s validates the whole app once per chart it synthesizes: the same
       // constructs deriving the same objects have the same collisions.
-      if (last === undefined || !sameInputs(last, root)) last = check(root.node.findAll());
+      const version = derivedVersions.get(root) ?? 0;
+      if (last === undefined || last.version !== version || !sameTree(last.nodes, root)) last = check(root.node.findAll(), version);
       return last.errors;
     },
   });
 }
 
-/** One run of the check: its inputs (the constructs, the objects each deriver derives) and its result. */
+/** One run of the check: its inputs (the constructs, the version of what they derive) and its result. */
 interface Checked {
   readonly nodes: IConstruct[];
-  readonly derived: Array<[IConstruct & HasDerivedObjects, DerivedObject[]]>;
+  readonly version: number;
   readonly errors: string[];
 }
 
 /**
- * Whether a check ran on these inputs: the same constructs in the same order
- * (a document's identity never changes), each deriver deriving the very same
- * objects (compilers build them once per spec; a changed model has a new spec).
- * The tree is compared while walked (the order of `findAll()`, pre-order), without
- * collecting it again: the app asks once per chart it synthesizes.
+ * Whether the tree under `root` is made of these constructs in this order
+ * (a document's identity never changes). Compared while walked (the order
+ * of `findAll()`, pre-order), without collecting it again: the app asks
+ * once per chart it synthesizes.
  */
-function sameInputs(last: Checked, root: IConstruct): boolean {
-  const nodes = last.nodes;
+function sameTree(nodes: readonly IConstruct[], root: IConstruct): boolean {
   let i = 0;
   const same = (c: IConstruct): boolean => {
     if (nodes[i++] !== c) return false;
     for (const child of c.node.children) if (!same(child)) return false;
     return true;
   };
-  if (!same(root) || i !== nodes.length) return false;
-  return last.derived.every(([c, list]) => c._derivedObjects() === list);
+  return same(root) && i === nodes.length;
 }
 
 /** The collisions in the app under `root`, one message each. */
 export function identityErrors(root: IConstruct): string[] {
-  return check(root.node.findAll()).errors;
+  return check(root.node.findAll(), 0).errors;
 }
 
-function check(nodes: IConstruct[]): Checked {
+function check(nodes: IConstruct[], version: number): Checked {
   // Constructs, not paths, are kept: a path is computed by walking up the tree, and is only needed for a message.
   const seen = new Map<string, { owner: IConstruct; derived?: DerivedObject }>();
   const errors: string[] = [];
@@ -140,7 +154,7 @@ function check(nodes: IConstruct[]): Checked {
       }
     }
   }
-  return { nodes, derived, errors };
+  return { nodes, version, errors };
 }
 
 /** Whether `c` is `scope` or inside it. */

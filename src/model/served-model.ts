@@ -11,10 +11,10 @@ import { IServedModel } from './served-model-ref';
 import { ModelStorage } from './storage';
 import type { ILocalModelCache } from '../cache/local-model-cache-ref';
 import { fail, raiseIfInvalid, withScope } from '../internal/errors';
-import { DerivedObject, ensureUniqueIdentities } from '../internal/identity';
-import { renderPlainDocument } from '../internal/render';
+import { DerivedObject, derivedObjectsChanged, ensureUniqueIdentities } from '../internal/identity';
 import { chartNamespace } from '../internal/labels';
 import { nameFromId } from '../internal/names';
+import { renderPlainDocument } from '../internal/render';
 import type { LlmOptions } from '../llm/llm-options';
 import { ModelEndpoint, PlannedDocument } from '../platforms/compiler';
 import { checkPlatformExtensions, extensionPlans } from '../platforms/extensions';
@@ -544,13 +544,21 @@ export class ServedModel extends Construct implements IServedModel {
     }
   }
 
-  /** Drops the resolved specs after a change of the model (they are resolved again on the next read). */
-  private specChanged(): void {
+  /**
+   * Drops the resolved specs after a change of the model (they are resolved
+   * again on the next read): every spec, or only the rendered one (a rollout
+   * attached: the stable spec has no candidate in it). What the app checks
+   * from the spec follows it: the Knative flags its pods need and the
+   * objects the engines derive.
+   */
+  private specChanged(renderedOnly = false): void {
     this.cachedSpec = undefined;
-    this.cachedStable = undefined;
-    this.cachedOverride = undefined;
-    // The Knative flags the pods need follow the spec.
+    if (!renderedOnly) {
+      this.cachedStable = undefined;
+      this.cachedOverride = undefined;
+    }
     if (this.platform.isKnative) knativeFlagsChanged(this);
+    derivedObjectsChanged(this);
   }
 
   /** All documents this model emits, main document first. */
@@ -713,15 +721,13 @@ export class ServedModel extends Construct implements IServedModel {
     this.rollout = rollout;
     // A candidate's own runtime is applied before the model too.
     if (rollout.candidate?.runtime !== undefined && !rollout.candidate.runtime.imported) this.node.addDependency(rollout.candidate.runtime);
-    // The stable spec stays as it is (it has no candidate), and the rollout has just resolved
-    // its candidate (kept as the last override): only the rendered spec changes.
-    this.cachedSpec = undefined;
-    if (this.platform.isKnative) knativeFlagsChanged(this);
+    // The rollout has just resolved its candidate (kept as the last override).
+    this.specChanged(true);
     this._spec();
   }
 }
 
-/** No derived objects: one shared list, so the app's identity check sees an unchanged answer (by identity) and keeps its result. */
+/** No derived objects (a platform whose engine creates nothing from the documents). */
 const NO_DERIVED_OBJECTS: DerivedObject[] = [];
 
 /** The value classes a prop takes; plain JavaScript callers get a clear error instead of a TypeError. */
