@@ -5,7 +5,11 @@
  * For fleets of 200 and 2,000 models, in fresh Node processes, BENCH_RUNS
  * (default 11) interleaved runs per mode after a discarded warm-up (median
  * and min reported), it measures wall time and peak RSS of:
- *   library   - build the fleet with ServedModel/CanaryRollout and synthesize YAML
+ *   library   - build the fleet with ServedModel/CanaryRollout and synthesize YAML,
+ *               with the compiled package (`lib/`, what npm ships and users load;
+ *               the task compiles it first), or with BENCH_LIBRARY=src the
+ *               TypeScript sources through ts-node (their transpilation, before the
+ *               timer, leaves the compiler's garbage and optimizations to the window)
  *   apiobject - the very same documents (read back from the library's output)
  *               as plain cdk8s ApiObjects in a fresh App, synthesized to YAML
  *   yaml      - the same documents serialized with the `yaml` package alone
@@ -20,6 +24,8 @@ type Mode = 'library' | 'apiobject' | 'yaml';
 interface Sample { readonly ms: number; readonly rssMb: number }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+/** Which build of the library the fleet uses: `lib` (compiled, default) or `src`. */
+const LIBRARY = process.env.BENCH_LIBRARY ?? 'lib';
 const SIZES = [200, 2000];
 const MODES: Mode[] = ['library', 'apiobject', 'yaml'];
 
@@ -28,8 +34,9 @@ function worker(mode: Mode, count: number, docsFile: string): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (mode === 'library') {
     const { buildFleet } = require('./fleet');
+    const library = require(LIBRARY === 'src' ? '../src' : '../lib');
     const t0 = process.hrtime.bigint();
-    const yamlText: string = buildFleet(count).synthYaml();
+    const yamlText: string = buildFleet(count, undefined, library).synthYaml();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     fs.writeFileSync(docsFile, yamlText);
     report(ms);
@@ -103,8 +110,12 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-model-serving-bench-'));
   const results: Record<number, Record<Mode, Stats>> = {};
   let paired: number[] = [];
+  if (LIBRARY !== 'src' && LIBRARY !== 'lib') throw new Error(`BENCH_LIBRARY must be lib or src, not ${LIBRARY}`);
+  if (LIBRARY === 'lib' && !fs.existsSync(path.join(__dirname, '..', 'lib', 'index.js'))) {
+    throw new Error('lib/index.js is missing: run `npx projen compile` (npm run bench does) or set BENCH_LIBRARY=src');
+  }
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; `
-    + `${RUNS} interleaved runs per mode after a warm-up; medians (min)`);
+    + `library: ${LIBRARY === 'lib' ? 'compiled package (lib/)' : 'TypeScript sources (ts-node)'}; ${RUNS} interleaved runs per mode after a warm-up; medians (min)`);
   for (const n of SIZES) {
     const docsFile = path.join(dir, `fleet-${n}.yaml`);
     const { row, paired: p } = runSize(n, docsFile);

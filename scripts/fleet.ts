@@ -4,17 +4,22 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import * as lib from '../src';
+import * as sources from '../src';
 
-/** Adds `count` models to a fresh App (charts of 100 models each) and returns it. */
-export function buildFleet(count: number, outdir?: string): App {
+/**
+ * Adds `count` models to a fresh App (charts of 100 models each) and returns it.
+ *
+ * @param library the library to build with: its TypeScript sources (tests), or the compiled package (`lib/`, the benchmark)
+ */
+export function buildFleet(count: number, outdir?: string, library: typeof sources = sources): App {
+  const lib = library;
   const app = new App({ outdir });
   // The platform team owns config-features: GPU placement and init containers are enabled there.
   new lib.KnativeClusterFlags(new Chart(app, 'cluster'), 'knative-flags', {
     enabled: ['kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity', 'kubernetes.podspec-init-containers'],
   });
   let chart: Chart | undefined;
-  let triton: lib.IServingRuntime | undefined;
+  let triton: sources.IServingRuntime | undefined;
   for (let i = 0; i < count; i++) {
     if (i % 100 === 0) {
       chart = new Chart(app, `sensors-${i / 100}`, { namespace: `fleet-${Math.floor(i / 100)}` });
@@ -22,7 +27,7 @@ export function buildFleet(count: number, outdir?: string): App {
       triton = lib.ClusterServingRuntime.fromClusterServingRuntimeName(chart, 'triton', 'kserve-tritonserver');
     }
     const id = `sensor-${i}`;
-    let model: lib.ServedModel;
+    let model: sources.ServedModel;
     switch (i % 3) {
       case 0:
         model = new lib.ServedModel(chart!, id, {
