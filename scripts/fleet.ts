@@ -4,15 +4,17 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import * as sources from '../src';
+import type * as sources from '../src';
 
 /**
  * Adds `count` models to a fresh App (charts of 100 models each) and returns it.
  *
- * @param library the library to build with: its TypeScript sources (tests), or the compiled package (`lib/`, the benchmark)
+ * @param library the library to build with: the compiled package (`lib/`, the benchmark), or by default its
+ * TypeScript sources (tests; loaded only then, so that the benchmark's process never transpiles them)
  */
-export function buildFleet(count: number, outdir?: string, library: typeof sources = sources): App {
-  const lib = library;
+export function buildFleet(count: number, outdir?: string, library?: typeof sources): App {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib: typeof sources = library ?? require('../src');
   const app = new App({ outdir });
   // The platform team owns config-features: GPU placement and init containers are enabled there.
   new lib.KnativeClusterFlags(new Chart(app, 'cluster'), 'knative-flags', {
