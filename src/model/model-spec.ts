@@ -232,18 +232,58 @@ export function resolveModelSpec(scope: IConstruct, name: string, props: ServedM
     fail(scope, 'serverPort', props.serverPort, 'is only used with a collocated transformer (the runtime declares its server\'s port, 8080)',
       'add transformer: { collocated: true, port: ... }, or drop serverPort (move the server back to 8080, or declare the port in your ServingRuntime)');
   }
-  // The issue-21 InferenceService fields (gRPC ports, strategy, storageUris, multi-node, component extras).
-  return resolveExtensions(scope, props, {
+  // Every key, in one order, for every model: the compilers' many reads of a
+  // spec stay monomorphic (spreads of each model's parts made a shape per mix).
+  const spec: AllSpec = {
     name,
-    ...pod,
-    ...server,
+    namespace: pod.namespace,
+    labels: pod.labels,
+    annotations: pod.annotations,
+    format: server.format,
+    runtime: server.runtime,
+    runtimeVersion: server.runtimeVersion,
+    protocol: server.protocol,
+    protocolExplicit: server.protocolExplicit,
     storage,
-    ...container,
-    ...scheduling,
-    ...scaling,
+    image: server.image,
+    command: server.command,
+    args: container.args,
+    env: container.env,
+    port: server.port,
+    resources: container.resources,
+    accelerator: scheduling.accelerator,
+    gpusPerNode: scheduling.gpusPerNode,
+    placement: scheduling.placement,
+    scaling: scaling.scaling,
+    startup: scheduling.startup,
+    gpuScalingDefaults: scaling.gpuScalingDefaults,
+    containerConcurrency: scaling.containerConcurrency,
+    timeoutSeconds: scaling.timeoutSeconds,
     visibility: props.visibility ?? Visibility.CLUSTER_LOCAL,
-    ...components,
-  });
+    serviceAccountName: pod.serviceAccountName,
+    transformer: components.transformer,
+    explainer: components.explainer,
+    batcher: components.batcher,
+    logger: components.logger,
+    securityContext: pod.securityContext,
+    podSecurityContext: pod.podSecurityContext,
+    scratch: pod.scratch,
+    // Set by a CanaryRollout on the rendered spec, and by resolveExtensions.
+    canary: undefined,
+    grpcPort: undefined,
+    restAndGrpc: undefined,
+    deploymentStrategy: undefined,
+    storageUris: undefined,
+    volumes: undefined,
+    workerSpec: undefined,
+    imagePullPolicy: undefined,
+    runtimeNamesGrpcPort: undefined,
+  };
+  // The issue-21 InferenceService fields (gRPC ports, strategy, storageUris, multi-node, component extras).
+  return resolveExtensions(scope, props, spec);
 }
+
+/** Every ModelSpec key, present (the compiler checks none is forgotten). */
+type AllSpec = { -readonly [K in keyof Required<ModelSpec>]: ModelSpec[K] };
 
 export type { ModelStorage };
