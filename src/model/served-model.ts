@@ -498,15 +498,11 @@ export class ServedModel extends Construct implements IServedModel {
       registerKnativeFlagConsumer(this, () => {
         const current = this._spec();
         if (last?.spec !== current) {
-          last = {
-            spec: current,
-            flags: [...new Set([
-              ...(this.platform._compiler.knativeFlags?.(current) ?? []),
-              // A runtime's placement is merged into the model's pods by KServe.
-              ...runtimeKnativeFlags(props.runtime),
-              ...runtimeKnativeFlags(this.rollout?.candidate?.runtime),
-            ])].sort(),
-          };
+          const own = this.platform._compiler.knativeFlags?.(current) ?? [];
+          // A runtime's placement is merged into the model's pods by KServe.
+          const fromRuntimes = [...runtimeKnativeFlags(props.runtime), ...runtimeKnativeFlags(this.rollout?.candidate?.runtime)];
+          // The compiler's list is sorted, without duplicates: merged only when a runtime adds flags.
+          last = { spec: current, flags: fromRuntimes.length === 0 ? own : [...new Set([...own, ...fromRuntimes])].sort() };
         }
         return last.flags;
       });

@@ -84,7 +84,7 @@ export interface IPlatformCompiler {
    * other document has the same identity.
    */
   derivedObjects?(spec: ModelSpec): DerivedObject[];
-  /** The Knative `config-features` flags the rendered pods need (Knative platforms only). */
+  /** The Knative `config-features` flags the rendered pods need, sorted, without duplicates (Knative platforms only). */
   knativeFlags?(spec: ModelSpec): string[];
 }
 
