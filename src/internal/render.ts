@@ -49,7 +49,7 @@ function builtInResolversOnly(apiObject: ApiObject): boolean {
  * `kind`, the object's metadata and a `spec` the compilers built as plain
  * JSON, without resolving every value again: the library's bodies hold no
  * tokens, and cdk8s's generic resolve (a context and three resolvers per
- * value) is a fifth of a fleet's synthesis. Undefined when cdk8s must render
+ * value, then a sorted copy) cost about 7% of a fleet's synthesis. Undefined when cdk8s must render
  * it: the app has resolvers of its own, the object has JSON patches, key
  * sorting is off (`CDK8S_DISABLE_SORT`), or the spec holds a token.
  */

@@ -381,7 +381,9 @@ interface SpecSource {
  * One planned document as a cdk8s ApiObject. Its `spec`, labels and
  * annotations are built at synth from the model's spec as it is then, so a
  * CanaryRollout or `addEnv` declared after the model still shows in it (the
- * cdk8s-plus pattern: one `Lazy` calling the compiler).
+ * cdk8s-plus pattern: one `Lazy` calling the compiler). It renders the
+ * compiler's body itself when cdk8s would write the same JSON (see
+ * `renderPlainDocument`).
  */
 class ModelDocument extends ApiObject {
   /** Whether JSON patches were added (escape hatch): cdk8s renders the object then, applying them. */
