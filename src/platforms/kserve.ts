@@ -3,7 +3,7 @@ import { IPlatformCompiler, ModelEndpoint, PerSpec, PlannedDocument, PlatformCap
 import { triggerAuthenticationName } from './extensions';
 import { checkKnativePort, checkKnativeScaling, checkNoKnativeKnobs, modelAutoscalingAnnotations, placementFlagsOf } from './knative-annotations';
 import { builtInGrpcPort, builtInModelName } from './model-server-images';
-import { modelContainerFields, modelVolumes, placementFields, resourcesJson, scratchMounts, scratchVolumes, sideContainer } from './pod';
+import { modelContainerFields, placementFields, resourcesJson, scratchMounts, scratchVolumes, serverPodVolumes, sideContainer } from './pod';
 import { fail } from '../internal/errors';
 import { DerivedObject } from '../internal/identity';
 import { compact } from '../internal/k8s';
@@ -200,7 +200,7 @@ abstract class InferenceServiceCompiler implements IPlatformCompiler {
     // flag is on; the container-level context carries the restricted profile.
     setDefined(into, 'securityContext', this.podSecurityContext(spec));
     setDefined(into, 'timeout', spec.timeoutSeconds);
-    if (spec.scratch || spec.volumes) into.volumes = [...scratchVolumes(spec), ...modelVolumes(spec)];
+    if (spec.scratch || spec.volumes) into.volumes = serverPodVolumes(spec);
   }
 
   /** A predictor: its pod, KServe's agent (batcher, payload logger) and the model server container (compacted by the caller). */
@@ -376,8 +376,8 @@ export class KServeKnativeCompiler extends InferenceServiceCompiler {
   /** The flags of {@link knativeFlags}, once per spec (the app checks them once per chart it synthesizes). */
   private readonly flags = new PerSpec<string[]>((_scope, spec) => {
     const flags = new Set(placementFlagsOf(spec));
-    if (spec.scratch || spec.canary?.spec.scratch) flags.add('kubernetes.podspec-volumes-emptydir');
-    if ([spec, spec.canary?.spec].some((s) => s?.volumes?.some((v) => v.source.emptyDir))) flags.add('kubernetes.podspec-volumes-emptydir');
+    // emptyDir volumes: the scratch directory and the user's emptyDir volumes, of the stable model and its canary.
+    if ([spec, spec.canary?.spec].some((s) => s?.scratch || s?.volumes?.some((v) => v.source.emptyDir))) flags.add('kubernetes.podspec-volumes-emptydir');
     // A collocated transformer makes the model server a sidecar: its probes need multi-container probing.
     // storageUris put KServe's storage initializer into the Knative Service itself
     // (ksvc_reconciler.go createKnativeService, CommonStorageInitialization), not at pod admission.

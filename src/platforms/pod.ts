@@ -34,15 +34,25 @@ export function scratchVolumes(spec: ModelSpec): Volume[] {
 }
 
 /** The user's volumes of the model server (`volumes`: ConfigMaps, Secrets, emptyDirs). */
-export function modelVolumes(spec: ModelSpec): Volume[] {
+function modelVolumes(spec: ModelSpec): Volume[] {
   return (spec.volumes ?? []).map((v) => ({ name: v.volumeName, ...v.source }));
 }
 
 /** The model server container's mounts of the user's volumes. */
-export function modelVolumeMounts(spec: ModelSpec): VolumeMount[] {
+function modelVolumeMounts(spec: ModelSpec): VolumeMount[] {
   return (spec.volumes ?? []).map((v) => (v.readOnly
     ? { name: v.volumeName, mountPath: v.mountPath, readOnly: true }
     : { name: v.volumeName, mountPath: v.mountPath }));
+}
+
+/** The volumes the model server's pod gets from the spec: the scratch directory, then the user's volumes. */
+export function serverPodVolumes(spec: ModelSpec): Volume[] {
+  return [...scratchVolumes(spec), ...modelVolumes(spec)];
+}
+
+/** The model server container's mounts of {@link serverPodVolumes}. */
+function serverVolumeMounts(spec: ModelSpec): VolumeMount[] {
+  return [...scratchMounts(spec), ...modelVolumeMounts(spec)];
 }
 
 /** The scratch mount every container of the pod gets, if the spec has one. */
@@ -58,7 +68,7 @@ export function modelContainerFields(spec: ModelSpec): Partial<Container> {
     env: spec.env.length ? spec.env : undefined,
     resources: resourcesJson(spec.resources) as Container['resources'],
     securityContext: spec.securityContext,
-    volumeMounts: spec.scratch || spec.volumes ? [...scratchMounts(spec), ...modelVolumeMounts(spec)] : undefined,
+    volumeMounts: spec.scratch || spec.volumes ? serverVolumeMounts(spec) : undefined,
   };
 }
 
@@ -125,8 +135,8 @@ export function standalonePod(scope: ErrorScope, spec: ModelSpec, options: Stand
       ...(server.httpPort !== undefined ? [{ name: 'http', containerPort: server.httpPort, protocol: 'TCP' }] : []),
     ];
   }
-  const mounts: VolumeMount[] = [...download.serverMounts, ...scratchMounts(spec), ...modelVolumeMounts(spec)];
-  const volumes: Volume[] = [...download.volumes, ...scratchVolumes(spec), ...modelVolumes(spec)];
+  const mounts: VolumeMount[] = [...download.serverMounts, ...serverVolumeMounts(spec)];
+  const volumes: Volume[] = [...download.volumes, ...serverPodVolumes(spec)];
   if (server.sharedMemory) {
     mounts.push({ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' });
     volumes.push({ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory' } });
