@@ -1,8 +1,8 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { ConfigMap, Cpu, EnvValue, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  ClusterServingRuntime, InferenceProtocol, ModelFormat, ModelStorage, ModelVolume, PayloadLoggerMode, Scaling, ScalingMetric,
-  ServedModel, ServingPlatform, StandardAutoscaler, Visibility,
+  ClusterServingRuntime, InferenceProtocol, KnativeFeatures, ModelFormat, ModelStorage, ModelVolume, PayloadLoggerMode, PodSecurity, Scaling,
+  ScalingMetric, ServedModel, ServingPlatform, StandardAutoscaler, Visibility,
 } from '../src';
 import { conformanceErrors } from './conformance/conformance';
 import { docOf, newChart, synth } from './util';
@@ -267,6 +267,20 @@ describe('volumes: ConfigMaps, Secrets and emptyDirs in the model server', () =>
     const predictor = docOf(synth(chart), 'InferenceService').spec.predictor;
     expect(predictor.model.volumeMounts).toEqual(expect.arrayContaining(mounts));
     expect(predictor.volumes).toEqual(expect.arrayContaining(volumes));
+  });
+
+  test.each([
+    ['an emptyDir volume needs', [ModelVolume.emptyDir({ volumeName: 'cache', mountPath: '/cache' })], { 'kubernetes.podspec-volumes-emptydir': ['test/m'] }],
+    ['ConfigMap and Secret volumes need no', undefined, {}],
+  ])('KServe (Knative) without the scratch directory: %s Knative feature flag', (_, emptyDir, flags) => {
+    const chart = newChart();
+    // A writable root filesystem: no scratch volume, so only the user's volumes can need the emptyDir flag.
+    const model = new ServedModel(chart, 'm', {
+      ...base,
+      podSecurity: PodSecurity.restricted({ readOnlyRootFilesystem: false }),
+      volumes: [...volumesOf(chart).slice(0, 2), ...(emptyDir ?? [])],
+    });
+    expect(KnativeFeatures.requiredFlags(model)).toEqual(flags);
   });
 
   test.each([
